@@ -1,0 +1,29 @@
+#pragma once
+// event_sink: where the core announces changes (the server's broadcast hub implements it).
+//
+// Thread safety: implementations must accept calls from any thread (scoring workers and
+// request threads) and must not block for long: encode, enqueue, return.
+
+#include <optional>
+#include <string>
+
+#include "core/question.hpp"
+
+namespace tribune {
+
+enum class change_kind { created, updated };
+
+struct question_change {
+    change_kind kind = change_kind::created;
+    std::optional<question_status> from;  // empty for created
+    question q;
+    std::string actor;  // empty for automatic changes
+};
+
+class event_sink {
+public:
+    virtual ~event_sink() = default;
+    virtual void question_changed(const question_change& change) = 0;
+};
+
+}  // namespace tribune

@@ -1,0 +1,452 @@
+#include "core/sqlite_store.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <unordered_map>
+
+namespace tribune {
+namespace {
+
+constexpr std::string_view question_columns =
+    "SELECT q.id, q.event_id, e.slug, q.text, q.author, q.source, q.external_id, q.created_at, "
+    "q.updated_at, q.status, q.version, q.lang, q.verdict, q.s_toxicity, q.s_severe_toxicity, "
+    "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack "
+    "FROM questions q JOIN events e ON e.id = q.event_id ";
+
+timestamp_ms now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+question read_question_row(const sqlite_statement& s) {
+    question q;
+    q.id = s.column_int(0);
+    q.event_id = s.column_int(1);
+    q.event = s.column_text(2);
+    q.text = s.column_text(3);
+    q.author = s.column_optional_text(4);
+    q.source = s.column_optional_text(5);
+    q.external_id = s.column_optional_text(6);
+    q.created_at = s.column_int(7);
+    q.updated_at = s.column_int(8);
+    q.status = status_from_string(s.column_text(9)).value_or(question_status::pending);
+    q.version = s.column_int(10);
+    q.scored.lang = s.column_text(11);
+    q.verdict = s.column_text(12);
+    for (std::size_t i = 0; i < attribute_count; ++i)
+        q.scored.values.values[i] = static_cast<float>(s.column_double(13 + static_cast<int>(i)));
+    return q;
+}
+
+event_info read_event_row(const sqlite_statement& s) {
+    return {s.column_int(0), s.column_text(1), s.column_text(2), s.column_int(3) != 0,
+            s.column_int(4)};
+}
+
+// Fills the spans of `qs` with one query.
+status load_spans(sqlite_connection& db, std::vector<question>& qs) {
+    if (qs.empty()) return status::ok();
+    std::string sql =
+        "SELECT question_id, start, \"end\", attribute, weight, rule FROM question_spans "
+        "WHERE question_id IN (";
+    for (std::size_t i = 0; i < qs.size(); ++i) sql += i == 0 ? "?" : ",?";
+    sql += ") ORDER BY question_id, rowid";
+    auto st = db.prepare(sql);
+    if (!st) return st.error();
+    std::unordered_map<std::int64_t, question*> by_id;
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+        st->bind(static_cast<int>(i) + 1, qs[i].id);
+        by_id[qs[i].id] = &qs[i];
+    }
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+        auto it = by_id.find(st->column_int(0));
+        if (it == by_id.end()) continue;
+        span sp;
+        sp.start = static_cast<std::size_t>(st->column_int(1));
+        sp.end = static_cast<std::size_t>(st->column_int(2));
+        sp.attr = attribute_from_string(st->column_text(3)).value_or(attribute::toxicity);
+        sp.weight = static_cast<float>(st->column_double(4));
+        sp.rule = st->column_text(5);
+        it->second->scored.spans.push_back(std::move(sp));
+    }
+    if (rc != SQLITE_DONE) return db.last_error("read spans");
+    return status::ok();
+}
+
+result<question> load_question(sqlite_connection& db, std::int64_t id) {
+    auto st = db.prepare(std::string(question_columns) + "WHERE q.id = ?");
+    if (!st) return st.error();
+    st->bind(1, id);
+    int rc = st->step();
+    if (rc == SQLITE_DONE)
+        return status::error(error_kind::not_found, "question_not_found",
+                             "no question with id " + std::to_string(id));
+    if (rc != SQLITE_ROW) return db.last_error("read question");
+    std::vector<question> one{read_question_row(*st)};
+    if (status s = load_spans(db, one); !s) return s;
+    return std::move(one.front());
+}
+
+result<event_info> load_event(sqlite_connection& db, const std::string& slug) {
+    auto st = db.prepare("SELECT id, slug, title, premoderate, created_at FROM events WHERE slug = ?");
+    if (!st) return st.error();
+    st->bind(1, std::string_view(slug));
+    int rc = st->step();
+    if (rc == SQLITE_DONE)
+        return status::error(error_kind::not_found, "event_not_found", "no event '" + slug + "'");
+    if (rc != SQLITE_ROW) return db.last_error("read event");
+    return read_event_row(*st);
+}
+
+result<std::optional<question>> load_external(sqlite_connection& db, std::int64_t event_id,
+                                              const std::string& source,
+                                              const std::string& external_id) {
+    auto st = db.prepare(std::string(question_columns) +
+                         "WHERE q.event_id = ? AND coalesce(q.source, '') = ? AND q.external_id = ?");
+    if (!st) return st.error();
+    st->bind(1, event_id);
+    st->bind(2, std::string_view(source));
+    st->bind(3, std::string_view(external_id));
+    int rc = st->step();
+    if (rc == SQLITE_DONE) return std::optional<question>{};
+    if (rc != SQLITE_ROW) return db.last_error("read question");
+    std::vector<question> one{read_question_row(*st)};
+    if (status s = load_spans(db, one); !s) return s;
+    return std::optional<question>(std::move(one.front()));
+}
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it fails.
+template <typename T, typename F>
+result<T> in_transaction(sqlite_connection& db, F&& body) {
+    if (status s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+    result<T> r = body();
+    if (!r) {
+        db.exec("ROLLBACK");
+        return r;
+    }
+    if (status s = db.exec("COMMIT"); !s) {
+        db.exec("ROLLBACK");
+        return s;
+    }
+    return r;
+}
+
+}  // namespace
+
+// Returns its connection to the pool when it goes out of scope.
+class sqlite_store::reader_lease {
+public:
+    explicit reader_lease(sqlite_store& s) : store_(s), conn_(s.acquire_reader()) {}
+    ~reader_lease() { store_.release_reader(std::move(conn_)); }
+    reader_lease(const reader_lease&) = delete;
+    reader_lease& operator=(const reader_lease&) = delete;
+    sqlite_connection& operator*() { return conn_; }
+
+private:
+    sqlite_store& store_;
+    sqlite_connection conn_;
+};
+
+result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path,
+                                                         const std::string& migrations_dir,
+                                                         std::size_t readers) {
+    auto files = migrator::scan(migrations_dir);
+    if (!files) return files.error();
+
+    std::error_code ec;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (ec)
+        return status::error(error_kind::unavailable, "database_unavailable",
+                             "cannot create directory " + parent.string() + ": " + ec.message());
+
+    auto writer = sqlite_connection::open(path, false);
+    if (!writer) return writer.error();
+    auto report = migrator::apply(*writer, *files);
+    if (!report) return report.error();
+
+    std::unique_ptr<sqlite_store> s(new sqlite_store());
+    s->writer_ = std::move(writer.value());
+    s->schema_version_ = report->to_version;
+    for (std::size_t i = 0; i < readers; ++i) {
+        auto r = sqlite_connection::open(path, true);
+        if (!r) return r.error();
+        s->readers_.push_back(std::move(r.value()));
+    }
+    return s;
+}
+
+sqlite_connection sqlite_store::acquire_reader() {
+    std::unique_lock lock(readers_mutex_);
+    readers_cv_.wait(lock, [this] { return !readers_.empty(); });
+    sqlite_connection c = std::move(readers_.back());
+    readers_.pop_back();
+    return c;
+}
+
+void sqlite_store::release_reader(sqlite_connection c) {
+    {
+        std::lock_guard lock(readers_mutex_);
+        readers_.push_back(std::move(c));
+    }
+    readers_cv_.notify_one();
+}
+
+result<event_info> sqlite_store::create_event(const new_event& e) {
+    std::lock_guard lock(write_mutex_);
+    auto st = writer_.prepare(
+        "INSERT INTO events (slug, title, premoderate, created_at) VALUES (?, ?, ?, ?)");
+    if (!st) return st.error();
+    st->bind(1, std::string_view(e.slug));
+    st->bind(2, std::string_view(e.title));
+    st->bind(3, std::int64_t{e.premoderate ? 1 : 0});
+    st->bind(4, now_ms());
+    int rc = st->step();
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return status::error(error_kind::conflict, "event_exists",
+                             "an event with slug '" + e.slug + "' already exists");
+    if (rc != SQLITE_DONE) return writer_.last_error("create event");
+    return load_event(writer_, e.slug);
+}
+
+result<event_info> sqlite_store::find_event(const std::string& slug) {
+    reader_lease db(*this);
+    return load_event(*db, slug);
+}
+
+result<std::vector<event_info>> sqlite_store::list_events() {
+    reader_lease db(*this);
+    auto st = (*db).prepare("SELECT id, slug, title, premoderate, created_at FROM events ORDER BY id");
+    if (!st) return st.error();
+    std::vector<event_info> out;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) out.push_back(read_event_row(*st));
+    if (rc != SQLITE_DONE) return (*db).last_error("list events");
+    return out;
+}
+
+result<status_counts> sqlite_store::count_by_status(std::int64_t event_id) {
+    reader_lease db(*this);
+    auto st = (*db).prepare("SELECT status, count(*) FROM questions WHERE event_id = ? GROUP BY status");
+    if (!st) return st.error();
+    st->bind(1, event_id);
+    status_counts counts;
+    for (question_status s : all_statuses) counts[s] = 0;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+        if (auto s = status_from_string(st->column_text(0))) counts[*s] = st->column_int(1);
+    }
+    if (rc != SQLITE_DONE) return (*db).last_error("count questions");
+    return counts;
+}
+
+result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector<question>& qs) {
+    std::lock_guard lock(write_mutex_);
+    return in_transaction<std::vector<insert_outcome>>(writer_, [&]() -> result<std::vector<insert_outcome>> {
+        auto ins = writer_.prepare(
+            "INSERT INTO questions (event_id, text, author, source, external_id, created_at, "
+            "updated_at, status, version, lang, verdict, s_toxicity, s_severe_toxicity, s_insult, "
+            "s_profanity, s_threat, s_identity_attack) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+        if (!ins) return ins.error();
+        auto ins_span = writer_.prepare(
+            "INSERT INTO question_spans (question_id, start, \"end\", attribute, weight, rule) "
+            "VALUES (?, ?, ?, ?, ?, ?)");
+        if (!ins_span) return ins_span.error();
+        auto ins_decision = writer_.prepare(
+            "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
+            "VALUES (?, 'triage', 'auto', NULL, ?, ?, ?)");
+        if (!ins_decision) return ins_decision.error();
+
+        std::vector<insert_outcome> out;
+        out.reserve(qs.size());
+        const timestamp_ms now = now_ms();
+        for (const question& q : qs) {
+            ins->reset();
+            ins->bind(1, q.event_id);
+            ins->bind(2, std::string_view(q.text));
+            ins->bind(3, q.author);
+            ins->bind(4, q.source);
+            ins->bind(5, q.external_id);
+            ins->bind(6, now);
+            ins->bind(7, now);
+            ins->bind(8, to_string(q.status));
+            ins->bind(9, std::string_view(q.scored.lang));
+            ins->bind(10, std::string_view(q.verdict));
+            for (std::size_t i = 0; i < attribute_count; ++i)
+                ins->bind(11 + static_cast<int>(i), static_cast<double>(q.scored.values.values[i]));
+            if (ins->step() != SQLITE_DONE) return writer_.last_error("insert question");
+
+            if (sqlite3_changes(writer_.get()) == 0) {
+                // Same (source, external_id) already stored: answer with the existing one.
+                auto existing = load_external(writer_, q.event_id, q.source.value_or(""),
+                                              q.external_id.value_or(""));
+                if (!existing) return existing.error();
+                if (!existing->has_value())
+                    return status::error(error_kind::internal, "storage_error",
+                                         "insert ignored but no existing question found");
+                out.push_back({std::move(**existing), false});
+                continue;
+            }
+            question stored = q;
+            stored.id = sqlite3_last_insert_rowid(writer_.get());
+            stored.created_at = now;
+            stored.updated_at = now;
+            stored.version = 1;
+            for (const span& sp : q.scored.spans) {
+                ins_span->reset();
+                ins_span->bind(1, stored.id);
+                ins_span->bind(2, static_cast<std::int64_t>(sp.start));
+                ins_span->bind(3, static_cast<std::int64_t>(sp.end));
+                ins_span->bind(4, to_string(sp.attr));
+                ins_span->bind(5, static_cast<double>(sp.weight));
+                ins_span->bind(6, std::string_view(sp.rule));
+                if (ins_span->step() != SQLITE_DONE) return writer_.last_error("insert span");
+            }
+            ins_decision->reset();
+            ins_decision->bind(1, stored.id);
+            ins_decision->bind(2, to_string(q.status));
+            ins_decision->bind(3, std::string_view(q.verdict));
+            ins_decision->bind(4, now);
+            if (ins_decision->step() != SQLITE_DONE) return writer_.last_error("insert audit row");
+            out.push_back({std::move(stored), true});
+        }
+        return out;
+    });
+}
+
+result<question> sqlite_store::get_question(std::int64_t id) {
+    reader_lease db(*this);
+    return load_question(*db, id);
+}
+
+result<std::optional<question>> sqlite_store::find_external(std::int64_t event_id,
+                                                            const std::string& source,
+                                                            const std::string& external_id) {
+    reader_lease db(*this);
+    return load_external(*db, event_id, source, external_id);
+}
+
+result<question_page> sqlite_store::list_questions(const question_query& q) {
+    reader_lease db(*this);
+    auto ev = load_event(*db, q.event_slug);
+    if (!ev) return ev.error();
+
+    const bool newest = q.order == list_order::newest_first;
+    std::string sql = std::string(question_columns) + "WHERE q.event_id = ?";
+    if (!q.statuses.empty()) {
+        sql += " AND q.status IN (";
+        for (std::size_t i = 0; i < q.statuses.size(); ++i) sql += i == 0 ? "?" : ",?";
+        sql += ")";
+    }
+    if (q.after_id) sql += newest ? " AND q.id < ?" : " AND q.id > ?";
+    sql += newest ? " ORDER BY q.id DESC" : " ORDER BY q.id ASC";
+    sql += " LIMIT ?";
+
+    auto st = (*db).prepare(sql);
+    if (!st) return st.error();
+    int i = 1;
+    st->bind(i++, ev->id);
+    for (question_status s : q.statuses) st->bind(i++, to_string(s));
+    if (q.after_id) st->bind(i++, *q.after_id);
+    st->bind(i++, static_cast<std::int64_t>(q.limit + 1));
+
+    question_page page;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) page.items.push_back(read_question_row(*st));
+    if (rc != SQLITE_DONE) return (*db).last_error("list questions");
+    if (page.items.size() > q.limit) {
+        page.items.resize(q.limit);
+        page.next_after_id = page.items.back().id;
+    }
+    if (status s = load_spans(*db, page.items); !s) return s;
+    return page;
+}
+
+result<decision_outcome> sqlite_store::apply_decision(const decision_request& d) {
+    std::lock_guard lock(write_mutex_);
+    auto r = in_transaction<decision_outcome>(writer_, [&]() -> result<decision_outcome> {
+        auto cur = writer_.prepare("SELECT status, version FROM questions WHERE id = ?");
+        if (!cur) return cur.error();
+        cur->bind(1, d.question_id);
+        int rc = cur->step();
+        if (rc == SQLITE_DONE)
+            return status::error(error_kind::not_found, "question_not_found",
+                                 "no question with id " + std::to_string(d.question_id));
+        if (rc != SQLITE_ROW) return writer_.last_error("read question");
+        decision_outcome out;
+        out.from = status_from_string(cur->column_text(0)).value_or(question_status::pending);
+        const std::int64_t version = cur->column_int(1);
+        if (d.expected_version && *d.expected_version != version)
+            return status::error(error_kind::conflict, "version_conflict",
+                                 "question " + std::to_string(d.question_id) + " is at version " +
+                                     std::to_string(version) + ", not " +
+                                     std::to_string(*d.expected_version) +
+                                     "; someone decided first");
+        if (out.from == d.to) {
+            out.changed = false;
+            return out;
+        }
+        const timestamp_ms now = now_ms();
+        auto upd = writer_.prepare(
+            "UPDATE questions SET status = ?, version = version + 1, updated_at = ? WHERE id = ?");
+        if (!upd) return upd.error();
+        upd->bind(1, to_string(d.to));
+        upd->bind(2, now);
+        upd->bind(3, d.question_id);
+        if (upd->step() != SQLITE_DONE) return writer_.last_error("update question");
+        auto ins = writer_.prepare(
+            "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        if (!ins) return ins.error();
+        ins->bind(1, d.question_id);
+        ins->bind(2, std::string_view(d.actor));
+        ins->bind(3, std::string_view(d.action));
+        ins->bind(4, to_string(out.from));
+        ins->bind(5, to_string(d.to));
+        ins->bind(6, std::string_view(d.reason));
+        ins->bind(7, now);
+        if (ins->step() != SQLITE_DONE) return writer_.last_error("insert audit row");
+        return out;
+    });
+    if (!r) return r;
+    auto q = load_question(writer_, d.question_id);
+    if (!q) return q.error();
+    r->updated = std::move(q.value());
+    return r;
+}
+
+result<std::vector<decision_record>> sqlite_store::list_decisions(std::int64_t question_id) {
+    reader_lease db(*this);
+    auto exists = (*db).prepare("SELECT 1 FROM questions WHERE id = ?");
+    if (!exists) return exists.error();
+    exists->bind(1, question_id);
+    if (exists->step() != SQLITE_ROW)
+        return status::error(error_kind::not_found, "question_not_found",
+                             "no question with id " + std::to_string(question_id));
+    auto st = (*db).prepare(
+        "SELECT id, question_id, actor, action, from_status, to_status, reason, at "
+        "FROM decisions WHERE question_id = ? ORDER BY id");
+    if (!st) return st.error();
+    st->bind(1, question_id);
+    std::vector<decision_record> out;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+        decision_record d;
+        d.id = st->column_int(0);
+        d.question_id = st->column_int(1);
+        d.actor = st->column_text(2);
+        d.action = st->column_text(3);
+        if (!st->column_is_null(4)) d.from = status_from_string(st->column_text(4));
+        d.to = status_from_string(st->column_text(5)).value_or(question_status::pending);
+        d.reason = st->column_text(6);
+        d.at = st->column_int(7);
+        out.push_back(std::move(d));
+    }
+    if (rc != SQLITE_DONE) return (*db).last_error("list decisions");
+    return out;
+}
+
+}  // namespace tribune

@@ -1,0 +1,61 @@
+#pragma once
+// sqlite_store: the embedded default store, SQLite in WAL mode.
+//
+// One writer connection behind a mutex (SQLite allows one writer at a time anyway) and a
+// small pool of reader connections, so reads proceed while a group commit runs.
+//
+// Thread safety: all public methods are safe to call concurrently.
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/migrator.hpp"
+#include "core/sqlite_connection.hpp"
+#include "core/store.hpp"
+
+namespace tribune {
+
+class sqlite_store final : public store {
+public:
+    // Opens or creates the database at `path` (its parent directory is created), applies the
+    // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
+    // failed migration, unwritable path).
+    static result<std::unique_ptr<sqlite_store>> open(const std::string& path,
+                                                      const std::string& migrations_dir,
+                                                      std::size_t readers = 4);
+
+    result<event_info> create_event(const new_event& e) override;
+    result<event_info> find_event(const std::string& slug) override;
+    result<std::vector<event_info>> list_events() override;
+    result<status_counts> count_by_status(std::int64_t event_id) override;
+    result<std::vector<insert_outcome>> insert_batch(const std::vector<question>& qs) override;
+    result<question> get_question(std::int64_t id) override;
+    result<std::optional<question>> find_external(std::int64_t event_id, const std::string& source,
+                                                  const std::string& external_id) override;
+    result<question_page> list_questions(const question_query& q) override;
+    result<decision_outcome> apply_decision(const decision_request& d) override;
+    result<std::vector<decision_record>> list_decisions(std::int64_t question_id) override;
+
+    int schema_version() const { return schema_version_; }
+
+private:
+    class reader_lease;
+    sqlite_store() = default;
+
+    sqlite_connection acquire_reader();
+    void release_reader(sqlite_connection c);
+
+    std::mutex write_mutex_;
+    sqlite_connection writer_;  // GUARDED_BY(write_mutex_)
+
+    std::mutex readers_mutex_;
+    std::condition_variable readers_cv_;
+    std::vector<sqlite_connection> readers_;  // GUARDED_BY(readers_mutex_)
+
+    int schema_version_ = 0;
+};
+
+}  // namespace tribune

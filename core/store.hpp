@@ -1,0 +1,99 @@
+#pragma once
+// store: durable storage of events, questions and the audit trail. The embedded default
+// is sqlite_store; a PostgreSQL backend implements the same interface.
+//
+// Thread safety: every method may be called from any thread concurrently. Writes are
+// serialised inside the implementation; reads do not block on writes (WAL).
+// Errors: not_found, conflict, invalid_argument as documented per method; unavailable
+// when the database cannot be written (disk full, read-only, busy too long).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/question.hpp"
+#include "core/status.hpp"
+
+namespace tribune {
+
+struct new_event {
+    std::string slug;
+    std::string title;
+    bool premoderate = false;
+};
+
+enum class list_order { newest_first, oldest_first };
+
+struct question_query {
+    std::string event_slug;
+    std::vector<question_status> statuses;  // empty: any
+    std::size_t limit = 50;
+    std::optional<std::int64_t> after_id;  // keyset cursor: continue after this id
+    list_order order = list_order::newest_first;
+};
+
+struct question_page {
+    std::vector<question> items;
+    std::optional<std::int64_t> next_after_id;  // empty when there is no further page
+};
+
+struct insert_outcome {
+    question stored;
+    bool inserted = true;  // false: an existing question with the same (source, external_id)
+};
+
+struct decision_request {
+    std::int64_t question_id = 0;
+    question_status to = question_status::pending;
+    std::string action;  // approve | reject | hold
+    std::string actor;
+    std::string reason;
+    std::optional<std::int64_t> expected_version;  // stale -> conflict
+};
+
+struct decision_outcome {
+    question updated;
+    question_status from = question_status::pending;
+    bool changed = true;  // false when the question already had the target status
+};
+
+using status_counts = std::map<question_status, std::int64_t>;
+
+class store {
+public:
+    virtual ~store() = default;
+
+    // Errors: conflict (code "event_exists") when the slug is taken.
+    virtual result<event_info> create_event(const new_event& e) = 0;
+    // Errors: not_found (code "event_not_found").
+    virtual result<event_info> find_event(const std::string& slug) = 0;
+    virtual result<std::vector<event_info>> list_events() = 0;
+    virtual result<status_counts> count_by_status(std::int64_t event_id) = 0;
+
+    // Group commit: stores every question of the batch, its spans and its automatic
+    // verdict in the audit trail, in ONE transaction. A question whose (event, source,
+    // external_id) already exists — in the database or earlier in the same batch — is not
+    // stored again; its outcome carries the existing question with inserted = false.
+    // Outcomes are in input order. On error nothing of the batch is stored.
+    // REQUIRES: each question has event_id set.
+    virtual result<std::vector<insert_outcome>> insert_batch(const std::vector<question>& qs) = 0;
+
+    // Errors: not_found (code "question_not_found").
+    virtual result<question> get_question(std::int64_t id) = 0;
+    // Looks up a question by its external identity (for idempotent retries).
+    virtual result<std::optional<question>> find_external(std::int64_t event_id,
+                                                          const std::string& source,
+                                                          const std::string& external_id) = 0;
+    // Errors: not_found (code "event_not_found").
+    virtual result<question_page> list_questions(const question_query& q) = 0;
+
+    // Changes the status and appends to the audit trail in one transaction.
+    // Errors: not_found; conflict (code "version_conflict") when expected_version is stale.
+    virtual result<decision_outcome> apply_decision(const decision_request& d) = 0;
+    // Oldest first. Errors: not_found.
+    virtual result<std::vector<decision_record>> list_decisions(std::int64_t question_id) = 0;
+};
+
+}  // namespace tribune
