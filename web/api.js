@@ -1,0 +1,82 @@
+// api: thin fetch wrappers over the HTTP API in docs/api.md.
+// Every failure is thrown as an ApiError carrying the server's {"error":{"code","message"}}
+// (or code "network" / "bad_response" when the server could not be reached or did not answer JSON).
+
+const BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(status, code, message, body = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status; // HTTP status, 0 when the request never got an answer
+    this.code = code; // the server's error code, e.g. "version_conflict"
+    this.body = body; // the parsed body, e.g. {error, current} for a 409
+  }
+}
+
+async function request(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(BASE + path, init);
+  } catch (e) {
+    throw new ApiError(0, 'network', `cannot reach the server (${e.message})`);
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      if (res.ok) throw new ApiError(res.status, 'bad_response', 'the server did not answer JSON');
+    }
+  }
+  if (!res.ok) {
+    const err = data && data.error;
+    throw new ApiError(
+      res.status,
+      (err && err.code) || `http_${res.status}`,
+      (err && err.message) || `${res.status} ${res.statusText}`,
+      data,
+    );
+  }
+  return data;
+}
+
+const enc = encodeURIComponent;
+
+export function getEvent(slug) {
+  return request('GET', `/events/${enc(slug)}`);
+}
+
+// statuses: array of status names (joined with commas); cursor: from a previous page or null.
+export function listQuestions(slug, { statuses = null, limit = 100, cursor = null, order = 'newest' } = {}) {
+  const q = new URLSearchParams();
+  if (statuses && statuses.length) q.set('status', statuses.join(','));
+  q.set('limit', String(limit));
+  if (cursor) q.set('cursor', cursor);
+  q.set('order', order);
+  return request('GET', `/events/${enc(slug)}/questions?${q}`);
+}
+
+export function getQuestion(id) {
+  return request('GET', `/questions/${enc(id)}`);
+}
+
+export function listDecisions(id) {
+  return request('GET', `/questions/${enc(id)}/decisions`);
+}
+
+// action: "approve" | "reject" | "hold". A stale expectedVersion throws ApiError
+// with code "version_conflict" and body.current = the question as it is now.
+export function decide(id, { action, expectedVersion, moderator, reason }) {
+  const body = { action };
+  if (expectedVersion != null) body.expected_version = expectedVersion;
+  if (moderator) body.moderator = moderator;
+  if (reason) body.reason = reason;
+  return request('POST', `/questions/${enc(id)}/decision`, body);
+}
