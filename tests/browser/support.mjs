@@ -1,0 +1,130 @@
+// Support for the browser tests: start the real `tribune` server on an ephemeral port, launch
+// Debian's Chromium through playwright-core, and call the HTTP API from Node.
+//
+// Env: TRIBUNE_BIN (default build/release/server/tribune, relative to the repository root),
+//      CHROMIUM (default /usr/bin/chromium).
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const artifactsDir = join(repoRoot, 'tests', 'browser', 'artifacts');
+
+const READY_TIMEOUT_MS = 30000;
+
+// Starts `tribune serve --port 0 --db <tmp>/t.db` from the repository root and resolves when it
+// prints "listening on http://HOST:PORT". Returns {base, stop(), output()}.
+export async function startServer() {
+  const bin = resolve(repoRoot, process.env.TRIBUNE_BIN || 'build/release/server/tribune');
+  if (!existsSync(bin)) {
+    throw new Error(`tribune binary not found at ${bin}; build it first or set TRIBUNE_BIN`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tribune-browser-'));
+  const child = spawn(bin, ['serve', '--port', '0', '--db', join(dir, 't.db')], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Keep draining both pipes for the whole run (a full pipe would block the server), and keep
+  // the tail for diagnostics.
+  const lines = [];
+  const keep = (prefix) => (chunk) => {
+    for (const l of chunk.toString('utf8').split('\n')) if (l) lines.push(prefix + l);
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  child.stdout.on('data', keep(''));
+  child.stderr.on('data', keep('stderr: '));
+  const output = () => lines.join('\n');
+
+  const base = await new Promise((resolveBase, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`server did not report "listening on" within ${READY_TIMEOUT_MS} ms:\n${output()}`));
+    }, READY_TIMEOUT_MS);
+    let buf = '';
+    const onData = (chunk) => {
+      buf += chunk.toString('utf8');
+      const m = buf.match(/listening on (http:\/\/[^\s/]+:(\d+))/);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        resolveBase(m[1].replace('0.0.0.0', '127.0.0.1'));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (code ${code}, signal ${signal}):\n${output()}`));
+    });
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(hard);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { base, stop, output, pid: child.pid };
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// A persistent context in a fresh temporary profile; close() also removes the profile.
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'tribune-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 800 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// A small JSON client for the API. Returns {status, body}; never throws on 4xx/5xx.
+export function apiClient(base) {
+  const call = async (method, path, body) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = { raw: text };
+    }
+    return { status: res.status, body: json };
+  };
+  return {
+    get: (p) => call('GET', p),
+    post: (p, b) => call('POST', p, b),
+  };
+}
