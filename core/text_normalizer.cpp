@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <span>
 
 #include "core/text_fold_table.hpp"
 
@@ -148,31 +149,44 @@ bool is_unit_suffix(std::u32string_view s) {
 
 // --- passes ----------------------------------------------------------------------------
 
+// What pass 1 saw, so later passes that cannot apply are skipped.
+struct fold_summary {
+    std::size_t items = 0;       // items written
+    std::uint32_t count = 0;     // input code points
+    bool homoglyphs = false;     // some letter has a Latin look-alike
+    bool leet = false;           // some digit, l33t or mask symbol
+};
+
 // Pass 1: decode, drop invisibles, fold case/accents/compatibility forms, collapse spaces.
-// Returns false on invalid UTF-8.
-bool decode_and_fold(std::string_view in, std::vector<item>& items, std::uint32_t& count) {
+// REQUIRES: `out` has room for 3 * in.size() / 2 + 1 items. Returns false on invalid UTF-8.
+bool decode_and_fold(std::string_view in, item* out, fold_summary& sum) {
     const auto* s = reinterpret_cast<const unsigned char*>(in.data());
     const std::size_t n = in.size();
     std::uint32_t k = 0;  // original code point index
     std::size_t i = 0;
+    item* const first = out;
     auto push_space = [&](std::uint32_t at) {
-        if (items.empty() || items.back().k == kind::space) return;  // trim start, collapse
-        items.push_back({U' ', 0, at, at + 1, kind::space, false});
+        if (out == first || out[-1].k == kind::space) return;  // trim start, collapse
+        *out++ = {U' ', 0, at, at + 1, kind::space, false};
     };
     while (i < n) {
         const unsigned char b = s[i];
         if (b < 0x80) {  // ASCII fast path
             ++i;
-            if (b >= 'A' && b <= 'Z') {
-                items.push_back({char32_t(b + 32), 0, k, k + 1, kind::letter, false});
-            } else if (b >= 'a' && b <= 'z') {
-                items.push_back({char32_t(b), 0, k, k + 1, kind::letter, false});
-            } else if (b >= '0' && b <= '9') {
-                items.push_back({char32_t(b), 0, k, k + 1, kind::digit, false});
-            } else if (b == ' ' || (b >= 0x09 && b <= 0x0D)) {
+            if (b >= 'a' && b <= 'z') {
+                *out++ = {char32_t(b), 0, k, k + 1, kind::letter, false};
+            } else if (b == ' ') {
                 push_space(k);
-            } else if (b >= 0x20 && b < 0x7F) {
-                items.push_back({char32_t(b), 0, k, k + 1, kind::punct, false});
+            } else if (b >= 'A' && b <= 'Z') {
+                *out++ = {char32_t(b + 32), 0, k, k + 1, kind::letter, false};
+            } else if (b >= '0' && b <= '9') {
+                *out++ = {char32_t(b), 0, k, k + 1, kind::digit, false};
+                sum.leet = true;
+            } else if (b >= 0x09 && b <= 0x0D) {
+                push_space(k);
+            } else if (b > 0x20 && b < 0x7F) {
+                *out++ = {char32_t(b), 0, k, k + 1, kind::punct, false};
+                if (is_leet_symbol(b) || is_mask_symbol(b)) sum.leet = true;
             }  // other controls are dropped
             ++k;
             continue;
@@ -187,8 +201,8 @@ bool decode_and_fold(std::string_view in, std::vector<item>& items, std::uint32_
             case fold_table::cls_space: push_space(k); break;
             case fold_table::cls_mark:
                 // Belongs to the preceding output character when adjacent to it.
-                if (!items.empty() && items.back().k != kind::space && items.back().end == k)
-                    items.back().end = k + 1;
+                if (out != first && out[-1].k != kind::space && out[-1].end == k)
+                    out[-1].end = k + 1;
                 break;
             default: {
                 const kind kd = cls == fold_table::cls_digit    ? kind::digit
@@ -198,22 +212,29 @@ bool decode_and_fold(std::string_view in, std::vector<item>& items, std::uint32_
                     for (char16_t u : f->out) {
                         if (u == 0) break;
                         const kind uk = (u >= '0' && u <= '9') ? kind::digit : kd;
-                        items.push_back({char32_t(u), 0, k, k + 1, uk, false});
+                        if (uk == kind::digit) sum.leet = true;
+                        *out++ = {char32_t(u), 0, k, k + 1, uk, false};
                     }
-                    items.back().homoglyph = static_cast<unsigned char>(f->homoglyph);
+                    if (f->homoglyph != 0) {
+                        out[-1].homoglyph = static_cast<unsigned char>(f->homoglyph);
+                        sum.homoglyphs = true;
+                    }
+                    if (kd == kind::punct && (is_leet_symbol(out[-1].cp) || is_mask_symbol(out[-1].cp)))
+                        sum.leet = true;
                 } else {
-                    items.push_back({cp, 0, k, k + 1, kd, false});
+                    *out++ = {cp, 0, k, k + 1, kd, false};
                 }
             }
         }
         ++k;
     }
-    count = k;
+    sum.count = k;
+    sum.items = static_cast<std::size_t>(out - first);
     return true;
 }
 
 // Pass 3: Latin look-alikes in words that are Latin or entirely made of look-alikes.
-void fold_homoglyphs(std::vector<item>& items) {
+void fold_homoglyphs(std::span<item> items) {
     const std::size_t n = items.size();
     std::size_t i = 0;
     while (i < n) {
@@ -243,7 +264,7 @@ void fold_homoglyphs(std::vector<item>& items) {
 }
 
 // Pass 4: "f u c k", "f.u.c.k" -> "fuck". Works on live items; only kills separators.
-void join_spaced_letters(std::vector<item>& items) {
+void join_spaced_letters(std::span<item> items) {
     const std::size_t n = items.size();
     auto is_alnum = [&](std::size_t p) {
         return items[p].k == kind::letter || items[p].k == kind::digit;
@@ -279,9 +300,7 @@ void join_spaced_letters(std::vector<item>& items) {
         std::size_t q = next_letter(i);
         const std::size_t sep_len = q == n ? 0 : q - i - 1;
         while (q != n && q - last - 1 == sep_len &&
-               std::equal(items.begin() + static_cast<std::ptrdiff_t>(last + 1),
-                          items.begin() + static_cast<std::ptrdiff_t>(q),
-                          items.begin() + static_cast<std::ptrdiff_t>(i + 1),
+               std::equal(items.data() + last + 1, items.data() + q, items.data() + i + 1,
                           [](const item& a, const item& b) { return a.cp == b.cp; })) {
             ++letters;
             count_distinctive(q);
@@ -313,8 +332,10 @@ void fold_leet_word(std::vector<item*>& w) {
         const std::size_t digits_from = p;
         while (p < n && w[p]->k == kind::digit) ++p;
         if (p > digits_from) {
-            std::u32string unit;
-            while (p < n && w[p]->k == kind::letter && unit.size() < 4) unit.push_back(w[p++]->cp);
+            char32_t unit_buf[4];
+            std::size_t unit_len = 0;
+            while (p < n && w[p]->k == kind::letter && unit_len < 4) unit_buf[unit_len++] = w[p++]->cp;
+            const std::u32string_view unit(unit_buf, unit_len);
             if (p < n && w[p]->cp == '$') ++p;
             if (p == n && (unit.size() <= 1 || is_unit_suffix(unit))) return;  // "4b", "3d"
         }
@@ -364,7 +385,7 @@ void fold_leet_word(std::vector<item*>& w) {
     }
 }
 
-void fold_leet(std::vector<item>& items, std::vector<item*>& word) {
+void fold_leet(std::span<item> items, std::vector<item*>& word) {
     const std::size_t n = items.size();
     std::size_t i = 0;
     while (i < n) {
@@ -372,33 +393,15 @@ void fold_leet(std::vector<item>& items, std::vector<item*>& word) {
             ++i;
             continue;
         }
-        word.clear();
+        const std::size_t from = i;
+        bool letters_only = true;
         for (; i < n && (items[i].dead || in_word(items[i])); ++i)
-            if (!items[i].dead) word.push_back(&items[i]);
+            if (!items[i].dead && items[i].k != kind::letter) letters_only = false;
+        if (letters_only) continue;  // the common case: nothing to convert
+        word.clear();
+        for (std::size_t m = from; m < i; ++m)
+            if (!items[m].dead) word.push_back(&items[m]);
         fold_leet_word(word);
-    }
-}
-
-// Pass 6: runs of three or more identical letters -> two.
-void cut_elongations(std::vector<item>& items) {
-    item* prev = nullptr;  // last live item
-    item* second = nullptr;
-    std::size_t run = 0;
-    for (item& it : items) {
-        if (it.dead) continue;
-        if (prev != nullptr && it.k == kind::letter && prev->k == kind::letter && it.cp == prev->cp) {
-            ++run;
-            if (run == 2) {
-                second = &it;
-            } else {
-                second->end = it.end;
-                it.dead = true;
-                continue;  // prev stays the second kept letter
-            }
-        } else {
-            run = 1;
-        }
-        prev = &it;
     }
 }
 
@@ -456,37 +459,54 @@ result<normalized_text> normalize(std::string_view utf8) {
         return status::error(error_kind::invalid_argument, "text_too_long",
                              "text is too long to normalise");
     thread_local scratch tls;
-    std::vector<item>& items = tls.items;
-    items.clear();
-    items.reserve(utf8.size() + 8);
+    const std::size_t room = utf8.size() + utf8.size() / 2 + 1;
+    if (tls.items.size() < room) tls.items.resize(room);  // grows only; never shrinks
 
-    std::uint32_t count = 0;
-    if (!decode_and_fold(utf8, items, count))
+    fold_summary sum;
+    if (!decode_and_fold(utf8, tls.items.data(), sum))
         return status::error(error_kind::invalid_argument, "invalid_utf8",
                              "text is not valid UTF-8");
-    fold_homoglyphs(items);
+    const std::span<item> items(tls.items.data(), sum.items);
+    if (sum.homoglyphs) fold_homoglyphs(items);
     join_spaced_letters(items);
-    fold_leet(items, tls.word);
-    cut_elongations(items);
+    if (sum.leet) fold_leet(items, tls.word);
 
-    // Trim trailing spaces (leading ones were never pushed).
-    for (auto it = items.rbegin(); it != items.rend(); ++it) {
-        if (it->dead) continue;
-        if (it->k != kind::space) break;
-        it->dead = true;
-    }
-
+    // Emit, cutting elongations on the way (pass 6): the third and later letters of a run
+    // are not emitted and their range goes to the second.
     normalized_text out;
-    out.original_length = count;
-    out.text.reserve(items.size() + items.size() / 4);
-    out.start.reserve(items.size());
-    out.end.reserve(items.size());
+    out.original_length = sum.count;
+    out.text.reserve(sum.items + sum.items / 4);
+    out.start.resize(sum.items);
+    out.end.resize(sum.items);
+    std::size_t m = 0;
+    char32_t prev = 0;
+    bool prev_letter = false;
+    std::size_t run = 0;
     for (const item& it : items) {
         if (it.dead) continue;
+        const bool letter = it.k == kind::letter;
+        if (letter && prev_letter && it.cp == prev) {
+            if (++run >= 3) {
+                out.end[m - 1] = it.end;
+                continue;
+            }
+        } else {
+            run = 1;
+        }
+        prev = it.cp;
+        prev_letter = letter;
         append_utf8(out.text, it.cp);
-        out.start.push_back(it.start);
-        out.end.push_back(it.end);
+        out.start[m] = it.start;
+        out.end[m] = it.end;
+        ++m;
     }
+    // Trim a trailing space (leading ones were never written; runs were collapsed).
+    if (m > 0 && out.text.back() == ' ') {
+        out.text.pop_back();
+        --m;
+    }
+    out.start.resize(m);
+    out.end.resize(m);
     return out;
 }
 
