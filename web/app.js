@@ -81,8 +81,10 @@ function render() {
   views.renderConnection($('#conn'), ui.conn);
 
   const all = currentItems();
-  const lastPage = Math.max(0, Math.ceil(all.length / PAGE_SIZE) - 1);
-  if (ui.page[ui.tab] > lastPage && (feed.exhausted || !feed.loading)) ui.page[ui.tab] = lastPage;
+  // Pages past what is loaded are valid while the server has more (they load on demand).
+  const known = feed.exhausted ? all.length : Math.max(all.length, tabTotal(tab));
+  const lastPage = Math.max(0, Math.ceil(known / PAGE_SIZE) - 1);
+  if (ui.page[ui.tab] > lastPage) ui.page[ui.tab] = lastPage;
   const page = ui.page[ui.tab];
   const items = all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
 
@@ -157,7 +159,9 @@ async function ensureLoaded() {
   feed.loading = true;
   const gen = snapshotGen;
   try {
-    const res = await api.listQuestions(slug, { statuses: tab.statuses, limit: FETCH_LIMIT, cursor: feed.cursor });
+    // Review's first request overlaps the snapshot (its newest 500), so ask for that many at once.
+    const limit = tab.id === 'review' && !feed.loaded ? 500 : FETCH_LIMIT;
+    const res = await api.listQuestions(slug, { statuses: tab.statuses, limit, cursor: feed.cursor });
     if (gen !== snapshotGen) return; // a fresh snapshot reset everything meanwhile
     store.upsert(res.items || []);
     feed.cursor = res.next_cursor || null;

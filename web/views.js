@@ -268,7 +268,8 @@ export function renderList(list, items, { selectedId, busy, notes }) {
     const el = entry.el;
     const sel = q.id === selectedId;
     el.classList.toggle('selected', sel);
-    el.setAttribute('aria-selected', sel ? 'true' : 'false');
+    if (sel) el.setAttribute('aria-current', 'true');
+    else el.removeAttribute('aria-current');
     keep.add(q.id);
     const want = prev ? prev.nextSibling : list.firstChild;
     if (want !== el) list.insertBefore(el, want);

@@ -151,7 +151,7 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     await pageA.click('[role="tab"][data-tab="review"]');
   });
 
-  test('keyboard: j selects, h holds and a approves the selected question', async () => {
+  test('keyboard: k/j move the selection, a approves it, ? shows the keys', async () => {
     const q = await postQuestion({ text: 'Keyboard flow question', author: 'kim' });
     await pageA.waitForSelector(card(q.id), WAIT);
     await pageA.click('body', { position: { x: 5, y: 790 } }); // focus the page, not an input
@@ -202,6 +202,39 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
 
     hold = false; // the held messages are delivered; the page catches up by version and seq
     await pageC.close();
+  });
+
+  test('a dropped stream reconnects with since/epoch and receives what it missed', async () => {
+    const pageD = await openDashboard('D');
+    const sockets = []; // {url, first: first server message type, page: page-side route}
+    let drop = false;
+    await pageD.routeWebSocket(/\/stream/, (ws) => {
+      const entry = { url: ws.url(), first: null, page: ws };
+      sockets.push(entry);
+      const upstream = ws.connectToServer();
+      upstream.onMessage((m) => {
+        if (entry.first === null) entry.first = JSON.parse(m).type;
+        if (!drop) ws.send(m); // while dropping, the message is lost on this socket
+      });
+    });
+    await gotoDashboard(pageD, 'dora');
+    assert.equal(sockets.length, 1);
+    assert.equal(sockets[0].first, 'snapshot');
+
+    drop = true;
+    const q = await postQuestion({ text: 'Sent while the stream was down', author: 'ray' });
+    sockets[0].page.close({ code: 1001, reason: 'test drops the stream' });
+    await pageD.waitForFunction(() => document.querySelector('#conn').dataset.state !== 'live', null, WAIT);
+    drop = false;
+
+    await pageD.waitForSelector(card(q.id), WAIT);
+    await pageD.waitForSelector('#conn[data-state="live"]', WAIT);
+    assert.ok(sockets.length >= 2, 'a second connection was made');
+    const resumed = new URL(sockets[1].url);
+    assert.match(resumed.searchParams.get('since') || '', /^\d+$/, sockets[1].url);
+    assert.ok(resumed.searchParams.get('epoch'), sockets[1].url);
+    assert.equal(sockets[1].first, 'question', 'a resume gets the missed change, not a snapshot');
+    await pageD.close();
   });
 
   test('(e) screenshot of the dashboard', async () => {
