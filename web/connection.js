@@ -30,6 +30,7 @@ export class Connection {
     this.openTimer = null;
     this.stopped = false;
     this.state = 'closed';
+    this.lastGapAt = 0;
     this._onOnline = () => this.reconnectNow();
     this._onVisible = () => {
       if (document.visibilityState === 'visible' && this.state === 'waiting') this.reconnectNow();
@@ -93,9 +94,10 @@ export class Connection {
       this.pingTimer = setInterval(() => {
         if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
       }, PING_EVERY_MS);
-      // Live once open; a resume sends nothing until the next change.
       this.attempt = 0;
-      this._setState('live');
+      // A resume is live at once (it sends nothing until the next change); a fresh connection
+      // is live when its snapshot has been applied.
+      if (this.seq != null) this._setState('live');
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws) return;
@@ -119,12 +121,17 @@ export class Connection {
       this.epoch = msg.epoch;
       this.seq = msg.seq;
       this.onSnapshot(msg);
+      if (this.state !== 'live') this._setState('live');
     } else if (msg.type === 'question') {
       if (this.seq == null) return; // changes before any snapshot cannot be placed
       if (msg.seq <= this.seq) return; // already applied
       if (msg.seq !== this.seq + 1) {
-        // A message went missing: resume from what we have.
-        this._drop(`gap in stream (${this.seq} → ${msg.seq})`, true);
+        // A message went missing: resume from what we have — at once, unless gaps keep
+        // happening, in which case the normal back-off applies.
+        const now = Date.now();
+        const again = now - this.lastGapAt < 5000;
+        this.lastGapAt = now;
+        this._drop(`gap in stream (${this.seq} → ${msg.seq})`, !again);
         return;
       }
       this.seq = msg.seq;
