@@ -1,0 +1,108 @@
+// The dashboard's pure logic (web/store.js, span segmentation in web/views.js), run in Node
+// without a browser: fast checks of the rules the live view depends on.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Store } from '../../web/store.js';
+import { segmentText } from '../../web/views.js';
+
+const q = (id, status, version, extra = {}) => ({ id, status, version, text: `q${id}`, ...extra });
+
+describe('store', () => {
+  test('snapshot sets counts and items; lists are newest first', () => {
+    const s = new Store();
+    s.applySnapshot({ counts: { pending: 2, held: 1 }, items: [q(1, 'pending', 1), q(3, 'held', 1), q(2, 'pending', 1)] });
+    assert.deepEqual(
+      s.list(['pending', 'held']).map((x) => x.id),
+      [3, 2, 1],
+    );
+    assert.equal(s.count(['pending', 'held']), 3);
+    assert.equal(s.counts.approved, 0);
+  });
+
+  test('a lower version never replaces a higher one', () => {
+    const s = new Store();
+    s.applySnapshot({ counts: {}, items: [q(1, 'approved', 3)] });
+    s.upsert([q(1, 'pending', 2)]);
+    assert.equal(s.get(1).status, 'approved');
+    s.upsert([q(1, 'rejected', 4)]);
+    assert.equal(s.get(1).status, 'rejected');
+  });
+
+  test('changes move counts by from/to exactly once per message', () => {
+    const s = new Store();
+    s.applySnapshot({ counts: { held: 1 }, items: [q(1, 'held', 1)] });
+    s.applyChange({ seq: 2, change: 'created', from: null, question: q(2, 'pending', 1), actor: null });
+    assert.equal(s.counts.pending, 1);
+    // The HTTP answer to our own decision lands first; the stream message still moves the counts.
+    s.upsert([q(1, 'approved', 2)]);
+    assert.equal(s.counts.held, 1);
+    s.applyChange({ seq: 3, change: 'updated', from: 'held', question: q(1, 'approved', 2), actor: 'alice' });
+    assert.equal(s.counts.held, 0);
+    assert.equal(s.counts.approved, 1);
+    assert.deepEqual(s.lastActor.get(1), { actor: 'alice', at: undefined, to: 'approved' });
+    assert.deepEqual(
+      s.list(['pending', 'held']).map((x) => x.id),
+      [2],
+    );
+  });
+
+  test('a fresh snapshot drops what it does not contain', () => {
+    const s = new Store();
+    s.applySnapshot({ counts: { pending: 1 }, items: [q(1, 'pending', 1)] });
+    s.upsert([q(7, 'approved', 2)]);
+    s.applySnapshot({ counts: { pending: 1 }, items: [q(2, 'pending', 1)] });
+    assert.equal(s.get(1), undefined);
+    assert.equal(s.get(7), undefined);
+    assert.equal(s.counts.approved, 0);
+  });
+
+  test('list cache follows changes', () => {
+    const s = new Store();
+    s.applySnapshot({ counts: {}, items: [] });
+    const a = s.list(null);
+    assert.equal(s.list(null), a, 'cached while nothing changes');
+    s.upsert([q(5, 'held', 1)]);
+    assert.deepEqual(
+      s.list(null).map((x) => x.id),
+      [5],
+    );
+  });
+});
+
+describe('segmentText (span offsets are code points)', () => {
+  const join = (segs) => segs.map((g) => (g.spans.length ? `[${g.text}]` : g.text)).join('');
+
+  test('plain text is one segment', () => {
+    assert.deepEqual(segmentText('hello', []), [{ text: 'hello', spans: [], ends: [] }]);
+  });
+
+  test('astral characters count as one', () => {
+    const text = '🙂🙂 you idiot!';
+    // code points: 🙂=0 🙂=1 ' '=2 y=3 o=4 u=5 ' '=6 i=7..t=11 !=12
+    const segs = segmentText(text, [{ start: 7, end: 12, attribute: 'insult', weight: 0.9 }]);
+    assert.equal(join(segs), '🙂🙂 you [idiot]!');
+    assert.deepEqual(segs[1].ends.map((s) => s.attribute), ['insult']);
+  });
+
+  test('overlapping spans split into covered pieces; labels go where a span ends', () => {
+    const segs = segmentText('abcdefgh', [
+      { start: 1, end: 5, attribute: 'toxicity', weight: 0.5 },
+      { start: 3, end: 7, attribute: 'threat', weight: 0.9 },
+    ]);
+    assert.equal(join(segs), 'a[bc][de][fg]h');
+    assert.deepEqual(segs[2].spans.map((s) => s.attribute).sort(), ['threat', 'toxicity']);
+    assert.deepEqual(segs[2].ends.map((s) => s.attribute), ['toxicity']);
+    assert.deepEqual(segs[3].ends.map((s) => s.attribute), ['threat']);
+  });
+
+  test('bad spans are ignored or clamped, never throw', () => {
+    const segs = segmentText('abc', [
+      { start: 2, end: 1, attribute: 'x' },
+      { start: -1, end: 2, attribute: 'x' },
+      { start: 'a', end: 2, attribute: 'x' },
+      { start: 1, end: 99, attribute: 'insult' },
+    ]);
+    assert.equal(join(segs), 'a[bc]');
+  });
+});
