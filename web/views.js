@@ -299,8 +299,10 @@ export function renderCounts(box, counts) {
     }
   }
   for (const el of box.querySelectorAll('[data-count]')) {
-    const t = fmtNum(counts[el.dataset.count] || 0);
+    const n = counts[el.dataset.count] || 0;
+    const t = fmtNum(n);
     if (el.textContent !== t) el.textContent = t;
+    el.parentElement.classList.toggle('zero', n === 0);
   }
 }
 
@@ -417,7 +419,11 @@ export function renderDetails(box, q, history) {
         h(
           'li',
           null,
-          h('span', { class: 'h-who' }, d.actor || 'automatic'),
+          h(
+            'span',
+            { class: 'h-who' },
+            d.actor || (['approve', 'reject', 'hold'].includes(d.action) ? 'unnamed moderator' : 'automatic'),
+          ),
           ' ',
           h('span', { class: 'h-what' }, `${STATUS_LABELS[d.from] || d.from || '—'} → ${STATUS_LABELS[d.to] || d.to}`),
           h('time', { datetime: d.at, title: d.at }, absoluteTime(d.at)),
