@@ -1,0 +1,78 @@
+#pragma once
+// text_features: splits NORMALISED text into tokens and hashes each token into the
+// sparse features of Tribune's linear toxicity model (word unigrams, word bigrams and
+// character 3..5-grams of each word, fastText-style "<word>" boundaries).
+//
+// Every feature entry belongs to exactly one token, so a linear model's pre-sigmoid
+// score decomposes exactly into per-token contributions (a bigram is entered twice,
+// half for each of its two tokens). The trainer and the classifier share this code, so
+// features at training and at serving time are identical by construction.
+//
+// Thread safety: feature_extractor is immutable after construction; extract() is const
+// and may be called from several threads at once with distinct output objects.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tribune {
+
+// A token of the normalised text: code point range [start, end) and byte range.
+struct text_token {
+    std::size_t start = 0;       // code point offset in the normalised text
+    std::size_t end = 0;         // one past the last code point
+    std::size_t byte_begin = 0;  // byte offset in the normalised text
+    std::size_t byte_end = 0;
+};
+
+// One hashed feature occurrence: the weight row `bucket`, owned by token `token`,
+// entering the sum with `value` (before document scaling).
+struct feature_entry {
+    std::uint32_t bucket = 0;
+    std::uint32_t token = 0;
+    float value = 1.0f;
+};
+
+struct text_feature_set {
+    std::vector<text_token> tokens;
+    std::vector<feature_entry> entries;
+    // Multiply every entry's value by this to get the model input (1/sqrt(sum of values^2)).
+    float scale = 0.0f;
+
+    void clear() {
+        tokens.clear();
+        entries.clear();
+        scale = 0.0f;
+    }
+};
+
+struct feature_config {
+    std::uint32_t buckets = 1u << 19;  // power of two
+    std::uint32_t char_ngram_min = 3;
+    std::uint32_t char_ngram_max = 5;
+    bool word_bigrams = true;
+    std::uint32_t max_tokens = 512;  // longer texts are scored on their first tokens
+};
+
+class feature_extractor {
+public:
+    explicit feature_extractor(feature_config config);
+
+    const feature_config& config() const { return config_; }
+
+    // REQUIRES: `normalized` is valid UTF-8 (the output of tribune::normalize).
+    // Clears and fills `out`.
+    void extract(std::string_view normalized, text_feature_set& out) const;
+
+    // Tokens only (no hashing); used by the language detector and tests.
+    static void tokenize(std::string_view normalized, std::vector<text_token>& out,
+                         std::size_t max_tokens);
+
+private:
+    feature_config config_;
+    std::uint32_t mask_;
+};
+
+}  // namespace tribune
