@@ -1,0 +1,65 @@
+#pragma once
+// api: routes a request to its use case and builds the response. Every error leaves as
+// {"error": {"code", "message"}} with the status from http_status_for().
+//
+// Thread safety: const after construction apart from the borrowed services, which are
+// themselves thread-safe; handle() may be called from any io thread concurrently.
+// Ownership: borrows everything; the app owns it all and outlives the api.
+
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "core/question_service.hpp"
+#include "core/store.hpp"
+#include "server/config.hpp"
+#include "server/hub.hpp"
+#include "server/json_codec.hpp"
+#include "server/metrics.hpp"
+#include "server/static_files.hpp"
+
+namespace tribune::server {
+
+class api {
+public:
+    using request = boost::beast::http::request<boost::beast::http::string_body>;
+    using response = boost::beast::http::response<boost::beast::http::string_body>;
+    // Called exactly once per request, from any thread.
+    using responder = std::function<void(response)>;
+
+    struct stream_target {
+        std::string event;
+        std::optional<std::uint64_t> since;
+        std::string epoch;
+    };
+
+    api(question_service& service, store& db, hub& h, metrics& m, const static_files& files,
+        const config& cfg);
+
+    void handle(const request& req, responder reply);
+
+    // For a WebSocket upgrade: the stream it asks for, or the error response to send.
+    std::variant<stream_target, response> match_stream(const request& req);
+
+    // An error response in the wire format; also used by http_session for read errors.
+    static response error_response(const status& s, unsigned version, bool keep_alive);
+    // Records one answered request that never reached handle() (e.g. body too large).
+    void count(const std::string& route, unsigned status, double seconds);
+
+private:
+    void route(const request& req, const std::string& route_name, responder& reply);
+
+    question_service& service_;
+    store& db_;
+    hub& hub_;
+    metrics& metrics_;
+    const static_files& files_;
+    const config& cfg_;
+};
+
+}  // namespace tribune::server

@@ -1,0 +1,113 @@
+#include "server/app.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <thread>
+#include <vector>
+
+#include "core/question_service.hpp"
+#include "core/sqlite_store.hpp"
+#include "core/triage_policy.hpp"
+#include "server/api.hpp"
+#include "server/hub.hpp"
+#include "server/listener.hpp"
+#include "server/metrics.hpp"
+#include "server/static_files.hpp"
+
+namespace tribune::server {
+
+namespace net = boost::asio;
+
+// Members are declared in dependency order so that destruction runs in reverse.
+struct app::impl {
+    config cfg;
+    std::unique_ptr<classifier> model;
+    std::unique_ptr<sqlite_store> db;
+    metrics stats;
+    hub broadcast;
+    std::unique_ptr<question_service> service;
+    static_files files;
+    std::unique_ptr<api> routes;
+    net::io_context ioc;
+    std::shared_ptr<listener> acceptor;
+    std::vector<std::thread> threads;
+    bool started = false;
+    bool stopped = false;
+
+    impl(config c, std::unique_ptr<classifier> m)
+        : cfg(std::move(c)),
+          model(std::move(m)),
+          broadcast(cfg.history_per_event),
+          files(cfg.web_root),
+          ioc(std::max(1, cfg.threads)) {}
+};
+
+app::app(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+app::~app() { stop(); }
+
+result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier> model) {
+    auto p = std::make_unique<impl>(std::move(cfg), std::move(model));
+    auto db = sqlite_store::open(p->cfg.db_path, p->cfg.migrations_dir,
+                                 static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
+    if (!db) return db.error();
+    p->db = std::move(db.value());
+
+    service_options opts;
+    opts.max_text_chars = p->cfg.max_text_chars;
+    opts.queue_capacity = p->cfg.ingest_queue_capacity;
+    opts.max_batch = p->cfg.max_batch;
+    opts.workers = p->cfg.scoring_workers;
+    metrics* stats = &p->stats;
+    opts.on_scored = [stats](double s) { stats->observe_scoring(s); };
+    opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
+    p->service = std::make_unique<question_service>(*p->db, *p->model, p->broadcast,
+                                                    triage_policy::defaults(), std::move(opts));
+    p->routes = std::make_unique<api>(*p->service, *p->db, p->broadcast, p->stats, p->files, p->cfg);
+
+    boost::system::error_code ec;
+    auto address = net::ip::make_address(p->cfg.address, ec);
+    if (ec)
+        return status::error(error_kind::invalid_argument, "bad_address",
+                             "not an IP address: " + p->cfg.address);
+    p->acceptor = std::make_shared<listener>(p->ioc, *p->routes, p->broadcast, *p->db, p->cfg);
+    if (status s = p->acceptor->bind({address, p->cfg.port}); !s) return s;
+    return std::unique_ptr<app>(new app(std::move(p)));
+}
+
+void app::start() {
+    if (impl_->started) return;
+    impl_->started = true;
+    impl_->service->start();
+    impl_->acceptor->run();
+    for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i)
+        impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+void app::stop() {
+    if (!impl_ || !impl_->started || impl_->stopped) return;
+    impl_->stopped = true;
+    // Stop accepting, then score and commit everything queued: each accepted question is
+    // answered before the io threads go away.
+    impl_->acceptor->stop();
+    impl_->service->stop();
+    impl_->broadcast.close_all();
+    // Give the answers and close frames a moment to leave.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    impl_->ioc.stop();
+    for (auto& t : impl_->threads) t.join();
+    impl_->threads.clear();
+}
+
+void app::run_until_signal() {
+    net::io_context signals_ctx;
+    net::signal_set signals(signals_ctx, SIGINT, SIGTERM);
+    signals.async_wait([](const boost::system::error_code&, int) {});
+    signals_ctx.run();
+    stop();
+}
+
+std::uint16_t app::port() const { return impl_->acceptor->port(); }
+
+}  // namespace tribune::server

@@ -1,0 +1,137 @@
+#include "server/cli.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <filesystem>
+
+namespace tribune::server {
+namespace fs = std::filesystem;
+namespace {
+
+status bad(const std::string& msg) {
+    return status::error(error_kind::invalid_argument, "bad_argument", msg);
+}
+
+template <typename T>
+status parse_number(const std::string& name, const std::string& text, T min, T max, T& out) {
+    long long v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || p != text.data() + text.size() || v < static_cast<long long>(min) ||
+        v > static_cast<long long>(max))
+        return bad(name + " must be a whole number from " + std::to_string(min) + " to " +
+                   std::to_string(max) + ", got '" + text + "'");
+    out = static_cast<T>(v);
+    return status::ok();
+}
+
+struct setting {
+    const char* flag;
+    const char* env;
+    const char* help;
+};
+
+constexpr setting settings[] = {
+    {"--address", "TRIBUNE_ADDRESS", "IP address to listen on (default 127.0.0.1)"},
+    {"--port", "TRIBUNE_PORT", "TCP port, 0 for any free port (default 8080)"},
+    {"--db", "TRIBUNE_DB", "SQLite database file (default var/tribune.db)"},
+    {"--threads", "TRIBUNE_THREADS", "network threads (default 2)"},
+    {"--scoring-workers", "TRIBUNE_SCORING_WORKERS", "classifier threads (default 1)"},
+    {"--web-root", "TRIBUNE_WEB_ROOT", "dashboard files (default <resources>/web)"},
+    {"--migrations", "TRIBUNE_MIGRATIONS", "migrations directory (default <resources>/migrations)"},
+    {"--model", "TRIBUNE_MODEL", "classifier model file (default <resources>/models/toxicity.ftz)"},
+    {"--classifier", "TRIBUNE_CLASSIFIER", "model | placeholder (default model)"},
+    {"--max-body", "TRIBUNE_MAX_BODY", "largest request body in bytes (default 65536)"},
+    {"--max-text", "TRIBUNE_MAX_TEXT", "longest question in characters (default 2000)"},
+    {"--queue", "TRIBUNE_QUEUE", "ingest queue capacity in questions (default 10000)"},
+};
+
+status apply(serve_options& o, const std::string& flag, const std::string& value) {
+    config& c = o.cfg;
+    if (flag == "--address") c.address = value;
+    else if (flag == "--port") return parse_number<std::uint16_t>(flag, value, 0, 65535, c.port);
+    else if (flag == "--db") c.db_path = value;
+    else if (flag == "--threads") return parse_number<int>(flag, value, 1, 256, c.threads);
+    else if (flag == "--scoring-workers")
+        return parse_number<int>(flag, value, 1, 64, c.scoring_workers);
+    else if (flag == "--web-root") c.web_root = value;
+    else if (flag == "--migrations") c.migrations_dir = value;
+    else if (flag == "--model") c.model_path = value;
+    else if (flag == "--classifier") {
+        if (value != "model" && value != "placeholder")
+            return bad("--classifier must be model or placeholder");
+        o.classifier_kind = value;
+    } else if (flag == "--max-body")
+        return parse_number<std::size_t>(flag, value, 1024, 64u << 20, c.max_body_bytes);
+    else if (flag == "--max-text")
+        return parse_number<std::size_t>(flag, value, 1, 100000, c.max_text_chars);
+    else if (flag == "--queue")
+        return parse_number<std::size_t>(flag, value, 1, 10000000, c.ingest_queue_capacity);
+    else return bad("unknown option " + flag + " (see tribune serve --help)");
+    return status::ok();
+}
+
+}  // namespace
+
+std::string serve_usage() {
+    std::string s =
+        "usage: tribune serve [options]\n\n"
+        "Starts the HTTP + WebSocket server. Each option can also be set by the environment\n"
+        "variable named beside it; a flag wins over the environment.\n\n";
+    for (const auto& st : settings) {
+        std::string left = std::string("  ") + st.flag + " VALUE";
+        left.resize(28, ' ');
+        s += left + st.help + "  [" + st.env + "]\n";
+    }
+    s += "  --quiet                   no log line per request\n";
+    return s;
+}
+
+result<serve_options> parse_serve_args(const std::vector<std::string>& args) {
+    serve_options o;
+    for (const auto& st : settings) {
+        if (const char* v = std::getenv(st.env); v != nullptr && *v != '\0') {
+            if (status s = apply(o, st.flag, v); !s)
+                return bad(std::string(st.env) + ": " + s.message());
+        }
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string a = args[i];
+        if (a == "-h" || a == "--help") {
+            o.help = true;
+            continue;
+        }
+        if (a == "--quiet") {
+            o.cfg.quiet = true;
+            continue;
+        }
+        std::string value;
+        if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = a.substr(eq + 1);
+            a = a.substr(0, eq);
+        } else {
+            if (i + 1 >= args.size()) return bad("option " + a + " needs a value");
+            value = args[++i];
+        }
+        if (status s = apply(o, a, value); !s) return s;
+    }
+    return o;
+}
+
+std::string find_resource_root(const std::string& argv0) {
+    auto has = [](const fs::path& p) {
+        std::error_code ec;
+        return fs::exists(p / "migrations" / "0001_initial.sql", ec);
+    };
+    std::error_code ec;
+    if (has(fs::current_path(ec))) return fs::current_path(ec).string();
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) exe = fs::absolute(argv0, ec);
+    const fs::path dir = exe.parent_path();
+    for (const fs::path& candidate :
+         {dir / ".." / "share" / "tribune", dir / ".." / ".." / "..", dir / ".." / ".."}) {
+        if (has(candidate)) return fs::weakly_canonical(candidate, ec).string();
+    }
+    return fs::current_path(ec).string();
+}
+
+}  // namespace tribune::server

@@ -1,0 +1,47 @@
+#pragma once
+// http_session: one HTTP connection. Reads one request at a time with a header and body
+// limit and a read timeout, hands it to the api, writes the answer, repeats while
+// keep-alive. A WebSocket upgrade on a stream route hands the socket to a
+// websocket_session.
+//
+// Lifetime: lives as long as an async operation holds shared_from_this().
+// Thread safety: all state is touched on the connection's strand only; the api's
+// responder posts back onto it.
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <memory>
+#include <optional>
+
+#include "core/store.hpp"
+#include "server/api.hpp"
+#include "server/config.hpp"
+#include "server/hub.hpp"
+
+namespace tribune::server {
+
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+    http_session(boost::asio::ip::tcp::socket&& socket, api& a, hub& h, store& db,
+                 const config& cfg);
+    void run();
+
+private:
+    void do_read();
+    void on_read(boost::beast::error_code ec, std::size_t bytes);
+    void send(api::response res);
+    void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+    void do_close();
+
+    boost::beast::tcp_stream stream_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    api& api_;
+    hub& hub_;
+    store& db_;
+    const config& cfg_;
+    std::shared_ptr<api::response> writing_;  // the response being written, kept alive
+};
+
+}  // namespace tribune::server

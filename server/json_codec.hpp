@@ -1,0 +1,41 @@
+#pragma once
+// json_codec: the one place where wire JSON is encoded and decoded.
+//
+// Thread safety: pure functions.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "core/event_sink.hpp"
+#include "core/question.hpp"
+#include "core/question_service.hpp"
+#include "core/status.hpp"
+#include "core/store.hpp"
+
+namespace tribune::server {
+
+using json = nlohmann::json;
+
+std::string format_time(timestamp_ms t);  // 2026-11-28T05:30:00.123Z
+
+json to_json(const question& q);
+json to_json(const event_info& e);
+json to_json(const event_info& e, const status_counts& counts);
+json to_json(const status_counts& counts);
+json to_json(const decision_record& d);
+json error_body(const status& s);
+
+// Parses a request body as a JSON object. Errors: invalid_json, invalid_utf8.
+result<json> parse_object(std::string_view body, std::size_t max_depth = 32);
+
+// Errors: invalid_field for a wrong type; text_required when text is absent or not a string.
+result<submission> decode_submission(const json& body, std::string event_slug);
+result<decision_input> decode_decision(const json& body, std::int64_t question_id);
+result<new_event> decode_new_event(const json& body);
+
+// The broadcast message for one change, without its "seq" member; the hub adds it.
+json change_message(const question_change& c);
+
+}  // namespace tribune::server
