@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/text_normalizer.hpp"
+#include "core/word_list.hpp"
 
 namespace {
 
@@ -42,5 +43,34 @@ void BM_normalize_obfuscated(benchmark::State& s) { normalize_text(s, obfuscated
 BENCHMARK(BM_normalize_english);
 BENCHMARK(BM_normalize_french);
 BENCHMARK(BM_normalize_obfuscated);
+
+// A list of `state.range(0)` terms: a few real ones plus generated words and phrases.
+std::shared_ptr<const tribune::word_list> make_list(std::int64_t size) {
+    std::vector<std::string> banned = {"fuck", "shit", "asshole", "idiot", "go to hell", "liars"};
+    std::vector<std::string> suspect = {"clown", "stupid", "people", "vermin"};
+    for (std::int64_t i = 0; static_cast<std::int64_t>(banned.size() + suspect.size()) < size; ++i) {
+        std::string w;
+        for (std::int64_t v = i + 1000; v > 0; v /= 26) w.push_back(static_cast<char>('a' + v % 26));
+        (i % 3 == 0 ? suspect : banned).push_back(i % 5 == 0 ? w + " " + w : w);
+    }
+    auto r = tribune::word_list::build(std::move(banned), std::move(suspect));
+    return std::make_shared<const tribune::word_list>(std::move(r).value());
+}
+
+void match_normalised(benchmark::State& state, const std::string& text) {
+    const auto list = make_list(state.range(0));
+    const auto n = tribune::normalize(text);
+    for (auto _ : state) {
+        auto m = list->match(*n);
+        benchmark::DoNotOptimize(m);
+    }
+    state.counters["matches"] = static_cast<double>(list->match(*n).size());
+}
+
+void BM_word_list_english(benchmark::State& s) { match_normalised(s, english); }
+void BM_word_list_obfuscated(benchmark::State& s) { match_normalised(s, obfuscated); }
+
+BENCHMARK(BM_word_list_english)->Arg(100)->Arg(10'000);
+BENCHMARK(BM_word_list_obfuscated)->Arg(100)->Arg(10'000);
 
 }  // namespace

@@ -18,9 +18,13 @@ namespace {
 
 using fold_table::cp_class;
 
-// Classes used by the passes. The generated table's classes, plus the ASCII symbols
-// that can stand for letters.
-enum class kind : std::uint8_t { space, letter, digit, punct };
+// Classes used by the passes. `symbol` is an ASCII l33t or mask symbol (@ $ ! * # %):
+// part of a word, but not a letter until pass 5 converts it. The order matters:
+// kinds up to `digit` are alphanumeric, up to `symbol` are part of a word.
+enum class kind : std::uint8_t { letter, digit, symbol, space, punct };
+
+constexpr bool is_alnum(kind k) { return k <= kind::digit; }
+constexpr bool is_word(kind k) { return k <= kind::symbol; }
 
 struct item {
     char32_t cp;          // current output code point
@@ -68,22 +72,28 @@ inline std::size_t decode_one(const unsigned char* s, std::size_t n, std::size_t
     return 0;
 }
 
-inline void append_utf8(std::string& out, char32_t cp) {
+// Writes cp at `out` (room for 4 bytes); returns the number of bytes.
+inline std::size_t encode_utf8(char* out, char32_t cp) {
     if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        out[0] = static_cast<char>(cp);
+        return 1;
     }
+    if (cp < 0x800) {
+        out[0] = static_cast<char>(0xC0 | (cp >> 6));
+        out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = static_cast<char>(0xE0 | (cp >> 12));
+        out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = static_cast<char>(0xF0 | (cp >> 18));
+    out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 4;
 }
 
 // --- tables ----------------------------------------------------------------------------
@@ -134,9 +144,10 @@ constexpr char leet_letter(char32_t c) {
     }
 }
 
-inline bool in_word(const item& it) {
-    return it.k == kind::letter || it.k == kind::digit || is_leet_symbol(it.cp) ||
-           is_mask_symbol(it.cp);
+inline bool in_word(const item& it) { return is_word(it.k); }
+
+constexpr kind ascii_punct_kind(char32_t c) {
+    return (is_leet_symbol(c) || is_mask_symbol(c)) ? kind::symbol : kind::punct;
 }
 
 // Units after a number that make "1st", "10am", "5g" a quantity rather than l33t.
@@ -185,8 +196,9 @@ bool decode_and_fold(std::string_view in, item* out, fold_summary& sum) {
             } else if (b >= 0x09 && b <= 0x0D) {
                 push_space(k);
             } else if (b > 0x20 && b < 0x7F) {
-                *out++ = {char32_t(b), 0, k, k + 1, kind::punct, false};
-                if (is_leet_symbol(b) || is_mask_symbol(b)) sum.leet = true;
+                const kind pk = ascii_punct_kind(b);
+                *out++ = {char32_t(b), 0, k, k + 1, pk, false};
+                if (pk == kind::symbol) sum.leet = true;
             }  // other controls are dropped
             ++k;
             continue;
@@ -211,16 +223,15 @@ bool decode_and_fold(std::string_view in, item* out, fold_summary& sum) {
                 if (const auto* f = fold_of(cp)) {
                     for (char16_t u : f->out) {
                         if (u == 0) break;
-                        const kind uk = (u >= '0' && u <= '9') ? kind::digit : kd;
-                        if (uk == kind::digit) sum.leet = true;
+                        kind uk = (u >= '0' && u <= '9') ? kind::digit : kd;
+                        if (uk == kind::punct) uk = ascii_punct_kind(u);  // fullwidth ＠
+                        if (uk == kind::digit || uk == kind::symbol) sum.leet = true;
                         *out++ = {char32_t(u), 0, k, k + 1, uk, false};
                     }
                     if (f->homoglyph != 0) {
                         out[-1].homoglyph = static_cast<unsigned char>(f->homoglyph);
                         sum.homoglyphs = true;
                     }
-                    if (kd == kind::punct && (is_leet_symbol(out[-1].cp) || is_mask_symbol(out[-1].cp)))
-                        sum.leet = true;
                 } else {
                     *out++ = {cp, 0, k, k + 1, kd, false};
                 }
@@ -266,12 +277,9 @@ void fold_homoglyphs(std::span<item> items) {
 // Pass 4: "f u c k", "f.u.c.k" -> "fuck". Works on live items; only kills separators.
 void join_spaced_letters(std::span<item> items) {
     const std::size_t n = items.size();
-    auto is_alnum = [&](std::size_t p) {
-        return items[p].k == kind::letter || items[p].k == kind::digit;
-    };
     auto single_letter = [&](std::size_t p) {
-        return items[p].k == kind::letter && (p == 0 || !is_alnum(p - 1)) &&
-               (p + 1 == n || !is_alnum(p + 1));
+        return items[p].k == kind::letter && (p == 0 || !is_alnum(items[p - 1].k)) &&
+               (p + 1 == n || !is_alnum(items[p + 1].k));
     };
     // The separator after a single letter at p: [p+1, q) with items[q] the next single
     // letter; returns q, or n when there is none.
@@ -285,6 +293,15 @@ void join_spaced_letters(std::span<item> items) {
     };
     std::size_t i = 0;
     while (i < n) {
+        if (!is_alnum(items[i].k)) {
+            ++i;
+            continue;
+        }
+        if (i + 1 < n && is_alnum(items[i + 1].k)) {  // a longer word: skip it
+            i += 2;
+            while (i < n && is_alnum(items[i].k)) ++i;
+            continue;
+        }
         if (!single_letter(i)) {
             ++i;
             continue;
@@ -407,6 +424,9 @@ void fold_leet(std::span<item> items, std::vector<item*>& word) {
 
 struct scratch {
     std::vector<item> items;
+    std::string text;
+    std::vector<std::size_t> start;  // the result's type, so copying out is a memcpy
+    std::vector<std::size_t> end;
     std::vector<item*> word;
 };
 
@@ -472,12 +492,17 @@ result<normalized_text> normalize(std::string_view utf8) {
     if (sum.leet) fold_leet(items, tls.word);
 
     // Emit, cutting elongations on the way (pass 6): the third and later letters of a run
-    // are not emitted and their range goes to the second.
-    normalized_text out;
-    out.original_length = sum.count;
-    out.text.reserve(sum.items + sum.items / 4);
-    out.start.resize(sum.items);
-    out.end.resize(sum.items);
+    // are not emitted and their range goes to the second. Written into per-thread buffers
+    // without checks, then copied once into the result.
+    if (tls.text.size() < 4 * sum.items) tls.text.resize(4 * sum.items);
+    if (tls.start.size() < sum.items) {
+        tls.start.resize(sum.items);
+        tls.end.resize(sum.items);
+    }
+    char* text = tls.text.data();
+    std::size_t* start = tls.start.data();
+    std::size_t* end = tls.end.data();
+    std::size_t bytes = 0;
     std::size_t m = 0;
     char32_t prev = 0;
     bool prev_letter = false;
@@ -487,7 +512,7 @@ result<normalized_text> normalize(std::string_view utf8) {
         const bool letter = it.k == kind::letter;
         if (letter && prev_letter && it.cp == prev) {
             if (++run >= 3) {
-                out.end[m - 1] = it.end;
+                end[m - 1] = it.end;
                 continue;
             }
         } else {
@@ -495,18 +520,21 @@ result<normalized_text> normalize(std::string_view utf8) {
         }
         prev = it.cp;
         prev_letter = letter;
-        append_utf8(out.text, it.cp);
-        out.start[m] = it.start;
-        out.end[m] = it.end;
+        bytes += encode_utf8(text + bytes, it.cp);
+        start[m] = it.start;
+        end[m] = it.end;
         ++m;
     }
     // Trim a trailing space (leading ones were never written; runs were collapsed).
-    if (m > 0 && out.text.back() == ' ') {
-        out.text.pop_back();
+    if (m > 0 && text[bytes - 1] == ' ') {
+        --bytes;
         --m;
     }
-    out.start.resize(m);
-    out.end.resize(m);
+    normalized_text out;
+    out.original_length = sum.count;
+    out.text.assign(text, bytes);
+    out.start.assign(start, start + m);
+    out.end.assign(end, end + m);
     return out;
 }
 

@@ -56,6 +56,10 @@ struct hit {
     bool operator==(const hit&) const = default;
 };
 
+constexpr bool ascii_word(char32_t c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');  // normalised: no capitals
+}
+
 struct match_scratch {
     std::u32string text;
     std::vector<unsigned char> word;  // 1 when the code point is part of a word
@@ -165,14 +169,28 @@ result<word_list> word_list::build(std::vector<std::string> banned,
             return idx;
         }
     };
-    if (!compiled.empty()) builder{list, compiled}.make(0, compiled.size(), 0);
+    if (!compiled.empty()) {
+        builder{list, compiled}.make(0, compiled.size(), 0);
+        const node& root = list.nodes_[0];
+        for (std::uint32_t e = 0; e < root.edge_count; ++e) {
+            const edge& ed = list.edges_[root.first_edge + e];
+            if (ed.cp < list.root_ascii_.size()) list.root_ascii_[ed.cp] = ed.child;
+        }
+    }
     return list;
 }
 
 std::uint32_t word_list::child_of(std::uint32_t n, char32_t cp) const {
+    if (n == 0 && cp < root_ascii_.size()) return root_ascii_[cp];
     const node& nd = nodes_[n];
     const edge* first = edges_.data() + nd.first_edge;
     const edge* last = first + nd.edge_count;
+    constexpr std::uint32_t linear_below = 8;
+    if (nd.edge_count < linear_below) {
+        for (const edge* e = first; e != last; ++e)
+            if (e->cp == cp) return e->child;
+        return 0;
+    }
     const edge* it = std::lower_bound(first, last, cp,
                                       [](const edge& e, char32_t c) { return e.cp < c; });
     return (it != last && it->cp == cp) ? it->child : 0;  // 0: the root, never a child
@@ -184,11 +202,30 @@ std::vector<word_match> word_list::match(const normalized_text& text) const {
 
     thread_local match_scratch tls;
     std::u32string& t = tls.text;
-    t = decode_utf8(text.text);
-    const std::size_t n = t.size();
     std::vector<unsigned char>& word = tls.word;
-    word.assign(n, 0);
-    for (std::size_t i = 0; i < n; ++i) word[i] = is_word_code_point(t[i]) ? 1 : 0;
+    const std::size_t n = text.size();
+    t.resize(n);
+    word.resize(n);
+    {
+        // The normaliser's output is valid UTF-8 with text.size() code points.
+        const auto* b = reinterpret_cast<const unsigned char*>(text.text.data());
+        for (std::size_t i = 0; i < n; ++i) {
+            char32_t c = *b++;
+            if (c >= 0xF0) {
+                c = ((c & 0x07) << 18) | (char32_t(b[0] & 0x3F) << 12) |
+                    (char32_t(b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+                b += 3;
+            } else if (c >= 0xE0) {
+                c = ((c & 0x0F) << 12) | (char32_t(b[0] & 0x3F) << 6) | (b[1] & 0x3F);
+                b += 2;
+            } else if (c >= 0xC0) {
+                c = ((c & 0x1F) << 6) | (b[0] & 0x3F);
+                b += 1;
+            }
+            t[i] = c;
+            word[i] = c < 0x80 ? ascii_word(c) : is_word_code_point(c);
+        }
+    }
     // A run of '*' between word characters is part of the word (the normaliser only
     // leaves masks there as wildcards).
     for (std::size_t i = 0; i < n;) {
@@ -212,11 +249,11 @@ std::vector<word_match> word_list::match(const normalized_text& text) const {
     hits.clear();
     for (std::size_t p = 0; p < n; ++p) {
         if (!word[p] || (p > 0 && word[p - 1]) || wildcard(p)) continue;  // not a word start
+        // Follow one path through the trie; branches (a wildcard, a cut elongation) are
+        // stacked and followed afterwards.
         stack.clear();
-        stack.push_back({0, static_cast<std::uint32_t>(p), 0});
-        while (!stack.empty()) {
-            const walk_state s = stack.back();
-            stack.pop_back();
+        walk_state s{0, static_cast<std::uint32_t>(p), 0};
+        for (;;) {
             const node& nd = nodes_[s.node];
             if (nd.term >= 0 && s.pos > p && (s.pos == n || !word[s.pos])) {
                 const term_info& ti = terms_[static_cast<std::size_t>(nd.term)];
@@ -224,20 +261,24 @@ std::vector<word_match> word_list::match(const normalized_text& text) const {
                     hits.push_back({static_cast<std::uint32_t>(p), s.pos,
                                     static_cast<std::uint32_t>(nd.term)});
             }
-            if (s.pos == n || nd.edge_count == 0) continue;
-            const char32_t c = t[s.pos];
-            if (wildcard(s.pos)) {
-                for (std::uint32_t e = 0; e < nd.edge_count; ++e) {
-                    const edge& ed = edges_[nd.first_edge + e];
-                    if (is_word_code_point(ed.cp))
-                        stack.push_back({ed.child, s.pos + 1, s.wildcards + 1});
+            bool next = false;
+            if (s.pos < n && nd.edge_count != 0) {
+                if (wildcard(s.pos)) {
+                    for (std::uint32_t e = 0; e < nd.edge_count; ++e) {
+                        const edge& ed = edges_[nd.first_edge + e];
+                        if (is_word_code_point(ed.cp))
+                            stack.push_back({ed.child, s.pos + 1, s.wildcards + 1});
+                    }
+                } else if (const std::uint32_t child = child_of(s.node, t[s.pos]); child != 0) {
+                    if (elongated_double(s.pos)) stack.push_back({child, s.pos + 2, s.wildcards});
+                    s = {child, s.pos + 1, s.wildcards};
+                    next = true;
                 }
-                continue;
             }
-            if (const std::uint32_t child = child_of(s.node, c); child != 0) {
-                stack.push_back({child, s.pos + 1, s.wildcards});
-                if (elongated_double(s.pos)) stack.push_back({child, s.pos + 2, s.wildcards});
-            }
+            if (next) continue;
+            if (stack.empty()) break;
+            s = stack.back();
+            stack.pop_back();
         }
     }
     if (hits.empty()) return out;

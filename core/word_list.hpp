@@ -27,6 +27,7 @@
 // about 1 µs for 280 characters with thousands of terms, plus normalisation when
 // match(std::string_view) is used.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -106,6 +107,7 @@ private:
     std::vector<node> nodes_;  // nodes_[0] is the root once built
     std::vector<edge> edges_;  // each node's edges are contiguous and sorted by cp
     std::vector<term_info> terms_;
+    std::array<std::uint32_t, 128> root_ascii_{};  // the root's ASCII edges; 0 for none
     std::vector<std::string> banned_;
     std::vector<std::string> suspect_;
 };
