@@ -153,9 +153,10 @@ function renderText(q) {
       .join(', ');
     const attrs = { class: `hl hl-${cssIdent(top.attribute)}`, title, 'data-attribute': top.attribute };
     if (seg.ends.length) {
-      attrs['data-label'] = [...new Set(seg.ends.map((s) => ATTRIBUTE_LABELS[s.attribute] || s.attribute))].join(
-        ' · ',
-      );
+      // Label with the strongest attribute that ends here; the tooltip names the others.
+      const byWeight = [...seg.ends].sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0));
+      const names = [...new Set(byWeight.map((s) => ATTRIBUTE_LABELS[s.attribute] || s.attribute))];
+      attrs['data-label'] = names.length > 1 ? `${names[0]} +${names.length - 1}` : names[0];
     }
     p.appendChild(h('mark', attrs, seg.text));
   }
@@ -425,7 +426,7 @@ export function renderDetails(box, q, history) {
             d.actor || (['approve', 'reject', 'hold'].includes(d.action) ? 'unnamed moderator' : 'automatic'),
           ),
           ' ',
-          h('span', { class: 'h-what' }, `${STATUS_LABELS[d.from] || d.from || '—'} → ${STATUS_LABELS[d.to] || d.to}`),
+          h('span', { class: 'h-what' }, `${d.from ? STATUS_LABELS[d.from] || d.from : 'new'} → ${STATUS_LABELS[d.to] || d.to}`),
           h('time', { datetime: d.at, title: d.at }, absoluteTime(d.at)),
           d.reason ? h('div', { class: 'h-reason' }, d.reason) : null,
         ),
