@@ -1,0 +1,190 @@
+// Posting questions: the stored object, listing, live broadcast, idempotent retries and the
+// automatic triage verdict (docs/api.md "Questions", "Triage", "Live stream").
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "tests/server/test_server.hpp"
+
+namespace tribune::test {
+namespace {
+
+using questions_test = server_test;
+
+TEST_F(questions_test, post_answers_201_lists_it_and_broadcasts_it_to_an_open_stream) {
+    auto ws = open_stream("demo");
+    ASSERT_NE(ws, nullptr);
+    json snap = read_snapshot(*ws, "demo");
+    ASSERT_FALSE(snap.is_null());
+    const auto snap_seq = snap["seq"].get<std::int64_t>();
+
+    const json body = {{"text", clean_text},
+                       {"author", "alice"},
+                       {"source", "twitter"},
+                       {"external_id", "1234567890"}};
+    auto r = post("/api/v1/events/demo/questions", body);
+    ASSERT_EQ(r.status, 201u) << r;
+    EXPECT_NE(r.header("content-type").find("application/json"), std::string::npos);
+    const json& q = r.body;
+    ASSERT_NO_FATAL_FAILURE(expect_question_shape(q));
+    const std::int64_t id = id_of(q);
+    EXPECT_EQ(q["event"], "demo");
+    EXPECT_EQ(q["text"], clean_text);
+    EXPECT_EQ(q["author"], "alice");
+    EXPECT_EQ(q["source"], "twitter");
+    EXPECT_EQ(q["external_id"], "1234567890");
+    EXPECT_EQ(q["status"], "approved") << "clean text in a non-premoderated event";
+    EXPECT_EQ(q["version"], 1);
+    for (const auto& [name, value] : q["scores"].items())
+        EXPECT_EQ(value.get<double>(), 0.0) << name << " of a clean text";
+    EXPECT_TRUE(q["spans"].empty()) << q["spans"].dump();
+
+    // Listed, and readable by id, with the same content.
+    auto list = get("/api/v1/events/demo/questions");
+    ASSERT_EQ(list.status, 200u) << list;
+    ASSERT_TRUE(list.body["items"].is_array()) << list;
+    int found = 0;
+    for (const auto& item : list.body["items"]) {
+        if (id_of(item) != id) continue;
+        ++found;
+        for (const char* k : {"event", "text", "author", "source", "external_id", "created_at",
+                              "status", "version"})
+            EXPECT_EQ(item[k], q[k]) << k;
+    }
+    EXPECT_EQ(found, 1) << list;
+    json by_id = get_question(id);
+    for (const char* k : {"id", "event", "text", "author", "created_at", "status", "version"})
+        EXPECT_EQ(by_id[k], q[k]) << k;
+
+    // Broadcast: the very next message, one seq after the snapshot.
+    json m = read_change(*ws);
+    ASSERT_FALSE(m.is_null());
+    EXPECT_EQ(m["change"], "created");
+    EXPECT_EQ(m["seq"].get<std::int64_t>(), snap_seq + 1);
+    EXPECT_TRUE(m.contains("from") && m["from"].is_null()) << m.dump();
+    EXPECT_EQ(id_of(m["question"]), id);
+    EXPECT_EQ(m["question"]["text"], clean_text);
+    EXPECT_EQ(m["question"]["status"], "approved");
+    EXPECT_EQ(m["question"]["version"], 1);
+    expect_silence(*ws);
+}
+
+TEST_F(questions_test, optional_fields_are_null_when_absent) {
+    json q = post_text("demo", "Only text here?");
+    ASSERT_NO_FATAL_FAILURE(expect_question_shape(q));
+    EXPECT_TRUE(q["author"].is_null()) << q.dump();
+    EXPECT_TRUE(q["source"].is_null()) << q.dump();
+    EXPECT_TRUE(q["external_id"].is_null()) << q.dump();
+}
+
+TEST_F(questions_test, span_offsets_count_code_points) {
+    // "Élu " is 4 code points but 5 bytes; "idiot" is [4, 9) in code points.
+    json q = post_text("demo", "\xC3\x89lu idiot?");
+    ASSERT_FALSE(q.is_null());
+    ASSERT_EQ(q["spans"].size(), 1u) << q.dump();
+    EXPECT_EQ(q["spans"][0]["start"], 4) << q.dump();
+    EXPECT_EQ(q["spans"][0]["end"], 9) << q.dump();
+    EXPECT_EQ(q["spans"][0]["attribute"], "insult") << q.dump();
+}
+
+TEST_F(questions_test, retry_with_same_source_and_external_id_answers_200_with_the_same_question) {
+    const json body = {{"text", clean_text}, {"source", "twitter"}, {"external_id", "42"}};
+    json first = post_question("demo", body, 201);
+    ASSERT_GT(id_of(first), 0);
+
+    auto again = post("/api/v1/events/demo/questions", body);
+    ASSERT_EQ(again.status, 200u) << again;
+    EXPECT_EQ(id_of(again.body), id_of(first));
+    EXPECT_EQ(again.body["created_at"], first["created_at"]);
+
+    // Even a retry with other text returns the stored question and stores nothing.
+    json changed = body;
+    changed["text"] = "A different text, same tweet id";
+    auto other = post("/api/v1/events/demo/questions", changed);
+    ASSERT_EQ(other.status, 200u) << other;
+    EXPECT_EQ(id_of(other.body), id_of(first));
+    EXPECT_EQ(other.body["text"], clean_text);
+
+    auto all = list_all("demo");
+    EXPECT_EQ(all.size(), 1u);
+
+    // Another source with the same external id is another question.
+    json other_source = body;
+    other_source["source"] = "mastodon";
+    json second = post_question("demo", other_source, 201);
+    EXPECT_NE(id_of(second), id_of(first));
+    EXPECT_EQ(list_all("demo").size(), 2u);
+}
+
+TEST_F(questions_test, the_same_external_id_in_another_event_is_another_question) {
+    create_event("other", false);
+    const json body = {{"text", clean_text}, {"source", "twitter"}, {"external_id", "7"}};
+    json a = post_question("demo", body, 201);
+    json b = post_question("other", body, 201);
+    EXPECT_NE(id_of(a), id_of(b));
+}
+
+TEST_F(questions_test, concurrent_retries_store_one_question) {
+    constexpr int n = 8;
+    const std::string body =
+        json{{"text", clean_text}, {"source", "bridge"}, {"external_id", "dup-1"}}.dump();
+    std::vector<http_response> results(n);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+        threads.emplace_back([&, i] {
+            ++ready;
+            while (ready.load() < n) std::this_thread::yield();
+            results[static_cast<std::size_t>(i)] =
+                call(http::verb::post, "/api/v1/events/demo/questions", body);
+        });
+    }
+    for (auto& t : threads) t.join();
+
+    int created = 0;
+    std::set<std::int64_t> ids;
+    for (const auto& r : results) {
+        ASSERT_TRUE(r.status == 201 || r.status == 200) << r;
+        if (r.status == 201) ++created;
+        ids.insert(id_of(r.body));
+    }
+    EXPECT_EQ(created, 1) << "exactly one post stores the question";
+    EXPECT_EQ(ids.size(), 1u) << "every answer carries the same question";
+    auto all = list_all("demo");
+    ASSERT_EQ(all.size(), 1u);
+    EXPECT_EQ(id_of(all[0]), *ids.begin());
+}
+
+TEST_F(questions_test, triage_in_an_open_event) {
+    json clean = post_text("demo", clean_text);
+    json review = post_text("demo", review_text);
+    json reject = post_text("demo", reject_text);
+    EXPECT_EQ(clean["status"], "approved") << clean.dump();
+    EXPECT_EQ(review["status"], "pending") << review.dump();
+    EXPECT_EQ(reject["status"], "auto_rejected") << reject.dump();
+    EXPECT_NEAR(review["scores"]["insult"].get<double>(), 0.80, 1e-4) << review.dump();
+    EXPECT_NEAR(reject["scores"]["threat"].get<double>(), 0.95, 1e-4) << reject.dump();
+    EXPECT_NE(reject["verdict"].get<std::string>().find("threat"), std::string::npos)
+        << reject.dump();
+}
+
+TEST_F(questions_test, premoderated_event_holds_clean_questions_and_triages_toxic_ones) {
+    json ev = create_event("townhall", true, "Town hall");
+    ASSERT_FALSE(ev.is_null());
+    json clean = post_text("townhall", clean_text);
+    json review = post_text("townhall", review_text);
+    json reject = post_text("townhall", reject_text);
+    json mild = post_text("townhall", "Damn, why are fees so high?");  // profanity 0.30
+    EXPECT_EQ(clean["status"], "held") << clean.dump();
+    EXPECT_EQ(mild["status"], "held") << mild.dump();
+    EXPECT_EQ(review["status"], "pending") << review.dump();
+    EXPECT_EQ(reject["status"], "auto_rejected") << reject.dump();
+    EXPECT_EQ(clean["event"], "townhall");
+    for (const json* q : {&clean, &review, &reject, &mild})
+        EXPECT_FALSE(q->value("verdict", std::string()).empty()) << q->dump();
+}
+
+}  // namespace
+}  // namespace tribune::test
