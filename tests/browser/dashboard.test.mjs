@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, artifactsDir, launchBrowser, startServer } from './support.mjs';
+import { apiClient, artifactsDir, launchBrowser, startHeaderProxy, startServer } from './support.mjs';
 
 const WAIT = { timeout: 10000 };
 const slug = `bt-${Date.now().toString(36)}`;
@@ -235,6 +235,33 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     assert.ok(resumed.searchParams.get('epoch'), sockets[1].url);
     assert.equal(sockets[1].first, 'question', 'a resume gets the missed change, not a snapshot');
     await pageD.close();
+  });
+
+  test('works under a strict Content-Security-Policy (no inline script or style)', async () => {
+    // The server does not send a CSP yet: a proxy adds the planned one to the page document.
+    const csp =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+      "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    const proxy = await startHeaderProxy(server.base, { 'content-security-policy': csp });
+    const pageE = await openDashboard('E');
+    const violations = [];
+    pageE.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    try {
+      await pageE.goto(`${proxy.base}/?event=${slug}`);
+      await pageE.waitForSelector('#conn[data-state="live"]', WAIT);
+      const q = await postQuestion({ text: 'Does the dashboard run under a strict CSP?', author: 'csp' });
+      await pageE.waitForSelector(card(q.id), WAIT);
+      await pageE.click(card(q.id)); // select it: details panel, bars, highlights all render
+      await pageE.waitForSelector(`${card(q.id)}.selected`, WAIT);
+      const width = await pageE.$eval(`${card(q.id)} .score .fill`, (el) => getComputedStyle(el).width);
+      assert.match(width, /px$/);
+      assert.deepEqual(violations, []);
+    } finally {
+      await pageE.close();
+      await proxy.close();
+    }
   });
 
   test('(e) screenshot of the dashboard', async () => {

@@ -6,6 +6,8 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,5 +128,49 @@ export function apiClient(base) {
   return {
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b),
+  };
+}
+
+// A reverse proxy in front of the server that adds `headers` to the page document ("/" and
+// *.html), so a test can check the dashboard under response headers the server does not send
+// yet (a strict CSP). Proxies WebSocket upgrades too. Returns {base, close()}.
+export async function startHeaderProxy(target, headers) {
+  const up = new URL(target);
+  const server = http.createServer((req, res) => {
+    const preq = http.request(
+      { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers },
+      (pres) => {
+        const isDoc = req.url === '/' || req.url.startsWith('/?') || /\.html(\?|$)/.test(req.url);
+        res.writeHead(pres.statusCode, { ...pres.headers, ...(isDoc ? headers : {}) });
+        pres.pipe(res);
+      },
+    );
+    preq.on('error', () => res.destroy());
+    req.pipe(preq);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const upstream = net.connect(Number(up.port), up.hostname, () => {
+      let raw = `${req.method} ${req.url} HTTP/1.1\r\n`;
+      for (let i = 0; i < req.rawHeaders.length; i += 2) raw += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+      upstream.write(`${raw}\r\n`);
+      if (head && head.length) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    const end = () => {
+      upstream.destroy();
+      socket.destroy();
+    };
+    upstream.on('error', end);
+    socket.on('error', end);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(r);
+      }),
   };
 }
