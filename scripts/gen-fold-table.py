@@ -84,7 +84,7 @@ def classify(cp):
         k = strip_marks(c).casefold()
         if cat == "So" and is_ascii_alnum(k) and len(k) == 1:  # circled letters
             return (DIGIT if k.isdigit() else LETTER), k
-        if len(k) == 1 and ord(k) < 128 and not k.isalnum() and k != c:  # fullwidth punct
+        if len(k) == 1 and 0x20 < ord(k) < 0x7F and not k.isalnum() and k != c:  # fullwidth punct
             return PUNCT, k
         return PUNCT, None
     # letters and numbers
