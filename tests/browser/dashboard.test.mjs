@@ -176,7 +176,9 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     const pageC = await openDashboard('C');
     let hold = false;
     const queued = [];
+    let pageSide = null;
     await pageC.routeWebSocket(/\/stream/, (ws) => {
+      pageSide = ws;
       const upstream = ws.connectToServer();
       upstream.onMessage((m) => (hold ? queued.push(m) : ws.send(m)));
     });
@@ -200,7 +202,13 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     assert.match(msg, /Rejected/, msg);
     assert.match(msg, /not applied/, msg);
 
-    hold = false; // the held messages are delivered; the page catches up by version and seq
+    // Deliver the held messages: the page catches up, and its counts match the server's.
+    hold = false;
+    for (const m of queued.splice(0)) pageSide.send(m);
+    const ev = await api.get(`/api/v1/events/${slug}`);
+    for (const status of ['pending', 'held', 'approved', 'rejected', 'auto_rejected']) {
+      await waitCount(pageC, status, ev.body.counts[status] || 0);
+    }
     await pageC.close();
   });
 
