@@ -223,9 +223,14 @@ function moderator() {
   return $('#moderator').value.trim();
 }
 
+let warnedNoName = false;
 async function decide(id, action) {
   const q = store.get(id);
   if (!q || ui.busy.has(id)) return;
+  if (!moderator() && !warnedNoName) {
+    warnedNoName = true;
+    views.toast($('#toasts'), 'Tip: enter your name (top right) so other moderators see who decided.', 'info');
+  }
   ui.busy.add(id);
   ui.notes.delete(id);
   scheduleRender();
@@ -250,8 +255,6 @@ async function decide(id, action) {
   }
 }
 
-const PAST = { approve: 'approve', reject: 'reject', hold: 'hold' };
-
 // "Not applied: bob approved #42 at 05:31:10 (now version 3; you saw version 2)."
 async function conflictMessage(seen, cur, action) {
   let who = null;
@@ -275,7 +278,7 @@ async function conflictMessage(seen, cur, action) {
   const state = views.STATUS_LABELS[cur.status] || cur.status;
   const by = who ? `by ${who}` : 'automatically or by someone else';
   return (
-    `Your ${PAST[action]} on #${cur.id} was not applied: it is already ${state} ${by}` +
+    `Your ${action} on #${cur.id} was not applied: it is already ${state} ${by}` +
     ` at ${views.absoluteTime(at)} (version ${cur.version}; you saw version ${seen.version}).`
   );
 }
