@@ -6,28 +6,28 @@
 namespace tribune {
 namespace {
 
-// Sorted lists of frequent function words, after normalisation (no accents). Words
+// Lists of frequent function words, after normalisation (no accents). Words
 // common to both languages ("a", "on", "est"...) are left out of the one where they are rarer.
-constexpr std::array<std::string_view, 84> english = {
-    "about", "after", "all",   "am",    "an",    "and",   "any",   "are",   "as",    "at",
-    "be",    "been",  "being", "but",   "by",    "can",   "could", "did",   "do",    "does",
-    "doesn", "don",   "for",   "from",  "had",   "has",   "have",  "he",    "her",   "him",
-    "his",   "how",   "i",     "if",    "in",    "is",    "it",    "its",   "just",  "like",
-    "me",    "my",    "no",    "not",   "of",    "off",   "or",    "our",   "out",   "she",
-    "should", "so",   "some",  "than",  "that",  "the",   "their", "them",  "then",  "there",
-    "these", "they",  "this",  "those", "to",    "up",    "was",   "we",    "were",  "what",
-    "when",  "where", "which", "who",   "why",   "will",  "with",  "would", "you",   "your",
-    "youre", "it's",  "im",    "isn"};
+constexpr std::array<std::string_view, 92> english = {
+    "about", "after", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because",
+    "been", "being", "but", "by", "can", "could", "did", "do", "does", "doesn", "don", "for",
+    "from", "had", "has", "have", "he", "her", "him", "his", "how", "i", "if", "im", "in",
+    "into", "is", "isn", "it", "its", "just", "like", "may", "me", "my", "no", "not",
+    "of", "off", "or", "our", "out", "please", "shall", "she", "should", "so", "some", "than",
+    "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "to", "up", "very", "was", "we", "were", "what", "when", "where", "which",
+    "who", "whose", "why", "will", "with", "would", "you", "your", "youre"};
 
-constexpr std::array<std::string_view, 80> french = {
-    "agit",  "ai",    "aller", "alors", "au",    "aussi", "aux",   "avec",  "avez",  "avoir",
-    "bah",   "bien",  "c",     "ca",    "ce",    "ces",   "cest",  "cette", "comme", "d",
-    "dans",  "de",    "des",   "donc",  "du",    "elle",  "elles", "en",    "encore", "es",
-    "est",   "et",    "etait", "etre",  "eux",   "fait",  "faut",  "ici",   "il",    "ils",
-    "j",     "je",    "l",     "la",    "le",    "les",   "leur",  "lui",   "m",     "mais",
-    "me",    "mes",   "moi",   "mon",   "n",     "ne",    "nous",  "ont",   "ou",    "par",
-    "pas",   "plus",  "pour",  "pourquoi", "qu",  "que",   "quel",  "qui",   "quoi",  "sa",
-    "se",    "ses",   "son",   "sont",  "sur",   "ta",    "toi",   "tout",  "tu",    "vous"};
+constexpr std::array<std::string_view, 102> french = {
+    "agit", "ai", "aller", "alors", "apres", "au", "aussi", "aux", "avec", "avez", "avoir",
+    "avons", "bah", "bien", "c", "ca", "ce", "cela", "ces", "cest", "cette", "chez", "combien",
+    "comme", "comment", "d", "dans", "de", "des", "donc", "du", "elle", "elles", "en",
+    "encore", "est", "et", "etait", "etes", "etre", "eux", "fait", "faut", "ici", "il", "ils",
+    "j", "je", "l", "la", "le", "les", "leur", "lui", "m", "mais", "me", "merci", "mes", "moi",
+    "mon", "n", "ne", "nos", "notre", "nous", "ont", "ou", "par", "pas", "peut", "plus",
+    "pour", "pourquoi", "pouvez", "qu", "que", "quel", "quelle", "quelles", "quels", "qui",
+    "quoi", "sa", "se", "sera", "seront", "ses", "sommes", "son", "sont", "suis", "sur", "ta",
+    "te", "toi", "tout", "tres", "tu", "vos", "votre", "vous"};
 
 bool contains(const auto& list, std::string_view w) {
     return std::find(list.begin(), list.end(), w) != list.end();
@@ -48,9 +48,10 @@ std::string_view language_detector::detect(std::string_view normalized,
         if (e && !f) ++en;
         if (f && !e) ++fr;
     }
-    if (en == 0 && fr == 0) return "und";
-    if (en > fr) return "en";
-    if (fr > en) return "fr";
+    // One function word decides only in a short text; longer texts need two.
+    const int needed = tokens.size() <= 4 ? 1 : 2;
+    if (en > fr && en >= needed) return "en";
+    if (fr > en && fr >= needed) return "fr";
     return "und";
 }
 
