@@ -63,6 +63,7 @@ struct question {
     std::int64_t version = 1;  // +1 on every status change
     classification scored;     // scores, language, explanation spans
     std::string verdict;       // why the automatic triage chose the initial status
+    std::int64_t votes = 0;    // audience upvotes
 };
 
 // One row of the append-only audit trail.
