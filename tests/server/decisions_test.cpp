@@ -14,16 +14,18 @@ std::string decision_target(std::int64_t id) {
 
 TEST_F(decisions_test, approve_updates_broadcasts_and_audits) {
     create_event("townhall", true);
-    json q = post_text("townhall", clean_text);
-    ASSERT_EQ(q["status"], "held") << q.dump();
-    const std::int64_t id = id_of(q);
-    const auto version = q["version"].get<std::int64_t>();
-
     auto ws = open_stream("townhall");
     ASSERT_NE(ws, nullptr);
     json snap = read_snapshot(*ws, "townhall");
     ASSERT_FALSE(snap.is_null());
-    const auto snap_seq = snap["seq"].get<std::int64_t>();
+
+    json q = post_text("townhall", clean_text);
+    ASSERT_EQ(q["status"], "held") << q.dump();
+    const std::int64_t id = id_of(q);
+    const auto version = q["version"].get<std::int64_t>();
+    json created = read_change(*ws);
+    ASSERT_EQ(id_of(created["question"]), id) << created.dump();
+    const auto snap_seq = created["seq"].get<std::int64_t>();
 
     auto r = post(decision_target(id), {{"action", "approve"},
                                         {"reason", "on topic"},
@@ -101,16 +103,16 @@ TEST_F(decisions_test, reject_and_hold_change_the_status_and_each_adds_an_audit_
 }
 
 TEST_F(decisions_test, stale_expected_version_answers_409_with_the_current_question) {
+    auto ws = open_stream("demo");
+    ASSERT_NE(ws, nullptr);
+    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
     json q = post_text("demo", review_text);
     const std::int64_t id = id_of(q);
     ASSERT_EQ(q["version"], 1);
     json approved = decide(id, "approve", "alice");
     ASSERT_EQ(approved["version"], 2);
     auto rows_before = get("/api/v1/questions/" + std::to_string(id) + "/decisions");
-
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    read_changes(*ws, 2);  // created, updated
 
     auto r = post(decision_target(id),
                   {{"action", "reject"}, {"moderator", "bob"}, {"expected_version", 1}});

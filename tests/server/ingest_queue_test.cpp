@@ -192,5 +192,24 @@ TEST_F(ingest_queue_test, stop_drains_the_queue_and_no_201_is_lost) {
     RecordProperty("late_created", late_created);
 }
 
+TEST_F(ingest_queue_test, a_client_that_hangs_up_while_scoring_does_not_lose_its_question) {
+    ASSERT_NO_FATAL_FAILURE(start_gated(16, 1));
+    auto r = http_call(port(), http::verb::post, "/api/v1/events/demo/questions",
+                       json{{"text", "Impatient question?"}}.dump(), {}, 500ms);
+    EXPECT_TRUE(r.error) << "the classifier is blocked, yet the post was answered: " << r;
+    ASSERT_TRUE(gate_->wait_entered(1, 5s)) << "the question never reached the classifier";
+    gate_->open();
+
+    std::vector<json> stored;
+    for (int i = 0; i < 100 && stored.empty(); ++i) {
+        stored = list_all("demo");
+        if (stored.empty()) std::this_thread::sleep_for(50ms);
+    }
+    ASSERT_EQ(stored.size(), 1u) << "an accepted question was lost when its client left";
+    EXPECT_EQ(stored[0]["text"], "Impatient question?");
+    EXPECT_EQ(get("/healthz").status, 200u);
+    EXPECT_GT(id_of(post_text("demo", "Patient question?")), 0);
+}
+
 }  // namespace
 }  // namespace tribune::test

@@ -18,6 +18,9 @@ std::string since_query(std::int64_t seq, const std::string& epoch) {
 
 TEST_F(stream_test, snapshot_has_the_review_queue_newest_first_and_counts_per_status) {
     create_event("townhall", true);
+    auto sentinel = open_stream("townhall");
+    ASSERT_NE(sentinel, nullptr);
+    ASSERT_FALSE(read_snapshot(*sentinel, "townhall").is_null());
     json held1 = post_text("townhall", "First clean question?");
     json pending1 = post_text("townhall", review_text);
     json rejected1 = post_text("townhall", reject_text);
@@ -28,6 +31,7 @@ TEST_F(stream_test, snapshot_has_the_review_queue_newest_first_and_counts_per_st
     ASSERT_FALSE(HasFailure());
     decide(id_of(approved1), "approve", "alice");
     decide(id_of(rejected2), "reject", "alice");
+    read_changes(*sentinel, 9);  // every change numbered before the snapshot below
     ASSERT_FALSE(HasFailure());
 
     auto ws = open_stream("townhall");
@@ -107,7 +111,12 @@ TEST_F(stream_test, seq_increases_by_one_per_change_and_streams_are_per_event) {
 
 TEST_F(stream_test, resume_with_since_and_epoch_gets_exactly_the_missed_messages) {
     create_event("townhall", true);
+    // The sentinel stays connected so that every change is numbered before a reconnect.
+    auto sentinel = open_stream("townhall");
+    ASSERT_NE(sentinel, nullptr);
+    ASSERT_FALSE(read_snapshot(*sentinel, "townhall").is_null());
     json first = post_text("townhall", "Before the disconnect?");
+    read_changes(*sentinel, 1);
 
     auto ws = open_stream("townhall");
     ASSERT_NE(ws, nullptr);
@@ -121,6 +130,7 @@ TEST_F(stream_test, resume_with_since_and_epoch_gets_exactly_the_missed_messages
     json q1 = post_text("townhall", "Missed question one?");
     json q2 = post_text("townhall", review_text);
     decide(id_of(first), "approve", "alice", "fine");
+    read_changes(*sentinel, 3);
     ASSERT_FALSE(HasFailure());
 
     auto resumed = open_stream("townhall", since_query(seq, epoch));
@@ -144,6 +154,7 @@ TEST_F(stream_test, resume_with_since_and_epoch_gets_exactly_the_missed_messages
 
     // Live changes continue the sequence.
     json q3 = post_text("townhall", "After the resume?");
+    read_changes(*sentinel, 1);
     json m4 = read_change(*resumed);
     EXPECT_EQ(m4["seq"].get<std::int64_t>(), seq + 4);
     EXPECT_EQ(id_of(m4["question"]), id_of(q3));
@@ -175,8 +186,8 @@ TEST_F(stream_test, resume_with_a_wrong_epoch_or_a_seq_ahead_gets_a_snapshot) {
     ASSERT_FALSE(snap.is_null());
     const auto seq = snap["seq"].get<std::int64_t>();
     const auto epoch = snap["epoch"].get<std::string>();
-    ws->close();
     json q = post_text("demo", review_text);
+    read_changes(*ws, 1);  // numbered before the reconnects below
 
     auto wrong_epoch = open_stream("demo", since_query(seq, epoch + "x"));
     ASSERT_NE(wrong_epoch, nullptr);
@@ -206,8 +217,8 @@ TEST_F(stream_test, resume_from_a_seq_older_than_the_history_gets_a_snapshot) {
     ASSERT_FALSE(snap.is_null());
     const auto seq = snap["seq"].get<std::int64_t>();
     const auto epoch = snap["epoch"].get<std::string>();
-    ws->close();
     for (int i = 0; i < 6; ++i) post_text("demo", "Missed " + std::to_string(i) + " idiot?");
+    read_changes(*ws, 6);  // numbered before the reconnect below
 
     auto old = open_stream("demo", since_query(seq, epoch));
     ASSERT_NE(old, nullptr);

@@ -24,6 +24,19 @@ std::string lower(std::string_view s) {
 
 constexpr std::chrono::seconds close_timeout{3};
 
+http_response to_response(http::response<http::string_body>& res) {
+    http_response out;
+    out.status = res.result_int();
+    for (const auto& field : res)
+        out.headers[lower(field.name_string())] = std::string(field.value());
+    out.raw = res.body();
+    if (!out.raw.empty()) {
+        out.body = json::parse(out.raw, nullptr, false);
+        if (out.body.is_discarded()) out.body = nullptr;
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string http_response::header(std::string_view name) const {
@@ -91,21 +104,70 @@ http_response http_call(std::uint16_t port, http::verb method, std::string_view 
     });
     ioc.run();
 
-    http_response out;
     if (result) {
+        http_response out;
         out.error = result;
         return out;
     }
-    auto& res = parser.get();
-    out.status = res.result_int();
-    for (const auto& field : res)
-        out.headers[lower(field.name_string())] = std::string(field.value());
-    out.raw = res.body();
-    if (!out.raw.empty()) {
-        out.body = json::parse(out.raw, nullptr, false);
-        if (out.body.is_discarded()) out.body = nullptr;
+    return to_response(parser.get());
+}
+
+http_connection::http_connection(std::uint16_t port, std::chrono::milliseconds timeout)
+    : port_(port), timeout_(timeout), stream_(ioc_) {
+    beast::error_code result;
+    stream_.expires_after(timeout_);
+    stream_.async_connect(local_endpoint(port_), [&](beast::error_code ec) { result = ec; });
+    ioc_.run();
+    connected_ = !result;
+}
+
+beast::error_code http_connection::send(http::verb method, std::string_view target,
+                                        std::string body) {
+    http::request<http::string_body> req{method, std::string(target), 11};
+    req.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    req.keep_alive(true);
+    req.body() = std::move(body);
+    req.prepare_payload();
+    beast::error_code result;
+    ioc_.restart();
+    stream_.expires_after(timeout_);
+    http::async_write(stream_, req, [&](beast::error_code ec, std::size_t) { result = ec; });
+    ioc_.run();
+    return result;
+}
+
+http_response http_connection::receive() {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(boost::none);
+    beast::error_code result;
+    ioc_.restart();
+    stream_.expires_after(timeout_);
+    http::async_read(stream_, buffer_, parser,
+                     [&](beast::error_code ec, std::size_t) { result = ec; });
+    ioc_.run();
+    if (result) {
+        http_response out;
+        out.error = result;
+        return out;
     }
-    return out;
+    return to_response(parser.get());
+}
+
+http_response http_connection::request(http::verb method, std::string_view target,
+                                       std::string body) {
+    if (auto ec = send(method, target, std::move(body))) {
+        http_response out;
+        out.error = ec;
+        return out;
+    }
+    return receive();
+}
+
+bool http_connection::closed_by_server() {
+    auto r = receive();
+    return r.error == http::error::end_of_stream || r.error == net::error::eof ||
+           r.error == net::error::connection_reset;
 }
 
 std::string url_encode(std::string_view s) {

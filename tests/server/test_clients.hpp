@@ -61,6 +61,32 @@ http_response http_call(std::uint16_t port, http::verb method, std::string_view 
                         std::string body = {}, const header_list& headers = {},
                         std::chrono::milliseconds timeout = default_http_timeout);
 
+// One persistent HTTP/1.1 connection, for keep-alive and pipelining tests.
+class http_connection {
+public:
+    // Connects to 127.0.0.1:port; check connected().
+    explicit http_connection(std::uint16_t port,
+                             std::chrono::milliseconds timeout = default_http_timeout);
+
+    bool connected() const { return connected_; }
+    // Writes one request (keep-alive) without reading the answer.
+    beast::error_code send(http::verb method, std::string_view target, std::string body = {});
+    // Reads the next response.
+    http_response receive();
+    // send() then receive().
+    http_response request(http::verb method, std::string_view target, std::string body = {});
+    // True when the server has closed the connection (a read sees end of stream).
+    bool closed_by_server();
+
+private:
+    std::uint16_t port_;
+    std::chrono::milliseconds timeout_;
+    net::io_context ioc_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    bool connected_ = false;
+};
+
 // Percent-encodes everything but RFC 3986 unreserved characters (for query values).
 std::string url_encode(std::string_view s);
 

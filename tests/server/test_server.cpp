@@ -189,6 +189,17 @@ json server_test::read_change(ws_client& ws) {
     return *m;
 }
 
+std::vector<json> server_test::read_changes(ws_client& ws, std::size_t n) {
+    std::vector<json> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        json m = read_change(ws);
+        if (m.is_null()) break;
+        out.push_back(std::move(m));
+    }
+    EXPECT_EQ(out.size(), n) << "change messages";
+    return out;
+}
+
 void server_test::expect_silence(ws_client& ws, std::chrono::milliseconds quiet) {
     auto m = ws.read_json(quiet);
     EXPECT_FALSE(m.has_value()) << "unexpected message: " << (m ? m->dump() : "");

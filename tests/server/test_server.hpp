@@ -83,6 +83,10 @@ protected:
     json read_snapshot(ws_client& ws, std::string_view slug);
     // Reads one message and checks it is a question change; empty json on failure.
     json read_change(ws_client& ws);
+    // Reads exactly `n` change messages. A post is answered 201 before its change is
+    // broadcast, so a test that posts and then needs every change numbered (before it opens
+    // another stream, or expects silence) reads them from a stream it opened earlier.
+    std::vector<json> read_changes(ws_client& ws, std::size_t n);
     // Expects no message within `quiet`.
     void expect_silence(ws_client& ws, std::chrono::milliseconds quiet =
                                            std::chrono::milliseconds(400));
