@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/question.hpp"
 
@@ -24,6 +25,10 @@ class event_sink {
 public:
     virtual ~event_sink() = default;
     virtual void question_changed(const question_change& change) = 0;
+    // Several changes made by one request (a bulk decision), to be delivered together.
+    virtual void questions_changed(const std::vector<question_change>& changes) {
+        for (const auto& c : changes) question_changed(c);
+    }
 };
 
 }  // namespace tribune

@@ -36,14 +36,36 @@ double seconds_since(clock::time_point t) {
     return std::chrono::duration<double>(clock::now() - t).count();
 }
 
+// Fills in the target state and the states an action may start from.
+status action_target(const std::string& action, decision_request& r) {
+    using qs = question_status;
+    if (action == "approve") r.to = qs::approved;
+    else if (action == "reject") r.to = qs::rejected;
+    else if (action == "hold") r.to = qs::held;
+    else if (action == "restore") {
+        // An automatic or human rejection back into the review queue.
+        r.to = qs::pending;
+        r.allowed_from = {qs::auto_rejected, qs::rejected, qs::held};
+    } else if (action == "answer") {
+        r.to = qs::answered;
+        r.allowed_from = {qs::approved};
+    } else {
+        return invalid("unknown_action", "action must be approve, reject, hold, restore or answer");
+    }
+    return status::ok();
+}
+
+std::string actor_or_anonymous(const std::string& actor) {
+    return actor.empty() || is_blank(actor) ? "anonymous" : actor;
+}
+
 }  // namespace
 
 question_service::question_service(store& db, const classifier& model, event_sink& sink,
-                                   triage_policy policy, service_options options)
+                                   service_options options)
     : db_(db),
       model_(model),
       sink_(sink),
-      policy_(policy),
       options_(std::move(options)),
       queue_(options_.queue_capacity) {}
 
@@ -94,7 +116,6 @@ status question_service::submit(submission s, submit_callback done) {
     item.q.author = std::move(s.author);
     item.q.source = std::move(s.source);
     item.q.external_id = std::move(s.external_id);
-    item.premoderate = ev->premoderate;
     item.done = std::move(done);
     if (stopped_.load())
         return status::error(error_kind::unavailable, "shutting_down", "the server is shutting down");
@@ -117,13 +138,24 @@ void question_service::process(std::vector<pending_item> batch) {
     std::vector<question> rows;
     rows.reserve(batch.size());
     for (pending_item& item : batch) {
+        // The policy in force now: an admin's change applies to the next question at once.
+        auto pol = policy_for(item.q.event_id);
         const auto t0 = clock::now();
         auto c = model_.classify(item.q.text);
         if (options_.on_scored) options_.on_scored(seconds_since(t0));
         verdict v;
-        if (c) {
+        if (c && pol) {
             item.q.scored = std::move(c.value());
-            v = policy_.evaluate(item.q.scored, item.premoderate);
+            std::vector<word_match> words;
+            if (!(*pol)->words->empty()) {
+                if (auto m = (*pol)->words->match(item.q.text)) words = std::move(m.value());
+            }
+            for (const word_match& w : words) item.q.scored.spans.push_back(w.to_span());
+            v = (*pol)->source.thresholds.evaluate(item.q.scored, (*pol)->source.premoderate, words);
+        } else if (!pol) {
+            item.q.scored.lang = c ? c->lang : "und";
+            if (c) item.q.scored = std::move(c.value());
+            v = triage_policy::unscored("policy unavailable: " + pol.error().message());
         } else {
             // Never published unscored: a human must look at it.
             item.q.scored.lang = "und";
@@ -150,10 +182,7 @@ void question_service::process(std::vector<pending_item> batch) {
 
 result<question> question_service::decide(const decision_input& d) {
     decision_request r;
-    if (d.action == "approve") r.to = question_status::approved;
-    else if (d.action == "reject") r.to = question_status::rejected;
-    else if (d.action == "hold") r.to = question_status::held;
-    else return invalid("unknown_action", "action must be approve, reject or hold");
+    if (status st = action_target(d.action, r); !st) return st;
     if (!is_valid_utf8(d.reason) || !is_valid_utf8(d.actor))
         return invalid("invalid_utf8", "reason and moderator must be valid UTF-8");
     if (code_points(d.reason) > options_.max_reason_chars)
@@ -164,7 +193,7 @@ result<question> question_service::decide(const decision_input& d) {
                                             std::to_string(options_.max_field_chars) + " characters");
     r.question_id = d.question_id;
     r.action = d.action;
-    r.actor = d.actor.empty() || is_blank(d.actor) ? "anonymous" : d.actor;
+    r.actor = actor_or_anonymous(d.actor);
     r.reason = d.reason;
     r.expected_version = d.expected_version;
 
@@ -173,6 +202,168 @@ result<question> question_service::decide(const decision_input& d) {
     if (out->changed)
         sink_.question_changed({change_kind::updated, out->from, out->updated, r.actor});
     return std::move(out->updated);
+}
+
+result<std::shared_ptr<const question_service::compiled_policy>> question_service::compile(
+    const event_policy& p) {
+    auto words = word_list::build(p.banned, p.suspect);
+    if (!words) return words.error();
+    auto c = std::make_shared<compiled_policy>();
+    c->source = p;
+    c->words = std::make_shared<const word_list>(std::move(words.value()));
+    return std::shared_ptr<const compiled_policy>(std::move(c));
+}
+
+result<std::shared_ptr<const question_service::compiled_policy>> question_service::policy_for(
+    std::int64_t event_id) {
+    {
+        std::lock_guard lock(policies_mutex_);
+        if (auto it = policies_.find(event_id); it != policies_.end()) return it->second;
+    }
+    auto p = db_.get_policy(event_id);
+    if (!p) return p.error();
+    auto c = compile(*p);
+    if (!c) return c.error();
+    std::lock_guard lock(policies_mutex_);
+    // Another thread may have loaded it meanwhile; keep the first so all agree.
+    return policies_.emplace(event_id, *c).first->second;
+}
+
+result<event_policy> question_service::policy(const std::string& event_slug) {
+    auto ev = db_.find_event(event_slug);
+    if (!ev) return ev.error();
+    auto p = policy_for(ev->id);
+    if (!p) return p.error();
+    return (*p)->source;
+}
+
+namespace {
+
+status check_thresholds(const triage_policy& t) {
+    for (attribute a : all_attributes) {
+        const threshold& th = t.at(a);
+        auto ok = [](float v) { return v >= 0.0f && v <= 1.01f; };
+        if (!ok(th.review_above) || !ok(th.reject_above))
+            return invalid("invalid_threshold", std::string(to_string(a)) +
+                                                    ": thresholds must be between 0 and 1 "
+                                                    "(above 1 turns the rule off)");
+        if (th.review_above > th.reject_above)
+            return invalid("invalid_threshold", std::string(to_string(a)) +
+                                                    ": review_above must not exceed reject_above");
+    }
+    return status::ok();
+}
+
+}  // namespace
+
+result<event_policy> question_service::set_policy(const std::string& event_slug,
+                                                  const event_policy& p) {
+    if (status st = check_thresholds(p.thresholds); !st) return st;
+    auto ev = db_.find_event(event_slug);
+    if (!ev) return ev.error();
+    auto compiled = compile(p);
+    if (!compiled) return compiled.error();
+    if (status st = db_.save_policy(ev->id, p); !st) return st;
+    std::lock_guard lock(policies_mutex_);
+    policies_[ev->id] = *compiled;
+    return p;
+}
+
+result<dry_run_report> question_service::dry_run(const std::string& event_slug,
+                                                 const event_policy& p) {
+    if (status st = check_thresholds(p.thresholds); !st) return st;
+    auto ev = db_.find_event(event_slug);
+    if (!ev) return ev.error();
+    auto compiled = compile(p);
+    if (!compiled) return compiled.error();
+    const compiled_policy& cp = **compiled;
+    constexpr std::size_t max_samples = 20;
+    dry_run_report report;
+    status st = db_.scan_questions(ev->id, [&](const question& q) {
+        // Only verdicts no human has touched would be re-decided by a policy.
+        if (q.version != 1 || q.verdict.rfind("not scored", 0) == 0) return;
+        ++report.considered;
+        std::vector<word_match> words;
+        if (!cp.words->empty())
+            if (auto m = cp.words->match(q.text)) words = std::move(m.value());
+        verdict v = cp.source.thresholds.evaluate(q.scored, cp.source.premoderate, words);
+        if (v.status == q.status) return;
+        ++report.would_move;
+        ++report.moves[{q.status, v.status}];
+        if (report.samples.size() < max_samples) report.samples.push_back({q, v.status, v.reason});
+    });
+    if (!st) return st;
+    return report;
+}
+
+result<std::vector<bulk_item>> question_service::decide_bulk(const bulk_decision_input& d) {
+    decision_request proto;
+    if (status st = action_target(d.action, proto); !st) return st;
+    if (d.ids.empty()) return invalid("invalid_field", "ids must name at least one question");
+    if (d.ids.size() > options_.max_bulk)
+        return invalid("too_many", "at most " + std::to_string(options_.max_bulk) +
+                                       " questions in one bulk decision");
+    if (!is_valid_utf8(d.reason) || !is_valid_utf8(d.actor))
+        return invalid("invalid_utf8", "reason and moderator must be valid UTF-8");
+    if (code_points(d.reason) > options_.max_reason_chars)
+        return invalid("invalid_field", "reason is too long");
+    auto ev = db_.find_event(d.event_slug);
+    if (!ev) return ev.error();
+
+    std::vector<decision_request> reqs;
+    reqs.reserve(d.ids.size());
+    for (std::int64_t id : d.ids) {
+        decision_request r = proto;
+        r.question_id = id;
+        r.event_id = ev->id;
+        r.action = d.action;
+        r.actor = actor_or_anonymous(d.actor);
+        r.reason = d.reason;
+        if (auto it = d.expected_versions.find(id); it != d.expected_versions.end())
+            r.expected_version = it->second;
+        reqs.push_back(std::move(r));
+    }
+    auto out = db_.apply_decisions(reqs);
+    if (!out) return out.error();
+    std::vector<bulk_item> items;
+    std::vector<question_change> changes;
+    for (std::size_t i = 0; i < reqs.size(); ++i) {
+        auto& r = (*out)[i];
+        if (!r) {
+            items.push_back({reqs[i].question_id, r.error()});
+            continue;
+        }
+        if (r->changed)
+            changes.push_back({change_kind::updated, r->from, r->updated, reqs[i].actor});
+        items.push_back({reqs[i].question_id, r->updated});
+    }
+    if (!changes.empty()) sink_.questions_changed(changes);
+    return items;
+}
+
+result<question> question_service::undo(std::int64_t question_id, const std::string& actor) {
+    undo_request u;
+    u.question_id = question_id;
+    u.actor = actor_or_anonymous(actor);
+    u.window_ms = options_.undo_window.count();
+    auto out = db_.undo_last(u);
+    if (!out) return out.error();
+    if (out->changed)
+        sink_.question_changed({change_kind::updated, out->from, out->updated, u.actor});
+    return std::move(out->updated);
+}
+
+result<question> question_service::vote(std::int64_t question_id, const std::string& voter) {
+    if (voter.empty() || !is_valid_utf8(voter) || code_points(voter) > options_.max_field_chars)
+        return invalid("invalid_field", "voter must be a non-empty string of at most " +
+                                            std::to_string(options_.max_field_chars) + " characters");
+    auto before = db_.get_question(question_id);
+    if (!before) return before.error();
+    auto q = db_.add_vote(question_id, voter);
+    if (!q) return q.error();
+    if (q->votes != before->votes)
+        sink_.question_changed({change_kind::updated, q->status, *q, {}});
+    return q;
 }
 
 }  // namespace tribune

@@ -1,8 +1,12 @@
 #include "core/sqlite_store.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <unordered_map>
+
+#include "core/text_normalizer.hpp"
 
 namespace tribune {
 namespace {
@@ -10,8 +14,30 @@ namespace {
 constexpr std::string_view question_columns =
     "SELECT q.id, q.event_id, e.slug, q.text, q.author, q.source, q.external_id, q.created_at, "
     "q.updated_at, q.status, q.version, q.lang, q.verdict, q.s_toxicity, q.s_severe_toxicity, "
-    "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack "
+    "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack, q.votes, q.severity "
     "FROM questions q JOIN events e ON e.id = q.event_id ";
+
+std::int64_t severity_milli(const question& q) {
+    return static_cast<std::int64_t>(std::lround(severity_of(q) * 1000.0f));
+}
+
+// The text in the normal form the classifier and the word lists use, for full-text search.
+std::string search_text_of(const std::string& text) {
+    auto n = normalize(text);
+    return n ? n->text : text;
+}
+
+// An FTS5 query: every term must match; "term*" is a prefix query.
+std::string fts_query(const std::vector<std::string>& terms) {
+    std::string q;
+    for (const std::string& t : terms) {
+        if (!q.empty()) q += ' ';
+        const bool prefix = t.back() == '*';
+        q += '"' + (prefix ? t.substr(0, t.size() - 1) : t) + '"';
+        if (prefix) q += '*';
+    }
+    return q;
+}
 
 timestamp_ms now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -36,6 +62,7 @@ question read_question_row(const sqlite_statement& s) {
     q.verdict = s.column_text(12);
     for (std::size_t i = 0; i < attribute_count; ++i)
         q.scored.values.values[i] = static_cast<float>(s.column_double(13 + static_cast<int>(i)));
+    q.votes = s.column_int(19);
     return q;
 }
 
@@ -248,8 +275,8 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector
         auto ins = writer_.prepare(
             "INSERT INTO questions (event_id, text, author, source, external_id, created_at, "
             "updated_at, status, version, lang, verdict, s_toxicity, s_severe_toxicity, s_insult, "
-            "s_profanity, s_threat, s_identity_attack) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+            "s_profanity, s_threat, s_identity_attack, severity, search_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
         if (!ins) return ins.error();
         auto ins_span = writer_.prepare(
             "INSERT INTO question_spans (question_id, start, \"end\", attribute, weight, rule) "
@@ -277,6 +304,8 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector
             ins->bind(10, std::string_view(q.verdict));
             for (std::size_t i = 0; i < attribute_count; ++i)
                 ins->bind(11 + static_cast<int>(i), static_cast<double>(q.scored.values.values[i]));
+            ins->bind(17, severity_milli(q));
+            ins->bind(18, std::string_view(search_text_of(q.text)));
             if (ins->step() != SQLITE_DONE) return writer_.last_error("insert question");
 
             if (sqlite3_changes(writer_.get()) == 0) {
@@ -333,86 +362,206 @@ result<question_page> sqlite_store::list_questions(const question_query& q) {
     reader_lease db(*this);
     auto ev = load_event(*db, q.event_slug);
     if (!ev) return ev.error();
+    const question_filter& f = q.filter;
 
-    const bool newest = q.order == list_order::newest_first;
+    // Column names below come from enums, never from the client.
     std::string sql = std::string(question_columns) + "WHERE q.event_id = ?";
-    if (!q.statuses.empty()) {
+    if (!f.statuses.empty()) {
         sql += " AND q.status IN (";
-        for (std::size_t i = 0; i < q.statuses.size(); ++i) sql += i == 0 ? "?" : ",?";
+        for (std::size_t i = 0; i < f.statuses.size(); ++i) sql += i == 0 ? "?" : ",?";
         sql += ")";
     }
-    if (q.after_id) sql += newest ? " AND q.id < ?" : " AND q.id > ?";
-    sql += newest ? " ORDER BY q.id DESC" : " ORDER BY q.id ASC";
+    const std::string score_col =
+        f.score_attr ? "q.s_" + std::string(to_string(*f.score_attr)) : std::string();
+    if (f.score_attr) sql += " AND " + score_col + " >= ? AND " + score_col + " <= ?";
+    if (f.lang) sql += " AND q.lang = ?";
+    if (f.author) sql += " AND q.author = ?";
+    if (f.source) sql += " AND q.source = ?";
+    const auto terms = search_terms(f.search);
+    if (!terms.empty())
+        sql += " AND q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)";
+
+    const char* key_col = q.sort == question_sort::severity ? "q.severity"
+                          : q.sort == question_sort::votes  ? "q.votes"
+                                                            : nullptr;
+    if (q.after) {
+        if (q.sort == question_sort::newest) sql += " AND q.id < ?";
+        else if (q.sort == question_sort::oldest) sql += " AND q.id > ?";
+        else sql += std::string(" AND (") + key_col + " < ? OR (" + key_col + " = ? AND q.id < ?))";
+    }
+    if (q.sort == question_sort::oldest) sql += " ORDER BY q.id ASC";
+    else if (key_col != nullptr) sql += std::string(" ORDER BY ") + key_col + " DESC, q.id DESC";
+    else sql += " ORDER BY q.id DESC";
     sql += " LIMIT ?";
 
     auto st = (*db).prepare(sql);
     if (!st) return st.error();
     int i = 1;
     st->bind(i++, ev->id);
-    for (question_status s : q.statuses) st->bind(i++, to_string(s));
-    if (q.after_id) st->bind(i++, *q.after_id);
+    for (question_status s : f.statuses) st->bind(i++, to_string(s));
+    if (f.score_attr) {
+        // Scores are stored as REAL from floats: compare in the same precision.
+        st->bind(i++, static_cast<double>(f.min_score) - 1e-7);
+        st->bind(i++, static_cast<double>(f.max_score) + 1e-7);
+    }
+    if (f.lang) st->bind(i++, std::string_view(*f.lang));
+    if (f.author) st->bind(i++, std::string_view(*f.author));
+    if (f.source) st->bind(i++, std::string_view(*f.source));
+    if (!terms.empty()) st->bind(i++, std::string_view(fts_query(terms)));
+    if (q.after) {
+        if (key_col == nullptr) {
+            st->bind(i++, q.after->id);
+        } else {
+            st->bind(i++, q.after->key);
+            st->bind(i++, q.after->key);
+            st->bind(i++, q.after->id);
+        }
+    }
     st->bind(i++, static_cast<std::int64_t>(q.limit + 1));
 
     question_page page;
+    std::vector<std::int64_t> severities;  // the stored sort key, exact
     int rc;
-    while ((rc = st->step()) == SQLITE_ROW) page.items.push_back(read_question_row(*st));
+    while ((rc = st->step()) == SQLITE_ROW) {
+        page.items.push_back(read_question_row(*st));
+        severities.push_back(st->column_int(20));
+    }
     if (rc != SQLITE_DONE) return (*db).last_error("list questions");
     if (page.items.size() > q.limit) {
         page.items.resize(q.limit);
-        page.next_after_id = page.items.back().id;
+        const question& last = page.items.back();
+        std::int64_t key = q.sort == question_sort::severity ? severities[q.limit - 1]
+                           : q.sort == question_sort::votes  ? last.votes
+                                                             : 0;
+        page.next = page_cursor{key, last.id};
     }
     if (status s = load_spans(*db, page.items); !s) return s;
     return page;
 }
 
+result<decision_outcome> sqlite_store::apply_one(const decision_request& d) {
+    auto cur = writer_.prepare("SELECT status, version, event_id FROM questions WHERE id = ?");
+    if (!cur) return cur.error();
+    cur->bind(1, d.question_id);
+    int rc = cur->step();
+    if (rc == SQLITE_DONE || (rc == SQLITE_ROW && d.event_id && cur->column_int(2) != *d.event_id))
+        return status::error(error_kind::not_found, "question_not_found",
+                             "no question with id " + std::to_string(d.question_id) +
+                                 (d.event_id ? " in this event" : ""));
+    if (rc != SQLITE_ROW) return writer_.last_error("read question");
+    decision_outcome out;
+    out.from = status_from_string(cur->column_text(0)).value_or(question_status::pending);
+    const std::int64_t version = cur->column_int(1);
+    if (d.expected_version && *d.expected_version != version)
+        return status::error(error_kind::conflict, "version_conflict",
+                             "question " + std::to_string(d.question_id) + " is at version " +
+                                 std::to_string(version) + ", not " +
+                                 std::to_string(*d.expected_version) + "; someone decided first");
+    if (out.from == d.to) {
+        out.changed = false;
+        return out;
+    }
+    if (!d.allowed_from.empty() &&
+        std::find(d.allowed_from.begin(), d.allowed_from.end(), out.from) == d.allowed_from.end())
+        return status::error(error_kind::conflict, "invalid_transition",
+                             "cannot " + d.action + " a question that is " +
+                                 std::string(to_string(out.from)));
+    const timestamp_ms now = now_ms();
+    auto upd = writer_.prepare(
+        "UPDATE questions SET status = ?, version = version + 1, updated_at = ? WHERE id = ?");
+    if (!upd) return upd.error();
+    upd->bind(1, to_string(d.to));
+    upd->bind(2, now);
+    upd->bind(3, d.question_id);
+    if (upd->step() != SQLITE_DONE) return writer_.last_error("update question");
+    auto ins = writer_.prepare(
+        "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!ins) return ins.error();
+    ins->bind(1, d.question_id);
+    ins->bind(2, std::string_view(d.actor));
+    ins->bind(3, std::string_view(d.action));
+    ins->bind(4, to_string(out.from));
+    ins->bind(5, to_string(d.to));
+    ins->bind(6, std::string_view(d.reason));
+    ins->bind(7, now);
+    if (ins->step() != SQLITE_DONE) return writer_.last_error("insert audit row");
+    return out;
+}
+
 result<decision_outcome> sqlite_store::apply_decision(const decision_request& d) {
     std::lock_guard lock(write_mutex_);
-    auto r = in_transaction<decision_outcome>(writer_, [&]() -> result<decision_outcome> {
-        auto cur = writer_.prepare("SELECT status, version FROM questions WHERE id = ?");
-        if (!cur) return cur.error();
-        cur->bind(1, d.question_id);
-        int rc = cur->step();
-        if (rc == SQLITE_DONE)
-            return status::error(error_kind::not_found, "question_not_found",
-                                 "no question with id " + std::to_string(d.question_id));
-        if (rc != SQLITE_ROW) return writer_.last_error("read question");
-        decision_outcome out;
-        out.from = status_from_string(cur->column_text(0)).value_or(question_status::pending);
-        const std::int64_t version = cur->column_int(1);
-        if (d.expected_version && *d.expected_version != version)
-            return status::error(error_kind::conflict, "version_conflict",
-                                 "question " + std::to_string(d.question_id) + " is at version " +
-                                     std::to_string(version) + ", not " +
-                                     std::to_string(*d.expected_version) +
-                                     "; someone decided first");
-        if (out.from == d.to) {
-            out.changed = false;
-            return out;
+    auto r = in_transaction<decision_outcome>(writer_, [&] { return apply_one(d); });
+    if (!r) return r;
+    auto q = load_question(writer_, d.question_id);
+    if (!q) return q.error();
+    r->updated = std::move(q.value());
+    return r;
+}
+
+result<std::vector<result<decision_outcome>>> sqlite_store::apply_decisions(
+    const std::vector<decision_request>& ds) {
+    using outcomes = std::vector<result<decision_outcome>>;
+    std::lock_guard lock(write_mutex_);
+    auto r = in_transaction<outcomes>(writer_, [&]() -> result<outcomes> {
+        outcomes out;
+        out.reserve(ds.size());
+        for (const decision_request& d : ds) {
+            auto one = apply_one(d);
+            // A storage failure aborts the whole transaction; a per-item refusal does not.
+            if (!one && (one.error().kind() == error_kind::unavailable ||
+                         one.error().kind() == error_kind::internal))
+                return one.error();
+            out.push_back(std::move(one));
         }
-        const timestamp_ms now = now_ms();
-        auto upd = writer_.prepare(
-            "UPDATE questions SET status = ?, version = version + 1, updated_at = ? WHERE id = ?");
-        if (!upd) return upd.error();
-        upd->bind(1, to_string(d.to));
-        upd->bind(2, now);
-        upd->bind(3, d.question_id);
-        if (upd->step() != SQLITE_DONE) return writer_.last_error("update question");
-        auto ins = writer_.prepare(
-            "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)");
-        if (!ins) return ins.error();
-        ins->bind(1, d.question_id);
-        ins->bind(2, std::string_view(d.actor));
-        ins->bind(3, std::string_view(d.action));
-        ins->bind(4, to_string(out.from));
-        ins->bind(5, to_string(d.to));
-        ins->bind(6, std::string_view(d.reason));
-        ins->bind(7, now);
-        if (ins->step() != SQLITE_DONE) return writer_.last_error("insert audit row");
         return out;
     });
     if (!r) return r;
-    auto q = load_question(writer_, d.question_id);
+    for (std::size_t i = 0; i < ds.size(); ++i) {
+        if (!(*r)[i]) continue;
+        auto q = load_question(writer_, ds[i].question_id);
+        if (!q) return q.error();
+        (*r)[i]->updated = std::move(q.value());
+    }
+    return r;
+}
+
+result<decision_outcome> sqlite_store::undo_last(const undo_request& u) {
+    std::lock_guard lock(write_mutex_);
+    auto r = in_transaction<decision_outcome>(writer_, [&]() -> result<decision_outcome> {
+        auto last = writer_.prepare(
+            "SELECT actor, action, from_status, to_status, at FROM decisions "
+            "WHERE question_id = ? ORDER BY id DESC LIMIT 1");
+        if (!last) return last.error();
+        last->bind(1, u.question_id);
+        int rc = last->step();
+        if (rc == SQLITE_DONE)
+            return status::error(error_kind::not_found, "question_not_found",
+                                 "no question with id " + std::to_string(u.question_id));
+        if (rc != SQLITE_ROW) return writer_.last_error("read audit trail");
+        const std::string actor = last->column_text(0);
+        const std::string action = last->column_text(1);
+        auto unavailable = [](const std::string& why) {
+            return status::error(error_kind::conflict, "undo_unavailable", why);
+        };
+        if (action == "auto" || action == "undo" || last->column_is_null(2))
+            return unavailable("the last change was not a moderator's decision");
+        if (actor != u.actor)
+            return unavailable("the last decision was made by " + actor + ", not " + u.actor);
+        if (now_ms() - last->column_int(4) > u.window_ms)
+            return unavailable("the decision is older than " + std::to_string(u.window_ms / 1000) +
+                               " seconds");
+        decision_request back;
+        back.question_id = u.question_id;
+        back.to = status_from_string(last->column_text(2)).value_or(question_status::pending);
+        back.action = "undo";
+        back.actor = u.actor;
+        back.reason = "undo " + action;
+        last = sqlite_statement();
+        return apply_one(back);
+    });
+    if (!r) return r;
+    auto q = load_question(writer_, u.question_id);
     if (!q) return q.error();
     r->updated = std::move(q.value());
     return r;
@@ -447,6 +596,135 @@ result<std::vector<decision_record>> sqlite_store::list_decisions(std::int64_t q
     }
     if (rc != SQLITE_DONE) return (*db).last_error("list decisions");
     return out;
+}
+
+result<event_policy> sqlite_store::get_policy(std::int64_t event_id) {
+    reader_lease db(*this);
+    event_policy p;
+    auto ev = (*db).prepare("SELECT premoderate FROM events WHERE id = ?");
+    if (!ev) return ev.error();
+    ev->bind(1, event_id);
+    int rc = ev->step();
+    if (rc == SQLITE_DONE)
+        return status::error(error_kind::not_found, "event_not_found", "no such event");
+    if (rc != SQLITE_ROW) return (*db).last_error("read event");
+    p.premoderate = ev->column_int(0) != 0;
+
+    auto th = (*db).prepare(
+        "SELECT attribute, review_above, reject_above FROM event_thresholds WHERE event_id = ?");
+    if (!th) return th.error();
+    th->bind(1, event_id);
+    while ((rc = th->step()) == SQLITE_ROW) {
+        if (auto a = attribute_from_string(th->column_text(0)))
+            p.thresholds.at(*a) = {static_cast<float>(th->column_double(1)),
+                                   static_cast<float>(th->column_double(2))};
+    }
+    if (rc != SQLITE_DONE) return (*db).last_error("read thresholds");
+
+    auto terms = (*db).prepare(
+        "SELECT kind, term FROM event_terms WHERE event_id = ? ORDER BY kind, position");
+    if (!terms) return terms.error();
+    terms->bind(1, event_id);
+    while ((rc = terms->step()) == SQLITE_ROW)
+        (terms->column_text(0) == "banned" ? p.banned : p.suspect).push_back(terms->column_text(1));
+    if (rc != SQLITE_DONE) return (*db).last_error("read word lists");
+    return p;
+}
+
+status sqlite_store::save_policy(std::int64_t event_id, const event_policy& p) {
+    std::lock_guard lock(write_mutex_);
+    auto r = in_transaction<bool>(writer_, [&]() -> result<bool> {
+        auto ev = writer_.prepare("UPDATE events SET premoderate = ? WHERE id = ?");
+        if (!ev) return ev.error();
+        ev->bind(1, std::int64_t{p.premoderate ? 1 : 0});
+        ev->bind(2, event_id);
+        if (ev->step() != SQLITE_DONE) return writer_.last_error("update event");
+        if (sqlite3_changes(writer_.get()) == 0)
+            return status::error(error_kind::not_found, "event_not_found", "no such event");
+        auto del = writer_.prepare("DELETE FROM event_thresholds WHERE event_id = ?");
+        if (!del) return del.error();
+        del->bind(1, event_id);
+        if (del->step() != SQLITE_DONE) return writer_.last_error("replace thresholds");
+        auto th = writer_.prepare(
+            "INSERT INTO event_thresholds (event_id, attribute, review_above, reject_above) "
+            "VALUES (?, ?, ?, ?)");
+        if (!th) return th.error();
+        for (attribute a : all_attributes) {
+            th->reset();
+            th->bind(1, event_id);
+            th->bind(2, to_string(a));
+            th->bind(3, static_cast<double>(p.thresholds.at(a).review_above));
+            th->bind(4, static_cast<double>(p.thresholds.at(a).reject_above));
+            if (th->step() != SQLITE_DONE) return writer_.last_error("insert threshold");
+        }
+        auto del_terms = writer_.prepare("DELETE FROM event_terms WHERE event_id = ?");
+        if (!del_terms) return del_terms.error();
+        del_terms->bind(1, event_id);
+        if (del_terms->step() != SQLITE_DONE) return writer_.last_error("replace word lists");
+        auto ins = writer_.prepare(
+            "INSERT OR IGNORE INTO event_terms (event_id, kind, term, position) VALUES (?, ?, ?, ?)");
+        if (!ins) return ins.error();
+        for (const auto* list : {&p.banned, &p.suspect}) {
+            const char* kind = list == &p.banned ? "banned" : "suspect";
+            std::int64_t pos = 0;
+            for (const std::string& term : *list) {
+                ins->reset();
+                ins->bind(1, event_id);
+                ins->bind(2, std::string_view(kind));
+                ins->bind(3, std::string_view(term));
+                ins->bind(4, pos++);
+                if (ins->step() != SQLITE_DONE) return writer_.last_error("insert term");
+            }
+        }
+        return true;
+    });
+    if (!r) return r.error();
+    return status::ok();
+}
+
+status sqlite_store::scan_questions(std::int64_t event_id,
+                                    const std::function<void(const question&)>& f) {
+    reader_lease db(*this);
+    auto st = (*db).prepare(std::string(question_columns) + "WHERE q.event_id = ? ORDER BY q.id");
+    if (!st) return st.error();
+    st->bind(1, event_id);
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) f(read_question_row(*st));
+    if (rc != SQLITE_DONE) return (*db).last_error("scan questions");
+    return status::ok();
+}
+
+result<question> sqlite_store::add_vote(std::int64_t question_id, const std::string& voter) {
+    std::lock_guard lock(write_mutex_);
+    auto r = in_transaction<bool>(writer_, [&]() -> result<bool> {
+        auto cur = writer_.prepare("SELECT status FROM questions WHERE id = ?");
+        if (!cur) return cur.error();
+        cur->bind(1, question_id);
+        int rc = cur->step();
+        if (rc == SQLITE_DONE)
+            return status::error(error_kind::not_found, "question_not_found",
+                                 "no question with id " + std::to_string(question_id));
+        if (rc != SQLITE_ROW) return writer_.last_error("read question");
+        const std::string st = cur->column_text(0);
+        if (st != "approved" && st != "answered")
+            return status::error(error_kind::conflict, "not_votable",
+                                 "only approved questions can be voted on");
+        auto ins = writer_.prepare(
+            "INSERT OR IGNORE INTO votes (question_id, voter, at) VALUES (?, ?, ?)");
+        if (!ins) return ins.error();
+        ins->bind(1, question_id);
+        ins->bind(2, std::string_view(voter));
+        ins->bind(3, now_ms());
+        if (ins->step() != SQLITE_DONE) return writer_.last_error("insert vote");
+        if (sqlite3_changes(writer_.get()) == 0) return false;
+        auto upd = writer_.prepare("UPDATE questions SET votes = votes + 1 WHERE id = ?");
+        if (!upd) return upd.error();
+        upd->bind(1, question_id);
+        if (upd->step() != SQLITE_DONE) return writer_.last_error("count vote");
+        return true;
+    });
+    if (!r) return r.error();
+    return load_question(writer_, question_id);
 }
 
 }  // namespace tribune

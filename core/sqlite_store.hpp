@@ -37,13 +37,24 @@ public:
                                                   const std::string& external_id) override;
     result<question_page> list_questions(const question_query& q) override;
     result<decision_outcome> apply_decision(const decision_request& d) override;
+    result<std::vector<result<decision_outcome>>> apply_decisions(
+        const std::vector<decision_request>& ds) override;
+    result<decision_outcome> undo_last(const undo_request& u) override;
     result<std::vector<decision_record>> list_decisions(std::int64_t question_id) override;
+    result<event_policy> get_policy(std::int64_t event_id) override;
+    status save_policy(std::int64_t event_id, const event_policy& p) override;
+    status scan_questions(std::int64_t event_id,
+                          const std::function<void(const question&)>& f) override;
+    result<question> add_vote(std::int64_t question_id, const std::string& voter) override;
 
     int schema_version() const { return schema_version_; }
 
 private:
     class reader_lease;
     sqlite_store() = default;
+
+    // REQUIRES: write_mutex_ held and a transaction open.
+    result<decision_outcome> apply_one(const decision_request& d);
 
     sqlite_connection acquire_reader();
     void release_reader(sqlite_connection c);

@@ -8,12 +8,15 @@
 // when the database cannot be written (disk full, read-only, busy too long).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/question.hpp"
+#include "core/question_filter.hpp"
+#include "core/triage_policy.hpp"
 #include "core/status.hpp"
 
 namespace tribune {
@@ -24,19 +27,24 @@ struct new_event {
     bool premoderate = false;
 };
 
-enum class list_order { newest_first, oldest_first };
+// Where a page ends, for keyset pagination. `key` is the sort key of the last item
+// (severity in thousandths, or votes); unused for newest/oldest.
+struct page_cursor {
+    std::int64_t key = 0;
+    std::int64_t id = 0;
+};
 
 struct question_query {
     std::string event_slug;
-    std::vector<question_status> statuses;  // empty: any
+    question_filter filter;
+    question_sort sort = question_sort::newest;
     std::size_t limit = 50;
-    std::optional<std::int64_t> after_id;  // keyset cursor: continue after this id
-    list_order order = list_order::newest_first;
+    std::optional<page_cursor> after;  // continue after this item
 };
 
 struct question_page {
     std::vector<question> items;
-    std::optional<std::int64_t> next_after_id;  // empty when there is no further page
+    std::optional<page_cursor> next;  // empty when there is no further page
 };
 
 struct insert_outcome {
@@ -51,6 +59,11 @@ struct decision_request {
     std::string actor;
     std::string reason;
     std::optional<std::int64_t> expected_version;  // stale -> conflict
+    // The states this decision may start from; empty: any. Otherwise conflict
+    // (code "invalid_transition").
+    std::vector<question_status> allowed_from;
+    // When set, a question of another event counts as not found.
+    std::optional<std::int64_t> event_id;
 };
 
 struct decision_outcome {
@@ -60,6 +73,20 @@ struct decision_outcome {
 };
 
 using status_counts = std::map<question_status, std::int64_t>;
+
+// An event's triage settings as an admin edits them.
+struct event_policy {
+    triage_policy thresholds = triage_policy::defaults();
+    bool premoderate = false;
+    std::vector<std::string> banned;   // terms that auto-reject
+    std::vector<std::string> suspect;  // terms that hold for review
+};
+
+struct undo_request {
+    std::int64_t question_id = 0;
+    std::string actor;
+    timestamp_ms window_ms = 60'000;  // how long after a decision it can be undone
+};
 
 class store {
 public:
@@ -92,8 +119,28 @@ public:
     // Changes the status and appends to the audit trail in one transaction.
     // Errors: not_found; conflict (code "version_conflict") when expected_version is stale.
     virtual result<decision_outcome> apply_decision(const decision_request& d) = 0;
+    // Bulk: every request in ONE transaction. Each item is its own outcome or error
+    // (not_found, version_conflict); a storage error fails the whole call.
+    virtual result<std::vector<result<decision_outcome>>> apply_decisions(
+        const std::vector<decision_request>& ds) = 0;
+    // Reverts the actor's own last decision on a question when it is still the latest
+    // change and younger than the window; appends an "undo" audit row.
+    // Errors: not_found; conflict (code "undo_unavailable") saying why not.
+    virtual result<decision_outcome> undo_last(const undo_request& u) = 0;
     // Oldest first. Errors: not_found.
     virtual result<std::vector<decision_record>> list_decisions(std::int64_t question_id) = 0;
+
+    // Errors: not_found (event_not_found).
+    virtual result<event_policy> get_policy(std::int64_t event_id) = 0;
+    // Replaces the event's thresholds, pre-moderation flag and word lists in one transaction.
+    virtual status save_policy(std::int64_t event_id, const event_policy& p) = 0;
+    // Calls `f` for every question of the event, oldest first, without spans.
+    virtual status scan_questions(std::int64_t event_id,
+                                  const std::function<void(const question&)>& f) = 0;
+
+    // One vote per voter. Errors: not_found; conflict (code "not_votable") unless the
+    // question is approved or answered. Returns the question with its vote count.
+    virtual result<question> add_vote(std::int64_t question_id, const std::string& voter) = 0;
 };
 
 }  // namespace tribune

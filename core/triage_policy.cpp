@@ -26,7 +26,11 @@ triage_policy triage_policy::defaults() {
     return p;
 }
 
-verdict triage_policy::evaluate(const classification& c, bool premoderate) const {
+verdict triage_policy::evaluate(const classification& c, bool premoderate,
+                                const std::vector<word_match>& words) const {
+    for (const word_match& w : words)
+        if (w.kind == term_kind::banned) return {question_status::auto_rejected, "banned term '" + w.term + "'"};
+
     // The strongest reason wins: the attribute that exceeds its limit by the most.
     const threshold* best = nullptr;
     attribute best_attr = attribute::toxicity;
@@ -42,6 +46,9 @@ verdict triage_policy::evaluate(const classification& c, bool premoderate) const
     if (best != nullptr)
         return {question_status::auto_rejected,
                 describe(best_attr, c.values[best_attr], "reject", best->reject_above)};
+
+    for (const word_match& w : words)
+        if (w.kind == term_kind::suspect) return {question_status::held, "suspect term '" + w.term + "'"};
 
     for (attribute a : all_attributes) {
         float margin = c.values[a] - at(a).review_above;

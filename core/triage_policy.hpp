@@ -1,9 +1,10 @@
 #pragma once
 // triage_policy: turns a classification into the automatic verdict for a new question.
 //
-// Rules, in order: any score >= its reject_above -> auto_rejected; else any score >= its
-// review_above -> pending (a human must look); else approved, or held when the event
-// pre-moderates. A question that could not be scored is pending.
+// Rules, in order: a banned term -> auto_rejected; any score >= its reject_above ->
+// auto_rejected; a suspect term -> held; any score >= its review_above -> pending (a human
+// must look); else approved, or held when the event pre-moderates. A question that could
+// not be scored is pending.
 //
 // Thread safety: a value; evaluate() is const and safe from any thread.
 
@@ -13,6 +14,7 @@
 #include "core/attribute.hpp"
 #include "core/classification.hpp"
 #include "core/question.hpp"
+#include "core/word_list.hpp"
 
 namespace tribune {
 
@@ -34,7 +36,8 @@ public:
     threshold& at(attribute a) { return thresholds_[static_cast<std::size_t>(a)]; }
     const threshold& at(attribute a) const { return thresholds_[static_cast<std::size_t>(a)]; }
 
-    verdict evaluate(const classification& c, bool premoderate) const;
+    verdict evaluate(const classification& c, bool premoderate,
+                     const std::vector<word_match>& words = {}) const;
     // The verdict for a question the classifier failed on.
     static verdict unscored(const std::string& why);
 

@@ -110,6 +110,16 @@ void api::handle(const request& req, responder reply) {
                 route_name = "/api/v1/events/{slug}/questions";
             else if (s.size() == 5 && s[2] == "events" && s[4] == "stream")
                 route_name = "/api/v1/events/{slug}/stream";
+            else if (s.size() == 5 && s[2] == "events" && s[4] == "policy")
+                route_name = "/api/v1/events/{slug}/policy";
+            else if (s.size() == 6 && s[2] == "events" && s[4] == "policy" && s[5] == "dry-run")
+                route_name = "/api/v1/events/{slug}/policy/dry-run";
+            else if (s.size() == 5 && s[2] == "events" && s[4] == "decisions")
+                route_name = "/api/v1/events/{slug}/decisions";
+            else if (s.size() == 5 && s[2] == "questions" && s[4] == "undo")
+                route_name = "/api/v1/questions/{id}/undo";
+            else if (s.size() == 5 && s[2] == "questions" && s[4] == "vote")
+                route_name = "/api/v1/questions/{id}/vote";
             else if (s.size() == 4 && s[2] == "questions") route_name = "/api/v1/questions/{id}";
             else if (s.size() == 5 && s[2] == "questions" && s[4] == "decision")
                 route_name = "/api/v1/questions/{id}/decision";
@@ -241,55 +251,89 @@ void api::route(const request& req, const std::string& route_name, responder& re
         if (method != http::verb::get) return wrong_method();
         question_query q;
         q.event_slug = seg[3];
-        if (const std::string* s = t.param("status"); s && !s->empty()) {
-            std::string_view rest = *s;
-            while (!rest.empty()) {
-                auto comma = rest.find(',');
-                auto name = rest.substr(0, comma);
-                auto st = status_from_string(name);
-                if (!st)
-                    return fail(invalid("invalid_status",
-                                        "unknown status '" + std::string(name) +
-                                            "'; use pending, approved, rejected, auto_rejected, "
-                                            "held or answered"));
-                q.statuses.push_back(*st);
-                rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-            }
-        }
-        if (const std::string* l = t.param("limit")) {
-            auto v = parse_int(*l);
-            if (!v || *v < 1 || *v > 500)
-                return fail(invalid("invalid_limit", "limit must be an integer from 1 to 500"));
-            q.limit = static_cast<std::size_t>(*v);
-        }
-        if (const std::string* c = t.param("cursor"); c && !c->empty()) {
-            auto v = parse_int(*c);
-            if (!v || *v < 0) return fail(invalid("invalid_cursor", "cursor is not one this server gave"));
-            q.after_id = *v;
-        }
-        if (const std::string* o = t.param("order")) {
-            if (*o == "newest") q.order = list_order::newest_first;
-            else if (*o == "oldest") q.order = list_order::oldest_first;
-            else return fail(invalid("invalid_field", "order must be newest or oldest"));
-        }
+        if (status st = decode_list_query(t.query, q); !st) return fail(st);
         auto page = db_.list_questions(q);
         if (!page) return fail(page.error());
         json items = json::array();
         for (const question& item : page->items) items.push_back(to_json(item));
         return send(http::status::ok,
                     {{"items", std::move(items)},
-                     {"next_cursor", page->next_after_id ? json(std::to_string(*page->next_after_id))
-                                                         : json(nullptr)}});
+                     {"next_cursor", page->next ? json(encode_cursor(*page->next)) : json(nullptr)}});
+    }
+    if (route_name == "/api/v1/events/{slug}/policy") {
+        if (method == http::verb::get) {
+            auto p = service_.policy(seg[3]);
+            if (!p) return fail(p.error());
+            return send(http::status::ok, to_json(*p));
+        }
+        if (method != http::verb::put) return wrong_method();
+        auto body = body_object();
+        if (!body) return fail(body.error());
+        auto current = service_.policy(seg[3]);
+        if (!current) return fail(current.error());
+        auto p = decode_policy(*body, *current);
+        if (!p) return fail(p.error());
+        auto saved = service_.set_policy(seg[3], *p);
+        if (!saved) return fail(saved.error());
+        return send(http::status::ok, to_json(*saved));
+    }
+    if (route_name == "/api/v1/events/{slug}/policy/dry-run") {
+        if (method != http::verb::post) return wrong_method();
+        auto body = body_object();
+        if (!body) return fail(body.error());
+        auto current = service_.policy(seg[3]);
+        if (!current) return fail(current.error());
+        auto p = decode_policy(*body, *current);
+        if (!p) return fail(p.error());
+        auto report = service_.dry_run(seg[3], *p);
+        if (!report) return fail(report.error());
+        return send(http::status::ok, to_json(*report));
+    }
+    if (route_name == "/api/v1/events/{slug}/decisions") {
+        if (method != http::verb::post) return wrong_method();
+        auto body = body_object();
+        if (!body) return fail(body.error());
+        auto d = decode_bulk_decision(*body, seg[3]);
+        if (!d) return fail(d.error());
+        auto out = service_.decide_bulk(*d);
+        if (!out) return fail(out.error());
+        json items = json::array();
+        for (const bulk_item& item : *out) {
+            if (item.outcome)
+                items.push_back({{"id", item.id}, {"question", to_json(*item.outcome)}});
+            else
+                items.push_back({{"id", item.id},
+                                 {"error", error_body(item.outcome.error())["error"]}});
+        }
+        return send(http::status::ok, {{"items", std::move(items)}});
     }
     if (route_name == "/api/v1/events/{slug}/stream") {
         return reply(error_response(
             invalid("websocket_required", "this endpoint speaks WebSocket; send an upgrade request"),
             req.version(), req.keep_alive()));
     }
-    if (route_name == "/api/v1/questions/{id}" || route_name == "/api/v1/questions/{id}/decisions" ||
-        route_name == "/api/v1/questions/{id}/decision") {
+    if (route_name.rfind("/api/v1/questions/{id}", 0) == 0) {
         auto id = question_id();
         if (!id) return fail(not_found("question_not_found", "question ids are positive integers"));
+        if (route_name == "/api/v1/questions/{id}/undo" || route_name == "/api/v1/questions/{id}/vote") {
+            if (method != http::verb::post) return wrong_method();
+            auto body = body_object();
+            if (!body) return fail(body.error());
+            const char* who = route_name.ends_with("/undo") ? "moderator" : "voter";
+            auto it = body->find(who);
+            if (it != body->end() && !it->is_string() && !it->is_null())
+                return fail(invalid("invalid_field", std::string(who) + " must be a string"));
+            const std::string name = it != body->end() && it->is_string() ? it->get<std::string>() : "";
+            auto q = route_name.ends_with("/undo") ? service_.undo(*id, name) : service_.vote(*id, name);
+            if (!q) {
+                json b = error_body(q.error());
+                if (q.error().kind() == error_kind::conflict)
+                    if (auto current = db_.get_question(*id)) b["current"] = to_json(*current);
+                reply(json_response(http_status_for(q.error()), b, req));
+                return;
+            }
+            return send(http::status::ok, to_json(*q));
+        }
         if (route_name == "/api/v1/questions/{id}") {
             if (method != http::verb::get) return wrong_method();
             auto q = db_.get_question(*id);

@@ -63,7 +63,7 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     opts.on_scored = [stats](double s) { stats->observe_scoring(s); };
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
     p->service = std::make_unique<question_service>(*p->db, *p->model, p->broadcast,
-                                                    triage_policy::defaults(), std::move(opts));
+                                                    std::move(opts));
     p->routes = std::make_unique<api>(*p->service, *p->db, p->broadcast, p->stats, p->files, p->cfg);
 
     boost::system::error_code ec;

@@ -1,5 +1,7 @@
 #include "server/json_codec.hpp"
 
+#include <charconv>
+#include <cstdlib>
 #include <ctime>
 #include <regex>
 
@@ -201,6 +203,209 @@ json change_message(const question_change& c) {
             {"from", c.from ? json(to_string(*c.from)) : json(nullptr)},
             {"actor", c.actor.empty() ? json(nullptr) : json(c.actor)},
             {"question", to_json(c.q)}};
+}
+
+json to_json(const event_policy& p) {
+    json thresholds = json::object();
+    for (attribute a : all_attributes)
+        thresholds[std::string(to_string(a))] = {
+            {"review_above", std::round(p.thresholds.at(a).review_above * 1000.0f) / 1000.0},
+            {"reject_above", std::round(p.thresholds.at(a).reject_above * 1000.0f) / 1000.0}};
+    return {{"premoderate", p.premoderate},
+            {"thresholds", std::move(thresholds)},
+            {"banned", p.banned},
+            {"suspect", p.suspect}};
+}
+
+namespace {
+
+result<std::vector<std::string>> read_string_list(const json& body, const char* name) {
+    const json& v = body.at(name);
+    if (!v.is_array()) return invalid("invalid_field", std::string(name) + " must be an array of strings");
+    std::vector<std::string> out;
+    for (const json& item : v) {
+        if (!item.is_string())
+            return invalid("invalid_field", std::string(name) + " must be an array of strings");
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+}  // namespace
+
+result<event_policy> decode_policy(const json& body, event_policy base) {
+    for (const auto& [key, value] : body.items()) {
+        if (key != "premoderate" && key != "thresholds" && key != "banned" && key != "suspect")
+            return invalid("invalid_field", "unknown policy member '" + key + "'");
+    }
+    if (auto p = body.find("premoderate"); p != body.end()) {
+        if (!p->is_boolean()) return invalid("invalid_field", "premoderate must be true or false");
+        base.premoderate = p->get<bool>();
+    }
+    if (auto t = body.find("thresholds"); t != body.end()) {
+        if (!t->is_object()) return invalid("invalid_field", "thresholds must be an object");
+        for (const auto& [name, th] : t->items()) {
+            auto a = attribute_from_string(name);
+            if (!a) return invalid("invalid_field", "unknown attribute '" + name + "' in thresholds");
+            if (!th.is_object())
+                return invalid("invalid_field", "thresholds." + name + " must be an object");
+            for (const auto& [k, v] : th.items()) {
+                if (k != "review_above" && k != "reject_above")
+                    return invalid("invalid_field", "thresholds." + name + "." + k + " is not a threshold");
+                if (!v.is_number())
+                    return invalid("invalid_field", "thresholds." + name + "." + k + " must be a number");
+                float f = v.get<float>();
+                (k == "review_above" ? base.thresholds.at(*a).review_above
+                                     : base.thresholds.at(*a).reject_above) = f;
+            }
+        }
+    }
+    if (body.contains("banned")) {
+        auto l = read_string_list(body, "banned");
+        if (!l) return l.error();
+        base.banned = std::move(l.value());
+    }
+    if (body.contains("suspect")) {
+        auto l = read_string_list(body, "suspect");
+        if (!l) return l.error();
+        base.suspect = std::move(l.value());
+    }
+    return base;
+}
+
+json to_json(const dry_run_report& r) {
+    json moves = json::array();
+    for (const auto& [key, n] : r.moves)
+        moves.push_back({{"from", to_string(key.first)}, {"to", to_string(key.second)}, {"count", n}});
+    json samples = json::array();
+    for (const auto& m : r.samples)
+        samples.push_back({{"question", to_json(m.q)}, {"to", to_string(m.to)}, {"reason", m.reason}});
+    return {{"considered", r.considered},
+            {"would_move", r.would_move},
+            {"moves", std::move(moves)},
+            {"samples", std::move(samples)}};
+}
+
+result<bulk_decision_input> decode_bulk_decision(const json& body, std::string event_slug) {
+    bulk_decision_input d;
+    d.event_slug = std::move(event_slug);
+    auto action = body.find("action");
+    if (action == body.end() || !action->is_string())
+        return invalid("unknown_action", "action must be one of approve, reject, hold, restore, answer");
+    d.action = action->get<std::string>();
+    auto ids = body.find("ids");
+    if (ids == body.end() || !ids->is_array())
+        return invalid("invalid_field", "ids must be an array of question ids");
+    for (const json& id : *ids) {
+        if (!id.is_number_integer() || id.get<std::int64_t>() <= 0)
+            return invalid("invalid_field", "ids must be positive integers");
+        d.ids.push_back(id.get<std::int64_t>());
+    }
+    auto reason = read_optional_string(body, "reason");
+    if (!reason) return reason.error();
+    d.reason = reason->value_or("");
+    auto moderator = read_optional_string(body, "moderator");
+    if (!moderator) return moderator.error();
+    d.actor = moderator->value_or("");
+    if (auto ev = body.find("expected_versions"); ev != body.end() && !ev->is_null()) {
+        if (!ev->is_object())
+            return invalid("invalid_field", "expected_versions must map ids to versions");
+        for (const auto& [k, v] : ev->items()) {
+            std::int64_t id = 0;
+            auto [ptr, ec] = std::from_chars(k.data(), k.data() + k.size(), id);
+            if (ec != std::errc{} || ptr != k.data() + k.size() || !v.is_number_integer())
+                return invalid("invalid_field", "expected_versions must map ids to versions");
+            d.expected_versions[id] = v.get<std::int64_t>();
+        }
+    }
+    return d;
+}
+
+namespace {
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<float> to_score(const std::string& s) {
+    char* end = nullptr;
+    float v = std::strtof(s.c_str(), &end);
+    if (s.empty() || end != s.c_str() + s.size() || !(v >= 0.0f && v <= 1.0f)) return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+std::string encode_cursor(const page_cursor& c) {
+    return std::to_string(c.key) + "_" + std::to_string(c.id);
+}
+
+status decode_list_query(const std::map<std::string, std::string>& params, question_query& q) {
+    auto param = [&](const char* name) -> const std::string* {
+        auto it = params.find(name);
+        return it == params.end() ? nullptr : &it->second;
+    };
+    question_filter& f = q.filter;
+    if (const std::string* s = param("status"); s && !s->empty()) {
+        std::string_view rest = *s;
+        while (!rest.empty()) {
+            auto comma = rest.find(',');
+            auto name = rest.substr(0, comma);
+            auto st = status_from_string(name);
+            if (!st)
+                return invalid("invalid_status", "unknown status '" + std::string(name) +
+                                                     "'; use pending, approved, rejected, "
+                                                     "auto_rejected, held or answered");
+            f.statuses.push_back(*st);
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
+    }
+    if (const std::string* l = param("limit")) {
+        auto v = to_int(*l);
+        if (!v || *v < 1 || *v > 500)
+            return invalid("invalid_limit", "limit must be an integer from 1 to 500");
+        q.limit = static_cast<std::size_t>(*v);
+    }
+    // `order` is the older name of `sort`.
+    const std::string* sort = param("sort");
+    if (sort == nullptr) sort = param("order");
+    if (sort != nullptr) {
+        auto s = sort_from_string(*sort);
+        if (!s) return invalid("invalid_field", "sort must be newest, oldest, severity or votes");
+        q.sort = *s;
+    }
+    if (const std::string* c = param("cursor"); c && !c->empty()) {
+        auto sep = c->find('_');
+        auto key = sep == std::string::npos ? std::nullopt : to_int(std::string_view(*c).substr(0, sep));
+        auto id = sep == std::string::npos ? std::nullopt : to_int(std::string_view(*c).substr(sep + 1));
+        if (!key || !id || *id < 0) return invalid("invalid_cursor", "cursor is not one this server gave");
+        q.after = page_cursor{*key, *id};
+    }
+    if (const std::string* a = param("attribute"); a && !a->empty()) {
+        auto attr = attribute_from_string(*a);
+        if (!attr) return invalid("invalid_field", "unknown attribute '" + *a + "'");
+        f.score_attr = *attr;
+    }
+    for (const char* name : {"min_score", "max_score"}) {
+        const std::string* v = param(name);
+        if (v == nullptr || v->empty()) continue;
+        auto score = to_score(*v);
+        if (!score) return invalid("invalid_field", std::string(name) + " must be a number from 0 to 1");
+        if (!f.score_attr) f.score_attr = attribute::toxicity;
+        (std::string_view(name) == "min_score" ? f.min_score : f.max_score) = *score;
+    }
+    if (const std::string* v = param("lang"); v && !v->empty()) f.lang = *v;
+    if (const std::string* v = param("author"); v && !v->empty()) f.author = *v;
+    if (const std::string* v = param("source"); v && !v->empty()) f.source = *v;
+    if (const std::string* v = param("q"); v && !v->empty()) {
+        if (!is_valid_utf8(*v) || v->size() > 500)
+            return invalid("invalid_field", "q must be valid UTF-8 of at most 500 bytes");
+        f.search = *v;
+    }
+    return status::ok();
 }
 
 }  // namespace tribune::server

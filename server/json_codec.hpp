@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,18 @@ result<json> parse_object(std::string_view body, std::size_t max_depth = 32);
 result<submission> decode_submission(const json& body, std::string event_slug);
 result<decision_input> decode_decision(const json& body, std::int64_t question_id);
 result<new_event> decode_new_event(const json& body);
+
+json to_json(const event_policy& p);
+// Reads a policy document onto `base`: members present replace base's, absent keep them
+// (a partial update). Errors: invalid_field naming the member.
+result<event_policy> decode_policy(const json& body, event_policy base);
+json to_json(const dry_run_report& r);
+result<bulk_decision_input> decode_bulk_decision(const json& body, std::string event_slug);
+
+// The query parameters of a question list, onto `q`. Errors: invalid_status, invalid_limit,
+// invalid_cursor, invalid_field.
+status decode_list_query(const std::map<std::string, std::string>& params, question_query& q);
+std::string encode_cursor(const page_cursor& c);
 
 // The broadcast message for one change, without its "seq" member; the hub adds it.
 json change_message(const question_change& c);

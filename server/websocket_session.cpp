@@ -89,7 +89,7 @@ void websocket_session::on_snapshot(std::uint64_t seq) {
     auto counts = db_.count_by_status(ev->id);
     question_query q;
     q.event_slug = event_;
-    q.statuses = {question_status::pending, question_status::held};
+    q.filter.statuses = {question_status::pending, question_status::held};
     q.limit = cfg_.snapshot_limit;
     auto page = db_.list_questions(q);
     if (!counts || !page) return drop();

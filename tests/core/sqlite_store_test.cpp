@@ -11,6 +11,18 @@ namespace {
 
 using testing::temp_dir;
 
+decision_request decision(std::int64_t id, question_status to, std::string actor, std::string reason,
+                          std::optional<std::int64_t> expected_version) {
+    decision_request d;
+    d.question_id = id;
+    d.to = to;
+    d.action = std::string(to_string(to));
+    d.actor = std::move(actor);
+    d.reason = std::move(reason);
+    d.expected_version = expected_version;
+    return d;
+}
+
 class sqlite_store_test : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -131,15 +143,15 @@ TEST_F(sqlite_store_test, keyset_pagination_has_no_gaps_or_duplicates) {
         ASSERT_TRUE(page.is_ok());
         sizes.push_back(page->items.size());
         for (auto& item : page->items) seen.push_back(item.text);
-        if (!page->next_after_id) break;
-        q.after_id = page->next_after_id;
+        if (!page->next) break;
+        q.after = page->next;
     }
     EXPECT_EQ(sizes, (std::vector<std::size_t>{3, 3, 1}));
     EXPECT_EQ(seen, (std::vector<std::string>{"q6", "q5", "q4", "q3", "q2", "q1", "q0"}));
 
     question_query oldest;
     oldest.event_slug = "demo";
-    oldest.order = list_order::oldest_first;
+    oldest.sort = question_sort::oldest;
     oldest.limit = 2;
     auto first = db_->list_questions(oldest);
     ASSERT_TRUE(first.is_ok());
@@ -153,7 +165,7 @@ TEST_F(sqlite_store_test, status_filter_and_counts) {
                     .is_ok());
     question_query q;
     q.event_slug = "demo";
-    q.statuses = {question_status::pending, question_status::held};
+    q.filter.statuses = {question_status::pending, question_status::held};
     auto page = db_->list_questions(q);
     ASSERT_TRUE(page.is_ok());
     ASSERT_EQ(page->items.size(), 2u);
@@ -170,7 +182,7 @@ TEST_F(sqlite_store_test, status_filter_and_counts) {
 TEST_F(sqlite_store_test, decision_updates_status_version_and_appends_audit) {
     auto r = db_->insert_batch({make("x")});
     const auto id = (*r)[0].stored.id;
-    decision_request d{id, question_status::approved, "approve", "alice", "fine", 1};
+    decision_request d = decision(id, question_status::approved, "alice", "fine", 1);
     auto out = db_->apply_decision(d);
     ASSERT_TRUE(out.is_ok()) << out.error().message();
     EXPECT_TRUE(out->changed);
@@ -179,7 +191,7 @@ TEST_F(sqlite_store_test, decision_updates_status_version_and_appends_audit) {
     EXPECT_EQ(out->updated.version, 2);
 
     // A stale version is refused and changes nothing.
-    decision_request stale{id, question_status::rejected, "reject", "bob", "", 1};
+    decision_request stale = decision(id, question_status::rejected, "bob", "", 1);
     auto conflict = db_->apply_decision(stale);
     ASSERT_FALSE(conflict.is_ok());
     EXPECT_EQ(conflict.error().code(), "version_conflict");
@@ -192,7 +204,7 @@ TEST_F(sqlite_store_test, decision_updates_status_version_and_appends_audit) {
     EXPECT_EQ((*audit)[1].to, question_status::approved);
     EXPECT_EQ((*audit)[1].reason, "fine");
 
-    EXPECT_EQ(db_->apply_decision({9999, question_status::approved, "approve", "a", "", {}})
+    EXPECT_EQ(db_->apply_decision(decision(9999, question_status::approved, "a", "", {}))
                   .error()
                   .code(),
               "question_not_found");
@@ -222,6 +234,97 @@ TEST_F(sqlite_store_test, reads_proceed_from_several_threads) {
         });
     for (auto& th : threads) th.join();
     EXPECT_EQ(ok.load(), 400);
+}
+
+TEST_F(sqlite_store_test, filters_search_and_sorts_with_exact_keyset_cursors) {
+    std::vector<question> qs;
+    const float insults[] = {0.1f, 0.9f, 0.5f, 0.9f, 0.3f};
+    const char* texts[] = {"Quand les frais baissent-ils ?", "you absolute idiot", "fees fees",
+                           "another idiot", "Sh1t happens with fees"};
+    for (int i = 0; i < 5; ++i) {
+        question q = make(texts[i]);
+        q.scored.values[attribute::insult] = insults[i];
+        q.scored.lang = i == 0 ? "fr" : "en";
+        q.author = i % 2 == 0 ? std::optional<std::string>("ana") : std::nullopt;
+        q.source = "web";
+        qs.push_back(q);
+    }
+    ASSERT_TRUE(db_->insert_batch(qs).is_ok());
+    auto texts_of = [](const question_page& p) {
+        std::vector<std::string> out;
+        for (const auto& q : p.items) out.push_back(q.text);
+        return out;
+    };
+
+    question_query q;
+    q.event_slug = "demo";
+    q.filter.score_attr = attribute::insult;
+    q.filter.min_score = 0.5f;
+    q.filter.max_score = 0.9f;
+    EXPECT_EQ(texts_of(*db_->list_questions(q)),
+              (std::vector<std::string>{"another idiot", "fees fees", "you absolute idiot"}));
+
+    question_query lang;
+    lang.event_slug = "demo";
+    lang.filter.lang = "fr";
+    EXPECT_EQ(db_->list_questions(lang)->items.size(), 1u);
+
+    question_query author;
+    author.event_slug = "demo";
+    author.filter.author = "ana";
+    EXPECT_EQ(db_->list_questions(author)->items.size(), 3u);
+
+    // Search runs over the normalised text: accents folded, l33t undone, prefixes with '*'.
+    question_query search;
+    search.event_slug = "demo";
+    search.filter.search = "FRAIS";
+    EXPECT_EQ(texts_of(*db_->list_questions(search)),
+              (std::vector<std::string>{"Quand les frais baissent-ils ?"}));
+    search.filter.search = "shit fees";
+    EXPECT_EQ(texts_of(*db_->list_questions(search)),
+              (std::vector<std::string>{"Sh1t happens with fees"}));
+    search.filter.search = "idi*";
+    EXPECT_EQ(db_->list_questions(search)->items.size(), 2u);
+    search.filter.search = "\"unbalanced";  // quotes are not FTS syntax here
+    EXPECT_TRUE(db_->list_questions(search).is_ok());
+
+    // Severity order, paged two at a time: ties broken by newest, no gaps or repeats.
+    question_query sev;
+    sev.event_slug = "demo";
+    sev.sort = question_sort::severity;
+    sev.limit = 2;
+    std::vector<std::string> seen;
+    for (;;) {
+        auto page = db_->list_questions(sev);
+        ASSERT_TRUE(page.is_ok());
+        for (auto& t : texts_of(*page)) seen.push_back(t);
+        if (!page->next) break;
+        sev.after = page->next;
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"another idiot", "you absolute idiot", "fees fees",
+                                              "Sh1t happens with fees",
+                                              "Quand les frais baissent-ils ?"}));
+}
+
+TEST_F(sqlite_store_test, matches_agrees_with_the_sql_filter) {
+    question q = make("Sh1t happens with fees");
+    q.scored.values[attribute::insult] = 0.4f;
+    q.scored.lang = "en";
+    question_filter f;
+    f.search = "shit";
+    EXPECT_TRUE(matches(f, q));
+    f.search = "shi*";
+    EXPECT_TRUE(matches(f, q));
+    f.search = "happen";  // whole words unless '*'
+    EXPECT_FALSE(matches(f, q));
+    f.search = "";
+    f.score_attr = attribute::insult;
+    f.min_score = 0.5f;
+    EXPECT_FALSE(matches(f, q));
+    f.min_score = 0.4f;
+    EXPECT_TRUE(matches(f, q));
+    f.statuses = {question_status::held};
+    EXPECT_FALSE(matches(f, q));
 }
 
 }  // namespace
