@@ -165,17 +165,20 @@ struct fold_summary {
     std::size_t items = 0;       // items written
     std::uint32_t count = 0;     // input code points
     bool homoglyphs = false;     // some letter has a Latin look-alike
-    bool leet = false;           // some digit, l33t or mask symbol
+    std::size_t leet = 0;        // digits and l33t/mask symbols, indexes in leet_at
 };
 
 // Pass 1: decode, drop invisibles, fold case/accents/compatibility forms, collapse spaces.
 // REQUIRES: `out` has room for 3 * in.size() / 2 + 1 items. Returns false on invalid UTF-8.
-bool decode_and_fold(std::string_view in, item* out, fold_summary& sum) {
+// `leet_at` receives the index of every digit and symbol item (same room as `out`), so
+// pass 5 visits only the words that have one.
+bool decode_and_fold(std::string_view in, item* out, std::uint32_t* leet_at, fold_summary& sum) {
     const auto* s = reinterpret_cast<const unsigned char*>(in.data());
     const std::size_t n = in.size();
     std::uint32_t k = 0;  // original code point index
     std::size_t i = 0;
     item* const first = out;
+    auto note_leet = [&] { leet_at[sum.leet++] = static_cast<std::uint32_t>(out - first - 1); };
     auto push_space = [&](std::uint32_t at) {
         if (out == first || out[-1].k == kind::space) return;  // trim start, collapse
         *out++ = {U' ', 0, at, at + 1, kind::space, false};
@@ -192,13 +195,13 @@ bool decode_and_fold(std::string_view in, item* out, fold_summary& sum) {
                 *out++ = {char32_t(b + 32), 0, k, k + 1, kind::letter, false};
             } else if (b >= '0' && b <= '9') {
                 *out++ = {char32_t(b), 0, k, k + 1, kind::digit, false};
-                sum.leet = true;
+                note_leet();
             } else if (b >= 0x09 && b <= 0x0D) {
                 push_space(k);
             } else if (b > 0x20 && b < 0x7F) {
                 const kind pk = ascii_punct_kind(b);
                 *out++ = {char32_t(b), 0, k, k + 1, pk, false};
-                if (pk == kind::symbol) sum.leet = true;
+                if (pk == kind::symbol) note_leet();
             }  // other controls are dropped
             ++k;
             continue;
@@ -225,8 +228,8 @@ bool decode_and_fold(std::string_view in, item* out, fold_summary& sum) {
                         if (u == 0) break;
                         kind uk = (u >= '0' && u <= '9') ? kind::digit : kd;
                         if (uk == kind::punct) uk = ascii_punct_kind(u);  // fullwidth ＠
-                        if (uk == kind::digit || uk == kind::symbol) sum.leet = true;
                         *out++ = {char32_t(u), 0, k, k + 1, uk, false};
+                        if (uk == kind::digit || uk == kind::symbol) note_leet();
                     }
                     if (f->homoglyph != 0) {
                         out[-1].homoglyph = static_cast<unsigned char>(f->homoglyph);
@@ -402,21 +405,20 @@ void fold_leet_word(std::vector<item*>& w) {
     }
 }
 
-void fold_leet(std::span<item> items, std::vector<item*>& word) {
+// Visits each word holding one of the digits or symbols listed in `at` (ascending).
+void fold_leet(std::span<item> items, std::span<const std::uint32_t> at,
+               std::vector<item*>& word) {
     const std::size_t n = items.size();
-    std::size_t i = 0;
-    while (i < n) {
-        if (items[i].dead || !in_word(items[i])) {
-            ++i;
-            continue;
-        }
-        const std::size_t from = i;
-        bool letters_only = true;
-        for (; i < n && (items[i].dead || in_word(items[i])); ++i)
-            if (!items[i].dead && items[i].k != kind::letter) letters_only = false;
-        if (letters_only) continue;  // the common case: nothing to convert
+    std::size_t done = 0;  // items before this were visited
+    for (const std::uint32_t hint : at) {
+        if (hint < done) continue;
+        std::size_t from = hint;
+        while (from > done && (items[from - 1].dead || in_word(items[from - 1]))) --from;
+        std::size_t to = hint + 1;
+        while (to < n && (items[to].dead || in_word(items[to]))) ++to;
+        done = to;
         word.clear();
-        for (std::size_t m = from; m < i; ++m)
+        for (std::size_t m = from; m < to; ++m)
             if (!items[m].dead) word.push_back(&items[m]);
         fold_leet_word(word);
     }
@@ -424,6 +426,7 @@ void fold_leet(std::span<item> items, std::vector<item*>& word) {
 
 struct scratch {
     std::vector<item> items;
+    std::vector<std::uint32_t> leet_at;
     std::string text;
     std::vector<std::size_t> start;  // the result's type, so copying out is a memcpy
     std::vector<std::size_t> end;
@@ -480,16 +483,20 @@ result<normalized_text> normalize(std::string_view utf8) {
                              "text is too long to normalise");
     thread_local scratch tls;
     const std::size_t room = utf8.size() + utf8.size() / 2 + 1;
-    if (tls.items.size() < room) tls.items.resize(room);  // grows only; never shrinks
+    if (tls.items.size() < room) {  // grows only; never shrinks
+        tls.items.resize(room);
+        tls.leet_at.resize(room);
+    }
 
     fold_summary sum;
-    if (!decode_and_fold(utf8, tls.items.data(), sum))
+    if (!decode_and_fold(utf8, tls.items.data(), tls.leet_at.data(), sum))
         return status::error(error_kind::invalid_argument, "invalid_utf8",
                              "text is not valid UTF-8");
     const std::span<item> items(tls.items.data(), sum.items);
     if (sum.homoglyphs) fold_homoglyphs(items);
     join_spaced_letters(items);
-    if (sum.leet) fold_leet(items, tls.word);
+    if (sum.leet != 0)
+        fold_leet(items, std::span<const std::uint32_t>(tls.leet_at.data(), sum.leet), tls.word);
 
     // Emit, cutting elongations on the way (pass 6): the third and later letters of a run
     // are not emitted and their range goes to the second. Written into per-thread buffers
