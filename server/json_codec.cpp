@@ -86,7 +86,8 @@ json to_json(const question& q) {
             {"scores", std::move(scores)},
             {"lang", q.scored.lang},
             {"spans", std::move(spans)},
-            {"verdict", q.verdict}};
+            {"verdict", q.verdict},
+            {"votes", q.votes}};
 }
 
 json to_json(const status_counts& counts) {
