@@ -43,7 +43,10 @@
 //     so end[i] - start[i] > 1 on a doubled letter marks an elongation (word lists use
 //     that to let the double stand for one letter). Digits and punctuation are kept.
 //
-// Cost: about 1 to 2 µs for 280 characters; per call it allocates only the output.
+// Cost: about 18,000 instructions for 280 characters of English; measured 1.5 µs
+// (English), 1.9 µs (French), 2.4 µs (heavily obfuscated, 196 characters) per call on the
+// shared 2-core dev VM (bench/normalizer_bench.cpp). Per call it allocates only the
+// result; scratch space is per thread and reused.
 
 #include <cstddef>
 #include <string>
