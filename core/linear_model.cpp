@@ -151,16 +151,25 @@ void linear_model::score(const text_feature_set& features, head_logits& logits,
     // Accumulate integer-scaled sums per token, then apply the per-head scales once.
     std::array<float, attribute_count> total{};
     if (token_contrib) {
-        token_contrib->assign(features.tokens.size(), head_logits{});
+        // Integer sums per token: an entry's value is 1 or 1/2 (bigram halves), so count
+        // in halves and scale once; int8 weights times at most 2 cannot overflow int32
+        // for fewer than 2^23 entries.
+        thread_local std::vector<std::array<std::int32_t, attribute_count>> acc;
+        acc.assign(features.tokens.size(), {});
         for (const feature_entry& e : features.entries) {
             const std::int8_t* row = &weights_[std::size_t{e.bucket} * attribute_count];
-            head_logits& c = (*token_contrib)[e.token];
-            for (std::size_t h = 0; h < attribute_count; ++h) c[h] += e.value * row[h];
+            const auto units = static_cast<std::int32_t>(e.value * 2.0f);  // values are k/2
+            auto& a = acc[e.token];
+            for (std::size_t h = 0; h < attribute_count; ++h) a[h] += units * row[h];
         }
-        for (head_logits& c : *token_contrib)
+        token_contrib->resize(features.tokens.size());
+        head_logits unit{};
+        for (std::size_t h = 0; h < attribute_count; ++h)
+            unit[h] = 0.5f * features.scale * weight_scale_[h];
+        for (std::size_t t = 0; t < acc.size(); ++t)
             for (std::size_t h = 0; h < attribute_count; ++h) {
-                c[h] *= features.scale * weight_scale_[h];
-                total[h] += c[h];
+                (*token_contrib)[t][h] = static_cast<float>(acc[t][h]) * unit[h];
+                total[h] += (*token_contrib)[t][h];
             }
     } else {
         for (const feature_entry& e : features.entries) {

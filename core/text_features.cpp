@@ -1,5 +1,6 @@
 #include "core/text_features.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace tribune {
@@ -104,9 +105,9 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
     tokenize(s, out.tokens, config_.max_tokens);
     double sum_sq = 0.0;
     std::uint32_t prev_hash = 0;
-    // Byte offsets of the code points of one word, for char n-grams.
-    std::vector<std::size_t> cps;
-    cps.reserve(64);
+    // Byte offsets of the code points of one non-ASCII word, for char n-grams.
+    thread_local std::vector<std::size_t> cps;
+    const std::uint32_t ngram_seed = fnv(fnv_offset, 'c');
     for (std::uint32_t t = 0; t < out.tokens.size(); ++t) {
         const text_token& tok = out.tokens[t];
         const std::string_view word = s.substr(tok.byte_begin, tok.byte_end - tok.byte_begin);
@@ -124,26 +125,34 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
         // (emoji, '?', one-letter words) get none.
         const std::size_t n_cp = tok.end - tok.start;
         if (n_cp < 2 || config_.char_ngram_max == 0) continue;
-        cps.clear();
-        for (std::size_t j = 0; j < word.size();) {
-            cps.push_back(j);
-            next_code_point(word, j);
+        const bool ascii = word.size() == n_cp;
+        if (!ascii) {
+            cps.clear();
+            for (std::size_t j = 0; j < word.size();) {
+                cps.push_back(j);
+                next_code_point(word, j);
+            }
+            cps.push_back(word.size());
         }
-        cps.push_back(word.size());
         // positions in "<word>": index 0 is '<', 1..n are code points, n+1 is '>'.
         const std::size_t total = n_cp + 2;
+        const std::size_t max_len = config_.char_ngram_max;
+        const std::size_t min_len = config_.char_ngram_min;
         for (std::size_t begin = 0; begin < total; ++begin) {
-            std::uint32_t h = fnv(fnv_offset, 'c');
-            for (std::size_t len = 1; len <= config_.char_ngram_max && begin + len <= total; ++len) {
+            std::uint32_t h = ngram_seed;
+            const std::size_t stop = std::min(max_len, total - begin);
+            for (std::size_t len = 1; len <= stop; ++len) {
                 const std::size_t pos = begin + len - 1;
                 if (pos == 0) {
                     h = fnv(h, '<');
                 } else if (pos == total - 1) {
                     h = fnv(h, '>');
+                } else if (ascii) {
+                    h = fnv(h, static_cast<unsigned char>(word[pos - 1]));
                 } else {
                     h = fnv(h, word.substr(cps[pos - 1], cps[pos] - cps[pos - 1]));
                 }
-                if (len >= config_.char_ngram_min && len < total) {
+                if (len >= min_len && len < total) {
                     out.entries.push_back({mix(h) & mask_, t, 1.0f});
                     sum_sq += 1.0;
                 }

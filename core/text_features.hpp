@@ -28,7 +28,8 @@ struct text_token {
 };
 
 // One hashed feature occurrence: the weight row `bucket`, owned by token `token`,
-// entering the sum with `value` (before document scaling).
+// entering the sum with `value` (before document scaling). Values are multiples of 1/2
+// (1 for a unigram or n-gram, 1/2 for each half of a bigram); linear_model relies on it.
 struct feature_entry {
     std::uint32_t bucket = 0;
     std::uint32_t token = 0;
