@@ -46,6 +46,18 @@ public:
     status scan_questions(std::int64_t event_id,
                           const std::function<void(const question&)>& f) override;
     result<question> add_vote(std::int64_t question_id, const std::string& voter) override;
+    result<token_info> create_token(const std::string& name, role r,
+                                    std::optional<std::int64_t> event_id, const std::string& hash,
+                                    const std::string& prefix) override;
+    result<std::vector<token_info>> list_tokens() override;
+    status revoke_token(std::int64_t id) override;
+    result<std::optional<token_info>> find_token(const std::string& hash) override;
+    result<bool> has_active_admin() override;
+    status create_session(const std::string& hash, std::int64_t token_id,
+                          timestamp_ms expires_at) override;
+    result<std::optional<token_info>> find_session(const std::string& hash,
+                                                   timestamp_ms now) override;
+    status delete_session(const std::string& hash) override;
 
     int schema_version() const { return schema_version_; }
 

@@ -16,6 +16,9 @@ enum class error_kind {
     not_found,         // the named event/question does not exist (404)
     conflict,          // stale version, duplicate slug (409)
     unavailable,       // temporarily cannot serve: queue full, disk full, read-only (503)
+    unauthenticated,   // no credentials, or unknown/revoked/expired ones (401)
+    forbidden,         // the credentials do not allow this (403)
+    rate_limited,      // too many requests; retry later (429)
     internal,          // a bug or an unexpected library failure (500)
 };
 

@@ -16,6 +16,7 @@
 
 #include "core/question.hpp"
 #include "core/question_filter.hpp"
+#include "core/role.hpp"
 #include "core/triage_policy.hpp"
 #include "core/status.hpp"
 
@@ -141,6 +142,25 @@ public:
     // One vote per voter. Errors: not_found; conflict (code "not_votable") unless the
     // question is approved or answered. Returns the question with its vote count.
     virtual result<question> add_vote(std::int64_t question_id, const std::string& voter) = 0;
+
+    // Access tokens: only the SHA-256 of a token is stored.
+    virtual result<token_info> create_token(const std::string& name, role r,
+                                            std::optional<std::int64_t> event_id,
+                                            const std::string& hash, const std::string& prefix) = 0;
+    virtual result<std::vector<token_info>> list_tokens() = 0;
+    // Errors: not_found (code "token_not_found").
+    virtual status revoke_token(std::int64_t id) = 0;
+    // The token with this hash, revoked or not; empty when unknown.
+    virtual result<std::optional<token_info>> find_token(const std::string& hash) = 0;
+    virtual result<bool> has_active_admin() = 0;
+    // Browser sessions, by the hash of their secret.
+    virtual status create_session(const std::string& hash, std::int64_t token_id,
+                                  timestamp_ms expires_at) = 0;
+    // The session's token when the session exists, has not expired at `now`, and its token
+    // is not revoked; empty otherwise.
+    virtual result<std::optional<token_info>> find_session(const std::string& hash,
+                                                           timestamp_ms now) = 0;
+    virtual status delete_session(const std::string& hash) = 0;
 };
 
 }  // namespace tribune

@@ -15,6 +15,9 @@ http::status http_status_for(const status& s) {
         case error_kind::not_found: return http::status::not_found;
         case error_kind::conflict: return http::status::conflict;
         case error_kind::unavailable: return http::status::service_unavailable;
+        case error_kind::unauthenticated: return http::status::unauthorized;
+        case error_kind::forbidden: return http::status::forbidden;
+        case error_kind::rate_limited: return http::status::too_many_requests;
         case error_kind::internal: return http::status::internal_server_error;
     }
     return http::status::internal_server_error;
