@@ -368,9 +368,19 @@ void fold_leet_word(std::vector<item*>& w) {
             last_letter = p;
         }
     }
+    // '1' reads as 'l' when next to another '1' ("ki11", "he11": a double l is common,
+    // a double i is not), else as 'i'. `left_one`: the previous item was a '1'.
+    auto letter_for = [&](std::size_t p, bool left_one) {
+        const char32_t c = w[p]->cp;
+        if (c == '1' && (left_one || (p + 1 < n && w[p + 1]->cp == '1'))) return 'l';
+        return leet_letter(c);
+    };
     bool converted = false;
+    bool prev_one = false;
     for (std::size_t p = 0; p < n; ++p) {
         item& it = *w[p];
+        const bool left_one = prev_one;
+        prev_one = it.cp == '1';
         if (it.k == kind::letter) continue;
         const bool before = p > first_letter, after = p < last_letter;
         if (is_mask_symbol(it.cp)) {
@@ -379,7 +389,7 @@ void fold_leet_word(std::vector<item*>& w) {
         }
         if (p > last_letter) continue;  // trailing: decided below
         if (it.cp == '!' && !(before && after)) continue;
-        if (const char c = leet_letter(it.cp)) {
+        if (const char c = letter_for(p, left_one)) {
             it.cp = static_cast<unsigned char>(c);
             it.k = kind::letter;
             converted = true;
@@ -398,9 +408,12 @@ void fold_leet_word(std::vector<item*>& w) {
     for (std::size_t p = last_letter + 1; p < last_letter + 1 + trail; ++p)
         if (w[p]->k == kind::digit) symbols_only = false;
     if (converted || symbols_only || (trail >= 2 && letters <= 2)) {
+        bool left_one = false;
         for (std::size_t p = last_letter + 1; p < last_letter + 1 + trail; ++p) {
-            w[p]->cp = static_cast<unsigned char>(leet_letter(w[p]->cp));
+            const bool one = w[p]->cp == '1';
+            w[p]->cp = static_cast<unsigned char>(letter_for(p, left_one));
             w[p]->k = kind::letter;
+            left_one = one;
         }
     }
 }

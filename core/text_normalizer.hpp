@@ -29,7 +29,8 @@
 //     "fuck". Not joined when fewer than two of the letters are other than a, i, y, o,
 //     so "il y a à" and "I am a cat" are untouched.
 //  5. L33t, per word containing at least one letter and no digit other than 0 1 3 4 5 7:
-//     0->o 1->i 3->e 4->a 5->s 7->t @->a $->s, and ! -> i only between letters.
+//     0->o 1->i 3->e 4->a 5->s 7->t @->a $->s, and ! -> i only between letters; a 1
+//     next to another 1 reads as l ("ki11", "he11" -> kill, hell).
 //     A digit run before the first letter converts ("5hit"), inside the word converts
 //     ("sh1t"), after the last letter converts only when the word had another
 //     conversion or the run is >= 2 digits after at most 2 letters ("a55" -> ass,

@@ -4,6 +4,7 @@
 #include "core/word_list.hpp"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <tuple>
 #include <utility>
@@ -46,7 +47,7 @@ struct compiled_term {
 struct walk_state {
     std::uint32_t node;
     std::uint32_t pos;
-    std::uint32_t wildcards;
+    std::uint32_t substitutions;  // wildcards and l33t digits read as letters so far
 };
 
 struct hit {
@@ -55,6 +56,19 @@ struct hit {
     std::uint32_t term;
     bool operator==(const hit&) const = default;
 };
+
+// The letters a digit the normaliser left in a word may stand for; 0 when none.
+constexpr std::array<char32_t, 2> leet_readings(char32_t c) {
+    switch (c) {
+        case '0': return {U'o', 0};
+        case '1': return {U'i', U'l'};
+        case '3': return {U'e', 0};
+        case '4': return {U'a', 0};
+        case '5': return {U's', 0};
+        case '7': return {U't', 0};
+        default: return {0, 0};
+    }
+}
 
 constexpr bool ascii_word(char32_t c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');  // normalised: no capitals
@@ -238,6 +252,19 @@ std::vector<word_match> word_list::match(const normalized_text& text) const {
         if (i > 0 && word[i - 1] && j < n && word[j]) std::fill(word.begin() + i, word.begin() + j, 1);
         i = j;
     }
+    // Words that have a letter are marked 2: their digits may be read as letters.
+    for (std::size_t i = 0; i < n;) {
+        if (!word[i]) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        bool letter = false;
+        for (; j < n && word[j]; ++j)
+            if (!(t[j] >= '0' && t[j] <= '9')) letter = true;
+        if (letter) std::fill(word.begin() + i, word.begin() + j, 2);
+        i = j;
+    }
     auto wildcard = [&](std::size_t i) { return t[i] == U'*' && word[i]; };
     // A doubled letter whose second half carries a cut elongation.
     auto elongated_double = [&](std::size_t i) {
@@ -257,7 +284,7 @@ std::vector<word_match> word_list::match(const normalized_text& text) const {
             const node& nd = nodes_[s.node];
             if (nd.term >= 0 && s.pos > p && (s.pos == n || !word[s.pos])) {
                 const term_info& ti = terms_[static_cast<std::size_t>(nd.term)];
-                if (2 * s.wildcards <= ti.length)
+                if (2 * s.substitutions <= ti.length)
                     hits.push_back({static_cast<std::uint32_t>(p), s.pos,
                                     static_cast<std::uint32_t>(nd.term)});
             }
@@ -267,12 +294,23 @@ std::vector<word_match> word_list::match(const normalized_text& text) const {
                     for (std::uint32_t e = 0; e < nd.edge_count; ++e) {
                         const edge& ed = edges_[nd.first_edge + e];
                         if (is_word_code_point(ed.cp))
-                            stack.push_back({ed.child, s.pos + 1, s.wildcards + 1});
+                            stack.push_back({ed.child, s.pos + 1, s.substitutions + 1});
                     }
-                } else if (const std::uint32_t child = child_of(s.node, t[s.pos]); child != 0) {
-                    if (elongated_double(s.pos)) stack.push_back({child, s.pos + 2, s.wildcards});
-                    s = {child, s.pos + 1, s.wildcards};
-                    next = true;
+                } else {
+                    const char32_t c = t[s.pos];
+                    if (word[s.pos] == 2 && c >= '0' && c <= '9') {
+                        for (const char32_t letter : leet_readings(c)) {
+                            if (letter == 0) break;
+                            if (const std::uint32_t child = child_of(s.node, letter); child != 0)
+                                stack.push_back({child, s.pos + 1, s.substitutions + 1});
+                        }
+                    }
+                    if (const std::uint32_t child = child_of(s.node, c); child != 0) {
+                        if (elongated_double(s.pos))
+                            stack.push_back({child, s.pos + 2, s.substitutions});
+                        s = {child, s.pos + 1, s.substitutions};
+                        next = true;
+                    }
                 }
             }
             if (next) continue;

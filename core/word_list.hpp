@@ -16,7 +16,10 @@
 //  - Whole words only: a match starts where a word starts and ends where a word ends, so
 //    "ass" does not match "class" or "assume". No stemming: list "fucking" separately.
 //  - A '*' the normaliser left inside a word ("f*ck", "sh#t") stands for any one letter,
-//    provided at most half of the matched term's code points are wildcards.
+//    and a digit it left in a word that has letters ("put3", "encul3": it is cautious at
+//    the end of words because of "mp3", "win10") may stand for the letter it imitates
+//    (0 o, 1 i or l, 3 e, 4 a, 5 s, 7 t); wildcards and such digits together are at most
+//    half of the matched term's code points.
 //  - A doubled letter produced by cutting an elongation ("fuuuuck" -> "fuuck") may stand
 //    for one letter of the term; a plain double in the text ("cull") does not, so "cul"
 //    does not match "cull".

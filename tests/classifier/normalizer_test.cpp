@@ -123,6 +123,8 @@ TEST(Normalizer, FoldsLeet) {
     EXPECT_EQ(norm("b!tch"), "bitch");
     EXPECT_EQ(norm("h3ll0 l33t 1d1ot 4ss"), "hello leet idiot ass");
     EXPECT_EQ(norm("n00b b00b5 pr0n"), "noob boobs pron");
+    EXPECT_EQ(norm("ki11 he11 a11 k1ll"), "kill hell all kill");  // a doubled 1 reads as ll
+    EXPECT_EQ(norm("put3 mp3 python3"), "put3 mp3 python3");  // one digit at the end: kept
     EXPECT_EQ(norm("wow! what?!"), "wow! what?!");  // ! at a word's edge is punctuation
     EXPECT_EQ(norm("1337 42"), "1337 42");          // numbers stay numbers
     EXPECT_EQ(original_of("you are an 1d10t!", "idiot"), "1d10t");

@@ -104,6 +104,19 @@ TEST(WordList, MasksStandForOneLetter) {
     EXPECT_TRUE(found(l, "s***").empty());
 }
 
+TEST(WordList, DigitsLeftInWordsMayStandForLetters) {
+    const word_list l = make({"enculé", "fils de pute", "kill"}, {"mpe"});
+    EXPECT_EQ(found(l, "encul3 !"), (strings{"banned:enculé@encul3"}));
+    EXPECT_EQ(found(l, "F1LS DE PUT3"), (strings{"banned:fils de pute@F1LS DE PUT3"}));
+    EXPECT_EQ(found(l, "I will ki11 you"), (strings{"banned:kill@ki11"}));
+    EXPECT_EQ(found(l, "an mp3 file"), (strings{"suspect:mpe@mp3"}));  // the price of it
+    EXPECT_EQ(found(l, "3ncul3 1337 31337"), (strings{"banned:enculé@3ncul3"}));
+    EXPECT_TRUE(found(make({"eat"}), "347").empty());  // a number is not a word with letters
+    // At most half of the term may be wildcards and digits read as letters.
+    EXPECT_TRUE(found(make({"abceill"}), "abc3111").empty());  // 4 of 7
+    EXPECT_EQ(found(make({"abcdeil"}), "abcdei1"), (strings{"banned:abcdeil@abcdei1"}));
+}
+
 TEST(WordList, PlainDoublesDoNotStandForOneLetter) {
     const word_list l = make({"cul"});
     EXPECT_TRUE(found(l, "cull the herd").empty());
