@@ -216,7 +216,11 @@ TEST_F(question_service_test, bulk_is_one_broadcast_and_reports_each_item) {
     question c = submit("stupid");
     ASSERT_TRUE(db_->create_event({"other", "Other", false}).is_ok());
     question foreign = submit("you idiot", "other");
+    // The sink hears of a new question just after its submitter is answered: wait for all 4.
+    for (int i = 0; i < 500 && sink_.calls() < 4; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const int calls_before = sink_.calls();
+    ASSERT_EQ(calls_before, 4);
 
     bulk_decision_input d;
     d.event_slug = "demo";
