@@ -12,6 +12,7 @@ namespace {
 constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '1'};
 constexpr std::size_t header_u32s = 7;
 constexpr std::size_t floats_per_head = 6;
+constexpr std::size_t prefetch_distance = 16;
 
 std::uint64_t fnv64(const char* data, std::size_t n) {
     std::uint64_t h = 1469598103934665603ull;
@@ -156,7 +157,13 @@ void linear_model::score(const text_feature_set& features, head_logits& logits,
         // for fewer than 2^23 entries.
         thread_local std::vector<std::array<std::int32_t, attribute_count>> acc;
         acc.assign(features.tokens.size(), {});
-        for (const feature_entry& e : features.entries) {
+        const std::size_t n = features.entries.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            // Rows are scattered over a table larger than L2: fetch a few entries ahead.
+            if (i + prefetch_distance < n)
+                __builtin_prefetch(&weights_[std::size_t{features.entries[i + prefetch_distance].bucket} *
+                                             attribute_count]);
+            const feature_entry& e = features.entries[i];
             const std::int8_t* row = &weights_[std::size_t{e.bucket} * attribute_count];
             const auto units = static_cast<std::int32_t>(e.value * 2.0f);  // values are k/2
             auto& a = acc[e.token];

@@ -1,5 +1,6 @@
 #include "server/classify_command.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -14,31 +15,55 @@ namespace {
 
 using json = nlohmann::json;
 
-double rounded(float v) { return std::round(static_cast<double>(v) * 1e4) / 1e4; }
-
-json error_line(std::string_view code, std::string_view message) {
-    return json{{"error", {{"code", code}, {"message", message}}}};
+// The answer line is written by hand: its shape is fixed and every string in it is one
+// of ours (attribute names, language codes), so no escaping is needed; nlohmann's DOM
+// cost a fifth of the run time for bulk input. Error lines still go through nlohmann.
+void append_number(std::string& out, float v) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, std::round(static_cast<double>(v) * 1e4) / 1e4,
+                                 std::chars_format::general, 6);
+    out.append(buf, r.ptr);
 }
 
-json answer(const classification& c) {
-    json scores = json::object();
-    for (std::size_t i = 0; i < attribute_count; ++i)
-        scores[std::string(to_string(static_cast<attribute>(i)))] = rounded(c.values.values[i]);
-    json spans = json::array();
-    for (const span& s : c.spans)
-        spans.push_back({{"start", s.start},
-                         {"end", s.end},
-                         {"attribute", to_string(s.attr)},
-                         {"weight", rounded(s.weight)}});
-    return json{{"scores", std::move(scores)}, {"lang", c.lang}, {"spans", std::move(spans)}};
+std::string answer(const classification& c) {
+    std::string out;
+    out.reserve(256 + 64 * c.spans.size());
+    out += "{\"scores\": {";
+    for (std::size_t i = 0; i < attribute_count; ++i) {
+        if (i) out += ", ";
+        out += '"';
+        out += to_string(static_cast<attribute>(i));
+        out += "\": ";
+        append_number(out, c.values.values[i]);
+    }
+    out += "}, \"lang\": ";
+    out += json(c.lang).dump();
+    out += ", \"spans\": [";
+    for (std::size_t i = 0; i < c.spans.size(); ++i) {
+        const span& s = c.spans[i];
+        if (i) out += ", ";
+        out += "{\"start\": " + std::to_string(s.start) + ", \"end\": " + std::to_string(s.end) +
+               ", \"attribute\": \"";
+        out += to_string(s.attr);
+        out += "\", \"weight\": ";
+        append_number(out, s.weight);
+        out += '}';
+    }
+    out += "]}";
+    return out;
+}
+
+std::string error_line(std::string_view code, std::string_view message) {
+    return json{{"error", {{"code", code}, {"message", message}}}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
 }
 
 bool blank(std::string_view s) {
     return s.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos;
 }
 
-// One input line to one output object.
-json handle_line(const classifier& clf, std::string_view line) {
+// One input line to one output line (without the newline).
+std::string handle_line(const classifier& clf, std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!is_valid_utf8(line)) return error_line("invalid_utf8", "the line is not valid UTF-8");
     std::string text;
@@ -98,10 +123,13 @@ int run_classify_command(int argc, char** argv, const std::string& default_model
     std::ios::sync_with_stdio(false);
     std::string line;
     while (std::getline(std::cin, line)) {
-        std::cout << handle_line(clf, line).dump(-1, ' ', false, json::error_handler_t::replace)
-                  << '\n'
-                  << std::flush;
+        std::cout << handle_line(clf, line) << '\n';
+        // Streaming: flush whenever no further input is already buffered, i.e. before the
+        // next read could block. An interactive caller gets each answer at once; a bulk
+        // pipe is not charged one write(2) per line.
+        if (std::cin.rdbuf()->in_avail() <= 0) std::cout.flush();
     }
+    std::cout.flush();
     return 0;
 }
 

@@ -2,7 +2,8 @@
 // `tribune classify`: the stable command-line interface to the classifier, for
 // evaluating the model outside the server. Reads stdin line by line (a JSON object with
 // a "text" string, or a plain text line) and writes exactly one JSON line per input
-// line, in order, flushed at once (it streams; it does not wait for end of input):
+// line, in order. It streams: an answer is flushed before the command waits for more
+// input (lines already buffered are answered in one write):
 //
 //   {"scores": {"toxicity": 0.97, ...}, "lang": "en",
 //    "spans": [{"start": 10, "end": 15, "attribute": "insult", "weight": 0.8}]}
