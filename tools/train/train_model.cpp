@@ -4,7 +4,8 @@
 // model card. Single-threaded and seeded: the same input gives the same bytes.
 //
 // usage: train_model --data dataset.tsv --model out.ftz --card MODEL_CARD.md
-//                    --card-intro intro.md [--epochs N] [--buckets-log2 B] [--lr X] [--l2 X]
+//                    --card-intro intro.md [--epochs N] [--buckets-log2 B] [--char-ngrams 3-5]
+//                    [--lr X] [--l2 X] [--max-pos-weight X] [--dump-tokens FILE]
 
 #include <algorithm>
 #include <array>
@@ -42,8 +43,10 @@ constexpr std::array<attribute, H> column_attr = {
 
 struct options {
     std::string data, model, card, card_intro;
+    std::string dump_tokens;  // write "split \t labels \t tokens" per example and stop
     int epochs = 5;
     int buckets_log2 = 19;
+    int char_min = 3, char_max = 5;
     float lr = 0.1f;
     float l2 = 1e-6f;
     float max_pos_weight = 4.0f;
@@ -221,9 +224,15 @@ int main(int argc, char** argv) {
         else if (a == "--lr") opt.lr = std::stof(next());
         else if (a == "--l2") opt.l2 = std::stof(next());
         else if (a == "--max-pos-weight") opt.max_pos_weight = std::stof(next());
+        else if (a == "--dump-tokens") opt.dump_tokens = next();
+        else if (a == "--char-ngrams") {
+            const std::string v = next();  // "MIN-MAX"
+            opt.char_min = std::stoi(v.substr(0, v.find('-')));
+            opt.char_max = std::stoi(v.substr(v.find('-') + 1));
+        }
         else {
             std::cerr << "usage: train_model --data TSV --model OUT --card CARD.md --card-intro INTRO.md "
-                         "[--epochs N] [--buckets-log2 B] [--lr X] [--l2 X] [--max-pos-weight X]\n";
+                         "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] [--dump-tokens FILE]\n";
             return 2;
         }
     }
@@ -272,12 +281,32 @@ int main(int argc, char** argv) {
         progress("read and normalised " + std::to_string(data.size()) + " examples (" +
                  std::to_string(bad) + " rejected)");
     }
+    if (!opt.dump_tokens.empty()) {  // for tools/train/compare_fasttext.py
+        std::ofstream out(opt.dump_tokens);
+        std::vector<text_token> toks;
+        for (const example& e : data) {
+            feature_extractor::tokenize(e.text, toks, 512);
+            out << e.split << '\t';
+            for (std::size_t k = 0; k < H; ++k) {
+                const int y = e.y[static_cast<std::size_t>(column_attr[k])];
+                out << (y < 0 ? '-' : static_cast<char>('0' + y));
+            }
+            out << '\t';
+            for (std::size_t k = 0; k < toks.size(); ++k)
+                out << (k ? " " : "") << std::string_view(e.text).substr(toks[k].byte_begin, toks[k].byte_end - toks[k].byte_begin);
+            out << '\n';
+        }
+        progress("wrote tokens to " + opt.dump_tokens);
+        return 0;
+    }
     std::vector<std::size_t> train_idx, valid_idx;
     for (std::size_t i = 0; i < data.size(); ++i)
         (data[i].split == "valid" ? valid_idx : train_idx).push_back(i);
 
     feature_config cfg;
     cfg.buckets = 1u << opt.buckets_log2;
+    cfg.char_ngram_min = static_cast<std::uint32_t>(opt.char_min);
+    cfg.char_ngram_max = static_cast<std::uint32_t>(opt.char_max);
     trainer tr(opt, cfg);
 
     // class weights: positives up-weighted by sqrt(neg/pos), capped.
@@ -418,6 +447,7 @@ int main(int argc, char** argv) {
         rows.push_back({&data[i], std::move(c).value()});
     }
     const double eval_s = std::chrono::duration<double>(clock_type::now() - t_eval).count();
+    // (timing goes to the log only, so that re-running reproduces the card byte for byte)
     progress("classified " + std::to_string(rows.size()) + " validation texts in " + fmt(eval_s, 2) +
              " s (" + fmt(1e6 * eval_s / static_cast<double>(rows.size()), 1) + " us/text incl. spans)");
 
@@ -603,8 +633,6 @@ int main(int argc, char** argv) {
         for (auto& [l, m] : conf)
             card << "| " << l << " | " << m["en"] << " | " << m["fr"] << " | " << m["und"] << " |\n";
     }
-    card << "\nEvaluation speed during training: " << fmt(1e6 * eval_s / static_cast<double>(rows.size()), 1)
-         << " us per validation text including normalisation and spans (one thread; mean over texts of mixed length).\n";
 
     if (!opt.card.empty()) {
         std::ifstream outro(opt.card_intro.substr(0, opt.card_intro.rfind('/') + 1) + "model_card_weaknesses.md");
