@@ -158,7 +158,12 @@ JIGSAW_MAP = [("toxic", "toxicity"), ("severe_toxic", "severe_toxicity"), ("obsc
 
 
 def jigsaw_labels(row):
-    return {attr: int(row[col]) for col, attr in JIGSAW_MAP}
+    l = {attr: int(row[col]) for col, attr in JIGSAW_MAP}
+    # Jigsaw's raters voted on each label separately: about 2% of rows are not "toxic"
+    # but are obscene, insulting... Overall toxicity is then unknown, not negative.
+    if l["toxicity"] == 0 and any(v == 1 for a, v in l.items() if a != "toxicity"):
+        del l["toxicity"]
+    return l
 
 
 def read_jigsaw(d, out):
