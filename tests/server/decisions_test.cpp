@@ -1,6 +1,11 @@
 // Moderator decisions: status change, version, broadcast, audit trail and optimistic
 // concurrency (docs/api.md "Questions": decision and decisions).
 
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {
@@ -136,6 +141,107 @@ TEST_F(decisions_test, stale_expected_version_answers_409_with_the_current_quest
     ASSERT_EQ(ok.status, 200u) << ok;
     EXPECT_EQ(ok.body["status"], "rejected");
     EXPECT_EQ(ok.body["version"], 3);
+}
+
+TEST_F(decisions_test, concurrent_decisions_on_one_version_exactly_one_wins) {
+    auto ws = open_stream("demo");
+    ASSERT_NE(ws, nullptr);
+    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    json q = post_text("demo", review_text);
+    ASSERT_EQ(q["status"], "pending");
+    read_changes(*ws, 1);
+    const std::int64_t id = id_of(q);
+
+    constexpr int n = 8;
+    const char* actions[] = {"approve", "reject", "hold"};
+    std::vector<http_response> results(n);
+    std::atomic<int> ready{0};
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            json body = {{"action", actions[i % 3]},
+                         {"moderator", "mod" + std::to_string(i)},
+                         {"expected_version", 1}};
+            ++ready;
+            while (ready.load() < n) std::this_thread::yield();
+            results[static_cast<std::size_t>(i)] =
+                call(http::verb::post, decision_target(id), body.dump());
+        });
+    for (auto& t : threads) t.join();
+
+    int won = 0;
+    std::string winner_status;
+    for (const auto& r : results) {
+        if (r.status == 200) {
+            ++won;
+            winner_status = r.body.value("status", "");
+            EXPECT_EQ(r.body["version"], 2) << r;
+        } else {
+            expect_error(r, 409, "version_conflict");
+            EXPECT_EQ(r.body["current"]["version"], 2) << r;
+        }
+    }
+    ASSERT_EQ(won, 1) << "optimistic concurrency: exactly one decision on version 1";
+    json stored = get_question(id);
+    EXPECT_EQ(stored["status"], winner_status);
+    EXPECT_EQ(stored["version"], 2);
+    auto d = get("/api/v1/questions/" + std::to_string(id) + "/decisions");
+    int moderator_rows = 0;
+    for (const auto& row : d.body["items"])
+        if (row.value("action", "") != "auto") ++moderator_rows;
+    EXPECT_EQ(moderator_rows, 1) << d;
+    read_changes(*ws, 1);
+    expect_silence(*ws);
+}
+
+TEST_F(decisions_test, concurrent_decisions_keep_the_audit_trail_a_consistent_chain) {
+    auto ws = open_stream("demo");
+    ASSERT_NE(ws, nullptr);
+    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    json q = post_text("demo", review_text);
+    read_changes(*ws, 1);
+    const std::int64_t id = id_of(q);
+
+    constexpr int n = 12;
+    std::vector<http_response> results(n);
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            json body = {{"action", i % 2 == 0 ? "approve" : "reject"},
+                         {"moderator", "mod" + std::to_string(i)}};
+            results[static_cast<std::size_t>(i)] =
+                call(http::verb::post, decision_target(id), body.dump());
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& r : results) EXPECT_EQ(r.status, 200u) << r;
+
+    json stored = get_question(id);
+    const auto version = stored["version"].get<std::int64_t>();
+    auto d = get("/api/v1/questions/" + std::to_string(id) + "/decisions");
+    ASSERT_EQ(d.status, 200u) << d;
+    std::vector<json> rows;
+    for (const auto& row : d.body["items"])
+        if (row.value("action", "") != "auto") rows.push_back(row);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(static_cast<std::int64_t>(rows.size()), version - 1)
+        << "one audit row per status change: " << d;
+    EXPECT_EQ(rows.front()["from"], "pending") << d;
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        EXPECT_EQ(rows[i]["from"], rows[i - 1]["to"]) << "audit chain broken at row " << i << ": " << d;
+    EXPECT_EQ(rows.back()["to"], stored["status"]) << d;
+
+    // One broadcast per change; applied by version they end in the stored state.
+    auto changes = read_changes(*ws, rows.size());
+    std::set<std::int64_t> versions;
+    json newest;
+    for (const auto& m : changes) {
+        versions.insert(m["question"]["version"].get<std::int64_t>());
+        if (newest.is_null() || m["question"]["version"] > newest["version"]) newest = m["question"];
+    }
+    EXPECT_EQ(versions.size(), rows.size()) << "each version broadcast once";
+    EXPECT_EQ(newest.value("version", std::int64_t{0}), version);
+    EXPECT_EQ(newest.value("status", ""), stored["status"]);
+    expect_silence(*ws);
 }
 
 }  // namespace

@@ -159,9 +159,13 @@ TEST_F(errors_test, unknown_route_and_wrong_method) {
     expect_error(call(http::verb::put, "/api/v1/events/demo/questions", R"({"text": "hi"})"), 405,
                  "method_not_allowed");
     expect_error(call(http::verb::post, "/healthz", "{}"), 405, "method_not_allowed");
-    expect_error(call(http::verb::get, "/api/v1/questions/1/decision"), 405,
+    // On an existing question, so that only the method is wrong.
+    const std::int64_t id = id_of(post_text("demo", clean_text));
+    expect_error(call(http::verb::get, "/api/v1/questions/" + std::to_string(id) + "/decision"),
+                 405, "method_not_allowed");
+    expect_error(call(http::verb::delete_, "/api/v1/questions/" + std::to_string(id)), 405,
                  "method_not_allowed");
-    expect_healthy_and_untouched(0);
+    expect_healthy_and_untouched(1);
 }
 
 TEST_F(errors_test, bad_and_duplicate_event_slugs) {

@@ -61,7 +61,7 @@ TEST_F(ingest_queue_test, a_full_queue_answers_503_with_retry_after_and_loses_no
     constexpr int n = 10;
     std::vector<attempt> attempts(n);
     std::atomic<int> finished{0};
-    std::vector<std::thread> threads;
+    std::vector<std::jthread> threads;
     for (int i = 0; i < n; ++i) {
         attempts[static_cast<std::size_t>(i)].text = "Queued question " + std::to_string(i) + "?";
         threads.emplace_back([&, i] {
@@ -120,7 +120,7 @@ TEST_F(ingest_queue_test, stop_drains_the_queue_and_no_201_is_lost) {
 
     constexpr int queued = 12;
     std::vector<attempt> attempts(queued);
-    std::vector<std::thread> threads;
+    std::vector<std::jthread> threads;
     for (int i = 0; i < queued; ++i) {
         attempts[static_cast<std::size_t>(i)].text = "In flight " + std::to_string(i) + "?";
         threads.emplace_back([&, i, p] {
@@ -141,7 +141,7 @@ TEST_F(ingest_queue_test, stop_drains_the_queue_and_no_201_is_lost) {
     std::mutex late_mutex;
     std::vector<attempt> late;
     std::atomic<bool> stopping{false};
-    std::vector<std::thread> late_threads;
+    std::vector<std::jthread> late_threads;
     for (int t = 0; t < 2; ++t) {
         late_threads.emplace_back([&, t, p] {
             for (int i = 0; i < 500; ++i) {

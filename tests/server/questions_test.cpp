@@ -132,7 +132,7 @@ TEST_F(questions_test, concurrent_retries_store_one_question) {
         json{{"text", clean_text}, {"source", "bridge"}, {"external_id", "dup-1"}}.dump();
     std::vector<http_response> results(n);
     std::atomic<int> ready{0};
-    std::vector<std::thread> threads;
+    std::vector<std::jthread> threads;
     for (int i = 0; i < n; ++i) {
         threads.emplace_back([&, i] {
             ++ready;

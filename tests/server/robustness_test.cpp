@@ -164,7 +164,7 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
     constexpr int posts = 800;
     constexpr int posters = 4;
     std::atomic<int> created{0};
-    std::vector<std::thread> threads;
+    std::vector<std::jthread> threads;
     for (int t = 0; t < posters; ++t)
         threads.emplace_back([&] {
             for (int i = 0; i < posts / posters; ++i) {
@@ -185,7 +185,7 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
         }
         ++received;
     }
-    for (auto& t : threads) t.join();
+    threads.clear();  // joins
     ASSERT_EQ(created.load(), posts);
     EXPECT_EQ(received, posts);
     EXPECT_FALSE(fast->ended());

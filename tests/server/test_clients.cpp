@@ -122,10 +122,11 @@ http_connection::http_connection(std::uint16_t port, std::chrono::milliseconds t
 }
 
 beast::error_code http_connection::send(http::verb method, std::string_view target,
-                                        std::string body) {
+                                        std::string body, const header_list& headers) {
     http::request<http::string_body> req{method, std::string(target), 11};
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
     if (!body.empty()) req.set(http::field::content_type, "application/json");
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.keep_alive(true);
     req.body() = std::move(body);
     req.prepare_payload();
@@ -155,8 +156,8 @@ http_response http_connection::receive() {
 }
 
 http_response http_connection::request(http::verb method, std::string_view target,
-                                       std::string body) {
-    if (auto ec = send(method, target, std::move(body))) {
+                                       std::string body, const header_list& headers) {
+    if (auto ec = send(method, target, std::move(body), headers)) {
         http_response out;
         out.error = ec;
         return out;

@@ -70,11 +70,13 @@ public:
 
     bool connected() const { return connected_; }
     // Writes one request (keep-alive) without reading the answer.
-    beast::error_code send(http::verb method, std::string_view target, std::string body = {});
+    beast::error_code send(http::verb method, std::string_view target, std::string body = {},
+                           const header_list& headers = {});
     // Reads the next response.
     http_response receive();
     // send() then receive().
-    http_response request(http::verb method, std::string_view target, std::string body = {});
+    http_response request(http::verb method, std::string_view target, std::string body = {},
+                          const header_list& headers = {});
     // True when the server has closed the connection (a read sees end of stream).
     bool closed_by_server();
 
