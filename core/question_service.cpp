@@ -11,9 +11,13 @@ std::size_t code_points(std::string_view s) {
     return n;
 }
 
+// Blank: nothing but whitespace and invisible characters, Unicode ones included (the
+// normaliser drops zero-width characters and folds every space to ' ').
 bool is_blank(std::string_view s) {
-    for (unsigned char c : s)
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') return false;
+    auto n = normalize(s);
+    if (!n) return false;  // not valid UTF-8: reported as such by the caller
+    for (char c : n->text)
+        if (c != ' ') return false;
     return true;
 }
 

@@ -4,8 +4,10 @@
 
 #include <charconv>
 
+#include "server/access_rules.hpp"
 #include "server/http_errors.hpp"
 #include "server/request_target.hpp"
+#include "server/request_util.hpp"
 
 namespace tribune::server {
 
@@ -23,7 +25,9 @@ status not_found(std::string code, std::string message) {
     return status::error(error_kind::not_found, std::move(code), std::move(message));
 }
 
-api::response json_response(http::status st, const json& body, const api::request& req) {
+}  // namespace
+
+api::response api::json_response(http::status st, const json& body, const request& req) {
     api::response res{st, req.version()};
     res.set(http::field::server, "tribune");
     res.set(http::field::content_type, "application/json");
@@ -34,27 +38,80 @@ api::response json_response(http::status st, const json& body, const api::reques
     return res;
 }
 
-std::optional<std::int64_t> parse_int(std::string_view s) {
-    std::int64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-    return v;
+
+api::api(question_service& service, access_service& access, store& db, hub& h, metrics& m,
+         const static_files& files, const config& cfg)
+    : service_(service),
+      access_(access),
+      ip_limits_(cfg.rate_per_ip, cfg.rate_per_ip_burst),
+      token_limits_(cfg.rate_per_token, cfg.rate_per_token_burst),
+      db_(db),
+      hub_(h),
+      metrics_(m),
+      files_(files),
+      cfg_(cfg) {}
+
+namespace {
+
+constexpr std::string_view session_cookie = "tribune_session";
+
+// Browsers send Origin on every cross-origin request and on same-origin POST/PUT/DELETE and
+// WebSocket handshakes. A cookie-authenticated change must come from our own pages.
+bool same_origin(const api::request& req) {
+    auto origin = req.find(http::field::origin);
+    auto host = req.find(http::field::host);
+    if (origin == req.end() || host == req.end()) return false;
+    std::string_view o = origin->value();
+    std::string_view h = host->value();
+    return o == "http://" + std::string(h) || o == "https://" + std::string(h);
 }
 
-bool is_json_content(const api::request& req) {
-    auto it = req.find(http::field::content_type);
-    if (it == req.end()) return true;  // tolerated: the body must still parse as JSON
-    std::string_view ct = it->value();
-    ct = ct.substr(0, ct.find(';'));
-    while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-    return ct == "application/json";
+// Headers every answer carries: no inline script, no framing, no sniffing.
+void secure(api::response& res) {
+    res.set("Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+            "frame-ancestors 'none'");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("X-Frame-Options", "DENY");
 }
 
 }  // namespace
 
-api::api(question_service& service, store& db, hub& h, metrics& m, const static_files& files,
-         const config& cfg)
-    : service_(service), db_(db), hub_(h), metrics_(m), files_(files), cfg_(cfg) {}
+result<principal> api::authenticate(const request& req) {
+    if (auto auth = req.find(http::field::authorization); auth != req.end()) {
+        std::string_view v = auth->value();
+        constexpr std::string_view scheme = "Bearer ";
+        if (v.size() <= scheme.size() || v.substr(0, scheme.size()) != scheme)
+            return status::error(error_kind::unauthenticated, "invalid_token",
+                                 "use Authorization: Bearer <token>");
+        return access_.authenticate_token(v.substr(scheme.size()));
+    }
+    if (std::string_view cookie = cookie_value(req, session_cookie); !cookie.empty()) {
+        auto who = access_.authenticate_session(cookie);
+        // A stale cookie is not an error for the public pages: the caller is anonymous.
+        if (who || who.error().kind() != error_kind::unauthenticated) return who;
+    }
+    return principal{};
+}
+
+status api::admit(const request& req, const principal& who, const client_info& client,
+                  int& retry_after) {
+    const bool limited = who.anonymous()
+                             ? !ip_limits_.allow(client.ip, retry_after)
+                             : !token_limits_.allow("t" + std::to_string(who.token_id), retry_after);
+    if (limited)
+        return status::error(error_kind::rate_limited, "rate_limited",
+                             "too many requests; retry in " + std::to_string(retry_after) + " s");
+    const auto m = req.method();
+    const bool changes = m != http::verb::get && m != http::verb::head && m != http::verb::options;
+    if (who.via_session && changes && !same_origin(req))
+        return status::error(error_kind::forbidden, "csrf_rejected",
+                             "a change made with a session cookie must come from this server's "
+                             "own pages (Origin header)");
+    return status::ok();
+}
 
 api::response api::error_response(const status& s, unsigned version, bool keep_alive) {
     response res{http_status_for(s), version};
@@ -73,7 +130,8 @@ void api::count(const std::string& route, unsigned status, double seconds) {
     metrics_.count_request(route, status, seconds);
 }
 
-std::variant<api::stream_target, api::response> api::match_stream(const request& req) {
+std::variant<api::stream_target, api::response> api::match_stream(const request& req,
+                                                                 const client_info& client) {
     auto t = request_target::parse(req.target());
     const auto& s = t ? t->segments : std::vector<std::string>{};
     if (!t || s.size() != 5 || s[0] != "api" || s[1] != "v1" || s[2] != "events" || s[4] != "stream")
@@ -81,6 +139,27 @@ std::variant<api::stream_target, api::response> api::match_stream(const request&
                               req.version(), false);
     stream_target out;
     out.event = s[3];
+    auto refuse = [&](const status& st) {
+        metrics_.count_request("/api/v1/events/{slug}/stream", static_cast<unsigned>(http_status_for(st)), 0.0);
+        response res = error_response(st, req.version(), false);
+        secure(res);
+        return res;
+    };
+    auto who = authenticate(req);
+    if (!who) return refuse(who.error());
+    // A browser always sends Origin on a WebSocket handshake; a page from another site must
+    // not ride on our session cookie.
+    if (req.find(http::field::origin) != req.end() && !same_origin(req))
+        return refuse(status::error(error_kind::forbidden, "origin_rejected",
+                                    "WebSocket connections are accepted from this server's own pages only"));
+    if (who->via_session && !same_origin(req))
+        return refuse(status::error(error_kind::forbidden, "origin_rejected",
+                                    "a session-authenticated stream needs a same-origin Origin header"));
+    int retry_after = 1;
+    if (status st = admit(req, *who, client, retry_after); !st) return refuse(st);
+    if (status st = authorize(*who, "/api/v1/events/{slug}/stream", http::verb::get, out.event); !st)
+        return refuse(st);
+    out.who = *who;
     if (auto ev = db_.find_event(out.event); !ev)
         return error_response(ev.error(), req.version(), false);
     if (const std::string* since = t->param("since")) {
@@ -95,7 +174,7 @@ std::variant<api::stream_target, api::response> api::match_stream(const request&
     return out;
 }
 
-void api::handle(const request& req, responder reply) {
+void api::handle(const request& req, const client_info& client, responder reply) {
     const auto started = clock::now();
     auto t = request_target::parse(req.target());
     std::string route_name = "other";
@@ -104,7 +183,14 @@ void api::handle(const request& req, responder reply) {
         if (s.size() == 1 && s[0] == "healthz") route_name = "/healthz";
         else if (s.size() == 1 && s[0] == "metrics") route_name = "/metrics";
         else if (s.size() >= 2 && s[0] == "api" && s[1] == "v1") {
-            if (s.size() == 3 && s[2] == "events") route_name = "/api/v1/events";
+            if (s.size() == 3 && s[2] == "session") route_name = "/api/v1/session";
+            else if (s.size() == 3 && s[2] == "tokens") route_name = "/api/v1/tokens";
+            else if (s.size() == 4 && s[2] == "tokens") route_name = "/api/v1/tokens/{id}";
+            else if (s.size() == 6 && s[2] == "public" && s[3] == "events" && s[5] == "questions")
+                route_name = "/api/v1/public/events/{slug}/questions";
+            else if (s.size() == 6 && s[2] == "public" && s[3] == "questions" && s[5] == "vote")
+                route_name = "/api/v1/public/questions/{id}/vote";
+            else if (s.size() == 3 && s[2] == "events") route_name = "/api/v1/events";
             else if (s.size() == 4 && s[2] == "events") route_name = "/api/v1/events/{slug}";
             else if (s.size() == 5 && s[2] == "events" && s[4] == "questions")
                 route_name = "/api/v1/events/{slug}/questions";
@@ -118,8 +204,6 @@ void api::handle(const request& req, responder reply) {
                 route_name = "/api/v1/events/{slug}/decisions";
             else if (s.size() == 5 && s[2] == "questions" && s[4] == "undo")
                 route_name = "/api/v1/questions/{id}/undo";
-            else if (s.size() == 5 && s[2] == "questions" && s[4] == "vote")
-                route_name = "/api/v1/questions/{id}/vote";
             else if (s.size() == 4 && s[2] == "questions") route_name = "/api/v1/questions/{id}";
             else if (s.size() == 5 && s[2] == "questions" && s[4] == "decision")
                 route_name = "/api/v1/questions/{id}/decision";
@@ -128,10 +212,11 @@ void api::handle(const request& req, responder reply) {
             else route_name = "/api/other";
         } else route_name = "static";
     }
-    // Count every answer, whichever thread sends it.
+    // Count every answer, whichever thread sends it, and give it the security headers.
     responder counted = [this, route_name, started, reply = std::move(reply)](response res) {
         metrics_.count_request(route_name, res.result_int(),
                                std::chrono::duration<double>(clock::now() - started).count());
+        secure(res);
         reply(std::move(res));
     };
     if (!t) {
@@ -139,10 +224,20 @@ void api::handle(const request& req, responder reply) {
                                req.version(), false));
         return;
     }
-    route(req, route_name, counted);
+    auto who = authenticate(req);
+    if (!who) return counted(error_response(who.error(), req.version(), req.keep_alive()));
+    int retry_after = 1;
+    if (status st = admit(req, *who, client, retry_after); !st) {
+        response res = error_response(st, req.version(), req.keep_alive());
+        if (st.kind() == error_kind::rate_limited)
+            res.set(http::field::retry_after, std::to_string(retry_after));
+        return counted(std::move(res));
+    }
+    route(req, route_name, *who, client, counted);
 }
 
-void api::route(const request& req, const std::string& route_name, responder& reply) {
+void api::route(const request& req, const std::string& route_name, const principal& who,
+                const client_info& client, responder& reply) {
     const auto t = *request_target::parse(req.target());
     const auto& seg = t.segments;
     const auto method = req.method();
@@ -162,6 +257,19 @@ void api::route(const request& req, const std::string& route_name, responder& re
         if (!v || *v <= 0) return std::nullopt;
         return v;
     };
+    // False (and the answer sent) when `who` may not do this on the event `slug`.
+    auto allowed = [&](std::string_view slug, std::string_view action = {}) {
+        status st = authorize(who, route_name, method, slug, action);
+        if (!st) fail(st);
+        return st.is_ok();
+    };
+    const bool event_route = route_name.rfind("/api/v1/events/{slug}", 0) == 0;
+    const bool decided_later = route_name == "/api/v1/events/{slug}/decisions" ||
+                               route_name.rfind("/api/v1/questions/{id}", 0) == 0 ||
+                               route_name == "/metrics" || route_name == "/api/other";
+    if (!decided_later && !allowed(event_route ? std::string_view(seg[3]) : std::string_view{}))
+        return;
+    if (route_access(req, route_name, who, client, reply)) return;
 
     if (route_name == "/healthz") {
         if (method != http::verb::get && method != http::verb::head) return wrong_method();
@@ -172,6 +280,12 @@ void api::route(const request& req, const std::string& route_name, responder& re
     }
     if (route_name == "/metrics") {
         if (method != http::verb::get) return wrong_method();
+        if (cfg_.metrics_access == "loopback" && !client.loopback)
+            return fail(status::error(error_kind::forbidden, "forbidden",
+                                      "/metrics answers only on loopback (see --metrics-access)"));
+        if (cfg_.metrics_access == "admin" && who.r != role::admin)
+            return fail(status::error(who.anonymous() ? error_kind::unauthenticated : error_kind::forbidden,
+                                      "forbidden", "/metrics needs an admin token"));
         std::string out;
         metrics_.render(out);
         out += "# HELP tribune_websocket_clients Connected live-stream clients.\n";
@@ -204,7 +318,8 @@ void api::route(const request& req, const std::string& route_name, responder& re
             auto events = db_.list_events();
             if (!events) return fail(events.error());
             json items = json::array();
-            for (const auto& e : *events) items.push_back(to_json(e));
+            for (const auto& e : *events)
+                if (who.covers(e.slug)) items.push_back(to_json(e));
             return send(http::status::ok, {{"items", std::move(items)}});
         }
         if (method != http::verb::post) return wrong_method();
@@ -252,6 +367,15 @@ void api::route(const request& req, const std::string& route_name, responder& re
         question_query q;
         q.event_slug = seg[3];
         if (status st = decode_list_query(t.query, q); !st) return fail(st);
+        if (who.r == role::executive) {
+            // Executives choose among what moderators approved.
+            auto& sts = q.filter.statuses;
+            if (sts.empty()) sts = {question_status::approved, question_status::answered};
+            for (question_status st : sts)
+                if (st != question_status::approved && st != question_status::answered)
+                    return fail(status::error(error_kind::forbidden, "forbidden",
+                                              "executives see approved and answered questions only"));
+        }
         auto page = db_.list_questions(q);
         if (!page) return fail(page.error());
         json items = json::array();
@@ -295,6 +419,8 @@ void api::route(const request& req, const std::string& route_name, responder& re
         if (!body) return fail(body.error());
         auto d = decode_bulk_decision(*body, seg[3]);
         if (!d) return fail(d.error());
+        if (!allowed(seg[3], d->action)) return;
+        d->actor = who.name;
         auto out = service_.decide_bulk(*d);
         if (!out) return fail(out.error());
         json items = json::array();
@@ -315,16 +441,23 @@ void api::route(const request& req, const std::string& route_name, responder& re
     if (route_name.rfind("/api/v1/questions/{id}", 0) == 0) {
         auto id = question_id();
         if (!id) return fail(not_found("question_not_found", "question ids are positive integers"));
-        if (route_name == "/api/v1/questions/{id}/undo" || route_name == "/api/v1/questions/{id}/vote") {
+        const bool wants_get = route_name == "/api/v1/questions/{id}" ||
+                               route_name == "/api/v1/questions/{id}/decisions";
+        if (wants_get ? method != http::verb::get : method != http::verb::post)
+            return wrong_method();
+        // Permissions depend on the question's event (and, for executives, its state).
+        if (who.anonymous()) return fail(authorize(who, route_name, method, ""));
+        auto target_q = db_.get_question(*id);
+        if (!target_q) return fail(target_q.error());
+        if (who.r == role::executive && target_q->status != question_status::approved &&
+            target_q->status != question_status::answered && route_name != "/api/v1/questions/{id}/decision")
+            return fail(not_found("question_not_found", "no approved question with id " + seg[3]));
+        if (route_name == "/api/v1/questions/{id}/undo") {
             if (method != http::verb::post) return wrong_method();
+            if (!allowed(target_q->event)) return;
             auto body = body_object();
             if (!body) return fail(body.error());
-            const char* who = route_name.ends_with("/undo") ? "moderator" : "voter";
-            auto it = body->find(who);
-            if (it != body->end() && !it->is_string() && !it->is_null())
-                return fail(invalid("invalid_field", std::string(who) + " must be a string"));
-            const std::string name = it != body->end() && it->is_string() ? it->get<std::string>() : "";
-            auto q = route_name.ends_with("/undo") ? service_.undo(*id, name) : service_.vote(*id, name);
+            auto q = service_.undo(*id, who.name);
             if (!q) {
                 json b = error_body(q.error());
                 if (q.error().kind() == error_kind::conflict)
@@ -336,12 +469,12 @@ void api::route(const request& req, const std::string& route_name, responder& re
         }
         if (route_name == "/api/v1/questions/{id}") {
             if (method != http::verb::get) return wrong_method();
-            auto q = db_.get_question(*id);
-            if (!q) return fail(q.error());
-            return send(http::status::ok, to_json(*q));
+            if (!allowed(target_q->event)) return;
+            return send(http::status::ok, to_json(*target_q));
         }
         if (route_name == "/api/v1/questions/{id}/decisions") {
             if (method != http::verb::get) return wrong_method();
+            if (!allowed(target_q->event)) return;
             auto rows = db_.list_decisions(*id);
             if (!rows) return fail(rows.error());
             json items = json::array();
@@ -353,6 +486,8 @@ void api::route(const request& req, const std::string& route_name, responder& re
         if (!body) return fail(body.error());
         auto d = decode_decision(*body, *id);
         if (!d) return fail(d.error());
+        if (!allowed(target_q->event, d->action)) return;
+        d->actor = who.name;
         auto updated = service_.decide(*d);
         if (!updated) {
             if (updated.error().code() == "version_conflict") {

@@ -15,12 +15,14 @@
 #include <string>
 #include <variant>
 
+#include "core/access_service.hpp"
 #include "core/question_service.hpp"
 #include "core/store.hpp"
 #include "server/config.hpp"
 #include "server/hub.hpp"
 #include "server/json_codec.hpp"
 #include "server/metrics.hpp"
+#include "server/rate_limiter.hpp"
 #include "server/static_files.hpp"
 
 namespace tribune::server {
@@ -36,25 +38,47 @@ public:
         std::string event;
         std::optional<std::uint64_t> since;
         std::string epoch;
+        principal who;  // the authenticated client; its token can be revoked while open
     };
 
-    api(question_service& service, store& db, hub& h, metrics& m, const static_files& files,
-        const config& cfg);
+    // What the connection knows about its peer.
+    struct client_info {
+        std::string ip;
+        bool loopback = false;
+    };
 
-    void handle(const request& req, responder reply);
+    api(question_service& service, access_service& access, store& db, hub& h, metrics& m,
+        const static_files& files, const config& cfg);
+
+    void handle(const request& req, const client_info& client, responder reply);
 
     // For a WebSocket upgrade: the stream it asks for, or the error response to send.
-    std::variant<stream_target, response> match_stream(const request& req);
+    // Checks the credentials and, for a browser session, the Origin.
+    std::variant<stream_target, response> match_stream(const request& req,
+                                                       const client_info& client);
 
+    static response json_response(boost::beast::http::status st, const json& body, const request& req);
     // An error response in the wire format; also used by http_session for read errors.
     static response error_response(const status& s, unsigned version, bool keep_alive);
     // Records one answered request that never reached handle() (e.g. body too large).
     void count(const std::string& route, unsigned status, double seconds);
 
 private:
-    void route(const request& req, const std::string& route_name, responder& reply);
+    void route(const request& req, const std::string& route_name, const principal& who,
+               const client_info& client, responder& reply);
+    // Sessions, tokens and the audience's endpoints (api_access.cpp). True when handled.
+    bool route_access(const request& req, const std::string& route_name, const principal& who,
+                      const client_info& client, responder& reply);
+    // Bearer token, else session cookie, else anonymous. Errors: unauthenticated.
+    result<principal> authenticate(const request& req);
+    // Rate limit, then CSRF rules for cookie-authenticated changes.
+    status admit(const request& req, const principal& who, const client_info& client,
+                 int& retry_after);
 
     question_service& service_;
+    access_service& access_;
+    rate_limiter ip_limits_;
+    rate_limiter token_limits_;
     store& db_;
     hub& hub_;
     metrics& metrics_;

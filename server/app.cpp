@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/access_service.hpp"
 #include "core/question_service.hpp"
 #include "core/sqlite_store.hpp"
 #include "core/triage_policy.hpp"
@@ -27,6 +28,7 @@ struct app::impl {
     metrics stats;
     hub broadcast;
     std::unique_ptr<question_service> service;
+    std::unique_ptr<access_service> access;
     static_files files;
     std::unique_ptr<api> routes;
     net::io_context ioc;
@@ -64,7 +66,9 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
     p->service = std::make_unique<question_service>(*p->db, *p->model, p->broadcast,
                                                     std::move(opts));
-    p->routes = std::make_unique<api>(*p->service, *p->db, p->broadcast, p->stats, p->files, p->cfg);
+    p->access = std::make_unique<access_service>(*p->db);
+    p->routes = std::make_unique<api>(*p->service, *p->access, *p->db, p->broadcast, p->stats,
+                                      p->files, p->cfg);
 
     boost::system::error_code ec;
     auto address = net::ip::make_address(p->cfg.address, ec);

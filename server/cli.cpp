@@ -1,5 +1,6 @@
 #include "server/cli.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -43,6 +44,9 @@ constexpr setting settings[] = {
     {"--max-body", "TRIBUNE_MAX_BODY", "largest request body in bytes (default 65536)"},
     {"--max-text", "TRIBUNE_MAX_TEXT", "longest question in characters (default 2000)"},
     {"--queue", "TRIBUNE_QUEUE", "ingest queue capacity in questions (default 10000)"},
+    {"--rate-ip", "TRIBUNE_RATE_IP", "requests/s per address without a token, 0 off (default 20)"},
+    {"--rate-token", "TRIBUNE_RATE_TOKEN", "requests/s per access token, 0 off (default 500)"},
+    {"--metrics-access", "TRIBUNE_METRICS_ACCESS", "loopback | open | admin (default loopback)"},
 };
 
 status apply(serve_options& o, const std::string& flag, const std::string& value) {
@@ -66,7 +70,19 @@ status apply(serve_options& o, const std::string& flag, const std::string& value
         return parse_number<std::size_t>(flag, value, 1, 100000, c.max_text_chars);
     else if (flag == "--queue")
         return parse_number<std::size_t>(flag, value, 1, 10000000, c.ingest_queue_capacity);
-    else return bad("unknown option " + flag + " (see tribune serve --help)");
+    else if (flag == "--rate-ip" || flag == "--rate-token") {
+        double v = 0;
+        auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec != std::errc{} || p != value.data() + value.size() || v < 0 || v > 1e9)
+            return bad(flag + " must be a number of requests per second (0 turns it off)");
+        // Bursts of three seconds' worth are allowed.
+        (flag == "--rate-ip" ? c.rate_per_ip : c.rate_per_token) = v;
+        (flag == "--rate-ip" ? c.rate_per_ip_burst : c.rate_per_token_burst) = std::max(1.0, v * 3);
+    } else if (flag == "--metrics-access") {
+        if (value != "loopback" && value != "open" && value != "admin")
+            return bad("--metrics-access must be loopback, open or admin");
+        c.metrics_access = value;
+    } else return bad("unknown option " + flag + " (see tribune serve --help)");
     return status::ok();
 }
 

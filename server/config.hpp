@@ -28,6 +28,15 @@ struct config {
     std::size_t snapshot_limit = 500;
     std::chrono::seconds read_timeout{30};
     bool quiet = false;  // no request log lines
+
+    // Access control (issue 5).
+    double rate_per_ip = 20;           // requests/s for requests without a token; 0: unlimited
+    double rate_per_ip_burst = 60;
+    double rate_per_token = 500;       // requests/s per access token; 0: unlimited
+    double rate_per_token_burst = 2000;
+    std::string metrics_access = "loopback";  // loopback | open | admin
+    std::chrono::hours session_lifetime{12};
+    bool announce_first_admin = true;  // create and print an admin token when none exists
 };
 
 }  // namespace tribune::server

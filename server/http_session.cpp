@@ -19,7 +19,14 @@ constexpr std::uint32_t header_limit = 16 * 1024;
 
 http_session::http_session(net::ip::tcp::socket&& socket, api& a, hub& h, store& db,
                            const config& cfg)
-    : stream_(std::move(socket)), api_(a), hub_(h), db_(db), cfg_(cfg) {}
+    : stream_(std::move(socket)), api_(a), hub_(h), db_(db), cfg_(cfg) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+        client_.ip = ep.address().to_string();
+        client_.loopback = ep.address().is_loopback();
+    }
+}
 
 void http_session::run() {
     net::dispatch(stream_.get_executor(),
@@ -57,7 +64,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     stream_.expires_never();
     auto req = parser_->release();
     if (beast::websocket::is_upgrade(req)) {
-        auto target = api_.match_stream(req);
+        auto target = api_.match_stream(req, client_);
         if (auto* res = std::get_if<api::response>(&target)) return send(std::move(*res));
         auto& t = std::get<api::stream_target>(target);
         beast::get_lowest_layer(stream_).expires_never();
@@ -67,7 +74,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         return;
     }
     // The responder may run on a scoring worker: hop back onto this connection's strand.
-    api_.handle(req, [self = shared_from_this()](api::response res) {
+    api_.handle(req, client_, [self = shared_from_this()](api::response res) {
         net::post(self->stream_.get_executor(),
                   [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
     });

@@ -42,6 +42,7 @@ private:
     store& db_;
     const config& cfg_;
     std::shared_ptr<api::response> writing_;  // the response being written, kept alive
+    api::client_info client_;                 // the peer's address, read once at accept
 };
 
 }  // namespace tribune::server

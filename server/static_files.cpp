@@ -33,8 +33,13 @@ std::optional<static_file> static_files::serve(std::string_view path) const {
         return std::nullopt;
     for (char c : rel)
         if (static_cast<unsigned char>(c) < 0x20) return std::nullopt;
-    const std::string full = root_ + "/" + rel;
+    std::string full = root_ + "/" + rel;
     std::error_code ec;
+    // "/login" serves login.html: pages have clean paths.
+    if (!std::filesystem::is_regular_file(full, ec) && rel.find('.') == std::string::npos) {
+        rel += ".html";
+        full += ".html";
+    }
     if (!std::filesystem::is_regular_file(full, ec)) return std::nullopt;
     std::ifstream in(full, std::ios::binary);
     if (!in) return std::nullopt;

@@ -32,10 +32,11 @@ TEST_F(decisions_test, approve_updates_broadcasts_and_audits) {
     ASSERT_EQ(id_of(created["question"]), id) << created.dump();
     const auto snap_seq = created["seq"].get<std::int64_t>();
 
-    auto r = post(decision_target(id), {{"action", "approve"},
-                                        {"reason", "on topic"},
-                                        {"moderator", "alice"},
-                                        {"expected_version", version}});
+    // The audit trail names the holder of the token that made the decision.
+    auto r = call(http::verb::post, decision_target(id),
+                  json{{"action", "approve"}, {"reason", "on topic"}, {"expected_version", version}}
+                      .dump(),
+                  bearer(token_for("moderator", "alice")));
     ASSERT_EQ(r.status, 200u) << r;
     ASSERT_NO_FATAL_FAILURE(expect_question_shape(r.body));
     EXPECT_EQ(id_of(r.body), id);

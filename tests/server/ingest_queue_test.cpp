@@ -84,7 +84,7 @@ TEST_F(ingest_queue_test, a_full_queue_answers_503_with_retry_after_and_loses_no
     auto h = http_call(port(), http::verb::get, "/healthz", {}, {}, 3s);
     EXPECT_EQ(h.status, 200u) << h;
     EXPECT_LE(h.body.value("queue_depth", 1000), 2) << h;
-    EXPECT_EQ(http_call(port(), http::verb::get, "/api/v1/events/demo", {}, {}, 3s).status, 200u);
+    EXPECT_EQ(http_call(port(), http::verb::get, "/api/v1/events/demo", {}, bearer(admin_token()), 3s).status, 200u);
 
     gate_->open();
     for (auto& t : threads) t.join();
@@ -126,7 +126,7 @@ TEST_F(ingest_queue_test, stop_drains_the_queue_and_no_201_is_lost) {
         threads.emplace_back([&, i, p] {
             auto& a = attempts[static_cast<std::size_t>(i)];
             a.response = http_call(p, http::verb::post, "/api/v1/events/demo/questions",
-                                   json{{"text", a.text}}.dump());
+                                   json{{"text", a.text}}.dump(), bearer(admin_token()));
         });
     }
     ASSERT_TRUE(gate_->wait_entered(1, 10s)) << "no question reached the classifier";
@@ -148,7 +148,7 @@ TEST_F(ingest_queue_test, stop_drains_the_queue_and_no_201_is_lost) {
                 attempt a;
                 a.text = "Late " + std::to_string(t) + "-" + std::to_string(i) + "?";
                 a.response = http_call(p, http::verb::post, "/api/v1/events/demo/questions",
-                                       json{{"text", a.text}}.dump(), {}, 10s);
+                                       json{{"text", a.text}}.dump(), bearer(admin_token()), 10s);
                 const bool transport_error = static_cast<bool>(a.response.error);
                 {
                     std::lock_guard lock(late_mutex);
@@ -195,7 +195,7 @@ TEST_F(ingest_queue_test, stop_drains_the_queue_and_no_201_is_lost) {
 TEST_F(ingest_queue_test, a_client_that_hangs_up_while_scoring_does_not_lose_its_question) {
     ASSERT_NO_FATAL_FAILURE(start_gated(16, 1));
     auto r = http_call(port(), http::verb::post, "/api/v1/events/demo/questions",
-                       json{{"text", "Impatient question?"}}.dump(), {}, 500ms);
+                       json{{"text", "Impatient question?"}}.dump(), bearer(admin_token()), 500ms);
     EXPECT_TRUE(r.error) << "the classifier is blocked, yet the post was answered: " << r;
     ASSERT_TRUE(gate_->wait_entered(1, 5s)) << "the question never reached the classifier";
     gate_->open();

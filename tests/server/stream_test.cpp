@@ -261,7 +261,8 @@ TEST_F(stream_test, client_messages_are_ignored) {
 
 TEST_F(stream_test, stream_of_an_unknown_event_is_refused) {
     std::string error;
-    auto ws = ws_client::connect(port(), "/api/v1/events/no-such-event/stream", &error);
+    auto ws = ws_client::connect(port(), "/api/v1/events/no-such-event/stream", &error,
+                                 default_ws_timeout, bearer(admin_token()));
     if (ws == nullptr) {
         EXPECT_NE(error.find("404"), std::string::npos) << error;
         return;

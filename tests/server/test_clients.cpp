@@ -194,8 +194,12 @@ ws_client::ws_client() : ws_(ioc_) {}
 
 std::unique_ptr<ws_client> ws_client::connect(std::uint16_t port, std::string_view target,
                                               std::string* error,
-                                              std::chrono::milliseconds timeout) {
+                                              std::chrono::milliseconds timeout,
+                                              const header_list& headers) {
     std::unique_ptr<ws_client> c(new ws_client());
+    c->ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
+        for (const auto& [name, value] : headers) req.set(name, value);
+    }));
     const std::string host = "127.0.0.1:" + std::to_string(port);
     const std::string path(target);
     websocket::response_type res;

@@ -96,10 +96,12 @@ class ws_client {
 public:
     // Connects to ws://127.0.0.1:port<target> and completes the handshake.
     // Returns nullptr on failure and describes it in *error (when given).
+    // `headers` are added to the handshake request (Authorization, Origin, Cookie).
     static std::unique_ptr<ws_client> connect(std::uint16_t port, std::string_view target,
                                               std::string* error = nullptr,
                                               std::chrono::milliseconds timeout =
-                                                  default_ws_timeout);
+                                                  default_ws_timeout,
+                                              const header_list& headers = {});
 
     ~ws_client();
     ws_client(const ws_client&) = delete;

@@ -1,5 +1,8 @@
 #include "tests/server/test_server.hpp"
 
+#include "core/access_service.hpp"
+#include "core/sqlite_store.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
@@ -35,7 +38,29 @@ server::config server_test::default_config() const {
     cfg.quiet = true;
     cfg.web_root = std::string(TRIBUNE_SOURCE_DIR) + "/web";
     cfg.migrations_dir = std::string(TRIBUNE_SOURCE_DIR) + "/migrations";
+    // Limits have their own tests; here a test may send requests as fast as it likes.
+    cfg.rate_per_ip = 0;
+    cfg.rate_per_token = 0;
     return cfg;
+}
+
+std::string server_test::token_for(std::string_view role_name, std::string_view name,
+                                   std::string_view event) {
+    const std::string key = std::string(role_name) + "/" + std::string(name) + "/" + std::string(event);
+    if (auto it = tokens_.find(key); it != tokens_.end()) return it->second;
+    // A second connection to the same database file, as `tribune token create` would use.
+    auto db = sqlite_store::open(cfg_.db_path.empty() ? default_config().db_path : cfg_.db_path,
+                                 std::string(TRIBUNE_SOURCE_DIR) + "/migrations", 1);
+    EXPECT_TRUE(db.is_ok()) << db.error().message();
+    if (!db) return {};
+    access_service access(**db);
+    auto r = role_from_string(role_name);
+    EXPECT_TRUE(r.has_value()) << role_name;
+    auto t = access.create_token(std::string(name), r.value_or(role::moderator),
+                                 event.empty() ? std::nullopt : std::optional<std::string>(event));
+    EXPECT_TRUE(t.is_ok()) << t.error().message();
+    if (!t) return {};
+    return tokens_[key] = t->secret;
 }
 
 void server_test::start(server::config cfg, std::unique_ptr<classifier> model) {
@@ -48,6 +73,7 @@ void server_test::start(server::config cfg, std::unique_ptr<classifier> model) {
     app_->start();
     port_ = app_->port();
     ASSERT_NE(port_, 0) << "port() after start() with port = 0";
+    if (admin_token_.empty()) admin_token_ = token_for("admin", "test-admin");
 }
 
 void server_test::start_default() {
@@ -63,8 +89,26 @@ void server_test::stop() {
 
 // --- HTTP ------------------------------------------------------------------------------
 
+namespace {
+
+bool has_credentials(const header_list& headers) {
+    for (const auto& [name, value] : headers)
+        if (boost::beast::iequals(name, "Authorization") || boost::beast::iequals(name, "Cookie")) return true;
+    return false;
+}
+
+}  // namespace
+
 http_response server_test::call(http::verb method, std::string_view target, std::string body,
                                 const header_list& headers) const {
+    if (has_credentials(headers)) return http_call(port_, method, target, std::move(body), headers);
+    header_list with = headers;
+    with.emplace_back("Authorization", "Bearer " + admin_token_);
+    return http_call(port_, method, target, std::move(body), with);
+}
+
+http_response server_test::call_anonymous(http::verb method, std::string_view target,
+                                          std::string body, const header_list& headers) const {
     return http_call(port_, method, target, std::move(body), headers);
 }
 
@@ -101,9 +145,11 @@ json server_test::post_text(std::string_view slug, std::string_view text) {
 
 json server_test::decide(std::int64_t id, std::string_view action, std::string_view moderator,
                          std::string_view reason) {
-    json body = {{"action", action}, {"moderator", moderator}};
+    json body = {{"action", action}};
     if (!reason.empty()) body["reason"] = reason;
-    auto r = post("/api/v1/questions/" + std::to_string(id) + "/decision", body);
+    // The moderator's own token: the audit trail names whoever holds the token.
+    auto r = call(http::verb::post, "/api/v1/questions/" + std::to_string(id) + "/decision",
+                  body.dump(), bearer(token_for("moderator", moderator)));
     EXPECT_EQ(r.status, 200u) << "decision " << body.dump() << " on " << id << ": " << r;
     if (r.status != 200) return {};
     return r.body;
@@ -148,11 +194,13 @@ std::vector<json> server_test::list_all(std::string_view slug, std::string_view 
 
 // --- WebSocket -------------------------------------------------------------------------
 
-std::unique_ptr<ws_client> server_test::open_stream(std::string_view slug, std::string_view query) {
+std::unique_ptr<ws_client> server_test::open_stream(std::string_view slug, std::string_view query,
+                                                    const header_list& headers) {
     std::string target = "/api/v1/events/" + std::string(slug) + "/stream";
     if (!query.empty()) target += "?" + std::string(query);
     std::string error;
-    auto ws = ws_client::connect(port_, target, &error);
+    auto ws = ws_client::connect(port_, target, &error, default_ws_timeout,
+                                 has_credentials(headers) ? headers : bearer(admin_token_));
     if (ws == nullptr) ADD_FAILURE() << error;
     return ws;
 }

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,9 +58,22 @@ protected:
     const std::filesystem::path& temp_dir() const { return dir_; }
     const server::config& current_config() const { return cfg_; }
 
+    // --- Access ------------------------------------------------------------------------
+    // Every request of call()/get()/post() and open_stream() carries the admin token made at
+    // the first start, unless `headers` already has an Authorization or Cookie header.
+    const std::string& admin_token() const { return admin_token_; }
+    // A token for `role` named `name`, made on first use (for all events unless `event`).
+    std::string token_for(std::string_view role, std::string_view name, std::string_view event = "");
+    static header_list bearer(const std::string& token) {
+        return {{"Authorization", "Bearer " + token}};
+    }
+
     // --- HTTP --------------------------------------------------------------------------
     http_response call(http::verb method, std::string_view target, std::string body = {},
                        const header_list& headers = {}) const;
+    // Without any credentials (the audience, or an attacker).
+    http_response call_anonymous(http::verb method, std::string_view target,
+                                 std::string body = {}, const header_list& headers = {}) const;
     http_response get(std::string_view target) const;
     http_response post(std::string_view target, const json& body) const;
 
@@ -78,7 +92,8 @@ protected:
 
     // --- WebSocket ---------------------------------------------------------------------
     // Opens /api/v1/events/{slug}/stream[?query]; fails the test and returns nullptr on error.
-    std::unique_ptr<ws_client> open_stream(std::string_view slug, std::string_view query = "");
+    std::unique_ptr<ws_client> open_stream(std::string_view slug, std::string_view query = "",
+                                           const header_list& headers = {});
     // Reads one message and checks it is a snapshot of `slug`; empty json on failure.
     json read_snapshot(ws_client& ws, std::string_view slug);
     // Reads one message and checks it is a question change; empty json on failure.
@@ -97,6 +112,8 @@ private:
     std::filesystem::path dir_;
     server::config cfg_;
     std::uint16_t port_ = 0;
+    std::string admin_token_;
+    std::map<std::string, std::string> tokens_;  // "role/name/event" -> token
 };
 
 // Checks that `q` is a complete question object as docs/api.md describes it.
