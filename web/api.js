@@ -35,6 +35,10 @@ async function request(method, path, body) {
       if (res.ok) throw new ApiError(res.status, 'bad_response', 'the server did not answer JSON');
     }
   }
+  if (res.status === 401) {
+    // Not signed in, or the session ended: sign in and come back here.
+    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
   if (!res.ok) {
     const err = data && data.error;
     throw new ApiError(

@@ -15,11 +15,12 @@ const slug = `bt-${Date.now().toString(36)}`;
 
 let server;
 let api;
-let browser;
+let browser; // signed in as the moderator alice
+let browserB; // signed in as the moderator bob
 const pageErrors = [];
 
 async function openDashboard(name) {
-  const page = await browser.context.newPage();
+  const page = await (name === 'B' ? browserB : browser).context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
   page.on('console', (m) => {
     // A 4xx answer is logged by the browser itself ("Failed to load resource"); that is expected.
@@ -64,14 +65,16 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
 
   before(async () => {
     server = await startServer();
-    api = apiClient(server.base);
+    api = apiClient(server.base, server.token);
     const ev = await api.post('/api/v1/events', { slug, title: 'Browser test town hall', premoderate: true });
     assert.equal(ev.status, 201, JSON.stringify(ev.body));
-    browser = await launchBrowser();
+    browser = await launchBrowser(server, 'alice');
+    browserB = await launchBrowser(server, 'bob');
   });
 
   after(async () => {
     if (browser) await browser.close();
+    if (browserB) await browserB.close();
     if (server) await server.stop();
   });
 
@@ -106,7 +109,7 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     assert.equal(stored.body.status, 'approved');
     const decisions = await api.get(`/api/v1/questions/${first.id}/decisions`);
     const last = decisions.body.items.at(-1);
-    assert.equal(last.actor, 'alice', 'the moderator name is sent with the decision');
+    assert.equal(last.actor, 'alice', 'the decision is recorded under the signed-in moderator');
   });
 
   test('(d) a second page sees the first page\'s decision live', async () => {
@@ -186,10 +189,12 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     const q = await postQuestion({ text: 'Who decides first?', author: 'lee' });
     await pageC.waitForSelector(card(q.id), WAIT);
 
+    // Another moderator, dave, with his own token, decides first.
+    const dave = await api.post('/api/v1/tokens', { name: 'dave', role: 'moderator' });
+    assert.equal(dave.status, 201, JSON.stringify(dave.body));
     hold = true;
-    const other = await api.post(`/api/v1/questions/${q.id}/decision`, {
+    const other = await apiClient(server.base, dave.body.token).post(`/api/v1/questions/${q.id}/decision`, {
       action: 'reject',
-      moderator: 'dave',
       expected_version: q.version,
     });
     assert.equal(other.status, 200, JSON.stringify(other.body));

@@ -41,6 +41,7 @@ export async function startServer() {
   child.stderr.on('data', keep('stderr: '));
   const output = () => lines.join('\n');
 
+  let token = null;
   const base = await new Promise((resolveBase, reject) => {
     const timer = setTimeout(() => {
       reject(new Error(`server did not report "listening on" within ${READY_TIMEOUT_MS} ms:\n${output()}`));
@@ -49,7 +50,10 @@ export async function startServer() {
     const onData = (chunk) => {
       buf += chunk.toString('utf8');
       const m = buf.match(/listening on (http:\/\/[^\s/]+:(\d+))/);
-      if (m) {
+      // A fresh database prints its first admin token after the address (before the dashboard line).
+      if (m && /tribune: dashboard /.test(buf)) {
+        const t = buf.match(/tribune:\s+(trb_[A-Za-z0-9_-]+)/);
+        token = t ? t[1] : null;
         clearTimeout(timer);
         child.stdout.off('data', onData);
         resolveBase(m[1].replace('0.0.0.0', '127.0.0.1'));
@@ -76,7 +80,8 @@ export async function startServer() {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  return { base, stop, output, pid: child.pid };
+  if (!token) throw new Error(`server printed no first admin token:\n${output()}`);
+  return { base, token, stop, output, pid: child.pid };
 }
 
 export const CHROMIUM_ARGS = [
@@ -91,7 +96,11 @@ export const CHROMIUM_ARGS = [
 ];
 
 // A persistent context in a fresh temporary profile; close() also removes the profile.
-export async function launchBrowser() {
+// With `server` ({base, token}), the context is signed in: the token is exchanged for the
+// session cookie the way the sign-in page does it.
+// With `moderator` as well, a moderator token of that name is made first (through the admin
+// API) and the context signs in with it, so decisions are recorded under that name.
+export async function launchBrowser(server = null, moderator = null) {
   const profile = mkdtempSync(join(tmpdir(), 'tribune-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -99,6 +108,22 @@ export async function launchBrowser() {
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 800 },
   });
+  if (server) {
+    let token = server.token;
+    if (moderator) {
+      const made = await apiClient(server.base, server.token).post('/api/v1/tokens', {
+        name: moderator,
+        role: 'moderator',
+      });
+      if (made.status !== 201) throw new Error(`token for ${moderator}: ${JSON.stringify(made.body)}`);
+      token = made.body.token;
+    }
+    const res = await context.request.post(`${server.base}/api/v1/session`, {
+      data: { token },
+      headers: { Origin: server.base },
+    });
+    if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
+  }
   return {
     context,
     async close() {
@@ -109,11 +134,15 @@ export async function launchBrowser() {
 }
 
 // A small JSON client for the API. Returns {status, body}; never throws on 4xx/5xx.
-export function apiClient(base) {
+// A small JSON client for the API. Returns {status, body}; never throws on 4xx/5xx.
+// With `token`, every call carries it as a bearer token.
+export function apiClient(base, token = null) {
   const call = async (method, path, body) => {
+    const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+    if (token) headers.Authorization = `Bearer ${token}`;
     const res = await fetch(base + path, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
