@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdio>
+#include <mutex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -19,14 +21,16 @@ using robustness_test = server_test;
 TEST_F(robustness_test, several_requests_on_one_keep_alive_connection) {
     http_connection c(port());
     ASSERT_TRUE(c.connected());
-    auto h = c.request(http::verb::get, "/healthz");
+    const header_list auth = bearer(admin_token());
+    const std::string questions = "/api/v1/events/demo/questions";
+    auto h = c.request(http::verb::get, "/healthz", {}, auth);
     ASSERT_EQ(h.status, 200u) << h;
-    auto bad = c.request(http::verb::post, "/api/v1/events/demo/questions", "{broken");
+    auto bad = c.request(http::verb::post, questions, "{broken", auth);
     expect_error(bad, 400, "invalid_json");
-    auto created =
-        c.request(http::verb::post, "/api/v1/events/demo/questions", json{{"text", clean_text}}.dump());
+    auto created = c.request(http::verb::post, questions, json{{"text", clean_text}}.dump(), auth);
     ASSERT_EQ(created.status, 201u) << created;
-    auto again = c.request(http::verb::get, "/api/v1/questions/" + std::to_string(id_of(created.body)));
+    auto again = c.request(http::verb::get,
+                           "/api/v1/questions/" + std::to_string(id_of(created.body)), {}, auth);
     ASSERT_EQ(again.status, 200u) << again;
     EXPECT_EQ(again.body["text"], clean_text);
 }
@@ -35,11 +39,11 @@ TEST_F(robustness_test, pipelined_requests_are_answered_in_order) {
     http_connection c(port());
     ASSERT_TRUE(c.connected());
     ASSERT_FALSE(c.send(http::verb::post, "/api/v1/events/demo/questions",
-                        json{{"text", "Pipelined one?"}}.dump()));
-    ASSERT_FALSE(c.send(http::verb::get, "/api/v1/events/nope"));
+                        json{{"text", "Pipelined one?"}}.dump(), bearer(admin_token())));
+    ASSERT_FALSE(c.send(http::verb::get, "/api/v1/events/nope", {}, bearer(admin_token())));
     ASSERT_FALSE(c.send(http::verb::post, "/api/v1/events/demo/questions",
-                        json{{"text", "Pipelined two?"}}.dump()));
-    ASSERT_FALSE(c.send(http::verb::get, "/healthz"));
+                        json{{"text", "Pipelined two?"}}.dump(), bearer(admin_token())));
+    ASSERT_FALSE(c.send(http::verb::get, "/healthz", {}, bearer(admin_token())));
     auto r1 = c.receive();
     auto r2 = c.receive();
     auto r3 = c.receive();
@@ -136,6 +140,11 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
     sock.open(net::ip::tcp::v4());
     sock.set_option(net::socket_base::receive_buffer_size(4096));
     websocket::stream<beast::tcp_stream> stalled(std::move(sock));
+    const std::string authorization = "Bearer " + admin_token();
+    stalled.set_option(websocket::stream_base::decorator(
+        [authorization](websocket::request_type& req) {
+            req.set(http::field::authorization, authorization);
+        }));
     {
         beast::error_code result;
         auto& tcp = beast::get_lowest_layer(stalled);
@@ -164,19 +173,35 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
     constexpr int posts = 800;
     constexpr int posters = 4;
     std::atomic<int> created{0};
+    std::atomic<bool> stuck{false};
+    std::mutex failure_mutex;
+    std::string failure;
     std::vector<std::jthread> threads;
     for (int t = 0; t < posters; ++t)
         threads.emplace_back([&] {
-            for (int i = 0; i < posts / posters; ++i) {
-                auto r = call(http::verb::post, "/api/v1/events/demo/questions",
-                              json{{"text", text}}.dump());
-                if (r.status == 201) ++created;
+            const header_list auth = bearer(admin_token());
+            for (int i = 0; i < posts / posters && !stuck.load(); ++i) {
+                // A server that stops answering must fail the test, not hang it for
+                // 200 x the default timeout.
+                auto r = http_call(port(), http::verb::post, "/api/v1/events/demo/questions",
+                                   json{{"text", text}}.dump(), auth, 10s);
+                if (r.status == 201) {
+                    ++created;
+                } else {
+                    std::lock_guard lock(failure_mutex);
+                    if (failure.empty()) {
+                        std::ostringstream os;
+                        os << r;
+                        failure = os.str();
+                    }
+                    stuck = true;
+                }
             }
         });
 
     // The fast client receives every change, in order.
     int received = 0;
-    for (int i = 0; i < posts; ++i) {
+    for (int i = 0; i < posts && !stuck.load(); ++i) {
         auto m = fast->read_json(10s);
         if (!m) break;
         if ((*m)["seq"].get<std::int64_t>() != seq0 + i + 1) {
@@ -186,7 +211,8 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
         ++received;
     }
     threads.clear();  // joins
-    ASSERT_EQ(created.load(), posts);
+    ASSERT_EQ(created.load(), posts) << "a post failed while a stream client was stalled: "
+                                     << failure;
     EXPECT_EQ(received, posts);
     EXPECT_FALSE(fast->ended());
 
