@@ -1,8 +1,11 @@
 #include "server/app.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <chrono>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -13,6 +16,7 @@
 #include "server/api.hpp"
 #include "server/hub.hpp"
 #include "server/listener.hpp"
+#include "server/log.hpp"
 #include "server/metrics.hpp"
 #include "server/static_files.hpp"
 
@@ -34,6 +38,9 @@ struct app::impl {
     net::io_context ioc;
     std::shared_ptr<listener> acceptor;
     std::vector<std::thread> threads;
+    // Keeps the io threads running while no socket operation is pending, e.g. when the
+    // acceptor has closed and the only live request waits for the scoring worker.
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     bool started = false;
     bool stopped = false;
 
@@ -85,6 +92,7 @@ void app::start() {
     impl_->started = true;
     impl_->service->start();
     impl_->acceptor->run();
+    impl_->work.emplace(impl_->ioc.get_executor());
     for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i)
         impl_->threads.emplace_back([this] { impl_->ioc.run(); });
 }
@@ -92,13 +100,29 @@ void app::start() {
 void app::stop() {
     if (!impl_ || !impl_->started || impl_->stopped) return;
     impl_->stopped = true;
-    // Stop accepting, then score and commit everything queued: each accepted question is
-    // answered before the io threads go away.
+    using clock = std::chrono::steady_clock;
+    const auto deadline = clock::now() + impl_->cfg.drain_timeout;
+    // 1. Stop accepting. Sessions answer what they have read with `Connection: close`
+    //    and read nothing more.
     impl_->acceptor->stop();
+    // 2. Requests in flight finish: a post is answered after its group commit.
+    if (!impl_->acceptor->wait_for_requests(deadline))
+        log_line("stop: drain timeout with " +
+                 std::to_string(impl_->acceptor->requests_in_flight()) +
+                 " requests in flight, before the ingest queue drained");
+    // 3. No new submissions; whatever is still queued is scored, committed and answered
+    //    (service::stop returns once every queued callback has run), then those answers
+    //    are written.
     impl_->service->stop();
+    if (!impl_->acceptor->wait_for_requests(deadline))
+        log_line("stop: drain timeout with " +
+                 std::to_string(impl_->acceptor->requests_in_flight()) +
+                 " requests in flight; they are cut off");
+    // 4. Dashboards: close with "going away" and wait for the close handshakes.
     impl_->broadcast.close_all();
-    // Give the answers and close frames a moment to leave.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    while (impl_->broadcast.client_count() > 0 && clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    impl_->work.reset();
     impl_->ioc.stop();
     for (auto& t : impl_->threads) t.join();
     impl_->threads.clear();
@@ -109,6 +133,7 @@ void app::run_until_signal() {
     net::signal_set signals(signals_ctx, SIGINT, SIGTERM);
     signals.async_wait([](const boost::system::error_code&, int) {});
     signals_ctx.run();
+    // A second signal while draining is caught by `signals` (still alive) and ignored.
     stop();
 }
 

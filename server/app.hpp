@@ -26,7 +26,9 @@ public:
 
     // Starts the io threads and scoring workers; returns at once.
     void start();
-    // Graceful: stops accepting, drains the ingest queue, closes sockets, joins threads.
+    // Graceful, bounded by config::drain_timeout: stops accepting, answers the requests in
+    // flight (a post after its commit), drains the ingest queue, closes WebSockets with
+    // "going away" and waits for their close handshakes, then joins the threads.
     void stop();
     // Blocks until SIGINT/SIGTERM, then stop().
     void run_until_signal();

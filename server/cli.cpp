@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 
@@ -22,6 +23,27 @@ status parse_number(const std::string& name, const std::string& text, T min, T m
         return bad(name + " must be a whole number from " + std::to_string(min) + " to " +
                    std::to_string(max) + ", got '" + text + "'");
     out = static_cast<T>(v);
+    return status::ok();
+}
+
+// A duration: whole seconds ("30", "30s") or milliseconds ("500ms"), from 1 ms to a day.
+status parse_duration(const std::string& name, const std::string& text,
+                      std::chrono::milliseconds& out) {
+    std::string digits = text;
+    long long scale = 1000;
+    if (digits.size() > 2 && digits.ends_with("ms")) {
+        digits.resize(digits.size() - 2);
+        scale = 1;
+    } else if (digits.size() > 1 && digits.ends_with("s")) {
+        digits.resize(digits.size() - 1);
+    }
+    long long v = 0;
+    auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
+    if (ec != std::errc{} || p != digits.data() + digits.size() || v < 1 ||
+        v * scale > 86'400'000)
+        return bad(name + " must be a duration like 30 (seconds), 30s or 500ms, up to a day; got '" +
+                   text + "'");
+    out = std::chrono::milliseconds(v * scale);
     return status::ok();
 }
 
@@ -47,6 +69,13 @@ constexpr setting settings[] = {
     {"--rate-ip", "TRIBUNE_RATE_IP", "requests/s per address without a token, 0 off (default 20)"},
     {"--rate-token", "TRIBUNE_RATE_TOKEN", "requests/s per access token, 0 off (default 500)"},
     {"--metrics-access", "TRIBUNE_METRICS_ACCESS", "loopback | open | admin (default loopback)"},
+    {"--max-header", "TRIBUNE_MAX_HEADER", "largest request line + headers in bytes (default 16384)"},
+    {"--max-json-depth", "TRIBUNE_MAX_JSON_DEPTH", "deepest JSON nesting of a body (default 32)"},
+    {"--ws-max-message", "TRIBUNE_WS_MAX_MESSAGE", "largest WebSocket message from a client in bytes (default 4096)"},
+    {"--max-connections", "TRIBUNE_MAX_CONNECTIONS", "open HTTP + WebSocket connections; beyond: 503 (default 1024)"},
+    {"--read-timeout", "TRIBUNE_READ_TIMEOUT", "time to receive a whole request, e.g. 30s or 500ms (default 30s)"},
+    {"--idle-timeout", "TRIBUNE_IDLE_TIMEOUT", "keep-alive wait for the next request (default 60s)"},
+    {"--drain-timeout", "TRIBUNE_DRAIN_TIMEOUT", "graceful stop: time to finish requests and close (default 10s)"},
 };
 
 status apply(serve_options& o, const std::string& flag, const std::string& value) {
@@ -82,7 +111,18 @@ status apply(serve_options& o, const std::string& flag, const std::string& value
         if (value != "loopback" && value != "open" && value != "admin")
             return bad("--metrics-access must be loopback, open or admin");
         c.metrics_access = value;
-    } else return bad("unknown option " + flag + " (see tribune serve --help)");
+    } else if (flag == "--max-header")
+        return parse_number<std::size_t>(flag, value, 1024, 1u << 20, c.max_header_bytes);
+    else if (flag == "--max-json-depth")
+        return parse_number<std::size_t>(flag, value, 1, 1000, c.max_json_depth);
+    else if (flag == "--ws-max-message")
+        return parse_number<std::size_t>(flag, value, 128, 16u << 20, c.ws_max_message_bytes);
+    else if (flag == "--max-connections")
+        return parse_number<std::size_t>(flag, value, 1, 1000000, c.max_connections);
+    else if (flag == "--read-timeout") return parse_duration(flag, value, c.read_timeout);
+    else if (flag == "--idle-timeout") return parse_duration(flag, value, c.idle_timeout);
+    else if (flag == "--drain-timeout") return parse_duration(flag, value, c.drain_timeout);
+    else return bad("unknown option " + flag + " (see tribune serve --help)");
     return status::ok();
 }
 

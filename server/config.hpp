@@ -26,7 +26,20 @@ struct config {
     std::size_t ws_send_queue_limit = 1024;  // messages; beyond this a client is dropped
     std::size_t history_per_event = 4096;    // messages kept for `since` resume
     std::size_t snapshot_limit = 500;
-    std::chrono::seconds read_timeout{30};
+
+    // --- limits against hostile or broken clients (issue 5) ------------------------------
+    std::size_t max_header_bytes = 16 * 1024;  // request line + headers; beyond: 431
+    std::size_t max_json_depth = 32;           // nesting of a request body; beyond: 400
+    std::size_t ws_max_message_bytes = 4096;   // one client -> server WebSocket message
+    std::size_t max_connections = 1024;        // HTTP + WebSocket; beyond: 503 and close
+    // From the first byte of a request to its last (slowloris): the whole request must
+    // arrive within this time, else the connection is closed. Also bounds each write.
+    std::chrono::milliseconds read_timeout{30'000};
+    // A connection waiting for the first byte of its next request is closed after this.
+    std::chrono::milliseconds idle_timeout{60'000};
+    // Graceful stop: how long requests in flight and WebSocket close handshakes may take.
+    std::chrono::milliseconds drain_timeout{10'000};
+
     bool quiet = false;  // no request log lines
 
     // Access control (issue 5).

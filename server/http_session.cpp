@@ -14,12 +14,19 @@ namespace http = beast::http;
 namespace net = boost::asio;
 
 namespace {
-constexpr std::uint32_t header_limit = 16 * 1024;
+// Bytes read at once while waiting for a request to begin.
+constexpr std::size_t first_read_bytes = 4096;
+
+std::string size_text(std::size_t bytes) {
+    if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
+    return std::to_string(bytes) + " bytes";
 }
+}  // namespace
 
 http_session::http_session(net::ip::tcp::socket&& socket, api& a, hub& h, store& db,
-                           const config& cfg)
-    : stream_(std::move(socket)), api_(a), hub_(h), db_(db), cfg_(cfg) {
+                           const config& cfg, std::shared_ptr<connection_tracker> tracker)
+    : stream_(std::move(socket)), api_(a), hub_(h), db_(db), cfg_(cfg), tracker_(std::move(tracker)) {
+    tracker_->connection_opened();
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) {
@@ -28,15 +35,40 @@ http_session::http_session(net::ip::tcp::socket&& socket, api& a, hub& h, store&
     }
 }
 
+http_session::~http_session() {
+    finish_request();
+    tracker_->connection_closed();
+}
+
 void http_session::run() {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&http_session::do_read, shared_from_this()));
 }
 
 void http_session::do_read() {
+    if (tracker_->draining()) return do_close();
+    // Pipelined bytes already here: the next request has begun.
+    if (buffer_.size() > 0) return read_request();
+    stream_.expires_after(cfg_.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(first_read_bytes),
+        beast::bind_front_handler(&http_session::on_first_bytes, shared_from_this()));
+}
+
+void http_session::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+    // Idle timeout, the client closed, or a failure: nothing was asked, nothing to answer.
+    if (ec) return;
+    buffer_.commit(bytes);
+    read_request();
+}
+
+void http_session::read_request() {
+    in_request_ = true;
+    tracker_->request_started();
     parser_.emplace();
-    parser_->header_limit(header_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(cfg_.max_header_bytes));
     parser_->body_limit(cfg_.max_body_bytes);
+    // One deadline for the whole request, however slowly its bytes arrive.
     stream_.expires_after(cfg_.read_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&http_session::on_read, shared_from_this()));
@@ -54,11 +86,13 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             11, false));
     }
     if (ec == http::error::header_limit) {
+        api_.count("headers_too_large", 400, 0.0);
         return send(api::error_response(
             status::error(error_kind::invalid_argument, "headers_too_large",
-                          "request headers are larger than 16 KiB"),
+                          "request headers are larger than " + size_text(cfg_.max_header_bytes)),
             11, false));
     }
+    // Timeout (a request that arrives too slowly), a reset, or a malformed request: close.
     if (ec) return log_failure(ec, "http read");
 
     stream_.expires_never();
@@ -67,6 +101,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         auto target = api_.match_stream(req, client_);
         if (auto* res = std::get_if<api::response>(&target)) return send(std::move(*res));
         auto& t = std::get<api::stream_target>(target);
+        finish_request();
         beast::get_lowest_layer(stream_).expires_never();
         std::make_shared<websocket_session>(stream_.release_socket(), hub_, db_, cfg_,
                                             std::move(t.event), t.since, std::move(t.epoch))
@@ -81,6 +116,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
 }
 
 void http_session::send(api::response res) {
+    if (tracker_->draining()) res.keep_alive(false);
     writing_ = std::make_shared<api::response>(std::move(res));
     const bool keep_alive = writing_->keep_alive();
     stream_.expires_after(cfg_.read_timeout);
@@ -91,9 +127,16 @@ void http_session::send(api::response res) {
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     writing_.reset();
+    finish_request();
     if (ec) return log_failure(ec, "http write");
     if (!keep_alive) return do_close();
     do_read();
+}
+
+void http_session::finish_request() {
+    if (!in_request_) return;
+    in_request_ = false;
+    tracker_->request_finished();
 }
 
 void http_session::do_close() {

@@ -1,19 +1,27 @@
 #pragma once
 // listener: accepts connections and starts an http_session for each, on its own strand.
+// Beyond `max_connections` (HTTP sessions + WebSocket clients) a new connection gets a
+// 503 `too_many_connections` answer and is closed; it never reaches a session.
 //
-// Lifetime: shared; lives while an accept is pending. stop() closes the acceptor.
-// Thread safety: run() once; stop() from any thread (posted to the acceptor's strand).
+// Graceful stop: stop() closes the acceptor and puts the sessions into draining (each
+// answers what it has read with `Connection: close`, and reads no further request);
+// wait_for_requests() then blocks until every request in flight has been answered.
+//
+// Lifetime: shared; lives while an accept is pending. Sessions share its tracker.
+// Thread safety: run() once; stop(), wait_for_requests() and the counters from any thread.
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 
+#include <chrono>
 #include <memory>
 
 #include "core/status.hpp"
 #include "core/store.hpp"
 #include "server/api.hpp"
 #include "server/config.hpp"
+#include "server/connection_tracker.hpp"
 #include "server/hub.hpp"
 
 namespace tribune::server {
@@ -24,12 +32,18 @@ public:
     // Errors: unavailable with the reason (address in use, bad address).
     status bind(const boost::asio::ip::tcp::endpoint& ep);
     void run();
+    // Stops accepting and starts draining the sessions.
     void stop();
+    // True when no request is in flight any more; false when `deadline` came first.
+    bool wait_for_requests(std::chrono::steady_clock::time_point deadline);
+    std::size_t http_connections() const { return tracker_->connections(); }
+    std::size_t requests_in_flight() const { return tracker_->requests_in_flight(); }
     std::uint16_t port() const { return port_; }
 
 private:
     void do_accept();
     void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
+    void refuse(boost::asio::ip::tcp::socket socket);
 
     boost::asio::io_context& ioc_;
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -38,6 +52,7 @@ private:
     hub& hub_;
     store& db_;
     const config& cfg_;
+    const std::shared_ptr<connection_tracker> tracker_;
     std::uint16_t port_ = 0;
 };
 

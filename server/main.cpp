@@ -12,6 +12,7 @@
 #include "core/sqlite_store.hpp"
 #include "server/app.hpp"
 #include "server/classify_command.hpp"
+#include "server/backup_command.hpp"
 #include "server/cli.hpp"
 
 namespace {
@@ -29,6 +30,7 @@ constexpr const char* usage =
     "             (tribune classify --help)\n"
     "  token      create, list or revoke access tokens (tribune token --help)\n"
     "  migrate    create or migrate the database, then exit (takes serve's --db, --migrations)\n"
+    "  backup     copy the database consistently while the server runs (--to FILE [--db PATH])\n"
     "  version    print the version\n"
     "  help       this text\n";
 
@@ -207,6 +209,7 @@ int main(int argc, char** argv) {
         resolve_paths(defaults, argv0);
         return run_classify_command(argc - 2, cargv.data(), defaults.cfg.model_path);
     }
+    if (command == "backup") return run_backup_command(rest);
     if (command == "version" || command == "--version") {
         std::cout << "tribune 0.1.0\n";
         return 0;
