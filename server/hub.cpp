@@ -1,7 +1,6 @@
 #include "server/hub.hpp"
 
 #include <random>
-#include <vector>
 
 #include "server/json_codec.hpp"
 #include "server/websocket_session.hpp"
@@ -17,24 +16,38 @@ std::string random_epoch() {
     return s;
 }
 
+std::size_t index_of(question_status s) { return static_cast<std::size_t>(s); }
+
 }  // namespace
 
 hub::hub(std::size_t history_per_event)
     : history_limit_(history_per_event), epoch_(random_epoch()) {}
 
 void hub::question_changed(const question_change& change) {
-    // Encode outside the lock; only the sequence number is spliced in under it.
+    // Encode and copy outside the lock; only the number and the counts are set under it.
     const std::string body = change_message(change).dump();  // "{...}"
+    auto rec = std::make_shared<change_record>();
+    rec->change = change;
     std::lock_guard lock(mutex_);
-    channel& ch = channels_[change.q.event];
-    const std::uint64_t seq = ++ch.seq;
-    auto msg = std::make_shared<const std::string>("{\"seq\":" + std::to_string(seq) + "," +
-                                                   body.substr(1));
-    ch.history.emplace_back(seq, msg);
+    channel& ch = channel_for(change.q.event);
+    rec->seq = ++ch.seq;
+    rec->message.reserve(body.size() + 24);
+    rec->message += "{\"seq\":";
+    rec->message += std::to_string(rec->seq);
+    rec->message += ',';
+    rec->message.append(body, 1, std::string::npos);
+    if (ch.counted) {
+        if (change.from) --ch.counts[index_of(*change.from)];
+        ++ch.counts[index_of(change.q.status)];
+        rec->counts = ch.counts;
+        rec->counted = true;
+    }
+    std::shared_ptr<const change_record> shared = std::move(rec);
+    ch.history.push_back(shared);
     while (ch.history.size() > history_limit_) ch.history.pop_front();
     for (auto it = ch.sessions.begin(); it != ch.sessions.end();) {
         if (auto s = it->second.lock()) {
-            s->send(msg);
+            s->deliver(shared);
             ++it;
         } else {
             it = ch.sessions.erase(it);
@@ -43,20 +56,56 @@ void hub::question_changed(const question_change& change) {
     }
 }
 
-void hub::join(const std::string& event, const std::shared_ptr<websocket_session>& s,
-               std::optional<std::uint64_t> since, const std::string& epoch) {
+hub::channel& hub::channel_for(const std::string& event) {
+    auto [it, created] = channels_.try_emplace(event);
+    // After seed_counts(), an event the hub has not seen was created since: every one of its
+    // questions is still to be announced, so it starts from zero, exactly.
+    if (created && seeded_all_) it->second.counted = true;
+    return it->second;
+}
+
+void hub::seed(channel& ch, const std::string& event, store& db) {
+    if (ch.counted) return;
+    auto ev = db.find_event(event);
+    if (!ev) return;
+    auto counts = db.count_by_status(ev->id);
+    if (!counts) return;
+    ch.counts = {};
+    for (const auto& [s, n] : *counts) ch.counts[index_of(s)] = n;
+    ch.counted = true;
+    ch.counted_from = ch.seq;
+}
+
+void hub::seed_counts(store& db) {
+    auto events = db.list_events();
+    if (!events) return;
     std::lock_guard lock(mutex_);
-    channel& ch = channels_[event];
+    for (const event_info& e : *events) seed(channels_[e.slug], e.slug, db);
+    seeded_all_ = true;
+}
+
+hub::position hub::join(const std::string& event, const std::shared_ptr<websocket_session>& s,
+                        std::optional<std::uint64_t> since, const std::string& epoch,
+                        store& db) {
+    std::lock_guard lock(mutex_);
+    channel& ch = channel_for(event);
+    // Under the lock, so no change is counted between the read and the first count.
+    seed(ch, event, db);
     if (ch.sessions.emplace(s.get(), s).second) ++clients_;
+    position p;
+    p.seq = ch.seq;
+    p.counts = ch.counts;
+    p.counted = ch.counted;
     const bool history_covers =
-        since && epoch == epoch_ && *since <= ch.seq &&
-        (*since == ch.seq || (!ch.history.empty() && ch.history.front().first <= *since + 1));
-    if (!history_covers) {
-        s->send_snapshot(ch.seq);
-        return;
+        since && epoch == epoch_ && ch.counted && *since >= ch.counted_from && *since <= ch.seq &&
+        (*since == ch.seq ||
+         (!ch.history.empty() && ch.history.front()->seq <= *since + 1));
+    if (history_covers) {
+        p.missed.emplace();
+        for (const auto& r : ch.history)
+            if (r->seq > *since) p.missed->push_back(r);
     }
-    for (const auto& [seq, msg] : ch.history)
-        if (seq > *since) s->send(msg);
+    return p;
 }
 
 void hub::leave(const std::string& event, const websocket_session* s) {

@@ -1,12 +1,20 @@
 #pragma once
-// hub: the broadcast hub. Implements core's event_sink: each change is encoded once into a
-// shared immutable string, numbered with the event's next sequence number, kept in a
-// bounded per-event history for resume, and handed to every session subscribed to that
-// event.
+// hub: the broadcast hub. Implements core's event_sink: each change is encoded once,
+// numbered with the event's next sequence number, counted into the event's exact counts per
+// state, kept in a bounded per-event history for resume, and handed to every session
+// subscribed to that event as one shared immutable change_record.
 //
-// Thread safety: one mutex guards all state. question_changed() and join() call
-// websocket_session::send/send_snapshot under that mutex; both only post onto the session's
-// strand and never block, which is what keeps every client's messages in sequence order.
+// Counts per state are kept in memory so that no frame needs a database query: they are
+// read once from the store when an event is first joined (store::count_by_status) and then
+// moved by each change's `from` and `to`. A change committed but not yet announced at that
+// very moment would be counted twice; seed_counts() at start-up, before any request is
+// served, closes that window.
+//
+// Thread safety: one mutex guards all state. question_changed() only posts records onto the
+// sessions' strands (websocket_session::deliver) under it, which never blocks and keeps every
+// session's records in sequence order. join() is called by a session on its own strand and
+// returns the current position synchronously; records after that position reach the session
+// afterwards.
 
 #include <cstdint>
 #include <deque>
@@ -15,8 +23,11 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/event_sink.hpp"
+#include "core/store.hpp"
+#include "server/change_record.hpp"
 
 namespace tribune::server {
 
@@ -28,12 +39,27 @@ public:
 
     void question_changed(const question_change& change) override;
 
-    // Subscribes `s` to `event`. When `since`/`epoch` name a point this hub still has in its
-    // history, the messages after it are sent; otherwise the session is told to send a fresh
-    // snapshot as of the current sequence number.
-    void join(const std::string& event, const std::shared_ptr<websocket_session>& s,
-              std::optional<std::uint64_t> since, const std::string& epoch);
+    // Where an event's stream stands for a joining session.
+    struct position {
+        std::uint64_t seq = 0;
+        state_counts counts{};  // exact as of `seq` when `counted`
+        bool counted = false;   // false only when the store could not be read
+        // Set when since/epoch named a point this hub still has: the records after it.
+        std::optional<std::vector<std::shared_ptr<const change_record>>> missed;
+    };
+
+    // Subscribes `s` to `event` (again: no effect) and returns the current position. When
+    // `since`/`epoch` name a point still in the history, `missed` holds every record after
+    // it. Records numbered after the returned seq are delivered to `s` afterwards, in order;
+    // records up to it may also arrive (already posted) and are to be ignored by seq.
+    // `db` seeds the event's counts on its first join.
+    position join(const std::string& event, const std::shared_ptr<websocket_session>& s,
+                  std::optional<std::uint64_t> since, const std::string& epoch, store& db);
     void leave(const std::string& event, const websocket_session* s);
+
+    // Reads every event's counts from `db` now. Call before serving requests for counts that
+    // are exact from the start (see the header comment); without it events are seeded lazily.
+    void seed_counts(store& db);
 
     // Closes every session with "going away" (shutdown).
     void close_all();
@@ -45,15 +71,23 @@ public:
 private:
     struct channel {
         std::uint64_t seq = 0;
-        std::deque<std::pair<std::uint64_t, std::shared_ptr<const std::string>>> history;
+        bool counted = false;
+        std::uint64_t counted_from = 0;  // seq at which counting began
+        state_counts counts{};
+        std::deque<std::shared_ptr<const change_record>> history;
         std::unordered_map<const websocket_session*, std::weak_ptr<websocket_session>> sessions;
     };
+
+    // REQUIRES: mutex_ held.
+    channel& channel_for(const std::string& event);
+    void seed(channel& ch, const std::string& event, store& db);
 
     const std::size_t history_limit_;
     const std::string epoch_;
     mutable std::mutex mutex_;
     std::unordered_map<std::string, channel> channels_;  // GUARDED_BY(mutex_)
     std::size_t clients_ = 0;                            // GUARDED_BY(mutex_)
+    bool seeded_all_ = false;                            // GUARDED_BY(mutex_)
 };
 
 }  // namespace tribune::server

@@ -1,18 +1,30 @@
 #pragma once
-// websocket_session: one dashboard's live stream of an event.
+// websocket_session: one client's live stream of an event (docs/api.md "Live stream").
+//
+// Two protocols on the same endpoint:
+//  - per change (default): a snapshot of the review queue, then one message per change.
+//  - view (`?mode=view`): the client subscribes to a view (states, filters, sort) and gets
+//    its first page, then frames: every change that concerns the view, coalesced at most
+//    once per frame_interval, each frame with the event's exact counts per state.
 //
 // Lifetime: lives as long as an async operation holds shared_from_this().
-// Thread safety: all state is touched only on the session's strand. The public send*
+// Thread safety: all state is touched only on the session's strand. The public deliver
 // and close functions may be called from any thread; they post onto the strand.
-// At most one write is in flight; the send queue is capped, and a client that falls
-// behind the cap is disconnected (it resumes with ?since= on reconnect) so it never
+// Back-pressure: at most one write is in flight. Per change, the send queue is capped and a
+// client beyond it is disconnected (it resumes with ?since= on reconnect). In view mode at
+// most one frame is in flight and changes wait in the subscription; when more than the cap
+// wait behind an unfinished write, they are dropped and the client gets a fresh snapshot
+// once its socket drains; a
+// socket that has not drained for stall_timeout is cut. Either way, a slow client never
 // slows ingest or other clients.
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -20,48 +32,76 @@
 #include <string>
 
 #include "core/store.hpp"
+#include "server/change_record.hpp"
 #include "server/config.hpp"
+#include "server/view_subscription.hpp"
 
 namespace tribune::server {
 
 class hub;
+struct subscribe_request;
 
 class websocket_session : public std::enable_shared_from_this<websocket_session> {
 public:
+    // At most this many frames per second per client in view mode.
+    static constexpr std::chrono::milliseconds frame_interval{100};
+    // A view-mode socket whose write has not completed for this long is cut.
+    static constexpr std::chrono::seconds stall_timeout{30};
+
     websocket_session(boost::asio::ip::tcp::socket&& socket, hub& h, store& db, const config& cfg,
                       std::string event, std::optional<std::uint64_t> since, std::string epoch);
     ~websocket_session();
 
-    // Accepts the upgrade request, then joins the hub.
+    // Accepts the upgrade request (its `mode` parameter picks the protocol), then joins the
+    // hub (per change) or waits for the client's subscribe message (view).
     void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
-    void send(std::shared_ptr<const std::string> msg);
-    // Loads the review queue and counts from the store and queues them as a snapshot
-    // message for sequence number `seq`, ahead of anything posted after this call.
-    void send_snapshot(std::uint64_t seq);
+    // The hub's next change for this session's event.
+    void deliver(std::shared_ptr<const change_record> r);
     void close_going_away();
 
 private:
+    enum class protocol { per_change, view };
+    using clock = std::chrono::steady_clock;
+
     void on_accept(boost::beast::error_code ec);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
-    void on_send(std::shared_ptr<const std::string> msg);
+    void on_record(std::shared_ptr<const change_record> r);
+    void on_client_message(const std::string& text);
+    void subscribe(subscribe_request req);
+    void send_view_snapshot();
+    void schedule_frame();
+    void on_timer(boost::beast::error_code ec);
+    void flush();
+    void queue_message(std::shared_ptr<const std::string> msg);
     void do_write();
     void on_write(boost::beast::error_code ec, std::size_t bytes);
-    void on_snapshot(std::uint64_t seq);
+    void send_per_change_snapshot(std::uint64_t seq);
     void drop();
 
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
     boost::beast::flat_buffer buffer_;
+    boost::asio::steady_timer timer_;
     hub& hub_;
     store& db_;
     const config& cfg_;
     const std::string event_;
-    const std::optional<std::uint64_t> since_;
+    const std::optional<std::uint64_t> since_;  // from the URL: the first resume point
     const std::string epoch_;
+    protocol protocol_ = protocol::per_change;
     std::deque<std::shared_ptr<const std::string>> queue_;
+    clock::time_point write_started_{};
     bool joined_ = false;
     bool closing_ = false;
+    std::uint64_t seq_ = 0;  // per change: the last seq queued
+
+    // View mode.
+    std::optional<view_subscription> view_;
+    bool subscribed_once_ = false;
+    bool resync_ = false;  // fell behind: the next thing to send is a fresh snapshot
+    bool timer_armed_ = false;
+    clock::time_point last_frame_at_{};
 };
 
 }  // namespace tribune::server

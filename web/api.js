@@ -57,13 +57,20 @@ export function getEvent(slug) {
   return request('GET', `/events/${enc(slug)}`);
 }
 
-// statuses: array of status names (joined with commas); cursor: from a previous page or null.
-export function listQuestions(slug, { statuses = null, limit = 100, cursor = null, order = 'newest' } = {}) {
+// One page of a view, with the members of a stream view (docs/api.md): status (array of state
+// names), sort, attribute, min_score, max_score, lang, author, source, q; `statuses` and `order`
+// are the older names of status and sort. cursor: from a previous page (or a snapshot) or null.
+export function listQuestions(slug, opts = {}) {
+  const { limit = 100, cursor = null } = opts;
+  const status = opts.status ?? opts.statuses;
   const q = new URLSearchParams();
-  if (statuses && statuses.length) q.set('status', statuses.join(','));
+  if (status && status.length) q.set('status', status.join(','));
   q.set('limit', String(limit));
   if (cursor) q.set('cursor', cursor);
-  q.set('order', order);
+  q.set('sort', opts.sort ?? opts.order ?? 'newest');
+  for (const k of ['attribute', 'min_score', 'max_score', 'lang', 'author', 'source', 'q']) {
+    if (opts[k] != null && opts[k] !== '') q.set(k, String(opts[k]));
+  }
   return request('GET', `/events/${enc(slug)}/questions?${q}`);
 }
 

@@ -1,5 +1,10 @@
-// app: wires the dashboard together — reads the event slug from ?event=, connects the stream to
-// the store, loads pages for the tabs, renders on change, and handles clicks and keys.
+// app: wires the dashboard together — reads the event slug from ?event=, subscribes the stream to
+// the view of the current tab, filters, sort and search, applies its snapshots and frames to the
+// store, loads further pages of the view on demand, renders on change, and handles clicks and keys.
+//
+// Only PAGE_SIZE cards are in the DOM at once, and only the pages looked at are loaded, so an
+// event with 100,000 questions costs what one page costs. The app leaves performance marks
+// ("tribune:...") that the browser test reads.
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
@@ -13,7 +18,9 @@ const TABS = [
   { id: 'all', label: 'All', statuses: null },
 ];
 const PAGE_SIZE = 50; // cards in the DOM at once; the rest is paged
+const FIRST_PAGE = 100; // questions in a view's snapshot
 const FETCH_LIMIT = 200; // questions per list request (the API allows up to 500)
+const FILTER_DELAY_MS = 250; // typing in a filter box subscribes once it pauses
 const MODERATOR_KEY = 'tribune.moderator';
 
 const $ = (sel) => document.querySelector(sel);
@@ -24,7 +31,9 @@ const slug = (params.get('event') || 'demo').trim() || 'demo';
 const store = new Store();
 const ui = {
   tab: 'review',
-  page: Object.fromEntries(TABS.map((t) => [t.id, 0])),
+  page: 0, // of the current view
+  // The filters and sort on top of the tab (empty: not set). `status` narrows to one state.
+  filters: { status: '', sort: 'newest', attribute: '', min: '', max: '', lang: '', author: '', source: '', q: '' },
   selectedId: null,
   selectedIndex: 0, // where the selection was, to keep the place when that card leaves the list
   busy: new Set(), // ids with a decision in flight
@@ -33,14 +42,57 @@ const ui = {
   event: null,
   history: new Map(), // id -> {loading, error, items} for the details panel
 };
-// Per tab: how far its list has been loaded from the API. Reset by each fresh snapshot.
-const feeds = {};
-function resetFeeds() {
-  for (const t of TABS) feeds[t.id] = { cursor: null, exhausted: false, loading: false, loaded: false, error: null };
-}
-resetFeeds();
+// Loading further pages of the current view. Reset by each view and each fresh snapshot.
+let feed = { loading: false, error: null };
+let viewGen = 0; // bumped by each new view or snapshot; late page answers for older ones are dropped
+let currentView = {}; // the view subscribed to (viewParams() when it was applied)
 
 const tabOf = (id) => TABS.find((t) => t.id === id);
+
+// ---- the view ----------------------------------------------------------------------------
+
+// The view the stream subscribes to, in the wire form of docs/api.md.
+function viewParams() {
+  const f = ui.filters;
+  const statuses = f.status ? [f.status] : tabOf(ui.tab).statuses;
+  const v = { sort: f.sort || 'newest' };
+  if (statuses) v.status = statuses;
+  if (f.attribute) {
+    v.attribute = f.attribute;
+    const min = Number.parseFloat(f.min);
+    const max = Number.parseFloat(f.max);
+    v.min_score = Number.isFinite(min) ? Math.min(1, Math.max(0, min)) : 0;
+    v.max_score = Number.isFinite(max) ? Math.min(1, Math.max(0, max)) : 1;
+  }
+  for (const k of ['lang', 'author', 'source', 'q']) {
+    const val = (f[k] || '').trim();
+    if (val) v[k] = val;
+  }
+  return v;
+}
+
+// True when the view narrows by nothing but states (its size is then a sum of counts).
+function onlyStates(v) {
+  return !v.attribute && !v.lang && !v.author && !v.source && !v.q;
+}
+
+// Subscribes to the view of the current tab and filters, unless it is the one shown.
+function applyView() {
+  const v = viewParams();
+  const key = JSON.stringify(v);
+  if (key === store.view.key) return;
+  currentView = v;
+  viewGen += 1;
+  feed = { loading: false, error: null };
+  ui.page = 0;
+  ui.selectedId = null;
+  ui.selectedIndex = 0;
+  viewReadyMarked = false;
+  performance.mark('tribune:view-start');
+  store.beginView(key, { sort: v.sort, statuses: v.status || null });
+  conn.subscribe(v, FIRST_PAGE);
+  scheduleRender();
+}
 
 // ---- render scheduling -------------------------------------------------------------------
 
@@ -59,33 +111,41 @@ function scheduleRender() {
 }
 
 function currentItems() {
-  const tab = tabOf(ui.tab);
-  return store.list(tab.statuses);
+  return store.viewItems();
 }
 
 function tabTotal(tab) {
   return store.count(tab.statuses);
 }
 
-function pageItems() {
-  const all = currentItems();
-  const page = ui.page[ui.tab];
-  return all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+// The view's size when it is known: from the counts for a view of states only, else once every
+// page is loaded. Null while unknown.
+function viewTotal() {
+  const v = currentView;
+  if (onlyStates(v)) return Math.max(store.count(v.status || null), store.view.complete ? currentItems().length : 0);
+  return store.view.complete ? currentItems().length : null;
 }
 
+function pageItems() {
+  const all = currentItems();
+  return all.slice(ui.page * PAGE_SIZE, (ui.page + 1) * PAGE_SIZE);
+}
+
+let firstCardsMarked = false;
 function render() {
+  const started = performance.now();
   const tab = tabOf(ui.tab);
-  const feed = feeds[ui.tab];
   views.renderCounts($('#counts'), store.counts);
   views.renderTabs($('#tabs'), TABS, ui.tab, (id) => tabTotal(tabOf(id)));
   views.renderConnection($('#conn'), ui.conn);
 
   const all = currentItems();
+  const total = viewTotal();
   // Pages past what is loaded are valid while the server has more (they load on demand).
-  const known = feed.exhausted ? all.length : Math.max(all.length, tabTotal(tab));
+  const known = store.view.complete ? all.length : Math.max(all.length, total ?? all.length + 1);
   const lastPage = Math.max(0, Math.ceil(known / PAGE_SIZE) - 1);
-  if (ui.page[ui.tab] > lastPage) ui.page[ui.tab] = lastPage;
-  const page = ui.page[ui.tab];
+  if (ui.page > lastPage) ui.page = lastPage;
+  const page = ui.page;
   const items = all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
 
   // Keep a selection: the same question if it is still here, else the one now at its place.
@@ -100,13 +160,22 @@ function render() {
   }
 
   views.renderList($('#list'), items, { selectedId: ui.selectedId, busy: ui.busy, notes: ui.notes });
-  const loading = feed.loading || (ui.tab === 'review' && store.rev === 0);
+  const loading = feed.loading || !store.view.ready;
   if (items.length) $('#list-empty').replaceChildren();
-  else views.renderEmpty($('#list-empty'), { loading, error: feed.error, tabLabel: tab.label });
+  else views.renderEmpty($('#list-empty'), { loading, error: feed.error, tabLabel: tab.label, filtered: !onlyStates(currentView) });
 
-  const total = Math.max(tabTotal(tab), all.length);
-  const hasNext = (page + 1) * PAGE_SIZE < all.length || (!feed.exhausted && (page + 1) * PAGE_SIZE < total);
-  views.renderPager($('#pager'), { page, pageSize: PAGE_SIZE, shown: items.length, total, hasNext, loading: feed.loading });
+  const hasNext =
+    (page + 1) * PAGE_SIZE < all.length || (!store.view.complete && (total == null || (page + 1) * PAGE_SIZE < total));
+  views.renderPager($('#pager'), {
+    page,
+    pageSize: PAGE_SIZE,
+    shown: items.length,
+    total: total ?? all.length,
+    totalKnown: total != null,
+    hasNext,
+    loading: feed.loading,
+  });
+  views.renderFilterState($('#filters'), ui.filters);
 
   const sel = ui.selectedId != null ? store.get(ui.selectedId) : null;
   renderDetails(sel);
@@ -115,8 +184,18 @@ function render() {
   const title = ui.event ? ui.event.title : slug;
   document.title = `${review ? `(${views.fmtNum(review)}) ` : ''}${title} · Tribune`;
 
+  if (store.view.ready && !viewReadyMarked) {
+    viewReadyMarked = true;
+    performance.mark('tribune:view-ready');
+  }
+  if (items.length && !firstCardsMarked) {
+    firstCardsMarked = true;
+    performance.mark('tribune:first-cards');
+  }
+  performance.measure('tribune:render', { start: started, end: performance.now() });
   ensureLoaded();
 }
+let viewReadyMarked = false;
 
 // ---- details panel with history (fetched on demand, shortly after the selection settles) ---
 
@@ -146,64 +225,59 @@ function renderDetails(q) {
 
 // ---- loading pages -----------------------------------------------------------------------
 
-// Loads more of the active tab's list while the current page is not full and the server has more.
+// Loads the view's next page while the current page is not full and the server has more.
 async function ensureLoaded() {
-  const tab = tabOf(ui.tab);
-  const feed = feeds[tab.id];
-  if (feed.loading || feed.exhausted || feed.error) return;
-  if (tab.id === 'review' && store.rev === 0) return; // the snapshot comes first
-  const have = store.list(tab.statuses).length;
-  const need = (ui.page[tab.id] + 1) * PAGE_SIZE;
-  if (feed.loaded && have >= need) return;
-  if (tab.id === 'review' && !feed.loaded && have >= Math.min(need, tabTotal(tab))) return;
+  const v = store.view;
+  if (!v.ready || feed.loading || v.complete || feed.error) return;
+  const need = (ui.page + 1) * PAGE_SIZE;
+  if (v.items.length >= need) return;
   feed.loading = true;
-  const gen = snapshotGen;
+  const gen = viewGen;
   try {
-    // Review's first request overlaps the snapshot (its newest 500), so ask for that many at once.
-    const limit = tab.id === 'review' && !feed.loaded ? 500 : FETCH_LIMIT;
-    const res = await api.listQuestions(slug, { statuses: tab.statuses, limit, cursor: feed.cursor });
-    if (gen !== snapshotGen) return; // a fresh snapshot reset everything meanwhile
-    store.upsert(res.items || []);
-    feed.cursor = res.next_cursor || null;
-    feed.exhausted = !res.next_cursor;
-    feed.loaded = true;
+    const res = await api.listQuestions(slug, { ...currentView, limit: FETCH_LIMIT, cursor: v.cursor });
+    if (gen !== viewGen) return; // another view or a fresh snapshot meanwhile
+    store.appendPage(res.items || [], res.next_cursor || null);
   } catch (e) {
-    if (gen !== snapshotGen) return;
+    if (gen !== viewGen) return;
     feed.error = `${e.message} (${e.code})`;
     // Try again a little later rather than hammering a failing server.
     setTimeout(() => {
+      if (gen !== viewGen) return;
       feed.error = null;
       scheduleRender();
     }, 5000);
   } finally {
-    if (gen === snapshotGen) feed.loading = false;
+    if (gen === viewGen) feed.loading = false;
     scheduleRender();
   }
 }
 
 // ---- stream ------------------------------------------------------------------------------
 
-let snapshotGen = 0;
 const conn = new Connection(slug, {
   onSnapshot(msg) {
-    snapshotGen += 1;
-    resetFeeds();
+    viewGen += 1;
+    feed = { loading: false, error: null };
     store.applySnapshot(msg);
-    // The snapshot holds the newest of the review queue; older ones load when paged to.
-    const review = feeds.review;
-    review.loaded = (msg.items || []).length >= store.count(['pending', 'held']);
-    review.exhausted = review.loaded;
     ui.history.clear();
+    viewReadyMarked = false;
     scheduleRender();
   },
-  onChange(msg) {
-    store.applyChange(msg);
-    const q = msg.question;
-    if (q && msg.change === 'updated') {
-      ui.notes.delete(q.id);
-      for (const k of ui.history.keys()) if (k.startsWith(`${q.id}|`)) ui.history.delete(k);
+  onFrame(msg) {
+    const t0 = performance.now();
+    store.applyFrame(msg);
+    for (const c of msg.changes || []) {
+      const q = c.question;
+      if (q && c.change === 'updated') {
+        ui.notes.delete(q.id);
+        for (const k of ui.history.keys()) if (k.startsWith(`${q.id}|`)) ui.history.delete(k);
+      }
     }
+    performance.measure('tribune:frame', { start: t0, end: performance.now(), detail: (msg.changes || []).length });
     scheduleRender();
+  },
+  onError(err) {
+    views.toast($('#toasts'), `The view was refused: ${err.message || err.code} (${err.code})`, 'error');
   },
   onState(st) {
     ui.conn = st;
@@ -322,13 +396,14 @@ function move(delta) {
 }
 
 function turnPage(delta) {
-  const p = ui.page[ui.tab] + delta;
+  const p = ui.page + delta;
   if (p < 0) return false;
   const all = currentItems();
-  const feed = feeds[ui.tab];
-  const total = Math.max(tabTotal(tabOf(ui.tab)), all.length);
-  if (delta > 0 && p * PAGE_SIZE >= all.length && (feed.exhausted || p * PAGE_SIZE >= total)) return false;
-  ui.page[ui.tab] = p;
+  const total = viewTotal();
+  if (delta > 0 && p * PAGE_SIZE >= all.length && (store.view.complete || (total != null && p * PAGE_SIZE >= total))) {
+    return false;
+  }
+  ui.page = p;
   ui.selectedIndex = 0;
   ui.selectedId = null;
   render();
@@ -340,10 +415,38 @@ function turnPage(delta) {
 function switchTab(id) {
   if (!tabOf(id) || ui.tab === id) return;
   ui.tab = id;
-  ui.selectedId = null;
-  ui.selectedIndex = 0;
+  ui.filters.status = ''; // a state chosen within the old tab does not carry over
+  applyView();
   render();
   $('.main').scrollTop = 0;
+}
+
+// Reads the filter controls into ui.filters and subscribes to the resulting view.
+function readFilters() {
+  const f = ui.filters;
+  f.q = $('#f-q').value;
+  f.sort = $('#f-sort').value;
+  f.status = $('#f-status').value;
+  f.attribute = $('#f-attr').value;
+  f.min = $('#f-min').value;
+  f.max = $('#f-max').value;
+  f.lang = $('#f-lang').value;
+  f.author = $('#f-author').value;
+  f.source = $('#f-source').value;
+  applyView();
+}
+
+let filterTimer = null;
+function readFiltersSoon() {
+  clearTimeout(filterTimer);
+  filterTimer = setTimeout(readFilters, FILTER_DELAY_MS);
+}
+
+function clearFilters() {
+  for (const id of ['#f-q', '#f-min', '#f-max', '#f-lang', '#f-author', '#f-source']) $(id).value = '';
+  $('#f-status').value = '';
+  $('#f-attr').value = '';
+  readFilters();
 }
 
 function toggleHelp() {
@@ -357,6 +460,10 @@ function onKey(e) {
   const t = e.target;
   if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) {
     if (e.key === 'Escape') t.blur();
+    if (e.key === 'Enter' && t.closest && t.closest('#filters')) {
+      clearTimeout(filterTimer);
+      readFilters();
+    }
     return;
   }
   if ($('#help').open && e.key !== '?') return;
@@ -379,6 +486,10 @@ function onKey(e) {
       break;
     case '?':
       toggleHelp();
+      break;
+    case '/':
+      $('#f-q').focus();
+      $('#f-q').select();
       break;
     case '[':
       turnPage(-1);
@@ -431,6 +542,21 @@ function start() {
     if (b) turnPage(b.dataset.page === 'next' ? +1 : -1);
   });
   $('#conn .conn-retry').addEventListener('click', () => conn.reconnectNow());
+  views.fillFilterOptions($('#filters'));
+  const filters = $('#filters');
+  filters.addEventListener('input', (e) => {
+    if (e.target.tagName === 'SELECT') readFilters();
+    else readFiltersSoon();
+  });
+  filters.addEventListener('change', (e) => {
+    if (e.target.tagName === 'SELECT') readFilters();
+  });
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearTimeout(filterTimer);
+    readFilters();
+  });
+  $('#f-clear').addEventListener('click', clearFilters);
   $('#help-button').addEventListener('click', toggleHelp);
   document.addEventListener('keydown', onKey);
 
@@ -446,6 +572,7 @@ function start() {
       views.toast($('#toasts'), `Event "${slug}": ${e.message} (${e.code})`, 'error', 15000);
     });
 
+  applyView();
   render();
   conn.start();
 }

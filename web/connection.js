@@ -1,13 +1,20 @@
-// connection: the live stream of one event, as a WebSocket that reconnects by itself and resumes.
+// connection: the live stream of one view of an event, as a WebSocket that reconnects by itself
+// and resumes (docs/api.md "Live stream", view protocol: `?mode=view`).
 //
-// It remembers the last `seq` applied and the server's `epoch`; a reconnect asks for
-// `?since=seq&epoch=epoch` and so receives exactly the missed changes, or a fresh snapshot when the
-// server cannot resume (restart, history too old). A gap in `seq` (a message lost) forces such a
-// reconnect at once. Retries back off exponentially with full jitter, capped at MAX_DELAY_MS.
+// After each (re)connect it sends {"type":"subscribe", id, view, limit}; subscribe(view) sends a
+// new one on the open socket (a tab switch, a new filter). The server answers with a snapshot of
+// the view's first page, then frames of changes. Messages carry the subscription id they answer,
+// so anything for an earlier subscription is ignored.
 //
-// Callbacks: onSnapshot(msg) for each snapshot (the caller replaces its state), onChange(msg) for
-// each `question` message in seq order, onState({state, attempt, retryAt, error}) where state is
-// "connecting" | "live" | "waiting" | "closed".
+// It remembers the last `seq` applied and the server's `epoch`; a reconnect for the same view asks
+// for `?since=seq&epoch=epoch` and so receives exactly the missed changes (in a frame), or a fresh
+// snapshot when the server cannot resume (restart, history too old). A frame that does not
+// continue from our seq (a message lost) forces such a reconnect at once. Retries back off
+// exponentially with jitter, capped at MAX_DELAY_MS.
+//
+// Callbacks: onSnapshot(msg) for each snapshot (the caller replaces its view), onFrame(msg) for
+// each frame in seq order, onError(error) for a refused subscribe, onState({state, attempt,
+// retryAt, error}) where state is "connecting" | "live" | "waiting" | "closed".
 
 const BASE_DELAY_MS = 300;
 const MAX_DELAY_MS = 5000;
@@ -16,11 +23,16 @@ const PING_EVERY_MS = 25000;
 const OPEN_TIMEOUT_MS = 10000;
 
 export class Connection {
-  constructor(slug, { onSnapshot, onChange, onState }) {
+  constructor(slug, { onSnapshot, onFrame, onError = () => {}, onState }) {
     this.slug = slug;
     this.onSnapshot = onSnapshot;
-    this.onChange = onChange;
+    this.onFrame = onFrame;
+    this.onError = onError;
     this.onState = onState;
+    this.view = {}; // the view subscribed to: {status, sort, attribute, min_score, ...}
+    this.limit = 50;
+    this.subId = 0; // id of the current subscription
+    this.resumable = false; // seq/epoch belong to the current view
     this.seq = null; // last seq applied, null before the first snapshot
     this.epoch = null;
     this.attempt = 0;
@@ -60,11 +72,25 @@ export class Connection {
     this._connect();
   }
 
+  // Subscribes to another view: its snapshot replaces the current one.
+  subscribe(view, limit = this.limit) {
+    this.view = view;
+    this.limit = limit;
+    this.subId += 1;
+    this.seq = null;
+    this.resumable = false;
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this._sendSubscribe(this.ws);
+  }
+
+  _sendSubscribe(ws) {
+    ws.send(JSON.stringify({ type: 'subscribe', id: this.subId, view: this.view, limit: this.limit }));
+  }
+
   url() {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    let u = `${proto}//${location.host}/api/v1/events/${encodeURIComponent(this.slug)}/stream`;
-    if (this.seq != null && this.epoch != null) {
-      u += `?since=${this.seq}&epoch=${encodeURIComponent(this.epoch)}`;
+    let u = `${proto}//${location.host}/api/v1/events/${encodeURIComponent(this.slug)}/stream?mode=view`;
+    if (this.resumable && this.seq != null && this.epoch != null) {
+      u += `&since=${this.seq}&epoch=${encodeURIComponent(this.epoch)}`;
     }
     return u;
   }
@@ -78,6 +104,7 @@ export class Connection {
     this._closeSocket();
     this._setState('connecting');
     let ws;
+    this.resumable = this.resumable && this.seq != null;
     try {
       ws = new WebSocket(this.url());
     } catch (e) {
@@ -95,9 +122,11 @@ export class Connection {
         if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
       }, PING_EVERY_MS);
       this.attempt = 0;
+      const resuming = this.resumable && this.seq != null;
+      this._sendSubscribe(ws);
       // A resume is live at once (it sends nothing until the next change); a fresh connection
       // is live when its snapshot has been applied.
-      if (this.seq != null) this._setState('live');
+      if (resuming) this._setState('live');
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws) return;
@@ -117,25 +146,31 @@ export class Connection {
   }
 
   _handle(msg) {
+    if (msg.type === 'error') {
+      this.onError(msg.error || {});
+      return;
+    }
+    if (msg.subscription !== this.subId) return; // answers an earlier subscription
     if (msg.type === 'snapshot') {
       this.epoch = msg.epoch;
       this.seq = msg.seq;
+      this.resumable = true;
       this.onSnapshot(msg);
       if (this.state !== 'live') this._setState('live');
-    } else if (msg.type === 'question') {
-      if (this.seq == null) return; // changes before any snapshot cannot be placed
+    } else if (msg.type === 'frame') {
+      if (this.seq == null) return; // frames before any snapshot cannot be placed
       if (msg.seq <= this.seq) return; // already applied
-      if (msg.seq !== this.seq + 1) {
-        // A message went missing: resume from what we have — at once, unless gaps keep
+      if (msg.prev !== this.seq) {
+        // A frame went missing: resume from what we have — at once, unless gaps keep
         // happening, in which case the normal back-off applies.
         const now = Date.now();
         const again = now - this.lastGapAt < 5000;
         this.lastGapAt = now;
-        this._drop(`gap in stream (${this.seq} → ${msg.seq})`, !again);
+        this._drop(`gap in stream (${this.seq} → ${msg.prev})`, !again);
         return;
       }
       this.seq = msg.seq;
-      this.onChange(msg);
+      this.onFrame(msg);
     }
     // Other types (future additions) are ignored.
   }

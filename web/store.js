@@ -1,9 +1,16 @@
-// store: the client's copy of one event's questions and counts.
+// store: the client's copy of one event — the loaded part of the current view, in the view's
+// order, and the exact counts per state.
 //
-// Questions are kept by id; a question is replaced only by one with the same or a higher
-// `version` (the stream, HTTP answers and page loads can deliver the same question in any order).
-// Counts per status come from the snapshot and are then moved by each stream change, which the
-// connection delivers exactly once and in seq order. Listeners are called after every change.
+// The server owns membership: a view's first page arrives as a snapshot, further pages come from
+// the question list API, and every later change arrives in a frame as "upsert" (the question is
+// in the view now) or "remove" (it left). Counts are replaced by each frame's counts, which the
+// server keeps exact, so the client never adds them up itself.
+//
+// A question is replaced only by one with the same or a higher `version` (the stream, HTTP
+// answers and page loads can deliver the same question in any order); a removal is ignored when
+// we already hold a newer version. Listeners are called after every change.
+//
+// The older per-change protocol (applyChange, list(statuses)) is kept for tools and tests.
 
 export const STATUSES = ['pending', 'held', 'approved', 'rejected', 'auto_rejected', 'answered'];
 
@@ -16,18 +23,47 @@ export const ATTRIBUTES = [
   'identity_attack',
 ];
 
+export const SORTS = ['newest', 'oldest', 'severity', 'votes'];
+
 function emptyCounts() {
   return Object.fromEntries(STATUSES.map((s) => [s, 0]));
 }
 
+// The severity the server sorts by: the highest score, in thousandths.
+export function severityKey(q) {
+  let m = 0;
+  for (const a of ATTRIBUTES) {
+    const v = q.scores ? q.scores[a] : 0;
+    if (typeof v === 'number' && v > m) m = v;
+  }
+  return Math.round(m * 1000);
+}
+
+// A comparator for `sort`: negative when a comes first. Ties go to the newest (highest id).
+export function comparator(sort) {
+  switch (sort) {
+    case 'oldest':
+      return (a, b) => a.id - b.id;
+    case 'severity':
+      return (a, b) => severityKey(b) - severityKey(a) || b.id - a.id;
+    case 'votes':
+      return (a, b) => (b.votes || 0) - (a.votes || 0) || b.id - a.id;
+    default:
+      return (a, b) => b.id - a.id;
+  }
+}
+
 export class Store {
   constructor() {
-    this.questions = new Map(); // id -> question
+    this.questions = new Map(); // id -> question: everything held (the view and HTTP answers)
     this.counts = emptyCounts();
     this.lastActor = new Map(); // id -> {actor, at, to} of the last change seen on the stream
     this.rev = 0; // bumped on every change; list caches key on it
     this.listeners = new Set();
     this._lists = new Map(); // key -> {rev, items}
+    // The current view: its sort and states (for HTTP answers), the loaded items in order, and
+    // where the next page starts (null with `complete` when everything is loaded).
+    this.view = { key: null, sort: 'newest', statuses: null, items: [], cursor: null, complete: true, ready: false };
   }
 
   subscribe(fn) {
@@ -44,17 +80,73 @@ export class Store {
     return this.questions.get(id);
   }
 
-  // A fresh snapshot replaces everything: questions we hold that are not in it may have changed
-  // while we were away, so they are dropped (views reload their pages).
+  // Starts a new view: nothing is shown until its snapshot arrives.
+  beginView(key, { sort = 'newest', statuses = null } = {}) {
+    this.view = { key, sort, statuses, items: [], cursor: null, complete: false, ready: false };
+    this._changed({ type: 'view' });
+  }
+
+  // A snapshot replaces everything: questions we hold that are not in it may have changed
+  // while we were away, so they are dropped. Its items are the view's first page, in order.
   applySnapshot(msg) {
     this.questions.clear();
     this.lastActor.clear();
     this.counts = { ...emptyCounts(), ...(msg.counts || {}) };
-    for (const q of msg.items || []) this._put(q);
+    const items = [];
+    for (const q of msg.items || []) if (this._put(q)) items.push(q);
+    if (msg.view && msg.view.sort) this.view.sort = msg.view.sort;
+    if (msg.view && Array.isArray(msg.view.status)) {
+      this.view.statuses = msg.view.status.length ? msg.view.status : null;
+    }
+    this.view.items = items;
+    this.view.cursor = msg.next_cursor ?? null;
+    this.view.complete = !msg.next_cursor;
+    this.view.ready = true;
     this._changed({ type: 'snapshot' });
   }
 
-  // One `question` stream message: {seq, change, from, question, actor}.
+  // One frame: {prev, seq, counts, changes: [{op, seq, change, from, actor, question}]}.
+  applyFrame(msg) {
+    if (msg.counts) this.counts = { ...emptyCounts(), ...msg.counts };
+    const changed = [];
+    for (const c of msg.changes || []) {
+      const q = c.question;
+      if (!q) continue;
+      if (c.change === 'updated') {
+        this.lastActor.set(q.id, { actor: c.actor ?? null, at: q.updated_at, to: q.status });
+      }
+      const held = this.questions.get(q.id);
+      if (held && held.version > q.version) continue; // we already have newer news
+      if (c.op === 'remove') {
+        this.questions.set(q.id, q);
+        this._removeFromView(q.id);
+      } else {
+        this._put(q);
+        this._placeInView(q);
+      }
+      changed.push(q.id);
+    }
+    this._changed({ type: 'frame', ids: changed });
+  }
+
+  // The next page of the view from the list API, in the view's order.
+  appendPage(items, cursor) {
+    const v = this.view;
+    const cmp = comparator(v.sort);
+    for (const q of items) {
+      if (!this._put(q)) continue;
+      const at = v.items.findIndex((x) => x.id === q.id);
+      if (at >= 0) v.items.splice(at, 1);
+      const last = v.items[v.items.length - 1];
+      if (!last || cmp(last, q) <= 0) v.items.push(q);
+      else v.items.splice(this._insertionPoint(q, cmp), 0, q);
+    }
+    v.cursor = cursor ?? null;
+    v.complete = !cursor;
+    this._changed({ type: 'page' });
+  }
+
+  // One `question` message of the per-change protocol: {seq, change, from, question, actor}.
   applyChange(msg) {
     const q = msg.question;
     if (!q) return;
@@ -71,11 +163,20 @@ export class Store {
     this._changed({ type: 'change', id: q.id, change: msg.change, from: msg.from, actor: msg.actor });
   }
 
-  // Questions from HTTP (a page of a list, a decision's answer, a 409's `current`).
-  // Counts are not touched: the stream reports every change and moves them.
+  // Questions from HTTP (a decision's answer, a 409's `current`). Counts are not touched: the
+  // stream reports every change. A question whose state left the view's states leaves the list
+  // at once (the stream's removal follows); other filters cannot change by a decision.
   upsert(questions) {
     let any = false;
-    for (const q of questions) any = this._put(q) || any;
+    for (const q of questions) {
+      if (!this._put(q)) continue;
+      any = true;
+      const v = this.view;
+      const at = v.items.findIndex((x) => x.id === q.id);
+      if (at < 0) continue;
+      if (v.statuses && !v.statuses.includes(q.status)) v.items.splice(at, 1);
+      else v.items[at] = q;
+    }
     if (any) this._changed({ type: 'upsert' });
   }
 
@@ -84,6 +185,37 @@ export class Store {
     if (old && old.version > q.version) return false;
     this.questions.set(q.id, q);
     return true;
+  }
+
+  _removeFromView(id) {
+    const items = this.view.items;
+    const at = items.findIndex((x) => x.id === id);
+    if (at >= 0) items.splice(at, 1);
+  }
+
+  // Puts q at its place in the loaded part of the view. A question that sorts after everything
+  // loaded while more pages remain is left for the page that will bring it.
+  _placeInView(q) {
+    const v = this.view;
+    const cmp = comparator(v.sort);
+    const at = v.items.findIndex((x) => x.id === q.id);
+    if (at >= 0) v.items.splice(at, 1);
+    const last = v.items[v.items.length - 1];
+    if (!v.complete && last && cmp(q, last) > 0) return;
+    v.items.splice(this._insertionPoint(q, cmp), 0, q);
+  }
+
+  // Binary search over the loaded items (kept in order).
+  _insertionPoint(q, cmp) {
+    const items = this.view.items;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(items[mid], q) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   _bump(status, d) {
@@ -95,6 +227,11 @@ export class Store {
     let n = 0;
     for (const s of statuses || STATUSES) n += this.counts[s] || 0;
     return n;
+  }
+
+  // The loaded items of the current view, in its order.
+  viewItems() {
+    return this.view.items;
   }
 
   // The known questions whose status is in `statuses` (null: all), newest (highest id) first.

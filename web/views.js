@@ -4,7 +4,7 @@
 // Safety: every piece of user data (text, author, source, verdict, names) enters the DOM through
 // createTextNode / textContent or setAttribute on a non-event attribute — never through innerHTML.
 
-import { ATTRIBUTES } from './store.js';
+import { ATTRIBUTES, STATUSES } from './store.js';
 
 export const STATUS_LABELS = {
   pending: 'Pending',
@@ -351,14 +351,14 @@ export function renderConnection(box, st) {
   retry.hidden = st.state !== 'waiting';
 }
 
-export function renderPager(box, { page, pageSize, shown, total, hasNext, loading }) {
+// total: the view's size, or what is loaded of it when !totalKnown (shown as "N+").
+export function renderPager(box, { page, pageSize, shown, total, totalKnown = true, hasNext, loading }) {
   box.replaceChildren();
   if (total === 0 && !loading) return;
   const from = shown ? page * pageSize + 1 : 0;
   const to = page * pageSize + shown;
-  box.appendChild(
-    h('span', { class: 'pager-info' }, shown ? `${fmtNum(from)}–${fmtNum(to)} of ${fmtNum(total)}` : ''),
-  );
+  const of = totalKnown ? fmtNum(total) : `${fmtNum(total)}+`;
+  box.appendChild(h('span', { class: 'pager-info' }, shown ? `${fmtNum(from)}–${fmtNum(to)} of ${of}` : ''));
   if (loading) box.appendChild(h('span', { class: 'pager-loading' }, 'Loading…'));
   box.appendChild(
     h('button', { type: 'button', class: 'btn btn-ghost', 'data-page': 'prev', disabled: page === 0 }, '‹ Newer'),
@@ -368,12 +368,14 @@ export function renderPager(box, { page, pageSize, shown, total, hasNext, loadin
   );
 }
 
-export function renderEmpty(box, { loading, error, tabLabel }) {
+export function renderEmpty(box, { loading, error, tabLabel, filtered = false }) {
   box.replaceChildren();
   if (error) {
     box.appendChild(h('div', { class: 'empty error' }, `Could not load: ${error}`));
   } else if (loading) {
     box.appendChild(h('div', { class: 'empty' }, 'Loading…'));
+  } else if (filtered) {
+    box.appendChild(h('div', { class: 'empty' }, h('strong', null, `Nothing in ${tabLabel} matches the filters.`)));
   } else {
     box.appendChild(
       h(
@@ -384,6 +386,30 @@ export function renderEmpty(box, { loading, error, tabLabel }) {
       ),
     );
   }
+}
+
+// ---- filters --------------------------------------------------------------------------------
+
+// Adds the state and attribute options to the filter selects (once).
+export function fillFilterOptions(form) {
+  const status = form.querySelector('#f-status');
+  if (status.options.length <= 1) {
+    for (const s of STATUSES) status.appendChild(h('option', { value: s }, STATUS_LABELS[s] || s));
+  }
+  const attr = form.querySelector('#f-attr');
+  if (attr.options.length <= 1) {
+    for (const a of ATTRIBUTES) attr.appendChild(h('option', { value: a }, ATTRIBUTE_LABELS[a] || a));
+  }
+}
+
+// Marks the filter bar as active when anything beyond the tab narrows the view; the score
+// range only applies with an attribute.
+export function renderFilterState(form, f) {
+  const active = Boolean(f.status || f.attribute || f.lang.trim() || f.author.trim() || f.source.trim() || f.q.trim());
+  form.classList.toggle('active', active);
+  const range = form.querySelector('.f-range');
+  if (range) range.classList.toggle('disabled', !f.attribute);
+  for (const el of form.querySelectorAll('.f-range input')) el.disabled = !f.attribute;
 }
 
 // ---- details panel -------------------------------------------------------------------------

@@ -106,3 +106,53 @@ describe('segmentText (span offsets are code points)', () => {
     assert.equal(join(segs), 'a[bc]');
   });
 });
+
+describe('store: views and frames', () => {
+  const frame = (prev, seq, changes, counts = {}) => ({ type: 'frame', prev, seq, counts, changes });
+  const up = (question, extra = {}) => ({ op: 'upsert', change: 'created', from: null, actor: null, question, ...extra });
+  const rm = (question, extra = {}) => ({ op: 'remove', change: 'updated', actor: 'alice', question, ...extra });
+  const sev = (id, s, extra = {}) => q(id, 'pending', 1, { scores: { toxicity: s }, ...extra });
+
+  test('a snapshot is the first page in the server\'s order; counts come from the server', () => {
+    const s = new Store();
+    s.beginView('k', { sort: 'severity', statuses: ['pending'] });
+    assert.equal(s.view.ready, false);
+    s.applySnapshot({ counts: { pending: 5 }, items: [sev(1, 0.9), sev(2, 0.5)], next_cursor: '500_2', view: { sort: 'severity', status: ['pending'] } });
+    assert.deepEqual(s.viewItems().map((x) => x.id), [1, 2]);
+    assert.equal(s.view.complete, false);
+    assert.equal(s.view.cursor, '500_2');
+    s.applyFrame(frame(1, 2, [up(sev(3, 0.7))], { pending: 6, approved: 1 }));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [1, 3, 2], 'placed by severity');
+    assert.equal(s.counts.pending, 6);
+    assert.equal(s.counts.approved, 1);
+    // Sorting after everything loaded while pages remain: left for the page that brings it.
+    s.applyFrame(frame(2, 3, [up(sev(4, 0.1))], { pending: 7 }));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [1, 3, 2]);
+    s.appendPage([sev(4, 0.1), sev(5, 0.05)], null);
+    assert.deepEqual(s.viewItems().map((x) => x.id), [1, 3, 2, 4, 5]);
+    assert.equal(s.view.complete, true);
+  });
+
+  test('removals and upserts apply by version; a newer question is never replaced by an older', () => {
+    const s = new Store();
+    s.beginView('k', { sort: 'newest', statuses: ['pending'] });
+    s.applySnapshot({ counts: { pending: 2 }, items: [q(2, 'pending', 1), q(1, 'pending', 3)], next_cursor: null });
+    s.applyFrame(frame(5, 6, [rm(q(1, 'approved', 2), { from: 'pending' })], { pending: 2 }));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [2, 1], 'an older removal does not remove a newer question');
+    s.applyFrame(frame(6, 7, [rm(q(2, 'approved', 2), { from: 'pending' })], { pending: 1, approved: 1 }));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [1]);
+    assert.equal(s.get(2).status, 'approved');
+    assert.deepEqual(s.lastActor.get(2), { actor: 'alice', at: undefined, to: 'approved' });
+    s.applyFrame(frame(7, 8, [up(q(9, 'pending', 1))], { pending: 2, approved: 1 }));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [9, 1], 'newest first');
+  });
+
+  test('our own decision leaves a state view at once', () => {
+    const s = new Store();
+    s.beginView('k', { statuses: ['pending', 'held'] });
+    s.applySnapshot({ counts: { pending: 2 }, items: [q(2, 'pending', 1), q(1, 'held', 1)] });
+    s.upsert([q(2, 'approved', 2)]);
+    assert.deepEqual(s.viewItems().map((x) => x.id), [1]);
+    assert.equal(s.counts.pending, 2, 'counts wait for the stream');
+  });
+});

@@ -226,7 +226,10 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
       sockets.push(entry);
       const upstream = ws.connectToServer();
       upstream.onMessage((m) => {
-        if (entry.first === null) entry.first = JSON.parse(m).type;
+        if (entry.first === null) {
+          entry.firstMsg = JSON.parse(m);
+          entry.first = entry.firstMsg.type;
+        }
         if (!drop) ws.send(m); // while dropping, the message is lost on this socket
       });
     });
@@ -246,7 +249,11 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     const resumed = new URL(sockets[1].url);
     assert.match(resumed.searchParams.get('since') || '', /^\d+$/, sockets[1].url);
     assert.ok(resumed.searchParams.get('epoch'), sockets[1].url);
-    assert.equal(sockets[1].first, 'question', 'a resume gets the missed change, not a snapshot');
+    assert.equal(sockets[1].first, 'frame', 'a resume gets the missed change (in a frame), not a snapshot');
+    assert.ok(
+      sockets[1].firstMsg.changes.some((c) => c.question.id === q.id),
+      `the missed question is in the resume frame: ${JSON.stringify(sockets[1].firstMsg).slice(0, 300)}`,
+    );
     await pageD.close();
   });
 

@@ -18,14 +18,21 @@ export const artifactsDir = join(repoRoot, 'tests', 'browser', 'artifacts');
 
 const READY_TIMEOUT_MS = 30000;
 
-// Starts `tribune serve --port 0 --db <tmp>/t.db` from the repository root and resolves when it
-// prints "listening on http://HOST:PORT". Returns {base, stop(), output()}.
-export async function startServer() {
+export function tribuneBin() {
   const bin = resolve(repoRoot, process.env.TRIBUNE_BIN || 'build/release/server/tribune');
   if (!existsSync(bin)) {
     throw new Error(`tribune binary not found at ${bin}; build it first or set TRIBUNE_BIN`);
   }
+  return bin;
+}
+
+// Starts `tribune serve --port 0 --db <tmp>/t.db` from the repository root and resolves when it
+// prints "listening on http://HOST:PORT". Returns {base, stop(), output()}.
+// `prepare(dbPath)`, when given, runs first (e.g. to fill the database).
+export async function startServer({ prepare } = {}) {
+  const bin = tribuneBin();
   const dir = mkdtempSync(join(tmpdir(), 'tribune-browser-'));
+  if (prepare) await prepare(join(dir, 't.db'));
   const child = spawn(bin, ['serve', '--port', '0', '--db', join(dir, 't.db')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
