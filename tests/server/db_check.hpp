@@ -1,0 +1,51 @@
+#pragma once
+// Direct looks into a Tribune database file for the durability tests: PRAGMA
+// integrity_check and a count of the stored questions, through a read-only connection.
+//
+// Thread safety: free functions; each opens and closes its own connection.
+
+#include <cstdint>
+#include <string>
+
+#include <sqlite3.h>
+
+namespace tribune::test {
+
+// The first row of `PRAGMA integrity_check` ("ok" when healthy) or an error description.
+inline std::string integrity_check(const std::string& path) {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        std::string msg = db != nullptr ? sqlite3_errmsg(db) : "cannot open";
+        sqlite3_close(db);
+        return "open failed: " + msg;
+    }
+    sqlite3_stmt* st = nullptr;
+    std::string out = "prepare failed";
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        else
+            out = std::string("step failed: ") + sqlite3_errmsg(db);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return out;
+}
+
+// Number of rows in `questions`, or -1 on error.
+inline std::int64_t question_count(const std::string& path) {
+    sqlite3* db = nullptr;
+    std::int64_t n = -1;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM questions", -1, &st, nullptr) ==
+                SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return n;
+}
+
+}  // namespace tribune::test
