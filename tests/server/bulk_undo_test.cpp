@@ -91,17 +91,30 @@ stream_log read_until(ws_client& ws, const std::map<std::int64_t, wanted>& want,
 
 class bulk_undo_test : public server_test {
 protected:
-    http_response bulk(std::string_view slug, const json& body) const {
-        return post(bulk_target(slug), body);
+    // With the admin token unless `headers` carry other credentials.
+    http_response bulk(std::string_view slug, const json& body, const header_list& headers = {}) const {
+        return call(http::verb::post, bulk_target(slug), body.dump(), headers);
     }
     http_response bulk_raw(std::string_view slug, std::string body) const {
         return call(http::verb::post, bulk_target(slug), std::move(body));
     }
-    http_response undo(std::int64_t id, std::string_view moderator) const {
-        return post(undo_target(id), {{"moderator", moderator}});
+    // Undo as the moderator named `moderator`, with that moderator's own token: the actor is
+    // the token's name (docs/api.md "Access"), the body is `{}`.
+    http_response undo(std::int64_t id, std::string_view moderator) {
+        return call(http::verb::post, undo_target(id), "{}", bearer(token_for("moderator", moderator)));
     }
-    http_response decide_raw(std::int64_t id, const json& body) const {
-        return post(decision_target(id), body);
+    // With the admin token unless `headers` carry other credentials.
+    http_response decide_raw(std::int64_t id, const json& body, const header_list& headers = {}) const {
+        return call(http::verb::post, decision_target(id), body.dump(), headers);
+    }
+    // `answer` is for executive (and admin) tokens: as the executive named `executive`.
+    json answer(std::int64_t id, std::string_view executive, std::string_view reason = "") {
+        json body = {{"action", "answer"}};
+        if (!reason.empty()) body["reason"] = reason;
+        auto r = decide_raw(id, body, bearer(token_for("executive", executive)));
+        EXPECT_EQ(r.status, 200u) << "answer by " << executive << " on " << id << ": " << r;
+        if (r.status != 200) return {};
+        return r.body;
     }
     json audit(std::int64_t id) {
         auto r = get("/api/v1/questions/" + std::to_string(id) + "/decisions");
@@ -183,28 +196,30 @@ TEST_F(bulk_undo_test, restore_puts_rejected_and_held_questions_back_to_pending)
     EXPECT_EQ(back["version"], 5);
 }
 
-// DISABLED_AUTH: written against the pre-auth contract (actor = body "moderator", vote at
-// /api/v1/questions/{id}/vote); since e6ea681 the actor is the token's name and votes are
-// public. To re-enable: send token_for("moderator", name) / the public vote route.
-TEST_F(bulk_undo_test, DISABLED_AUTH_restore_and_answer_refuse_other_states_with_invalid_transition) {
+TEST_F(bulk_undo_test, restore_and_answer_refuse_other_states_with_invalid_transition) {
     json approved = post_text("demo", clean_text);
     ASSERT_EQ(approved["status"], "approved");
     json pending = post_text("demo", review_text);
     ASSERT_EQ(pending["status"], "pending");
+    // restore is a moderator's action, answer an executive's (docs/api.md "Access").
+    const header_list alice = bearer(token_for("moderator", "alice"));
+    const header_list exec = bearer(token_for("executive", "exec"));
 
     // restore only from auto_rejected, rejected or held.
-    auto r1 = decide_raw(id_of(approved), {{"action", "restore"}, {"moderator", "alice"}});
+    auto r1 = decide_raw(id_of(approved), {{"action", "restore"}}, alice);
     EXPECT_EQ(r1.status, 409u) << r1;
     EXPECT_EQ(r1.error_code(), "invalid_transition") << r1;
     // answer only from approved.
-    auto r2 = decide_raw(id_of(pending), {{"action", "answer"}, {"moderator", "alice"}});
+    auto r2 = decide_raw(id_of(pending), {{"action", "answer"}}, exec);
     EXPECT_EQ(r2.status, 409u) << r2;
     EXPECT_EQ(r2.error_code(), "invalid_transition") << r2;
     decide(id_of(pending), "hold", "alice");
-    auto r3 = decide_raw(id_of(pending), {{"action", "answer"}, {"moderator", "alice"}});
+    auto r3 = decide_raw(id_of(pending), {{"action", "answer"}}, exec);
+    EXPECT_EQ(r3.status, 409u) << r3;
     EXPECT_EQ(r3.error_code(), "invalid_transition") << r3;
     decide(id_of(pending), "reject", "alice");
-    auto r4 = decide_raw(id_of(pending), {{"action", "answer"}, {"moderator", "alice"}});
+    auto r4 = decide_raw(id_of(pending), {{"action", "answer"}}, exec);
+    EXPECT_EQ(r4.status, 409u) << r4;
     EXPECT_EQ(r4.error_code(), "invalid_transition") << r4;
 
     // Nothing changed by the refusals.
@@ -213,36 +228,37 @@ TEST_F(bulk_undo_test, DISABLED_AUTH_restore_and_answer_refuse_other_states_with
     EXPECT_EQ(audit(id_of(approved)).size(), 1u);
 
     // Approved -> answered; answering again changes nothing; an answered one is not restored.
-    json answered = decide(id_of(approved), "answer", "alice", "answered on stage");
+    json answered = answer(id_of(approved), "exec", "answered on stage");
     EXPECT_EQ(answered["status"], "answered") << answered.dump();
     EXPECT_EQ(answered["version"], 2) << answered.dump();
-    json again = decide(id_of(approved), "answer", "bob");
+    json again = answer(id_of(approved), "exec2");
     EXPECT_EQ(again["status"], "answered");
     EXPECT_EQ(again["version"], 2) << "deciding the current state changed the version";
-    EXPECT_EQ(audit(id_of(approved)).size(), 2u) << "deciding the current state added a row";
-    auto r5 = decide_raw(id_of(approved), {{"action", "restore"}, {"moderator", "alice"}});
+    json rows = audit(id_of(approved));
+    ASSERT_EQ(rows.size(), 2u) << "deciding the current state added a row: " << rows.dump();
+    EXPECT_EQ(rows[1]["action"], "answer") << rows.dump();
+    EXPECT_EQ(rows[1]["actor"], "exec") << rows.dump();
+    EXPECT_EQ(rows[1]["reason"], "answered on stage") << rows.dump();
+    auto r5 = decide_raw(id_of(approved), {{"action", "restore"}}, alice);
+    EXPECT_EQ(r5.status, 409u) << r5;
     EXPECT_EQ(r5.error_code(), "invalid_transition") << r5;
-    auto r6 = decide_raw(id_of(approved), {{"action", "destroy"}, {"moderator", "alice"}});
+    auto r6 = decide_raw(id_of(approved), {{"action", "destroy"}}, alice);
     expect_error(r6, 400, "unknown_action");
 }
 
-// docs/api.md "Errors": 409 invalid_transition "body has `current`".
-// DISABLED until the server is fixed: POST /api/v1/questions/{id}/decision answers
-// invalid_transition without `current` (server/api.cpp adds `current` only to
-// version_conflict). Reported to the lead; remove DISABLED_ once it passes.
-TEST_F(bulk_undo_test, DISABLED_SERVER_BUG_invalid_transition_409_carries_current) {
+// docs/api.md "Errors": 409 invalid_transition "body has `current`". (The admin token of
+// decide_raw may answer and sees every question; an executive is shown `current` only for
+// approved and answered questions, see access_test.)
+TEST_F(bulk_undo_test, invalid_transition_409_carries_current) {
     json pending = post_text("demo", review_text);
     ASSERT_EQ(pending["status"], "pending");
-    auto r = decide_raw(id_of(pending), {{"action", "answer"}, {"moderator", "alice"}});
+    auto r = decide_raw(id_of(pending), {{"action", "answer"}});
     expect_conflict(r, "invalid_transition", id_of(pending), "pending", 1);
 }
 
 // --- undo -------------------------------------------------------------------------------------
 
-// DISABLED_AUTH: written against the pre-auth contract (actor = body "moderator", vote at
-// /api/v1/questions/{id}/vote); since e6ea681 the actor is the token's name and votes are
-// public. To re-enable: send token_for("moderator", name) / the public vote route.
-TEST_F(bulk_undo_test, DISABLED_AUTH_undo_by_the_same_moderator_restores_the_previous_state) {
+TEST_F(bulk_undo_test, undo_by_the_same_moderator_restores_the_previous_state) {
     json q = post_text("demo", review_text);
     ASSERT_EQ(q["status"], "pending");
     const std::int64_t id = id_of(q);
@@ -275,10 +291,7 @@ TEST_F(bulk_undo_test, DISABLED_AUTH_undo_by_the_same_moderator_restores_the_pre
     EXPECT_EQ(audit(id).size(), 3u);
 }
 
-// DISABLED_AUTH: written against the pre-auth contract (actor = body "moderator", vote at
-// /api/v1/questions/{id}/vote); since e6ea681 the actor is the token's name and votes are
-// public. To re-enable: send token_for("moderator", name) / the public vote route.
-TEST_F(bulk_undo_test, DISABLED_AUTH_undo_by_another_moderator_is_refused) {
+TEST_F(bulk_undo_test, undo_by_another_moderator_is_refused) {
     json q = post_text("demo", review_text);
     const std::int64_t id = id_of(q);
     decide(id, "reject", "alice");
@@ -291,10 +304,7 @@ TEST_F(bulk_undo_test, DISABLED_AUTH_undo_by_another_moderator_is_refused) {
     EXPECT_EQ(u.body["status"], "pending");
 }
 
-// DISABLED_AUTH: written against the pre-auth contract (actor = body "moderator", vote at
-// /api/v1/questions/{id}/vote); since e6ea681 the actor is the token's name and votes are
-// public. To re-enable: send token_for("moderator", name) / the public vote route.
-TEST_F(bulk_undo_test, DISABLED_AUTH_undo_only_the_latest_change) {
+TEST_F(bulk_undo_test, undo_only_the_latest_change) {
     json q = post_text("demo", review_text);
     const std::int64_t id = id_of(q);
     decide(id, "approve", "alice");
@@ -310,10 +320,7 @@ TEST_F(bulk_undo_test, DISABLED_AUTH_undo_only_the_latest_change) {
     expect_conflict(undo(id, "alice"), "undo_unavailable", id, "approved", 4);
 }
 
-// DISABLED_AUTH: written against the pre-auth contract (actor = body "moderator", vote at
-// /api/v1/questions/{id}/vote); since e6ea681 the actor is the token's name and votes are
-// public. To re-enable: send token_for("moderator", name) / the public vote route.
-TEST_F(bulk_undo_test, DISABLED_AUTH_nothing_to_undo) {
+TEST_F(bulk_undo_test, nothing_to_undo) {
     // Only the automatic triage so far.
     json q = post_text("demo", review_text);
     expect_conflict(undo(id_of(q), "alice"), "undo_unavailable", id_of(q), "pending", 1);
@@ -324,15 +331,16 @@ TEST_F(bulk_undo_test, DISABLED_AUTH_nothing_to_undo) {
     ASSERT_EQ(u.status, 200u) << u;
     EXPECT_EQ(u.body["status"], "pending") << u;
     expect_error(undo(9'999'999, "alice"), 404, "question_not_found");
-    expect_error(call(http::verb::post, undo_target(id_of(q)), "[1]"), 400, "invalid_json");
-    expect_error(post(undo_target(id_of(q)), {{"moderator", 5}}), 400, "invalid_field");
-    expect_error(get(undo_target(id_of(q))), 405, "method_not_allowed");
+    const header_list alice = bearer(token_for("moderator", "alice"));
+    expect_error(call(http::verb::post, undo_target(id_of(q)), "[1]", alice), 400, "invalid_json");
+    // The body is `{}`: a "moderator" field in it is ignored (docs/api.md "Access"), so it
+    // neither fails the request nor names anyone; the latest change is alice's undo.
+    expect_conflict(call(http::verb::post, undo_target(id_of(q)), json{{"moderator", 5}}.dump(), alice),
+                    "undo_unavailable", id_of(q), "pending", 3);
+    expect_error(call(http::verb::get, undo_target(id_of(q)), {}, alice), 405, "method_not_allowed");
 }
 
-// DISABLED_AUTH: written against the pre-auth contract (actor = body "moderator", vote at
-// /api/v1/questions/{id}/vote); since e6ea681 the actor is the token's name and votes are
-// public. To re-enable: send token_for("moderator", name) / the public vote route.
-TEST_F(bulk_undo_test, DISABLED_AUTH_audit_trail_lists_triage_human_and_undo_rows_in_order) {
+TEST_F(bulk_undo_test, audit_trail_lists_triage_human_and_undo_rows_in_order) {
     json q = post_text("demo", reject_text);
     ASSERT_EQ(q["status"], "auto_rejected");
     const std::int64_t id = id_of(q);
@@ -394,10 +402,7 @@ TEST_F(bulk_undo_test, DISABLED_AUTH_audit_trail_lists_triage_human_and_undo_row
 
 // --- bulk -------------------------------------------------------------------------------------
 
-// DISABLED_AUTH: written against the pre-auth contract (actor = body "moderator", vote at
-// /api/v1/questions/{id}/vote); since e6ea681 the actor is the token's name and votes are
-// public. To re-enable: send token_for("moderator", name) / the public vote route.
-TEST_F(bulk_decisions_test, DISABLED_AUTH_one_request_rejects_several_and_the_stream_gets_every_change) {
+TEST_F(bulk_decisions_test, one_request_rejects_several_and_the_stream_gets_every_change) {
     auto ws = stream("demo");
     ASSERT_NE(ws, nullptr);
     std::vector<std::int64_t> ids;
@@ -407,11 +412,13 @@ TEST_F(bulk_decisions_test, DISABLED_AUTH_one_request_rejects_several_and_the_st
     const std::int64_t untouched = ids.back();
     const std::vector<std::int64_t> chosen(ids.begin(), ids.end() - 1);
 
-    auto r = bulk("demo", {{"action", "reject"},
-                           {"ids", chosen},
-                           {"moderator", "alice"},
-                           {"reason", "spam"},
-                           {"expected_versions", {{std::to_string(chosen[0]), 1}}}});
+    // As alice, with her token: the audit trail names the token's holder.
+    auto r = bulk("demo",
+                  {{"action", "reject"},
+                   {"ids", chosen},
+                   {"reason", "spam"},
+                   {"expected_versions", {{std::to_string(chosen[0]), 1}}}},
+                  bearer(token_for("moderator", "alice")));
     ASSERT_EQ(r.status, 200u) << r;
     ASSERT_TRUE(r.body.contains("items") && r.body["items"].is_array()) << r;
     ASSERT_EQ(r.body["items"].size(), chosen.size()) << r;
