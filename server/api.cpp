@@ -225,14 +225,30 @@ void api::handle(const request& req, const client_info& client, responder reply)
         return;
     }
     auto who = authenticate(req);
-    if (!who) return counted(error_response(who.error(), req.version(), req.keep_alive()));
     int retry_after = 1;
+    if (!who) {
+        // Failed credentials count against the address, so tokens cannot be guessed at speed.
+        if (!ip_limits_.allow(client.ip, retry_after)) {
+            response res = error_response(
+                status::error(error_kind::rate_limited, "rate_limited", "too many requests"),
+                req.version(), req.keep_alive());
+            res.set(http::field::retry_after, std::to_string(retry_after));
+            return counted(std::move(res));
+        }
+        return counted(error_response(who.error(), req.version(), req.keep_alive()));
+    }
     if (status st = admit(req, *who, client, retry_after); !st) {
         response res = error_response(st, req.version(), req.keep_alive());
         if (st.kind() == error_kind::rate_limited)
             res.set(http::field::retry_after, std::to_string(retry_after));
         return counted(std::move(res));
     }
+    // Nothing about a protected route (not even whether its body or id is valid) is told to
+    // a caller without credentials.
+    if (who->anonymous() && !is_public(route_name, req.method()) && route_name != "/metrics" &&
+        route_name != "/api/other")
+        return counted(error_response(authorize(*who, route_name, req.method(), ""), req.version(),
+                                      req.keep_alive()));
     route(req, route_name, *who, client, counted);
 }
 
@@ -250,7 +266,7 @@ void api::route(const request& req, const std::string& route_name, const princip
     auto body_object = [&]() -> result<json> {
         if (!is_json_content(req))
             return invalid("unsupported_media_type", "send the body as application/json");
-        return parse_object(req.body(), 32);
+        return parse_object(req.body(), cfg_.max_json_depth);
     };
     auto question_id = [&]() -> std::optional<std::int64_t> {
         auto v = parse_int(seg[3]);
@@ -284,8 +300,11 @@ void api::route(const request& req, const std::string& route_name, const princip
             return fail(status::error(error_kind::forbidden, "forbidden",
                                       "/metrics answers only on loopback (see --metrics-access)"));
         if (cfg_.metrics_access == "admin" && who.r != role::admin)
-            return fail(status::error(who.anonymous() ? error_kind::unauthenticated : error_kind::forbidden,
-                                      "forbidden", "/metrics needs an admin token"));
+            return fail(who.anonymous()
+                            ? status::error(error_kind::unauthenticated, "authentication_required",
+                                            "/metrics needs an admin token")
+                            : status::error(error_kind::forbidden, "forbidden",
+                                            "/metrics needs an admin token"));
         std::string out;
         metrics_.render(out);
         out += "# HELP tribune_websocket_clients Connected live-stream clients.\n";
@@ -417,6 +436,7 @@ void api::route(const request& req, const std::string& route_name, const princip
         if (method != http::verb::post) return wrong_method();
         auto body = body_object();
         if (!body) return fail(body.error());
+        if (!allowed(seg[3])) return;
         auto d = decode_bulk_decision(*body, seg[3]);
         if (!d) return fail(d.error());
         if (!allowed(seg[3], d->action)) return;
@@ -490,9 +510,14 @@ void api::route(const request& req, const std::string& route_name, const princip
         d->actor = who.name;
         auto updated = service_.decide(*d);
         if (!updated) {
-            if (updated.error().code() == "version_conflict") {
+            if (updated.error().kind() == error_kind::conflict) {
                 json b = error_body(updated.error());
-                if (auto current = db_.get_question(*id)) b["current"] = to_json(*current);
+                auto current = db_.get_question(*id);
+                // An executive sees approved and answered questions only, here too.
+                const bool visible = current && (who.r != role::executive ||
+                                                 current->status == question_status::approved ||
+                                                 current->status == question_status::answered);
+                if (visible) b["current"] = to_json(*current);
                 return send(http::status::conflict, b);
             }
             return fail(updated.error());

@@ -75,7 +75,7 @@ bool api::route_access(const request& req, const std::string& route_name, const 
     auto body_object = [&]() -> result<json> {
         if (!is_json_content(req))
             return invalid("unsupported_media_type", "send the body as application/json");
-        return parse_object(req.body(), 32);
+        return parse_object(req.body(), cfg_.max_json_depth);
     };
 
     if (route_name == "/api/v1/session") {
@@ -212,7 +212,8 @@ bool api::route_access(const request& req, const std::string& route_name, const 
         // The browser's own random id when it sends one, else the address: one vote each.
         std::string voter = "ip:" + client.ip;
         if (auto v = body->find("voter"); v != body->end() && !v->is_null()) {
-            if (!v->is_string()) return fail(invalid("invalid_field", "voter must be a string"));
+            if (!v->is_string() || v->get<std::string>().empty() || v->get<std::string>().size() > 100)
+                return fail(invalid("invalid_field", "voter must be a non-empty string of at most 100 bytes"));
             voter = "id:" + v->get<std::string>();
         }
         auto q = service_.vote(*id, voter);

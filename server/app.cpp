@@ -3,9 +3,11 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <optional>
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -43,6 +45,24 @@ struct app::impl {
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     bool started = false;
     bool stopped = false;
+    // Tokens revoked by another process (`tribune token revoke`) are noticed by polling.
+    std::unique_ptr<net::steady_timer> revocation_timer;
+
+    void watch_revocations() {
+        revocation_timer->expires_after(std::chrono::seconds(2));
+        revocation_timer->async_wait([this](const boost::system::error_code& ec) {
+            if (ec) return;  // cancelled: stopping
+            const auto open = broadcast.token_ids();
+            if (!open.empty()) {
+                if (auto tokens = db->list_tokens()) {
+                    for (const token_info& t : *tokens)
+                        if (t.revoked_at && std::binary_search(open.begin(), open.end(), t.id))
+                            broadcast.revoke(t.id);
+                }
+            }
+            watch_revocations();
+        });
+    }
 
     impl(config c, std::unique_ptr<classifier> m)
         : cfg(std::move(c)),
@@ -62,6 +82,8 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
                                  static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
     if (!db) return db.error();
     p->db = std::move(db.value());
+    // Exact counts per state from the first frame on, before anything can change them.
+    p->broadcast.seed_counts(*p->db);
 
     service_options opts;
     opts.max_text_chars = p->cfg.max_text_chars;
@@ -74,6 +96,9 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     p->service = std::make_unique<question_service>(*p->db, *p->model, p->broadcast,
                                                     std::move(opts));
     p->access = std::make_unique<access_service>(*p->db);
+    // A token revoked through the API closes its open streams at once.
+    hub* h = &p->broadcast;
+    p->access->set_revocation_observer([h](std::int64_t id) { h->revoke(id); });
     p->routes = std::make_unique<api>(*p->service, *p->access, *p->db, p->broadcast, p->stats,
                                       p->files, p->cfg);
 
@@ -92,6 +117,8 @@ void app::start() {
     impl_->started = true;
     impl_->service->start();
     impl_->acceptor->run();
+    impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
+    impl_->watch_revocations();
     impl_->work.emplace(impl_->ioc.get_executor());
     for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i)
         impl_->threads.emplace_back([this] { impl_->ioc.run(); });

@@ -103,9 +103,10 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         auto& t = std::get<api::stream_target>(target);
         finish_request();
         beast::get_lowest_layer(stream_).expires_never();
-        std::make_shared<websocket_session>(stream_.release_socket(), hub_, db_, cfg_,
-                                            std::move(t.event), t.since, std::move(t.epoch))
-            ->run(std::move(req));
+        auto ws = std::make_shared<websocket_session>(stream_.release_socket(), hub_, db_, cfg_,
+                                                      std::move(t.event), t.since, std::move(t.epoch));
+        ws->set_token(t.who.token_id);
+        ws->run(std::move(req));
         return;
     }
     // The responder may run on a scoring worker: hop back onto this connection's strand.

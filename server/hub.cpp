@@ -1,5 +1,9 @@
 #include "server/hub.hpp"
 
+#include <algorithm>
+
+#include <vector>
+
 #include <random>
 
 #include "server/json_codec.hpp"
@@ -28,6 +32,10 @@ void hub::question_changed(const question_change& change) {
     const std::string body = change_message(change).dump();  // "{...}"
     auto rec = std::make_shared<change_record>();
     rec->change = change;
+    // Sessions locked below are released only after the mutex: the last reference to a
+    // session that just disconnected runs its destructor, which calls leave() and takes the
+    // mutex again.
+    std::vector<std::shared_ptr<websocket_session>> alive;
     std::lock_guard lock(mutex_);
     channel& ch = channel_for(change.q.event);
     rec->seq = ++ch.seq;
@@ -48,6 +56,7 @@ void hub::question_changed(const question_change& change) {
     for (auto it = ch.sessions.begin(); it != ch.sessions.end();) {
         if (auto s = it->second.lock()) {
             s->deliver(shared);
+            alive.push_back(std::move(s));
             ++it;
         } else {
             it = ch.sessions.erase(it);
@@ -129,6 +138,34 @@ void hub::close_all() {
 std::size_t hub::client_count() const {
     std::lock_guard lock(mutex_);
     return clients_;
+}
+
+void hub::revoke(std::int64_t token_id) {
+    std::vector<std::shared_ptr<websocket_session>> hit;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto& [name, ch] : channels_)
+            for (auto& [key, weak] : ch.sessions)
+                if (auto s = weak.lock(); s && s->token_id() == token_id) hit.push_back(std::move(s));
+    }
+    for (auto& s : hit) s->close_revoked();
+}
+
+std::vector<std::int64_t> hub::token_ids() const {
+    std::vector<std::int64_t> out;
+    std::vector<std::shared_ptr<websocket_session>> alive;  // released after the lock
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [name, ch] : channels_)
+            for (const auto& [key, weak] : ch.sessions)
+                if (auto s = weak.lock()) {
+                    if (s->token_id() != 0) out.push_back(s->token_id());
+                    alive.push_back(std::move(s));
+                }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 }  // namespace tribune::server

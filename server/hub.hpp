@@ -61,6 +61,11 @@ public:
     // are exact from the start (see the header comment); without it events are seeded lazily.
     void seed_counts(store& db);
 
+    // Closes the streams opened with this token (it was revoked).
+    void revoke(std::int64_t token_id);
+    // The distinct tokens of the open streams.
+    std::vector<std::int64_t> token_ids() const;
+
     // Closes every session with "going away" (shutdown).
     void close_all();
 

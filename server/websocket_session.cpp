@@ -17,7 +17,6 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 
 namespace {
-constexpr std::size_t max_client_message = 4096;
 // View mode sends few, large messages: a client that leaves this many unread (by sending
 // subscribe after subscribe without reading) is cut.
 constexpr std::size_t max_view_queue = 8;
@@ -57,7 +56,7 @@ void websocket_session::run(http::request<http::string_body> req) {
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
         res.set(http::field::server, "tribune");
     }));
-    ws_.read_message_max(max_client_message);
+    ws_.read_message_max(cfg_.ws_max_message_bytes);
     ws_.async_accept(req, beast::bind_front_handler(&websocket_session::on_accept,
                                                     shared_from_this()));
 }
@@ -208,13 +207,17 @@ void websocket_session::flush() {
     last_frame_at_ = clock::now();
 }
 
-void websocket_session::close_going_away() {
-    net::post(ws_.get_executor(), [self = shared_from_this()] {
+void websocket_session::close_going_away() { close_with(websocket::close_code::going_away); }
+
+void websocket_session::close_revoked() { close_with(websocket::close_code::policy_error); }
+
+void websocket_session::close_with(websocket::close_code code) {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code] {
         if (self->closing_) return;
         self->closing_ = true;
         if (!self->queue_.empty()) self->queue_.erase(self->queue_.begin() + 1, self->queue_.end());
         self->timer_.cancel();
-        self->ws_.async_close(websocket::close_code::going_away, [self](beast::error_code) {});
+        self->ws_.async_close(code, [self](beast::error_code) {});
     });
 }
 

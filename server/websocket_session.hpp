@@ -59,6 +59,12 @@ public:
     // The hub's next change for this session's event.
     void deliver(std::shared_ptr<const change_record> r);
     void close_going_away();
+    // Closes with 1008 (policy violation): the stream's token was revoked.
+    void close_revoked();
+    // The access token this stream was opened with, 0 for none. REQUIRES: set before run();
+    // read-only afterwards, so the hub may read it from any thread.
+    void set_token(std::int64_t id) { token_id_ = id; }
+    std::int64_t token_id() const { return token_id_; }
 
 private:
     enum class protocol { per_change, view };
@@ -79,6 +85,8 @@ private:
     void on_write(boost::beast::error_code ec, std::size_t bytes);
     void send_per_change_snapshot(std::uint64_t seq);
     void drop();
+    void close_with(boost::beast::websocket::close_code code);
+    std::int64_t token_id_ = 0;
 
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
     boost::beast::flat_buffer buffer_;

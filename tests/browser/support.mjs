@@ -141,7 +141,6 @@ export async function launchBrowser(server = null, moderator = null) {
 }
 
 // A small JSON client for the API. Returns {status, body}; never throws on 4xx/5xx.
-// A small JSON client for the API. Returns {status, body}; never throws on 4xx/5xx.
 // With `token`, every call carries it as a bearer token.
 export function apiClient(base, token = null) {
   const call = async (method, path, body) => {

@@ -74,7 +74,7 @@ TEST_F(limits_test, json_nested_deeper_than_the_default_limit_is_400) {
 }
 
 // Enabled once server/api.cpp passes cfg_.max_json_depth to parse_object (it passes 32).
-TEST_F(limits_test, DISABLED_json_nested_deeper_than_the_configured_limit_is_400) {
+TEST_F(limits_test, json_nested_deeper_than_the_configured_limit_is_400) {
     auto cfg = default_config();
     cfg.max_json_depth = 4;
     ASSERT_NO_FATAL_FAILURE(start_with(cfg));
@@ -200,7 +200,7 @@ TEST_F(limits_test, a_websocket_message_over_the_default_limit_closes_the_stream
 
 // Enabled once server/websocket_session.cpp reads cfg_.ws_max_message_bytes (it uses a
 // constant 4096).
-TEST_F(limits_test, DISABLED_a_websocket_message_over_the_configured_limit_closes_the_stream) {
+TEST_F(limits_test, a_websocket_message_over_the_configured_limit_closes_the_stream) {
     auto cfg = default_config();
     cfg.ws_max_message_bytes = 1024;
     ASSERT_NO_FATAL_FAILURE(start_with(cfg));

@@ -426,7 +426,7 @@ TEST_F(list_query_votes_test, sort_votes_orders_by_votes_and_pages_cleanly) {
 // An empty voter id is not an id (question_service::vote refuses it with invalid_field), but
 // the public route prefixes it ("id:") before the check, so `{"voter": ""}` is counted as one
 // more voter, shared by everyone who sends it.
-TEST_F(list_query_votes_test, DISABLED_SERVER_BUG_empty_voter_id_answers_400) {
+TEST_F(list_query_votes_test, empty_voter_id_answers_400) {
     const std::int64_t id = id_of(post_text("demo", clean_text));
     ASSERT_GT(id, 0);
     expect_error(vote(id, {{"voter", ""}}), 400, "invalid_field");

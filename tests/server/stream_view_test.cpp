@@ -92,7 +92,8 @@ std::string subscribe_message(const json& view, int limit, std::int64_t id = 1,
 // receive buffer is made small so the server's writes to it stall.
 class stalled_client {
 public:
-    stalled_client(std::uint16_t port, const std::string& target, const std::string& subscribe)
+    stalled_client(std::uint16_t port, const std::string& target, const std::string& subscribe,
+                   const std::string& token)
         : ws_(ioc_) {
         auto& sock = ws_.next_layer();
         sock.open(net::ip::tcp::v4());
@@ -100,6 +101,9 @@ public:
         beast::error_code ec;
         sock.connect({net::ip::make_address("127.0.0.1"), port}, ec);
         if (ec) return;
+        ws_.set_option(websocket::stream_base::decorator([token](websocket::request_type& req) {
+            req.set(boost::beast::http::field::authorization, "Bearer " + token);
+        }));
         ws_.handshake("127.0.0.1:" + std::to_string(port), target, ec);
         if (ec) return;
         ws_.text(true);
@@ -216,7 +220,8 @@ protected:
                 for (std::size_t i = next++; i < texts.size(); i = next++) {
                     for (int attempt = 0; attempt < 50; ++attempt) {
                         if (!c || !c->connected()) c = std::make_unique<http_connection>(port());
-                        auto r = c->request(http::verb::post, target, json{{"text", texts[i]}}.dump());
+                        auto r = c->request(http::verb::post, target, json{{"text", texts[i]}}.dump(),
+                                            bearer(admin_token()));
                         if (r.status == 201) {
                             ids[i] = id_of(r.body);
                             break;
@@ -429,7 +434,7 @@ TEST_F(stream_view_test, a_client_that_never_reads_delays_neither_ingest_nor_ano
     ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
 
     stalled_client stalled(port(), "/api/v1/events/demo/stream?mode=view",
-                           subscribe_message(json::object(), 50));
+                           subscribe_message(json::object(), 50), admin_token());
     ASSERT_TRUE(stalled.ok());
     view_state reader;
     auto ws = open_view("demo", json::object(), 50);
