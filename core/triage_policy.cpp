@@ -15,20 +15,21 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 
 }  // namespace
 
-// Review thresholds are the ones scripts/train-model chose on its validation split
-// (models/MODEL_CARD.md, "thresholds"): each catches about 90% of that attribute's positives
-// while sending at most 5% of known negatives to review. Reject thresholds are a policy
-// choice, deliberately more cautious than the card's 95%-precision points (the validation
-// mix is far more toxic than live traffic): severe_toxicity, threat and identity_attack never
-// reached 95% precision there, so they reject only near-certain scores, and an
-// auto-rejected question stays restorable. Profanity alone never rejects.
+// Review thresholds follow the picks scripts/train-model made on its validation split
+// (models/MODEL_CARD.md, "thresholds": about 90% of positives caught, at most 5% of known
+// negatives sent to review) for toxicity, insult, profanity and identity_attack. For threat
+// and severe_toxicity those picks (0.24, 0.18) flag ordinary questions ("When will the new
+// branch open?" scores threat 0.29), so they stay at 0.40. Reject thresholds are a policy
+// choice, more cautious than the card's 95%-precision points (its validation mix is far more
+// toxic than live traffic); an auto-rejected question stays restorable. Profanity alone
+// never rejects.
 triage_policy triage_policy::defaults() {
     triage_policy p;
     p.at(attribute::toxicity) = {0.48f, 0.95f};
-    p.at(attribute::severe_toxicity) = {0.18f, 0.80f};
+    p.at(attribute::severe_toxicity) = {0.40f, 0.80f};
     p.at(attribute::insult) = {0.42f, 0.95f};
     p.at(attribute::profanity) = {0.27f, 1.01f};
-    p.at(attribute::threat) = {0.24f, 0.90f};
+    p.at(attribute::threat) = {0.40f, 0.90f};
     p.at(attribute::identity_attack) = {0.38f, 0.90f};
     return p;
 }
