@@ -403,6 +403,14 @@ void api::route(const request& req, const std::string& route_name, const princip
                     {{"items", std::move(items)},
                      {"next_cursor", page->next ? json(encode_cursor(*page->next)) : json(nullptr)}});
     }
+    // The body of a policy change read onto the policy in force (members absent keep theirs).
+    auto proposed_policy = [&]() -> result<event_policy> {
+        auto body = body_object();
+        if (!body) return body.error();
+        auto current = service_.policy(seg[3]);
+        if (!current) return current.error();
+        return decode_policy(*body, *current);
+    };
     if (route_name == "/api/v1/events/{slug}/policy") {
         if (method == http::verb::get) {
             auto p = service_.policy(seg[3]);
@@ -410,11 +418,7 @@ void api::route(const request& req, const std::string& route_name, const princip
             return send(http::status::ok, to_json(*p));
         }
         if (method != http::verb::put) return wrong_method();
-        auto body = body_object();
-        if (!body) return fail(body.error());
-        auto current = service_.policy(seg[3]);
-        if (!current) return fail(current.error());
-        auto p = decode_policy(*body, *current);
+        auto p = proposed_policy();
         if (!p) return fail(p.error());
         auto saved = service_.set_policy(seg[3], *p);
         if (!saved) return fail(saved.error());
@@ -422,11 +426,7 @@ void api::route(const request& req, const std::string& route_name, const princip
     }
     if (route_name == "/api/v1/events/{slug}/policy/dry-run") {
         if (method != http::verb::post) return wrong_method();
-        auto body = body_object();
-        if (!body) return fail(body.error());
-        auto current = service_.policy(seg[3]);
-        if (!current) return fail(current.error());
-        auto p = decode_policy(*body, *current);
+        auto p = proposed_policy();
         if (!p) return fail(p.error());
         auto report = service_.dry_run(seg[3], *p);
         if (!report) return fail(report.error());

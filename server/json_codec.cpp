@@ -27,6 +27,17 @@ result<std::optional<std::string>> read_optional_string(const json& body, const 
     return std::optional<std::string>(it->get<std::string>());
 }
 
+// The optional "reason" and "moderator" strings of a decision body ("" when absent).
+status read_reason_and_moderator(const json& body, std::string& reason, std::string& moderator) {
+    auto r = read_optional_string(body, "reason");
+    if (!r) return r.error();
+    auto m = read_optional_string(body, "moderator");
+    if (!m) return m.error();
+    reason = r->value_or("");
+    moderator = m->value_or("");
+    return status::ok();
+}
+
 // Depth of nesting, bounded: stops counting past `limit`.
 bool deeper_than(std::string_view body, std::size_t limit) {
     std::size_t depth = 0;
@@ -164,12 +175,7 @@ result<decision_input> decode_decision(const json& body, std::int64_t question_i
     if (action == body.end() || !action->is_string())
         return invalid("unknown_action", "action must be one of approve, reject, hold");
     d.action = action->get<std::string>();
-    auto reason = read_optional_string(body, "reason");
-    if (!reason) return reason.error();
-    d.reason = reason->value_or("");
-    auto moderator = read_optional_string(body, "moderator");
-    if (!moderator) return moderator.error();
-    d.actor = moderator->value_or("");
+    if (status st = read_reason_and_moderator(body, d.reason, d.actor); !st) return st;
     if (auto v = body.find("expected_version"); v != body.end() && !v->is_null()) {
         if (!v->is_number_integer())
             return invalid("invalid_field", "expected_version must be an integer");
@@ -302,12 +308,7 @@ result<bulk_decision_input> decode_bulk_decision(const json& body, std::string e
             return invalid("invalid_field", "ids must be positive integers");
         d.ids.push_back(id.get<std::int64_t>());
     }
-    auto reason = read_optional_string(body, "reason");
-    if (!reason) return reason.error();
-    d.reason = reason->value_or("");
-    auto moderator = read_optional_string(body, "moderator");
-    if (!moderator) return moderator.error();
-    d.actor = moderator->value_or("");
+    if (status st = read_reason_and_moderator(body, d.reason, d.actor); !st) return st;
     if (auto ev = body.find("expected_versions"); ev != body.end() && !ev->is_null()) {
         if (!ev->is_object())
             return invalid("invalid_field", "expected_versions must map ids to versions");
