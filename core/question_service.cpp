@@ -208,8 +208,13 @@ result<question> question_service::decide(const decision_input& d) {
     return std::move(out->updated);
 }
 
+namespace {
+status check_thresholds(const triage_policy& t);
+}  // namespace
+
 result<std::shared_ptr<const question_service::compiled_policy>> question_service::compile(
     const event_policy& p) {
+    if (status st = check_thresholds(p.thresholds); !st) return st;
     auto words = word_list::build(p.banned, p.suspect);
     if (!words) return words.error();
     auto c = std::make_shared<compiled_policy>();
@@ -262,7 +267,6 @@ status check_thresholds(const triage_policy& t) {
 
 result<event_policy> question_service::set_policy(const std::string& event_slug,
                                                   const event_policy& p) {
-    if (status st = check_thresholds(p.thresholds); !st) return st;
     auto ev = db_.find_event(event_slug);
     if (!ev) return ev.error();
     auto compiled = compile(p);
@@ -275,7 +279,6 @@ result<event_policy> question_service::set_policy(const std::string& event_slug,
 
 result<dry_run_report> question_service::dry_run(const std::string& event_slug,
                                                  const event_policy& p) {
-    if (status st = check_thresholds(p.thresholds); !st) return st;
     auto ev = db_.find_event(event_slug);
     if (!ev) return ev.error();
     auto compiled = compile(p);

@@ -154,6 +154,8 @@ private:
         std::shared_ptr<const word_list> words;
     };
 
+    // Validates the thresholds and builds the word list. Errors: invalid_threshold and the
+    // codes of word_list::build.
     static result<std::shared_ptr<const compiled_policy>> compile(const event_policy& p);
     result<std::shared_ptr<const compiled_policy>> policy_for(std::int64_t event_id);
 
