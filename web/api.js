@@ -58,7 +58,8 @@ export function getEvent(slug) {
 }
 
 // One page of a view, with the members of a stream view (docs/api.md): status (array of state
-// names), sort, attribute, min_score, max_score, lang, author, source, q; `statuses` and `order`
+// names), sort, attribute, min_score, max_score, lang, author, source, q, cluster (a near-duplicate
+// group's id); `statuses` and `order`
 // are the older names of status and sort. cursor: from a previous page (or a snapshot) or null.
 export function listQuestions(slug, opts = {}) {
   const { limit = 100, cursor = null } = opts;
@@ -68,7 +69,7 @@ export function listQuestions(slug, opts = {}) {
   q.set('limit', String(limit));
   if (cursor) q.set('cursor', cursor);
   q.set('sort', opts.sort ?? opts.order ?? 'newest');
-  for (const k of ['attribute', 'min_score', 'max_score', 'lang', 'author', 'source', 'q']) {
+  for (const k of ['attribute', 'min_score', 'max_score', 'lang', 'author', 'source', 'q', 'cluster']) {
     if (opts[k] != null && opts[k] !== '') q.set(k, String(opts[k]));
   }
   return request('GET', `/events/${enc(slug)}/questions?${q}`);
@@ -83,11 +84,43 @@ export function listDecisions(id) {
 }
 
 // action: "approve" | "reject" | "hold". A stale expectedVersion throws ApiError
-// with code "version_conflict" and body.current = the question as it is now.
-export function decide(id, { action, expectedVersion, moderator, reason }) {
+// with code "version_conflict" and body.current = the question as it is now. The server records
+// the signed-in token's name as the actor; a moderator name is not sent.
+export function decide(id, { action, expectedVersion, reason }) {
   const body = { action };
   if (expectedVersion != null) body.expected_version = expectedVersion;
-  if (moderator) body.moderator = moderator;
   if (reason) body.reason = reason;
   return request('POST', `/questions/${enc(id)}/decision`, body);
+}
+
+// Undoes the caller's last decision on question `id` (within the server's undo window). A
+// decision that is no longer the latest change, or too old, throws ApiError "undo_unavailable"
+// with body.current.
+export function undo(id) {
+  return request('POST', `/questions/${enc(id)}/undo`, {});
+}
+
+// One bulk decision in one request: either `ids` (with `expectedVersions`, {id: version}) or a
+// near-duplicate group: `cluster` (its id) with `from` (the states to act on). Answers
+// {items: [{id, question} | {id, error: {code, message}}]}.
+export function decideBulk(slug, { action, ids, expectedVersions, cluster, from, reason }) {
+  const body = { action };
+  if (cluster != null) {
+    body.cluster = cluster;
+    if (from && from.length) body.from = from;
+  } else {
+    body.ids = ids;
+    if (expectedVersions) body.expected_versions = expectedVersions;
+  }
+  if (reason) body.reason = reason;
+  return request('POST', `/events/${enc(slug)}/decisions`, body);
+}
+
+// Who is signed in: {name, role, event}.
+export function getSession() {
+  return request('GET', '/session');
+}
+
+export function signOut() {
+  return request('DELETE', '/session');
 }

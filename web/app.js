@@ -5,6 +5,12 @@
 // Only PAGE_SIZE cards are in the DOM at once, and only the pages looked at are loaded, so an
 // event with 100,000 questions costs what one page costs. The app leaves performance marks
 // ("tribune:...") that the browser test reads.
+//
+// Words: the *focused* card is the one j/k move to (class "selected", ui.selectedId); the
+// *selection* is the set of cards ticked for a bulk action with x / X (class "checked",
+// ui.checked). a / r / h act on the selection when there is one, else on the focused card.
+// A *group* is a set of near-duplicate questions (question.cluster); viewing one (g) narrows the
+// view to it.
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
@@ -21,7 +27,9 @@ const PAGE_SIZE = 50; // cards in the DOM at once; the rest is paged
 const FIRST_PAGE = 100; // questions in a view's snapshot
 const FETCH_LIMIT = 200; // questions per list request (the API allows up to 500)
 const FILTER_DELAY_MS = 250; // typing in a filter box subscribes once it pauses
-const MODERATOR_KEY = 'tribune.moderator';
+const UNDO_DEPTH = 20; // own decisions remembered for u
+const UNDO_PARALLEL = 8; // undo requests in flight at once when undoing a bulk decision
+const GROUP_FROM = ['pending', 'held']; // what a group's bulk action acts on
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -34,8 +42,14 @@ const ui = {
   page: 0, // of the current view
   // The filters and sort on top of the tab (empty: not set). `status` narrows to one state.
   filters: { status: '', sort: 'newest', attribute: '', min: '', max: '', lang: '', author: '', source: '', q: '' },
-  selectedId: null,
-  selectedIndex: 0, // where the selection was, to keep the place when that card leaves the list
+  selectedId: null, // the focused card
+  selectedIndex: 0, // where the focus was, to keep the place when that card leaves the list
+  checked: new Set(), // ids selected for a bulk action (only ids in the current view)
+  group: null, // the near-duplicate group viewed (its cluster id), or null
+  bulkBusy: false, // a bulk decision or an undo in flight
+  undo: [], // own recent decisions, newest last: {action, ids}
+  me: null, // {name, role, event} from GET /api/v1/session
+  activity: null, // {moderators, arrivalsPerMinute} from the stream's activity messages
   busy: new Set(), // ids with a decision in flight
   notes: new Map(), // id -> {kind, text} shown on the card
   conn: { state: 'connecting' },
@@ -68,12 +82,13 @@ function viewParams() {
     const val = (f[k] || '').trim();
     if (val) v[k] = val;
   }
+  if (ui.group != null) v.cluster = ui.group;
   return v;
 }
 
 // True when the view narrows by nothing but states (its size is then a sum of counts).
 function onlyStates(v) {
-  return !v.attribute && !v.lang && !v.author && !v.source && !v.q;
+  return !v.attribute && !v.lang && !v.author && !v.source && !v.q && v.cluster == null;
 }
 
 // Subscribes to the view of the current tab and filters, unless it is the one shown.
@@ -87,6 +102,7 @@ function applyView() {
   ui.page = 0;
   ui.selectedId = null;
   ui.selectedIndex = 0;
+  ui.checked.clear(); // another view: its cards are other cards
   viewReadyMarked = false;
   performance.mark('tribune:view-start');
   store.beginView(key, { sort: v.sort, statuses: v.status || null });
@@ -138,6 +154,7 @@ function render() {
   views.renderCounts($('#counts'), store.counts);
   views.renderTabs($('#tabs'), TABS, ui.tab, (id) => tabTotal(tabOf(id)));
   views.renderConnection($('#conn'), ui.conn);
+  views.renderActivity($('#activity'), ui.activity, ui.me, ui.conn.state === 'live');
 
   const all = currentItems();
   const total = viewTotal();
@@ -159,7 +176,14 @@ function render() {
     ui.selectedId = null;
   }
 
-  views.renderList($('#list'), items, { selectedId: ui.selectedId, busy: ui.busy, notes: ui.notes });
+  views.renderList($('#list'), items, {
+    selectedId: ui.selectedId,
+    busy: ui.busy,
+    notes: ui.notes,
+    checked: ui.checked,
+    clusterSize: (q) => store.clusterSize(q),
+  });
+  views.renderBulkBar($('#bulkbar'), { selected: ui.checked.size, group: ui.group, busy: ui.bulkBusy });
   const loading = feed.loading || !store.view.ready;
   if (items.length) $('#list-empty').replaceChildren();
   else views.renderEmpty($('#list-empty'), { loading, error: feed.error, tabLabel: tab.label, filtered: !onlyStates(currentView) });
@@ -175,7 +199,7 @@ function render() {
     hasNext,
     loading: feed.loading,
   });
-  views.renderFilterState($('#filters'), ui.filters);
+  views.renderFilterState($('#filters'), ui.filters, ui.group);
 
   const sel = ui.selectedId != null ? store.get(ui.selectedId) : null;
   renderDetails(sel);
@@ -259,6 +283,11 @@ const conn = new Connection(slug, {
     viewGen += 1;
     feed = { loading: false, error: null };
     store.applySnapshot(msg);
+    // A fresh snapshot: keep selected only what it still shows.
+    if (ui.checked.size) {
+      const shown = new Set(store.viewItems().map((q) => q.id));
+      for (const id of ui.checked) if (!shown.has(id)) ui.checked.delete(id);
+    }
     ui.history.clear();
     viewReadyMarked = false;
     scheduleRender();
@@ -272,6 +301,10 @@ const conn = new Connection(slug, {
         ui.notes.delete(q.id);
         for (const k of ui.history.keys()) if (k.startsWith(`${q.id}|`)) ui.history.delete(k);
       }
+      // A card that left the view leaves the selection (unless we hold a newer version of it).
+      if (q && c.op === 'remove' && ui.checked.has(q.id) && !(store.get(q.id)?.version > q.version)) {
+        ui.checked.delete(q.id);
+      }
     }
     performance.measure('tribune:frame', { start: t0, end: performance.now(), detail: (msg.changes || []).length });
     scheduleRender();
@@ -281,6 +314,14 @@ const conn = new Connection(slug, {
   },
   onState(st) {
     ui.conn = st;
+    scheduleRender();
+  },
+  onActivity(a) {
+    const cur = ui.activity || { moderators: [], arrivalsPerMinute: null };
+    ui.activity = {
+      moderators: a.moderators ?? cur.moderators,
+      arrivalsPerMinute: a.arrivalsPerMinute ?? cur.arrivalsPerMinute,
+    };
     scheduleRender();
   },
 });
@@ -293,24 +334,28 @@ setInterval(() => views.refreshTimes(document), 15000);
 
 // ---- decisions ---------------------------------------------------------------------------
 
-function moderator() {
-  return $('#moderator').value.trim();
+const toast = (text, kind = 'info', ms) => views.toast($('#toasts'), text, kind, ms);
+
+const PAST = { approve: 'approved', reject: 'rejected', hold: 'held' };
+
+// Remembers one of our own decisions for u (only ids it changed: a decision of the state a
+// question already has records nothing to undo).
+function remember(action, ids) {
+  if (!ids.length) return;
+  ui.undo.push({ action, ids });
+  if (ui.undo.length > UNDO_DEPTH) ui.undo.shift();
 }
 
-let warnedNoName = false;
 async function decide(id, action) {
   const q = store.get(id);
   if (!q || ui.busy.has(id)) return;
-  if (!moderator() && !warnedNoName) {
-    warnedNoName = true;
-    views.toast($('#toasts'), 'Tip: enter your name (top right) so other moderators see who decided.', 'info');
-  }
   ui.busy.add(id);
   ui.notes.delete(id);
   scheduleRender();
   try {
-    const updated = await api.decide(id, { action, expectedVersion: q.version, moderator: moderator() });
+    const updated = await api.decide(id, { action, expectedVersion: q.version });
     store.upsert([updated]);
+    if (updated.version > q.version) remember(action, [id]);
   } catch (e) {
     if (e.code === 'version_conflict' && e.body && e.body.current) {
       const cur = e.body.current;
@@ -327,6 +372,212 @@ async function decide(id, action) {
     ui.busy.delete(id);
     scheduleRender();
   }
+}
+
+// ---- bulk decisions and undo -----------------------------------------------------------------
+
+// a / r / h with a selection: one request for every selected question, each with the version
+// we saw, so one that changed meanwhile is refused (version_conflict) and the others apply.
+async function decideSelected(action) {
+  const ids = [...ui.checked].filter((id) => store.get(id) && !ui.busy.has(id));
+  if (!ids.length || ui.bulkBusy) return;
+  const expectedVersions = {};
+  for (const id of ids) expectedVersions[id] = store.get(id).version;
+  await runBulk(action, { ids, expectedVersions }, ids, `${ids.length} selected`);
+}
+
+// "Approve group" etc.: every pending or held question of the group viewed, by the server.
+async function decideGroup(action) {
+  const group = ui.group;
+  if (group == null || ui.bulkBusy) return;
+  const shown = currentItems()
+    .filter((q) => q.cluster && q.cluster.id === group && GROUP_FROM.includes(q.status))
+    .map((q) => q.id);
+  await runBulk(action, { cluster: group, from: GROUP_FROM }, shown, `group #${group}`);
+}
+
+// Sends one bulk decision; marks `ids` busy meanwhile. Applied questions leave the selection;
+// refused ones keep it and get a note; one toast sums it up.
+async function runBulk(action, req, ids, what) {
+  ui.bulkBusy = true;
+  const seen = new Map();
+  for (const id of ids) {
+    ui.busy.add(id);
+    ui.notes.delete(id);
+    seen.set(id, store.get(id)?.version);
+  }
+  scheduleRender();
+  try {
+    const res = await api.decideBulk(slug, { action, ...req });
+    const updated = [];
+    const changed = [];
+    const failed = [];
+    for (const item of res.items || []) {
+      if (item.question) {
+        updated.push(item.question);
+        const before = seen.get(item.id) ?? store.get(item.id)?.version;
+        if (before == null || item.question.version > before) changed.push(item.id);
+        ui.checked.delete(item.id);
+      } else {
+        const err = item.error || {};
+        failed.push({ id: item.id, code: err.code || 'error', message: err.message || 'not applied' });
+      }
+    }
+    store.upsert(updated);
+    for (const f of failed) {
+      ui.notes.set(f.id, {
+        kind: f.code === 'version_conflict' ? 'warn' : 'error',
+        text: `Your ${action} on #${f.id} was not applied: ${f.message} (${f.code}).`,
+      });
+    }
+    remember(action, changed);
+    if (!failed.length) {
+      const n = updated.length;
+      toast(
+        n
+          ? `${n === 1 ? '1 question' : `${views.fmtNum(n)} questions`} ${PAST[action] || action} (${what}). u undoes.`
+          : `Nothing to ${action} in ${what}.`,
+        'info',
+      );
+    } else {
+      const listed = failed
+        .slice(0, 3)
+        .map((f) => `#${f.id} ${f.message} (${f.code})`)
+        .join('; ');
+      const more = failed.length > 3 ? `; and ${failed.length - 3} more` : '';
+      toast(`${updated.length} applied, ${failed.length} not: ${listed}${more}`, 'warn', 12000);
+    }
+  } catch (e) {
+    toast(`Could not ${action} ${what}: ${e.message} (${e.code})`, 'error');
+  } finally {
+    for (const id of ids) ui.busy.delete(id);
+    ui.bulkBusy = false;
+    scheduleRender();
+  }
+}
+
+// u: undoes our last decision; a bulk one is undone question by question.
+async function undoLast() {
+  if (ui.bulkBusy) return;
+  const entry = ui.undo.pop();
+  if (!entry) {
+    toast('Nothing to undo: you have made no decision on this page yet.', 'info');
+    return;
+  }
+  const { action, ids } = entry;
+  ui.bulkBusy = true;
+  for (const id of ids) ui.busy.add(id);
+  scheduleRender();
+  const done = [];
+  const failed = [];
+  try {
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        try {
+          done.push(await api.undo(id));
+        } catch (e) {
+          failed.push({ id, e });
+          if (e.body && e.body.current) store.upsert([e.body.current]);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(UNDO_PARALLEL, ids.length) }, worker));
+  } finally {
+    store.upsert(done);
+    for (const id of ids) ui.busy.delete(id);
+    ui.bulkBusy = false;
+    scheduleRender();
+  }
+  const why = (f) => `#${f.id}: ${f.e.message} (${f.e.code})`;
+  if (ids.length === 1) {
+    if (done.length) {
+      const q = done[0];
+      toast(`Undone: your ${action} of #${q.id}. It is ${views.STATUS_LABELS[q.status] || q.status} again.`, 'info');
+    } else {
+      toast(`Could not undo your ${action} of ${why(failed[0])}`, 'warn', 10000);
+    }
+  } else if (!failed.length) {
+    toast(`Undone: your ${action} of ${views.fmtNum(done.length)} questions.`, 'info');
+  } else {
+    const listed = failed.slice(0, 3).map(why).join('; ');
+    const more = failed.length > 3 ? `; and ${failed.length - 3} more` : '';
+    toast(
+      `Undid ${done.length} of ${ids.length} (your ${action}); not undone: ${listed}${more}`,
+      done.length ? 'warn' : 'error',
+      12000,
+    );
+  }
+}
+
+// ---- selection for bulk actions and groups --------------------------------------------------
+
+function toggleChecked(id, on = !ui.checked.has(id)) {
+  if (id == null || !store.get(id)) return;
+  if (on) ui.checked.add(id);
+  else ui.checked.delete(id);
+  scheduleRender();
+}
+
+// X: every card on the page, or none when all of them are selected already.
+function toggleCheckedPage() {
+  const items = pageItems();
+  if (!items.length) return;
+  const all = items.every((q) => ui.checked.has(q.id));
+  for (const q of items) {
+    if (all) ui.checked.delete(q.id);
+    else ui.checked.add(q.id);
+  }
+  scheduleRender();
+}
+
+function clearChecked() {
+  if (!ui.checked.size) return false;
+  ui.checked.clear();
+  scheduleRender();
+  return true;
+}
+
+function enterGroup(id) {
+  if (id == null || ui.group === id) return;
+  ui.group = id;
+  applyView();
+  render();
+  $('.main').scrollTop = 0;
+}
+
+function leaveGroup() {
+  if (ui.group == null) return false;
+  ui.group = null;
+  applyView();
+  render();
+  return true;
+}
+
+// g: the focused card's group (again: back to the whole view).
+function groupOfFocused() {
+  const q = ui.selectedId != null ? store.get(ui.selectedId) : null;
+  if (!q) return;
+  if (q.cluster && ui.group === q.cluster.id) {
+    leaveGroup();
+    return;
+  }
+  if (store.clusterSize(q) > 1) enterGroup(q.cluster.id);
+  else toast(`#${q.id} has no similar questions.`, 'info', 4000);
+}
+
+async function signOut() {
+  try {
+    await api.signOut();
+  } catch (e) {
+    if (e.status !== 401) {
+      toast(`Could not sign out: ${e.message} (${e.code})`, 'error');
+      return;
+    }
+  }
+  conn.stop();
+  location.assign('/login');
 }
 
 // "Not applied: bob approved #42 at 05:31:10 (now version 3; you saw version 2)."
@@ -446,6 +697,7 @@ function clearFilters() {
   for (const id of ['#f-q', '#f-min', '#f-max', '#f-lang', '#f-author', '#f-source']) $(id).value = '';
   $('#f-status').value = '';
   $('#f-attr').value = '';
+  ui.group = null;
   readFilters();
 }
 
@@ -455,10 +707,17 @@ function toggleHelp() {
   else d.showModal();
 }
 
+// True for an element that takes typed text (keys go to it, not to the dashboard).
+function takesText(t) {
+  if (!t) return false;
+  if (t.isContentEditable || /^(TEXTAREA|SELECT)$/.test(t.tagName)) return true;
+  return t.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(t.type);
+}
+
 function onKey(e) {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   const t = e.target;
-  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) {
+  if (takesText(t)) {
     if (e.key === 'Escape') t.blur();
     if (e.key === 'Enter' && t.closest && t.closest('#filters')) {
       clearTimeout(filterTimer);
@@ -476,13 +735,27 @@ function onKey(e) {
       move(-1);
       break;
     case 'a':
-      if (id != null) decide(id, 'approve');
-      break;
     case 'r':
-      if (id != null) decide(id, 'reject');
+    case 'h': {
+      const action = { a: 'approve', r: 'reject', h: 'hold' }[e.key];
+      if (ui.checked.size) decideSelected(action);
+      else if (id != null) decide(id, action);
       break;
-    case 'h':
-      if (id != null) decide(id, 'hold');
+    }
+    case 'u':
+      undoLast();
+      break;
+    case 'x':
+      toggleChecked(id);
+      break;
+    case 'X':
+      toggleCheckedPage();
+      break;
+    case 'g':
+      groupOfFocused();
+      break;
+    case 'Escape':
+      if (!clearChecked() && !leaveGroup()) return;
       break;
     case '?':
       toggleHelp();
@@ -515,10 +788,7 @@ function start() {
   $('#event-slug').textContent = slug;
   $('#event-title').textContent = slug;
 
-  const mod = $('#moderator');
-  mod.value = localStorage.getItem(MODERATOR_KEY) || '';
-  mod.addEventListener('input', () => localStorage.setItem(MODERATOR_KEY, mod.value.trim()));
-
+  $('#sign-out').addEventListener('click', signOut);
   $('#tabs').addEventListener('click', (e) => {
     const b = e.target.closest('[data-tab]');
     if (b) switchTab(b.dataset.tab);
@@ -527,6 +797,17 @@ function start() {
     const card = e.target.closest('.card');
     if (!card) return;
     const id = Number(card.dataset.id);
+    if (e.target.matches('.card-check')) {
+      toggleChecked(id, e.target.checked);
+      ui.selectedId = id;
+      scheduleRender();
+      return;
+    }
+    const badge = e.target.closest('.cluster-badge');
+    if (badge) {
+      enterGroup(Number(badge.dataset.cluster));
+      return;
+    }
     const b = e.target.closest('button[data-action]');
     if (b) {
       if (!b.disabled) decide(id, b.dataset.action);
@@ -557,6 +838,14 @@ function start() {
     readFilters();
   });
   $('#f-clear').addEventListener('click', clearFilters);
+  $('#f-group').addEventListener('click', leaveGroup);
+  $('#bulkbar').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-bulk]');
+    if (!b || b.disabled) return;
+    if (b.dataset.bulk === 'clear') clearChecked();
+    else if (b.dataset.scope === 'group') decideGroup(b.dataset.bulk);
+    else decideSelected(b.dataset.bulk);
+  });
   $('#help-button').addEventListener('click', toggleHelp);
   document.addEventListener('keydown', onKey);
 
@@ -570,6 +859,17 @@ function start() {
     .catch((e) => {
       $('#event-title').textContent = slug;
       views.toast($('#toasts'), `Event "${slug}": ${e.message} (${e.code})`, 'error', 15000);
+    });
+
+  api
+    .getSession()
+    .then((me) => {
+      ui.me = me;
+      views.renderIdentity($('#identity'), me);
+      scheduleRender();
+    })
+    .catch((e) => {
+      if (e.status !== 401) toast(`Who am I? ${e.message} (${e.code})`, 'error');
     });
 
   applyView();

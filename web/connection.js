@@ -1,9 +1,10 @@
 // connection: the live stream of one view of an event, as a WebSocket that reconnects by itself
 // and resumes (docs/api.md "Live stream", view protocol: `?mode=view`).
 //
-// After each (re)connect it sends {"type":"subscribe", id, view, limit}; subscribe(view) sends a
-// new one on the open socket (a tab switch, a new filter). The server answers with a snapshot of
-// the view's first page, then frames of changes. Messages carry the subscription id they answer,
+// After each (re)connect it sends {"type":"subscribe", id, view, limit} (with "activity": true
+// when there is an onActivity callback); subscribe(view) sends a new one on the open socket (a
+// tab switch, a new filter). The server answers with a snapshot of the view's first page, then
+// frames of changes. Messages carry the subscription id they answer,
 // so anything for an earlier subscription is ignored.
 //
 // It remembers the last `seq` applied and the server's `epoch`; a reconnect for the same view asks
@@ -14,7 +15,10 @@
 //
 // Callbacks: onSnapshot(msg) for each snapshot (the caller replaces its view), onFrame(msg) for
 // each frame in seq order, onError(error) for a refused subscribe, onState({state, attempt,
-// retryAt, error}) where state is "connecting" | "live" | "waiting" | "closed".
+// retryAt, error}) where state is "connecting" | "live" | "waiting" | "closed", and
+// onActivity({moderators: [{name, role, connections}], arrivalsPerMinute}) for each `activity`
+// message (who is watching the event, and how fast questions arrive; it answers no subscription,
+// so it is taken whatever the view). Any other message type is ignored.
 
 const BASE_DELAY_MS = 300;
 const MAX_DELAY_MS = 5000;
@@ -23,11 +27,13 @@ const PING_EVERY_MS = 25000;
 const OPEN_TIMEOUT_MS = 10000;
 
 export class Connection {
-  constructor(slug, { onSnapshot, onFrame, onError = () => {}, onState }) {
+  constructor(slug, { onSnapshot, onFrame, onError = () => {}, onState, onActivity = null }) {
     this.slug = slug;
     this.onSnapshot = onSnapshot;
     this.onFrame = onFrame;
     this.onError = onError;
+    this.onActivity = onActivity;
+    this.wantsActivity = typeof onActivity === 'function'; // each subscribe asks for it again
     this.onState = onState;
     this.view = {}; // the view subscribed to: {status, sort, attribute, min_score, ...}
     this.limit = 50;
@@ -83,7 +89,9 @@ export class Connection {
   }
 
   _sendSubscribe(ws) {
-    ws.send(JSON.stringify({ type: 'subscribe', id: this.subId, view: this.view, limit: this.limit }));
+    const msg = { type: 'subscribe', id: this.subId, view: this.view, limit: this.limit };
+    if (this.wantsActivity) msg.activity = true;
+    ws.send(JSON.stringify(msg));
   }
 
   url() {
@@ -146,8 +154,14 @@ export class Connection {
   }
 
   _handle(msg) {
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return; // not a message of ours
     if (msg.type === 'error') {
       this.onError(msg.error || {});
+      return;
+    }
+    if (msg.type === 'activity') {
+      const activity = parseActivity(msg, this.slug);
+      if (activity && this.onActivity) this.onActivity(activity);
       return;
     }
     if (msg.subscription !== this.subId) return; // answers an earlier subscription
@@ -208,4 +222,25 @@ export class Connection {
       }
     }
   }
+}
+
+// Reads an `activity` message defensively: {moderators: [{name, role, connections}],
+// arrivalsPerMinute: number | null}, or null when it is for another event or has neither part.
+export function parseActivity(msg, slug = null) {
+  if (slug != null && typeof msg.event === 'string' && msg.event !== slug) return null;
+  const moderators = [];
+  if (Array.isArray(msg.moderators)) {
+    for (const m of msg.moderators) {
+      if (!m || typeof m !== 'object' || typeof m.name !== 'string') continue;
+      moderators.push({
+        name: m.name,
+        role: typeof m.role === 'string' ? m.role : null,
+        connections: Number.isInteger(m.connections) && m.connections > 0 ? m.connections : 1,
+      });
+    }
+  }
+  const rate = msg.arrivals_per_minute;
+  const arrivalsPerMinute = typeof rate === 'number' && Number.isFinite(rate) && rate >= 0 ? rate : null;
+  if (!Array.isArray(msg.moderators) && arrivalsPerMinute == null) return null;
+  return { moderators: Array.isArray(msg.moderators) ? moderators : null, arrivalsPerMinute };
 }

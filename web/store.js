@@ -10,6 +10,11 @@
 // answers and page loads can deliver the same question in any order); a removal is ignored when
 // we already hold a newer version. Listeners are called after every change.
 //
+// Near-duplicate groups: each question carries `cluster: {id, size}`. The store keeps the largest
+// size seen per group, and a frame that brings a newly created question of group X raises X's
+// size, so the badges of the other loaded questions of X stay current without touching them
+// (clusterSize(q) reads it; O(1) per change).
+//
 // The older per-change protocol (applyChange, list(statuses)) is kept for tools and tests.
 
 export const STATUSES = ['pending', 'held', 'approved', 'rejected', 'auto_rejected', 'answered'];
@@ -53,11 +58,19 @@ export function comparator(sort) {
   }
 }
 
+// q.cluster as {id, size} when it is well-formed, else null.
+export function clusterOf(q) {
+  const c = q && q.cluster;
+  if (!c || !Number.isInteger(c.id) || !Number.isInteger(c.size) || c.size < 1) return null;
+  return c;
+}
+
 export class Store {
   constructor() {
     this.questions = new Map(); // id -> question: everything held (the view and HTTP answers)
     this.counts = emptyCounts();
     this.lastActor = new Map(); // id -> {actor, at, to} of the last change seen on the stream
+    this.clusterSizes = new Map(); // group id -> the largest size known
     this.rev = 0; // bumped on every change; list caches key on it
     this.listeners = new Set();
     this._lists = new Map(); // key -> {rev, items}
@@ -91,6 +104,7 @@ export class Store {
   applySnapshot(msg) {
     this.questions.clear();
     this.lastActor.clear();
+    this.clusterSizes.clear();
     this.counts = { ...emptyCounts(), ...(msg.counts || {}) };
     const items = [];
     for (const q of msg.items || []) if (this._put(q)) items.push(q);
@@ -117,6 +131,7 @@ export class Store {
       }
       const held = this.questions.get(q.id);
       if (held && held.version > q.version) continue; // we already have newer news
+      if (c.change === 'created' && !held) this._grewCluster(q);
       if (c.op === 'remove') {
         this.questions.set(q.id, q);
         this._removeFromView(q.id);
@@ -184,7 +199,25 @@ export class Store {
     const old = this.questions.get(q.id);
     if (old && old.version > q.version) return false;
     this.questions.set(q.id, q);
+    const c = clusterOf(q);
+    if (c && c.size > (this.clusterSizes.get(c.id) || 0)) this.clusterSizes.set(c.id, c.size);
     return true;
+  }
+
+  // A new question joined its group: the group is one larger than we knew (or as large as the
+  // server says, when that is more).
+  _grewCluster(q) {
+    const c = clusterOf(q);
+    if (!c) return;
+    const known = this.clusterSizes.get(c.id);
+    this.clusterSizes.set(c.id, known == null ? c.size : Math.max(c.size, known + 1));
+  }
+
+  // The size of q's near-duplicate group as currently known (1: no duplicates).
+  clusterSize(q) {
+    const c = clusterOf(q);
+    if (!c) return 1;
+    return Math.max(c.size, this.clusterSizes.get(c.id) || 0);
   }
 
   _removeFromView(id) {

@@ -196,11 +196,17 @@ function renderScores(scores) {
   return box;
 }
 
-function renderCard(q, { busy, note }) {
+function renderCard(q, { busy, note, similar }) {
   const status = q.status;
   const head = h(
     'div',
     { class: 'card-head' },
+    h('input', {
+      type: 'checkbox',
+      class: 'card-check',
+      'aria-label': `Select #${q.id} for a bulk action (x)`,
+      title: 'Select for a bulk action (x)',
+    }),
     h('span', { class: `pill st-${cssIdent(status)}` }, STATUS_LABELS[status] || status),
     h('span', { class: q.author ? 'author' : 'author anon' }, q.author || 'anonymous'),
     q.source ? h('span', { class: 'source' }, q.source) : null,
@@ -211,6 +217,18 @@ function renderCard(q, { busy, note }) {
       relativeTime(q.created_at),
     ),
     h('span', { class: 'abs-time' }, absoluteTime(q.created_at)),
+    similar > 1
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'cluster-badge',
+            'data-cluster': q.cluster.id,
+            title: `Show the group of ${similar} similar questions (g)`,
+          },
+          `${fmtNum(similar)} similar`,
+        )
+      : null,
     h('span', { class: 'qid', title: `question ${q.id}, version ${q.version}` }, `#${q.id} · v${q.version}`),
   );
 
@@ -249,21 +267,24 @@ function renderCard(q, { busy, note }) {
   );
 }
 
-// Renders `items` into the <ol> `list`, reusing the card of a question whose version, busy state
-// and note are unchanged, so a live update touches only what changed.
-export function renderList(list, items, { selectedId, busy, notes }) {
+// Renders `items` into the <ol> `list`, reusing the card of a question whose version, busy state,
+// note and group size are unchanged, so a live update touches only what changed. `selectedId` is
+// the focused card (j/k); `checked` the ids selected for a bulk action (x); `clusterSize(q)` the
+// size of q's near-duplicate group as known now.
+export function renderList(list, items, { selectedId, busy, notes, checked = new Set(), clusterSize = () => 1 }) {
   const cache = list._cards || (list._cards = new Map()); // id -> {key, el}
   const keep = new Set();
   let prev = null;
   for (const q of items) {
     const isBusy = busy.has(q.id);
     const note = notes.get(q.id) || null;
-    const key = `${q.version}|${q.status}|${isBusy}|${note ? note.text : ''}`;
+    const similar = clusterSize(q);
+    const key = `${q.version}|${q.status}|${isBusy}|${note ? note.text : ''}|${similar}`;
     let entry = cache.get(q.id);
     if (!entry || entry.key !== key) {
-      const el = renderCard(q, { busy: isBusy, note });
+      const el = renderCard(q, { busy: isBusy, note, similar });
       if (entry) entry.el.replaceWith(el);
-      entry = { key, el };
+      entry = { key, el, box: el.querySelector('.card-check') };
       cache.set(q.id, entry);
     }
     const el = entry.el;
@@ -271,6 +292,9 @@ export function renderList(list, items, { selectedId, busy, notes }) {
     el.classList.toggle('selected', sel);
     if (sel) el.setAttribute('aria-current', 'true');
     else el.removeAttribute('aria-current');
+    const isChecked = checked.has(q.id);
+    el.classList.toggle('checked', isChecked);
+    if (entry.box.checked !== isChecked) entry.box.checked = isChecked;
     keep.add(q.id);
     const want = prev ? prev.nextSibling : list.firstChild;
     if (want !== el) list.insertBefore(el, want);
@@ -351,6 +375,128 @@ export function renderConnection(box, st) {
   retry.hidden = st.state !== 'waiting';
 }
 
+// "Signed in as NAME (role)". me: {name, role, event} from GET /api/v1/session, or null.
+export function renderIdentity(box, me) {
+  const name = box.querySelector('.who-name');
+  const role = box.querySelector('.who-role');
+  if (!me) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  name.textContent = me.name;
+  role.textContent = me.event ? `${me.role}, ${me.event}` : me.role;
+}
+
+const CHIPS_SHOWN = 4; // moderators shown one by one; beyond, a count with the names in its title
+
+// The moderators watching the event and the arrivals per minute. activity: {moderators,
+// arrivalsPerMinute} (from the stream; null before the first message); me: who is signed in;
+// live: whether the stream is connected (else the numbers are marked as stale).
+export function renderActivity(box, activity, me, live) {
+  const key = JSON.stringify([activity, me && me.name, live]);
+  if (box._key === key) return;
+  box._key = key;
+  box.hidden = !activity;
+  box.classList.toggle('stale', !live);
+  if (!activity) return;
+  const rate = box.querySelector('.rate');
+  const n = activity.arrivalsPerMinute;
+  rate.hidden = n == null;
+  rate.querySelector('.rate-n').textContent = n == null ? '' : fmtNum(Math.round(n));
+  rate.title = live ? `${n ?? 0} questions arrived in the last minute` : 'Offline: last known rate';
+
+  const online = box.querySelector('.online');
+  const mods = [...(activity.moderators || [])];
+  const myName = me ? me.name : null;
+  mods.sort((a, b) => (b.name === myName) - (a.name === myName) || a.name.localeCompare(b.name));
+  const label = (m) => (m.name === myName ? `${m.name} (you)` : m.name);
+  const describe = (m) =>
+    `${label(m)}${m.role ? `, ${m.role}` : ''}${m.connections > 1 ? `, ${m.connections} tabs` : ''}`;
+  const chips = [];
+  const shown = mods.length > CHIPS_SHOWN ? mods.slice(0, CHIPS_SHOWN - 1) : mods;
+  for (const m of shown) {
+    chips.push(
+      h(
+        'span',
+        { class: `chip${m.name === myName ? ' chip-you' : ''}`, 'data-moderator': m.name, title: describe(m) },
+        label(m),
+      ),
+    );
+  }
+  const rest = mods.slice(shown.length);
+  if (rest.length) {
+    chips.push(
+      h('span', { class: 'chip chip-more', title: rest.map(describe).join('\n') }, `+${fmtNum(rest.length)} more`),
+    );
+  }
+  online.replaceChildren(...chips);
+  online.dataset.count = String(mods.length);
+  online.title = `${fmtNum(mods.length)} moderator${mods.length === 1 ? '' : 's'} online: ${mods.map(label).join(', ')}`;
+  const count = box.querySelector('.online-n');
+  count.textContent = `${fmtNum(mods.length)} online`;
+}
+
+// The bulk bar: shown while cards are selected (x) or a near-duplicate group is viewed.
+// state: {selected: n, group: id | null, busy: bool}. Rebuilt only when that changes, so a
+// click on it is never lost to a re-render.
+export function renderBulkBar(box, { selected, group, busy }) {
+  const key = `${selected}|${group}|${busy}`;
+  if (box._key === key) return;
+  box._key = key;
+  box.replaceChildren();
+  box.hidden = !selected && group == null;
+  if (box.hidden) return;
+  const act = (action, label, scope, key2) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `btn btn-small btn-${action}`,
+        'data-bulk': action,
+        'data-scope': scope,
+        disabled: busy,
+        title: key2 ? `${label} (${key2})` : label,
+      },
+      label,
+      key2 ? h('kbd', null, key2) : null,
+    );
+  if (selected) {
+    box.appendChild(
+      h(
+        'div',
+        { class: 'bulk-part', 'data-part': 'selection' },
+        h('strong', { class: 'bulk-n' }, `${fmtNum(selected)} selected`),
+        h('span', { class: 'bulk-sep', 'aria-hidden': 'true' }, '·'),
+        act('approve', 'Approve', 'selection', 'a'),
+        act('reject', 'Reject', 'selection', 'r'),
+        act('hold', 'Hold', 'selection', 'h'),
+        h('span', { class: 'bulk-sep', 'aria-hidden': 'true' }, '·'),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-small btn-ghost', 'data-bulk': 'clear', title: 'Clear the selection (Esc)' },
+          'Clear',
+        ),
+        h('span', { class: 'bulk-hint' }, 'a / r / h act on the whole selection'),
+      ),
+    );
+  }
+  if (group != null) {
+    box.appendChild(
+      h(
+        'div',
+        { class: 'bulk-part', 'data-part': 'group' },
+        h('strong', null, `Group #${group}`),
+        h('span', { class: 'bulk-sep', 'aria-hidden': 'true' }, '·'),
+        act('approve', 'Approve group', 'group'),
+        act('reject', 'Reject group', 'group'),
+        act('hold', 'Hold group', 'group'),
+        h('span', { class: 'bulk-hint' }, 'all its pending and held questions'),
+      ),
+    );
+  }
+}
+
 // total: the view's size, or what is loaded of it when !totalKnown (shown as "N+").
 export function renderPager(box, { page, pageSize, shown, total, totalKnown = true, hasNext, loading }) {
   box.replaceChildren();
@@ -404,9 +550,19 @@ export function fillFilterOptions(form) {
 
 // Marks the filter bar as active when anything beyond the tab narrows the view; the score
 // range only applies with an attribute.
-export function renderFilterState(form, f) {
-  const active = Boolean(f.status || f.attribute || f.lang.trim() || f.author.trim() || f.source.trim() || f.q.trim());
+export function renderFilterState(form, f, group = null) {
+  const active = Boolean(
+    group != null || f.status || f.attribute || f.lang.trim() || f.author.trim() || f.source.trim() || f.q.trim(),
+  );
   form.classList.toggle('active', active);
+  const chip = form.querySelector('#f-group');
+  if (chip) {
+    chip.hidden = group == null;
+    const label = group == null ? '' : `Group #${group}`;
+    const l = chip.querySelector('.chip-l');
+    if (l.textContent !== label) l.textContent = label;
+    chip.dataset.cluster = group == null ? '' : String(group);
+  }
   const range = form.querySelector('.f-range');
   if (range) range.classList.toggle('disabled', !f.attribute);
   for (const el of form.querySelectorAll('.f-range input')) el.disabled = !f.attribute;

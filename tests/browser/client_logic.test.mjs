@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Connection, parseActivity } from '../../web/connection.js';
 import { Store } from '../../web/store.js';
 import { segmentText } from '../../web/views.js';
 
@@ -154,5 +155,92 @@ describe('store: views and frames', () => {
     s.upsert([q(2, 'approved', 2)]);
     assert.deepEqual(s.viewItems().map((x) => x.id), [1]);
     assert.equal(s.counts.pending, 2, 'counts wait for the stream');
+  });
+});
+
+describe('store: near-duplicate groups', () => {
+  const frame = (prev, seq, changes) => ({ type: 'frame', prev, seq, counts: {}, changes });
+  const created = (question) => ({ op: 'upsert', change: 'created', from: null, actor: null, question });
+  const qc = (id, cid, size, status = 'pending') => q(id, status, 1, { cluster: { id: cid, size } });
+
+  test('a created question of a group raises the size shown for the others, once', () => {
+    const s = new Store();
+    s.beginView('k', { statuses: ['pending'] });
+    s.applySnapshot({ counts: {}, items: [qc(11, 10, 2), qc(10, 10, 2), qc(5, 5, 1)] });
+    assert.equal(s.clusterSize(s.get(10)), 2);
+    s.applyFrame(frame(1, 2, [created(qc(12, 10, 3))]));
+    assert.equal(s.clusterSize(s.get(10)), 3, 'the older members show the new size');
+    assert.equal(s.clusterSize(s.get(11)), 3);
+    // The same creation delivered again (a resume overlapping what we hold) is not counted twice.
+    s.applyFrame(frame(2, 3, [created(qc(12, 10, 3))]));
+    assert.equal(s.clusterSize(s.get(10)), 3);
+    // A server that reports the creation with a stale size still grows the group by one.
+    s.applyFrame(frame(3, 4, [created(qc(13, 10, 1))]));
+    assert.equal(s.clusterSize(s.get(11)), 4);
+    // A question joining a former singleton makes it a group of two.
+    s.applyFrame(frame(4, 5, [created(qc(14, 5, 2))]));
+    assert.equal(s.clusterSize(s.get(5)), 2);
+    assert.equal(s.clusterSize(q(99, 'pending', 1)), 1, 'no cluster: no duplicates');
+  });
+
+  test('a fresh snapshot forgets the sizes it does not show', () => {
+    const s = new Store();
+    s.applySnapshot({ counts: {}, items: [qc(2, 1, 5)] });
+    s.applySnapshot({ counts: {}, items: [qc(3, 3, 1)] });
+    assert.equal(s.clusterSize(qc(4, 1, 2)), 2);
+  });
+});
+
+describe('connection: messages', () => {
+  const make = (onActivity) => {
+    const seen = { snapshots: 0, frames: 0, errors: 0, activity: [] };
+    const c = new Connection('demo', {
+      onSnapshot: () => seen.snapshots++,
+      onFrame: () => seen.frames++,
+      onError: () => seen.errors++,
+      onState: () => {},
+      onActivity: onActivity === undefined ? (a) => seen.activity.push(a) : onActivity,
+    });
+    return { c, seen };
+  };
+
+  test('activity is read whatever the subscription; other events and bad members are dropped', () => {
+    const { c, seen } = make();
+    c.subId = 4;
+    c._handle({
+      type: 'activity',
+      event: 'demo',
+      moderators: [{ name: 'alice', role: 'moderator', connections: 2 }, { name: 5 }, null, { name: 'bob' }],
+      arrivals_per_minute: 37,
+    });
+    assert.deepEqual(seen.activity, [
+      {
+        moderators: [
+          { name: 'alice', role: 'moderator', connections: 2 },
+          { name: 'bob', role: null, connections: 1 },
+        ],
+        arrivalsPerMinute: 37,
+      },
+    ]);
+    c._handle({ type: 'activity', event: 'other', moderators: [], arrivals_per_minute: 1 });
+    assert.equal(seen.activity.length, 1, 'another event\'s activity is not ours');
+    assert.deepEqual(parseActivity({ type: 'activity', arrivals_per_minute: -3, moderators: 'x' }), null);
+  });
+
+  test('unknown, malformed and foreign messages are ignored without throwing', () => {
+    const { c, seen } = make();
+    for (const m of [null, 3, 'x', [], {}, { type: 'hello' }, { type: 'frame', subscription: 0, seq: 1, prev: 0 }]) {
+      c._handle(m);
+    }
+    assert.deepEqual(seen, { snapshots: 0, frames: 0, errors: 0, activity: [] });
+  });
+
+  test('a subscribe asks for activity only when there is a callback for it', () => {
+    const sent = [];
+    const ws = { send: (m) => sent.push(JSON.parse(m)) };
+    make().c._sendSubscribe(ws);
+    make(null).c._sendSubscribe(ws);
+    assert.equal(sent[0].activity, true);
+    assert.equal(sent[1].activity, undefined);
   });
 });

@@ -31,10 +31,14 @@ async function openDashboard(name) {
   return page;
 }
 
+// `moderator`: the name the page's browser signed in with (launchBrowser), checked in the header.
 async function gotoDashboard(page, moderator) {
   await page.goto(`${server.base}/?event=${slug}`);
   await page.waitForSelector('#conn[data-state="live"]', WAIT);
-  if (moderator) await page.fill('#moderator', moderator);
+  if (moderator) {
+    await page.waitForSelector('#identity:not([hidden])', WAIT);
+    assert.equal(await page.textContent('#identity .who-name'), moderator);
+  }
 }
 
 const card = (id) => `#list .card[data-id="${id}"]`;
@@ -185,7 +189,7 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
       const upstream = ws.connectToServer();
       upstream.onMessage((m) => (hold ? queued.push(m) : ws.send(m)));
     });
-    await gotoDashboard(pageC, 'carol');
+    await gotoDashboard(pageC); // alice's browser, a second tab
     const q = await postQuestion({ text: 'Who decides first?', author: 'lee' });
     await pageC.waitForSelector(card(q.id), WAIT);
 
@@ -233,7 +237,7 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
         if (!drop) ws.send(m); // while dropping, the message is lost on this socket
       });
     });
-    await gotoDashboard(pageD, 'dora');
+    await gotoDashboard(pageD); // alice's browser, another tab
     assert.equal(sockets.length, 1);
     assert.equal(sockets[0].first, 'snapshot');
 
