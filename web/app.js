@@ -431,21 +431,24 @@ async function runBulk(action, req, ids, what) {
       });
     }
     remember(action, changed);
+    // A group larger than one request takes is decided in steps.
+    const more = res.more ? ` More of ${what} remain: ${action} the group again for the next ones.` : '';
     if (!failed.length) {
       const n = updated.length;
       toast(
-        n
+        (n
           ? `${n === 1 ? '1 question' : `${views.fmtNum(n)} questions`} ${PAST[action] || action} (${what}). u undoes.`
-          : `Nothing to ${action} in ${what}.`,
+          : `Nothing to ${action} in ${what}.`) + more,
         'info',
+        more ? 12000 : undefined,
       );
     } else {
       const listed = failed
         .slice(0, 3)
         .map((f) => `#${f.id} ${f.message} (${f.code})`)
         .join('; ');
-      const more = failed.length > 3 ? `; and ${failed.length - 3} more` : '';
-      toast(`${updated.length} applied, ${failed.length} not: ${listed}${more}`, 'warn', 12000);
+      const rest = failed.length > 3 ? `; and ${failed.length - 3} more` : '';
+      toast(`${updated.length} applied, ${failed.length} not: ${listed}${rest}.${more}`, 'warn', 12000);
     }
   } catch (e) {
     toast(`Could not ${action} ${what}: ${e.message} (${e.code})`, 'error');
