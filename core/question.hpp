@@ -64,6 +64,11 @@ struct question {
     classification scored;     // scores, language, explanation spans
     std::string verdict;       // why the automatic triage chose the initial status
     std::int64_t votes = 0;    // audience upvotes
+    // Near-duplicate group (near_duplicate_detector): the id of the group's first question
+    // (this question's own id when it starts a group; 0 until stored), and how many
+    // questions the group has as of reading.
+    std::int64_t cluster_id = 0;
+    std::int64_t cluster_size = 1;
 };
 
 // One row of the append-only audit trail.

@@ -75,6 +75,7 @@ bool matches(const question_filter& f, const question& q) {
     if (f.lang && q.scored.lang != *f.lang) return false;
     if (f.author && q.author != *f.author) return false;
     if (f.source && q.source != *f.source) return false;
+    if (f.cluster && q.cluster_id != *f.cluster) return false;
     if (!f.search.empty()) {
         auto terms = search_terms(f.search);
         if (terms.empty()) return true;

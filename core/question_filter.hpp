@@ -26,6 +26,8 @@ struct question_filter {
     // Full-text search: every word must occur in the text (after normalisation; a word
     // ending in '*' matches as a prefix). Empty: no search.
     std::string search;
+    // One near-duplicate group: questions whose cluster_id is this.
+    std::optional<std::int64_t> cluster;
 };
 
 enum class question_sort {

@@ -303,10 +303,12 @@ result<dry_run_report> question_service::dry_run(const std::string& event_slug,
     return report;
 }
 
-result<std::vector<bulk_item>> question_service::decide_bulk(const bulk_decision_input& d) {
+result<bulk_outcome> question_service::decide_bulk(const bulk_decision_input& d) {
     decision_request proto;
     if (status st = action_target(d.action, proto); !st) return st;
-    if (d.ids.empty()) return invalid("invalid_field", "ids must name at least one question");
+    if (d.cluster && !d.ids.empty())
+        return invalid("invalid_field", "give either ids or cluster, not both");
+    if (!d.cluster && d.ids.empty()) return invalid("invalid_field", "ids must name at least one question");
     if (d.ids.size() > options_.max_bulk)
         return invalid("too_many", "at most " + std::to_string(options_.max_bulk) +
                                        " questions in one bulk decision");
@@ -317,35 +319,59 @@ result<std::vector<bulk_item>> question_service::decide_bulk(const bulk_decision
     auto ev = db_.find_event(d.event_slug);
     if (!ev) return ev.error();
 
+    bulk_outcome done;
+    std::vector<std::int64_t> ids = d.ids;
+    std::map<std::int64_t, std::int64_t> versions = d.expected_versions;
+    std::vector<question_status> group_from;
+    if (d.cluster) {
+        // The group as it is now; each member is decided from the version read here, so a
+        // member someone decided meanwhile is reported, not overridden.
+        group_from = d.from.empty() ? std::vector{question_status::pending, question_status::held}
+                                    : d.from;
+        question_query q;
+        q.event_slug = d.event_slug;
+        q.filter.cluster = *d.cluster;
+        q.filter.statuses = group_from;
+        q.sort = question_sort::oldest;
+        q.limit = options_.max_bulk;
+        auto page = db_.list_questions(q);
+        if (!page) return page.error();
+        done.more = page->next.has_value();
+        for (const question& m : page->items) {
+            ids.push_back(m.id);
+            versions[m.id] = m.version;
+        }
+    }
+
     std::vector<decision_request> reqs;
-    reqs.reserve(d.ids.size());
-    for (std::int64_t id : d.ids) {
+    reqs.reserve(ids.size());
+    for (std::int64_t id : ids) {
         decision_request r = proto;
         r.question_id = id;
         r.event_id = ev->id;
         r.action = d.action;
         r.actor = actor_or_anonymous(d.actor);
         r.reason = d.reason;
-        if (auto it = d.expected_versions.find(id); it != d.expected_versions.end())
-            r.expected_version = it->second;
+        if (d.cluster && r.allowed_from.empty()) r.allowed_from = group_from;
+        if (auto it = versions.find(id); it != versions.end()) r.expected_version = it->second;
         reqs.push_back(std::move(r));
     }
+    if (reqs.empty()) return done;
     auto out = db_.apply_decisions(reqs);
     if (!out) return out.error();
-    std::vector<bulk_item> items;
     std::vector<question_change> changes;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
         auto& r = (*out)[i];
         if (!r) {
-            items.push_back({reqs[i].question_id, r.error()});
+            done.items.push_back({reqs[i].question_id, r.error()});
             continue;
         }
         if (r->changed)
             changes.push_back({change_kind::updated, r->from, r->updated, reqs[i].actor});
-        items.push_back({reqs[i].question_id, r->updated});
+        done.items.push_back({reqs[i].question_id, r->updated});
     }
     if (!changes.empty()) sink_.questions_changed(changes);
-    return items;
+    return done;
 }
 
 result<question> question_service::undo(std::int64_t question_id, const std::string& actor) {

@@ -59,11 +59,21 @@ struct bulk_decision_input {
     std::string actor;
     std::string reason;
     std::map<std::int64_t, std::int64_t> expected_versions;  // id -> version the moderator saw
+    // Instead of ids: every question of this near-duplicate group that is in one of `from`
+    // (default pending and held) now, oldest first, at most max_bulk of them. Each is decided
+    // only if still in one of `from` when the transaction runs (else invalid_transition).
+    std::optional<std::int64_t> cluster;
+    std::vector<question_status> from;
 };
 
 struct bulk_item {
     std::int64_t id = 0;
     result<question> outcome;  // the updated question, or why this one was not changed
+};
+
+struct bulk_outcome {
+    std::vector<bulk_item> items;  // in the order of the ids (of the group: oldest first)
+    bool more = false;             // a group had more than max_bulk questions to decide
 };
 
 struct dry_run_move {
@@ -124,7 +134,7 @@ public:
     // One transaction, one broadcast. Items that are stale or missing are reported per item.
     // Errors: invalid_argument (unknown_action, invalid_field, too_many), not_found (event),
     // unavailable.
-    result<std::vector<bulk_item>> decide_bulk(const bulk_decision_input& d);
+    result<bulk_outcome> decide_bulk(const bulk_decision_input& d);
     // Reverts the actor's own last decision within the undo window.
     // Errors: not_found; conflict (undo_unavailable).
     result<question> undo(std::int64_t question_id, const std::string& actor);

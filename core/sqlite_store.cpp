@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <unordered_map>
 
 #include "core/text_normalizer.hpp"
@@ -14,8 +15,10 @@ namespace {
 constexpr std::string_view question_columns =
     "SELECT q.id, q.event_id, e.slug, q.text, q.author, q.source, q.external_id, q.created_at, "
     "q.updated_at, q.status, q.version, q.lang, q.verdict, q.s_toxicity, q.s_severe_toxicity, "
-    "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack, q.votes, q.severity "
-    "FROM questions q JOIN events e ON e.id = q.event_id ";
+    "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack, q.votes, q.severity, "
+    "coalesce(q.cluster_id, q.id), coalesce(c.size, 1) "
+    "FROM questions q JOIN events e ON e.id = q.event_id "
+    "LEFT JOIN question_clusters c ON c.id = q.cluster_id ";
 
 std::int64_t severity_milli(const question& q) {
     return static_cast<std::int64_t>(std::lround(severity_of(q) * 1000.0f));
@@ -63,6 +66,8 @@ question read_question_row(const sqlite_statement& s) {
     for (std::size_t i = 0; i < attribute_count; ++i)
         q.scored.values.values[i] = static_cast<float>(s.column_double(13 + static_cast<int>(i)));
     q.votes = s.column_int(19);
+    q.cluster_id = s.column_int(21);
+    q.cluster_size = s.column_int(22);
     return q;
 }
 
@@ -324,6 +329,7 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector
             stored.created_at = now;
             stored.updated_at = now;
             stored.version = 1;
+            if (status g = assign_group(stored); !g) return g;
             for (const span& sp : q.scored.spans) {
                 ins_span->reset();
                 ins_span->bind(1, stored.id);
@@ -344,6 +350,76 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector
         }
         return out;
     });
+}
+
+status sqlite_store::assign_group(question& q) {
+    // Candidates: for each band key, the latest few questions of the event with that key;
+    // the ones sharing most keys (the most similar, in expectation) are checked first.
+    constexpr int per_band = 4;
+    constexpr std::size_t max_checked = 16;
+    const auto fp = dedup_.fingerprint_of(q.text);
+    std::int64_t group = q.id;
+    if (!fp.empty()) {
+        auto by_band = writer_.prepare(
+            "SELECT question_id FROM question_bands WHERE event_id = ? AND band = ? "
+            "ORDER BY question_id DESC LIMIT ?");
+        if (!by_band) return by_band.error();
+        std::unordered_map<std::int64_t, int> hits;
+        for (std::int64_t key : fp.bands) {
+            by_band->reset();
+            by_band->bind(1, q.event_id);
+            by_band->bind(2, key);
+            by_band->bind(3, std::int64_t{per_band});
+            int rc;
+            while ((rc = by_band->step()) == SQLITE_ROW) ++hits[by_band->column_int(0)];
+            if (rc != SQLITE_DONE) return writer_.last_error("find similar questions");
+        }
+        std::vector<std::pair<int, std::int64_t>> order;  // (keys shared, id)
+        order.reserve(hits.size());
+        for (auto [id, n] : hits) order.emplace_back(n, id);
+        std::sort(order.begin(), order.end(), std::greater<>());
+        if (order.size() > max_checked) order.resize(max_checked);
+
+        auto cand = writer_.prepare("SELECT text, coalesce(cluster_id, id) FROM questions WHERE id = ?");
+        if (!cand) return cand.error();
+        for (const auto& [shared, id] : order) {
+            cand->reset();
+            cand->bind(1, id);
+            int rc = cand->step();
+            if (rc == SQLITE_DONE) continue;
+            if (rc != SQLITE_ROW) return writer_.last_error("read similar question");
+            if (dedup_.same_question(fp, dedup_.fingerprint_of(cand->column_text(0)))) {
+                group = cand->column_int(1);
+                break;
+            }
+        }
+
+        auto ins_band = writer_.prepare(
+            "INSERT OR IGNORE INTO question_bands (event_id, band, question_id) VALUES (?, ?, ?)");
+        if (!ins_band) return ins_band.error();
+        for (std::int64_t key : fp.bands) {
+            ins_band->reset();
+            ins_band->bind(1, q.event_id);
+            ins_band->bind(2, key);
+            ins_band->bind(3, q.id);
+            if (ins_band->step() != SQLITE_DONE) return writer_.last_error("store band keys");
+        }
+    }
+
+    auto set = writer_.prepare("UPDATE questions SET cluster_id = ? WHERE id = ?");
+    if (!set) return set.error();
+    set->bind(1, group);
+    set->bind(2, q.id);
+    if (set->step() != SQLITE_DONE) return writer_.last_error("set group");
+    auto grow = writer_.prepare(
+        "INSERT INTO question_clusters (id, size) VALUES (?, 1) "
+        "ON CONFLICT (id) DO UPDATE SET size = size + 1 RETURNING size");
+    if (!grow) return grow.error();
+    grow->bind(1, group);
+    if (grow->step() != SQLITE_ROW) return writer_.last_error("count group");
+    q.cluster_id = group;
+    q.cluster_size = grow->column_int(0);
+    return status::ok();
 }
 
 result<question> sqlite_store::get_question(std::int64_t id) {
@@ -377,6 +453,7 @@ result<question_page> sqlite_store::list_questions(const question_query& q) {
     if (f.lang) sql += " AND q.lang = ?";
     if (f.author) sql += " AND q.author = ?";
     if (f.source) sql += " AND q.source = ?";
+    if (f.cluster) sql += " AND q.cluster_id = ?";
     const auto terms = search_terms(f.search);
     if (!terms.empty())
         sql += " AND q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)";
@@ -407,6 +484,7 @@ result<question_page> sqlite_store::list_questions(const question_query& q) {
     if (f.lang) st->bind(i++, std::string_view(*f.lang));
     if (f.author) st->bind(i++, std::string_view(*f.author));
     if (f.source) st->bind(i++, std::string_view(*f.source));
+    if (f.cluster) st->bind(i++, *f.cluster);
     if (!terms.empty()) st->bind(i++, std::string_view(fts_query(terms)));
     if (q.after) {
         if (key_col == nullptr) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/migrator.hpp"
+#include "core/near_duplicate_detector.hpp"
 #include "core/sqlite_connection.hpp"
 #include "core/store.hpp"
 
@@ -67,6 +68,10 @@ private:
 
     // REQUIRES: write_mutex_ held and a transaction open.
     result<decision_outcome> apply_one(const decision_request& d);
+    // Puts the just-inserted `q` into its near-duplicate group (see store::insert_batch):
+    // sets q.cluster_id and q.cluster_size and stores its band keys.
+    // REQUIRES: write_mutex_ held and a transaction open; q.id set.
+    status assign_group(question& q);
 
     sqlite_connection acquire_reader();
     void release_reader(sqlite_connection c);
@@ -79,6 +84,7 @@ private:
     std::vector<sqlite_connection> readers_;  // GUARDED_BY(readers_mutex_)
 
     int schema_version_ = 0;
+    const near_duplicate_detector dedup_;
 };
 
 }  // namespace tribune

@@ -444,14 +444,16 @@ void api::route(const request& req, const std::string& route_name, const princip
         auto out = service_.decide_bulk(*d);
         if (!out) return fail(out.error());
         json items = json::array();
-        for (const bulk_item& item : *out) {
+        for (const bulk_item& item : out->items) {
             if (item.outcome)
                 items.push_back({{"id", item.id}, {"question", to_json(*item.outcome)}});
             else
                 items.push_back({{"id", item.id},
                                  {"error", error_body(item.outcome.error())["error"]}});
         }
-        return send(http::status::ok, {{"items", std::move(items)}});
+        json answer = {{"items", std::move(items)}};
+        if (d->cluster) answer["more"] = out->more;
+        return send(http::status::ok, std::move(answer));
     }
     if (route_name == "/api/v1/events/{slug}/stream") {
         return reply(error_response(

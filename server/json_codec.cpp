@@ -98,7 +98,8 @@ json to_json(const question& q) {
             {"lang", q.scored.lang},
             {"spans", std::move(spans)},
             {"verdict", q.verdict},
-            {"votes", q.votes}};
+            {"votes", q.votes},
+            {"cluster", {{"id", q.cluster_id}, {"size", q.cluster_size}}}};
 }
 
 json to_json(const status_counts& counts) {
@@ -301,12 +302,31 @@ result<bulk_decision_input> decode_bulk_decision(const json& body, std::string e
         return invalid("unknown_action", "action must be one of approve, reject, hold, restore, answer");
     d.action = action->get<std::string>();
     auto ids = body.find("ids");
-    if (ids == body.end() || !ids->is_array())
-        return invalid("invalid_field", "ids must be an array of question ids");
-    for (const json& id : *ids) {
-        if (!id.is_number_integer() || id.get<std::int64_t>() <= 0)
-            return invalid("invalid_field", "ids must be positive integers");
-        d.ids.push_back(id.get<std::int64_t>());
+    auto cluster = body.find("cluster");
+    const bool by_group = cluster != body.end() && !cluster->is_null();
+    if (by_group) {
+        if (ids != body.end() && !ids->is_null())
+            return invalid("invalid_field", "give either ids or cluster, not both");
+        if (!cluster->is_number_integer() || cluster->get<std::int64_t>() <= 0)
+            return invalid("invalid_field", "cluster must be a question id (a group's id)");
+        d.cluster = cluster->get<std::int64_t>();
+        if (auto from = body.find("from"); from != body.end() && !from->is_null()) {
+            if (!from->is_array())
+                return invalid("invalid_status", "from must be an array of state names");
+            for (const json& n : *from) {
+                auto st = n.is_string() ? status_from_string(n.get<std::string>()) : std::nullopt;
+                if (!st) return invalid("invalid_status", "from must be an array of state names");
+                d.from.push_back(*st);
+            }
+        }
+    } else {
+        if (ids == body.end() || !ids->is_array())
+            return invalid("invalid_field", "ids must be an array of question ids (or give cluster)");
+        for (const json& id : *ids) {
+            if (!id.is_number_integer() || id.get<std::int64_t>() <= 0)
+                return invalid("invalid_field", "ids must be positive integers");
+            d.ids.push_back(id.get<std::int64_t>());
+        }
     }
     if (status st = read_reason_and_moderator(body, d.reason, d.actor); !st) return st;
     if (auto ev = body.find("expected_versions"); ev != body.end() && !ev->is_null()) {
@@ -402,6 +422,11 @@ status decode_list_query(const std::map<std::string, std::string>& params, quest
     if (const std::string* v = param("lang"); v && !v->empty()) f.lang = *v;
     if (const std::string* v = param("author"); v && !v->empty()) f.author = *v;
     if (const std::string* v = param("source"); v && !v->empty()) f.source = *v;
+    if (const std::string* v = param("cluster"); v && !v->empty()) {
+        auto id = to_int(*v);
+        if (!id || *id < 1) return invalid("invalid_field", "cluster must be a question id");
+        f.cluster = *id;
+    }
     if (const std::string* v = param("q"); v && !v->empty()) {
         if (!is_valid_utf8(*v) || v->size() > 500)
             return invalid("invalid_field", "q must be valid UTF-8 of at most 500 bytes");

@@ -19,7 +19,7 @@ result<stream_view> decode_view(const json& view) {
     if (!view.is_object()) return invalid("invalid_field", "view must be an object");
     std::map<std::string, std::string> params;
     for (const char* name : {"status", "sort", "attribute", "min_score", "max_score", "lang",
-                             "author", "source", "q"}) {
+                             "author", "source", "q", "cluster"}) {
         auto it = view.find(name);
         if (it == view.end() || it->is_null()) continue;
         if (it->is_string()) {
@@ -32,7 +32,8 @@ result<stream_view> decode_view(const json& view) {
                 joined += n.get<std::string>();
             }
             params[name] = std::move(joined);
-        } else if (it->is_number() && std::string_view(name).ends_with("_score")) {
+        } else if (it->is_number() && (std::string_view(name).ends_with("_score") ||
+                                       std::string_view(name) == "cluster")) {
             params[name] = it->dump();
         } else {
             return invalid("invalid_field", std::string(name) + " has the wrong type");
@@ -92,6 +93,7 @@ json to_json(const stream_view& v) {
     if (v.filter.author) out["author"] = *v.filter.author;
     if (v.filter.source) out["source"] = *v.filter.source;
     if (!v.filter.search.empty()) out["q"] = v.filter.search;
+    if (v.filter.cluster) out["cluster"] = *v.filter.cluster;
     out["limit"] = v.limit;
     return out;
 }

@@ -230,14 +230,58 @@ TEST_F(question_service_test, bulk_is_one_broadcast_and_reports_each_item) {
     d.expected_versions = {{c.id, 7}};  // stale
     auto out = service_->decide_bulk(d);
     ASSERT_TRUE(out.is_ok()) << out.error().message();
-    ASSERT_EQ(out->size(), 5u);
-    EXPECT_EQ((*out)[0].outcome->status, question_status::rejected);
-    EXPECT_EQ((*out)[1].outcome->status, question_status::rejected);
-    EXPECT_EQ((*out)[2].outcome.error().code(), "version_conflict");
-    EXPECT_EQ((*out)[3].outcome.error().code(), "question_not_found");
-    EXPECT_EQ((*out)[4].outcome.error().code(), "question_not_found");
+    ASSERT_EQ(out->items.size(), 5u);
+    EXPECT_FALSE(out->more);
+    EXPECT_EQ(out->items[0].outcome->status, question_status::rejected);
+    EXPECT_EQ(out->items[1].outcome->status, question_status::rejected);
+    EXPECT_EQ(out->items[2].outcome.error().code(), "version_conflict");
+    EXPECT_EQ(out->items[3].outcome.error().code(), "question_not_found");
+    EXPECT_EQ(out->items[4].outcome.error().code(), "question_not_found");
     EXPECT_EQ(sink_.calls(), calls_before + 1);
     EXPECT_EQ(db_->get_question(foreign.id)->status, question_status::pending);
+}
+
+TEST_F(question_service_test, bulk_on_a_group_decides_its_members_still_in_review) {
+    question a = submit("Why are you such an idiot about the fees?");
+    question b = submit("why are u such an idiot about fees??");
+    question c = submit("WHY ARE YOU SUCH AN IDIOT ABOUT THE FEES");
+    question other = submit("you idiot");
+    ASSERT_EQ(a.cluster_id, a.id);
+    ASSERT_EQ(b.cluster_id, a.id);
+    ASSERT_EQ(c.cluster_id, a.id);
+    ASSERT_NE(other.cluster_id, a.id);
+    ASSERT_EQ(a.status, question_status::pending);
+    // Someone approved one member already: the group decision leaves it alone.
+    ASSERT_TRUE(service_->decide({b.id, "approve", "bob", "", {}}).is_ok());
+    for (int i = 0; i < 500 && sink_.calls() < 5; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const int calls_before = sink_.calls();
+
+    bulk_decision_input d;
+    d.event_slug = "demo";
+    d.action = "reject";
+    d.actor = "alice";
+    d.cluster = a.id;
+    auto out = service_->decide_bulk(d);
+    ASSERT_TRUE(out.is_ok()) << out.error().message();
+    ASSERT_EQ(out->items.size(), 2u);
+    EXPECT_EQ(out->items[0].id, a.id);
+    EXPECT_EQ(out->items[1].id, c.id);
+    for (const bulk_item& it : out->items) EXPECT_EQ(it.outcome->status, question_status::rejected);
+    EXPECT_FALSE(out->more);
+    EXPECT_EQ(sink_.calls(), calls_before + 1);
+    EXPECT_EQ(db_->get_question(b.id)->status, question_status::approved);
+    EXPECT_EQ(db_->get_question(other.id)->status, question_status::pending);
+
+    // Nothing left in review: an empty answer, not an error.
+    auto none = service_->decide_bulk(d);
+    ASSERT_TRUE(none.is_ok()) << none.error().message();
+    EXPECT_TRUE(none->items.empty());
+
+    d.ids = {a.id};
+    auto both = service_->decide_bulk(d);
+    ASSERT_FALSE(both.is_ok());
+    EXPECT_EQ(both.error().code(), "invalid_field");
 }
 
 TEST_F(question_service_test, votes_count_once_per_voter_on_approved_questions) {

@@ -129,6 +129,69 @@ TEST_F(sqlite_store_test, same_external_id_is_stored_once_even_within_a_batch) {
     EXPECT_EQ((*found)->id, (*r)[0].stored.id);
 }
 
+TEST_F(sqlite_store_test, near_duplicates_join_the_group_of_the_first_and_groups_can_be_listed) {
+    auto first = db_->insert_batch({make("When will you lower the overdraft fees?")});
+    ASSERT_TRUE(first.is_ok()) << first.error().message();
+    const question& a = (*first)[0].stored;
+    EXPECT_EQ(a.cluster_id, a.id);
+    EXPECT_EQ(a.cluster_size, 1);
+
+    // In one batch: a repeat of the stored one, a repeat of that repeat, and an unrelated one.
+    auto r = db_->insert_batch({make("when will u lower overdraft fees??"),
+                                make("Is the chairman paid too much?"),
+                                make("WHEN WILL YOU LOWER THE OVERDRAFT FEES!!!")});
+    ASSERT_TRUE(r.is_ok()) << r.error().message();
+    EXPECT_EQ((*r)[0].stored.cluster_id, a.id);
+    EXPECT_EQ((*r)[0].stored.cluster_size, 2);
+    EXPECT_EQ((*r)[1].stored.cluster_id, (*r)[1].stored.id);
+    EXPECT_EQ((*r)[1].stored.cluster_size, 1);
+    EXPECT_EQ((*r)[2].stored.cluster_id, a.id);
+    EXPECT_EQ((*r)[2].stored.cluster_size, 3);
+
+    // Reads carry the group's current size.
+    auto again = db_->get_question(a.id);
+    ASSERT_TRUE(again.is_ok());
+    EXPECT_EQ(again->cluster_id, a.id);
+    EXPECT_EQ(again->cluster_size, 3);
+
+    question_query q;
+    q.event_slug = "demo";
+    q.filter.cluster = a.id;
+    q.sort = question_sort::oldest;
+    auto page = db_->list_questions(q);
+    ASSERT_TRUE(page.is_ok()) << page.error().message();
+    ASSERT_EQ(page->items.size(), 3u);
+    EXPECT_EQ(page->items[0].id, a.id);
+    EXPECT_EQ(page->items[1].id, (*r)[0].stored.id);
+    EXPECT_EQ(page->items[2].id, (*r)[2].stored.id);
+    for (const question& m : page->items) EXPECT_TRUE(matches(q.filter, m));
+    EXPECT_FALSE(matches(q.filter, (*r)[1].stored));
+}
+
+TEST_F(sqlite_store_test, groups_stay_within_their_event) {
+    auto other = db_->create_event({"other", "Other", false});
+    ASSERT_TRUE(other.is_ok());
+    auto a = db_->insert_batch({make("When will you lower the overdraft fees?")});
+    ASSERT_TRUE(a.is_ok());
+    question b = make("When will you lower the overdraft fees?");
+    b.event_id = other->id;
+    b.event = other->slug;
+    auto rb = db_->insert_batch({b});
+    ASSERT_TRUE(rb.is_ok());
+    EXPECT_EQ((*rb)[0].stored.cluster_id, (*rb)[0].stored.id);
+    EXPECT_EQ((*rb)[0].stored.cluster_size, 1);
+}
+
+TEST_F(sqlite_store_test, a_flood_of_one_text_stays_one_group) {
+    std::vector<question> batch;
+    for (int i = 0; i < 300; ++i) batch.push_back(make("Fire the chairman now!!"));
+    auto r = db_->insert_batch(batch);
+    ASSERT_TRUE(r.is_ok()) << r.error().message();
+    const std::int64_t group = (*r)[0].stored.id;
+    for (const insert_outcome& o : *r) EXPECT_EQ(o.stored.cluster_id, group);
+    EXPECT_EQ(r->back().stored.cluster_size, 300);
+}
+
 TEST_F(sqlite_store_test, keyset_pagination_has_no_gaps_or_duplicates) {
     std::vector<question> qs;
     for (int i = 0; i < 7; ++i) qs.push_back(make("q" + std::to_string(i)));

@@ -626,5 +626,58 @@ TEST_F(bulk_decisions_test, bad_bodies_answer_400_and_change_nothing) {
     EXPECT_EQ(audit(id).size(), 1u);
 }
 
+// --- near-duplicate groups -------------------------------------------------------------------
+
+TEST_F(bulk_decisions_test, near_duplicates_form_a_group_that_can_be_listed_and_decided_at_once) {
+    json a = post_text("demo", "Why is the minister such an idiot about the fees?");
+    json b = post_text("demo", "why is the minister such an idiot about fees??");
+    json c = post_text("demo", "WHY IS THE MINISTER SUCH AN IDIOT ABOUT THE FEES");
+    json other = post_text("demo", "When will the minister resign?");
+    const std::int64_t group = id_of(a);
+    ASSERT_GT(group, 0);
+    ASSERT_TRUE(a.contains("cluster") && a["cluster"].is_object()) << a.dump();
+    EXPECT_EQ(a["cluster"]["id"], group);
+    EXPECT_EQ(a["cluster"]["size"], 1);
+    EXPECT_EQ(b["cluster"]["id"], group) << b.dump();
+    EXPECT_EQ(b["cluster"]["size"], 2);
+    EXPECT_EQ(c["cluster"]["id"], group) << c.dump();
+    EXPECT_EQ(c["cluster"]["size"], 3);
+    EXPECT_NE(other["cluster"]["id"], group);
+    EXPECT_EQ(get_question(group)["cluster"]["size"], 3);
+    for (const json* q : {&a, &b, &c}) ASSERT_EQ((*q)["status"], "pending") << q->dump();
+
+    auto list = get("/api/v1/events/demo/questions?cluster=" + std::to_string(group) + "&sort=oldest");
+    ASSERT_EQ(list.status, 200u) << list;
+    ASSERT_EQ(list.body["items"].size(), 3u) << list;
+    EXPECT_EQ(id_of(list.body["items"][0]), group);
+    EXPECT_EQ(id_of(list.body["items"][2]), id_of(c));
+    expect_error(get("/api/v1/events/demo/questions?cluster=abc"), 400, "invalid_field");
+
+    // bob holds one first; the group rejection (pending only) leaves it held.
+    decide(id_of(b), "hold", "bob");
+    auto ws = stream("demo");
+    ASSERT_NE(ws, nullptr);
+    auto r = bulk("demo", {{"action", "reject"}, {"cluster", group}, {"from", {"pending"}}, {"reason", "spam wave"}},
+                  bearer(token_for("moderator", "alice")));
+    ASSERT_EQ(r.status, 200u) << r;
+    ASSERT_EQ(r.body["items"].size(), 2u) << r;
+    EXPECT_EQ(r.body["items"][0]["id"], group);
+    EXPECT_EQ(r.body["items"][1]["id"], id_of(c));
+    EXPECT_EQ(r.body["more"], false) << r;
+    EXPECT_EQ(get_question(group)["status"], "rejected");
+    EXPECT_EQ(get_question(id_of(c))["status"], "rejected");
+    EXPECT_EQ(get_question(id_of(b))["status"], "held");
+    EXPECT_EQ(get_question(id_of(other))["status"], other["status"]);
+    json rows = audit(group);
+    ASSERT_GE(rows.size(), 2u);
+    EXPECT_EQ(rows.back()["actor"], "alice");
+    EXPECT_EQ(rows.back()["reason"], "spam wave");
+    read_until(*ws, {{group, "rejected"}, {id_of(c), "rejected"}});
+
+    expect_error(bulk("demo", {{"action", "reject"}, {"cluster", group}, {"ids", {group}}}), 400, "invalid_field");
+    expect_error(bulk("demo", {{"action", "reject"}, {"cluster", "x"}}), 400, "invalid_field");
+    expect_error(bulk("demo", {{"action", "reject"}, {"cluster", group}, {"from", {"nope"}}}), 400, "invalid_status");
+}
+
 }  // namespace
 }  // namespace tribune::test

@@ -1,0 +1,98 @@
+#include "core/near_duplicate_detector.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tribune {
+namespace {
+
+class near_duplicate_detector_test : public ::testing::Test {
+protected:
+    bool same(const std::string& a, const std::string& b) const {
+        auto fa = detector_.fingerprint_of(a);
+        auto fb = detector_.fingerprint_of(b);
+        bool ab = detector_.same_question(fa, fb);
+        EXPECT_EQ(ab, detector_.same_question(fb, fa)) << "not symmetric: " << a << " / " << b;
+        return ab;
+    }
+    near_duplicate_detector detector_;
+};
+
+TEST_F(near_duplicate_detector_test, repeats_in_other_words_casing_and_spelling_are_the_same) {
+    const std::vector<std::pair<std::string, std::string>> repeats = {
+        {"When will you lower the overdraft fees?", "when will u lower overdraft fees??"},
+        {"When will you lower the overdraft fees?", "WHEN WILL YOU LOWER THE OVERDRAFT FEES!!!"},
+        {"When will you lower the overdraft fees?", "@bank when will you lower the overdraft fees"},
+        {"When will you lower the overdraft fees?", "When will you lower the overdraft fees? #askbank"},
+        {"When will you lower the overdraft fees?", "When will you lower the overdrft fees?"},  // typo
+        {"Why did the bank pay bonuses while closing branches?",
+         "why did the bank pay bonuses while closing so many branches"},
+        {"Why did the bank pay bonuses while closing branches?",
+         "Why does the bank pay bonuses when it is closing branches?"},
+        {"Pourquoi les frais bancaires augmentent-ils encore ?",
+         "pourquoi les frais bancaires augmentent encore"},
+        {"Will you resign, you idiot?", "will you resign you 1d10t"},  // l33t folded first
+    };
+    for (const auto& [a, b] : repeats) EXPECT_TRUE(same(a, b)) << a << " / " << b;
+}
+
+TEST_F(near_duplicate_detector_test, questions_differing_in_the_word_that_matters_are_not) {
+    const std::vector<std::pair<std::string, std::string>> different = {
+        {"What is the capital of France?", "What is the capital of Spain?"},
+        {"When will you lower fees for students?", "When will you lower fees for retirees?"},
+        {"How many people are there in the world?", "How many people in the world speak French?"},
+        {"What is the largest city in Germany?", "What is the largest city in the world?"},
+        {"Will the CEO resign?", "Will the CFO resign?"},
+        {"When will you lower the overdraft fees?", "When will you raise the savings rates?"},
+    };
+    for (const auto& [a, b] : different) EXPECT_FALSE(same(a, b)) << a << " / " << b;
+}
+
+TEST_F(near_duplicate_detector_test, questions_without_content_words_need_near_identity) {
+    EXPECT_TRUE(same("Why??", "why"));
+    EXPECT_FALSE(same("Why?", "Why not?"));
+}
+
+TEST_F(near_duplicate_detector_test, similarity_is_jaccard_of_four_grams) {
+    auto a = detector_.fingerprint_of("overdraft fees");
+    auto b = detector_.fingerprint_of("Overdraft   FEES!");
+    EXPECT_DOUBLE_EQ(near_duplicate_detector::similarity(a, b), 1.0);
+    auto c = detector_.fingerprint_of("savings rates");
+    EXPECT_LT(near_duplicate_detector::similarity(a, c), 0.1);
+}
+
+TEST_F(near_duplicate_detector_test, empty_and_invalid_text_have_empty_fingerprints) {
+    EXPECT_TRUE(detector_.fingerprint_of("").empty());
+    EXPECT_TRUE(detector_.fingerprint_of("?!? ...").empty());
+    EXPECT_TRUE(detector_.fingerprint_of("\xff\xfe").empty());
+    auto e = detector_.fingerprint_of("");
+    EXPECT_FALSE(detector_.same_question(e, e));
+}
+
+TEST_F(near_duplicate_detector_test, band_keys_are_stable_and_shared_by_near_copies) {
+    auto a = detector_.fingerprint_of("When will you lower the overdraft fees?");
+    auto a2 = detector_.fingerprint_of("When will you lower the overdraft fees?");
+    EXPECT_EQ(a.bands, a2.bands);  // deterministic: keys are stored and compared later
+    auto b = detector_.fingerprint_of("when will you lower the overdraft fees please");
+    int shared = 0;
+    for (std::size_t i = 0; i < near_duplicate_detector::band_count; ++i) shared += a.bands[i] == b.bands[i];
+    EXPECT_GE(shared, 1);
+    auto c = detector_.fingerprint_of("Is the chairman paid too much?");
+    int unrelated = 0;
+    for (std::size_t i = 0; i < near_duplicate_detector::band_count; ++i) unrelated += a.bands[i] == c.bands[i];
+    EXPECT_EQ(unrelated, 0);
+}
+
+TEST_F(near_duplicate_detector_test, threshold_is_configurable) {
+    near_duplicate_detector strict(near_duplicate_detector::options{0.95});
+    auto a = strict.fingerprint_of("When will you lower the overdraft fees?");
+    auto b = strict.fingerprint_of("when will u lower overdraft fees??");
+    EXPECT_FALSE(strict.same_question(a, b));
+    EXPECT_TRUE(same("When will you lower the overdraft fees?", "when will u lower overdraft fees??"));
+}
+
+}  // namespace
+}  // namespace tribune
