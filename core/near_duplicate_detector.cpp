@@ -16,16 +16,17 @@ constexpr std::string_view stop_words[] = {
     "doing", "donc", "done", "du", "elle", "elles", "en", "es", "est", "et", "etait", "ete",
     "etre", "even", "ever", "for", "from", "go", "had", "has", "have", "he", "her", "here",
     "hers", "him", "his", "how", "if", "il", "ils", "in", "into", "is", "it", "its", "je",
-    "just", "la", "le", "les", "leur", "leurs", "ma", "mais", "may", "me", "might", "mon",
+    "just", "la", "le", "les", "leur", "leurs", "ll", "ma", "mais", "may", "me", "might", "mon",
     "more", "most", "must", "my", "ne", "ni", "no", "nos", "not", "notre", "nous", "of", "oh",
     "ok", "on", "only", "onto", "or", "ou", "our", "ours", "over", "par", "pas", "per", "peut",
     "pour", "pourquoi", "quand", "que", "quel", "quelle", "quelles", "quels", "qui", "quoi",
-    "sa", "se", "sera", "ses", "shall", "she", "should", "si", "so", "some", "still", "such",
-    "sur", "ta", "te", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "to", "too", "tu", "un", "under", "une", "up", "us", "very", "via", "vos",
-    "votre", "vous", "was", "we", "were", "what", "when", "where", "which", "who", "whom",
-    "whose", "why", "will", "would", "yet", "you", "your", "yours",
+    "re", "sa", "se", "sera", "ses", "shall", "she", "should", "si", "so", "some", "still",
+    "such", "sur", "ta", "te", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "those", "to", "too", "tu", "un", "under", "une", "up", "us", "ve", "very",
+    "via", "vos", "votre", "vous", "was", "we", "were", "what", "when", "where", "which", "who",
+    "whom", "whose", "why", "will", "would", "yet", "you", "your", "yours",
 };
+static_assert(std::is_sorted(std::begin(stop_words), std::end(stop_words)));
 
 bool is_stop_word(const std::u32string& w) {
     std::string ascii;
@@ -155,9 +156,12 @@ bool near_duplicate_detector::same_question(const fingerprint& a, const fingerpr
     };
     for (const std::u32string& w : fewer.content_words)
         if (!found_in(w, more.content_words)) return false;
-    // The longer one may add a word or two ("...closing so many branches"), not a topic.
+    // The longer one may add a word or two ("...closing so many branches"), not a topic; in
+    // a short question an added word is the topic ("population of [Biloxi,] Mississippi").
     std::size_t extra = 0;
     for (const std::u32string& w : more.content_words) extra += found_in(w, fewer.content_words) ? 0 : 1;
-    return extra <= std::max<std::size_t>(1, more.content_words.size() / 5);
+    const std::size_t allowed =
+        more.content_words.size() < 4 ? 0 : std::max<std::size_t>(1, more.content_words.size() / 5);
+    return extra <= allowed;
 }
 }  // namespace tribune

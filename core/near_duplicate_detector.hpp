@@ -13,10 +13,11 @@
 //     (fee/fees, student/students), or one typo in a word of five letters or more. This
 //     keeps apart template questions that differ in the one word that matters ("What is
 //     the capital of France?" / "... of Spain?" are 0.62 similar); and
-//  3. the other adds at most one content word without a match (one per five of its
-//     content words when it has more): "...while closing so many branches" still repeats
-//     "...while closing branches", "How many people speak French in the world" does not
-//     repeat "How many people are there in the world".
+//  3. the other adds no content word without a match when it has fewer than four, else at
+//     most one per five (at least one): "...while closing so many branches" still repeats
+//     "...while closing branches"; "What is the population of Biloxi, Mississippi?" does
+//     not repeat "What is the population of Mississippi?", nor "How many people speak
+//     French in the world?" "How many people are there in the world?".
 // Content words are words of two letters or more that are not on a short English and
 // French stop list. A question without content words ("Why??") only matches a question
 // at least 0.9 similar.

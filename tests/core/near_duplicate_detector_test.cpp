@@ -47,6 +47,8 @@ TEST_F(near_duplicate_detector_test, questions_differing_in_the_word_that_matter
         {"What is the largest city in Germany?", "What is the largest city in the world?"},
         {"Will the CEO resign?", "Will the CFO resign?"},
         {"When will you lower the overdraft fees?", "When will you raise the savings rates?"},
+        {"What is the population of Biloxi, Mississippi?", "What is the population of Mississippi?"},
+        {"What does PSI stand for?", "What does SHIELD stand for?"},
     };
     for (const auto& [a, b] : different) EXPECT_FALSE(same(a, b)) << a << " / " << b;
 }
