@@ -48,6 +48,18 @@ struct app::impl {
     // Tokens revoked by another process (`tribune token revoke`) are noticed by polling.
     std::unique_ptr<net::steady_timer> revocation_timer;
 
+    // Arrivals per minute move with time: published to the dashboards when they changed.
+    std::unique_ptr<net::steady_timer> activity_timer;
+
+    void tick_activity() {
+        activity_timer->expires_after(cfg.activity_interval);
+        activity_timer->async_wait([this](const boost::system::error_code& ec) {
+            if (ec) return;  // cancelled: stopping
+            broadcast.tick_activity();
+            tick_activity();
+        });
+    }
+
     void watch_revocations() {
         revocation_timer->expires_after(std::chrono::seconds(2));
         revocation_timer->async_wait([this](const boost::system::error_code& ec) {
@@ -119,6 +131,8 @@ void app::start() {
     impl_->acceptor->run();
     impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
     impl_->watch_revocations();
+    impl_->activity_timer = std::make_unique<net::steady_timer>(impl_->ioc);
+    impl_->tick_activity();
     impl_->work.emplace(impl_->ioc.get_executor());
     for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i)
         impl_->threads.emplace_back([this] { impl_->ioc.run(); });

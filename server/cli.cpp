@@ -76,6 +76,7 @@ constexpr setting settings[] = {
     {"--read-timeout", "TRIBUNE_READ_TIMEOUT", "time to receive a whole request, e.g. 30s or 500ms (default 30s)"},
     {"--idle-timeout", "TRIBUNE_IDLE_TIMEOUT", "keep-alive wait for the next request (default 60s)"},
     {"--drain-timeout", "TRIBUNE_DRAIN_TIMEOUT", "graceful stop: time to finish requests and close (default 10s)"},
+    {"--activity-interval-ms", "TRIBUNE_ACTIVITY_INTERVAL_MS", "live stream: how often changed arrivals per minute are sent, in ms (default 5000)"},
 };
 
 status apply(serve_options& o, const std::string& flag, const std::string& value) {
@@ -122,6 +123,11 @@ status apply(serve_options& o, const std::string& flag, const std::string& value
     else if (flag == "--read-timeout") return parse_duration(flag, value, c.read_timeout);
     else if (flag == "--idle-timeout") return parse_duration(flag, value, c.idle_timeout);
     else if (flag == "--drain-timeout") return parse_duration(flag, value, c.drain_timeout);
+    else if (flag == "--activity-interval-ms") {
+        long long ms = 0;
+        if (status s = parse_number<long long>(flag, value, 10, 3'600'000, ms); !s) return s;
+        c.activity_interval = std::chrono::milliseconds(ms);
+    }
     else return bad("unknown option " + flag + " (see tribune serve --help)");
     return status::ok();
 }
@@ -135,7 +141,7 @@ std::string serve_usage() {
         "variable named beside it; a flag wins over the environment.\n\n";
     for (const auto& st : settings) {
         std::string left = std::string("  ") + st.flag + " VALUE";
-        left.resize(28, ' ');
+        left.resize(std::max<std::size_t>(28, left.size() + 2), ' ');
         s += left + st.help + "  [" + st.env + "]\n";
     }
     s += "  --quiet                   no log line per request\n";

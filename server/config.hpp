@@ -40,6 +40,10 @@ struct config {
     // Graceful stop: how long requests in flight and WebSocket close handshakes may take.
     std::chrono::milliseconds drain_timeout{10'000};
 
+    // How often each event's arrivals per minute are re-sent to its view streams when they
+    // changed (docs/api.md "Live stream", activity).
+    std::chrono::milliseconds activity_interval{5'000};
+
     bool quiet = false;  // no request log lines
 
     // Access control (issue 5).

@@ -105,7 +105,7 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         beast::get_lowest_layer(stream_).expires_never();
         auto ws = std::make_shared<websocket_session>(stream_.release_socket(), hub_, db_, cfg_,
                                                       std::move(t.event), t.since, std::move(t.epoch));
-        ws->set_token(t.who.token_id);
+        ws->set_token(t.who.token_id, t.who.name, t.who.r);
         ws->run(std::move(req));
         return;
     }

@@ -6,7 +6,9 @@
 
 #include <random>
 
+#include "core/role.hpp"
 #include "server/json_codec.hpp"
+#include "server/stream_codec.hpp"
 #include "server/websocket_session.hpp"
 
 namespace tribune::server {
@@ -21,6 +23,9 @@ std::string random_epoch() {
 }
 
 std::size_t index_of(question_status s) { return static_cast<std::size_t>(s); }
+
+// Streams opened with these roles are listed among the moderators online.
+bool listed_role(role r) { return r == role::admin || r == role::moderator; }
 
 }  // namespace
 
@@ -50,15 +55,19 @@ void hub::question_changed(const question_change& change) {
         rec->counts = ch.counts;
         rec->counted = true;
     }
+    if (change.kind == change_kind::created) ch.arrivals.add(clock::now());
     std::shared_ptr<const change_record> shared = std::move(rec);
     ch.history.push_back(shared);
     while (ch.history.size() > history_limit_) ch.history.pop_front();
     for (auto it = ch.sessions.begin(); it != ch.sessions.end();) {
-        if (auto s = it->second.lock()) {
+        if (auto s = it->second.session.lock()) {
             s->deliver(shared);
             alive.push_back(std::move(s));
             ++it;
         } else {
+            // Gone without leave() yet (its destructor is about to call it and publish).
+            if (unlist(ch, it->second)) ch.online_changed = true;
+            if (it->second.view) --ch.views;
             it = ch.sessions.erase(it);
             --clients_;
         }
@@ -96,11 +105,12 @@ void hub::seed_counts(store& db) {
 hub::position hub::join(const std::string& event, const std::shared_ptr<websocket_session>& s,
                         std::optional<std::uint64_t> since, const std::string& epoch,
                         store& db) {
+    session_list alive;  // released after the lock
     std::lock_guard lock(mutex_);
     channel& ch = channel_for(event);
     // Under the lock, so no change is counted between the read and the first count.
     seed(ch, event, db);
-    if (ch.sessions.emplace(s.get(), s).second) ++clients_;
+    if (add_member(ch, s)) publish_activity(ch, event, clock::now(), alive);
     position p;
     p.seq = ch.seq;
     p.counts = ch.counts;
@@ -117,20 +127,117 @@ hub::position hub::join(const std::string& event, const std::shared_ptr<websocke
     return p;
 }
 
+void hub::attend(const std::string& event, const std::shared_ptr<websocket_session>& s) {
+    session_list alive;  // released after the lock
+    std::lock_guard lock(mutex_);
+    channel& ch = channel_for(event);
+    if (add_member(ch, s)) publish_activity(ch, event, clock::now(), alive);
+}
+
+bool hub::add_member(channel& ch, const std::shared_ptr<websocket_session>& s) {
+    member m;
+    m.session = s;
+    m.view = s->view_protocol();
+    if (listed_role(s->token_role()) && !s->token_name().empty()) {
+        m.listed_as = s->token_name();
+        m.admin = s->token_role() == role::admin;
+    }
+    auto [it, added] = ch.sessions.try_emplace(s.get(), std::move(m));
+    if (!added) return false;
+    ++clients_;
+    if (it->second.view) ++ch.views;
+    if (it->second.listed_as.empty()) return false;
+    presence& p = ch.online[it->second.listed_as];
+    ++(it->second.admin ? p.admins : p.moderators);
+    ch.online_changed = true;
+    return true;
+}
+
+bool hub::unlist(channel& ch, member& m) {
+    if (m.listed_as.empty()) return false;
+    auto it = ch.online.find(m.listed_as);
+    if (it != ch.online.end()) {
+        std::uint64_t& n = m.admin ? it->second.admins : it->second.moderators;
+        if (n > 0) --n;
+        if (it->second.admins == 0 && it->second.moderators == 0) ch.online.erase(it);
+    }
+    m.listed_as.clear();
+    return true;
+}
+
 void hub::leave(const std::string& event, const websocket_session* s) {
+    session_list alive;  // released after the lock
     std::lock_guard lock(mutex_);
     auto it = channels_.find(event);
     if (it == channels_.end()) return;
-    if (it->second.sessions.erase(s) > 0) --clients_;
+    channel& ch = it->second;
+    if (auto m = ch.sessions.find(s); m != ch.sessions.end()) {
+        if (unlist(ch, m->second)) ch.online_changed = true;
+        if (m->second.view) --ch.views;
+        ch.sessions.erase(m);
+        --clients_;
+    }
+    // Also when question_changed() found this session expired and took it off the list.
+    publish_activity(ch, event, clock::now(), alive);
+}
+
+std::shared_ptr<const activity_record> hub::activity(const std::string& event) {
+    std::lock_guard lock(mutex_);
+    return current_activity(channel_for(event), event, clock::now());
+}
+
+void hub::tick_activity() {
+    session_list alive;  // released after the lock
+    std::lock_guard lock(mutex_);
+    const auto now = clock::now();
+    for (auto& [event, ch] : channels_) publish_activity(ch, event, now, alive);
+}
+
+std::shared_ptr<const activity_record> hub::current_activity(channel& ch, const std::string& event,
+                                                             clock::time_point now) {
+    const std::uint64_t arrivals = ch.arrivals.count(now);
+    if (ch.activity && !ch.online_changed && ch.activity->arrivals_per_minute == arrivals)
+        return ch.activity;
+    // A few names: cheap enough to encode under the lock, and done only when they or the
+    // arrivals changed, never per question.
+    std::vector<online_moderator> list;
+    list.reserve(ch.online.size());
+    for (const auto& [name, p] : ch.online)
+        list.push_back(
+            {name, p.admins > 0 ? role::admin : role::moderator, p.admins + p.moderators});
+    auto rec = std::make_shared<activity_record>();
+    rec->version = ++activity_version_;
+    rec->arrivals_per_minute = arrivals;
+    rec->message = activity_message(event, list, arrivals);
+    ch.activity = std::move(rec);
+    ch.online_changed = false;
+    return ch.activity;
+}
+
+void hub::publish_activity(channel& ch, const std::string& event, clock::time_point now,
+                           session_list& alive) {
+    if (closed_) return;        // every session is closing: nothing more to tell them
+    if (ch.views == 0) return;  // nobody to tell; the next activity() builds it anew
+    auto rec = current_activity(ch, event, now);
+    if (rec->version == ch.published_version) return;  // they have it
+    ch.published_version = rec->version;
+    for (auto& [key, m] : ch.sessions) {
+        if (!m.view) continue;
+        if (auto s = m.session.lock()) {
+            s->deliver_activity(rec);
+            alive.push_back(std::move(s));
+        }
+    }
 }
 
 void hub::close_all() {
     std::vector<std::shared_ptr<websocket_session>> all;
     {
         std::lock_guard lock(mutex_);
+        closed_ = true;
         for (auto& [name, ch] : channels_)
-            for (auto& [key, weak] : ch.sessions)
-                if (auto s = weak.lock()) all.push_back(std::move(s));
+            for (auto& [key, m] : ch.sessions)
+                if (auto s = m.session.lock()) all.push_back(std::move(s));
     }
     for (auto& s : all) s->close_going_away();
 }
@@ -141,12 +248,26 @@ std::size_t hub::client_count() const {
 }
 
 void hub::revoke(std::int64_t token_id) {
-    std::vector<std::shared_ptr<websocket_session>> hit;
+    session_list hit;    // closed, then released, after the lock
+    session_list alive;  // released after the lock
     {
         std::lock_guard lock(mutex_);
-        for (auto& [name, ch] : channels_)
-            for (auto& [key, weak] : ch.sessions)
-                if (auto s = weak.lock(); s && s->token_id() == token_id) hit.push_back(std::move(s));
+        const auto now = clock::now();
+        for (auto& [name, ch] : channels_) {
+            bool unlisted = false;
+            for (auto& [key, m] : ch.sessions)
+                if (auto s = m.session.lock(); s && s->token_id() == token_id) {
+                    // Off the list at once, and no more activity: it is closing.
+                    unlisted = unlist(ch, m) || unlisted;
+                    if (m.view) --ch.views;
+                    m.view = false;
+                    hit.push_back(std::move(s));
+                }
+            if (unlisted) {
+                ch.online_changed = true;
+                publish_activity(ch, name, now, alive);
+            }
+        }
     }
     for (auto& s : hit) s->close_revoked();
 }
@@ -157,8 +278,8 @@ std::vector<std::int64_t> hub::token_ids() const {
     {
         std::lock_guard lock(mutex_);
         for (const auto& [name, ch] : channels_)
-            for (const auto& [key, weak] : ch.sessions)
-                if (auto s = weak.lock()) {
+            for (const auto& [key, m] : ch.sessions)
+                if (auto s = m.session.lock()) {
                     if (s->token_id() != 0) out.push_back(s->token_id());
                     alive.push_back(std::move(s));
                 }

@@ -77,6 +77,10 @@ result<subscribe_request> decode_subscribe(const json& msg) {
             return invalid("invalid_field", "epoch must be the string a snapshot gave");
         r.epoch = it->get<std::string>();
     }
+    if (auto it = msg.find("activity"); it != msg.end() && !it->is_null()) {
+        if (!it->is_boolean()) return invalid("invalid_field", "activity must be true or false");
+        r.activity = it->get<bool>();
+    }
     return r;
 }
 
@@ -158,6 +162,34 @@ std::string snapshot_message(const std::string& event, const std::string& epoch,
                 {"items", std::move(list)},
                 {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}};
     return msg.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string activity_message(const std::string& event,
+                             const std::vector<online_moderator>& moderators,
+                             std::uint64_t arrivals_per_minute) {
+    // Built by hand for "type" first, like a frame. Names are escaped by the JSON library;
+    // one that is not valid UTF-8 is repaired rather than thrown on.
+    auto quoted = [](const std::string& s) {
+        return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    };
+    std::string out = "{\"type\":\"activity\",\"event\":";
+    out += quoted(event);
+    out += ",\"moderators\":[";
+    for (std::size_t i = 0; i < moderators.size(); ++i) {
+        const online_moderator& m = moderators[i];
+        if (i) out += ',';
+        out += "{\"name\":";
+        out += quoted(m.name);
+        out += ",\"role\":\"";
+        out += to_string(m.r);
+        out += "\",\"connections\":";
+        out += std::to_string(m.connections);
+        out += '}';
+    }
+    out += "],\"arrivals_per_minute\":";
+    out += std::to_string(arrivals_per_minute);
+    out += '}';
+    return out;
 }
 
 std::string error_message(const status& s) {

@@ -1,7 +1,7 @@
 #pragma once
 // stream_codec: the wire format of the live stream's view protocol (docs/api.md "Live
-// stream"): the client's subscribe message, and the server's snapshot, frame and error
-// messages. Questions themselves are encoded by json_codec; this file only frames them.
+// stream"): the client's subscribe message, and the server's snapshot, frame, activity and
+// error messages. Questions themselves are encoded by json_codec; this file only frames them.
 //
 // Thread safety: pure functions.
 
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/question.hpp"
+#include "core/role.hpp"
 #include "core/status.hpp"
 #include "server/change_record.hpp"
 #include "server/json_codec.hpp"
@@ -25,6 +26,8 @@ struct subscribe_request {
     // Resume point: the last seq the client applied and the epoch it saw (both or neither).
     std::optional<std::uint64_t> since;
     std::string epoch;
+    // The socket asks for activity messages (moderators online, arrivals per minute).
+    bool activity = false;
 };
 
 // Errors (invalid_argument): invalid_json when `msg` is not an object of type "subscribe";
@@ -51,6 +54,19 @@ std::string snapshot_message(const std::string& event, const std::string& epoch,
                              std::int64_t subscription, const stream_view& v,
                              const std::vector<question>& items,
                              const std::optional<std::string>& next_cursor);
+
+// One entry of an activity message's "moderators": a token name with its open streams.
+struct online_moderator {
+    std::string name;
+    role r = role::moderator;  // admin or moderator
+    std::uint64_t connections = 0;
+};
+
+// {"type":"activity","event":...,"moderators":[{"name","role","connections"}...],
+//  "arrivals_per_minute":N}; `moderators` in the order given (the hub sorts them by name).
+std::string activity_message(const std::string& event,
+                             const std::vector<online_moderator>& moderators,
+                             std::uint64_t arrivals_per_minute);
 
 // {"type":"error","error":{"code","message"}}: a subscribe the server could not accept.
 std::string error_message(const status& s);

@@ -73,8 +73,12 @@ void websocket_session::on_accept(beast::error_code ec) {
         } else {
             send_per_change_snapshot(p.seq);
         }
+    } else {
+        // View mode: nothing is sent before the client's subscribe message, but the socket
+        // is open on the event from now on (moderators online, revocation, shutdown).
+        joined_ = true;
+        hub_.attend(event_, shared_from_this());
     }
-    // View mode: nothing is sent before the client's subscribe message.
     do_read();
 }
 
@@ -125,10 +129,12 @@ void websocket_session::subscribe(subscribe_request req) {
             queue_message(std::make_shared<const std::string>(view_->take_frame()));
             last_frame_at_ = clock::now();
         }
-        return;
+    } else {
+        view_->reset(p.seq, p.counts);
+        send_view_snapshot();
     }
-    view_->reset(p.seq, p.counts);
-    send_view_snapshot();
+    // After the answer, so a dashboard has the activity right after its first page.
+    want_activity(req.activity);
 }
 
 void websocket_session::send_view_snapshot() {
@@ -207,6 +213,45 @@ void websocket_session::flush() {
     last_frame_at_ = clock::now();
 }
 
+void websocket_session::deliver_activity(std::shared_ptr<const activity_record> a) {
+    net::post(ws_.get_executor(), beast::bind_front_handler(&websocket_session::on_activity,
+                                                            shared_from_this(), std::move(a)));
+}
+
+void websocket_session::on_activity(std::shared_ptr<const activity_record> a) {
+    if (closing_ || protocol_ != protocol::view || !activity_wanted_) return;
+    offer_activity(std::move(a));
+}
+
+void websocket_session::want_activity(bool on) {
+    if (closing_ || on == activity_wanted_) return;
+    activity_wanted_ = on;
+    if (!on) {
+        activity_pending_.reset();
+        activity_version_ = 0;  // asked again later, the current one is sent again
+        return;
+    }
+    offer_activity(hub_.activity(event_));
+}
+
+void websocket_session::offer_activity(std::shared_ptr<const activity_record> a) {
+    // Records come from the hub's publications and from this session's own request: keep
+    // only the newest, and replace one still waiting.
+    if (!a || a->version <= activity_version_) return;
+    activity_version_ = a->version;
+    activity_pending_ = std::move(a);
+    write_activity();
+}
+
+void websocket_session::write_activity() {
+    // Only into an empty queue: the pending record is what goes out once the socket drains
+    // (on_write), whatever replaced it meanwhile.
+    if (closing_ || !activity_pending_ || !queue_.empty()) return;
+    const std::string* msg = &activity_pending_->message;
+    queue_message(std::shared_ptr<const std::string>(std::move(activity_pending_), msg));
+    activity_pending_.reset();
+}
+
 void websocket_session::close_going_away() { close_with(websocket::close_code::going_away); }
 
 void websocket_session::close_revoked() { close_with(websocket::close_code::policy_error); }
@@ -261,7 +306,12 @@ void websocket_session::on_write(beast::error_code ec, std::size_t) {
     queue_.pop_front();
     if (closing_) return;
     if (!queue_.empty()) return do_write();
-    if (protocol_ == protocol::view) schedule_frame();
+    if (protocol_ == protocol::view) {
+        // A frame that is due goes first; the activity follows it, or goes now when the
+        // frame waits for its interval.
+        schedule_frame();
+        write_activity();
+    }
 }
 
 void websocket_session::drop() {

@@ -17,6 +17,10 @@
 // once its socket drains; a
 // socket that has not drained for stall_timeout is cut. Either way, a slow client never
 // slows ingest or other clients.
+// Activity (view mode, when a subscribe asked for it): at most one activity message waits,
+// a newer one replacing it; it is written only when nothing else is queued, after the
+// message in flight, so it never waits behind itself nor holds frames back by more than
+// one small write.
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -31,7 +35,9 @@
 #include <optional>
 #include <string>
 
+#include "core/role.hpp"
 #include "core/store.hpp"
+#include "server/activity_record.hpp"
 #include "server/change_record.hpp"
 #include "server/config.hpp"
 #include "server/view_subscription.hpp"
@@ -58,13 +64,26 @@ public:
 
     // The hub's next change for this session's event.
     void deliver(std::shared_ptr<const change_record> r);
+    // The hub's newest activity of this session's event (view mode; ignored otherwise, and
+    // until a subscribe asks for activity). Never blocks.
+    void deliver_activity(std::shared_ptr<const activity_record> a);
     void close_going_away();
     // Closes with 1008 (policy violation): the stream's token was revoked.
     void close_revoked();
-    // The access token this stream was opened with, 0 for none. REQUIRES: set before run();
-    // read-only afterwards, so the hub may read it from any thread.
-    void set_token(std::int64_t id) { token_id_ = id; }
+    // The access token this stream was opened with (0 for none), its name and its role.
+    // REQUIRES: set before run(); read-only afterwards, so the hub may read them from any
+    // thread.
+    void set_token(std::int64_t id, std::string name, role r) {
+        token_id_ = id;
+        token_name_ = std::move(name);
+        token_role_ = r;
+    }
     std::int64_t token_id() const { return token_id_; }
+    const std::string& token_name() const { return token_name_; }
+    role token_role() const { return token_role_; }
+    // True for the view protocol. Set by run() before the session registers with the hub;
+    // read-only afterwards.
+    bool view_protocol() const { return protocol_ == protocol::view; }
 
 private:
     enum class protocol { per_change, view };
@@ -86,7 +105,13 @@ private:
     void send_per_change_snapshot(std::uint64_t seq);
     void drop();
     void close_with(boost::beast::websocket::close_code code);
+    void on_activity(std::shared_ptr<const activity_record> a);
+    void want_activity(bool on);
+    void offer_activity(std::shared_ptr<const activity_record> a);
+    void write_activity();
     std::int64_t token_id_ = 0;
+    std::string token_name_;
+    role token_role_ = role::audience;
 
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
     boost::beast::flat_buffer buffer_;
@@ -110,6 +135,11 @@ private:
     bool resync_ = false;  // fell behind: the next thing to send is a fresh snapshot
     bool timer_armed_ = false;
     clock::time_point last_frame_at_{};
+
+    // View mode: activity.
+    bool activity_wanted_ = false;        // the last subscribe asked for it
+    std::uint64_t activity_version_ = 0;  // of the newest record accepted; older ones are stale
+    std::shared_ptr<const activity_record> activity_pending_;  // at most one, unsent
 };
 
 }  // namespace tribune::server
