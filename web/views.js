@@ -431,7 +431,6 @@ export function renderActivity(box, activity, me, live) {
     );
   }
   online.replaceChildren(...chips);
-  online.dataset.count = String(mods.length);
   online.title = `${fmtNum(mods.length)} moderator${mods.length === 1 ? '' : 's'} online: ${mods.map(label).join(', ')}`;
   const count = box.querySelector('.online-n');
   count.textContent = `${fmtNum(mods.length)} online`;

@@ -2,10 +2,12 @@
 // Debian's Chromium through playwright-core, and call the HTTP API from Node.
 //
 // Env: TRIBUNE_BIN (default build/release/server/tribune, relative to the repository root),
-//      CHROMIUM (default /usr/bin/chromium).
+//      CHROMIUM (default /usr/bin/chromium),
+//      TRIBUNE_ARTIFACTS_DIR (default build/artifacts, relative to the repository root): where
+//      tests save what a person looks at afterwards (the dashboard screenshot).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,13 @@ import { chromium } from 'playwright-core';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const artifactsDir = join(repoRoot, 'tests', 'browser', 'artifacts');
+
+// The directory for test artefacts ($TRIBUNE_ARTIFACTS_DIR or build/artifacts), created.
+export function outputDir() {
+  const dir = resolve(repoRoot, process.env.TRIBUNE_ARTIFACTS_DIR || join('build', 'artifacts'));
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 const READY_TIMEOUT_MS = 30000;
 
