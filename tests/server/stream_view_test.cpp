@@ -399,6 +399,7 @@ TEST_F(stream_view_test, a_burst_of_1000_questions_arrives_in_far_fewer_frames_w
     auto ids = post_many("demo", texts);
     const auto posted = std::chrono::steady_clock::now();
     read_until_seq(*ws, state, base + 1000, 60s);
+    const auto received = std::chrono::steady_clock::now();
     EXPECT_TRUE(state.problems.empty()) << state.problems.front();
 
     // Exactly the burst's changes that concern the view, each once, in seq order.
@@ -414,10 +415,14 @@ TEST_F(stream_view_test, a_burst_of_1000_questions_arrives_in_far_fewer_frames_w
     EXPECT_EQ(got, want);
     expect_counts_equal(state, db_counts("demo"));
     EXPECT_EQ(state.count("approved"), 666);
-    EXPECT_LT(state.frames, 100) << "frames for 1,000 changes (posting took "
-                                 << std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        posted - started).count()
-                                 << " ms)";
+    // Far fewer frames than changes, and no more than the coalescing rate (about 10 a second)
+    // allows over the time the burst took to arrive — so a slower machine (a sanitizer build)
+    // gets a proportionally larger allowance, never a flaky failure.
+    const auto took_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(received - started).count();
+    EXPECT_LT(state.frames, 500) << "frames for 1,000 changes";
+    EXPECT_LE(state.frames, took_ms / 100 + 10)
+        << "more than ~10 frames a second: " << state.frames << " frames in " << took_ms << " ms";
     RecordProperty("frames", state.frames);
     std::cout << "[ stream ] 1000 changes in " << state.frames << " frames; posting took "
               << std::chrono::duration_cast<std::chrono::milliseconds>(posted - started).count()
