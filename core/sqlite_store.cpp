@@ -198,6 +198,12 @@ result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path
     if (!writer) return writer.error();
     auto report = migrator::apply(*writer, *files);
     if (!report) return report.error();
+    if (report->to_version < required_schema_version)
+        return status::error(error_kind::unavailable, "database_outdated",
+                             "the database is at schema version " +
+                                 std::to_string(report->to_version) + " but this server needs " +
+                                 std::to_string(required_schema_version) + "; " + migrations_dir +
+                                 " lacks the newer migrations");
 
     std::unique_ptr<sqlite_store> s(new sqlite_store());
     s->writer_ = std::move(writer.value());

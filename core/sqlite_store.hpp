@@ -24,6 +24,11 @@ public:
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
     // failed migration, unwritable path).
+    // The schema this code reads and writes (migrations/ up to this number).
+    static constexpr int required_schema_version = 4;
+
+    // Errors also: unavailable (code "database_outdated") when the migrations directory does
+    // not bring the database to required_schema_version (a stale or partial copy of it).
     static result<std::unique_ptr<sqlite_store>> open(const std::string& path,
                                                       const std::string& migrations_dir,
                                                       std::size_t readers = 4);

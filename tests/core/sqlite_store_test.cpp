@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "tests/core/temp_dir.hpp"
@@ -51,6 +52,25 @@ protected:
     std::unique_ptr<sqlite_store> db_;
     event_info demo_;
 };
+
+TEST(sqlite_store_open, refuses_a_migrations_directory_that_stops_short_of_the_schema_it_needs) {
+    temp_dir dir;
+    const auto mdir = dir.path() / "migrations";
+    std::filesystem::create_directories(mdir);
+    auto all = migrator::scan(TRIBUNE_SOURCE_DIR "/migrations");
+    ASSERT_TRUE(all.is_ok());
+    for (const auto& f : *all)
+        if (f.number < sqlite_store::required_schema_version)
+            std::filesystem::copy_file(f.path, mdir / std::filesystem::path(f.path).filename());
+    auto s = sqlite_store::open(dir.file("t.db"), mdir.string());
+    ASSERT_FALSE(s.is_ok());
+    EXPECT_EQ(s.error().code(), "database_outdated");
+    EXPECT_NE(s.error().message().find("needs " + std::to_string(sqlite_store::required_schema_version)),
+              std::string::npos)
+        << s.error().message();
+    // With every migration it opens.
+    EXPECT_TRUE(sqlite_store::open(dir.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations").is_ok());
+}
 
 TEST_F(sqlite_store_test, fresh_database_has_the_demo_event) {
     EXPECT_EQ(demo_.slug, "demo");
