@@ -25,7 +25,7 @@ public:
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
     // failed migration, unwritable path).
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 4;
+    static constexpr int required_schema_version = 5;
 
     // Errors also: unavailable (code "database_outdated") when the migrations directory does
     // not bring the database to required_schema_version (a stale or partial copy of it).
@@ -52,6 +52,10 @@ public:
     status scan_questions(std::int64_t event_id,
                           const std::function<void(const question&)>& f) override;
     result<question> add_vote(std::int64_t question_id, const std::string& voter) override;
+    result<shortlist_entry> shortlist_add(std::int64_t event_id, std::int64_t question_id,
+                                          const std::string& actor) override;
+    status shortlist_remove(std::int64_t event_id, std::int64_t question_id) override;
+    result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) override;
     result<token_info> create_token(const std::string& name, role r,
                                     std::optional<std::int64_t> event_id, const std::string& hash,
                                     const std::string& prefix) override;

@@ -73,6 +73,13 @@ struct decision_outcome {
     bool changed = true;  // false when the question already had the target status
 };
 
+// One question on an event's shortlist.
+struct shortlist_entry {
+    question q;
+    std::string added_by;
+    timestamp_ms added_at = 0;
+};
+
 using status_counts = std::map<question_status, std::int64_t>;
 
 // An event's triage settings as an admin edits them.
@@ -142,6 +149,16 @@ public:
     // One vote per voter. Errors: not_found; conflict (code "not_votable") unless the
     // question is approved or answered. Returns the question with its vote count.
     virtual result<question> add_vote(std::int64_t question_id, const std::string& voter) = 0;
+
+    // The event's shortlist: questions an executive chose to answer, oldest addition first.
+    // Adding one already there changes nothing. Errors: not_found (question_not_found, also
+    // for a question of another event); conflict (code "not_shortlistable") unless it is
+    // approved or answered.
+    virtual result<shortlist_entry> shortlist_add(std::int64_t event_id, std::int64_t question_id,
+                                                  const std::string& actor) = 0;
+    // Errors: not_found (code "not_on_shortlist").
+    virtual status shortlist_remove(std::int64_t event_id, std::int64_t question_id) = 0;
+    virtual result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) = 0;
 
     // Access tokens: only the SHA-256 of a token is stored.
     virtual result<token_info> create_token(const std::string& name, role r,

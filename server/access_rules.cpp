@@ -67,6 +67,11 @@ status authorize(const principal& who, const std::string& route, http::verb meth
         if (r == R::moderator && action != "answer") return status::ok();
         return denied(who, "make bulk decisions");
     }
+    if (route == "/api/v1/events/{slug}/shortlist" || route == "/api/v1/events/{slug}/shortlist/{id}") {
+        if (get && one_of(r, {R::moderator, R::executive})) return status::ok();
+        if (!get && r == R::executive) return status::ok();
+        return denied(who, get ? "read the shortlist" : "change the shortlist");
+    }
     if (route == "/api/v1/questions/{id}") {
         if (one_of(r, {R::moderator, R::executive, R::api_client})) return status::ok();
         return denied(who, "read questions");

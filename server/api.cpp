@@ -202,6 +202,10 @@ void api::handle(const request& req, const client_info& client, responder reply)
                 route_name = "/api/v1/events/{slug}/policy/dry-run";
             else if (s.size() == 5 && s[2] == "events" && s[4] == "decisions")
                 route_name = "/api/v1/events/{slug}/decisions";
+            else if (s.size() == 5 && s[2] == "events" && s[4] == "shortlist")
+                route_name = "/api/v1/events/{slug}/shortlist";
+            else if (s.size() == 6 && s[2] == "events" && s[4] == "shortlist")
+                route_name = "/api/v1/events/{slug}/shortlist/{id}";
             else if (s.size() == 5 && s[2] == "questions" && s[4] == "undo")
                 route_name = "/api/v1/questions/{id}/undo";
             else if (s.size() == 4 && s[2] == "questions") route_name = "/api/v1/questions/{id}";
@@ -454,6 +458,41 @@ void api::route(const request& req, const std::string& route_name, const princip
         json answer = {{"items", std::move(items)}};
         if (d->cluster) answer["more"] = out->more;
         return send(http::status::ok, std::move(answer));
+    }
+    if (route_name == "/api/v1/events/{slug}/shortlist" ||
+        route_name == "/api/v1/events/{slug}/shortlist/{id}") {
+        const bool one = route_name == "/api/v1/events/{slug}/shortlist/{id}";
+        if (one ? method != http::verb::delete_
+                : method != http::verb::get && method != http::verb::post)
+            return wrong_method();
+        auto ev = db_.find_event(seg[3]);
+        if (!ev) return fail(ev.error());
+        auto entry_json = [](const shortlist_entry& e) {
+            return json{{"question", to_json(e.q)},
+                        {"added_by", e.added_by},
+                        {"added_at", format_time(e.added_at)}};
+        };
+        if (one) {
+            auto id = parse_int(seg[5]);
+            if (!id || *id <= 0) return fail(not_found("not_on_shortlist", "question ids are positive integers"));
+            if (status st = db_.shortlist_remove(ev->id, *id); !st) return fail(st);
+            return send(http::status::ok, {{"removed", *id}});
+        }
+        if (method == http::verb::get) {
+            auto list = db_.shortlist(ev->id);
+            if (!list) return fail(list.error());
+            json items = json::array();
+            for (const shortlist_entry& e : *list) items.push_back(entry_json(e));
+            return send(http::status::ok, {{"items", std::move(items)}});
+        }
+        auto body = body_object();
+        if (!body) return fail(body.error());
+        auto qid = body->find("question_id");
+        if (qid == body->end() || !qid->is_number_integer() || qid->get<std::int64_t>() <= 0)
+            return fail(invalid("invalid_field", "question_id must be a question id"));
+        auto added = db_.shortlist_add(ev->id, qid->get<std::int64_t>(), who.name);
+        if (!added) return fail(added.error());
+        return send(http::status::ok, entry_json(*added));
     }
     if (route_name == "/api/v1/events/{slug}/stream") {
         return reply(error_response(

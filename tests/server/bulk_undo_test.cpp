@@ -679,5 +679,46 @@ TEST_F(bulk_decisions_test, near_duplicates_form_a_group_that_can_be_listed_and_
     expect_error(bulk("demo", {{"action", "reject"}, {"cluster", group}, {"from", {"nope"}}}), 400, "invalid_status");
 }
 
+// --- the executives' shortlist -----------------------------------------------------------------
+
+TEST_F(bulk_decisions_test, executives_shortlist_approved_questions_moderators_read_it) {
+    json approved = post_text("demo", "When will branches reopen on Saturdays?");
+    ASSERT_EQ(approved["status"], "approved") << approved.dump();
+    json pending = post_text("demo", review_text);
+    ASSERT_EQ(pending["status"], "pending") << pending.dump();
+    const std::string list = "/api/v1/events/demo/shortlist";
+    const auto exec = bearer(token_for("executive", "erin"));
+    const auto mod = bearer(token_for("moderator", "mo"));
+
+    auto add = call(http::verb::post, list, json{{"question_id", id_of(approved)}}.dump(), exec);
+    ASSERT_EQ(add.status, 200u) << add;
+    EXPECT_EQ(id_of(add.body["question"]), id_of(approved));
+    EXPECT_EQ(add.body["added_by"], "erin");
+    // Again: no second entry.
+    ASSERT_EQ(call(http::verb::post, list, json{{"question_id", id_of(approved)}}.dump(), exec).status, 200u);
+    expect_error(call(http::verb::post, list, json{{"question_id", id_of(pending)}}.dump(), exec), 409,
+                 "not_shortlistable");
+    expect_error(call(http::verb::post, list, json{{"question_id", 9999999}}.dump(), exec), 404,
+                 "question_not_found");
+    expect_error(call(http::verb::post, list, R"({"question_id": "x"})", exec), 400, "invalid_field");
+
+    auto read = call(http::verb::get, list, "", mod);
+    ASSERT_EQ(read.status, 200u) << read;
+    ASSERT_EQ(read.body["items"].size(), 1u) << read;
+    EXPECT_EQ(id_of(read.body["items"][0]["question"]), id_of(approved));
+
+    // Moderators read it but do not change it; nobody without a token does either.
+    expect_error(call(http::verb::post, list, json{{"question_id", id_of(approved)}}.dump(), mod), 403, "forbidden");
+    expect_error(call_anonymous(http::verb::get, list), 401, "authentication_required");
+    expect_error(call(http::verb::get, list, "", bearer(token_for("api_client", "bridge"))), 403, "forbidden");
+
+    const std::string one = list + "/" + std::to_string(id_of(approved));
+    ASSERT_EQ(call(http::verb::delete_, one, "", exec).status, 200u);
+    expect_error(call(http::verb::delete_, one, "", exec), 404, "not_on_shortlist");
+    auto empty = call(http::verb::get, list, "", exec);
+    ASSERT_EQ(empty.status, 200u) << empty;
+    EXPECT_TRUE(empty.body["items"].empty()) << empty;
+}
+
 }  // namespace
 }  // namespace tribune::test
