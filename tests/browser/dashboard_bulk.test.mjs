@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, startServer } from './support.mjs';
+import { apiClient, launchBrowser, startServer, waitShown } from './support.mjs';
 
 const WAIT = { timeout: 10000 };
 
@@ -59,24 +59,6 @@ async function focusCard(page, id) {
   await page.waitForSelector(`${card(id)}.selected`, WAIT);
 }
 
-const shownIds = (page) =>
-  page.$$eval('#list .card', (els) => els.map((e) => Number(e.dataset.id)).sort((a, b) => a - b));
-
-// Waits until the list shows exactly `ids` (a view change empties it until its snapshot arrives).
-async function waitShown(page, ids) {
-  const want = [...ids].sort((a, b) => a - b);
-  await page
-    .waitForFunction(
-      (w) => {
-        const got = [...document.querySelectorAll('#list .card')].map((e) => Number(e.dataset.id)).sort((a, b) => a - b);
-        return JSON.stringify(got) === JSON.stringify(w);
-      },
-      want,
-      WAIT,
-    )
-    .catch(() => {});
-  assert.deepEqual(await shownIds(page), want);
-}
 
 const checkedIds = (page) =>
   page.$$eval('#list .card.checked', (els) => els.map((e) => Number(e.dataset.id)).sort((a, b) => a - b));

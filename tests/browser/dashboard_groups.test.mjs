@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, startServer } from './support.mjs';
+import { apiClient, launchBrowser, startServer, waitShown } from './support.mjs';
 
 const WAIT = { timeout: 10000 };
 const slug = `grp-${Date.now().toString(36)}`;
@@ -16,24 +16,6 @@ const pageErrors = [];
 
 const card = (id) => `#list .card[data-id="${id}"]`;
 const gone = { state: 'detached', ...WAIT };
-const shownIds = (page) =>
-  page.$$eval('#list .card', (els) => els.map((e) => Number(e.dataset.id)).sort((a, b) => a - b));
-
-// Waits until the list shows exactly `ids` (a view change empties it until its snapshot arrives).
-async function waitShown(page, ids) {
-  const want = [...ids].sort((a, b) => a - b);
-  await page
-    .waitForFunction(
-      (w) => {
-        const got = [...document.querySelectorAll('#list .card')].map((e) => Number(e.dataset.id)).sort((a, b) => a - b);
-        return JSON.stringify(got) === JSON.stringify(w);
-      },
-      want,
-      WAIT,
-    )
-    .catch(() => {});
-  assert.deepEqual(await shownIds(page), want);
-}
 
 async function post(text) {
   const res = await api.post(`/api/v1/events/${slug}/questions`, { text, author: 'ana' });

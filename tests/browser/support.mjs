@@ -6,6 +6,7 @@
 //      TRIBUNE_ARTIFACTS_DIR (default build/artifacts, relative to the repository root): where
 //      tests save what a person looks at afterwards (the dashboard screenshot).
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -217,4 +218,25 @@ export async function startHeaderProxy(target, headers) {
         server.close(r);
       }),
   };
+}
+
+// The ids of the cards the list shows, ascending.
+export const shownIds = (page) =>
+  page.$$eval('#list .card', (els) => els.map((e) => Number(e.dataset.id)).sort((a, b) => a - b));
+
+// Waits (up to `timeout` ms) until the list shows exactly `ids` — a view change empties it until
+// its snapshot arrives — then asserts it does.
+export async function waitShown(page, ids, timeout = 10000) {
+  const want = [...ids].sort((a, b) => a - b);
+  await page
+    .waitForFunction(
+      (w) => {
+        const got = [...document.querySelectorAll('#list .card')].map((e) => Number(e.dataset.id)).sort((a, b) => a - b);
+        return JSON.stringify(got) === JSON.stringify(w);
+      },
+      want,
+      { timeout },
+    )
+    .catch(() => {});
+  assert.deepEqual(await shownIds(page), want);
 }
