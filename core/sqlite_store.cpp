@@ -323,6 +323,8 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector
             "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
             "VALUES (?, 'triage', 'auto', NULL, ?, ?, ?)");
         if (!ins_decision) return ins_decision.error();
+        auto groups = prepare_group_statements();
+        if (!groups) return groups.error();
 
         std::vector<insert_outcome> out;
         out.reserve(qs.size());
@@ -361,7 +363,7 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector
             stored.created_at = now;
             stored.updated_at = now;
             stored.version = 1;
-            if (status g = assign_group(stored); !g) return g;
+            if (status g = assign_group(stored, *groups); !g) return g;
             for (const span& sp : q.scored.spans) {
                 ins_span->reset();
                 ins_span->bind(1, stored.id);
@@ -384,7 +386,35 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(const std::vector
     });
 }
 
-status sqlite_store::assign_group(question& q) {
+result<sqlite_store::group_statements> sqlite_store::prepare_group_statements() {
+    group_statements g;
+    auto prep = [&](sqlite_statement& into, std::string_view sql) -> status {
+        auto st = writer_.prepare(sql);
+        if (!st) return st.error();
+        into = std::move(st.value());
+        return status::ok();
+    };
+    if (status s = prep(g.by_band,
+                        "SELECT question_id FROM question_bands WHERE event_id = ? AND band = ? "
+                        "ORDER BY question_id DESC LIMIT ?");
+        !s)
+        return s;
+    if (status s = prep(g.cand, "SELECT text, coalesce(cluster_id, id) FROM questions WHERE id = ?"); !s)
+        return s;
+    if (status s = prep(g.ins_band,
+                        "INSERT OR IGNORE INTO question_bands (event_id, band, question_id) VALUES (?, ?, ?)");
+        !s)
+        return s;
+    if (status s = prep(g.set, "UPDATE questions SET cluster_id = ? WHERE id = ?"); !s) return s;
+    if (status s = prep(g.grow,
+                        "INSERT INTO question_clusters (id, size) VALUES (?, 1) "
+                        "ON CONFLICT (id) DO UPDATE SET size = size + 1 RETURNING size");
+        !s)
+        return s;
+    return g;
+}
+
+status sqlite_store::assign_group(question& q, group_statements& g) {
     // Candidates: for each band key, the latest few questions of the event with that key;
     // the ones sharing most keys (the most similar, in expectation) are checked first.
     constexpr int per_band = 4;
@@ -392,18 +422,14 @@ status sqlite_store::assign_group(question& q) {
     const auto fp = dedup_.fingerprint_of(q.text);
     std::int64_t group = q.id;
     if (!fp.empty()) {
-        auto by_band = writer_.prepare(
-            "SELECT question_id FROM question_bands WHERE event_id = ? AND band = ? "
-            "ORDER BY question_id DESC LIMIT ?");
-        if (!by_band) return by_band.error();
         std::unordered_map<std::int64_t, int> hits;
         for (std::int64_t key : fp.bands) {
-            by_band->reset();
-            by_band->bind(1, q.event_id);
-            by_band->bind(2, key);
-            by_band->bind(3, std::int64_t{per_band});
+            g.by_band.reset();
+            g.by_band.bind(1, q.event_id);
+            g.by_band.bind(2, key);
+            g.by_band.bind(3, std::int64_t{per_band});
             int rc;
-            while ((rc = by_band->step()) == SQLITE_ROW) ++hits[by_band->column_int(0)];
+            while ((rc = g.by_band.step()) == SQLITE_ROW) ++hits[g.by_band.column_int(0)];
             if (rc != SQLITE_DONE) return writer_.last_error("find similar questions");
         }
         std::vector<std::pair<int, std::int64_t>> order;  // (keys shared, id)
@@ -412,45 +438,37 @@ status sqlite_store::assign_group(question& q) {
         std::sort(order.begin(), order.end(), std::greater<>());
         if (order.size() > max_checked) order.resize(max_checked);
 
-        auto cand = writer_.prepare("SELECT text, coalesce(cluster_id, id) FROM questions WHERE id = ?");
-        if (!cand) return cand.error();
         for (const auto& [shared, id] : order) {
-            cand->reset();
-            cand->bind(1, id);
-            int rc = cand->step();
+            g.cand.reset();
+            g.cand.bind(1, id);
+            int rc = g.cand.step();
             if (rc == SQLITE_DONE) continue;
             if (rc != SQLITE_ROW) return writer_.last_error("read similar question");
-            if (dedup_.same_question(fp, dedup_.fingerprint_of(cand->column_text(0)))) {
-                group = cand->column_int(1);
+            if (dedup_.same_question(fp, dedup_.fingerprint_of(g.cand.column_text(0)))) {
+                group = g.cand.column_int(1);
                 break;
             }
         }
 
-        auto ins_band = writer_.prepare(
-            "INSERT OR IGNORE INTO question_bands (event_id, band, question_id) VALUES (?, ?, ?)");
-        if (!ins_band) return ins_band.error();
         for (std::int64_t key : fp.bands) {
-            ins_band->reset();
-            ins_band->bind(1, q.event_id);
-            ins_band->bind(2, key);
-            ins_band->bind(3, q.id);
-            if (ins_band->step() != SQLITE_DONE) return writer_.last_error("store band keys");
+            g.ins_band.reset();
+            g.ins_band.bind(1, q.event_id);
+            g.ins_band.bind(2, key);
+            g.ins_band.bind(3, q.id);
+            if (g.ins_band.step() != SQLITE_DONE) return writer_.last_error("store band keys");
         }
     }
 
-    auto set = writer_.prepare("UPDATE questions SET cluster_id = ? WHERE id = ?");
-    if (!set) return set.error();
-    set->bind(1, group);
-    set->bind(2, q.id);
-    if (set->step() != SQLITE_DONE) return writer_.last_error("set group");
-    auto grow = writer_.prepare(
-        "INSERT INTO question_clusters (id, size) VALUES (?, 1) "
-        "ON CONFLICT (id) DO UPDATE SET size = size + 1 RETURNING size");
-    if (!grow) return grow.error();
-    grow->bind(1, group);
-    if (grow->step() != SQLITE_ROW) return writer_.last_error("count group");
+    g.set.reset();
+    g.set.bind(1, group);
+    g.set.bind(2, q.id);
+    if (g.set.step() != SQLITE_DONE) return writer_.last_error("set group");
+    g.grow.reset();
+    g.grow.bind(1, group);
+    if (g.grow.step() != SQLITE_ROW) return writer_.last_error("count group");
     q.cluster_id = group;
-    q.cluster_size = grow->column_int(0);
+    q.cluster_size = g.grow.column_int(0);
+    g.grow.reset();
     return status::ok();
 }
 

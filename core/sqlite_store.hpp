@@ -77,10 +77,16 @@ private:
 
     // REQUIRES: write_mutex_ held and a transaction open.
     result<decision_outcome> apply_one(const decision_request& d);
+    // The statements assign_group() runs, prepared once per batch.
+    struct group_statements {
+        sqlite_statement by_band, cand, ins_band, set, grow;
+    };
+    // REQUIRES: write_mutex_ held.
+    result<group_statements> prepare_group_statements();
     // Puts the just-inserted `q` into its near-duplicate group (see store::insert_batch):
     // sets q.cluster_id and q.cluster_size and stores its band keys.
     // REQUIRES: write_mutex_ held and a transaction open; q.id set.
-    status assign_group(question& q);
+    status assign_group(question& q, group_statements& g);
 
     sqlite_connection acquire_reader();
     void release_reader(sqlite_connection c);
