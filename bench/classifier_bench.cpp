@@ -10,9 +10,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "core/fasttext_classifier.hpp"
-#include "core/text_features.hpp"
-#include "core/text_normalizer.hpp"
+#include "core/classify/linear_classifier.hpp"
+#include "core/classify/text_features.hpp"
+#include "core/text/text_normalizer.hpp"
 
 namespace {
 
@@ -36,8 +36,8 @@ std::size_t code_points(const std::string& s) {
     return n;
 }
 
-const tribune::fasttext_classifier& classifier() {
-    static auto loaded = tribune::fasttext_classifier::load(model_path);
+const tribune::linear_classifier& classifier() {
+    static auto loaded = tribune::linear_classifier::load(model_path);
     if (!loaded) {
         std::fprintf(stderr, "classifier_bench: %s\n", loaded.error().message().c_str());
         std::exit(1);

@@ -3,15 +3,15 @@
 # 20,000 lines, both measured end to end (process start to last line written) in one run.
 #
 #   bench/classify_throughput.sh                 # binary from build/release
-#   TRIBUNE_BIN=build/bench/server/tribune bench/classify_throughput.sh
+#   TRIBUNE_BIN=build/bench/tribune bench/classify_throughput.sh
 #
 # Lines: texts of the validation split of ../shared/data (TRIBUNE_DATA_DIR), cut to 280
 # code points, repeated to 20,000 lines; without the data, a fixed synthetic mix.
 # Needs: node, and `npm ci --prefix bench` (obscenity in bench/node_modules).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="${TRIBUNE_BIN:-$root/build/release/server/tribune}"
-model="${TRIBUNE_MODEL:-$root/models/toxicity.ftz}"
+bin="${TRIBUNE_BIN:-$root/build/release/tribune}"
+model="${TRIBUNE_MODEL:-$root/models/toxicity.tlm}"
 lines="${LINES:-20000}"
 data_dir="${TRIBUNE_DATA_DIR:-$root/../shared/data}"
 work="$(mktemp -d)"

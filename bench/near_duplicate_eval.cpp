@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "core/near_duplicate_detector.hpp"
+#include "core/triage/near_duplicate_detector.hpp"
 
 namespace {
 

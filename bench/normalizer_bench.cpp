@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/text_normalizer.hpp"
-#include "core/word_list.hpp"
+#include "core/text/text_normalizer.hpp"
+#include "core/text/word_list.hpp"
 
 namespace {
 

@@ -14,8 +14,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/text_normalizer.hpp"
-#include "server/json_codec.hpp"
+#include "core/text/text_normalizer.hpp"
+#include "server/wire/json_codec.hpp"
 
 namespace {
 

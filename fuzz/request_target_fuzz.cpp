@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "server/json_codec.hpp"
-#include "server/request_target.hpp"
+#include "server/wire/json_codec.hpp"
+#include "server/http/request_target.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Support for the browser tests: start the real `tribune` server on an ephemeral port, launch
 // Debian's Chromium through playwright-core, and call the HTTP API from Node.
 //
-// Env: TRIBUNE_BIN (default build/release/server/tribune, relative to the repository root),
+// Env: TRIBUNE_BIN (default build/release/tribune, relative to the repository root),
 //      CHROMIUM (default /usr/bin/chromium),
 //      TRIBUNE_ARTIFACTS_DIR (default build/artifacts, relative to the repository root): where
 //      tests save what a person looks at afterwards (the dashboard screenshot).
@@ -29,7 +29,7 @@ export function outputDir() {
 const READY_TIMEOUT_MS = 30000;
 
 export function tribuneBin() {
-  const bin = resolve(repoRoot, process.env.TRIBUNE_BIN || 'build/release/server/tribune');
+  const bin = resolve(repoRoot, process.env.TRIBUNE_BIN || 'build/release/tribune');
   if (!existsSync(bin)) {
     throw new Error(`tribune binary not found at ${bin}; build it first or set TRIBUNE_BIN`);
   }

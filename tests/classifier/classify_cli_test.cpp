@@ -156,7 +156,7 @@ TEST(ClassifyCli, BadLinesYieldErrorLinesAndTheRunGoesOnInOrder) {
 }
 
 TEST(ClassifyCli, MissingModelFailsWithOneLine) {
-    classify_process p({"classify", "--model", "/nonexistent/model.ftz"});
+    classify_process p({"classify", "--model", "/nonexistent/model.tlm"});
     ASSERT_TRUE(p.started());
     p.close_input();
     EXPECT_TRUE(p.read_line(std::chrono::milliseconds(5000)).empty());

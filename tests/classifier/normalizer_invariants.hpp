@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/text_normalizer.hpp"
-#include "core/word_list.hpp"
+#include "core/text/text_normalizer.hpp"
+#include "core/text/word_list.hpp"
 
 namespace tribune::testing {
 

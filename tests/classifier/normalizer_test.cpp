@@ -1,6 +1,6 @@
 // Tests for core/text_normalizer: each obfuscation, the offset map, UTF-8 validation.
 
-#include "core/text_normalizer.hpp"
+#include "core/text/text_normalizer.hpp"
 
 #include <gtest/gtest.h>
 

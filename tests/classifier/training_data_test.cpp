@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "core/fasttext_classifier.hpp"
+#include "core/classify/linear_classifier.hpp"
 
 namespace tribune {
 namespace {
@@ -149,7 +149,7 @@ TEST_F(TrainingData, ReadingQuirksAreHonoured) {
 // The committed model on the fixed validation split: a regression gate well below the
 // figures in models/MODEL_CARD.md (toxicity AUC 0.951, identity_attack 0.867, span F1 0.617).
 TEST_F(TrainingData, CommittedModelHoldsItsValidationQuality) {
-    auto clf = fasttext_classifier::load(TRIBUNE_MODEL_PATH);
+    auto clf = linear_classifier::load(TRIBUNE_MODEL_PATH);
     ASSERT_TRUE(clf.is_ok()) << clf.error().message();
     std::vector<std::pair<float, int>> tox, ident;
     double span_sum = 0;

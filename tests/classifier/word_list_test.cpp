@@ -1,7 +1,7 @@
 // Tests for core/word_list: whole-word and phrase matching after normalisation, offsets
 // in the original text, validation, and hot replacement of a shared list.
 
-#include "core/word_list.hpp"
+#include "core/text/word_list.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
-#include "core/access_service.hpp"
+#include "core/service/access_service.hpp"
 
 #include <gtest/gtest.h>
 
-#include "core/sha256.hpp"
-#include "core/sqlite_store.hpp"
+#include "core/util/sha256.hpp"
+#include "core/sqlite/sqlite_store.hpp"
 #include "tests/core/temp_dir.hpp"
 
 namespace tribune {

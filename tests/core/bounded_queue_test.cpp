@@ -1,4 +1,4 @@
-#include "core/bounded_queue.hpp"
+#include "core/util/bounded_queue.hpp"
 
 #include <gtest/gtest.h>
 

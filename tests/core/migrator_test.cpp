@@ -1,4 +1,4 @@
-#include "core/migrator.hpp"
+#include "core/sqlite/migrator.hpp"
 
 #include <gtest/gtest.h>
 

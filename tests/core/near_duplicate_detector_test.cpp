@@ -1,4 +1,4 @@
-#include "core/near_duplicate_detector.hpp"
+#include "core/triage/near_duplicate_detector.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/question_service.hpp"
+#include "core/service/question_service.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,8 +6,8 @@
 #include <future>
 #include <mutex>
 
-#include "core/placeholder_classifier.hpp"
-#include "core/sqlite_store.hpp"
+#include "core/classify/placeholder_classifier.hpp"
+#include "core/sqlite/sqlite_store.hpp"
 #include "tests/core/temp_dir.hpp"
 
 namespace tribune {

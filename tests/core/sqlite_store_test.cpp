@@ -1,4 +1,4 @@
-#include "core/sqlite_store.hpp"
+#include "core/sqlite/sqlite_store.hpp"
 
 #include <gtest/gtest.h>
 

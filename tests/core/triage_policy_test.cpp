@@ -1,4 +1,4 @@
-#include "core/triage_policy.hpp"
+#include "core/triage/triage_policy.hpp"
 
 #include <gtest/gtest.h>
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "core/placeholder_classifier.hpp"
+#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {

@@ -10,9 +10,9 @@
 #include <thread>
 #include <utility>
 
-#include "core/placeholder_classifier.hpp"
-#include "server/arrival_counter.hpp"
-#include "server/stream_codec.hpp"
+#include "core/classify/placeholder_classifier.hpp"
+#include "server/live/arrival_counter.hpp"
+#include "server/wire/stream_codec.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {

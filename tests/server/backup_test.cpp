@@ -6,8 +6,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/placeholder_classifier.hpp"
-#include "core/sqlite_backup.hpp"
+#include "core/classify/placeholder_classifier.hpp"
+#include "core/sqlite/sqlite_backup.hpp"
 #include "tests/server/db_check.hpp"
 #include "tests/server/test_server.hpp"
 #include "tests/server/tribune_process.hpp"

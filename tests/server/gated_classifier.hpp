@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/classifier.hpp"
+#include "core/classify/classifier.hpp"
 
 namespace tribune::test {
 

@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "core/placeholder_classifier.hpp"
+#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "server/rate_limiter.hpp"
+#include "server/http/rate_limiter.hpp"
 
 namespace tribune::server {
 namespace {

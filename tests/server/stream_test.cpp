@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "core/placeholder_classifier.hpp"
+#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {

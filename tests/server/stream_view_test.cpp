@@ -11,7 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "core/placeholder_classifier.hpp"
+#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {

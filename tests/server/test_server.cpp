@@ -1,14 +1,14 @@
 #include "tests/server/test_server.hpp"
 
-#include "core/access_service.hpp"
-#include "core/sqlite_store.hpp"
+#include "core/service/access_service.hpp"
+#include "core/sqlite/sqlite_store.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <regex>
 #include <system_error>
 
-#include "core/placeholder_classifier.hpp"
+#include "core/classify/placeholder_classifier.hpp"
 
 namespace tribune::test {
 

@@ -22,9 +22,9 @@
 
 #include <gtest/gtest.h>
 
-#include "core/classifier.hpp"
-#include "server/app.hpp"
-#include "server/config.hpp"
+#include "core/classify/classifier.hpp"
+#include "server/app/app.hpp"
+#include "server/app/config.hpp"
 #include "tests/server/test_clients.hpp"
 
 namespace tribune::test {

@@ -9,8 +9,12 @@ its own binary fastText model trained only on the examples where that label is k
   build/model/tools/train/train_model --data build/model/train-work/dataset.tsv \
       --model /dev/null --dump-tokens /tmp/tokens.tsv
   tools/train/compare_fasttext.py /tmp/tokens.tsv toxicity identity_attack insult
+
+Needs Debian's `fasttext` command-line tool, which nothing else in Tribune uses: this script
+installs it (apt-get, as root or with sudo) when it is missing.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,6 +22,16 @@ import tempfile
 ATTR = ["toxicity", "severe_toxicity", "insult", "profanity", "threat", "identity_attack"]
 PARAMS = ["-wordNgrams", "2", "-minn", "3", "-maxn", "5", "-epoch", "10", "-lr", "0.5", "-dim", "50",
           "-bucket", "524288", "-thread", "1", "-seed", "1", "-verbose", "0"]
+
+
+def ensure_fasttext_cli():
+    """Installs Debian's fasttext package (the CLI only this comparison uses) when missing."""
+    if shutil.which("fasttext"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    print("compare_fasttext: installing Debian's fasttext CLI", file=sys.stderr)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "fasttext"],
+                   check=True)
 
 
 def auc(pairs):
@@ -35,6 +49,7 @@ def auc(pairs):
 
 
 def main():
+    ensure_fasttext_cli()
     rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
     work = tempfile.mkdtemp()
     train_txt, valid_txt, model = (os.path.join(work, n) for n in ("train.txt", "valid.txt", "model"))

@@ -3,7 +3,7 @@
 // through the production classifier and evaluates exactly what ships, then writes the
 // model card. Single-threaded and seeded: the same input gives the same bytes.
 //
-// usage: train_model --data dataset.tsv --model out.ftz --card MODEL_CARD.md
+// usage: train_model --data dataset.tsv --model out.tlm --card MODEL_CARD.md
 //                    --card-intro intro.md [--epochs N] [--buckets-log2 B] [--char-ngrams 3-5]
 //                    [--lr X] [--l2 X] [--max-pos-weight X] [--dump-tokens FILE]
 
@@ -23,11 +23,11 @@
 #include <string>
 #include <vector>
 
-#include "core/fasttext_classifier.hpp"
-#include "core/language_detector.hpp"
-#include "core/linear_model.hpp"
-#include "core/text_features.hpp"
-#include "core/text_normalizer.hpp"
+#include "core/classify/linear_classifier.hpp"
+#include "core/classify/language_detector.hpp"
+#include "core/classify/linear_model.hpp"
+#include "core/classify/text_features.hpp"
+#include "core/text/text_normalizer.hpp"
 #include "tools/train/metrics.hpp"
 
 using namespace tribune;
@@ -432,12 +432,12 @@ int main(int argc, char** argv) {
     progress("wrote " + opt.model);
 
     // ---- evaluate what ships: reload through the production classifier -------------
-    auto loaded = fasttext_classifier::load(opt.model);
+    auto loaded = linear_classifier::load(opt.model);
     if (!loaded) {
         std::cerr << "train_model: cannot reload: " << loaded.error().message() << "\n";
         return 1;
     }
-    const fasttext_classifier& clf = *loaded.value();
+    const linear_classifier& clf = *loaded.value();
     std::vector<eval_row> rows;
     rows.reserve(valid_idx.size());
     const auto t_eval = clock_type::now();
@@ -498,7 +498,7 @@ int main(int argc, char** argv) {
         card << "| " << to_string(static_cast<attribute>(h)) << " | " << fmt(t.decision) << " | " << fmt(t.review)
              << " | " << fmt(t.reject) << " |\n";
     }
-    card << "\n## Validation metrics (the shipped, quantized model, loaded through `fasttext_classifier`)\n\n"
+    card << "\n## Validation metrics (the shipped, quantized model, loaded through `linear_classifier`)\n\n"
          << "Only examples whose label for that attribute is known count. P/R/F1 at the `decision` threshold, and at `review_above` / `reject_above`.\n\n"
          << "| attribute | lang | n | positives | ROC-AUC | P | R | F1 | R@review | P@reject | R@reject |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::string summary;

@@ -1,0 +1,59 @@
+#include "cli/backup_command.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "core/sqlite/sqlite_backup.hpp"
+
+namespace tribune::server {
+namespace {
+
+constexpr const char* usage =
+    "usage: tribune backup --to FILE [--db PATH]\n\n"
+    "Copies the database consistently while the server runs (SQLite's backup API) to FILE,\n"
+    "which must not exist. The database is --db, else $TRIBUNE_DB, else var/tribune.db.\n";
+
+}  // namespace
+
+int run_backup_command(const std::vector<std::string>& args) {
+    std::string db = "var/tribune.db";
+    if (const char* env = std::getenv("TRIBUNE_DB"); env != nullptr && *env != '\0') db = env;
+    std::string to;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string a = args[i];
+        if (a == "-h" || a == "--help") {
+            std::cout << usage;
+            return 0;
+        }
+        std::string value;
+        if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = a.substr(eq + 1);
+            a = a.substr(0, eq);
+        } else if (i + 1 < args.size()) {
+            value = args[++i];
+        } else {
+            std::cerr << "tribune backup: option " << a << " needs a value\n\n" << usage;
+            return 2;
+        }
+        if (a == "--to") to = value;
+        else if (a == "--db") db = value;
+        else {
+            std::cerr << "tribune backup: unknown option " << a << "\n\n" << usage;
+            return 2;
+        }
+    }
+    if (to.empty()) {
+        std::cerr << "tribune backup: --to FILE is required\n\n" << usage;
+        return 2;
+    }
+    auto done = backup_database(db, to);
+    if (!done) {
+        std::cerr << "tribune backup: " << done.error().message() << "\n";
+        return 1;
+    }
+    std::cout << "tribune: backed up " << db << " to " << to << " (" << done->pages
+              << " pages, " << done->bytes << " bytes, integrity ok)" << std::endl;
+    return 0;
+}
+
+}  // namespace tribune::server

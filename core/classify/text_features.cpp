@@ -1,0 +1,165 @@
+#include "core/classify/text_features.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tribune {
+namespace {
+
+// Decodes one code point from valid UTF-8 at s[i]; advances i.
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    if (b0 < 0x80) {
+        ++i;
+        return b0;
+    }
+    int len = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : 2;
+    char32_t cp = b0 & (len == 4 ? 0x07 : len == 3 ? 0x0F : 0x1F);
+    for (int k = 1; k < len && i + static_cast<std::size_t>(k) < s.size(); ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
+    i += static_cast<std::size_t>(len);
+    return cp;
+}
+
+enum class char_class { separator, word, single };
+
+char_class classify_code_point(char32_t c) {
+    if (c < 0x80) {
+        // '*' is the normaliser's wildcard letter inside masked words ("f*ck").
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '*')
+            return char_class::word;
+        if (c == '?' || c == '!') return char_class::single;
+        return char_class::separator;
+    }
+    if (c <= 0xBF || c == 0xD7 || c == 0xF7) return char_class::separator;  // Latin-1 punctuation
+    if (c >= 0x2000 && c <= 0x206F) return char_class::separator;            // general punctuation
+    if (c >= 0x3000 && c <= 0x303F) return char_class::separator;            // CJK punctuation
+    if (c >= 0xFE00 && c <= 0xFE0F) return char_class::separator;            // variation selectors
+    if (c >= 0x1F3FB && c <= 0x1F3FF) return char_class::separator;          // skin tones
+    if ((c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) ||
+        (c >= 0x2B00 && c <= 0x2BFF))
+        return char_class::single;  // emoji and symbols: one token each
+    return char_class::word;
+}
+
+constexpr std::uint32_t fnv_offset = 2166136261u;
+constexpr std::uint32_t fnv_prime = 16777619u;
+
+inline std::uint32_t fnv(std::uint32_t h, unsigned char b) { return (h ^ b) * fnv_prime; }
+
+inline std::uint32_t fnv(std::uint32_t h, std::string_view s) {
+    for (char c : s) h = fnv(h, static_cast<unsigned char>(c));
+    return h;
+}
+
+// Final avalanche so that low bits of similar strings differ (buckets use the low bits).
+inline std::uint32_t mix(std::uint32_t h) {
+    h ^= h >> 16;
+    h *= 0x7feb352dU;
+    h ^= h >> 15;
+    h *= 0x846ca68bU;
+    h ^= h >> 16;
+    return h;
+}
+
+}  // namespace
+
+feature_extractor::feature_extractor(feature_config config)
+    : config_(config), mask_(config.buckets - 1) {}
+
+void feature_extractor::tokenize(std::string_view s, std::vector<text_token>& out,
+                                 std::size_t max_tokens) {
+    out.clear();
+    std::size_t i = 0;
+    std::size_t cp = 0;
+    bool in_word = false;
+    text_token current;
+    while (i < s.size()) {
+        const std::size_t byte_pos = i;
+        const char_class k = classify_code_point(next_code_point(s, i));
+        if (k == char_class::word) {
+            if (!in_word) {
+                current = text_token{cp, cp, byte_pos, byte_pos};
+                in_word = true;
+            }
+            current.end = cp + 1;
+            current.byte_end = i;
+        } else {
+            if (in_word) {
+                out.push_back(current);
+                in_word = false;
+                if (out.size() >= max_tokens) return;
+            }
+            if (k == char_class::single) {
+                out.push_back(text_token{cp, cp + 1, byte_pos, i});
+                if (out.size() >= max_tokens) return;
+            }
+        }
+        ++cp;
+    }
+    if (in_word && out.size() < max_tokens) out.push_back(current);
+}
+
+void feature_extractor::extract(std::string_view s, text_feature_set& out) const {
+    out.clear();
+    tokenize(s, out.tokens, config_.max_tokens);
+    double sum_sq = 0.0;
+    std::uint32_t prev_hash = 0;
+    // Byte offsets of the code points of one non-ASCII word, for char n-grams.
+    thread_local std::vector<std::size_t> cps;
+    const std::uint32_t ngram_seed = fnv(fnv_offset, 'c');
+    for (std::uint32_t t = 0; t < out.tokens.size(); ++t) {
+        const text_token& tok = out.tokens[t];
+        const std::string_view word = s.substr(tok.byte_begin, tok.byte_end - tok.byte_begin);
+        const std::uint32_t word_hash = fnv(fnv(fnv_offset, 'w'), word);
+        out.entries.push_back({mix(word_hash) & mask_, t, 1.0f});
+        sum_sq += 1.0;
+        if (config_.word_bigrams && t > 0) {
+            const std::uint32_t bh = mix(fnv(fnv(prev_hash, ' '), word) ^ 0x9e3779b9u) & mask_;
+            out.entries.push_back({bh, t - 1, 0.5f});
+            out.entries.push_back({bh, t, 0.5f});
+            sum_sq += 1.0;
+        }
+        prev_hash = fnv(fnv(fnv_offset, 'b'), word);
+        // char n-grams over "<word>", counted in code points; single-code-point tokens
+        // (emoji, '?', one-letter words) get none.
+        const std::size_t n_cp = tok.end - tok.start;
+        if (n_cp < 2 || config_.char_ngram_max == 0) continue;
+        const bool ascii = word.size() == n_cp;
+        if (!ascii) {
+            cps.clear();
+            for (std::size_t j = 0; j < word.size();) {
+                cps.push_back(j);
+                next_code_point(word, j);
+            }
+            cps.push_back(word.size());
+        }
+        // positions in "<word>": index 0 is '<', 1..n are code points, n+1 is '>'.
+        const std::size_t total = n_cp + 2;
+        const std::size_t max_len = config_.char_ngram_max;
+        const std::size_t min_len = config_.char_ngram_min;
+        for (std::size_t begin = 0; begin < total; ++begin) {
+            std::uint32_t h = ngram_seed;
+            const std::size_t stop = std::min(max_len, total - begin);
+            for (std::size_t len = 1; len <= stop; ++len) {
+                const std::size_t pos = begin + len - 1;
+                if (pos == 0) {
+                    h = fnv(h, '<');
+                } else if (pos == total - 1) {
+                    h = fnv(h, '>');
+                } else if (ascii) {
+                    h = fnv(h, static_cast<unsigned char>(word[pos - 1]));
+                } else {
+                    h = fnv(h, word.substr(cps[pos - 1], cps[pos] - cps[pos - 1]));
+                }
+                if (len >= min_len && len < total) {
+                    out.entries.push_back({mix(h) & mask_, t, 1.0f});
+                    sum_sq += 1.0;
+                }
+            }
+        }
+    }
+    out.scale = sum_sq > 0 ? static_cast<float>(1.0 / std::sqrt(sum_sq)) : 0.0f;
+}
+
+}  // namespace tribune

@@ -1,0 +1,86 @@
+#pragma once
+// The domain's value types: an event (one Q&A session), a question, a decision record.
+//
+// Thread safety: plain values.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/domain/classification.hpp"
+
+namespace tribune {
+
+enum class question_status { pending, approved, rejected, auto_rejected, held, answered };
+
+inline constexpr question_status all_statuses[] = {
+    question_status::pending,       question_status::approved, question_status::rejected,
+    question_status::auto_rejected, question_status::held,     question_status::answered,
+};
+
+constexpr std::string_view to_string(question_status s) {
+    switch (s) {
+        case question_status::pending: return "pending";
+        case question_status::approved: return "approved";
+        case question_status::rejected: return "rejected";
+        case question_status::auto_rejected: return "auto_rejected";
+        case question_status::held: return "held";
+        case question_status::answered: return "answered";
+    }
+    return "pending";
+}
+
+inline std::optional<question_status> status_from_string(std::string_view s) {
+    for (question_status st : all_statuses)
+        if (to_string(st) == s) return st;
+    return std::nullopt;
+}
+
+// Milliseconds since the Unix epoch, UTC.
+using timestamp_ms = std::int64_t;
+
+struct event_info {
+    std::int64_t id = 0;
+    std::string slug;
+    std::string title;
+    bool premoderate = false;  // hold every question that passes the thresholds for a human
+    timestamp_ms created_at = 0;
+};
+
+struct question {
+    std::int64_t id = 0;  // 0 until stored
+    std::string event;    // the event's slug
+    std::int64_t event_id = 0;
+    std::string text;
+    std::optional<std::string> author;
+    std::optional<std::string> source;
+    std::optional<std::string> external_id;
+    timestamp_ms created_at = 0;
+    timestamp_ms updated_at = 0;
+    question_status status = question_status::pending;
+    std::int64_t version = 1;  // +1 on every status change
+    classification scored;     // scores, language, explanation spans
+    std::string verdict;       // why the automatic triage chose the initial status
+    std::int64_t votes = 0;    // audience upvotes
+    // Near-duplicate group (near_duplicate_detector): the id of the group's first question
+    // (this question's own id when it starts a group; 0 until stored), and how many
+    // questions the group has as of reading.
+    std::int64_t cluster_id = 0;
+    std::int64_t cluster_size = 1;
+};
+
+// One row of the append-only audit trail.
+struct decision_record {
+    std::int64_t id = 0;
+    std::int64_t question_id = 0;
+    std::string actor;   // a moderator's name, or "triage" for the automatic verdict
+    std::string action;  // approve | reject | hold | auto
+    std::optional<question_status> from;  // empty for the automatic verdict at creation
+    question_status to = question_status::pending;
+    std::string reason;
+    timestamp_ms at = 0;
+};
+
+}  // namespace tribune

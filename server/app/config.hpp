@@ -1,0 +1,59 @@
+#pragma once
+// config: every setting of `tribune serve`, with its default. Filled from the
+// environment (TRIBUNE_*) and then from command-line flags, flags winning.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace tribune::server {
+
+struct config {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;  // 0 picks an ephemeral port (tests)
+    std::string db_path = "var/tribune.db";
+    int threads = 2;          // io_context threads
+    int scoring_workers = 1;  // classifier threads feeding the group commit
+    std::string web_root;        // empty: found next to the binary or the repository root
+    std::string migrations_dir;  // empty: likewise
+    std::string model_path;      // empty: likewise (models/toxicity.tlm)
+
+    std::size_t max_body_bytes = 64 * 1024;
+    std::size_t max_text_chars = 2000;
+    std::size_t ingest_queue_capacity = 10000;
+    std::size_t max_batch = 256;  // questions per group commit
+    std::size_t ws_send_queue_limit = 1024;  // messages; beyond this a client is dropped
+    std::size_t history_per_event = 4096;    // messages kept for `since` resume
+    std::size_t snapshot_limit = 500;
+
+    // --- limits against hostile or broken clients (issue 5) ------------------------------
+    std::size_t max_header_bytes = 16 * 1024;  // request line + headers; beyond: 431
+    std::size_t max_json_depth = 32;           // nesting of a request body; beyond: 400
+    std::size_t ws_max_message_bytes = 4096;   // one client -> server WebSocket message
+    std::size_t max_connections = 1024;        // HTTP + WebSocket; beyond: 503 and close
+    // From the first byte of a request to its last (slowloris): the whole request must
+    // arrive within this time, else the connection is closed. Also bounds each write.
+    std::chrono::milliseconds read_timeout{30'000};
+    // A connection waiting for the first byte of its next request is closed after this.
+    std::chrono::milliseconds idle_timeout{60'000};
+    // Graceful stop: how long requests in flight and WebSocket close handshakes may take.
+    std::chrono::milliseconds drain_timeout{10'000};
+
+    // How often each event's arrivals per minute are re-sent to its view streams when they
+    // changed (docs/api.md "Live stream", activity).
+    std::chrono::milliseconds activity_interval{5'000};
+
+    bool quiet = false;  // no request log lines
+
+    // Access control (issue 5).
+    double rate_per_ip = 20;           // requests/s for requests without a token; 0: unlimited
+    double rate_per_ip_burst = 60;
+    double rate_per_token = 500;       // requests/s per access token; 0: unlimited
+    double rate_per_token_burst = 2000;
+    std::string metrics_access = "loopback";  // loopback | open | admin
+    std::chrono::hours session_lifetime{12};
+    bool announce_first_admin = true;  // create and print an admin token when none exists
+};
+
+}  // namespace tribune::server

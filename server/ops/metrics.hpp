@@ -1,0 +1,40 @@
+#pragma once
+// metrics: the server's counters and histograms, rendered in the Prometheus text format.
+//
+// Thread safety: all methods are safe to call concurrently.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "server/ops/histogram.hpp"
+
+namespace tribune::server {
+
+class metrics {
+public:
+    metrics();
+
+    // `route` is the route pattern (e.g. "/api/v1/events/{slug}/questions"), never the raw
+    // target, so label cardinality stays bounded.
+    void count_request(const std::string& route, unsigned status, double seconds);
+    void observe_scoring(double seconds) { scoring_.observe(seconds); }
+    void observe_commit(std::size_t batch, double seconds);
+
+    // Appends everything this object owns; gauges from elsewhere are added by the caller.
+    void render(std::string& out) const;
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::pair<std::string, unsigned>, std::uint64_t> requests_;  // GUARDED_BY(mutex_)
+    std::map<std::string, std::unique_ptr<histogram>> request_seconds_;   // GUARDED_BY(mutex_)
+    histogram scoring_;
+    histogram commit_;
+    std::atomic<std::uint64_t> committed_questions_{0};
+    std::atomic<std::uint64_t> commits_{0};
+};
+
+}  // namespace tribune::server

@@ -1,0 +1,201 @@
+#include "server/wire/stream_codec.hpp"
+
+#include <cmath>
+#include <map>
+#include <string_view>
+
+namespace tribune::server {
+namespace {
+
+status invalid(std::string code, std::string message) {
+    return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
+}
+
+// The view's members as the question list's query parameters, so that a view and
+// GET /api/v1/events/{slug}/questions read the same filter the same way (decode_list_query).
+result<stream_view> decode_view(const json& view) {
+    stream_view v;
+    if (view.is_null()) return v;
+    if (!view.is_object()) return invalid("invalid_field", "view must be an object");
+    std::map<std::string, std::string> params;
+    for (const char* name : {"status", "sort", "attribute", "min_score", "max_score", "lang",
+                             "author", "source", "q", "cluster"}) {
+        auto it = view.find(name);
+        if (it == view.end() || it->is_null()) continue;
+        if (it->is_string()) {
+            params[name] = it->get<std::string>();
+        } else if (std::string_view(name) == "status" && it->is_array()) {
+            std::string joined;
+            for (const json& n : *it) {
+                if (!n.is_string()) return invalid("invalid_status", "status must list state names");
+                if (!joined.empty()) joined += ',';
+                joined += n.get<std::string>();
+            }
+            params[name] = std::move(joined);
+        } else if (it->is_number() && (std::string_view(name).ends_with("_score") ||
+                                       std::string_view(name) == "cluster")) {
+            params[name] = it->dump();
+        } else {
+            return invalid("invalid_field", std::string(name) + " has the wrong type");
+        }
+    }
+    question_query q;
+    if (status s = decode_list_query(params, q); !s) return s;
+    v.filter = std::move(q.filter);
+    v.sort = q.sort;
+    return v;
+}
+
+}  // namespace
+
+result<subscribe_request> decode_subscribe(const json& msg) {
+    if (!msg.is_object() || msg.value("type", "") != "subscribe")
+        return invalid("invalid_json", "expected a subscribe message");
+    subscribe_request r;
+    auto view = decode_view(msg.contains("view") ? msg["view"] : json());
+    if (!view) return view.error();
+    r.view = std::move(*view);
+
+    if (auto it = msg.find("limit"); it != msg.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
+            it->get<std::int64_t>() > static_cast<std::int64_t>(max_stream_page))
+            return invalid("invalid_limit",
+                           "limit must be an integer from 1 to " + std::to_string(max_stream_page));
+        r.view.limit = static_cast<std::size_t>(it->get<std::int64_t>());
+    }
+    if (auto it = msg.find("id"); it != msg.end() && !it->is_null()) {
+        if (!it->is_number_integer()) return invalid("invalid_field", "id must be an integer");
+        r.id = it->get<std::int64_t>();
+    }
+    if (auto it = msg.find("since"); it != msg.end() && !it->is_null()) {
+        if (!it->is_number_integer() || it->get<std::int64_t>() < 0)
+            return invalid("invalid_since", "since must be a non-negative integer");
+        r.since = static_cast<std::uint64_t>(it->get<std::int64_t>());
+    }
+    if (auto it = msg.find("epoch"); it != msg.end() && !it->is_null()) {
+        if (!it->is_string() || it->get<std::string>().size() > 64)
+            return invalid("invalid_field", "epoch must be the string a snapshot gave");
+        r.epoch = it->get<std::string>();
+    }
+    if (auto it = msg.find("activity"); it != msg.end() && !it->is_null()) {
+        if (!it->is_boolean()) return invalid("invalid_field", "activity must be true or false");
+        r.activity = it->get<bool>();
+    }
+    return r;
+}
+
+json to_json(const stream_view& v) {
+    json statuses = json::array();
+    for (question_status s : v.filter.statuses) statuses.push_back(to_string(s));
+    json out = {{"status", std::move(statuses)}, {"sort", to_string(v.sort)}};
+    if (v.filter.score_attr) {
+        out["attribute"] = to_string(*v.filter.score_attr);
+        out["min_score"] = std::round(v.filter.min_score * 1000.0f) / 1000.0;
+        out["max_score"] = std::round(v.filter.max_score * 1000.0f) / 1000.0;
+    }
+    if (v.filter.lang) out["lang"] = *v.filter.lang;
+    if (v.filter.author) out["author"] = *v.filter.author;
+    if (v.filter.source) out["source"] = *v.filter.source;
+    if (!v.filter.search.empty()) out["q"] = v.filter.search;
+    if (v.filter.cluster) out["cluster"] = *v.filter.cluster;
+    out["limit"] = v.limit;
+    return out;
+}
+
+json to_json(const state_counts& c) {
+    json out = json::object();
+    for (question_status s : all_statuses)
+        out[std::string(to_string(s))] = c[static_cast<std::size_t>(s)];
+    return out;
+}
+
+state_counts counts_from(const status_counts& c) {
+    state_counts out{};
+    for (const auto& [s, n] : c) out[static_cast<std::size_t>(s)] = n;
+    return out;
+}
+
+std::string change_entry(const change_record& r, bool in_view) {
+    // r.message is "{...}"; splice "op" in front of its members.
+    std::string out = in_view ? "{\"op\":\"upsert\"," : "{\"op\":\"remove\",";
+    out.append(r.message, 1, std::string::npos);
+    return out;
+}
+
+std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::uint64_t seq,
+                          const state_counts& counts, const std::vector<std::string>& entries) {
+    std::size_t size = 160;
+    for (const std::string& e : entries) size += e.size() + 1;
+    std::string out;
+    out.reserve(size);
+    out += "{\"type\":\"frame\",\"subscription\":";
+    out += std::to_string(subscription);
+    out += ",\"prev\":";
+    out += std::to_string(prev);
+    out += ",\"seq\":";
+    out += std::to_string(seq);
+    out += ",\"counts\":";
+    out += to_json(counts).dump();
+    out += ",\"changes\":[";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i) out += ',';
+        out += entries[i];
+    }
+    out += "]}";
+    return out;
+}
+
+std::string snapshot_message(const std::string& event, const std::string& epoch,
+                             std::uint64_t seq, const state_counts& counts,
+                             std::int64_t subscription, const stream_view& v,
+                             const std::vector<question>& items,
+                             const std::optional<std::string>& next_cursor) {
+    json list = json::array();
+    for (const question& q : items) list.push_back(to_json(q));
+    json msg = {{"type", "snapshot"},
+                {"event", event},
+                {"epoch", epoch},
+                {"seq", seq},
+                {"counts", to_json(counts)},
+                {"subscription", subscription},
+                {"view", to_json(v)},
+                {"items", std::move(list)},
+                {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}};
+    return msg.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string activity_message(const std::string& event,
+                             const std::vector<online_moderator>& moderators,
+                             std::uint64_t arrivals_per_minute) {
+    // Built by hand for "type" first, like a frame. Names are escaped by the JSON library;
+    // one that is not valid UTF-8 is repaired rather than thrown on.
+    auto quoted = [](const std::string& s) {
+        return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+    };
+    std::string out = "{\"type\":\"activity\",\"event\":";
+    out += quoted(event);
+    out += ",\"moderators\":[";
+    for (std::size_t i = 0; i < moderators.size(); ++i) {
+        const online_moderator& m = moderators[i];
+        if (i) out += ',';
+        out += "{\"name\":";
+        out += quoted(m.name);
+        out += ",\"role\":\"";
+        out += to_string(m.r);
+        out += "\",\"connections\":";
+        out += std::to_string(m.connections);
+        out += '}';
+    }
+    out += "],\"arrivals_per_minute\":";
+    out += std::to_string(arrivals_per_minute);
+    out += '}';
+    return out;
+}
+
+std::string error_message(const status& s) {
+    // A message may quote a cut piece of the client's input: never let that throw.
+    return json{{"type", "error"}, {"error", {{"code", s.code()}, {"message", s.message()}}}}.dump(
+        -1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace tribune::server

@@ -1,0 +1,74 @@
+#pragma once
+// stream_codec: the wire format of the live stream's view protocol (docs/api.md "Live
+// stream"): the client's subscribe message, and the server's snapshot, frame, activity and
+// error messages. Questions themselves are encoded by json_codec; this file only frames them.
+//
+// Thread safety: pure functions.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/domain/question.hpp"
+#include "core/domain/role.hpp"
+#include "core/domain/status.hpp"
+#include "server/live/change_record.hpp"
+#include "server/wire/json_codec.hpp"
+#include "server/live/stream_view.hpp"
+
+namespace tribune::server {
+
+// A client's {"type":"subscribe", ...} message.
+struct subscribe_request {
+    stream_view view;
+    std::int64_t id = 0;  // the client's name for this subscription, echoed as "subscription"
+    // Resume point: the last seq the client applied and the epoch it saw (both or neither).
+    std::optional<std::uint64_t> since;
+    std::string epoch;
+    // The socket asks for activity messages (moderators online, arrivals per minute).
+    bool activity = false;
+};
+
+// Errors (invalid_argument): invalid_json when `msg` is not an object of type "subscribe";
+// invalid_status, invalid_field, invalid_limit, invalid_since naming the bad member.
+result<subscribe_request> decode_subscribe(const json& msg);
+
+// The view as the snapshot echoes it back (the same members a subscribe message carries).
+json to_json(const stream_view& v);
+json to_json(const state_counts& c);
+state_counts counts_from(const status_counts& c);
+
+// One entry of a frame's "changes": the record's message with "op" first —
+// "upsert" when the question is in the view after the change, else "remove".
+std::string change_entry(const change_record& r, bool in_view);
+
+// {"type":"frame","subscription":id,"prev":prev,"seq":seq,"counts":{...},"changes":[entries]}
+std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::uint64_t seq,
+                          const state_counts& counts, const std::vector<std::string>& entries);
+
+// {"type":"snapshot","event","epoch","seq","counts","subscription","view","items",
+//  "next_cursor"}: the first page of a view as of `seq`.
+std::string snapshot_message(const std::string& event, const std::string& epoch,
+                             std::uint64_t seq, const state_counts& counts,
+                             std::int64_t subscription, const stream_view& v,
+                             const std::vector<question>& items,
+                             const std::optional<std::string>& next_cursor);
+
+// One entry of an activity message's "moderators": a token name with its open streams.
+struct online_moderator {
+    std::string name;
+    role r = role::moderator;  // admin or moderator
+    std::uint64_t connections = 0;
+};
+
+// {"type":"activity","event":...,"moderators":[{"name","role","connections"}...],
+//  "arrivals_per_minute":N}; `moderators` in the order given (the hub sorts them by name).
+std::string activity_message(const std::string& event,
+                             const std::vector<online_moderator>& moderators,
+                             std::uint64_t arrivals_per_minute);
+
+// {"type":"error","error":{"code","message"}}: a subscribe the server could not accept.
+std::string error_message(const status& s);
+
+}  // namespace tribune::server

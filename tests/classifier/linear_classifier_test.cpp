@@ -1,0 +1,389 @@
+// The trained classifier: model loading failures, exact span decomposition and offsets
+// through obfuscation (on a hand-built model), and a quality gate on the committed model.
+
+#include "core/classify/linear_classifier.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/classify/language_detector.hpp"
+#include "core/classify/linear_model.hpp"
+#include "core/classify/text_features.hpp"
+#include "core/text/text_normalizer.hpp"
+
+namespace tribune {
+namespace {
+
+const std::string committed_model = TRIBUNE_MODEL_PATH;
+
+std::string temp_path(const std::string& name) {
+    return (std::filesystem::temp_directory_path() /
+            ("tribune_clf_test_" + std::to_string(::getpid()) + "_" + name))
+        .string();
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// Code points [start, end) of a UTF-8 string.
+std::string cp_substr(const std::string& s, std::size_t start, std::size_t end) {
+    std::string out;
+    std::size_t cp = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const std::size_t len = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+        if (cp >= start && cp < end) out.append(s, i, len);
+        ++cp;
+        i += len;
+    }
+    return out;
+}
+
+// ---- loading failures -------------------------------------------------------------
+
+TEST(ModelLoading, MissingFileIsAnErrorValue) {
+    auto r = linear_classifier::load("/nonexistent/dir/toxicity.tlm");
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_EQ(r.error().code(), "model_missing");
+    EXPECT_EQ(r.error().kind(), error_kind::not_found);
+    EXPECT_NE(r.error().message().find("/nonexistent/dir/toxicity.tlm"), std::string::npos);
+}
+
+TEST(ModelLoading, GarbageEmptyAndDirectoryAreCorrupt) {
+    const std::string garbage = temp_path("garbage");
+    std::string bytes;
+    for (int i = 0; i < 100000; ++i) bytes.push_back(static_cast<char>((i * 7919) % 251));
+    write_file(garbage, bytes);
+    auto r = linear_classifier::load(garbage);
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_EQ(r.error().code(), "model_corrupt");
+
+    const std::string empty = temp_path("empty");
+    write_file(empty, "");
+    auto e = linear_classifier::load(empty);
+    ASSERT_FALSE(e.is_ok());
+    EXPECT_EQ(e.error().code(), "model_corrupt");
+
+    // A fastText model is not ours either: the magic differs.
+    const std::string ft = temp_path("fasttext");
+    write_file(ft, std::string("\xBA\x16\x4F\x2F\x0C\x00\x00\x00", 8) + std::string(4096, '\0'));
+    EXPECT_FALSE(linear_classifier::load(ft).is_ok());
+
+    auto d = linear_classifier::load(std::filesystem::temp_directory_path().string());
+    EXPECT_FALSE(d.is_ok());
+    std::filesystem::remove(garbage);
+    std::filesystem::remove(empty);
+    std::filesystem::remove(ft);
+}
+
+TEST(ModelLoading, TruncatedOrFlippedCommittedModelIsCorrupt) {
+    const std::string good = read_file(committed_model);
+    ASSERT_GT(good.size(), 1000u) << "committed model missing at " << committed_model;
+
+    const std::string truncated = temp_path("truncated");
+    write_file(truncated, good.substr(0, good.size() / 2));
+    auto t = linear_classifier::load(truncated);
+    ASSERT_FALSE(t.is_ok());
+    EXPECT_EQ(t.error().code(), "model_corrupt");
+
+    std::string flipped = good;
+    flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x40);
+    const std::string flipped_path = temp_path("flipped");
+    write_file(flipped_path, flipped);
+    auto f = linear_classifier::load(flipped_path);
+    ASSERT_FALSE(f.is_ok());
+    EXPECT_NE(f.error().message().find("checksum"), std::string::npos);
+
+    // A header claiming 2^24 buckets in a small file: rejected before any allocation.
+    std::string huge = good.substr(0, 64);
+    huge[16] = 0;
+    huge[17] = 0;
+    huge[18] = 0;
+    huge[19] = 1;
+    const std::string huge_path = temp_path("huge");
+    write_file(huge_path, huge);
+    EXPECT_FALSE(linear_classifier::load(huge_path).is_ok());
+    std::filesystem::remove(truncated);
+    std::filesystem::remove(flipped_path);
+    std::filesystem::remove(huge_path);
+}
+
+TEST(ModelLoading, SaveLoadRoundTripKeepsScores) {
+    auto c = linear_classifier::load(committed_model);
+    ASSERT_TRUE(c.is_ok()) << c.error().message();
+    const std::string copy = temp_path("copy");
+    ASSERT_TRUE(c.value()->model().save(copy).is_ok());
+    auto d = linear_classifier::load(copy);
+    ASSERT_TRUE(d.is_ok()) << d.error().message();
+    const auto a = c.value()->classify("you are a stupid idiot");
+    const auto b = d.value()->classify("you are a stupid idiot");
+    ASSERT_TRUE(a.is_ok() && b.is_ok());
+    EXPECT_EQ(a->values.values, b->values.values);
+    std::filesystem::remove(copy);
+}
+
+// ---- spans on a hand-built model --------------------------------------------------
+
+// A model whose insult head is +1 on every feature of the word "idiot" and 0 elsewhere,
+// so the only span can be the (obfuscated) idiot, whatever surrounds it.
+linear_classifier idiot_model() {
+    feature_config cfg;
+    cfg.buckets = 1u << 12;
+    feature_extractor fx(cfg);
+    text_feature_set fs;
+    fx.extract("idiot", fs);
+    std::vector<float> w(std::size_t{cfg.buckets} * attribute_count, 0.0f);
+    const auto insult = static_cast<std::size_t>(attribute::insult);
+    for (const feature_entry& e : fs.entries) w[e.bucket * attribute_count + insult] = 3.0f;
+    head_logits bias{};
+    bias.fill(-3.0f);
+    bias[insult] = -1.0f;
+    linear_model m = linear_model::quantize(cfg, w, bias);
+    for (attribute a : all_attributes) m.set_thresholds(a, head_thresholds{0.5f, 0.5f, 0.9f, 0.5f});
+    return linear_classifier(std::move(m));
+}
+
+struct span_case {
+    std::string text;
+    std::size_t start, end;
+};
+
+TEST(Spans, OffsetsPointIntoTheOriginalTextThroughObfuscation) {
+    const linear_classifier clf = idiot_model();
+    const std::vector<span_case> cases = {
+        {"you are an idiot", 11, 16},
+        {"YOU ARE AN IDIOT!!!", 11, 16},
+        {"you are an i.d.i.o.t", 11, 20},
+        {"you are an i d i o t ok", 11, 20},
+        {"you are an id\u200Biot", 11, 17},                  // zero-width space inside
+        {"\U0001F600\U0001F600 you are an idi0t", 14, 19},  // emoji before: code points, not bytes
+        {"you are an \u0456d\u0456ot", 11, 16},              // Cyrillic i homoglyphs
+        {"you are an \u00EDdiot", 11, 16},                   // accent
+        {"you are an idiiiiiot", 11, 20},                    // elongation
+    };
+    for (const span_case& c : cases) {
+        auto r = clf.classify(c.text);
+        ASSERT_TRUE(r.is_ok()) << c.text;
+        ASSERT_EQ(r->spans.size(), 1u) << c.text;
+        const span& s = r->spans[0];
+        EXPECT_EQ(s.attr, attribute::insult) << c.text;
+        EXPECT_EQ(s.start, c.start) << c.text;
+        EXPECT_EQ(s.end, c.end) << c.text << " -> [" << cp_substr(c.text, s.start, s.end) << "]";
+        EXPECT_FLOAT_EQ(s.weight, 1.0f);
+        EXPECT_GT(r->values[attribute::insult], 0.5f) << c.text;
+        EXPECT_LT(r->values[attribute::toxicity], 0.1f) << c.text;
+    }
+}
+
+TEST(Spans, NoSpansBelowTheReviewThreshold) {
+    const linear_classifier clf = idiot_model();
+    auto r = clf.classify("what a lovely day");
+    ASSERT_TRUE(r.is_ok());
+    EXPECT_TRUE(r->spans.empty());
+    EXPECT_LT(r->values[attribute::insult], 0.5f);
+}
+
+TEST(Spans, ContributionsSumExactlyToTheLogit) {
+    auto c = linear_classifier::load(committed_model);
+    ASSERT_TRUE(c.is_ok()) << c.error().message();
+    const linear_model& m = c.value()->model();
+    feature_extractor fx(m.config());
+    std::vector<float> implied_bias;
+    for (const char* text : {"you are a stupid idiot", "what time is the keynote?",
+                             "les immigres sont des parasites", "a"}) {
+        auto n = normalize(text);
+        ASSERT_TRUE(n.is_ok());
+        text_feature_set fs;
+        fx.extract(n->text, fs);
+        head_logits plain{}, with{};
+        std::vector<head_logits> contrib;
+        m.score(fs, plain, nullptr);
+        m.score(fs, with, &contrib);
+        ASSERT_EQ(contrib.size(), fs.tokens.size());
+        for (std::size_t h = 0; h < attribute_count; ++h) {
+            EXPECT_NEAR(plain[h], with[h], 1e-4f);
+            float sum = 0;
+            for (const auto& t : contrib) sum += t[h];
+            implied_bias.push_back(with[h] - sum);
+        }
+    }
+    // logit - sum of token shares is the same bias for every text: nothing is left over.
+    for (std::size_t i = attribute_count; i < implied_bias.size(); ++i)
+        EXPECT_NEAR(implied_bias[i], implied_bias[i % attribute_count], 1e-4f);
+}
+
+TEST(Spans, CommittedModelHighlightsTheInsultInTheOriginal) {
+    auto c = linear_classifier::load(committed_model);
+    ASSERT_TRUE(c.is_ok()) << c.error().message();
+    const std::string text = "\u00C9coute, you're a f*cking IDI0T";
+    auto r = c.value()->classify(text);
+    ASSERT_TRUE(r.is_ok());
+    bool found = false;
+    for (const span& s : r->spans) {
+        ASSERT_LT(s.start, s.end);
+        ASSERT_LE(s.end, 30u);
+        EXPECT_GT(s.weight, 0.0f);
+        EXPECT_LE(s.weight, 1.0f);
+        if (s.attr == attribute::insult && cp_substr(text, s.start, s.end) == "IDI0T") found = true;
+    }
+    EXPECT_TRUE(found);
+}
+
+// ---- quality gate on the committed model -------------------------------------------
+
+class QualityGate : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        auto c = linear_classifier::load(committed_model);
+        ASSERT_TRUE(c.is_ok()) << c.error().message();
+        clf_ = std::move(c).value().release();
+    }
+    static void TearDownTestSuite() {
+        delete clf_;
+        clf_ = nullptr;
+    }
+    static classification run(const std::string& text) {
+        auto r = clf_->classify(text);
+        EXPECT_TRUE(r.is_ok()) << text;
+        return r.is_ok() ? r.value() : classification{};
+    }
+    static float review(attribute a) { return clf_->model().thresholds(a).review; }
+    static float decision(attribute a) { return clf_->model().thresholds(a).decision; }
+    static linear_classifier* clf_;
+};
+linear_classifier* QualityGate::clf_ = nullptr;
+
+TEST_F(QualityGate, PoliteQuestionsStayBelowEveryReviewThreshold) {
+    for (const char* q : {
+             "What time does the keynote start tomorrow?",
+             "Thank you for the great talk, what inspired your research?",
+             "How do I reset my password for the conference app?",
+             "Will the slides be shared after the session?",
+             "Quelle heure commence la conf\u00E9rence demain ?",
+             "Merci pour cette pr\u00E9sentation, quelles sont les prochaines \u00E9tapes ?",
+             "Est-ce que les diapositives seront partag\u00E9es apr\u00E8s la session ?",
+         }) {
+        const classification c = run(q);
+        for (attribute a : all_attributes)
+            EXPECT_LT(c.values[a], review(a)) << q << " " << to_string(a) << "=" << c.values[a];
+        EXPECT_TRUE(c.spans.empty()) << q;
+    }
+}
+
+TEST_F(QualityGate, DirectInsultsScoreHigh) {
+    for (const char* q : {"You are a complete idiot and nobody wants to hear you.",
+                          "Shut up you stupid moron.", "Tu es un connard et un imb\u00E9cile.",
+                          "Ferme ta gueule esp\u00E8ce de salope."}) {
+        const classification c = run(q);
+        EXPECT_GE(c.values[attribute::toxicity], decision(attribute::toxicity)) << q;
+        EXPECT_GE(c.values[attribute::insult], decision(attribute::insult)) << q;
+        EXPECT_FALSE(c.spans.empty()) << q;
+    }
+}
+
+TEST_F(QualityGate, ThreatsScoreHigh) {
+    for (const char* q : {"I will kill you and your family.", "Je vais te tuer."}) {
+        const classification c = run(q);
+        EXPECT_GE(c.values[attribute::threat], decision(attribute::threat)) << q;
+        EXPECT_GE(c.values[attribute::toxicity], decision(attribute::toxicity)) << q;
+    }
+}
+
+TEST_F(QualityGate, IdentityAttacksScoreHighEvenWithoutSlurs) {
+    for (const char* q : {"Those people are vermin and should be driven out of our country.",
+                          "Muslims are a disease infecting our nation.",
+                          "Les immigr\u00E9s sont des parasites qu'il faut renvoyer chez eux."}) {
+        const classification c = run(q);
+        EXPECT_GE(c.values[attribute::identity_attack], decision(attribute::identity_attack)) << q;
+        EXPECT_GE(c.values[attribute::toxicity], decision(attribute::toxicity)) << q;
+    }
+}
+
+TEST_F(QualityGate, ProfanityWithoutATargetIsNotAnIdentityAttack) {
+    for (const char* q : {"Fuck, I missed the first half of the talk!",
+                          "Putain, j'ai rat\u00E9 le d\u00E9but de la conf\u00E9rence !"}) {
+        const classification c = run(q);
+        EXPECT_GE(c.values[attribute::profanity], review(attribute::profanity)) << q;
+        EXPECT_LT(c.values[attribute::identity_attack], review(attribute::identity_attack)) << q;
+        EXPECT_LT(c.values[attribute::identity_attack], c.values[attribute::profanity]) << q;
+    }
+}
+
+TEST_F(QualityGate, ObfuscatedInsultsAreCaught) {
+    for (const char* q : {"f u c k you", "You're a f*cking idi0t", "you are an \u0456d\u0456ot"}) {
+        const classification c = run(q);
+        EXPECT_GE(c.values[attribute::toxicity], decision(attribute::toxicity)) << q;
+    }
+}
+
+TEST_F(QualityGate, LanguageIsReported) {
+    EXPECT_EQ(run("What time does the keynote start tomorrow?").lang, "en");
+    EXPECT_EQ(run("Quelle heure commence la conf\u00E9rence demain ?").lang, "fr");
+    EXPECT_EQ(run("\U0001F600\U0001F600").lang, "und");
+}
+
+TEST_F(QualityGate, ScoresAreProbabilitiesAndInvalidUtf8IsAnError) {
+    const classification c = run(std::string(300, 'a'));
+    for (attribute a : all_attributes) {
+        EXPECT_GE(c.values[a], 0.0f);
+        EXPECT_LE(c.values[a], 1.0f);
+    }
+    auto bad = clf_->classify("caf\xC3");
+    ASSERT_FALSE(bad.is_ok());
+    EXPECT_EQ(bad.error().code(), "invalid_utf8");
+    EXPECT_TRUE(clf_->classify("").is_ok());
+}
+
+TEST_F(QualityGate, ConcurrentCallsAgree) {
+    const std::string text = "Shut up you stupid moron, those people are vermin.";
+    const classification expected = run(text);
+    std::vector<std::thread> threads;
+    std::vector<int> mismatches(4, 0);
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) {
+                auto r = clf_->classify(i % 2 ? text : "hello there, nice talk");
+                if (i % 2 && (!r.is_ok() || r->values.values != expected.values.values ||
+                              r->spans.size() != expected.spans.size()))
+                    ++mismatches[static_cast<std::size_t>(t)];
+            }
+        });
+    for (auto& th : threads) th.join();
+    for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+// ---- language detector ---------------------------------------------------------------
+
+std::string_view detect(const std::string& text) {
+    auto n = normalize(text);
+    std::vector<text_token> tokens;
+    feature_extractor::tokenize(n->text, tokens, 512);
+    return language_detector::detect(n->text, tokens);
+}
+
+TEST(LanguageDetector, EnglishFrenchAndUndetermined) {
+    EXPECT_EQ(detect("Is the session recorded for those who missed it?"), "en");
+    EXPECT_EQ(detect("Est-ce que la session est enregistr\u00E9e pour ceux qui l'ont rat\u00E9e ?"), "fr");
+    EXPECT_EQ(detect("\u00C7a va \u00EAtre g\u00E9nial, je pense que c'est bien"), "fr");
+    EXPECT_EQ(detect("12345 !!!"), "und");
+    EXPECT_EQ(detect("Wie sp\u00E4t ist es"), "und");
+    EXPECT_EQ(detect("Je vais te tuer."), "fr");
+    EXPECT_EQ(detect("I hate you"), "en");
+}
+
+}  // namespace
+}  // namespace tribune
