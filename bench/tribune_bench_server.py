@@ -120,6 +120,19 @@ class Server:
         _, t = self.api().call("POST", "/api/v1/tokens", body)
         return t["token"]
 
+    def metrics(self):
+        """The server's counters that time the ingest pipeline (GET /metrics, on loopback)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode("utf-8")
+        conn.close()
+        out = {}
+        for name in ("tribune_commit_seconds_sum", "tribune_commit_seconds_count",
+                     "tribune_scoring_seconds_sum", "tribune_committed_questions_total"):
+            m = re.search("^" + name + r" ([0-9.eE+-]+)$", text, re.M)
+            out[name] = float(m.group(1)) if m else 0.0
+        return out
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
