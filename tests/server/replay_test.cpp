@@ -3,11 +3,7 @@
 // malformed lines and refused lines are reported with their numbers and the run goes on; a
 // full ingest queue (503 + Retry-After) is waited out; an interrupted run finishes on the next.
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -18,8 +14,6 @@
 #include "tests/server/gated_classifier.hpp"
 #include "tests/server/test_server.hpp"
 #include "tests/server/tribune_process.hpp"
-
-extern char** environ;
 
 namespace tribune::test {
 namespace {
@@ -191,71 +185,23 @@ TEST_F(replay_test, bad_usage_exits_2_and_an_unreachable_server_exits_1) {
     EXPECT_TRUE(list_all("demo").empty());
 }
 
-// A replay started in the background; its stdout and stderr go to files.
-class background_replay {
-public:
-    background_replay(const std::vector<std::string>& args, const std::filesystem::path& dir) {
-        out_ = (dir / "replay.out").string();
-        std::vector<std::string> all = {TRIBUNE_BINARY};
-        all.insert(all.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& a : all) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_.c_str(),
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-        if (posix_spawn(&pid_, TRIBUNE_BINARY, &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-        posix_spawn_file_actions_destroy(&actions);
-    }
-    ~background_replay() {
-        if (pid_ > 0 && !code_) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
-    bool started() const { return pid_ > 0; }
-    void signal(int sig) { ::kill(pid_, sig); }
-    // The exit code (128 + signal when killed by one); nullopt while it still runs at `timeout`.
-    std::optional<int> wait(std::chrono::milliseconds timeout) {
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (!code_) {
-            int st = 0;
-            if (::waitpid(pid_, &st, WNOHANG) == pid_)
-                code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            else if (std::chrono::steady_clock::now() >= deadline) break;
-            else std::this_thread::sleep_for(20ms);
-        }
-        return code_;
-    }
-    std::string output() const {
-        std::ifstream in(out_);
-        return std::string(std::istreambuf_iterator<char>(in), {});
-    }
-
-private:
-    pid_t pid_ = -1;
-    std::optional<int> code_;
-    std::string out_;
-};
-
 TEST_F(replay_test, an_interrupted_run_finishes_on_the_next_without_duplicates) {
     const std::string file = write_file("in.jsonl", question_lines(200));
-    background_replay run(replay_args(file, {"--rate", "40", "--connections", "4"}), temp_dir());
-    ASSERT_TRUE(run.started());
+    std::string error;
+    auto run = tribune_process::start(replay_args(file, {"--rate", "40", "--connections", "4"}), &error);
+    ASSERT_TRUE(run) << error;
     // Interrupt once some, not all, lines are stored (at 40 lines/s the run needs 5 s).
     for (int i = 0; i < 1000 && list_all("demo").size() < 10; ++i) std::this_thread::sleep_for(10ms);
-    run.signal(SIGINT);
-    auto code = run.wait(30s);
+    run->signal(SIGINT);
+    auto code = run->wait(30s);
     ASSERT_TRUE(code.has_value()) << "replay did not stop after SIGINT";
-    EXPECT_EQ(*code, 130) << run.output();
-    const json first = summary_of(run.output());
-    EXPECT_TRUE(first.value("interrupted", false)) << run.output();
+    EXPECT_EQ(*code, 130) << run->output();
+    const json first = summary_of(run->output());
+    EXPECT_TRUE(first.value("interrupted", false)) << run->output();
     const std::size_t stored_first = list_all("demo").size();
     EXPECT_GE(stored_first, 10u);
     EXPECT_LT(stored_first, 200u) << "the interrupt came after the end; nothing was tested";
-    EXPECT_EQ(first.value("created", std::size_t{0}), stored_first) << run.output();
+    EXPECT_EQ(first.value("created", std::size_t{0}), stored_first) << run->output();
 
     std::string out;
     ASSERT_EQ(run_tribune(replay_args(file), &out), 0) << out;
@@ -288,8 +234,9 @@ TEST_F(replay_queue_full_test, answers_503_are_retried_after_retry_after_and_not
     ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<gated_classifier>(gate_)));
 
     const std::string file = write_file("in.jsonl", question_lines(12));
-    background_replay run(replay_args(file, {"--connections", "8"}), temp_dir());
-    ASSERT_TRUE(run.started());
+    std::string error;
+    auto run = tribune_process::start(replay_args(file, {"--connections", "8"}), &error);
+    ASSERT_TRUE(run) << error;
     ASSERT_TRUE(gate_->wait_entered(1, 30s)) << "no question reached the classifier";
     // Wait until the server has refused at least one post, then let the pipeline run.
     const std::string refused =
@@ -302,13 +249,13 @@ TEST_F(replay_queue_full_test, answers_503_are_retried_after_retry_after_and_not
     EXPECT_TRUE(saw_503) << "the queue never refused a post";
     gate_->open();
 
-    auto code = run.wait(60s);
+    auto code = run->wait(60s);
     ASSERT_TRUE(code.has_value()) << "replay did not finish";
-    EXPECT_EQ(*code, 0) << run.output();
-    const json s = summary_of(run.output());
-    EXPECT_GE(s.value("retries", 0), 1) << run.output();
-    EXPECT_EQ(s.value("errors", -1), 0) << run.output();
-    EXPECT_EQ(s.value("created", -1), 12) << run.output();
+    EXPECT_EQ(*code, 0) << run->output();
+    const json s = summary_of(run->output());
+    EXPECT_GE(s.value("retries", 0), 1) << run->output();
+    EXPECT_EQ(s.value("errors", -1), 0) << run->output();
+    EXPECT_EQ(s.value("created", -1), 12) << run->output();
     auto texts = stored_texts();
     EXPECT_EQ(texts.size(), 12u);
     for (const auto& [text, n] : texts) EXPECT_EQ(n, 1) << text;
