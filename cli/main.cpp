@@ -13,6 +13,7 @@
 #include "server/app/app.hpp"
 #include "cli/classify_command.hpp"
 #include "cli/backup_command.hpp"
+#include "cli/replay_command.hpp"
 #include "cli/serve_options.hpp"
 
 namespace {
@@ -31,6 +32,8 @@ constexpr const char* usage =
     "  token      create, list or revoke access tokens (tribune token --help)\n"
     "  migrate    create or migrate the database, then exit (takes serve's --db, --migrations)\n"
     "  backup     copy the database consistently while the server runs (--to FILE [--db PATH])\n"
+    "  replay     post a recorded stream of questions (JSON lines) to a running server\n"
+    "             (tribune replay --help)\n"
     "  version    print the version\n"
     "  help       this text\n";
 
@@ -210,6 +213,7 @@ int main(int argc, char** argv) {
         return run_classify_command(argc - 2, cargv.data(), defaults.cfg.model_path);
     }
     if (command == "backup") return run_backup_command(rest);
+    if (command == "replay") return tribune::cli::run_replay_command(rest);
     if (command == "version" || command == "--version") {
         std::cout << "tribune 0.1.0\n";
         return 0;
