@@ -30,4 +30,13 @@ struct api_services {
     const config& cfg;
 };
 
+// The base of the resources: the services they use.
+class resource {
+  public:
+    explicit resource(const api_services& s) : s_(s) {}
+
+  protected:
+    api_services s_;
+};
+
 }  // namespace tribune::server

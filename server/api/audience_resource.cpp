@@ -1,5 +1,6 @@
 #include "server/api/audience_resource.hpp"
 
+#include "server/api/submission_reply.hpp"
 #include "server/wire/question_codec.hpp"
 #include "server/wire/request_errors.hpp"
 
@@ -8,17 +9,10 @@ namespace tribune::server {
 namespace http = boost::beast::http;
 
 void audience_resource::ask(request_context& ctx) {
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
-    auto sub = decode_audience_submission(*body, ctx.param("slug"));
-    if (!sub) return ctx.fail(sub.error());
-    // Answered after the commit, on a scoring worker.
-    status st =
-        s_.questions.submit(std::move(*sub), [reply = ctx.later()](result<submit_outcome> r) {
-            if (!r) return reply.fail(r.error());
-            reply.send(http::status::created, audience_json(r->q));
-        });
-    if (!st) ctx.fail(st);
+    auto sub = ctx.decoded_body(
+        [&](const json& body) { return decode_audience_submission(body, ctx.param("slug")); });
+    // Always 201: the audience sends no external_id, so nothing is a retry.
+    if (sub) submit_and_reply(ctx, s_.questions, std::move(*sub), audience_json);
 }
 
 void audience_resource::list(request_context& ctx) {
@@ -32,11 +26,10 @@ void audience_resource::list(request_context& ctx) {
 void audience_resource::vote(request_context& ctx) {
     auto id = ctx.id_param("id");
     if (!id) return ctx.fail(not_found("question_not_found", "question ids are positive integers"));
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
     // The browser's own random id when it sends one, else the address: one vote each.
-    auto voter = decode_voter(*body, ctx.client().ip);
-    if (!voter) return ctx.fail(voter.error());
+    auto voter =
+        ctx.decoded_body([&](const json& body) { return decode_voter(body, ctx.client().ip); });
+    if (!voter) return;
     auto q = s_.questions.vote(*id, *voter);
     if (!q) return ctx.fail(q.error());
     ctx.send(http::status::ok, audience_json(*q));

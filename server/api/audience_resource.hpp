@@ -10,16 +10,13 @@
 
 namespace tribune::server {
 
-class audience_resource {
+class audience_resource : public resource {
   public:
-    explicit audience_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void ask(request_context& ctx);
     void list(request_context& ctx);
     void vote(request_context& ctx);
-
-  private:
-    api_services s_;
 };
 
 }  // namespace tribune::server

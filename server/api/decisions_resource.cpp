@@ -19,11 +19,8 @@ void decisions_resource::fail_with_current(request_context& ctx, const status& s
 void decisions_resource::decide(request_context& ctx) {
     auto q = find_question(ctx, s_.query, lookup_for::deciding);
     if (!q) return;
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
-    auto d = decode_decision(*body, q->id);
-    if (!d) return ctx.fail(d.error());
-    if (!ctx.allowed(q->event, d->action)) return;
+    auto d = ctx.decoded_body([&](const json& body) { return decode_decision(body, q->id); });
+    if (!d || !ctx.allowed(q->event, d->action)) return;
     d->actor = ctx.who().name;
     auto updated = s_.questions.decide(*d);
     if (!updated) return fail_with_current(ctx, updated.error(), q->id);

@@ -14,9 +14,9 @@
 
 namespace tribune::server {
 
-class decisions_resource {
+class decisions_resource : public resource {
   public:
-    explicit decisions_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void decide(request_context& ctx);
     void undo(request_context& ctx);
@@ -26,8 +26,6 @@ class decisions_resource {
   private:
     // A conflict answered with "current" when `who` may see the question now.
     void fail_with_current(request_context& ctx, const status& s, std::int64_t id);
-
-    api_services s_;
 };
 
 }  // namespace tribune::server

@@ -9,10 +9,8 @@ namespace tribune::server {
 namespace http = boost::beast::http;
 
 void events_resource::create(request_context& ctx) {
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
-    auto e = decode_new_event(*body);
-    if (!e) return ctx.fail(e.error());
+    auto e = ctx.decoded_body(decode_new_event);
+    if (!e) return;
     auto created = s_.db.create_event(*e);
     if (!created) return ctx.fail(created.error());
     ctx.send(http::status::created, to_json(*created, status_counts{}));

@@ -10,16 +10,13 @@
 
 namespace tribune::server {
 
-class events_resource {
+class events_resource : public resource {
   public:
-    explicit events_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void create(request_context& ctx);
     void list(request_context& ctx);
     void show(request_context& ctx);
-
-  private:
-    api_services s_;
 };
 
 }  // namespace tribune::server

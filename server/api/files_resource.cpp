@@ -9,7 +9,7 @@ namespace http = boost::beast::http;
 
 void files_resource::file(request_context& ctx) {
     const std::string& path = ctx.target().path;
-    auto file = files_.serve(path);
+    auto file = s_.files.serve(path);
     if (!file) return ctx.fail(not_found("not_found", "nothing at " + path));
     http_response res = text_response(http::status::ok, std::move(file->body), file->content_type,
                                       ctx.version(), ctx.keep_alive());

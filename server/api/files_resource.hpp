@@ -5,20 +5,17 @@
 //
 // Thread safety: handlers may run on any io thread concurrently.
 
+#include "server/api/api_services.hpp"
 #include "server/api/request_context.hpp"
-#include "server/http/static_files.hpp"
 
 namespace tribune::server {
 
-class files_resource {
+class files_resource : public resource {
   public:
-    explicit files_resource(const static_files& files) : files_(files) {}
+    using resource::resource;
 
     void file(request_context& ctx);
     void no_endpoint(request_context& ctx);
-
-  private:
-    const static_files& files_;
 };
 
 }  // namespace tribune::server

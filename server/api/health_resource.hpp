@@ -9,15 +9,12 @@
 
 namespace tribune::server {
 
-class health_resource {
+class health_resource : public resource {
   public:
-    explicit health_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void health(request_context& ctx);
     void metrics_text(request_context& ctx);
-
-  private:
-    api_services s_;
 };
 
 }  // namespace tribune::server

@@ -6,12 +6,13 @@ namespace tribune::server {
 
 namespace http = boost::beast::http;
 
-result<event_policy> policy_resource::proposed(request_context& ctx) {
+std::optional<event_policy> policy_resource::proposed(request_context& ctx) {
     auto body = ctx.body();
-    if (!body) return body.error();
-    auto current = s_.questions.policy(ctx.param("slug"));
-    if (!current) return current.error();
-    return decode_policy(*body, *current);
+    auto current = body ? s_.questions.policy(ctx.param("slug")) : body.error();
+    auto p = current ? decode_policy(*body, *current) : current.error();
+    if (p) return std::move(*p);
+    ctx.fail(p.error());
+    return std::nullopt;
 }
 
 void policy_resource::show(request_context& ctx) {
@@ -22,7 +23,7 @@ void policy_resource::show(request_context& ctx) {
 
 void policy_resource::replace(request_context& ctx) {
     auto p = proposed(ctx);
-    if (!p) return ctx.fail(p.error());
+    if (!p) return;
     auto saved = s_.questions.set_policy(ctx.param("slug"), *p);
     if (!saved) return ctx.fail(saved.error());
     ctx.send(http::status::ok, to_json(*saved));
@@ -30,7 +31,7 @@ void policy_resource::replace(request_context& ctx) {
 
 void policy_resource::dry_run(request_context& ctx) {
     auto p = proposed(ctx);
-    if (!p) return ctx.fail(p.error());
+    if (!p) return;
     auto report = s_.questions.dry_run(ctx.param("slug"), *p);
     if (!report) return ctx.fail(report.error());
     ctx.send(http::status::ok, to_json(*report));

@@ -1,6 +1,7 @@
 #include "server/api/questions_resource.hpp"
 
 #include "server/api/question_lookup.hpp"
+#include "server/api/submission_reply.hpp"
 #include "server/http/executive_visibility.hpp"
 #include "server/wire/question_codec.hpp"
 
@@ -9,18 +10,11 @@ namespace tribune::server {
 namespace http = boost::beast::http;
 
 void questions_resource::submit(request_context& ctx) {
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
-    auto sub = decode_submission(*body, ctx.param("slug"));
-    if (!sub) return ctx.fail(sub.error());
-    // Answered after the commit, on a scoring worker: 201, or 200 for a retry of a stored
-    // (source, external_id).
-    status st =
-        s_.questions.submit(std::move(*sub), [reply = ctx.later()](result<submit_outcome> r) {
-            if (!r) return reply.fail(r.error());
-            reply.send(r->created ? http::status::created : http::status::ok, to_json(r->q));
-        });
-    if (!st) ctx.fail(st);
+    auto sub = ctx.decoded_body(
+        [&](const json& body) { return decode_submission(body, ctx.param("slug")); });
+    if (sub)
+        submit_and_reply(ctx, s_.questions, std::move(*sub),
+                         [](const question& q) { return to_json(q); });
 }
 
 void questions_resource::list(request_context& ctx) {

@@ -11,16 +11,13 @@
 
 namespace tribune::server {
 
-class questions_resource {
+class questions_resource : public resource {
   public:
-    explicit questions_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void submit(request_context& ctx);
     void list(request_context& ctx);
     void show(request_context& ctx);
-
-  private:
-    api_services s_;
 };
 
 }  // namespace tribune::server

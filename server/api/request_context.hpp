@@ -19,6 +19,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "core/domain/role.hpp"
 #include "core/domain/status.hpp"
@@ -76,6 +78,25 @@ class request_context : public reply_channel {
     // The body as a JSON object. Errors: unsupported_media_type (a Content-Type other than
     // application/json), invalid_json, invalid_utf8.
     result<json> body() const;
+    // The body read by a wire decoder (`decode` takes the JSON object and returns a
+    // result<T>), or empty after answering why not.
+    template <typename Decode>
+    auto decoded_body(Decode&& decode) const {
+        using value = std::decay_t<decltype(*decode(std::declval<const json&>()))>;
+        std::optional<value> out;
+        auto object = body();
+        if (!object) {
+            fail(object.error());
+            return out;
+        }
+        auto decoded = decode(*object);
+        if (!decoded) {
+            fail(decoded.error());
+            return out;
+        }
+        out.emplace(std::move(*decoded));
+        return out;
+    }
 
     // Checks the route's access rule for acting on `event_slug` (with the decision
     // `action`); on refusal answers it and returns false. Routes whose rule is

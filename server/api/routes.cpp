@@ -164,7 +164,7 @@ void add_stream(route_table& t, const api_services& s) {
 
 // No endpoint under /api/v1 (every method); the dashboard's files everywhere else.
 void add_fallbacks(route_table& t, const api_services& s) {
-    auto files = std::make_shared<files_resource>(s.files);
+    auto files = std::make_shared<files_resource>(s);
     t.add(endpoint(std::nullopt, "/api/v1/{rest...}", A::open(),
                    handler_of(files, &files_resource::no_endpoint), "/api/other"));
     for (verb m : {verb::get, verb::head})

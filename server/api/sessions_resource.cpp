@@ -9,10 +9,8 @@ namespace tribune::server {
 namespace http = boost::beast::http;
 
 void sessions_resource::sign_in(request_context& ctx) {
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
-    auto token = decode_sign_in(*body);
-    if (!token) return ctx.fail(token.error());
+    auto token = ctx.decoded_body(decode_sign_in);
+    if (!token) return;
     auto s = s_.access.open_session(*token, s_.cfg.session_lifetime);
     if (!s) return ctx.fail(s.error());
     http_response res = ctx.json_answer(http::status::ok, to_json(s->who));

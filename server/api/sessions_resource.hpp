@@ -10,16 +10,13 @@
 
 namespace tribune::server {
 
-class sessions_resource {
+class sessions_resource : public resource {
   public:
-    explicit sessions_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void sign_in(request_context& ctx);
     void who_am_i(request_context& ctx);
     void sign_out(request_context& ctx);
-
-  private:
-    api_services s_;
 };
 
 }  // namespace tribune::server

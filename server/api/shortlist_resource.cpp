@@ -27,10 +27,8 @@ void shortlist_resource::list(request_context& ctx) {
 void shortlist_resource::add(request_context& ctx) {
     auto ev = event_of(ctx);
     if (!ev) return;
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
-    auto qid = decode_shortlist_addition(*body);
-    if (!qid) return ctx.fail(qid.error());
+    auto qid = ctx.decoded_body(decode_shortlist_addition);
+    if (!qid) return;
     auto added = s_.db.shortlist_add(ev->id, *qid, ctx.who().name);
     if (!added) return ctx.fail(added.error());
     ctx.send(http::status::ok, to_json(*added));

@@ -9,9 +9,9 @@
 
 namespace tribune::server {
 
-class shortlist_resource {
+class shortlist_resource : public resource {
   public:
-    explicit shortlist_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void list(request_context& ctx);
     void add(request_context& ctx);
@@ -20,8 +20,6 @@ class shortlist_resource {
   private:
     // The event the path names, or empty after answering 404.
     std::optional<event_info> event_of(request_context& ctx);
-
-    api_services s_;
 };
 
 }  // namespace tribune::server

@@ -14,17 +14,14 @@
 
 namespace tribune::server {
 
-class stream_resource {
+class stream_resource : public resource {
   public:
-    explicit stream_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     // The upgrade handler of the route.
     std::optional<stream_opener> open(request_context& ctx);
     // The route's handler: 400 websocket_required.
     void plain_http(request_context& ctx);
-
-  private:
-    api_services s_;
 };
 
 }  // namespace tribune::server

@@ -8,10 +8,8 @@ namespace tribune::server {
 namespace http = boost::beast::http;
 
 void tokens_resource::create(request_context& ctx) {
-    auto body = ctx.body();
-    if (!body) return ctx.fail(body.error());
-    auto t = decode_new_token(*body);
-    if (!t) return ctx.fail(t.error());
+    auto t = ctx.decoded_body(decode_new_token);
+    if (!t) return;
     auto issued = s_.access.create_token(t->name, t->r, t->event);
     if (!issued) return ctx.fail(issued.error());
     ctx.send(http::status::created, to_json(*issued));

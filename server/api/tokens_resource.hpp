@@ -10,16 +10,13 @@
 
 namespace tribune::server {
 
-class tokens_resource {
+class tokens_resource : public resource {
   public:
-    explicit tokens_resource(const api_services& s) : s_(s) {}
+    using resource::resource;
 
     void create(request_context& ctx);
     void list(request_context& ctx);
     void revoke(request_context& ctx);
-
-  private:
-    api_services s_;
 };
 
 }  // namespace tribune::server

@@ -4,25 +4,9 @@
 
 namespace tribune::server {
 
-per_change_protocol::per_change_protocol(hub& h, moderation_query& query, const config& cfg,
-                                         std::string event, std::optional<std::uint64_t> since,
-                                         std::string epoch)
-    : hub_(h),
-      query_(query),
-      cfg_(cfg),
-      event_(std::move(event)),
-      since_(since),
-      epoch_(std::move(epoch)) {}
-
-per_change_protocol::~per_change_protocol() {
-    if (joined_ != nullptr) hub_.leave(event_, joined_);
-}
-
 void per_change_protocol::on_open(stream_transport& t) {
-    transport_ = &t;
-    auto self = t.subscriber();
-    joined_ = self.get();
-    hub::position p = hub_.join(event_, self, since_, epoch_);
+    event_protocol::on_open(t);
+    hub::position p = join(since_, epoch_);
     seq_ = p.seq;
     if (!p.missed) return send_snapshot(p.seq);
     for (auto& r : *p.missed) send_record(std::move(r));

@@ -20,17 +20,7 @@ constexpr int view_socket_send_buffer = 256 * 1024;
 view_protocol::view_protocol(hub& h, presence& p, moderation_query& query, const config& cfg,
                              std::string event, std::optional<std::uint64_t> since,
                              std::string epoch)
-    : hub_(h),
-      presence_(p),
-      query_(query),
-      cfg_(cfg),
-      event_(std::move(event)),
-      since_(since),
-      epoch_(std::move(epoch)) {}
-
-view_protocol::~view_protocol() {
-    if (joined_ != nullptr) hub_.leave(event_, joined_);
-}
+    : event_protocol(h, query, cfg, std::move(event), since, std::move(epoch)), presence_(p) {}
 
 std::size_t view_protocol::queue_limit() const { return max_view_queue; }
 
@@ -53,9 +43,7 @@ void view_protocol::subscribe(subscribe_request req) {
         req.epoch = epoch_;
     }
     subscribed_once_ = true;
-    auto self = transport_->subscriber();
-    joined_ = self.get();
-    hub::position p = hub_.join(event_, self, req.since, req.epoch);
+    hub::position p = join(req.since, req.epoch);
     if (!p.counted)
         return send(error_message(status::error(error_kind::unavailable, "unavailable",
                                                 "the event's counts cannot be read now")));

@@ -14,7 +14,7 @@
 // queued, so it never waits behind itself nor holds frames back by more than one small write.
 //
 // Thread safety: on its session's strand only (stream_protocol).
-// Ownership: borrows the hub, presence, the query and the config; all outlive every session.
+// Ownership: borrows presence too (event_protocol); it outlives every session.
 
 #include <chrono>
 #include <cstdint>
@@ -22,18 +22,15 @@
 #include <optional>
 #include <string>
 
-#include "core/service/moderation_query.hpp"
-#include "server/app/config.hpp"
-#include "server/live/hub.hpp"
+#include "server/live/event_protocol.hpp"
 #include "server/live/presence.hpp"
-#include "server/live/stream_protocol.hpp"
 #include "server/live/view_subscription.hpp"
 
 namespace tribune::server {
 
 struct subscribe_request;
 
-class view_protocol final : public stream_protocol {
+class view_protocol final : public event_protocol {
   public:
     // At most this many frames per second per client.
     static constexpr std::chrono::milliseconds frame_interval{100};
@@ -43,14 +40,11 @@ class view_protocol final : public stream_protocol {
     // `since`/`epoch` from the URL resume the first subscription when it names none.
     view_protocol(hub& h, presence& p, moderation_query& query, const config& cfg,
                   std::string event, std::optional<std::uint64_t> since, std::string epoch);
-    ~view_protocol() override;  // leaves the hub
-
     std::size_t queue_limit() const override;
     std::optional<int> send_buffer_bytes() const override;
     bool receives_activity() const override { return true; }
 
-    // Nothing is sent before the client's subscribe message.
-    void on_open(stream_transport& t) override { transport_ = &t; }
+    // Nothing is sent before the client's subscribe message (on_open: event_protocol's).
     void on_message(const std::string& text) override;
     void on_record(std::shared_ptr<const change_record> r) override;
     void on_activity(std::shared_ptr<const activity_record> a) override;
@@ -69,16 +63,7 @@ class view_protocol final : public stream_protocol {
     void offer_activity(std::shared_ptr<const activity_record> a);
     void write_activity();
 
-    hub& hub_;
     presence& presence_;
-    moderation_query& query_;
-    const config& cfg_;
-    const std::string event_;
-    const std::optional<std::uint64_t> since_;  // from the URL: the first resume point
-    const std::string epoch_;
-    stream_transport* transport_ = nullptr;
-    const stream_subscriber* joined_ = nullptr;  // as the hub knows it, once joined
-
     std::optional<view_subscription> view_;
     bool subscribed_once_ = false;
     bool resync_ = false;  // fell behind: the next thing to send is a fresh snapshot

@@ -89,22 +89,27 @@ json to_json(const question& q) {
                          {"weight", std::round(s.weight * 1000.0f) / 1000.0},
                          {"rule", s.rule.empty() ? json(nullptr) : json(s.rule)}});
     }
+    json j = audience_json(q);
+    j["source"] = optional_string(q.source);
+    j["external_id"] = optional_string(q.external_id);
+    j["updated_at"] = format_time(q.updated_at);
+    j["version"] = q.version;
+    j["scores"] = std::move(scores);
+    j["lang"] = q.scored.lang;
+    j["spans"] = std::move(spans);
+    j["verdict"] = q.verdict;
+    j["cluster"] = {{"id", q.cluster_id}, {"size", q.cluster_size}};
+    return j;
+}
+
+json audience_json(const question& q) {
     return {{"id", q.id},
             {"event", q.event},
             {"text", q.text},
             {"author", optional_string(q.author)},
-            {"source", optional_string(q.source)},
-            {"external_id", optional_string(q.external_id)},
             {"created_at", format_time(q.created_at)},
-            {"updated_at", format_time(q.updated_at)},
             {"status", to_string(q.status)},
-            {"version", q.version},
-            {"scores", std::move(scores)},
-            {"lang", q.scored.lang},
-            {"spans", std::move(spans)},
-            {"verdict", q.verdict},
-            {"votes", q.votes},
-            {"cluster", {{"id", q.cluster_id}, {"size", q.cluster_size}}}};
+            {"votes", q.votes}};
 }
 
 json to_json(const status_counts& counts) {

@@ -38,7 +38,10 @@ json error_body(const status& s);
 // the client should have seen). `current` may be null: the body is the plain error then.
 json error_body(const status& s, const question* current);
 
+// The question as moderators see it (docs/api.md "Question object").
 json to_json(const question& q);
+// What the audience may see of a question: no scores, no verdicts.
+json audience_json(const question& q);
 json to_json(const status_counts& counts);
 
 // {"items": [encode(value)...]}

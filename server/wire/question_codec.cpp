@@ -196,16 +196,6 @@ json to_json(const question_page& page) {
     return page_json(page, [](const question& q) { return to_json(q); });
 }
 
-json audience_json(const question& q) {
-    return {{"id", q.id},
-            {"event", q.event},
-            {"text", q.text},
-            {"author", optional_string(q.author)},
-            {"created_at", format_time(q.created_at)},
-            {"status", to_string(q.status)},
-            {"votes", q.votes}};
-}
-
 json audience_page(const question_page& page) { return page_json(page, audience_json); }
 
 result<std::string> decode_voter(const json& body, const std::string& client_ip) {

@@ -1,7 +1,8 @@
 #pragma once
 // question_codec: the wire format of questions in and out — a submission (from a client or
-// the audience), the question list's query parameters and cursor, pages of questions, the
-// audience's view of a question, a vote, and the audit trail (docs/api.md "Questions").
+// the audience), the question list's query parameters and cursor, pages of questions (as
+// moderators and as the audience see them), a vote, and the audit trail (docs/api.md
+// "Questions"). The question object itself is json_codec's.
 //
 // Thread safety: pure functions.
 
@@ -33,8 +34,6 @@ std::string encode_cursor(const page_cursor& c);
 
 // {"items": [question...], "next_cursor": "..." | null}
 json to_json(const question_page& page);
-// What the audience may see of a question: no scores, no verdicts.
-json audience_json(const question& q);
 json audience_page(const question_page& page);
 
 // The voter of a vote body: "id:<the browser's random id>", else "ip:<address>" (one vote
