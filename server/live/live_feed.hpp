@@ -18,9 +18,8 @@ class live_feed final : public event_sink {
     live_feed(hub& h, presence& p) : hub_(h), presence_(p) {}
 
     void question_changed(const question_change& change) override {
-        // Counted before any stream can see the change.
-        if (change.kind == change_kind::created) presence_.arrived(change.q.event);
         hub_.publish(change);
+        if (change.kind == change_kind::created) presence_.arrived(change.q.event);
     }
 
   private:
