@@ -212,6 +212,20 @@ TEST_F(stream_view_test, nothing_is_sent_before_a_subscribe_and_bad_subscribes_g
     EXPECT_EQ(snap["subscription"], 1);
 }
 
+// A "type" that is not a string is a message of another kind, ignored like a ping (reading
+// it as a string would throw inside the read handler and take the server down).
+TEST_F(stream_view_test, a_message_whose_type_is_not_a_string_is_ignored) {
+    auto ws = open_stream("demo", "mode=view");
+    ASSERT_NE(ws, nullptr);
+    ASSERT_TRUE(ws->send_text(R"({"type":5})"));
+    ASSERT_TRUE(ws->send_text(R"({"type":["subscribe"],"view":{}})"));
+    ASSERT_TRUE(ws->send_text(R"({"type":null})"));
+    expect_silence(*ws);
+    EXPECT_EQ(get("/healthz").status, 200u);
+    ASSERT_TRUE(ws->send_text(subscribe_message(json::object(), 10)));
+    EXPECT_FALSE(read_snapshot(*ws, "demo").is_null());
+}
+
 TEST_F(stream_view_test, the_first_page_follows_the_views_filter_and_sort_and_pages_on_over_http) {
     create_event("townhall", false);
     view_state s0;
