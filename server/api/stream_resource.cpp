@@ -2,7 +2,6 @@
 
 #include <memory>
 
-#include "server/http/request_util.hpp"
 #include "server/live/per_change_protocol.hpp"
 #include "server/live/view_protocol.hpp"
 #include "server/live/websocket_session.hpp"

@@ -1,7 +1,5 @@
 #include "server/wire/decision_codec.hpp"
 
-#include <charconv>
-
 #include "server/wire/request_errors.hpp"
 
 namespace tribune::server {
@@ -51,11 +49,10 @@ status decode_expected_versions(const json& body, bulk_decision_input& d) {
     if (!ev->is_object())
         return invalid("invalid_field", "expected_versions must map ids to versions");
     for (const auto& [k, v] : ev->items()) {
-        std::int64_t id = 0;
-        auto [ptr, ec] = std::from_chars(k.data(), k.data() + k.size(), id);
-        if (ec != std::errc{} || ptr != k.data() + k.size() || !v.is_number_integer())
+        auto id = parse_int(k);
+        if (!id || !v.is_number_integer())
             return invalid("invalid_field", "expected_versions must map ids to versions");
-        d.expected_versions[id] = v.get<std::int64_t>();
+        d.expected_versions[*id] = v.get<std::int64_t>();
     }
     return status::ok();
 }

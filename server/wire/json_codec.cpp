@@ -1,5 +1,6 @@
 #include "server/wire/json_codec.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -67,6 +68,13 @@ json error_body(const status& s, const question* current) {
 }
 
 json optional_string(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
 
 result<std::optional<std::string>> read_optional_string(const json& body, const char* name) {
     auto it = body.find(name);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,5 +61,8 @@ json health_json(std::string_view classifier, std::size_t queue_depth,
 json optional_string(const std::optional<std::string>& s);
 // An optional string member; null and absent are the same. Errors: invalid_field.
 result<std::optional<std::string>> read_optional_string(const json& body, const char* name);
+// A whole decimal integer (an id, a limit, a sequence number) as paths, query parameters and
+// member names carry them; empty when `s` is anything else.
+std::optional<std::int64_t> parse_int(std::string_view s);
 
 }  // namespace tribune::server

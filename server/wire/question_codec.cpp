@@ -1,6 +1,5 @@
 #include "server/wire/question_codec.hpp"
 
-#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -17,13 +16,6 @@ constexpr std::int64_t max_audience_page = 100;
 constexpr std::size_t audience_page_default = 50;
 // The browser's random id of a voter.
 constexpr std::size_t max_voter_bytes = 100;
-
-std::optional<std::int64_t> to_int(std::string_view s) {
-    std::int64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-    return v;
-}
 
 std::optional<float> to_score(const std::string& s) {
     char* end = nullptr;
@@ -55,8 +47,10 @@ status decode_statuses(const std::string& list, question_filter& f) {
 
 status decode_cursor(const std::string& c, question_query& q) {
     auto sep = c.find('_');
-    auto key = sep == std::string::npos ? std::nullopt : to_int(std::string_view(c).substr(0, sep));
-    auto id = sep == std::string::npos ? std::nullopt : to_int(std::string_view(c).substr(sep + 1));
+    auto key =
+        sep == std::string::npos ? std::nullopt : parse_int(std::string_view(c).substr(0, sep));
+    auto id =
+        sep == std::string::npos ? std::nullopt : parse_int(std::string_view(c).substr(sep + 1));
     if (!key || !id || *id < 0)
         return invalid("invalid_cursor", "cursor is not one this server gave");
     q.after = page_cursor{*key, *id};
@@ -88,7 +82,7 @@ status decode_match_fields(const std::map<std::string, std::string>& params, que
     if (const std::string* v = find_param(params, "author"); v && !v->empty()) f.author = *v;
     if (const std::string* v = find_param(params, "source"); v && !v->empty()) f.source = *v;
     if (const std::string* v = find_param(params, "cluster"); v && !v->empty()) {
-        auto id = to_int(*v);
+        auto id = parse_int(*v);
         if (!id || *id < 1) return invalid("invalid_field", "cluster must be a question id");
         f.cluster = *id;
     }
@@ -134,7 +128,7 @@ status decode_list_query(const std::map<std::string, std::string>& params, quest
     if (const std::string* s = find_param(params, "status"); s && !s->empty())
         if (status st = decode_statuses(*s, q.filter); !st) return st;
     if (const std::string* l = find_param(params, "limit")) {
-        auto v = to_int(*l);
+        auto v = parse_int(*l);
         if (!v || *v < 1 || *v > max_page)
             return invalid("invalid_limit", "limit must be an integer from 1 to 500");
         q.limit = static_cast<std::size_t>(*v);
@@ -166,7 +160,7 @@ result<question_query> decode_audience_query(const std::map<std::string, std::st
         q.sort = *sort;
     }
     if (const std::string* l = find_param(params, "limit")) {
-        auto v = to_int(*l);
+        auto v = parse_int(*l);
         if (!v || *v < 1 || *v > max_audience_page)
             return invalid("invalid_limit", "limit must be an integer from 1 to 100");
         q.limit = static_cast<std::size_t>(*v);
