@@ -82,10 +82,15 @@ near_duplicate_detector::near_duplicate_detector(options o) : options_(o) {}
 
 near_duplicate_detector::fingerprint near_duplicate_detector::fingerprint_of(
     std::string_view text) const {
-    fingerprint fp;
     auto n = normalize(text);
-    if (!n) return fp;
-    const std::u32string cps = decode_utf8(n->text);
+    if (!n) return {};
+    return fingerprint_of_normalized(n->text);
+}
+
+near_duplicate_detector::fingerprint near_duplicate_detector::fingerprint_of_normalized(
+    std::string_view normal) const {
+    fingerprint fp;
+    const std::u32string cps = decode_utf8(normal);
 
     // Words (runs of letters and digits) joined by single spaces, with a space at each end
     // so that the first and last words have 4-grams of their own.

@@ -3,6 +3,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "core/domain/voter.hpp"
 #include "server/api/api.hpp"
 #include "server/http/http_errors.hpp"
 #include "server/http/request_target.hpp"
@@ -210,11 +211,11 @@ bool api::route_access(const request& req, const std::string& route_name, const 
         auto body = body_object();
         if (!body) return fail(body.error());
         // The browser's own random id when it sends one, else the address: one vote each.
-        std::string voter = "ip:" + client.ip;
+        std::string voter = voter_key_for_address(client.ip);
         if (auto v = body->find("voter"); v != body->end() && !v->is_null()) {
-            if (!v->is_string() || v->get<std::string>().empty() || v->get<std::string>().size() > 100)
-                return fail(invalid("invalid_field", "voter must be a non-empty string of at most 100 bytes"));
-            voter = "id:" + v->get<std::string>();
+            if (!v->is_string()) return fail(check_voter_id(""));  // refused as an empty id
+            if (status st = check_voter_id(v->get<std::string>()); !st) return fail(st);
+            voter = voter_key_for_id(v->get<std::string>());
         }
         auto q = service_.vote(*id, voter);
         if (!q) return fail(q.error());
