@@ -279,6 +279,22 @@ void join_spaced_letters(std::span<item> items) {
     }
 }
 
+// A number with a unit: optional '$', digits, then a unit suffix (or nothing), '$'.
+bool is_number_with_unit(const std::vector<item*>& w) {
+    const std::size_t n = w.size();
+    std::size_t p = 0;
+    if (p < n && w[p]->cp == '$') ++p;
+    const std::size_t digits_from = p;
+    while (p < n && w[p]->k == kind::digit) ++p;
+    if (p == digits_from) return false;
+    char32_t unit_buf[4];
+    std::size_t unit_len = 0;
+    while (p < n && w[p]->k == kind::letter && unit_len < 4) unit_buf[unit_len++] = w[p++]->cp;
+    const std::u32string_view unit(unit_buf, unit_len);
+    if (p < n && w[p]->cp == '$') ++p;
+    return p == n && (unit.size() <= 1 || is_unit_suffix(unit));  // "4b", "3d"
+}
+
 // Pass 5: l33t digits and symbols, masks. `w` holds the live items of one word.
 void fold_leet_word(std::vector<item*>& w) {
     const std::size_t n = w.size();
@@ -289,21 +305,7 @@ void fold_leet_word(std::vector<item*>& w) {
     }
     if (letters == 0) return;
 
-    // A number with a unit: optional '$', digits, then a unit suffix (or nothing), '$'.
-    {
-        std::size_t p = 0;
-        if (p < n && w[p]->cp == '$') ++p;
-        const std::size_t digits_from = p;
-        while (p < n && w[p]->k == kind::digit) ++p;
-        if (p > digits_from) {
-            char32_t unit_buf[4];
-            std::size_t unit_len = 0;
-            while (p < n && w[p]->k == kind::letter && unit_len < 4) unit_buf[unit_len++] = w[p++]->cp;
-            const std::u32string_view unit(unit_buf, unit_len);
-            if (p < n && w[p]->cp == '$') ++p;
-            if (p == n && (unit.size() <= 1 || is_unit_suffix(unit))) return;  // "4b", "3d"
-        }
-    }
+    if (is_number_with_unit(w)) return;  // "1st", "10am", "4b", "$5k"
 
     std::size_t first_letter = n, last_letter = 0;
     for (std::size_t p = 0; p < n; ++p) {
