@@ -5,6 +5,8 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/util/mix64.hpp"
+
 namespace tribune {
 namespace {
 
@@ -14,19 +16,11 @@ constexpr std::size_t min_table_bits = 10;
 constexpr std::uint64_t empty_slot = ~std::uint64_t{0};
 constexpr std::size_t npos = std::numeric_limits<std::size_t>::max();
 
-constexpr std::uint64_t mix(std::uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 // A band key of a question of `event_id`: keys of different events never meet.
 std::uint64_t combined_key(std::int64_t event_id, std::int64_t band_key) {
-    return mix(static_cast<std::uint64_t>(band_key) ^
-               mix(static_cast<std::uint64_t>(event_id) + 0x9e3779b97f4a7c15ULL));
+    return mix64(static_cast<std::uint64_t>(band_key) ^
+               mix64(static_cast<std::uint64_t>(event_id) + 0x9e3779b97f4a7c15ULL));
 }
 
 // A table slot: the key's low 32 bits (never all ones) and the holder's seq.
@@ -203,7 +197,8 @@ const near_duplicate_index::fingerprint& near_duplicate_index::fingerprint_of(
     const record& r, fingerprint& scratch) const {
     const cached& c = recent_fps_[r.seq % recent_fps_.size()];
     if (c.seq == r.seq) return c.fp;
-    scratch = detector_.fingerprint_of_normalized(r.normal);
+    ++work_.recomputed;
+    scratch = detector_.comparable_of_normalized(r.normal);
     return scratch;
 }
 
@@ -254,8 +249,10 @@ std::vector<group_choice> near_duplicate_index::plan(const std::vector<item>& ba
         });
         if (cands.size() > max_checked) cands.resize(max_checked);
 
+        ++work_.planned;
         group_choice choice = group_choice::own_group();
         for (const candidate& c : cands) {
+            ++work_.compared;
             if (c.in_batch) {
                 if (!detector_.same_question(fp, *batch[c.index].fp)) continue;
                 choice = group_choice::join_item(c.index);
@@ -293,6 +290,11 @@ status near_duplicate_index::rebuild(question_store& db) {
     });
     if (!s) clear();
     return s;
+}
+
+near_duplicate_index::counters near_duplicate_index::work() const {
+    std::lock_guard lock(mutex_);
+    return work_;
 }
 
 std::size_t near_duplicate_index::size() const {
