@@ -47,7 +47,8 @@ struct near_duplicate_index::candidate {
 
 near_duplicate_index::near_duplicate_index(options o)
     : detector_(o.rule),
-      capacity_(std::bit_ceil(std::max<std::size_t>(o.capacity, 1))),
+      // At most 2^30, so that 32 bits of a sequence number name one question of the window.
+      capacity_(std::bit_ceil(std::clamp<std::size_t>(o.capacity, 1, std::size_t{1} << 30))),
       recent_(std::clamp<std::size_t>(o.recent, 1, capacity_)) {
     clear();
 }

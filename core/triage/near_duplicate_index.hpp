@@ -57,7 +57,7 @@ public:
     using fingerprint = near_duplicate_detector::fingerprint;
 
     struct options {
-        std::size_t capacity = std::size_t{1} << 17;  // questions in the window (rounded up to 2^k)
+        std::size_t capacity = std::size_t{1} << 17;  // questions in the window (to 2^k, <= 2^30)
         std::size_t recent = 4096;                    // fingerprints kept whole
         near_duplicate_detector::options rule{};
     };
