@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/domain/voter.hpp"
 #include "core/text/text_normalizer.hpp"
 #include "server/wire/request_errors.hpp"
 
@@ -14,8 +15,6 @@ namespace {
 constexpr std::int64_t max_page = 500;
 constexpr std::int64_t max_audience_page = 100;
 constexpr std::size_t audience_page_default = 50;
-// The browser's random id of a voter.
-constexpr std::size_t max_voter_bytes = 100;
 
 std::optional<float> to_score(const std::string& s) {
     char* end = nullptr;
@@ -194,11 +193,10 @@ json audience_page(const question_page& page) { return page_json(page, audience_
 
 result<std::string> decode_voter(const json& body, const std::string& client_ip) {
     auto v = body.find("voter");
-    if (v == body.end() || v->is_null()) return "ip:" + client_ip;
-    if (!v->is_string() || v->get<std::string>().empty() ||
-        v->get<std::string>().size() > max_voter_bytes)
-        return invalid("invalid_field", "voter must be a non-empty string of at most 100 bytes");
-    return "id:" + v->get<std::string>();
+    if (v == body.end() || v->is_null()) return voter_key_for_address(client_ip);
+    if (!v->is_string()) return check_voter_id("");  // refused as an empty id
+    if (status st = check_voter_id(v->get<std::string>()); !st) return st;
+    return voter_key_for_id(v->get<std::string>());
 }
 
 json to_json(const decision_record& d) {
