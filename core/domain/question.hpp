@@ -48,6 +48,16 @@ struct event_info {
     timestamp_ms created_at = 0;
 };
 
+// What the event's correction learned from its moderators' decisions did when the question was
+// triaged (core/triage/event_correction.hpp): the logit shift it added to every head of the
+// shipped model's scores (question::scored keeps those raw scores), and the status the question
+// would have had without it, when the shift changed the status.
+struct correction_note {
+    float delta = 0.0f;
+    std::optional<question_status> moved_from;
+    bool operator==(const correction_note&) const = default;
+};
+
 struct question {
     std::int64_t id = 0;  // 0 until stored
     std::string event;    // the event's slug
@@ -62,6 +72,7 @@ struct question {
     std::int64_t version = 1;  // +1 on every status change
     classification scored;     // scores, language, explanation spans
     std::string verdict;       // why the automatic triage chose the initial status
+    std::optional<correction_note> correction;  // empty: no event correction was applied
     std::int64_t votes = 0;    // audience upvotes
     // Near-duplicate group (near_duplicate_detector): the id of the group's first question
     // (this question's own id when it starts a group; 0 until stored), and how many

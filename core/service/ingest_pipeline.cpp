@@ -42,13 +42,15 @@ near_duplicate_index::options index_options(const service_options& o) {
 
 ingest_pipeline::ingest_pipeline(event_store& events, question_store& questions,
                                  const classifier& model, event_sink& sink,
-                                 policy_service& policies, const service_options& options)
+                                 policy_service& policies, const service_options& options,
+                                 const correction_source* corrections)
     : events_(events),
       questions_(questions),
       model_(model),
       sink_(sink),
       policies_(policies),
       options_(options),
+      corrections_(corrections),
       queue_(options.queue_capacity),
       commit_(questions, index_options(options), options.on_committed) {}
 
@@ -130,7 +132,7 @@ group_commit::item ingest_pipeline::score_one(question q) {
         std::vector<word_match> words;
         if (text && !(*pol)->words->empty()) words = (*pol)->words->match(text->normal);
         for (const word_match& w : words) q.scored.spans.push_back(w.to_span());
-        v = (*pol)->source.thresholds.evaluate(q.scored, (*pol)->source.premoderate, words);
+        v = triage(q, text ? &*text : nullptr, **pol, words);
     } else if (!pol) {
         q.scored.lang = c ? c->lang : "und";
         if (c) q.scored = std::move(c.value());
@@ -152,6 +154,20 @@ group_commit::item ingest_pipeline::score_one(question q) {
     }
     out.row.q = std::move(q);
     return out;
+}
+
+verdict ingest_pipeline::triage(question& q, const prepared_text* text, const compiled_policy& pol,
+                                const std::vector<word_match>& words) const {
+    const event_policy& p = pol.source;
+    std::shared_ptr<const event_correction> correction;
+    if (corrections_ && p.learn_from_decisions && text) correction = corrections_->correction_for(q.event_id);
+    if (!correction || correction->empty()) return p.thresholds.evaluate(q.scored, p.premoderate, words);
+    thread_local model_features features;
+    model_.features(*text, features);
+    corrected_triage t = correction->apply(features, q.scored, p.thresholds, p.premoderate, words);
+    if (t.delta != 0.0f)
+        q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
+    return std::move(t.final);
 }
 
 void ingest_pipeline::process(std::vector<pending_item> batch) {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/classify/classifier.hpp"
+#include "core/service/correction_source.hpp"
 #include "core/service/event_sink.hpp"
 #include "core/service/policy_service.hpp"
 #include "core/service/service_options.hpp"
@@ -52,8 +53,11 @@ class ingest_pipeline {
 public:
     using submit_callback = std::function<void(result<submit_outcome>)>;
 
+    // `corrections` (may be null: no learning) gives each event's correction learned from its
+    // moderators' decisions; applied to every new question whose event's policy learns.
     ingest_pipeline(event_store& events, question_store& questions, const classifier& model,
-                    event_sink& sink, policy_service& policies, const service_options& options);
+                    event_sink& sink, policy_service& policies, const service_options& options,
+                    const correction_source* corrections = nullptr);
     ~ingest_pipeline();
     ingest_pipeline(const ingest_pipeline&) = delete;
     ingest_pipeline& operator=(const ingest_pipeline&) = delete;
@@ -86,6 +90,10 @@ private:
     void process(std::vector<pending_item> batch);
     // Scores, triages and fingerprints one question.
     group_commit::item score_one(question q);
+    // The verdict under the event's policy, with the event's correction when it learns (and
+    // q.correction set when that shifted the scores).
+    verdict triage(question& q, const prepared_text* text, const compiled_policy& pol,
+                   const std::vector<word_match>& words) const;
 
     event_store& events_;
     question_store& questions_;
@@ -93,6 +101,7 @@ private:
     event_sink& sink_;
     policy_service& policies_;
     const service_options& options_;
+    const correction_source* corrections_;
 
     bounded_queue<pending_item> queue_;
     std::vector<std::thread> workers_;

@@ -1,5 +1,7 @@
 #include "core/service/policy_service.hpp"
 
+#include "core/text/prepared_text.hpp"
+
 namespace tribune {
 namespace {
 
@@ -71,8 +73,11 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
     auto compiled = compile(p);
     if (!compiled) return compiled.error();
     const compiled_policy& cp = **compiled;
+    std::shared_ptr<const event_correction> correction;
+    if (model_ && corrections_ && p.learn_from_decisions) correction = corrections_->correction_for(ev->id);
     constexpr std::size_t max_samples = 20;
     dry_run_report report;
+    model_features features;
     status st = questions_.scan_questions(ev->id, [&](const question& q) {
         // Only verdicts no human has touched would be re-decided by a policy.
         if (q.version != 1 || q.verdict.rfind("not scored", 0) == 0) return;
@@ -80,11 +85,24 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
         std::vector<word_match> words;
         if (!cp.words->empty())
             if (auto m = cp.words->match(q.text)) words = std::move(m.value());
-        verdict v = cp.source.thresholds.evaluate(q.scored, cp.source.premoderate, words);
-        if (v.status == q.status) return;
+        corrected_triage t;
+        if (correction && !correction->empty()) {
+            features.clear();
+            if (auto text = prepare_text(q.text)) model_->features(*text, features);
+            t = correction->apply(features, q.scored, cp.source.thresholds, cp.source.premoderate, words);
+        } else {
+            t.raw = t.final = cp.source.thresholds.evaluate(q.scored, cp.source.premoderate, words);
+        }
+        if (t.final.status == q.status) return;
         ++report.would_move;
-        ++report.moves[{q.status, v.status}];
-        if (report.samples.size() < max_samples) report.samples.push_back({q, v.status, v.reason});
+        if (t.moved()) ++report.moved_by_correction;
+        ++report.moves[{q.status, t.final.status}];
+        if (report.samples.size() < max_samples) {
+            std::optional<correction_note> note;
+            if (t.delta != 0.0f)
+                note = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
+            report.samples.push_back({q, t.final.status, t.final.reason, note});
+        }
     });
     if (!st) return st;
     return report;

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <functional>
 
+#include "core/triage/event_learner.hpp"
+
 namespace tribune {
 
 struct service_options {
@@ -22,6 +24,10 @@ struct service_options {
     // The near-duplicate index's window: the most recent questions (all events) a new one
     // is compared with (near_duplicate_index.hpp).
     std::size_t grouping_window = std::size_t{1} << 17;
+    // The per-event correction learned from moderators' decisions (event_learning_service):
+    // its learner's settings, and how often to look for decisions made by another instance.
+    learning_options learning;
+    std::chrono::milliseconds learning_poll{5000};
     // Observers for metrics; called on worker threads. May be empty.
     std::function<void(double seconds)> on_scored;
     std::function<void(std::size_t batch_size, double seconds)> on_committed;

@@ -115,6 +115,27 @@ status replace_terms(sqlite_connection& db, std::int64_t event_id, const event_p
     return status::ok();
 }
 
+status read_learning_switch(sqlite_connection& db, std::int64_t event_id, event_policy& into) {
+    auto st = db.prepare("SELECT enabled FROM event_learning WHERE event_id = ?");
+    if (!st) return st.error();
+    st->bind(1, event_id);
+    const int rc = st->step();
+    if (rc == SQLITE_ROW) into.learn_from_decisions = st->column_int(0) != 0;
+    else if (rc != SQLITE_DONE) return db.last_error("read learning switch");
+    return status::ok();
+}
+
+// REQUIRES: a transaction open on `db`.
+status save_learning_switch(sqlite_connection& db, std::int64_t event_id, const event_policy& p) {
+    auto st = db.prepare(
+        "INSERT INTO event_learning (event_id, enabled) VALUES (?, ?) "
+        "ON CONFLICT (event_id) DO UPDATE SET enabled = excluded.enabled");
+    if (!st) return st.error();
+    st->bind(1, event_id);
+    st->bind(2, std::int64_t{p.learn_from_decisions ? 1 : 0});
+    return step_done(db, *st, "save learning switch");
+}
+
 }  // namespace
 
 result<event_policy> sqlite_store::get_policy(std::int64_t event_id) {
@@ -128,6 +149,7 @@ result<event_policy> sqlite_store::get_policy(std::int64_t event_id) {
         return status::error(error_kind::not_found, "event_not_found", "no such event");
     if (rc != SQLITE_ROW) return db->last_error("read event");
     p.premoderate = ev->column_int(0) != 0;
+    if (status s = read_learning_switch(*db, event_id, p); !s) return s;
     if (status s = read_thresholds(*db, event_id, p.thresholds); !s) return s;
     if (status s = read_terms(*db, event_id, p); !s) return s;
     return p;
@@ -144,6 +166,7 @@ status sqlite_store::save_policy(std::int64_t event_id, const event_policy& p) {
         if (sqlite3_changes(writer_.get()) == 0)
             return status::error(error_kind::not_found, "event_not_found", "no such event");
         if (status s = replace_thresholds(writer_, event_id, p.thresholds); !s) return s;
+        if (status s = save_learning_switch(writer_, event_id, p); !s) return s;
         return replace_terms(writer_, event_id, p);
     });
 }

@@ -14,6 +14,7 @@
 //   sqlite_decisions.cpp        decisions, undo, the audit trail     (decision_store)
 //   sqlite_audience.cpp         votes and the shortlist              (audience_store)
 //   sqlite_access.cpp           tokens and sessions                  (access_store)
+//   sqlite_learning.cpp         labels for the event correction      (learning_store)
 //
 // Thread safety: all public methods are safe to call concurrently.
 
@@ -32,7 +33,7 @@ namespace tribune {
 class sqlite_store final : public store {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 6;
+    static constexpr int required_schema_version = 7;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
@@ -90,6 +91,14 @@ public:
     result<std::optional<token_info>> find_session(const std::string& hash,
                                                    timestamp_ms now) override;
     status delete_session(const std::string& hash) override;
+
+    // learning_store (sqlite_learning.cpp)
+    result<std::vector<label_decision>> label_decisions(std::int64_t event_id,
+                                                        std::int64_t after_decision,
+                                                        std::size_t limit) override;
+    result<std::int64_t> last_decision_id() override;
+    result<learning_reset> get_learning_reset(std::int64_t event_id) override;
+    status save_learning_reset(std::int64_t event_id, const learning_reset& r) override;
 
     int schema_version() const { return schema_version_; }
 

@@ -28,6 +28,10 @@ struct event_policy {
     bool premoderate = false;
     std::vector<std::string> banned;   // terms that auto-reject
     std::vector<std::string> suspect;  // terms that hold for review
+    // Apply the event's correction learned from its moderators' decisions to new questions
+    // (event_learner.hpp). Off: new questions get the shipped model's verdict; the labels
+    // are still kept, so turning it on again resumes from them.
+    bool learn_from_decisions = true;
 };
 
 class event_store {
@@ -41,8 +45,9 @@ public:
     // Oldest first.
     virtual result<std::vector<event_info>> list_events() = 0;
 
-    // The thresholds (triage_policy::defaults() until saved), the pre-moderation flag and the
-    // word lists, each list in the order saved. Errors: not_found (event_not_found).
+    // The thresholds (triage_policy::defaults() until saved), the pre-moderation flag, the
+    // word lists (each in the order saved) and the learning switch.
+    // Errors: not_found (event_not_found).
     virtual result<event_policy> get_policy(std::int64_t event_id) = 0;
     // Replaces the event's thresholds, pre-moderation flag and word lists at once; a term
     // repeated in one list is kept once. Errors: not_found (event_not_found).

@@ -76,6 +76,14 @@ public:
                                                    timestamp_ms now) override;
     status delete_session(const std::string& hash) override;
 
+    // learning_store (memory_store_learning.cpp)
+    result<std::vector<label_decision>> label_decisions(std::int64_t event_id,
+                                                        std::int64_t after_decision,
+                                                        std::size_t limit) override;
+    result<std::int64_t> last_decision_id() override;
+    result<learning_reset> get_learning_reset(std::int64_t event_id) override;
+    status save_learning_reset(std::int64_t event_id, const learning_reset& r) override;
+
 private:
     struct event_row {
         event_info info;
@@ -125,6 +133,7 @@ private:
     std::vector<shortlist_row> shortlist_;
     std::map<std::int64_t, token_row> tokens_;
     std::map<std::string, session_row> sessions_;
+    std::map<std::int64_t, learning_reset> learning_resets_;
 };
 
 }  // namespace tribune

@@ -9,6 +9,7 @@
 //   decision_store  moderators' decisions, bulk, undo, the audit trail
 //   audience_store  votes and the executives' shortlist
 //   access_store    tokens and browser sessions
+//   learning_store  the decisions the per-event correction learns from, and its resets
 //
 // The interfaces name no SQL and no SQLite: errors are the domain's (not_found, conflict,
 // invalid_argument as documented per method; unavailable when the database cannot be read
@@ -19,6 +20,7 @@
 #include "core/store/audience_store.hpp"
 #include "core/store/decision_store.hpp"
 #include "core/store/event_store.hpp"
+#include "core/store/learning_store.hpp"
 #include "core/store/question_store.hpp"
 
 namespace tribune {
@@ -27,7 +29,8 @@ class store : public event_store,
               public question_store,
               public decision_store,
               public audience_store,
-              public access_store {
+              public access_store,
+              public learning_store {
 public:
     ~store() override = default;
 };

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "server/wire/learning_codec.hpp"
 #include "server/wire/request_errors.hpp"
 
 namespace tribune::server {
@@ -55,17 +56,24 @@ json to_json(const event_policy& p) {
     return {{"premoderate", p.premoderate},
             {"thresholds", std::move(thresholds)},
             {"banned", p.banned},
-            {"suspect", p.suspect}};
+            {"suspect", p.suspect},
+            {"learn_from_decisions", p.learn_from_decisions}};
 }
 
 result<event_policy> decode_policy(const json& body, event_policy base) {
     for (const auto& [key, value] : body.items()) {
-        if (key != "premoderate" && key != "thresholds" && key != "banned" && key != "suspect")
+        if (key != "premoderate" && key != "thresholds" && key != "banned" && key != "suspect" &&
+            key != "learn_from_decisions")
             return invalid("invalid_field", "unknown policy member '" + key + "'");
     }
     if (auto p = body.find("premoderate"); p != body.end()) {
         if (!p->is_boolean()) return invalid("invalid_field", "premoderate must be true or false");
         base.premoderate = p->get<bool>();
+    }
+    if (auto l = body.find("learn_from_decisions"); l != body.end()) {
+        if (!l->is_boolean())
+            return invalid("invalid_field", "learn_from_decisions must be true or false");
+        base.learn_from_decisions = l->get<bool>();
     }
     if (auto t = body.find("thresholds"); t != body.end())
         if (status st = decode_thresholds(*t, base); !st) return st;
@@ -85,10 +93,13 @@ json to_json(const dry_run_report& r) {
             {{"from", to_string(key.first)}, {"to", to_string(key.second)}, {"count", n}});
     json samples = json::array();
     for (const auto& m : r.samples)
-        samples.push_back(
-            {{"question", to_json(m.q)}, {"to", to_string(m.to)}, {"reason", m.reason}});
+        samples.push_back({{"question", to_json(m.q)},
+                           {"to", to_string(m.to)},
+                           {"reason", m.reason},
+                           {"event_correction", correction_json(m.correction)}});
     return {{"considered", r.considered},
             {"would_move", r.would_move},
+            {"moved_by_correction", r.moved_by_correction},
             {"moves", std::move(moves)},
             {"samples", std::move(samples)}};
 }
