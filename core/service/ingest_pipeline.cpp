@@ -1,6 +1,7 @@
 #include "core/service/ingest_pipeline.hpp"
 
 #include "core/text/prepared_text.hpp"
+#include "core/triage/decision_inheritance.hpp"
 
 namespace tribune {
 namespace {
@@ -119,8 +120,9 @@ void ingest_pipeline::worker_loop() {
 group_commit::item ingest_pipeline::score_one(question q) {
     // The policy in force now: an admin's change applies to the next question at once.
     auto pol = policies_.in_force(q.event_id);
+    static const canonical_options whole_text = canonical_options::off();
     const auto t0 = clock::now();
-    auto text = prepare_text(q.text);
+    auto text = prepare_text(q.text, pol ? (*pol)->source.canonical : whole_text, q.event);
     // Text that cannot be prepared (never, once submit() validated it) is scored as sent.
     auto c = text ? model_.classify(*text) : model_.classify(std::string_view(q.text));
     if (options_.on_scored) options_.on_scored(seconds_since(t0));
@@ -128,7 +130,8 @@ group_commit::item ingest_pipeline::score_one(question q) {
     if (c && pol) {
         q.scored = std::move(c.value());
         std::vector<word_match> words;
-        if (text && !(*pol)->words->empty()) words = (*pol)->words->match(text->normal);
+        // The word lists read the whole text (prepared_text.hpp says why).
+        if (text && !(*pol)->words->empty()) words = (*pol)->words->match(text->full);
         for (const word_match& w : words) q.scored.spans.push_back(w.to_span());
         v = (*pol)->source.thresholds.evaluate(q.scored, (*pol)->source.premoderate, words);
     } else if (!pol) {
@@ -144,8 +147,11 @@ group_commit::item ingest_pipeline::score_one(question q) {
     q.verdict = std::move(v.reason);
 
     group_commit::item out;
+    out.rule = v.rule;
+    if (pol) out.policy = *pol;
     if (text) {
-        out.row.search_text = text->normal.text;
+        out.row.search_text = text->full.text;
+        if (text->normal.text != text->full.text) out.row.group_text = text->normal.text;
         out.fp = commit_.fingerprint_of(text->normal.text);
     } else {
         out.row.search_text = q.text;
@@ -154,12 +160,30 @@ group_commit::item ingest_pipeline::score_one(question q) {
     return out;
 }
 
+void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
+                                    const std::vector<group_commit::planned>& groups) {
+    // HOOK (issue 10, part 3): a per-event correction learned from the moderators' decisions
+    // moves scores and so the question's OWN verdict (q.scored, q.status, q.verdict, item.rule):
+    // apply it here, before this loop, so that a group's decision still overrides it (or in
+    // score_one, right after classify, when it needs no group).
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        group_commit::item& it = batch[i];
+        const auto& decided = groups[i].decision;
+        if (!decided || !it.policy || !it.policy->source.inherit_group_decisions) continue;
+        question& q = it.row.q;
+        joined_verdict j = verdict_on_joining(verdict{q.status, q.verdict, it.rule}, *decided);
+        q.status = j.v.status;
+        q.verdict = std::move(j.v.reason);
+        it.row.inherited = j.inherited;
+    }
+}
+
 void ingest_pipeline::process(std::vector<pending_item> batch) {
     std::vector<group_commit::item> rows;
     rows.reserve(batch.size());
     for (pending_item& item : batch) rows.push_back(score_one(std::move(item.q)));
 
-    auto stored = commit_.run(rows);
+    auto stored = commit_.run(rows, before_insert);
     if (!stored) {
         for (pending_item& item : batch) item.done(stored.error());
         return;

@@ -2,15 +2,16 @@
 // ingest_pipeline: the way in of a question, written once, here:
 //
 //   submit (any thread): validate -> bounded ingest queue (full: unavailable, queue_full)
-//   scoring worker, each question: prepare the text once (prepare_text) -> classify ->
-//       word lists -> triage verdict -> fingerprint for grouping         (score_one)
+//   scoring worker, each question: prepare the text once, canonical text included, with the
+//       event's policy (prepare_text) -> classify (the canonical text) -> word lists (the
+//       whole text) -> triage verdict -> fingerprint for grouping (canonical)  (score_one)
 //   scoring worker, each batch: group_commit (choose groups with the near-duplicate index ->
-//       one transaction -> index what was committed; one batch at a time) -> completion
+//       the group's decision, inherited (before_insert, decision_inheritance.hpp) -> one
+//       transaction -> index what was committed; one batch at a time) -> completion
 //       callbacks (the server answers 201) -> event_sink (broadcast)         (process)
-// Seams for what comes next: the triage issue's canonical text goes into prepare_text(); its
-// per-event correction of scores and its decisions inherited from a group go between
-// grouping and the commit. The speed issue's batching is options.max_batch and the queue;
-// the write transaction only writes.
+// Seams: the triage issue's per-event correction of scores goes into before_insert, ahead of
+// the inheritance (see the HOOK there), or into score_one right after classify. The speed
+// issue's batching is options.max_batch and the queue; the write transaction only writes.
 //
 // Ownership: borrows the stores, classifier, sink and policies; they must outlive it.
 // Thread safety: submit() and queue_depth() from any thread; load_groups(), start() and
@@ -76,6 +77,8 @@ public:
 
     std::size_t queue_depth() const { return queue_.size(); }
     const near_duplicate_index& groups() const { return commit_.index(); }
+    // The group commit, for moderation_service to run decisions between batches.
+    group_commit& commit() { return commit_; }
 
 private:
     struct pending_item {
@@ -86,6 +89,10 @@ private:
     void process(std::vector<pending_item> batch);
     // Scores, triages and fingerprints one question.
     group_commit::item score_one(question q);
+    // Between grouping and the insert, under the batch lock: each question joining a group a
+    // moderator decided takes the decision (when its event's policy inherits).
+    static void before_insert(std::vector<group_commit::item>& batch,
+                              const std::vector<group_commit::planned>& groups);
 
     event_store& events_;
     question_store& questions_;

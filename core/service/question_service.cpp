@@ -10,8 +10,8 @@ question_service::question_service(question_stores db, const classifier& model, 
       sink_(sink),
       options_(std::move(options)),
       policies_(db.events, db.questions),
-      moderation_(db.events, db.questions, db.decisions, sink, options_),
-      ingest_(db.events, db.questions, model, sink, policies_, options_) {}
+      ingest_(db.events, db.questions, model, sink, policies_, options_),
+      moderation_(db.events, db.questions, db.decisions, sink, options_, &ingest_.commit()) {}
 
 result<question> question_service::vote(std::int64_t question_id, const std::string& voter) {
     if (voter.empty()) return invalid("invalid_field", "voter must not be empty");

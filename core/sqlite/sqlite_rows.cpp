@@ -27,6 +27,8 @@ question read_question(const sqlite_statement& s) {
     q.votes = s.column_int(19);
     q.cluster_id = s.column_int(21);
     q.cluster_size = s.column_int(22);
+    q.cluster_review = s.column_int(23);
+    q.cluster_heat = s.column_int(24);
     return q;
 }
 
