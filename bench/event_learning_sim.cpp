@@ -33,6 +33,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -70,10 +71,7 @@ struct settings {
     bool brief = false;
     bool auc = false;
     std::string dump;
-    float band_lo = -100, band_hi = 100;
-    int esc_k = 0;        // a group settled this many times with no human: uncertain members go to review
-    float esc_lo = 1.0f;  // uncertain approved: corrected review margin >= -esc_lo
-    float esc_hi = 1.5f;  // uncertain rejected by the correction: corrected reject margin < esc_hi  // --auc: only texts whose raw margin is in [lo, hi)
+    float band_lo = -100, band_hi = 100;  // --auc: only texts whose raw margin is in [lo, hi)
     learning_options lo;
     std::vector<std::string> tries;  // "key=value ..." settings, each run in turn
 };
@@ -160,7 +158,7 @@ struct wave_stats {
 
 struct group_state {
     int decided = -1;  // -1 none, 1 hostile, 0 genuine
-    int settled = 0;   // members approved or auto-rejected with no human decision
+    std::uint32_t members = 0;  // questions in the group so far
 };
 
 enum class fate { approved, auto_rejected, review, human_approved, human_rejected };
@@ -181,7 +179,8 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
     std::vector<group_state> groups(posts.size());
     std::vector<fate> fates(posts.size(), fate::review);
     event_learner learner(s.lo);
-    auto correction = std::make_shared<const event_correction>();
+    // As the server publishes at start: the fit of no labels (no shift; the escalation applies).
+    auto correction = s.learn ? learner.fit(policy) : std::make_shared<const event_correction>();
     std::vector<wave_stats> waves;
     const std::size_t per_wave = (posts.size() + static_cast<std::size_t>(s.waves) - 1) / static_cast<std::size_t>(s.waves);
     double fit_s = 0;
@@ -195,24 +194,25 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
             corrected_triage t = correction->apply(p.features, p.raw, policy, false, {});
             question_status st = t.final.status;
             group_state& g = groups[static_cast<std::size_t>(group_of[i])];
-            const bool raw_rejects = t.raw.status == question_status::auto_rejected;
-            const float m = event_correction::review_margin(p.raw.values, policy) + t.delta;
-            const float j = event_correction::reject_margin(p.raw.values, policy) + t.delta;
-            const bool uncertain = (st == question_status::approved && m >= -s.esc_lo) ||
-                                   (st == question_status::auto_rejected && !raw_rejects && j < s.esc_hi);
+            // What ingest_pipeline does: the group's decision, else the correction's escalation.
+            question q;
+            q.status = st;
+            q.scored = p.raw;
+            if (t.delta != 0.0f)
+                q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
             if (s.inherit && g.decided >= 0) {
                 const bool raw_rejected = t.raw.status == question_status::auto_rejected;
                 st = g.decided == 1 ? question_status::auto_rejected
                      : raw_rejected  ? question_status::pending
-                                    : question_status::approved;
+                                     : question_status::approved;
                 ++w.inherited;
-            } else if (s.esc_k > 0 && g.settled >= s.esc_k && uncertain) {
+            } else if (s.inherit && s.learn && correction->escalates(q, policy, g.members)) {
                 st = question_status::pending;
                 ++w.escalated;
             } else if (t.moved()) {
                 (st == question_status::approved ? w.moved_down : w.moved_up) += 1;
             }
-            if (g.decided < 0 && st != question_status::pending) ++g.settled;
+            ++g.members;
             if (st == question_status::approved) {
                 ++w.approved;
                 fates[i] = fate::approved;
@@ -276,10 +276,12 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
     }
     std::printf("flood %s: %zu posts (%ld hostile, %ld genuine); scored in %.1f s, fits took %.2f s\n",
                 s.flood.c_str(), posts.size(), hostile, genuine, load_s, fit_s);
-    std::printf("learn %s, inherit %s, groups %s, kappa %.2f offset %.2f l2 %.0e/%.0e lr %.2f epochs %d bound %.1f/%.0f\n",
+    std::printf("learn %s, inherit %s, groups %s, kappa %.2f offset %.2f reject_at %.2f l2 %.0e/%.0e lr %.2f "
+                "epochs %d bound %.1f/%.0f escalation %u/%.1f/%.1f\n",
                 s.learn ? "on" : "off", s.inherit ? "on" : "off", s.group.c_str(), s.lo.kappa,
-                s.lo.offset, s.lo.l2_text, s.lo.l2_inputs, s.lo.learning_rate, s.lo.epochs,
-                s.lo.bound_max, s.lo.bound_half);
+                s.lo.offset, s.lo.reject_at, s.lo.l2_text, s.lo.l2_inputs, s.lo.learning_rate, s.lo.epochs,
+                s.lo.bound_max, s.lo.bound_half, s.lo.escalation.after_members,
+                s.lo.escalation.approve_margin, s.lo.escalation.reject_margin);
     if (!s.brief) {
         std::printf("wave | approved | auto-rej | review | decisions | moved up | moved down | inherited | leak | loss | escalated\n");
         for (std::size_t k = 0; k < waves.size(); ++k) {
@@ -324,9 +326,9 @@ bool apply_try(const std::string& spec, settings& s) {
         else if (k == "bound_max") s.lo.bound_max = std::stof(v);
         else if (k == "bound_half") s.lo.bound_half = std::stof(v);
         else if (k == "learn") s.learn = v == "1";
-        else if (k == "esc_k") s.esc_k = std::stoi(v);
-        else if (k == "esc_lo") s.esc_lo = std::stof(v);
-        else if (k == "esc_hi") s.esc_hi = std::stof(v);
+        else if (k == "esc_k") s.lo.escalation.after_members = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "esc_lo") s.lo.escalation.approve_margin = std::stof(v);
+        else if (k == "esc_hi") s.lo.escalation.reject_margin = std::stof(v);
         else if (k == "inherit") s.inherit = v == "1";
         else return false;
     }

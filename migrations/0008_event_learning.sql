@@ -1,12 +1,15 @@
 -- Issue 10, part 3: the per-event correction learned from the moderators' decisions
 -- (core/triage/event_learner.hpp). Its labels are the audit trail itself (decisions), so
 -- nothing per label is stored here: every instance rebuilds the correction from the
--- decisions. This table keeps the event's switch and the admin's latest reset, a watermark:
--- decisions whose id is at most reset_after are no labels any more.
+-- decisions. event_learning keeps the admin's latest reset of it, a watermark: decisions whose
+-- id is at most reset_after are no labels any more.
+
+-- The policy switch: apply the event's correction to new questions (on by default).
+ALTER TABLE events ADD COLUMN learn_from_decisions INTEGER NOT NULL DEFAULT 1
+    CHECK (learn_from_decisions IN (0, 1));
 
 CREATE TABLE event_learning (
     event_id    INTEGER PRIMARY KEY REFERENCES events(id),
-    enabled     INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
     reset_after INTEGER NOT NULL DEFAULT 0,
     reset_at    INTEGER NOT NULL DEFAULT 0,
     reset_by    TEXT    NOT NULL DEFAULT ''

@@ -79,6 +79,10 @@ struct question {
     // questions the group has as of reading.
     std::int64_t cluster_id = 0;
     std::int64_t cluster_size = 1;
+    // The group's members in review (pending or held) and its heat (group_heat.hpp), as of
+    // reading: what sort=impact orders by.
+    std::int64_t cluster_review = 0;
+    std::int64_t cluster_heat = 0;
 };
 
 // One row of the append-only audit trail.
@@ -86,7 +90,9 @@ struct decision_record {
     std::int64_t id = 0;
     std::int64_t question_id = 0;
     std::string actor;   // a moderator's name, or "triage" for the automatic verdict
-    std::string action;  // approve | reject | hold | auto
+    // approve | reject | hold | restore | answer | undo by a moderator; auto, inherit or
+    // release by "triage" (decision_inheritance.hpp)
+    std::string action;
     std::optional<question_status> from;  // empty for the automatic verdict at creation
     question_status to = question_status::pending;
     std::string reason;

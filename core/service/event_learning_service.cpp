@@ -105,7 +105,8 @@ event_learning_service::event_state& event_learning_service::state_of(std::int64
     return states_.try_emplace(event_id, options_.learner).first->second;
 }
 
-void event_learning_service::apply(event_state& st, const label_decision& d) {
+void event_learning_service::apply(event_state& st, const label_decision& d,
+                                   const canonical_options& canonical) {
     const bool genuine = d.action == "approve" || d.action == "answer";
     if (!genuine && d.action != "reject") {  // hold, restore, undo: no label any more
         st.learner.remove_label(d.question_id);
@@ -113,7 +114,8 @@ void event_learning_service::apply(event_state& st, const label_decision& d) {
     }
     learning_example ex;
     if (!st.learner.has_example(d.cluster_id)) {
-        auto text = prepare_text(d.text);
+        // The text as ingest scored it: the canonical text under the event's policy now.
+        auto text = prepare_text(d.text, canonical, st.slug);
         if (!text) return;  // never for a stored question: it was validated at ingest
         auto c = model_.classify(*text);
         if (!c) return;
@@ -131,6 +133,14 @@ status event_learning_service::refresh(std::int64_t event_id) {
 
 status event_learning_service::refresh_locked(std::int64_t event_id) {
     event_state& st = state_of(event_id);
+    if (st.slug.empty()) {
+        auto all = events_.list_events();
+        if (!all) return all.error();
+        for (const event_info& e : *all)
+            if (e.id == event_id) st.slug = e.slug;
+    }
+    auto pol = policies_.in_force(event_id);
+    if (!pol) return pol.error();
     auto reset = labels_.get_learning_reset(event_id);
     if (!reset) return reset.error();
     bool changed = !st.loaded;
@@ -145,7 +155,7 @@ status event_learning_service::refresh_locked(std::int64_t event_id) {
         auto rows = labels_.label_decisions(event_id, st.after, options_.read_batch);
         if (!rows) return rows.error();
         for (const label_decision& d : *rows) {
-            apply(st, d);
+            apply(st, d, (*pol)->source.canonical);
             st.after = d.decision_id;
             changed = true;
         }
@@ -153,8 +163,6 @@ status event_learning_service::refresh_locked(std::int64_t event_id) {
     }
     st.loaded = true;
     if (!changed) return status::ok();
-    auto pol = policies_.in_force(event_id);
-    if (!pol) return pol.error();
     publish(event_id, st.learner.fit((*pol)->source.thresholds));
     return status::ok();
 }

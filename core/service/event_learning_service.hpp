@@ -97,6 +97,7 @@ private:
         std::int64_t after = 0;        // the latest decision id read (or the reset watermark)
         std::int64_t reset_after = 0;  // the watermark in force
         bool loaded = false;
+        std::string slug;
         explicit event_state(const learning_options& o) : learner(o) {}
     };
 
@@ -105,7 +106,7 @@ private:
     status refresh_locked(std::int64_t event_id);
     event_state& state_of(std::int64_t event_id);  // REQUIRES: refresh_mutex_ held
     // One decision into the learner: sets or removes its question's label.
-    void apply(event_state& st, const label_decision& d);
+    void apply(event_state& st, const label_decision& d, const canonical_options& canonical);
     void publish(std::int64_t event_id, std::shared_ptr<const event_correction> c);
     std::vector<std::pair<std::string, float>> top_words(const event_state& st,
                                                          const event_correction& c) const;

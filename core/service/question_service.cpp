@@ -12,8 +12,8 @@ question_service::question_service(question_stores db, const classifier& model, 
       policies_(db.events, db.questions, &model, &learning_),
       learning_(db.events, db.learning, model, policies_,
                 event_learning_service::options{options_.learning, options_.learning_poll}),
-      moderation_(db.events, db.questions, db.decisions, sink, options_),
-      ingest_(db.events, db.questions, model, sink, policies_, options_, &learning_) {}
+      ingest_(db.events, db.questions, model, sink, policies_, options_, &learning_),
+      moderation_(db.events, db.questions, db.decisions, sink, options_, &ingest_.commit()) {}
 
 status question_service::start() {
     if (status s = learning_.start(); !s) return s;

@@ -105,8 +105,10 @@ private:
     const service_options options_;
     policy_service policies_;
     event_learning_service learning_;
-    moderation_service moderation_;
-    ingest_pipeline ingest_;  // last: its workers stop first
+    // Its workers stop first of what they use (policies_, learning_, the stores): destroyed
+    // before them.
+    ingest_pipeline ingest_;
+    moderation_service moderation_;  // decides between ingest_'s batches
 };
 
 }  // namespace tribune

@@ -31,12 +31,25 @@ std::string describe_shift(float delta, question_status from) {
 
 event_correction::event_correction(std::unordered_map<std::uint32_t, float> text_weights,
                                    correction_input_vector input_weights, float bound,
-                                   float reject_at, label_counts counts)
+                                   float reject_at, label_counts counts, escalation_rule escalation)
     : text_weights_(std::move(text_weights)),
       input_weights_(input_weights),
       bound_(bound),
       reject_at_(reject_at),
-      counts_(counts) {}
+      counts_(counts),
+      escalation_(escalation) {}
+
+bool event_correction::escalates(const question& q, const triage_policy& policy,
+                                 std::uint32_t members) const {
+    if (escalation_.after_members == 0 || members < escalation_.after_members) return false;
+    const float delta = q.correction ? q.correction->delta : 0.0f;
+    if (q.status == question_status::approved)
+        return review_margin(q.scored.values, policy) + delta >= -escalation_.approve_margin;
+    const bool rejected_by_correction = q.correction && q.correction->moved_from &&
+                                        *q.correction->moved_from != question_status::auto_rejected;
+    return q.status == question_status::auto_rejected && rejected_by_correction &&
+           reject_margin(q.scored.values, policy) + delta < escalation_.reject_margin;
+}
 
 float event_correction::review_margin(const scores& raw, const triage_policy& policy) {
     float best = -2.0f * logit(1.0f);  // below every line when no head has a review rule

@@ -32,6 +32,7 @@
 
 #include "core/classify/model_features.hpp"
 #include "core/domain/classification.hpp"
+#include "core/domain/question.hpp"
 #include "core/text/word_list.hpp"
 #include "core/triage/triage_policy.hpp"
 
@@ -40,6 +41,19 @@ namespace tribune {
 // The score-space inputs: six head logits, the review margin, a constant.
 inline constexpr std::size_t correction_inputs = attribute_count + 2;
 using correction_input_vector = std::array<float, correction_inputs>;
+
+// ESCALATION: a question the correction or the policy settled on its own close to a line —
+// approved with a corrected review margin of at least -approve_margin, or rejected by the
+// correction (not by the shipped model) with a corrected reject margin under reject_margin —
+// goes to review instead when its group already has after_members members and no moderator's
+// decision. One decision then covers the group (decision_inheritance.hpp), so a popular text's
+// fate rests on a human once, not on the correction's guess each time it is posted: it bounds
+// what one wrong call can cost. after_members = 0 turns it off.
+struct escalation_rule {
+    std::uint32_t after_members = 10;
+    float approve_margin = 1.0f;
+    float reject_margin = 3.0f;
+};
 
 // How many labels a correction was fitted on: distinct near-duplicate groups (a bulk decision
 // on a group is one label) and questions, per class.
@@ -67,7 +81,7 @@ public:
     event_correction() = default;
     event_correction(std::unordered_map<std::uint32_t, float> text_weights,
                      correction_input_vector input_weights, float bound, float reject_at,
-                     label_counts counts);
+                     label_counts counts, escalation_rule escalation = {0, 0.0f, 0.0f});
 
     // The shift for a question with these features and raw scores under `policy`, within
     // [-bound(), bound()].
@@ -79,6 +93,12 @@ public:
     corrected_triage apply(const model_features& features, const classification& raw,
                            const triage_policy& policy, bool premoderate,
                            const std::vector<word_match>& words) const;
+
+    // Whether a new question, triaged (q.status, q.scored raw, q.correction) and joining a
+    // group that has `members` members and no moderator's decision, goes to review instead
+    // (ESCALATION above).
+    bool escalates(const question& q, const triage_policy& policy, std::uint32_t members) const;
+    const escalation_rule& escalation() const { return escalation_; }
 
     float bound() const { return bound_; }
     const label_counts& counts() const { return counts_; }
@@ -107,6 +127,7 @@ private:
     float bound_ = 0.0f;
     float reject_at_ = 0.0f;  // corrected margin at which the learned model rejects; 0: policy's lines
     label_counts counts_;
+    escalation_rule escalation_{0, 0.0f, 0.0f};
 };
 
 }  // namespace tribune

@@ -170,7 +170,7 @@ std::shared_ptr<const event_correction> event_learner::fit(const triage_policy& 
     std::copy(in.w.begin(), in.w.end(), input_weights.begin());
     return std::make_shared<const event_correction>(std::move(text_weights), input_weights,
                                                     bound_for(hostile, genuine), options_.reject_at,
-                                                    counts());
+                                                    counts(), options_.escalation);
 }
 
 }  // namespace tribune

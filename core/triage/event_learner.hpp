@@ -66,6 +66,7 @@ struct learning_options {
     float bound_max = 4.0f;
     float bound_half = 40.0f;
     std::size_t max_groups = 20000;
+    escalation_rule escalation;  // see event_correction.hpp
 };
 
 // A labelled question as the learner needs it: the model's features and raw scores, and the

@@ -108,7 +108,10 @@ json to_json(const question& q) {
     j["spans"] = std::move(spans);
     j["verdict"] = q.verdict;
     j["event_correction"] = correction_json(q.correction);
-    j["cluster"] = {{"id", q.cluster_id}, {"size", q.cluster_size}};
+    j["cluster"] = {{"id", q.cluster_id},
+                    {"size", q.cluster_size},
+                    {"in_review", q.cluster_review},
+                    {"heat", q.cluster_heat}};
     return j;
 }
 

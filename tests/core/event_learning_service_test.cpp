@@ -67,13 +67,18 @@ protected:
         return r.is_ok() ? r->q : question{};
     }
 
-    // Submits each text and decides it (reject or approve) as a moderator.
-    static void decide_all(question_service& s, const std::vector<std::string>& texts, const char* action) {
-        for (const std::string& t : texts) {
-            question q = submit(s, t);
+    // Submits every text, then decides each as a moderator; returns how many decisions
+    // changed a status (those are labels; approving an approved question changes nothing).
+    static int decide_all(question_service& s, const std::vector<std::string>& texts, const char* action) {
+        std::vector<question> qs;
+        for (const std::string& t : texts) qs.push_back(submit(s, t));
+        int changed = 0;
+        for (const question& q : qs) {
             auto d = s.decide({q.id, action, "alice", "", {}});
             EXPECT_TRUE(d.is_ok()) << d.error().message();
+            if (d && d->version != q.version) ++changed;
         }
+        return changed;
     }
 
     // Refreshes the event's correction now (the trainer thread would, moments later).
@@ -135,14 +140,16 @@ const std::string probe = "Dimon the bloodsucker swallows our scholarships";
 TEST_F(event_learning_service_test, decisions_are_labels_counted_per_class) {
     instance a = open();
     EXPECT_EQ(submit(*a.service, probe).status, question_status::pending);
-    decide_all(*a.service, nickname_questions(12), "reject");
-    decide_all(*a.service, pointed_questions(9), "approve");
+    const int hostile = decide_all(*a.service, nickname_questions(12), "reject");
+    const int genuine = decide_all(*a.service, pointed_questions(9), "approve");
+    EXPECT_EQ(hostile, 12);
+    EXPECT_GE(genuine, 7);  // the shipped model approves a few of them already
     auto r = a.service->learning("demo");
     ASSERT_TRUE(r.is_ok());
-    EXPECT_EQ(r->counts.hostile_groups, 12);
-    EXPECT_EQ(r->counts.genuine_groups, 9);
-    EXPECT_EQ(r->counts.questions(), 21);
-    EXPECT_NEAR(r->bound, 4.0f * 9 / (9 + 40), 1e-5);
+    EXPECT_EQ(r->counts.hostile_groups, hostile);
+    EXPECT_EQ(r->counts.genuine_groups, genuine);
+    EXPECT_EQ(r->counts.questions(), hostile + genuine);
+    EXPECT_NEAR(r->bound, 4.0f * genuine / (genuine + 40), 1e-5);
     EXPECT_TRUE(r->enabled);
 }
 
@@ -156,7 +163,8 @@ TEST_F(event_learning_service_test, decisions_on_a_theme_move_a_new_question_on_
     learn(*a.service);
 
     question after = submit(*a.service, probe);
-    EXPECT_EQ(after.status, question_status::auto_rejected) << after.verdict;
+    EXPECT_EQ(after.status, question_status::auto_rejected)
+        << after.verdict << " bound " << a.service->learning("demo")->bound << " delta " << (after.correction ? after.correction->delta : 0.0f);
     ASSERT_TRUE(after.correction);
     EXPECT_GT(after.correction->delta, 0.0f);
     EXPECT_EQ(after.correction->moved_from, question_status::pending);
@@ -173,10 +181,11 @@ TEST_F(event_learning_service_test, decisions_on_a_theme_move_a_new_question_on_
 
 TEST_F(event_learning_service_test, the_correction_survives_a_restart) {
     float learned = 0;
+    int labels = 0;
     {
         instance a = open();
-        decide_all(*a.service, nickname_questions(20), "reject");
-        decide_all(*a.service, pointed_questions(20), "approve");
+        labels += decide_all(*a.service, nickname_questions(20), "reject");
+        labels += decide_all(*a.service, pointed_questions(20), "approve");
         learn(*a.service);
         learned = delta_of(*a.service, probe);
         ASSERT_GT(learned, 0.0f);
@@ -186,7 +195,7 @@ TEST_F(event_learning_service_test, the_correction_survives_a_restart) {
     EXPECT_EQ(delta_of(*b.service, probe), learned);
     auto r = b.service->learning("demo");
     ASSERT_TRUE(r.is_ok());
-    EXPECT_EQ(r->counts.groups(), 40);
+    EXPECT_EQ(r->counts.groups(), labels);
 }
 
 TEST_F(event_learning_service_test, undone_and_restored_decisions_are_no_labels) {
