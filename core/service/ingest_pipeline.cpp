@@ -127,9 +127,9 @@ group_commit::item ingest_pipeline::score_one(question q) {
     auto c = text ? model_.classify(*text) : model_.classify(std::string_view(q.text));
     if (options_.on_scored) options_.on_scored(seconds_since(t0));
     verdict v;
+    std::vector<word_match> words;
     if (c && pol) {
         q.scored = std::move(c.value());
-        std::vector<word_match> words;
         // The word lists read the whole text (prepared_text.hpp says why).
         if (text && !(*pol)->words->empty()) words = (*pol)->words->match(text->full);
         for (const word_match& w : words) q.scored.spans.push_back(w.to_span());
@@ -148,6 +148,7 @@ group_commit::item ingest_pipeline::score_one(question q) {
 
     group_commit::item out;
     out.rule = v.rule;
+    out.words = std::move(words);
     if (pol) out.policy = *pol;
     if (text) {
         out.row.search_text = text->full.text;
@@ -163,9 +164,10 @@ group_commit::item ingest_pipeline::score_one(question q) {
 void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
                                     const std::vector<group_commit::planned>& groups) {
     // HOOK (issue 10, part 3): a per-event correction learned from the moderators' decisions
-    // moves scores and so the question's OWN verdict (q.scored, q.status, q.verdict, item.rule):
-    // apply it here, before this loop, so that a group's decision still overrides it (or in
-    // score_one, right after classify, when it needs no group).
+    // moves scores and so the question's OWN verdict: apply it here, before this loop — new
+    // q.scored, then v = it.policy->source.thresholds.evaluate(q.scored, premoderate, it.words)
+    // into q.status, q.verdict and it.rule — so that a group's decision still overrides it. (Or
+    // in score_one, right after classify and before evaluate, when it needs no group.)
     for (std::size_t i = 0; i < batch.size(); ++i) {
         group_commit::item& it = batch[i];
         const auto& decided = groups[i].decision;
