@@ -1,0 +1,48 @@
+#pragma once
+// head_trainer: trains the six logistic heads over shared hashed features with AdaGrad
+// (masked labels give no gradient; positives weighted sqrt(neg/pos), capped).
+// Single-threaded and seeded: the same data and options give the same weights.
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "core/classify/linear_model.hpp"
+#include "core/classify/text_features.hpp"
+#include "tools/train/dataset.hpp"
+#include "tools/train/options.hpp"
+
+namespace tribune::train {
+
+// Known labels per attribute on the train split: [h][0] negatives, [h][1] positives.
+using label_counts = std::array<std::array<std::size_t, 2>, heads>;
+
+class head_trainer {
+public:
+    head_trainer(const options& o, feature_config c);
+
+    // Counts the train split's labels and sets the class weights from them.
+    label_counts set_class_weights(const dataset& data);
+
+    // opt.epochs passes over the shuffled train split; logs validation AUC after each.
+    void train(const dataset& data);
+
+    // Float logits (before quantization).
+    void logits(const text_feature_set& fs, head_logits& z) const;
+
+    const feature_extractor& extractor() const { return fx_; }
+    const std::vector<float>& weights() const { return w_; }
+    const head_logits& bias() const { return b_; }
+
+private:
+    void step(const text_feature_set& fs, const std::array<std::int8_t, heads>& y);
+
+    const options& opt_;
+    feature_config cfg_;
+    feature_extractor fx_;
+    std::vector<float> w_, g2_;
+    head_logits b_{}, b_g2_{};
+    std::array<std::array<float, 2>, heads> class_weight_{};
+};
+
+}  // namespace tribune::train
