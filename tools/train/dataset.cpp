@@ -42,9 +42,23 @@ bool load_dataset(const std::string& path, dataset& out) {
     }
     progress("read and normalised " + std::to_string(out.examples.size()) + " examples (" +
              std::to_string(bad) + " rejected)");
-    for (std::size_t i = 0; i < out.examples.size(); ++i)
-        (out.examples[i].split == "valid" ? out.valid : out.train).push_back(i);
+    for (std::size_t i = 0; i < out.examples.size(); ++i) {
+        const example& e = out.examples[i];
+        if (e.split != "valid") {
+            out.train.push_back(i);
+            continue;
+        }
+        out.valid.push_back(i);
+        (in_calibration_half(e) ? out.calibration : out.report).push_back(i);
+    }
     return true;
+}
+
+bool in_calibration_half(const example& e) {
+    if (e.key.empty()) return true;
+    const char c = e.key.back();
+    const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : 0;
+    return digit % 2 == 0;
 }
 
 void dump_tokens(const dataset& data, const std::string& path) {

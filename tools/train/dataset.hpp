@@ -26,10 +26,17 @@ struct example {
     std::vector<std::size_t> gold;  // gold character offsets (code points of `original`)
 };
 
+// The validation split (prepare_data.py's seeded 15%) is cut in two fixed halves by the
+// last hex digit of the example's key: `calibration` fits the calibration, the thresholds
+// and the span threshold; `report` is held out and only measured (the model card).
 struct dataset {
     std::vector<example> examples;
     std::vector<std::size_t> train, valid;  // indices into examples, by split
+    std::vector<std::size_t> calibration, report;  // the two halves of `valid`
 };
+
+// True when example `e` (of the validation split) belongs to the calibration half.
+bool in_calibration_half(const example& e);
 
 // Reads and normalises `path`. Returns false (with a message on stderr) when the file
 // cannot be read; malformed lines and texts the normaliser rejects are skipped and counted

@@ -1,6 +1,6 @@
 #pragma once
 // evaluation: runs the shipped model, reloaded through the production linear_classifier,
-// over the validation split, and collects (score, label) pairs for the metrics.
+// over the report half of the validation split, and collects (score, label) pairs for the metrics.
 // Single-threaded use.
 
 #include <string>
@@ -16,9 +16,11 @@ namespace tribune::train {
 struct eval_row {
     const example* ex;
     classification c;
+    head_logits raw;  // uncalibrated logits (for the calibration-error comparison)
+    std::vector<std::string> words;  // the normalised tokens (for the slices)
 };
 
-// Classifies every validation example's original text (timing goes to the log only, so
+// Classifies every report-half example's original text (timing goes to the log only, so
 // that re-running reproduces the card byte for byte).
 std::vector<eval_row> classify_validation(const linear_classifier& clf, const dataset& data);
 

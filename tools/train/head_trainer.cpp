@@ -27,14 +27,14 @@ void head_trainer::logits(const text_feature_set& fs, head_logits& z) const {
     }
 }
 
-void head_trainer::step(const text_feature_set& fs, const std::array<std::int8_t, heads>& y) {
+void head_trainer::step(const text_feature_set& fs, const std::array<std::int8_t, heads>& y, float weight) {
     head_logits z;
     logits(fs, z);
     head_logits g{};
     bool any = false;
     for (std::size_t h = 0; h < heads; ++h) {
         if (y[h] < 0) continue;
-        g[h] = (sigmoid(z[h]) - static_cast<float>(y[h])) * class_weight_[h][static_cast<std::size_t>(y[h])];
+        g[h] = (sigmoid(z[h]) - static_cast<float>(y[h])) * class_weight_[h][static_cast<std::size_t>(y[h])] * weight;
         b_g2_[h] += g[h] * g[h];
         b_[h] -= opt_.lr * g[h] / std::sqrt(b_g2_[h] + 1e-6f);
         any = true;
@@ -79,17 +79,18 @@ void head_trainer::train(const dataset& data) {
         for (std::size_t k = 0; k < order.size(); ++k) {
             const example& e = data.examples[order[k]];
             fx_.extract(e.text, fs);
-            step(fs, e.y);
+            step(fs, e.y, (e.lang == "fr" ? opt_.fr_weight : 1.0f) *
+                              (e.sources == "tribune_counter_data" ? opt_.counter_weight : 1.0f));
         }
         std::array<std::vector<scored>, heads> v;
         head_logits z;
-        for (std::size_t i : data.valid) {
+        for (std::size_t i : data.calibration) {
             fx_.extract(data.examples[i].text, fs);
             logits(fs, z);
             for (std::size_t h = 0; h < heads; ++h)
                 if (data.examples[i].y[h] >= 0) v[h].push_back({z[h], data.examples[i].y[h]});
         }
-        std::string msg = "epoch " + std::to_string(epoch) + "/" + std::to_string(opt_.epochs) + " validation AUC";
+        std::string msg = "epoch " + std::to_string(epoch) + "/" + std::to_string(opt_.epochs) + " calibration-half AUC";
         for (std::size_t h = 0; h < heads; ++h)
             msg += " " + std::string(to_string(static_cast<attribute>(h))) + "=" + fmt(roc_auc(v[h]));
         progress(msg);

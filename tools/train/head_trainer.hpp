@@ -24,7 +24,8 @@ public:
     // Counts the train split's labels and sets the class weights from them.
     label_counts set_class_weights(const dataset& data);
 
-    // opt.epochs passes over the shuffled train split; logs validation AUC after each.
+    // opt.epochs passes over the shuffled train split; logs the calibration half's AUC after
+    // each (the report half is never looked at during training).
     void train(const dataset& data);
 
     // Float logits (before quantization).
@@ -35,7 +36,7 @@ public:
     const head_logits& bias() const { return b_; }
 
 private:
-    void step(const text_feature_set& fs, const std::array<std::int8_t, heads>& y);
+    void step(const text_feature_set& fs, const std::array<std::int8_t, heads>& y, float weight);
 
     const options& opt_;
     feature_config cfg_;

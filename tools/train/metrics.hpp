@@ -3,6 +3,7 @@
 // and the SemEval-2021 Task 5 character F1. Header-only; single-threaded use.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <set>
 #include <utility>
@@ -139,6 +140,23 @@ inline double span_f1(const std::set<std::size_t>& pred, const std::set<std::siz
     const double p = static_cast<double>(inter) / static_cast<double>(pred.size());
     const double r = static_cast<double>(inter) / static_cast<double>(gold.size());
     return 2 * p * r / (p + r);
+}
+
+// Expected calibration error: the share-weighted mean over `bins` equal-width score bins
+// of |mean score - share of positives|. -1 when `v` is empty.
+inline double expected_calibration_error(const std::vector<scored>& v, std::size_t bins = 10) {
+    if (v.empty()) return -1;
+    std::vector<double> sum_score(bins, 0.0), sum_label(bins, 0.0), count(bins, 0.0);
+    for (const scored& s : v) {
+        const auto b = std::min(bins - 1, static_cast<std::size_t>(std::max(0.0f, s.score) * static_cast<float>(bins)));
+        sum_score[b] += s.score;
+        sum_label[b] += s.label;
+        count[b] += 1;
+    }
+    double ece = 0;
+    for (std::size_t b = 0; b < bins; ++b)
+        if (count[b] > 0) ece += std::abs(sum_score[b] - sum_label[b]) / static_cast<double>(v.size());
+    return ece;
 }
 
 }  // namespace tribune::train

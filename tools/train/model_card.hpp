@@ -21,7 +21,6 @@ struct card_inputs {
     const feature_config& cfg;
     const dataset& data;
     const label_counts& counts;
-    float span_fraction;
     const linear_classifier& clf;
     const std::vector<eval_row>& rows;
 };

@@ -8,7 +8,8 @@ namespace {
 constexpr const char* usage =
     "usage: train_model --data TSV --model OUT --card CARD.md --card-intro INTRO.md "
     "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] "
-    "[--dump-tokens FILE]\n";
+    "[--dump-tokens FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--fr-weight X] [--counter-weight X] [--span-epochs N] "
+    "[--span-lr X] [--span-l2 X] [--span-dense-lr X]\n";
 
 }  // namespace
 
@@ -30,6 +31,15 @@ int parse_options(int argc, char** argv, options& opt) {
         else if (a == "--l2") opt.l2 = std::stof(v);
         else if (a == "--max-pos-weight") opt.max_pos_weight = std::stof(v);
         else if (a == "--dump-tokens") opt.dump_tokens = v;
+        else if (a == "--functional-cases") opt.functional_cases = v;
+        else if (a == "--scope-features") opt.scope_features = v == "1";
+        else if (a == "--joined-pairs") opt.joined_pairs = v == "1";
+        else if (a == "--fr-weight") opt.fr_weight = std::stof(v);
+        else if (a == "--counter-weight") opt.counter_weight = std::stof(v);
+        else if (a == "--span-epochs") opt.span_epochs = std::stoi(v);
+        else if (a == "--span-lr") opt.span_lr = std::stof(v);
+        else if (a == "--span-l2") opt.span_l2 = std::stof(v);
+        else if (a == "--span-dense-lr") opt.span_dense_lr = std::stof(v);
         else if (a == "--char-ngrams") {  // "MIN-MAX"
             opt.char_min = std::stoi(v.substr(0, v.find('-')));
             opt.char_max = std::stoi(v.substr(v.find('-') + 1));

@@ -8,6 +8,7 @@ namespace tribune::train {
 
 struct options {
     std::string data, model, card, card_intro;
+    std::string functional_cases;  // tests/classifier/functional_cases.tsv: reported, never trained on
     std::string dump_tokens;  // write "split \t labels \t tokens" per example and stop
     int epochs = 5;
     int buckets_log2 = 19;
@@ -19,6 +20,14 @@ struct options {
     double review_recall = 0.90;
     double review_max_fpr = 0.05;
     double reject_precision = 0.95;
+    bool scope_features = true;  // negated and quoted words (core/classify/text_features.hpp)
+    bool joined_pairs = true;    // words split by a space, joined
+    float fr_weight = 1.0f;      // gradient weight of French examples
+    float counter_weight = 2.0f; // gradient weight of the counter-data templates (counter_data.py)
+    int span_epochs = 3;
+    float span_lr = 0.01f;
+    float span_l2 = 1e-6f;
+    float span_dense_lr = 0.1f;  // learning rate of the span model's dense weights
 };
 
 // Parses argv into `out`. Returns 0 on success, else the exit code (2: usage error, with

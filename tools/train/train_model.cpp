@@ -17,11 +17,13 @@
 
 #include "core/classify/linear_classifier.hpp"
 #include "core/classify/linear_model.hpp"
+#include "tools/train/calibration.hpp"
 #include "tools/train/dataset.hpp"
 #include "tools/train/evaluation.hpp"
 #include "tools/train/head_trainer.hpp"
 #include "tools/train/model_card.hpp"
 #include "tools/train/options.hpp"
+#include "tools/train/span_trainer.hpp"
 #include "tools/train/thresholds.hpp"
 #include "tools/train/train_log.hpp"
 
@@ -43,13 +45,34 @@ int main(int argc, char** argv) {
     cfg.buckets = 1u << opt.buckets_log2;
     cfg.char_ngram_min = static_cast<std::uint32_t>(opt.char_min);
     cfg.char_ngram_max = static_cast<std::uint32_t>(opt.char_max);
+    cfg.scope_features = opt.scope_features;
+    cfg.joined_pairs = opt.joined_pairs;
     head_trainer tr(opt, cfg);
     const label_counts counts = tr.set_class_weights(data);
     tr.train(data);
 
-    linear_model model = linear_model::quantize(cfg, tr.weights(), tr.bias());
-    choose_head_thresholds(model, tr.extractor(), data, opt);
-    const float span_fraction = choose_span_fraction(model, tr.extractor(), data);
+    // Heads: quantize, calibrate and choose thresholds on the calibration half.
+    std::vector<float> weights(std::size_t{cfg.buckets} * model_columns, 0.0f);
+    for (std::size_t b = 0; b < cfg.buckets; ++b)
+        for (std::size_t h = 0; h < heads; ++h) weights[b * model_columns + h] = tr.weights()[b * heads + h];
+    linear_model heads_only = linear_model::quantize(cfg, weights, tr.bias());
+    calibrate_heads(heads_only, data);
+    choose_head_thresholds(heads_only, data, opt);
+
+    // Span model on top of the quantized heads; each column has its own scale, so adding
+    // the span columns leaves the heads' quantized weights unchanged.
+    const span_weights sw = train_span_model(heads_only, data, opt);
+    for (std::size_t b = 0; b < cfg.buckets; ++b) {
+        weights[b * model_columns + span_self_column] = sw.self[b];
+        weights[b * model_columns + span_context_column] = sw.context[b];
+    }
+    linear_model model = linear_model::quantize(cfg, weights, tr.bias());
+    for (attribute a : all_attributes) {
+        model.set_calibration(a, heads_only.calibration(a));
+        model.set_thresholds(a, heads_only.thresholds(a));
+    }
+    model.set_span_model(sw.params);
+    choose_span_threshold(model, data);
     if (auto s = model.save(opt.model); !s) {
         std::cerr << "train_model: " << s.message() << "\n";
         return 1;
@@ -66,7 +89,7 @@ int main(int argc, char** argv) {
     const std::vector<eval_row> rows = classify_validation(clf, data);
 
     std::string summary;
-    const std::string card = write_model_card({opt, cfg, data, counts, span_fraction, clf, rows}, summary);
+    const std::string card = write_model_card({opt, cfg, data, counts, clf, rows}, summary);
     if (!opt.card.empty()) {
         std::ofstream(opt.card) << card;
         progress("wrote " + opt.card);
