@@ -48,15 +48,17 @@ struct slice_result {
     double accuracy() const { return n ? static_cast<double>(right) / static_cast<double>(n) : 0.0; }
 };
 
-// Accuracy per (slice, lang) at each attribute's decision threshold.
+// Accuracy per (slice, lang) at each attribute's decision threshold, or at `fixed_threshold`
+// for every attribute when it is >= 0.
 inline std::map<std::pair<std::string, std::string>, slice_result> score_functional_cases(
-    const linear_classifier& clf, const std::vector<functional_case>& cases) {
+    const linear_classifier& clf, const std::vector<functional_case>& cases, float fixed_threshold = -1.0f) {
     std::map<std::pair<std::string, std::string>, slice_result> out;
     for (const functional_case& c : cases) {
         slice_result& r = out[{c.slice, c.lang}];
         ++r.n;
         auto s = clf.classify(c.text);
-        const bool flagged = s && s->values[c.attr] >= clf.model().thresholds(c.attr).decision;
+        const float t = fixed_threshold >= 0 ? fixed_threshold : clf.model().thresholds(c.attr).decision;
+        const bool flagged = s && s->values[c.attr] >= t;
         if (s && flagged == c.expected) ++r.right;
         else r.wrong.push_back(c.text);
     }

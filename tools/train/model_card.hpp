@@ -9,6 +9,7 @@
 
 #include "core/classify/linear_classifier.hpp"
 #include "core/classify/text_features.hpp"
+#include "tools/train/calibration.hpp"
 #include "tools/train/dataset.hpp"
 #include "tools/train/evaluation.hpp"
 #include "tools/train/head_trainer.hpp"
@@ -21,6 +22,7 @@ struct card_inputs {
     const feature_config& cfg;
     const dataset& data;
     const label_counts& counts;
+    const calibration_report& calibration;
     const linear_classifier& clf;
     const std::vector<eval_row>& rows;
 };

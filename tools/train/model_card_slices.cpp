@@ -99,10 +99,12 @@ void write_functional(std::ostream& card, const card_inputs& in, std::string& su
     std::size_t malformed = 0;
     const auto cases = read_functional_cases(f, malformed);
     const auto results = score_functional_cases(in.clf, cases);
+    const auto at_half = score_functional_cases(in.clf, cases, 0.5f);
     card << "\n## Functional tests (`tests/classifier/functional_cases.tsv`, hand-written, never trained on)\n\n"
          << "Share of cases right: a hostile case must reach its attribute's `decision` threshold, a benign one must stay below. "
          << "`tests/classifier/functional_test.cpp` asserts a minimum per slice.\n\n"
-         << "| slice | lang | cases | right | attribute, expected |\n|---|---|---|---|---|\n";
+         << "The last column counts at a calibrated 0.5 instead of `decision`.\n\n"
+         << "| slice | lang | cases | right | attribute, expected | right at 0.5 |\n|---|---|---|---|---|---|\n";
     std::size_t n = 0, right = 0;
     for (const auto& [key, r] : results) {
         std::string what;
@@ -112,7 +114,7 @@ void write_functional(std::ostream& card, const card_inputs& in, std::string& su
                 break;
             }
         card << "| " << key.first << " | " << key.second << " | " << r.n << " | " << fmt(r.accuracy())
-             << " | " << what << " |\n";
+             << " | " << what << " | " << fmt(at_half.at(key).accuracy()) << " |\n";
         n += r.n;
         right += r.right;
         progress("functional " + key.first + " " + key.second + ": " + fmt(r.accuracy()) + " of " + std::to_string(r.n));

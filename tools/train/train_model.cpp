@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
     for (std::size_t b = 0; b < cfg.buckets; ++b)
         for (std::size_t h = 0; h < heads; ++h) weights[b * model_columns + h] = tr.weights()[b * heads + h];
     linear_model heads_only = linear_model::quantize(cfg, weights, tr.bias());
-    calibrate_heads(heads_only, data);
+    const calibration_report calibration = calibrate_heads(heads_only, data);
+    log_threshold_check(heads_only, data);
     choose_head_thresholds(heads_only, data, opt);
 
     // Span model on top of the quantized heads; each column has its own scale, so adding
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
     const std::vector<eval_row> rows = classify_validation(clf, data);
 
     std::string summary;
-    const std::string card = write_model_card({opt, cfg, data, counts, clf, rows}, summary);
+    const std::string card = write_model_card({opt, cfg, data, counts, calibration, clf, rows}, summary);
     if (!opt.card.empty()) {
         std::ofstream(opt.card) << card;
         progress("wrote " + opt.card);
