@@ -11,6 +11,9 @@
 namespace tribune {
 namespace {
 
+// Below the toxicity review threshold, a toxicity span needs at least this probability.
+constexpr float confident_span = 0.5f;
+
 // A run of span tokens [first, last] that only spaces separate.
 struct token_run {
     std::size_t first = 0;
@@ -73,14 +76,10 @@ result<classification> linear_classifier::classify(std::string_view text) const 
     model_.score(features, logits, &contrib);
 
     classification out;
-    bool any_review = false;
-    for (std::size_t h = 0; h < attribute_count; ++h) {
-        const auto attr = static_cast<attribute>(h);
-        out.values.values[h] = model_.calibrated(attr, logits[h]);
-        any_review = any_review || out.values.values[h] >= model_.thresholds(attr).review;
-    }
+    for (std::size_t h = 0; h < attribute_count; ++h)
+        out.values.values[h] = model_.calibrated(static_cast<attribute>(h), logits[h]);
     out.lang = std::string(language_detector::detect(n.text, features.tokens));
-    if (!any_review || features.tokens.empty()) return out;
+    if (features.tokens.empty()) return out;
 
     model_.span_probabilities(features, logits, contrib, span_probability);
     span_runs(n.text, features.tokens, span_probability, model_.span_model().threshold, runs);
@@ -92,11 +91,16 @@ result<classification> linear_classifier::classify(std::string_view text) const 
         const std::size_t b = n.to_original(last.start, last.end).second;
         for (std::size_t h = 0; h < attribute_count; ++h) {
             const auto attr = static_cast<attribute>(h);
-            if (out.values.values[h] < model_.thresholds(attr).review) continue;
+            const bool reviewed = out.values.values[h] >= model_.thresholds(attr).review;
+            if (attr == attribute::toxicity) {
+                if (reviewed || r.probability >= confident_span)
+                    out.spans.push_back(span{a, b, attr, r.probability, {}});
+                continue;
+            }
+            if (!reviewed) continue;
             float share = 0.0f;
             for (std::size_t t = r.first; t <= r.last; ++t) share += contrib[t][h];
-            if (attr == attribute::toxicity || share > 0.0f)
-                out.spans.push_back(span{a, b, attr, r.probability, {}});
+            if (share > 0.0f) out.spans.push_back(span{a, b, attr, r.probability, {}});
         }
     }
     return out;

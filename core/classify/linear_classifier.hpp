@@ -8,7 +8,9 @@
 //
 // Spans: the tokens whose span probability reaches the model's span threshold, joined into
 // one span when only spaces separate them. A span is reported for `toxicity` when the
-// toxicity score reaches its review threshold, and for every other attribute whose score
+// toxicity score reaches its review threshold or the span's probability is at least 0.5
+// (the span model weighs the document's toxicity itself; the second rule finds the toxic
+// word of a text scored just below review), and for every other attribute whose score
 // reaches its review threshold and to which the span's tokens contribute positively.
 // `weight` is the span's probability of being toxic (the largest of its tokens), in (0, 1].
 //
