@@ -28,9 +28,12 @@ GROUPS_EN = [
 ]
 
 NEG_NOUNS_EN = ["vermin", "parasites", "animals", "rats", "scum", "a disease", "criminals", "trash",
-                "cockroaches", "a plague", "subhuman", "savages", "filth", "a cancer"]
+                "cockroaches", "a plague", "subhuman", "savages", "filth", "a cancer", "terrorists",
+                "rapists", "thieves", "invaders", "thugs", "freaks", "monsters", "degenerates", "perverts",
+                "pigs", "a burden", "an abomination", "leeches", "idiots"]
 NEG_ADJ_EN = ["disgusting", "worthless", "dangerous", "stupid", "inferior", "evil", "dirty", "violent",
-              "lazy", "pathetic", "primitive"]
+              "lazy", "pathetic", "primitive", "greedy", "sneaky", "unnatural", "mentally ill", "weak",
+              "ugly", "useless", "sick", "backward", "dishonest"]
 POS_ADJ_EN = ["kind", "wonderful", "brilliant", "generous", "hard-working", "funny", "talented",
               "welcoming", "smart", "lovely"]
 THREAT_VP_EN = ["kill", "shoot", "hang", "beat up", "burn", "get rid of", "wipe out", "hurt"]
@@ -71,6 +74,9 @@ NEGATED_EN = [
     "It's not true that {g} are {adj}.", "I don't hate {g}.", "Nobody should hate {g}.",
     "{G} are never {adj}, that is a lie.", "There is nothing wrong with being {s}.",
     "I don't want anyone to hurt {g}.", "No one deserves to be attacked for being {s}.",
+    "{G} aren't {nn}.", "It's a myth that {g} are {adj}.", "Don't call {g} {nn}.",
+    "I disagree that {g} are {adj}.", "Claims that {g} are {nn} are false.",
+    "{G} are not {adj} at all.", "Nobody I know thinks {g} are {nn}.",
 ]
 COUNTER_EN = [
     "Saying that {g} are {nn} is hateful and wrong.", "If you call {g} \"{nn}\", you are the problem.",
@@ -96,9 +102,13 @@ GROUPS_FR = [
     ("les Africains", "un Africain", "Africains"), ("les étrangers", "un étranger", "étrangers"),
 ]
 NEG_NOUNS_FR = ["des parasites", "des animaux", "des rats", "des déchets", "une maladie", "des criminels",
-                "de la vermine", "des sous-hommes", "des sauvages", "une plaie", "un cancer", "des ordures"]
+                "de la vermine", "des sous-hommes", "des sauvages", "une plaie", "un cancer", "des ordures",
+                "des terroristes", "des violeurs", "des voleurs", "des envahisseurs", "des racailles",
+                "des monstres", "des dégénérés", "des pervers", "des porcs", "un fardeau", "des sangsues",
+                "des abrutis"]
 NEG_ADJ_FR = ["dégoûtants", "inférieurs", "dangereux", "stupides", "sales", "violents", "paresseux",
-              "nuls", "débiles", "primitifs"]
+              "nuls", "débiles", "primitifs", "avares", "sournois", "malades", "faibles", "laids",
+              "inutiles", "arriérés", "malhonnêtes"]
 POS_ADJ_FR = ["gentils", "formidables", "brillants", "généreux", "courageux", "drôles", "talentueux",
               "accueillants"]
 THREAT_VP_FR = ["tuer", "abattre", "pendre", "frapper", "brûler", "éliminer", "dégager"]
@@ -137,7 +147,10 @@ NEGATED_FR = [
     "Arrêtez de traiter {g} de {nn_bare}.", "Je ne dirais jamais que {g} sont {adj}.",
     "Ce n'est pas vrai que {g} sont {adj}.", "Je ne déteste pas {g}.", "Personne ne devrait haïr {g}.",
     "Il n'y a rien de mal à être {s1}.", "Je ne veux pas qu'on fasse du mal à {g}.",
-    "{G} c'est pas {nn}, arrêtez.",
+    "{G} c'est pas {nn}, arrêtez.", "C'est un mythe que {g} soient {adj}.",
+    "Ne traitez pas {g} de {nn_bare}.", "Je ne suis pas d'accord pour dire que {g} sont {adj}.",
+    "{G} ne sont absolument pas {adj}.", "Personne autour de moi ne pense que {g} sont {nn}.",
+    "Il est faux de prétendre que {g} sont {nn}.",
 ]
 COUNTER_FR = [
     "Dire que {g} sont {nn}, c'est de la haine.", "Si tu traites {g} de \"{nn_bare}\", c'est toi le problème.",
@@ -147,6 +160,23 @@ COUNTER_FR = [
     "Traiter {g} de {nn_bare}, c'est ignoble ; ce sont nos voisins.",
     "J'en ai marre d'entendre que {g} sont {nn}. C'est faux.",
     "Le commentaire disant que {g} sont {adj} a été supprimé, à juste titre.",
+]
+
+# Polite questions in French, as an audience asks them (the French sets have no benign
+# question set like TREC, so French questions scored higher than English ones).
+QUESTION_FRAMES_FR = [
+    "À quelle heure commence {t} ?", "Quand aura lieu {t} ?", "Comment {t} va-t-il être financé ?",
+    "Pourquoi {t} a-t-il été reporté ?", "Est-ce que {t} sera diffusé en ligne ?", "Qui est responsable de {t} ?",
+    "Combien coûte {t} ?", "Où puis-je trouver le programme de {t} ?", "Pouvez-vous nous en dire plus sur {t} ?",
+    "Quels sont les objectifs de {t} ?", "Merci pour la présentation, que prévoyez-vous pour {t} ?",
+    "Est-il possible de participer à {t} à distance ?", "Quel est le calendrier de {t} ?",
+    "Pourquoi {t} est-il toujours en retard ?", "Qu'est-ce qui va changer avec {t} ?",
+]
+QUESTION_TOPICS_FR = [
+    "le projet", "la réunion publique", "le nouveau budget", "la réforme des retraites", "l'atelier",
+    "le chantier du tramway", "la rénovation de l'école", "le festival", "le plan vélo", "la consultation",
+    "le débat", "le nouveau service", "la campagne de vaccination", "le forum des associations",
+    "le prochain conseil municipal", "le rapport annuel",
 ]
 
 HATEFUL = {"toxicity": 1, "identity_attack": 1, "threat": 0, "profanity": 0}
@@ -200,9 +230,11 @@ def generate():
     """Yields (lang, text, labels) with labels as prepare_data's attr -> 0/1 dicts: every
     template once for every group of its language."""
     rng = random.Random(SEED)
+    # English has far more real hateful examples than French: its hostile templates use a
+    # quarter of the groups, so that the English templates mostly teach what is NOT an attack.
     plan = [
-        ("en", _fill_en, GROUPS_EN, HATE_EN, HATEFUL, True),
-        ("en", _fill_en, GROUPS_EN, THREAT_EN, THREATENING, True),
+        ("en", _fill_en, GROUPS_EN[::4], HATE_EN, HATEFUL, True),
+        ("en", _fill_en, GROUPS_EN[::4], THREAT_EN, THREATENING, True),
         ("en", _fill_en, GROUPS_EN, NEUTRAL_EN, BENIGN, False),
         ("en", _fill_en, GROUPS_EN, POSITIVE_EN, BENIGN, False),
         ("en", _fill_en, GROUPS_EN, NEGATED_EN, BENIGN, False),
@@ -214,6 +246,9 @@ def generate():
         ("fr", _fill_fr, GROUPS_FR, NEGATED_FR, BENIGN, False),
         ("fr", _fill_fr, GROUPS_FR, COUNTER_FR, BENIGN, False),
     ]
+    for frame in QUESTION_FRAMES_FR:
+        for topic in QUESTION_TOPICS_FR:
+            yield "fr", _cap(frame.format(t=topic)), dict(BENIGN)
     for lang, fill, groups, templates, labels, hostile in plan:
         for t in templates:
             for group in groups:

@@ -24,6 +24,11 @@ public:
     // Counts the train split's labels and sets the class weights from them.
     label_counts set_class_weights(const dataset& data);
 
+    // NB-SVM-style log-count ratios (Wang and Manning 2012): each head's input x for bucket b
+    // is scaled by max(|r[b][h]|, opt.nb_floor), r the log ratio of the bucket's presence
+    // in positive and negative train texts (add-one smoothed). No-op when opt.nb_floor <= 0.
+    void set_nb_ratios(const dataset& data);
+
     // opt.epochs passes over the shuffled train split; logs the calibration half's AUC after
     // each (the report half is never looked at during training).
     void train(const dataset& data);
@@ -32,7 +37,8 @@ public:
     void logits(const text_feature_set& fs, head_logits& z) const;
 
     const feature_extractor& extractor() const { return fx_; }
-    const std::vector<float>& weights() const { return w_; }
+    // The weights to ship: the learned weight times its NB scale, buckets * heads.
+    std::vector<float> effective_weights() const;
     const head_logits& bias() const { return b_; }
 
 private:
@@ -42,6 +48,7 @@ private:
     feature_config cfg_;
     feature_extractor fx_;
     std::vector<float> w_, g2_;
+    std::vector<float> nb_;  // per bucket and head input scale (all 1 without NB)
     head_logits b_{}, b_g2_{};
     std::array<std::array<float, 2>, heads> class_weight_{};
 };

@@ -22,8 +22,9 @@ struct options {
     double reject_precision = 0.95;
     bool scope_features = true;  // negated and quoted words (core/classify/text_features.hpp)
     bool joined_pairs = true;    // words split by a space, joined
-    float fr_weight = 1.0f;      // gradient weight of French examples
+    float fr_weight = 1.5f;      // gradient weight of French examples
     float counter_weight = 2.0f; // gradient weight of the counter-data templates (counter_data.py)
+    float nb_floor = 0.5f;       // > 0: NB log-count-ratio input scaling with this floor
     int span_epochs = 3;
     float span_lr = 0.01f;
     float span_l2 = 1e-6f;

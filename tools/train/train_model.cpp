@@ -49,12 +49,16 @@ int main(int argc, char** argv) {
     cfg.joined_pairs = opt.joined_pairs;
     head_trainer tr(opt, cfg);
     const label_counts counts = tr.set_class_weights(data);
+    tr.set_nb_ratios(data);
     tr.train(data);
 
     // Heads: quantize, calibrate and choose thresholds on the calibration half.
     std::vector<float> weights(std::size_t{cfg.buckets} * model_columns, 0.0f);
-    for (std::size_t b = 0; b < cfg.buckets; ++b)
-        for (std::size_t h = 0; h < heads; ++h) weights[b * model_columns + h] = tr.weights()[b * heads + h];
+    {
+        const std::vector<float> head_weights = tr.effective_weights();
+        for (std::size_t b = 0; b < cfg.buckets; ++b)
+            for (std::size_t h = 0; h < heads; ++h) weights[b * model_columns + h] = head_weights[b * heads + h];
+    }
     linear_model heads_only = linear_model::quantize(cfg, weights, tr.bias());
     const calibration_report calibration = calibrate_heads(heads_only, data);
     log_threshold_check(heads_only, data);
