@@ -15,22 +15,26 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 
 }  // namespace
 
-// Review thresholds follow the picks scripts/train-model made on its validation split
-// (models/MODEL_CARD.md, "thresholds": about 90% of positives caught, at most 5% of known
-// negatives sent to review) for toxicity, insult, profanity and identity_attack. For threat
-// and severe_toxicity those picks (0.24, 0.18) flag ordinary questions ("When will the new
-// branch open?" scores threat 0.29), so they stay at 0.40. Reject thresholds are a policy
-// choice, more cautious than the card's 95%-precision points (its validation mix is far more
-// toxic than live traffic); an auto-rejected question stays restorable. Profanity alone
-// never rejects.
+// The defaults follow the calibrated scores of the committed model (models/MODEL_CARD.md,
+// "Thresholds"; tests/classifier/triage_defaults_test.cpp checks that they still do):
+//  - review_above is the model's review threshold, rounded down to two decimals: on the
+//    calibration half of the validation split it finds 90% of the positives with at most
+//    5% of the known negatives sent to review (3% of benign TREC questions reach any of them).
+//  - reject_above is the model's 95%-precision point rounded to two decimals, raised to at
+//    least 0.95 (the validation mix is far more toxic than live traffic, so precision there
+//    overstates precision on a Q&A): toxicity 0.95, insult 0.97, threat 0.95.
+//  - identity_attack reaches no 95%-precision point; at 0.99 the calibration half measured
+//    19 of 21 right, so only near-certain attacks are auto-rejected (they stay restorable).
+//  - severe_toxicity reaches none either (4 texts of the calibration half score 0.9 or more):
+//    it never rejects alone. Profanity alone never rejects (a policy choice).
 triage_policy triage_policy::defaults() {
     triage_policy p;
-    p.at(attribute::toxicity) = {0.48f, 0.95f};
-    p.at(attribute::severe_toxicity) = {0.40f, 0.80f};
-    p.at(attribute::insult) = {0.42f, 0.95f};
-    p.at(attribute::profanity) = {0.27f, 1.01f};
-    p.at(attribute::threat) = {0.40f, 0.90f};
-    p.at(attribute::identity_attack) = {0.38f, 0.90f};
+    p.at(attribute::toxicity) = {0.26f, 0.95f};
+    p.at(attribute::severe_toxicity) = {0.09f, 1.01f};
+    p.at(attribute::insult) = {0.48f, 0.97f};
+    p.at(attribute::profanity) = {0.23f, 1.01f};
+    p.at(attribute::threat) = {0.44f, 0.95f};
+    p.at(attribute::identity_attack) = {0.50f, 0.99f};
     return p;
 }
 
