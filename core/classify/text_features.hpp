@@ -4,7 +4,8 @@
 // character 3..5-grams of each word, fastText-style "<word>" boundaries), and optionally:
 //  - scope features: a word inside a negation scope ("not", "never", "n't", "ne", "pas",
 //    "jamais", "stop"... up to the next clause punctuation or "but"/"mais", at most
-//    `scope_max_tokens` words) also enters as "negated word"; a word between double quotes
+//    `scope_max_tokens` words) also enters as "negated word" and as the one shared feature
+//    "a word is negated"; a word between double quotes
 //    also enters as "quoted word". So "you are not an idiot" and "calling them \"vermin\""
 //    differ from "you are an idiot" and "they are vermin" in features a linear head can weigh;
 //  - joined pairs: two adjacent words separated by spaces only, one of them at most three

@@ -22,16 +22,16 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 //    5% of the known negatives sent to review (3% of benign TREC questions reach any of them).
 //  - reject_above is the model's 95%-precision point rounded to two decimals, raised to at
 //    least 0.95 (the validation mix is far more toxic than live traffic, so precision there
-//    overstates precision on a Q&A): toxicity 0.95, insult 0.97, threat 0.95.
+//    overstates precision on a Q&A): toxicity 0.95, insult 0.96, threat 0.95.
 //  - identity_attack reaches no 95%-precision point; at 0.99 the calibration half measured
-//    19 of 21 right, so only near-certain attacks are auto-rejected (they stay restorable).
+//    16 of 18 right, so only near-certain attacks are auto-rejected (they stay restorable).
 //  - severe_toxicity reaches none either (4 texts of the calibration half score 0.9 or more):
 //    it never rejects alone. Profanity alone never rejects (a policy choice).
 triage_policy triage_policy::defaults() {
     triage_policy p;
-    p.at(attribute::toxicity) = {0.26f, 0.95f};
+    p.at(attribute::toxicity) = {0.27f, 0.95f};
     p.at(attribute::severe_toxicity) = {0.09f, 1.01f};
-    p.at(attribute::insult) = {0.48f, 0.97f};
+    p.at(attribute::insult) = {0.47f, 0.96f};
     p.at(attribute::profanity) = {0.23f, 1.01f};
     p.at(attribute::threat) = {0.44f, 0.95f};
     p.at(attribute::identity_attack) = {0.50f, 0.99f};

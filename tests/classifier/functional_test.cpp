@@ -24,12 +24,12 @@ using slice_key = std::pair<std::string, std::string>;
 // Minimum share of cases right per (slice, language).
 const std::map<slice_key, double> minimum = {
     // measured with the committed model (models/MODEL_CARD.md) in the comment
-    {{"derogation", "en"}, 0.75},       {{"derogation", "fr"}, 0.85},        // 0.850, 0.950
+    {{"derogation", "en"}, 0.75},       {{"derogation", "fr"}, 0.80},        // 0.850, 0.900
     {{"threat", "en"}, 0.70},           {{"threat", "fr"}, 0.75},            // 0.800, 0.867
     {{"slur_obfuscated", "en"}, 0.80},  {{"slur_obfuscated", "fr"}, 0.80},   // 0.933, 0.933
     {{"negation", "en"}, 0.10},         {{"negation", "fr"}, 0.55},          // 0.222, 0.667
     {{"praise", "en"}, 0.30},           {{"praise", "fr"}, 0.50},            // 0.438, 0.625
-    {{"counter_speech", "en"}, 0.40},   {{"counter_speech", "fr"}, 0.40},    // 0.500, 0.500
+    {{"counter_speech", "en"}, 0.50},   {{"counter_speech", "fr"}, 0.40},    // 0.625, 0.500
     {{"neutral_identity", "en"}, 0.30}, {{"neutral_identity", "fr"}, 0.60},  // 0.438, 0.750
     {{"polite_question", "en"}, 0.90},  {{"polite_question", "fr"}, 0.60},   // 1.000, 0.750
 };
