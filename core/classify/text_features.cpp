@@ -4,6 +4,8 @@
 #include <array>
 #include <cmath>
 
+#include "core/classify/packed_word_set.hpp"
+
 namespace tribune {
 namespace {
 
@@ -75,37 +77,8 @@ constexpr std::array<std::string_view, 37> negation_cues = {
 // Words that end a negation scope (a new clause).
 constexpr std::array<std::string_view, 5> scope_breakers = {"but", "however", "mais", "pourtant", "though"};
 
-// Every listed word has at most 8 bytes: a word is packed into one integer and looked up
-// by binary search over integers (string comparisons per token cost a tenth of extract()).
-constexpr std::uint64_t pack(std::string_view w) {
-    std::uint64_t k = 0;
-    for (std::size_t i = 0; i < w.size(); ++i) k |= std::uint64_t{static_cast<unsigned char>(w[i])} << (8 * i);
-    return k;
-}
-
-template <std::size_t N>
-constexpr std::array<std::uint64_t, N> packed_sorted(const std::array<std::string_view, N>& words) {
-    std::array<std::uint64_t, N> out{};
-    for (std::size_t i = 0; i < N; ++i) out[i] = pack(words[i]);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-template <std::size_t N>
-constexpr bool all_short(const std::array<std::string_view, N>& words) {
-    for (std::string_view w : words)
-        if (w.size() > 8) return false;
-    return true;
-}
-static_assert(all_short(negation_cues) && all_short(scope_breakers));
-
-constexpr auto cue_keys = packed_sorted(negation_cues);
-constexpr auto breaker_keys = packed_sorted(scope_breakers);
-
-template <std::size_t N>
-bool listed(const std::array<std::uint64_t, N>& keys, std::string_view w) {
-    return w.size() <= 8 && std::binary_search(keys.begin(), keys.end(), pack(w));
-}
+constexpr packed_word_set cue_set(negation_cues);
+constexpr packed_word_set breaker_set(scope_breakers);
 
 bool is_word_token(std::string_view token) {
     std::size_t i = 0;
@@ -188,7 +161,7 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
         const std::size_t gap_begin = t > 0 ? out.tokens[t - 1].byte_end : 0;
         const gap_info gap = scan_gap(s.substr(gap_begin, tok.byte_begin - gap_begin));
         if (config_.scope_features) {
-            if (gap.clause_end || word == "?" || word == "!" || listed(breaker_keys, word)) negated_left = 0;
+            if (gap.clause_end || word == "?" || word == "!" || breaker_set.contains(word)) negated_left = 0;
             if (gap.quotes % 2 == 1) quoted = !quoted;
             if (negated_left > 0) {
                 out.entries.push_back({mix(fnv(fnv(fnv_offset, 'n'), word)) & mask_, t, 1.0f});
@@ -200,7 +173,7 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
                 out.entries.push_back({mix(fnv(fnv(fnv_offset, 'q'), word)) & mask_, t, 1.0f});
                 sum_sq += 1.0;
             }
-            if (listed(cue_keys, word)) negated_left = scope_max_tokens;
+            if (cue_set.contains(word)) negated_left = scope_max_tokens;
         }
         if (config_.joined_pairs && t > 0 && gap.only_spaces && tok.byte_begin > gap_begin &&
             std::min(tok.end - tok.start, out.tokens[t - 1].end - out.tokens[t - 1].start) <= 3 &&
