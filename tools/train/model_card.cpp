@@ -28,7 +28,7 @@ void write_parameters(std::ostream& card, const card_inputs& in) {
          << "| optimiser | AdaGrad, learning rate " << opt.lr << ", L2 " << opt.l2 << ", " << opt.epochs
          << " epochs, seed " << opt.seed << ", one thread; French examples weighted " << opt.fr_weight << " |\n"
          << "| class weighting | positives weighted sqrt(neg/pos), capped at " << opt.max_pos_weight << " |\n"
-         << "| NB scaling | " << (opt.nb_floor > 0 ? "each head's input for a bucket scaled by max(|r|, " + fmt(opt.nb_floor, 2) + "), r the add-one-smoothed log ratio of the bucket's presence in the head's positive and negative train texts (NB-SVM style, Wang and Manning 2012); the shipped weights include the scale" : std::string("off")) << " |\n"
+         << "| NB scaling | " << (opt.nb_floor > 0 ? "each head's input for a bucket scaled by max(abs(r), " + fmt(opt.nb_floor, 2) + "), r the add-one-smoothed log ratio of the bucket's presence in the head's positive and negative train texts (NB-SVM style, Wang and Manning 2012); the shipped weights include the scale" : std::string("off")) << " |\n"
          << "| counter-data | tools/train/counter_data.py templates, train only, gradient weight " << opt.counter_weight << " |\n"
          << "| calibration | Platt scaling per head (score = sigmoid(a * logit + b)), fitted on the calibration half of the validation split with its positives reweighted to a class prior chosen per head (below) |\n"
          << "| span model | token-level logistic model: the token's own features and its neighbours' (two more weight columns), its share of each head's logit, absolute and relative to the document's largest, and the document's toxicity logit; trained "
