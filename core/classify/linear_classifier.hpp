@@ -24,6 +24,7 @@
 #include "core/classify/classifier.hpp"
 #include "core/classify/linear_model.hpp"
 #include "core/classify/text_features.hpp"
+#include "core/text/text_normalizer.hpp"
 
 namespace tribune {
 
@@ -42,6 +43,9 @@ public:
     const linear_model& model() const { return model_; }
 
 private:
+    // Everything after normalisation (the part a caller holding the normalised text needs).
+    classification classify_normalized(const normalized_text& n) const;
+
     linear_model model_;
     feature_extractor extractor_;
     std::string description_;
