@@ -11,7 +11,7 @@ namespace {
 
 constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '2'};
 constexpr char magic_v1[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '1'};
-constexpr std::size_t header_u32s = 9;
+constexpr std::size_t header_u32s = 10;
 constexpr std::size_t floats_per_head = 7;
 constexpr std::size_t span_floats = 5 + 2 * attribute_count;
 constexpr std::uint32_t flag_scope = 1u;
@@ -82,6 +82,7 @@ status linear_model::save(const std::string& path) const {
     put<std::uint32_t>(out, config_.char_ngram_max);
     put<std::uint32_t>(out, config_.word_bigrams ? 1u : 0u);
     put<std::uint32_t>(out, config_.max_tokens);
+    put<std::uint32_t>(out, config_.min_norm_sq);
     put<std::uint32_t>(out, (config_.scope_features ? flag_scope : 0u) | (config_.joined_pairs ? flag_joined : 0u));
     for (std::size_t h = 0; h < attribute_count; ++h) {
         put<float>(out, bias_[h]);
@@ -137,6 +138,7 @@ result<linear_model> linear_model::load(const std::string& path) {
     m.config_.char_ngram_max = get<std::uint32_t>(in, pos);
     m.config_.word_bigrams = get<std::uint32_t>(in, pos) != 0;
     m.config_.max_tokens = get<std::uint32_t>(in, pos);
+    m.config_.min_norm_sq = get<std::uint32_t>(in, pos);
     const auto flags = get<std::uint32_t>(in, pos);
     m.config_.scope_features = (flags & flag_scope) != 0;
     m.config_.joined_pairs = (flags & flag_joined) != 0;
@@ -146,7 +148,7 @@ result<linear_model> linear_model::load(const std::string& path) {
     const std::uint32_t b = m.config_.buckets;
     if (b == 0 || (b & (b - 1)) != 0 || b > (1u << 24)) return corrupt(path, "bad bucket count");
     if (m.config_.char_ngram_max > 16 || m.config_.char_ngram_min > m.config_.char_ngram_max ||
-        m.config_.max_tokens == 0 || m.config_.max_tokens > 100000)
+        m.config_.max_tokens == 0 || m.config_.max_tokens > 100000 || m.config_.min_norm_sq > 100000)
         return corrupt(path, "bad feature parameters");
     const std::uint64_t expected = fixed + (attribute_count * floats_per_head + span_floats) * 4 +
                                    std::uint64_t{b} * model_columns + 8;

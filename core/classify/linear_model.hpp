@@ -24,7 +24,7 @@
 //
 // File format 2 (little-endian): magic "TRIBLM02", u32 version (2), u32 heads (6), u32
 // columns (8), u32 buckets, u32 char_ngram_min, u32 char_ngram_max, u32 word_bigrams,
-// u32 max_tokens, u32 feature flags (bit 0 scope features, bit 1 joined pairs),
+// u32 max_tokens, u32 min_norm_sq, u32 feature flags (bit 0 scope features, bit 1 joined pairs),
 // heads x {f32 bias, weight_scale, calib_a, calib_b, decision, review, reject},
 // span {f32 self_scale, context_scale, bias, doc_weight, threshold, 6 x head_weight,
 // 6 x relative_weight},

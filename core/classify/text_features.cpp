@@ -229,7 +229,8 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
             }
         }
     }
-    out.scale = sum_sq > 0 ? static_cast<float>(1.0 / std::sqrt(sum_sq)) : 0.0f;
+    const double norm_sq = std::max(sum_sq, static_cast<double>(config_.min_norm_sq));
+    out.scale = norm_sq > 0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
 }
 
 }  // namespace tribune

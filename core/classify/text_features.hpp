@@ -48,7 +48,8 @@ struct feature_entry {
 struct text_feature_set {
     std::vector<text_token> tokens;
     std::vector<feature_entry> entries;
-    // Multiply every entry's value by this to get the model input (1/sqrt(sum of values^2)).
+    // Multiply every entry's value by this to get the model input
+    // (1/sqrt(max(sum of values^2, config.min_norm_sq)).
     float scale = 0.0f;
 
     void clear() {
@@ -66,6 +67,9 @@ struct feature_config {
     std::uint32_t max_tokens = 512;  // longer texts are scored on their first tokens
     bool scope_features = false;     // negated and quoted words (see the top of this file)
     bool joined_pairs = false;       // words split by a space, joined (see the top of this file)
+    // The squared norm the input is scaled by is at least this: a text of a word or two is
+    // not blown up to the weight of a sentence (its few hashed features are mostly noise).
+    std::uint32_t min_norm_sq = 0;
 };
 
 // How many words after a negation cue its scope covers at most.

@@ -180,7 +180,7 @@ TEST_F(questions_test, premoderated_event_holds_clean_questions_and_triages_toxi
     json reject = post_text("townhall", reject_text);
     json mild = post_text("townhall", "Damn, why are fees so high?");  // profanity 0.30
     EXPECT_EQ(clean["status"], "held") << clean.dump();
-    // profanity 0.30 is at or above the default review threshold (0.23): a human looks,
+    // profanity 0.30 is at or above the default review threshold (0.24): a human looks,
     // pre-moderated or not.
     EXPECT_EQ(mild["status"], "pending") << mild.dump();
     EXPECT_EQ(review["status"], "pending") << review.dump();

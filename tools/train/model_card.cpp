@@ -23,7 +23,8 @@ void write_parameters(std::ostream& card, const card_inputs& in) {
          << (in.cfg.scope_features ? "; negated words (up to 6 words after a negation cue, to the clause end) and quoted words as extra features" : "")
          << (in.cfg.joined_pairs ? "; adjacent words split by a space, one of them at most 3 letters, joined" : "")
          << "; hashed (FNV-1a + mix) into 2^" << opt.buckets_log2 << " = " << in.cfg.buckets
-         << " shared buckets; input scaled to unit L2 norm |\n"
+         << " shared buckets; input scaled to unit L2 norm, or by 1/sqrt(" << in.cfg.min_norm_sq
+         << ") when the squared norm is smaller (a word or two is not blown up to a sentence's weight) |\n"
          << "| heads | 6 independent logistic heads over the shared features; masked labels contribute no gradient |\n"
          << "| optimiser | AdaGrad, learning rate " << opt.lr << ", L2 " << opt.l2 << ", " << opt.epochs
          << " epochs, seed " << opt.seed << ", one thread; French examples weighted " << opt.fr_weight << " |\n"

@@ -8,7 +8,7 @@ namespace {
 constexpr const char* usage =
     "usage: train_model --data TSV --model OUT --card CARD.md --card-intro INTRO.md "
     "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] "
-    "[--dump-tokens FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--fr-weight X] [--counter-weight X] [--nb-floor X] [--span-epochs N] "
+    "[--dump-tokens FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--fr-weight X] [--counter-weight X] [--nb-floor X] [--min-norm-sq N] [--span-epochs N] "
     "[--span-lr X] [--span-l2 X] [--span-dense-lr X]\n";
 
 }  // namespace
@@ -37,6 +37,7 @@ int parse_options(int argc, char** argv, options& opt) {
         else if (a == "--fr-weight") opt.fr_weight = std::stof(v);
         else if (a == "--counter-weight") opt.counter_weight = std::stof(v);
         else if (a == "--nb-floor") opt.nb_floor = std::stof(v);
+        else if (a == "--min-norm-sq") opt.min_norm_sq = std::stoi(v);
         else if (a == "--span-epochs") opt.span_epochs = std::stoi(v);
         else if (a == "--span-lr") opt.span_lr = std::stof(v);
         else if (a == "--span-l2") opt.span_l2 = std::stof(v);

@@ -24,6 +24,7 @@ struct options {
     bool joined_pairs = true;    // words split by a space, joined
     float fr_weight = 1.5f;      // gradient weight of French examples
     float counter_weight = 2.0f; // gradient weight of the counter-data templates (counter_data.py)
+    int min_norm_sq = 50;        // feature_config::min_norm_sq
     float nb_floor = 0.5f;       // > 0: NB log-count-ratio input scaling with this floor
     int span_epochs = 3;
     float span_lr = 0.01f;

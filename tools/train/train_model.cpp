@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     cfg.char_ngram_max = static_cast<std::uint32_t>(opt.char_max);
     cfg.scope_features = opt.scope_features;
     cfg.joined_pairs = opt.joined_pairs;
+    cfg.min_norm_sq = static_cast<std::uint32_t>(opt.min_norm_sq);
     head_trainer tr(opt, cfg);
     const label_counts counts = tr.set_class_weights(data);
     tr.set_nb_ratios(data);
