@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/domain/enum_names.hpp"
+
 namespace tribune {
 
 enum class role {
@@ -18,22 +20,17 @@ enum class role {
     audience,    // asks and votes; needs no token
 };
 
-constexpr std::string_view to_string(role r) {
-    switch (r) {
-        case role::admin: return "admin";
-        case role::moderator: return "moderator";
-        case role::executive: return "executive";
-        case role::api_client: return "api_client";
-        case role::audience: return "audience";
-    }
-    return "audience";
-}
+inline constexpr enum_name_table<role, 5> role_names = {{
+    {role::admin, "admin"},
+    {role::moderator, "moderator"},
+    {role::executive, "executive"},
+    {role::api_client, "api_client"},
+    {role::audience, "audience"},
+}};
 
-inline std::optional<role> role_from_string(std::string_view s) {
-    for (role r : {role::admin, role::moderator, role::executive, role::api_client, role::audience})
-        if (to_string(r) == s) return r;
-    return std::nullopt;
-}
+constexpr std::string_view to_string(role r) { return name_in(role_names, r, "audience"); }
+
+inline std::optional<role> role_from_string(std::string_view s) { return value_in(role_names, s); }
 
 // An access token's public facts. The token itself is never stored, only its SHA-256.
 struct token_info {

@@ -7,6 +7,7 @@
 // secret's SHA-256 too. Revoking a token ends its sessions and tells the observers (the
 // broadcast hub closes that token's open streams).
 //
+// Ownership: borrows the stores; they must outlive the service.
 // Thread safety: all methods are safe from any thread. set_revocation_observer() must be
 // called before the server starts.
 
@@ -19,6 +20,8 @@
 
 #include "core/domain/role.hpp"
 #include "core/domain/status.hpp"
+#include "core/store/access_store.hpp"
+#include "core/store/event_store.hpp"
 #include "core/store/store.hpp"
 
 namespace tribune {
@@ -35,7 +38,9 @@ struct issued_session {
 
 class access_service {
 public:
-    explicit access_service(store& db) : db_(db) {}
+    // `events` resolves the event a token is scoped to; `tokens` keeps tokens and sessions.
+    access_service(event_store& events, access_store& tokens) : events_(events), db_(tokens) {}
+    explicit access_service(store& db) : access_service(db, db) {}
 
     // Errors: invalid_argument (invalid_field: empty or overlong name; an audience token),
     // not_found (event_not_found).
@@ -65,7 +70,8 @@ public:
 private:
     static principal to_principal(const token_info& t, bool via_session);
 
-    store& db_;
+    event_store& events_;
+    access_store& db_;
     std::function<void(std::int64_t)> on_revoked_;
 };
 

@@ -5,22 +5,24 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
-#include <algorithm>
 #include <thread>
 #include <vector>
 
 #include "core/service/access_service.hpp"
+#include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
-#include "core/triage/triage_policy.hpp"
 #include "server/api/api.hpp"
+#include "server/http/static_files.hpp"
 #include "server/live/hub.hpp"
+#include "server/live/live_feed.hpp"
+#include "server/live/presence.hpp"
 #include "server/net/listener.hpp"
 #include "server/ops/log.hpp"
 #include "server/ops/metrics.hpp"
-#include "server/http/static_files.hpp"
 
 namespace tribune::server {
 
@@ -31,8 +33,11 @@ struct app::impl {
     config cfg;
     std::unique_ptr<classifier> model;
     std::unique_ptr<sqlite_store> db;
+    std::unique_ptr<moderation_query> query;
     metrics stats;
-    hub broadcast;
+    presence online;  // open streams, moderators online, arrivals
+    std::unique_ptr<hub> broadcast;
+    std::unique_ptr<live_feed> feed;
     std::unique_ptr<question_service> service;
     std::unique_ptr<access_service> access;
     static_files files;
@@ -55,7 +60,7 @@ struct app::impl {
         activity_timer->expires_after(cfg.activity_interval);
         activity_timer->async_wait([this](const boost::system::error_code& ec) {
             if (ec) return;  // cancelled: stopping
-            broadcast.tick_activity();
+            online.tick();
             tick_activity();
         });
     }
@@ -64,12 +69,12 @@ struct app::impl {
         revocation_timer->expires_after(std::chrono::seconds(2));
         revocation_timer->async_wait([this](const boost::system::error_code& ec) {
             if (ec) return;  // cancelled: stopping
-            const auto open = broadcast.token_ids();
+            const auto open = online.token_ids();
             if (!open.empty()) {
-                if (auto tokens = db->list_tokens()) {
+                if (auto tokens = access->list_tokens()) {
                     for (const token_info& t : *tokens)
                         if (t.revoked_at && std::binary_search(open.begin(), open.end(), t.id))
-                            broadcast.revoke(t.id);
+                            online.revoke(t.id);
                 }
             }
             watch_revocations();
@@ -79,7 +84,6 @@ struct app::impl {
     impl(config c, std::unique_ptr<classifier> m)
         : cfg(std::move(c)),
           model(std::move(m)),
-          broadcast(cfg.history_per_event),
           files(cfg.web_root),
           ioc(std::max(1, cfg.threads)) {}
 };
@@ -94,8 +98,11 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
                                  static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
     if (!db) return db.error();
     p->db = std::move(db.value());
+    p->query = std::make_unique<moderation_query>(*p->db);
+    p->broadcast = std::make_unique<hub>(p->cfg.history_per_event, *p->query);
     // Exact counts per state from the first frame on, before anything can change them.
-    p->broadcast.seed_counts(*p->db);
+    p->broadcast->seed_counts();
+    p->feed = std::make_unique<live_feed>(*p->broadcast, p->online);
 
     service_options opts;
     opts.max_text_chars = p->cfg.max_text_chars;
@@ -105,21 +112,25 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     metrics* stats = &p->stats;
     opts.on_scored = [stats](double s) { stats->observe_scoring(s); };
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
-    p->service = std::make_unique<question_service>(*p->db, *p->model, p->broadcast,
-                                                    std::move(opts));
+    p->service = std::make_unique<question_service>(*p->db, *p->model, *p->feed, std::move(opts));
+    if (status s = p->service->load_groups(); !s) return s;
     p->access = std::make_unique<access_service>(*p->db);
     // A token revoked through the API closes its open streams at once.
-    hub* h = &p->broadcast;
-    p->access->set_revocation_observer([h](std::int64_t id) { h->revoke(id); });
-    p->routes = std::make_unique<api>(*p->service, *p->access, *p->db, p->broadcast, p->stats,
-                                      p->files, p->cfg);
+    presence* online = &p->online;
+    p->access->set_revocation_observer([online](std::int64_t id) { online->revoke(id); });
+    p->routes =
+        std::make_unique<api>(api_services{*p->service, *p->access, *p->query, *p->db,
+                                           *p->broadcast, p->online, p->stats, p->files, p->cfg});
+    if (const auto& errors = p->routes->routes().errors(); !errors.empty())
+        return status::error(error_kind::internal, "bad_route_table",
+                             "the route table is inconsistent: " + errors.front());
 
     boost::system::error_code ec;
     auto address = net::ip::make_address(p->cfg.address, ec);
     if (ec)
         return status::error(error_kind::invalid_argument, "bad_address",
                              "not an IP address: " + p->cfg.address);
-    p->acceptor = std::make_shared<listener>(p->ioc, *p->routes, p->broadcast, *p->db, p->cfg);
+    p->acceptor = std::make_shared<listener>(p->ioc, *p->routes, p->online, p->cfg);
     if (status s = p->acceptor->bind({address, p->cfg.port}); !s) return s;
     return std::unique_ptr<app>(new app(std::move(p)));
 }
@@ -160,8 +171,8 @@ void app::stop() {
                  std::to_string(impl_->acceptor->requests_in_flight()) +
                  " requests in flight; they are cut off");
     // 4. Dashboards: close with "going away" and wait for the close handshakes.
-    impl_->broadcast.close_all();
-    while (impl_->broadcast.client_count() > 0 && clock::now() < deadline)
+    impl_->online.close_all();
+    while (impl_->online.client_count() > 0 && clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     impl_->work.reset();
     impl_->ioc.stop();
@@ -179,5 +190,7 @@ void app::run_until_signal() {
 }
 
 std::uint16_t app::port() const { return impl_->acceptor->port(); }
+
+const route_table& app::routes() const { return impl_->routes->routes(); }
 
 }  // namespace tribune::server

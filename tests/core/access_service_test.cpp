@@ -4,6 +4,7 @@
 
 #include "core/util/sha256.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/store/memory_store.hpp"
 #include "tests/core/temp_dir.hpp"
 
 namespace tribune {
@@ -20,7 +21,15 @@ TEST(sha256, matches_the_fips_test_vectors) {
               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+// The service over the in-memory store: the rules, not the SQL.
 class access_service_test : public ::testing::Test {
+protected:
+    memory_store db_;
+    std::unique_ptr<access_service> access_ = std::make_unique<access_service>(db_, db_);
+};
+
+// The service over SQLite: what lands in the database.
+class access_service_sqlite_test : public ::testing::Test {
 protected:
     void SetUp() override {
         auto s = sqlite_store::open(dir_.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations");
@@ -33,7 +42,7 @@ protected:
     std::unique_ptr<access_service> access_;
 };
 
-TEST_F(access_service_test, token_is_shown_once_and_stored_only_as_a_hash) {
+TEST_F(access_service_sqlite_test, token_is_shown_once_and_stored_only_as_a_hash) {
     auto t = access_->create_token("alice", role::moderator, std::string("demo"));
     ASSERT_TRUE(t.is_ok()) << t.error().message();
     EXPECT_EQ(t->secret.rfind("trb_", 0), 0u);

@@ -1,0 +1,65 @@
+#include "server/wire/access_codec.hpp"
+
+#include "server/wire/request_errors.hpp"
+
+namespace tribune::server {
+namespace {
+
+json optional_slug(const std::string& slug) { return slug.empty() ? json(nullptr) : json(slug); }
+
+}  // namespace
+
+result<new_token> decode_new_token(const json& body) {
+    auto name = body.find("name");
+    auto r = body.find("role");
+    if (name == body.end() || !name->is_string() || r == body.end() || !r->is_string())
+        return invalid("invalid_field", "name and role are required strings");
+    auto parsed_role = role_from_string(r->get<std::string>());
+    if (!parsed_role)
+        return invalid("invalid_field", "role must be admin, moderator, executive or api_client");
+    new_token t;
+    t.name = name->get<std::string>();
+    t.r = *parsed_role;
+    if (auto e = body.find("event"); e != body.end() && !e->is_null()) {
+        if (!e->is_string()) return invalid("invalid_field", "event must be a slug");
+        t.event = e->get<std::string>();
+    }
+    return t;
+}
+
+json to_json(const token_info& t) {
+    return {{"id", t.id},
+            {"name", t.name},
+            {"role", to_string(t.r)},
+            {"event", optional_slug(t.event_slug)},
+            {"prefix", t.prefix},
+            {"created_at", format_time(t.created_at)},
+            {"revoked_at", t.revoked_at ? json(format_time(*t.revoked_at)) : json(nullptr)}};
+}
+
+json to_json(const std::vector<token_info>& tokens) {
+    return item_list(tokens, [](const token_info& t) { return to_json(t); });
+}
+
+json to_json(const issued_token& t) {
+    json out = to_json(t.info);
+    out["token"] = t.secret;
+    return out;
+}
+
+json token_revocation(std::int64_t token_id) { return {{"revoked", token_id}}; }
+
+result<std::string> decode_sign_in(const json& body) {
+    auto token = body.find("token");
+    if (token == body.end() || !token->is_string())
+        return invalid("invalid_field", "token is required");
+    return token->get<std::string>();
+}
+
+json to_json(const principal& p) {
+    return {{"name", p.name}, {"role", to_string(p.r)}, {"event", optional_slug(p.event_slug)}};
+}
+
+json signed_out() { return {{"signed_out", true}}; }
+
+}  // namespace tribune::server
