@@ -196,6 +196,23 @@ function renderScores(scores) {
   return box;
 }
 
+// The automatic verdict: its own, or the decision of its group it inherited (docs/api.md "A
+// decision covers its group"), or its release back to review when that decision was withdrawn.
+function renderVerdict(verdict) {
+  if (!verdict) return null;
+  const kind = verdict.startsWith('inherited:') ? 'inherited' : verdict.startsWith('released:') ? 'released' : 'auto';
+  const label = { inherited: 'Group', released: 'Released', auto: 'Auto' }[kind];
+  const title = {
+    inherited: 'Decided by a moderator for its group of near-duplicates',
+    released: 'Back to review: the group decision it inherited was withdrawn',
+    auto: 'The automatic triage',
+  }[kind];
+  return h('div', { class: `verdict v-${kind}`, title }, h('span', { class: 'verdict-k' }, label), verdict);
+}
+
+// How the audit trail names the automatic steps of group decisions.
+const TRAIL_ACTIONS = { inherit: 'inherited from its group', release: 'released to review' };
+
 function renderCard(q, { busy, note, similar }) {
   const status = q.status;
   const head = h(
@@ -261,7 +278,7 @@ function renderCard(q, { busy, note, similar }) {
     },
     head,
     renderText(q),
-    q.verdict ? h('div', { class: 'verdict' }, h('span', { class: 'verdict-k' }, 'Auto'), q.verdict) : null,
+    renderVerdict(q.verdict),
     h('div', { class: 'card-foot' }, renderScores(q.scores), actions),
     note ? h('div', { class: `card-note note-${note.kind}`, role: 'status' }, note.text) : null,
   );
@@ -607,6 +624,8 @@ export function renderDetails(box, q, history) {
             d.actor || (['approve', 'reject', 'hold'].includes(d.action) ? 'unnamed moderator' : 'automatic'),
           ),
           ' ',
+          TRAIL_ACTIONS[d.action] ? h('span', { class: `h-action a-${cssIdent(d.action)}` }, TRAIL_ACTIONS[d.action]) : null,
+          TRAIL_ACTIONS[d.action] ? ' ' : null,
           h('span', { class: 'h-what' }, `${d.from ? STATUS_LABELS[d.from] || d.from : 'new'} → ${STATUS_LABELS[d.to] || d.to}`),
           h('time', { datetime: d.at, title: d.at }, absoluteTime(d.at)),
           d.reason ? h('div', { class: 'h-reason' }, d.reason) : null,

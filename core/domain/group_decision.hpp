@@ -2,7 +2,7 @@
 // group_decision: a moderator's decision that covers a whole near-duplicate group — the latest
 // approve or reject a human made on one of its members (issue 10). A question that later joins
 // the group takes it (decision_inheritance.hpp). The store keeps it with the group (migration
-// 0007) and the near-duplicate index keeps it in memory for the scoring workers.
+// 0008) and the near-duplicate index keeps it in memory for the scoring workers.
 //
 // Thread safety: plain values.
 

@@ -36,9 +36,11 @@ public:
     struct item {
         question_insert row;  // row.group is set by run()
         near_duplicate_index::fingerprint fp;
-        // The rule of row.q's verdict, and the event's policy it was triaged under (empty when
-        // it could not be read): what the steps before the insert decide from.
+        // The rule of row.q's verdict, the word-list matches and the event's policy it was
+        // triaged under (empty when it could not be read): what the steps before the insert
+        // decide from (a step that moves scores re-runs policy->source.thresholds.evaluate).
         verdict_rule rule = verdict_rule::unscored;
+        std::vector<word_match> words;
         std::shared_ptr<const compiled_policy> policy;
     };
     // The group grouping chose for an item, as the steps before the insert see it.

@@ -130,9 +130,9 @@ group_commit::item ingest_pipeline::score_one(question q) {
     if (options_.on_scored) options_.on_scored(seconds_since(t0));
     verdict v;
     std::optional<verdict_rule> raw_rule;
+    std::vector<word_match> words;
     if (c && pol) {
         q.scored = std::move(c.value());
-        std::vector<word_match> words;
         // The word lists read the whole text (prepared_text.hpp says why).
         if (text && !(*pol)->words->empty()) words = (*pol)->words->match(text->full);
         for (const word_match& w : words) q.scored.spans.push_back(w.to_span());
@@ -153,6 +153,7 @@ group_commit::item ingest_pipeline::score_one(question q) {
     // A group's decision overrides the correction's guess: inheritance reads the shipped
     // model's own rule.
     out.rule = raw_rule.value_or(v.rule);
+    out.words = std::move(words);
     if (pol) out.policy = *pol;
     if (text) {
         out.row.search_text = text->full.text;

@@ -1,5 +1,5 @@
 // sqlite_store as a learning_store: the labels of the per-event correction (the moderators'
-// rows of the audit trail) and its resets (table event_learning, migration 0008).
+// rows of the audit trail) and its resets (table event_learning, migration 0009).
 
 #include <string>
 
