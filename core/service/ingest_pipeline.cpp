@@ -176,8 +176,10 @@ verdict ingest_pipeline::triage(question& q, const prepared_text* text, const co
     thread_local model_features features;
     model_.features(*text, features);
     corrected_triage t = correction->apply(features, q.scored, p.thresholds, p.premoderate, words);
-    if (t.delta != 0.0f)
+    if (t.delta != 0.0f) {
         q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
+        if (options_.on_corrected) options_.on_corrected(t.moved() ? "moved" : "shifted");
+    }
     raw_rule = t.raw.rule;
     return std::move(t.final);
 }
@@ -192,6 +194,7 @@ void ingest_pipeline::escalate(group_commit::item& it, std::uint32_t members) co
     const float delta = q.correction ? q.correction->delta : 0.0f;
     q.correction = correction_note{delta, raw == question_status::pending ? std::nullopt : std::optional(raw)};
     q.status = question_status::pending;
+    if (options_.on_corrected) options_.on_corrected("escalated");
     q.verdict += "; to review: its group has " + std::to_string(members) +
                  " questions and no moderator's decision, and this verdict is close to a line";
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <string_view>
 
 #include "core/triage/event_learner.hpp"
 
@@ -31,6 +32,10 @@ struct service_options {
     // Observers for metrics; called on worker threads. May be empty.
     std::function<void(double seconds)> on_scored;
     std::function<void(std::size_t batch_size, double seconds)> on_committed;
+    // A new question's triage with the event's correction: `effect` is "shifted" (its status
+    // unchanged), "moved" (the correction changed its status) or "escalated" (sent to review by
+    // the correction's escalation, event_correction.hpp).
+    std::function<void(std::string_view effect)> on_corrected;
 };
 
 }  // namespace tribune
