@@ -335,6 +335,20 @@ setInterval(() => {
 }, 1000);
 setInterval(() => views.refreshTimes(document), 15000);
 
+// The header's "learned from N decisions" (GET .../learning): at start, a moment after this
+// moderator's decisions, and every 20 s for the other moderators'. Hidden when not readable.
+let learningTimer = null;
+function refreshLearning(delay = 0) {
+  clearTimeout(learningTimer);
+  learningTimer = setTimeout(() => {
+    api
+      .getLearning(slug)
+      .then((r) => views.renderLearning($('#learned'), r))
+      .catch(() => views.renderLearning($('#learned'), null));
+  }, delay);
+}
+setInterval(() => refreshLearning(), 20000);
+
 // ---- decisions ---------------------------------------------------------------------------
 
 const toast = (text, kind = 'info', ms) => views.toast($('#toasts'), text, kind, ms);
@@ -345,6 +359,7 @@ const PAST = { approve: 'approved', reject: 'rejected', hold: 'held' };
 // question already has records nothing to undo).
 function remember(action, ids) {
   if (!ids.length) return;
+  refreshLearning(1500); // the server refits moments after a decision
   ui.undo.push({ action, ids });
   if (ui.undo.length > UNDO_DEPTH) ui.undo.shift();
 }
@@ -880,6 +895,7 @@ function start() {
 
   applyView();
   render();
+  refreshLearning();
   conn.start();
 }
 

@@ -279,6 +279,7 @@ function renderCard(q, { busy, note, similar }) {
     head,
     renderText(q),
     renderVerdict(q.verdict),
+    renderCorrection(q.event_correction),
     h('div', { class: 'card-foot' }, renderScores(q.scores), actions),
     note ? h('div', { class: `card-note note-${note.kind}`, role: 'status' }, note.text) : null,
   );
@@ -403,6 +404,42 @@ export function renderIdentity(box, me) {
   box.hidden = false;
   name.textContent = me.name;
   role.textContent = me.event ? `${me.role}, ${me.event}` : me.role;
+}
+
+// The header's "learned from N decisions": report is GET .../learning (null: not readable, hidden).
+export function renderLearning(box, report) {
+  if (!report) {
+    box.hidden = true;
+    return;
+  }
+  const n = report.learned_from.decisions;
+  box.hidden = false;
+  box.dataset.enabled = String(report.enabled);
+  box.textContent = report.enabled ? `Learned from ${n} decision${n === 1 ? '' : 's'}` : `Learning off (${n} decisions kept)`;
+  const words = (report.top_words || []).slice(0, 5).map((w) => `${w.word} ${w.shift > 0 ? '+' : ''}${w.shift}`);
+  box.title =
+    `The event's correction of the model, learned from ${report.learned_from.groups} groups its moderators decided; ` +
+    `it moves a score by at most ${report.bound.now} logits now` +
+    (words.length ? `. Words: ${words.join(', ')}` : '');
+}
+
+// What the event's correction did to a question (q.event_correction: {delta, moved_from}), or null.
+export function correctionNote(c) {
+  if (!c || !c.delta) return null;
+  const by = `${c.delta > 0 ? '+' : ''}${c.delta.toFixed(2)}`;
+  if (!c.moved_from) return { moved: false, text: `Learned ${by}`, title: `The event's correction shifted its scores by ${by} logits; its status is the same` };
+  const from = STATUS_LABELS[c.moved_from] || c.moved_from;
+  return {
+    moved: true,
+    text: `Learned ${by}, was ${from}`,
+    title: `The event's correction shifted its scores by ${by} logits: without it, it would be ${from}`,
+  };
+}
+
+function renderCorrection(c) {
+  const n = correctionNote(c);
+  if (!n) return null;
+  return h('div', { class: `correction${n.moved ? ' c-moved' : ''}`, title: n.title }, n.text);
 }
 
 const CHIPS_SHOWN = 4; // moderators shown one by one; beyond, a count with the names in its title

@@ -134,13 +134,17 @@ TEST(event_learner, never_approves_or_reviews_what_the_shipped_model_rejects) {
 
 TEST(event_learner, the_corrected_band_is_mapped_onto_the_policys_band) {
     const triage_policy policy = triage_policy::defaults();
+    const float review = policy.at(attribute::toxicity).review_above;
+    const float reject = policy.at(attribute::toxicity).reject_above;
+    ASSERT_LT(review, 0.85f);
+    ASSERT_GT(reject, 0.9f);
     // No learned weights: the corrected margin u is the raw margin m, and reject_at = 6 maps
-    // u in [0, 6) onto this question's band (toxicity 0.48 .. 0.95, about 3 logits wide).
+    // u in [0, 6) onto this question's band (toxicity review .. reject).
     const event_correction c({}, correction_input_vector{}, 10.0f, 6.0f, {});
-    auto in_band = example(0.9f, {neutral});  // m = logit(0.9) - logit(0.48), about 2.28
-    const float m = std::log(0.9f / 0.1f) - std::log(0.48f / 0.52f);
-    const float width = std::log(0.95f / 0.05f) - std::log(0.48f / 0.52f);
-    EXPECT_NEAR(c.delta(in_band.features, in_band.raw, policy), m * width / 6 - m, 1e-4);
+    auto in_band = example(0.9f, {neutral});  // every other head 0: toxicity leads
+    const float m = std::log(0.9f / 0.1f) - std::log(review / (1 - review));
+    const float width = std::log(reject / (1 - reject)) - std::log(review / (1 - review));
+    EXPECT_NEAR(c.delta(in_band.features, in_band.raw, policy), m * width / 6 - m, 1e-3);
     EXPECT_EQ(c.apply(in_band.features, scored(in_band), policy, false, {}).final.status,
               question_status::pending);
 }
@@ -180,6 +184,55 @@ TEST(event_learner, keeps_at_most_max_groups_forgetting_the_oldest) {
     EXPECT_EQ(l.counts().groups(), 10);
     EXPECT_FALSE(l.has_example(0));
     EXPECT_TRUE(l.has_example(24));
+}
+
+}  // namespace
+}  // namespace tribune
+
+namespace tribune {
+namespace {
+
+// A question triaged `status` with raw toxicity `tox` (every other head 0).
+question triaged(question_status status, float tox) {
+    question q;
+    q.status = status;
+    q.scored.values[attribute::toxicity] = tox;
+    return q;
+}
+
+// The lowest toxicity (in steps of 0.001) whose review margin under `policy` is at least `m`.
+float toxicity_at_margin(const triage_policy& policy, float m) {
+    for (float t = 0.001f; t < 1.0f; t += 0.001f) {
+        scores s{};
+        s[attribute::toxicity] = t;
+        if (event_correction::review_margin(s, policy) >= m) return t;
+    }
+    return 1.0f;
+}
+
+TEST(event_learner, escalation_sends_a_close_call_in_a_grown_undecided_group_to_review) {
+    const triage_policy policy = triage_policy::defaults();
+    const event_correction c({}, correction_input_vector{}, 1.0f, 0.0f, {}, escalation_rule{10, 1.0f, 3.0f});
+    const question close = triaged(question_status::approved, toxicity_at_margin(policy, -0.5f));
+    const question far = triaged(question_status::approved, toxicity_at_margin(policy, -2.5f));
+    ASSERT_LT(event_correction::review_margin(far.scored.values, policy), -1.0f);
+
+    EXPECT_TRUE(c.escalates(close, policy, 10));
+    EXPECT_TRUE(c.escalates(close, policy, 500));
+    EXPECT_FALSE(c.escalates(close, policy, 9)) << "the group is not grown yet";
+    EXPECT_FALSE(c.escalates(far, policy, 500)) << "approved far from the line";
+
+    // Rejected by the shipped model on its own: never escalated.
+    question by_model = triaged(question_status::auto_rejected, 0.99f);
+    EXPECT_FALSE(c.escalates(by_model, policy, 500));
+    // Rejected by the correction, close to the shipped reject line: escalated.
+    question by_correction = triaged(question_status::auto_rejected, toxicity_at_margin(policy, 0.5f));
+    by_correction.correction = correction_note{1.0f, question_status::pending};
+    EXPECT_TRUE(c.escalates(by_correction, policy, 10));
+
+    // Off: after_members = 0 (the default of a correction built without a rule).
+    const event_correction off({}, correction_input_vector{}, 1.0f, 0.0f, {});
+    EXPECT_FALSE(off.escalates(close, policy, 500));
 }
 
 }  // namespace

@@ -136,6 +136,9 @@ std::vector<std::string> pointed_questions(std::size_t n) {
 }
 
 const std::string probe = "Dimon the bloodsucker swallows our scholarships";
+// A pointed question of the kind the moderators approve, just inside the shipped model's
+// review band (toxicity 0.28, review from 0.27).
+const std::string genuine_probe = "Why do you keep closing branches in poor neighbourhoods of Springfield?";
 
 TEST_F(event_learning_service_test, decisions_are_labels_counted_per_class) {
     instance a = open();
@@ -155,22 +158,29 @@ TEST_F(event_learning_service_test, decisions_are_labels_counted_per_class) {
 
 TEST_F(event_learning_service_test, decisions_on_a_theme_move_a_new_question_on_it_out_of_review) {
     instance a = open();
-    question before = submit(*a.service, probe);
-    ASSERT_EQ(before.status, question_status::pending);
+    question before = submit(*a.service, genuine_probe);
+    ASSERT_EQ(before.status, question_status::pending) << "the shipped model alone: " << before.verdict;
     EXPECT_FALSE(before.correction);
+    question hostile_before = submit(*a.service, probe);
+    ASSERT_EQ(hostile_before.status, question_status::pending) << hostile_before.verdict;
     decide_all(*a.service, nickname_questions(30), "reject");
     decide_all(*a.service, pointed_questions(30), "approve");
     learn(*a.service);
 
-    question after = submit(*a.service, probe);
-    EXPECT_EQ(after.status, question_status::auto_rejected)
-        << after.verdict << " bound " << a.service->learning("demo")->bound << " delta " << (after.correction ? after.correction->delta : 0.0f);
+    // A new question like those approved leaves review: approved.
+    question after = submit(*a.service, genuine_probe);
+    EXPECT_EQ(after.status, question_status::approved) << after.verdict;
     ASSERT_TRUE(after.correction);
-    EXPECT_GT(after.correction->delta, 0.0f);
+    EXPECT_LT(after.correction->delta, 0.0f);
     EXPECT_EQ(after.correction->moved_from, question_status::pending);
     EXPECT_NE(after.verdict.find("event correction"), std::string::npos) << after.verdict;
     // The raw scores are kept: the same as before the event learned anything.
     EXPECT_EQ(after.scored.values.values, before.scored.values.values);
+    // One like those rejected is pushed the other way, by at most the bound.
+    question hostile_after = submit(*a.service, probe);
+    ASSERT_TRUE(hostile_after.correction);
+    EXPECT_GT(hostile_after.correction->delta, 0.0f);
+    EXPECT_LE(hostile_after.correction->delta, a.service->learning("demo")->bound);
     // The word that carries the theme is among the words the report ranks.
     auto r = a.service->learning("demo");
     ASSERT_TRUE(r.is_ok());
@@ -258,7 +268,7 @@ TEST_F(event_learning_service_test, the_policy_switch_turns_the_correction_off) 
     ASSERT_TRUE(p.is_ok());
     p->learn_from_decisions = false;
     ASSERT_TRUE(a.service->set_policy("demo", *p).is_ok());
-    question off = submit(*a.service, probe);
+    question off = submit(*a.service, genuine_probe);
     EXPECT_EQ(off.status, question_status::pending);
     EXPECT_FALSE(off.correction);
     EXPECT_FALSE(a.service->learning("demo")->enabled);
