@@ -3,12 +3,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/service/access_service.hpp"
 #include "core/classify/linear_classifier.hpp"
 #include "core/classify/placeholder_classifier.hpp"
+#include "core/sqlite/sqlite_feedback_store.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "server/app/app.hpp"
 #include "cli/classify_command.hpp"
@@ -58,12 +60,34 @@ result<std::unique_ptr<classifier>> make_classifier(const serve_options& o) {
 }
 
 constexpr const char* token_usage =
-    "usage: tribune token create --role ROLE --name NAME [--event SLUG] [--db PATH]\n"
+    "usage: tribune token create --role ROLE --name NAME [--event SLUG] [--quota N[/s|/min]] [--db PATH]\n"
     "       tribune token list [--db PATH]\n"
     "       tribune token revoke ID [--db PATH]\n\n"
     "Roles: admin (everything), moderator (decides), executive (approved questions, answering),\n"
-    "api_client (ingest and read). --event limits a token to one event. The token is printed\n"
-    "once; only its hash is stored. Works while the server runs (same database file).\n";
+    "api_client (ingest and read), analyst (the Perspective-compatible API only). --event limits\n"
+    "a token to one event. --quota holds a key to N requests per second (N, N/s) or per minute\n"
+    "(N/min); beyond it the Perspective API answers 429. The token is printed once; only its\n"
+    "hash is stored. Works while the server runs (same database file).\n";
+
+// "N", "N/s" (per second) or "N/min" (per minute).
+std::optional<token_quota> parse_quota(const std::string& text) {
+    token_quota q;
+    std::string number = text;
+    if (auto slash = text.find('/'); slash != std::string::npos) {
+        const std::string unit = text.substr(slash + 1);
+        if (unit == "min" || unit == "m") q.period_s = 60;
+        else if (unit != "s") return std::nullopt;
+        number = text.substr(0, slash);
+    }
+    try {
+        std::size_t used = 0;
+        q.requests = std::stoll(number, &used);
+        if (used != number.size()) return std::nullopt;
+    } catch (...) {
+        return std::nullopt;
+    }
+    return q;
+}
 
 // Prints how to sign in; on the very first start, creates an admin token and prints it.
 void announce_access(store& db, const std::string& base) {
@@ -89,7 +113,7 @@ int token(const std::vector<std::string>& args, const std::string& argv0) {
         return args.empty() ? 2 : 0;
     }
     const std::string verb = args[0];
-    std::string name, role_name, event, id;
+    std::string name, role_name, event, id, quota;
     std::vector<std::string> serve_args;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -97,6 +121,7 @@ int token(const std::vector<std::string>& args, const std::string& argv0) {
         if (a == "--name") name = value();
         else if (a == "--role") role_name = value();
         else if (a == "--event") event = value();
+        else if (a == "--quota") quota = value();
         else if (a == "--db" || a == "--migrations") {
             serve_args.push_back(a);
             serve_args.push_back(value());
@@ -109,11 +134,15 @@ int token(const std::vector<std::string>& args, const std::string& argv0) {
     resolve_paths(o, argv0);
     auto db = sqlite_store::open(o.cfg.db_path, o.cfg.migrations_dir, 1);
     if (!db) return fail(db.error().message());
-    access_service access(**db);
+    sqlite_feedback_store quotas(**db);
+    access_service access(**db, &quotas);
     if (verb == "create") {
         auto r = role_from_string(role_name);
-        if (!r) return fail("--role must be admin, moderator, executive or api_client");
-        auto t = access.create_token(name, *r, event.empty() ? std::nullopt : std::optional(event));
+        if (!r) return fail("--role must be admin, moderator, executive, api_client or analyst");
+        std::optional<token_quota> q;
+        if (!quota.empty() && !(q = parse_quota(quota)))
+            return fail("--quota must be N (per second), N/s or N/min, e.g. --quota 60/min");
+        auto t = access.create_token(name, *r, event.empty() ? std::nullopt : std::optional(event), q);
         if (!t) return fail(t.error().message());
         std::cout << t->secret << "\n";
         std::cerr << "tribune: token " << t->info.id << " (" << name << ", " << role_name
@@ -124,11 +153,15 @@ int token(const std::vector<std::string>& args, const std::string& argv0) {
     if (verb == "list") {
         auto tokens = access.list_tokens();
         if (!tokens) return fail(tokens.error().message());
-        std::cout << "id\tname\trole\tevent\tprefix\tstate\n";
+        std::cout << "id\tname\trole\tevent\tprefix\tstate\tquota\n";
         for (const auto& t : *tokens)
             std::cout << t.id << "\t" << t.name << "\t" << to_string(t.r) << "\t"
                       << (t.event_slug.empty() ? "*" : t.event_slug) << "\t" << t.prefix << "\t"
-                      << (t.revoked_at ? "revoked" : "active") << "\n";
+                      << (t.revoked_at ? "revoked" : "active") << "\t"
+                      << (t.quota ? std::to_string(t.quota->requests) +
+                                        (t.quota->period_s == 1 ? "/s" : "/min")
+                                  : "-")
+                      << "\n";
         return 0;
     }
     if (verb == "revoke") {

@@ -71,11 +71,20 @@ principal access_service::to_principal(const token_info& t, bool via_session) {
     p.event_id = t.event_id;
     p.event_slug = t.event_slug;
     p.via_session = via_session;
+    p.quota = t.quota;
     return p;
 }
 
 result<issued_token> access_service::create_token(const std::string& name, role r,
-                                                  const std::optional<std::string>& event_slug) {
+                                                  const std::optional<std::string>& event_slug,
+                                                  const std::optional<token_quota>& quota) {
+    if (quota && (quota->requests < 1 || quota->requests > 1'000'000 ||
+                  (quota->period_s != 1 && quota->period_s != 60)))
+        return status::error(error_kind::invalid_argument, "invalid_field",
+                             "a quota is 1 to 1,000,000 requests per second or per minute");
+    if (quota && quotas_ == nullptr)
+        return status::error(error_kind::internal, "quota_unavailable",
+                             "this store keeps no per-key quotas");
     if (name.empty() || name.size() > 100)
         return status::error(error_kind::invalid_argument, "invalid_field",
                              "a token needs a name of 1 to 100 bytes");
@@ -91,6 +100,11 @@ result<issued_token> access_service::create_token(const std::string& name, role 
     std::string secret = std::string(token_prefix) + random_secret();
     auto info = db_.create_token(name, r, event_id, sha256_hex(secret), secret.substr(0, 10));
     if (!info) return info.error();
+    if (quota) {
+        // Set before the token is shown, so it is never used without its quota.
+        if (status st = quotas_->set_token_quota(info->id, quota); !st) return st;
+        info->quota = quota;
+    }
     return issued_token{std::move(secret), std::move(info.value())};
 }
 

@@ -20,6 +20,7 @@
 #include "core/domain/role.hpp"
 #include "core/domain/status.hpp"
 #include "core/store/store.hpp"
+#include "core/store/token_quota_store.hpp"
 
 namespace tribune {
 
@@ -35,12 +36,15 @@ struct issued_session {
 
 class access_service {
 public:
-    explicit access_service(store& db) : db_(db) {}
+    // `quotas` (optional) stores per-key quotas; without it a quota cannot be given.
+    explicit access_service(store& db, token_quota_store* quotas = nullptr)
+        : db_(db), quotas_(quotas) {}
 
-    // Errors: invalid_argument (invalid_field: empty or overlong name; an audience token),
-    // not_found (event_not_found).
+    // Errors: invalid_argument (invalid_field: empty or overlong name; an audience token; a
+    // quota out of range: 1..1,000,000 requests per 1 or 60 s), not_found (event_not_found).
     result<issued_token> create_token(const std::string& name, role r,
-                                      const std::optional<std::string>& event_slug);
+                                      const std::optional<std::string>& event_slug,
+                                      const std::optional<token_quota>& quota = std::nullopt);
     result<std::vector<token_info>> list_tokens() { return db_.list_tokens(); }
     // Errors: not_found (token_not_found).
     status revoke(std::int64_t token_id);
@@ -66,6 +70,7 @@ private:
     static principal to_principal(const token_info& t, bool via_session);
 
     store& db_;
+    token_quota_store* quotas_ = nullptr;
     std::function<void(std::int64_t)> on_revoked_;
 };
 

@@ -242,6 +242,20 @@ result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path
     return s;
 }
 
+status sqlite_store::write_transaction(const std::function<status(sqlite_connection&)>& f) {
+    std::lock_guard lock(write_mutex_);
+    auto r = in_transaction<bool>(writer_, [&]() -> result<bool> {
+        if (status st = f(writer_); !st) return st;
+        return true;
+    });
+    return r ? status::ok() : r.error();
+}
+
+status sqlite_store::read(const std::function<status(sqlite_connection&)>& f) {
+    reader_lease db(*this);
+    return f(*db);
+}
+
 sqlite_connection sqlite_store::acquire_reader() {
     std::unique_lock lock(readers_mutex_);
     readers_cv_.wait(lock, [this] { return !readers_.empty(); });
@@ -912,7 +926,8 @@ namespace {
 
 constexpr std::string_view token_columns =
     "SELECT t.id, t.name, t.role, t.event_id, coalesce(e.slug, ''), t.prefix, t.created_at, "
-    "t.revoked_at FROM tokens t LEFT JOIN events e ON e.id = t.event_id ";
+    "t.revoked_at, t.quota_requests, t.quota_period_s "  // quota: migration 0007
+    "FROM tokens t LEFT JOIN events e ON e.id = t.event_id ";
 
 token_info read_token_row(const sqlite_statement& s) {
     token_info t;
@@ -924,6 +939,7 @@ token_info read_token_row(const sqlite_statement& s) {
     t.prefix = s.column_text(5);
     t.created_at = s.column_int(6);
     if (!s.column_is_null(7)) t.revoked_at = s.column_int(7);
+    if (!s.column_is_null(8)) t.quota = token_quota{s.column_int(8), s.column_int(9)};
     return t;
 }
 

@@ -25,7 +25,7 @@ public:
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
     // failed migration, unwritable path).
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 5;
+    static constexpr int required_schema_version = 7;  // 0007: Perspective keys, webhooks
 
     // Errors also: unavailable (code "database_outdated") when the migrations directory does
     // not bring the database to required_schema_version (a stale or partial copy of it).
@@ -70,6 +70,12 @@ public:
     status delete_session(const std::string& hash) override;
 
     int schema_version() const { return schema_version_; }
+
+    // For the narrow SQLite stores sharing this database (sqlite_feedback_store,
+    // sqlite_webhook_store, sqlite_token_quota_store): `f` runs with the writer inside
+    // BEGIN IMMEDIATE ... COMMIT (rolled back when it fails), or with a pooled reader.
+    status write_transaction(const std::function<status(sqlite_connection&)>& f);
+    status read(const std::function<status(sqlite_connection&)>& f);
 
 private:
     class reader_lease;

@@ -4,10 +4,14 @@
 
 #include <charconv>
 
+#include "server/api/openapi_document.hpp"  // issue 13
+#include "server/api/perspective_api.hpp"   // issue 13
+#include "server/api/webhooks_api.hpp"      // issue 13
 #include "server/http/access_rules.hpp"
 #include "server/http/http_errors.hpp"
 #include "server/http/request_target.hpp"
 #include "server/http/request_util.hpp"
+#include "server/ops/log.hpp"
 
 namespace tribune::server {
 
@@ -178,7 +182,11 @@ void api::handle(const request& req, const client_info& client, responder reply)
     const auto started = clock::now();
     auto t = request_target::parse(req.target());
     std::string route_name = "other";
-    if (t) {
+    // --- issue 13: Perspective-compatible routes (perspective_api authenticates by key) ---
+    std::optional<std::string> perspective_route;
+    if (t && perspective_ != nullptr) perspective_route = perspective_->route_of(*t);
+    if (perspective_route) route_name = *perspective_route;
+    else if (t) {
         const auto& s = t->segments;
         if (s.size() == 1 && s[0] == "healthz") route_name = "/healthz";
         else if (s.size() == 1 && s[0] == "metrics") route_name = "/metrics";
@@ -213,13 +221,27 @@ void api::handle(const request& req, const client_info& client, responder reply)
                 route_name = "/api/v1/questions/{id}/decision";
             else if (s.size() == 5 && s[2] == "questions" && s[4] == "decisions")
                 route_name = "/api/v1/questions/{id}/decisions";
+            // --- issue 13 ---
+            else if (s.size() == 3 && s[2] == "webhooks") route_name = "/api/v1/webhooks";
+            else if (s.size() == 4 && s[2] == "webhooks") route_name = "/api/v1/webhooks/{id}";
+            else if (s.size() == 5 && s[2] == "webhooks" && s[4] == "deliveries")
+                route_name = "/api/v1/webhooks/{id}/deliveries";
+            else if (s.size() == 4 && s[2] == "perspective" && s[3] == "suggestions")
+                route_name = "/api/v1/perspective/suggestions";
+            else if (s.size() == 3 && s[2] == "openapi.yaml") route_name = "/api/v1/openapi.yaml";
             else route_name = "/api/other";
         } else route_name = "static";
     }
     // Count every answer, whichever thread sends it, and give it the security headers.
-    responder counted = [this, route_name, started, reply = std::move(reply)](response res) {
-        metrics_.count_request(route_name, res.result_int(),
-                               std::chrono::duration<double>(clock::now() - started).count());
+    // The request log names the route pattern only: never the target (a Perspective key rides
+    // in ?key=), the body or a header (issue 13).
+    responder counted = [this, route_name, started, method_name = std::string(req.method_string()),
+                         reply = std::move(reply)](response res) {
+        const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+        metrics_.count_request(route_name, res.result_int(), seconds);
+        if (!cfg_.quiet)
+            log_line(method_name + " " + route_name + " " + std::to_string(res.result_int()) + " " +
+                     std::to_string(static_cast<long long>(seconds * 1e6)) + " us");
         secure(res);
         reply(std::move(res));
     };
@@ -228,6 +250,7 @@ void api::handle(const request& req, const client_info& client, responder reply)
                                req.version(), false));
         return;
     }
+    if (perspective_route) return perspective_->handle(req, *t, route_name, client, counted);  // issue 13
     auto who = authenticate(req);
     int retry_after = 1;
     if (!who) {
@@ -290,6 +313,21 @@ void api::route(const request& req, const std::string& route_name, const princip
     if (!decided_later && !allowed(event_route ? std::string_view(seg[3]) : std::string_view{}))
         return;
     if (route_access(req, route_name, who, client, reply)) return;
+    // --- issue 13: webhooks (admin), the suggestions export (admin), the OpenAPI document ---
+    if (webhooks_ != nullptr && webhooks_->route(req, route_name, who, reply)) return;
+    if (perspective_ != nullptr && perspective_->route_admin(req, route_name, reply)) return;
+    if (route_name == "/api/v1/openapi.yaml") {
+        if (method != http::verb::get && method != http::verb::head) return wrong_method();
+        response res{http::status::ok, req.version()};
+        res.set(http::field::server, "tribune");
+        res.set(http::field::content_type, "application/yaml; charset=utf-8");
+        res.set(http::field::cache_control, "no-cache");
+        res.keep_alive(req.keep_alive());
+        res.body() = std::string(openapi_yaml());
+        res.prepare_payload();
+        if (method == http::verb::head) res.body().clear();
+        return reply(std::move(res));
+    }
 
     if (route_name == "/healthz") {
         if (method != http::verb::get && method != http::verb::head) return wrong_method();

@@ -27,6 +27,9 @@
 
 namespace tribune::server {
 
+class perspective_api;  // issue 13
+class webhooks_api;     // issue 13
+
 class api {
 public:
     using request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -63,6 +66,14 @@ public:
     // Records one answered request that never reached handle() (e.g. body too large).
     void count(const std::string& route, unsigned status, double seconds);
 
+    // Issue 13: the Perspective-compatible routes and the webhook admin routes (either may be
+    // null). REQUIRES: called before the server starts. The lead re-wires these onto the
+    // route table.
+    void attach(perspective_api* perspective, webhooks_api* webhooks) {
+        perspective_ = perspective;
+        webhooks_ = webhooks;
+    }
+
 private:
     void route(const request& req, const std::string& route_name, const principal& who,
                const client_info& client, responder& reply);
@@ -84,6 +95,8 @@ private:
     metrics& metrics_;
     const static_files& files_;
     const config& cfg_;
+    perspective_api* perspective_ = nullptr;  // issue 13
+    webhooks_api* webhooks_ = nullptr;        // issue 13
 };
 
 }  // namespace tribune::server

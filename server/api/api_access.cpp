@@ -27,7 +27,24 @@ json to_json(const token_info& t) {
             {"event", t.event_slug.empty() ? json(nullptr) : json(t.event_slug)},
             {"prefix", t.prefix},
             {"created_at", format_time(t.created_at)},
-            {"revoked_at", t.revoked_at ? json(format_time(*t.revoked_at)) : json(nullptr)}};
+            {"revoked_at", t.revoked_at ? json(format_time(*t.revoked_at)) : json(nullptr)},
+            // issue 13: {"requests": 60, "per": "minute"}, or null
+            {"quota", t.quota ? json{{"requests", t.quota->requests},
+                                     {"per", t.quota->period_s == 1 ? "second" : "minute"}}
+                              : json(nullptr)}};
+}
+
+// issue 13: a token's optional quota, {"requests": N, "per": "second" | "minute"}.
+result<std::optional<token_quota>> read_quota(const json& body) {
+    auto q = body.find("quota");
+    if (q == body.end() || q->is_null()) return std::optional<token_quota>{};
+    auto n = q->is_object() ? q->find("requests") : q->end();
+    auto per = q->is_object() ? q->find("per") : q->end();
+    if (!q->is_object() || n == q->end() || !n->is_number_integer() ||
+        (per != q->end() && (!per->is_string() || (*per != "second" && *per != "minute"))))
+        return invalid("invalid_field", "quota must be {\"requests\": N, \"per\": \"second\" | \"minute\"}");
+    return std::optional<token_quota>(
+        token_quota{n->get<std::int64_t>(), per != q->end() && *per == "minute" ? 60 : 1});
 }
 
 json to_json(const principal& p) {
@@ -122,13 +139,15 @@ bool api::route_access(const request& req, const std::string& route_name, const 
         auto parsed_role = role_from_string(r->get<std::string>());
         if (!parsed_role)
             return fail(invalid("invalid_field",
-                                "role must be admin, moderator, executive or api_client"));
+                                "role must be admin, moderator, executive, api_client or analyst"));
+        auto quota = read_quota(*body);  // issue 13
+        if (!quota) return fail(quota.error());
         std::optional<std::string> event;
         if (auto e = body->find("event"); e != body->end() && !e->is_null()) {
             if (!e->is_string()) return fail(invalid("invalid_field", "event must be a slug"));
             event = e->get<std::string>();
         }
-        auto issued = access_.create_token(name->get<std::string>(), *parsed_role, event);
+        auto issued = access_.create_token(name->get<std::string>(), *parsed_role, event, *quota);
         if (!issued) return fail(issued.error());
         json out = to_json(issued->info);
         out["token"] = issued->secret;

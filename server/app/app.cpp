@@ -13,9 +13,16 @@
 
 #include "core/service/access_service.hpp"
 #include "core/service/question_service.hpp"
+#include "core/service/analysis_service.hpp"   // issue 13
+#include "core/service/webhook_service.hpp"    // issue 13
+#include "core/sqlite/sqlite_feedback_store.hpp"  // issue 13
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/sqlite/sqlite_webhook_store.hpp"   // issue 13
 #include "core/triage/triage_policy.hpp"
 #include "server/api/api.hpp"
+#include "server/api/perspective_api.hpp"  // issue 13
+#include "server/api/webhooks_api.hpp"     // issue 13
+#include "server/hooks/webhook_dispatcher.hpp"  // issue 13
 #include "server/live/hub.hpp"
 #include "server/net/listener.hpp"
 #include "server/ops/log.hpp"
@@ -35,6 +42,15 @@ struct app::impl {
     hub broadcast;
     std::unique_ptr<question_service> service;
     std::unique_ptr<access_service> access;
+    // --- issue 13: the Perspective drop-in and webhooks (the dispatcher is destroyed, and so
+    // stopped, before the stores it reads) ---
+    std::unique_ptr<sqlite_feedback_store> feedback;
+    std::unique_ptr<sqlite_webhook_store> webhook_db;
+    std::unique_ptr<analysis_service> analysis;
+    std::unique_ptr<webhook_service> webhooks;
+    std::unique_ptr<webhook_dispatcher> dispatcher;
+    std::unique_ptr<perspective_api> perspective_routes;
+    std::unique_ptr<webhooks_api> webhook_routes;
     static_files files;
     std::unique_ptr<api> routes;
     net::io_context ioc;
@@ -107,12 +123,28 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
     p->service = std::make_unique<question_service>(*p->db, *p->model, p->broadcast,
                                                     std::move(opts));
-    p->access = std::make_unique<access_service>(*p->db);
+    // --- issue 13 ---
+    p->feedback = std::make_unique<sqlite_feedback_store>(*p->db);
+    p->webhook_db = std::make_unique<sqlite_webhook_store>(*p->db);
+    analysis_options aopts;
+    aopts.max_text_bytes = p->cfg.perspective_max_text_bytes;
+    p->analysis = std::make_unique<analysis_service>(*p->model, *p->feedback, aopts);
+    webhook_options wopts;
+    wopts.base_backoff = p->cfg.webhook_retry_base;
+    wopts.disable_after = p->cfg.webhook_disable_after;
+    p->webhooks = std::make_unique<webhook_service>(*p->db, *p->webhook_db, wopts);
+    p->dispatcher = std::make_unique<webhook_dispatcher>(*p->webhooks, *p->db, p->cfg);
+    if (status s = p->dispatcher->load_trust(); !s) return s;
+    p->access = std::make_unique<access_service>(*p->db, p->feedback.get());
     // A token revoked through the API closes its open streams at once.
     hub* h = &p->broadcast;
     p->access->set_revocation_observer([h](std::int64_t id) { h->revoke(id); });
     p->routes = std::make_unique<api>(*p->service, *p->access, *p->db, p->broadcast, p->stats,
                                       p->files, p->cfg);
+    p->perspective_routes =
+        std::make_unique<perspective_api>(*p->analysis, *p->access, *p->feedback, p->cfg);
+    p->webhook_routes = std::make_unique<webhooks_api>(*p->webhooks, p->cfg);
+    p->routes->attach(p->perspective_routes.get(), p->webhook_routes.get());  // issue 13
 
     boost::system::error_code ec;
     auto address = net::ip::make_address(p->cfg.address, ec);
@@ -128,6 +160,7 @@ void app::start() {
     if (impl_->started) return;
     impl_->started = true;
     impl_->service->start();
+    impl_->dispatcher->start();  // issue 13
     impl_->acceptor->run();
     impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
     impl_->watch_revocations();
@@ -159,6 +192,8 @@ void app::stop() {
         log_line("stop: drain timeout with " +
                  std::to_string(impl_->acceptor->requests_in_flight()) +
                  " requests in flight; they are cut off");
+    // Webhooks (issue 13): attempts in flight stay owed and are made after the next start.
+    impl_->dispatcher->stop();
     // 4. Dashboards: close with "going away" and wait for the close handshakes.
     impl_->broadcast.close_all();
     while (impl_->broadcast.client_count() > 0 && clock::now() < deadline)

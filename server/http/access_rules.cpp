@@ -26,6 +26,7 @@ bool one_of(role r, std::initializer_list<role> roles) {
 
 bool is_public(const std::string& route, http::verb method) {
     if (route == "/healthz" || route == "static") return true;
+    if (route == "/api/v1/openapi.yaml") return true;  // issue 13: the API's description
     if (route.rfind("/api/v1/public/", 0) == 0) return true;
     return route == "/api/v1/session" && method == http::verb::post;
 }
@@ -36,6 +37,8 @@ status authorize(const principal& who, const std::string& route, http::verb meth
     if (who.anonymous()) return denied(who, "use " + route);
     const role r = who.r;
     if (r == role::admin) return status::ok();
+    // Issue 13: an analyst key calls the Perspective routes (perspective_api) and nothing here.
+    if (r == role::analyst) return denied(who, "use " + route + " (an analyst key is for the Perspective API)");
     if (!event_slug.empty() && !who.covers(event_slug))
         return status::error(error_kind::forbidden, "forbidden",
                              "this token is for event '" + who.event_slug + "' only");
