@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "core/util/split.hpp"
+
 namespace tribune {
 namespace {
 
@@ -10,18 +12,6 @@ std::string join_languages(const std::vector<std::string>& langs) {
     for (const std::string& l : langs) {
         if (!out.empty()) out += ',';
         out += l;
-    }
-    return out;
-}
-
-std::vector<std::string> split_languages(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t at = 0;
-    while (at < s.size()) {
-        std::size_t comma = s.find(',', at);
-        if (comma == std::string::npos) comma = s.size();
-        if (comma > at) out.push_back(s.substr(at, comma - at));
-        at = comma + 1;
     }
     return out;
 }
@@ -94,7 +84,7 @@ result<std::vector<suggestion>> sqlite_feedback_store::list_suggestions(std::int
             suggestion s;
             s.id = q->column_int(0);
             s.text = q->column_text(1);
-            s.languages = split_languages(q->column_text(2));
+            s.languages = split_nonempty(q->column_text(2), ',');
             s.community_id = q->column_optional_text(3);
             s.client_token = q->column_optional_text(4);
             s.session_id = q->column_optional_text(5);

@@ -1,5 +1,7 @@
 #include "core/sqlite/sqlite_webhook_store.hpp"
 
+#include "core/util/split.hpp"
+
 namespace tribune {
 namespace {
 
@@ -8,22 +10,10 @@ constexpr std::string_view hook_columns =
     "h.disabled_at, coalesce(h.disabled_reason, ''), h.consecutive_failures, h.next_attempt_at "
     "FROM webhooks h JOIN events e ON e.id = h.event_id ";
 
-// ",a,b," <-> {a, b}
+// {a, b} -> ",a,b," (read back with split_nonempty)
 std::string pack_events(const std::vector<std::string>& events) {
     std::string out = ",";
     for (const std::string& e : events) out += e + ",";
-    return out;
-}
-
-std::vector<std::string> unpack_events(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t at = 1;
-    while (at < s.size()) {
-        std::size_t comma = s.find(',', at);
-        if (comma == std::string::npos) break;
-        if (comma > at) out.push_back(s.substr(at, comma - at));
-        at = comma + 1;
-    }
     return out;
 }
 
@@ -34,7 +24,7 @@ webhook read_hook(const sqlite_statement& s) {
     w.event_slug = s.column_text(2);
     w.url = s.column_text(3);
     w.secret = s.column_text(4);
-    w.events = unpack_events(s.column_text(5));
+    w.events = split_nonempty(s.column_text(5), ',');
     w.created_by = s.column_text(6);
     w.created_at = s.column_int(7);
     if (!s.column_is_null(8)) w.disabled_at = s.column_int(8);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/util/split.hpp"
 #include "server/http/http_errors.hpp"
 #include "server/http/request_util.hpp"
 #include "server/wire/perspective_codec.hpp"
@@ -42,18 +43,6 @@ api::response google_failure(const status& s, const api::request& req, int retry
     return res;
 }
 
-std::vector<std::string> split_path(const std::string& prefix) {
-    std::vector<std::string> out;
-    std::size_t at = 0;
-    while (at < prefix.size()) {
-        std::size_t slash = prefix.find('/', at);
-        if (slash == std::string::npos) slash = prefix.size();
-        if (slash > at) out.push_back(prefix.substr(at, slash - at));
-        at = slash + 1;
-    }
-    return out;
-}
-
 // The first value of a comma-separated forwarding header, trimmed; "" when absent.
 std::string first_value(const api::request& req, std::string_view name) {
     auto it = req.find(name);
@@ -85,11 +74,11 @@ perspective_api::perspective_api(analysis_service& analysis, access_service& acc
       access_(access),
       feedback_(feedback),
       cfg_(cfg),
-      prefix_(split_path(cfg.perspective_prefix)),
+      prefix_(split_nonempty(cfg.perspective_prefix, '/')),
       ip_limits_(cfg.rate_per_ip, cfg.rate_per_ip_burst),
       token_limits_(cfg.rate_per_token, cfg.rate_per_token_burst) {}
 
-std::optional<std::pair<std::string, std::string>> perspective_api::split_prefix(
+std::pair<std::string, std::string> perspective_api::split_prefix(
     const request_target& t) const {
     const auto& s = t.segments;
     auto rest_from = [&](std::size_t i) {
@@ -107,9 +96,7 @@ std::optional<std::pair<std::string, std::string>> perspective_api::split_prefix
 }
 
 std::optional<std::string> perspective_api::route_of(const request_target& t) const {
-    auto split = split_prefix(t);
-    if (!split) return std::nullopt;
-    const std::string& rest = split->second;
+    const std::string rest = split_prefix(t).second;
     if (rest == analyze_route || rest == suggest_route || rest == discovery_route) return rest;
     return std::nullopt;
 }
@@ -199,7 +186,7 @@ void perspective_api::handle(const api::request& req, const request_target& t,
         if (const std::string* v = t.param("version"); v != nullptr && *v != "v1alpha1")
             return fail(status::error(error_kind::not_found, "not_found",
                                       "No discovery document for version " + *v + "; this server has v1alpha1."));
-        const std::string prefix = split_prefix(t)->first;
+        const std::string prefix = split_prefix(t).first;
         api::response res = google_response(http::status::ok, discovery_document(root_url(req), prefix),
                                             req.version(), req.keep_alive());
         if (method == http::verb::head) res.body().clear();

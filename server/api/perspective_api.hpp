@@ -51,8 +51,8 @@ private:
     result<principal> admit(const api::request& req, const request_target& t,
                             const api::client_info& client, int& retry_after);
     rate_limiter& quota_limiter(const token_quota& q);
-    // The path after the prefix, when the target is under it (or at the root).
-    std::optional<std::pair<std::string, std::string>> split_prefix(const request_target& t) const;
+    // {the prefix the target is under ("" at the root, else "a/b/"), the path after it}.
+    std::pair<std::string, std::string> split_prefix(const request_target& t) const;
     std::string root_url(const api::request& req) const;
 
     analysis_service& analysis_;
