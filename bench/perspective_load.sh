@@ -28,7 +28,8 @@ trap cleanup EXIT
 key=$("$bin" token create --role analyst --name bench --db "$work/t.db" 2>/dev/null)
 "$bin" serve --port 0 --db "$work/t.db" --threads 2 --quiet --rate-ip 0 --rate-token 0 \
   > "$work/serve.log" 2>&1 &
-pids+=($!)
+tribune_pid=$!
+pids+=($tribune_pid)
 for _ in $(seq 100); do grep -q "listening on" "$work/serve.log" && break; sleep 0.1; done
 port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\)\/.*/\1/p' "$work/serve.log")
 url="http://127.0.0.1:$port/v1alpha1/comments:analyze?key=$key"
@@ -69,7 +70,12 @@ run() {  # label url
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$tribune_pid/stat"; }  # user + system, 1/100 s
+ticks0=$(cpu_ticks)
 run tribune "$url"
+ticks1=$(cpu_ticks)
+requests=$(sed -n 's/^requests //p' "$work/tribune.txt")
+echo "tribune cpu per request: $(awk -v t=$((ticks1 - ticks0)) -v n="$requests" 'BEGIN { printf "%.0f us", t * 10000 / n }')"
 run nginx "http://127.0.0.1:$nginx_port/v1alpha1/comments:analyze"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 t=$(sed -n 's/^p99_ms //p' "$work/tribune.txt")
