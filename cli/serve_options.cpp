@@ -220,4 +220,11 @@ std::string find_resource_root(const std::string& argv0) {
     return fs::current_path(ec).string();
 }
 
+void resolve_paths(serve_options& o, const std::string& argv0) {
+    const std::string root = find_resource_root(argv0);
+    if (o.cfg.web_root.empty()) o.cfg.web_root = root + "/web";
+    if (o.cfg.migrations_dir.empty()) o.cfg.migrations_dir = root + "/migrations";
+    if (o.cfg.model_path.empty()) o.cfg.model_path = root + "/models/toxicity.tlm";
+}
+
 }  // namespace tribune::server

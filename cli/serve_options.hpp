@@ -24,4 +24,7 @@ std::string serve_usage();
 // the binary, else the repository that contains the build directory.
 std::string find_resource_root(const std::string& argv0);
 
+// Fills in the paths left empty (web root, migrations, model) from the resource root.
+void resolve_paths(serve_options& o, const std::string& argv0);
+
 }  // namespace tribune::server

@@ -1,4 +1,4 @@
-// libFuzzer entry for request JSON decoding (server/json_codec): parse_object, then each of
+// libFuzzer entry for request JSON decoding (server/wire): parse_object, then each of
 // decode_submission, decode_decision, decode_new_event, decode_policy and decode_bulk_decision
 // on whatever parsed. Nothing may
 // throw or crash; an accepted body must encode again (json::dump throws on invalid UTF-8),
@@ -15,7 +15,11 @@
 #include <string_view>
 
 #include "core/text/text_normalizer.hpp"
+#include "server/wire/decision_codec.hpp"
+#include "server/wire/event_codec.hpp"
 #include "server/wire/json_codec.hpp"
+#include "server/wire/policy_codec.hpp"
+#include "server/wire/question_codec.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // libFuzzer entry for the router's target parser (server/request_target) and the list query
-// decoder behind it (json_codec decode_list_query): any request target either parses or is
+// decoder behind it (question_codec decode_list_query): any request target either parses or is
 // refused, never crashes; a parsed target keeps its raw path, has no empty segment, and the
 // same input always parses the same way; its query parameters decode or are refused with a
 // 400-kind error.
@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "server/wire/json_codec.hpp"
 #include "server/http/request_target.hpp"
+#include "server/wire/question_codec.hpp"
 
 namespace {
 

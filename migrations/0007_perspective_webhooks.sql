@@ -84,9 +84,10 @@ CREATE TABLE webhooks (
 );
 CREATE INDEX webhooks_event ON webhooks (event_id);
 
--- The outbox: one row per delivery still owed. Filled by the triggers below inside the very
--- transaction that changes a question (a group commit, a decision), so a committed change is
--- never lost to a crash; a row leaves the outbox only after the receiver answered 2xx.
+-- The outbox: one row per delivery still owed. Filled by the store inside the very transaction
+-- that writes a question's audit row (a group commit, a decision, an undo: sqlite_store::
+-- queue_webhooks), so a committed change is never lost to a crash; a row leaves the outbox
+-- only after the receiver answered 2xx.
 CREATE TABLE webhook_outbox (
     id          INTEGER PRIMARY KEY,
     delivery_id TEXT    NOT NULL UNIQUE,  -- the same on every attempt: receivers deduplicate
@@ -114,22 +115,3 @@ CREATE TABLE webhook_attempts (
     outcome     TEXT    NOT NULL CHECK (outcome IN ('delivered', 'failed', 'hook_disabled'))
 );
 CREATE INDEX webhook_attempts_hook ON webhook_attempts (hook_id, id);
-
--- Every change of a question's status appends an audit row (migration 0001), so the audit
--- trail is where the outbox is filled: 'auto' rows are creations, the others decisions.
-CREATE TRIGGER webhook_outbox_on_decision AFTER INSERT ON decisions
-WHEN NEW.from_status IS NOT NEW.to_status
-BEGIN
-    INSERT INTO webhook_outbox (delivery_id, hook_id, type, question_id, decision_id)
-    SELECT lower(hex(randomblob(16))), h.id,
-           CASE WHEN NEW.action = 'auto' THEN 'question.created'
-                WHEN NEW.to_status = 'answered' THEN 'question.answered'
-                ELSE 'question.verdict_changed' END,
-           NEW.question_id, NEW.id
-    FROM webhooks h
-    WHERE h.event_id = (SELECT event_id FROM questions WHERE id = NEW.question_id)
-      AND h.disabled_at IS NULL
-      AND instr(h.events, ',' || CASE WHEN NEW.action = 'auto' THEN 'question.created'
-                                      WHEN NEW.to_status = 'answered' THEN 'question.answered'
-                                      ELSE 'question.verdict_changed' END || ',') > 0;
-END;

@@ -9,6 +9,7 @@
 
 #include "core/domain/classification.hpp"
 #include "core/domain/status.hpp"
+#include "core/text/prepared_text.hpp"
 
 namespace tribune {
 
@@ -20,8 +21,19 @@ public:
     // Errors: invalid_argument when the text cannot be scored, internal on a model fault.
     virtual result<classification> classify(std::string_view text) const = 0;
 
+    // Scores text the scoring worker prepared once (prepare_text): what ingest calls, so the
+    // text is not normalised again. The same result as classify(text.original).
+    result<classification> classify(const prepared_text& text) const { return score_prepared(text); }
+
     // A short description for logs and /healthz, e.g. "word-list placeholder".
     virtual std::string name() const = 0;
+
+protected:
+    // classify(const prepared_text&). The default scores text.original; a classifier that
+    // reads the normal form overrides this.
+    virtual result<classification> score_prepared(const prepared_text& text) const {
+        return classify(std::string_view(text.original));
+    }
 };
 
 }  // namespace tribune

@@ -37,8 +37,14 @@ std::string linear_classifier::name() const {
 result<classification> linear_classifier::classify(std::string_view text) const {
     auto norm = normalize(text);
     if (!norm) return norm.error();
-    const normalized_text& n = norm.value();
+    return score(norm.value());
+}
 
+result<classification> linear_classifier::score_prepared(const prepared_text& text) const {
+    return score(text.normal);
+}
+
+classification linear_classifier::score(const normalized_text& n) const {
     thread_local text_feature_set features;
     thread_local std::vector<head_logits> contrib;
     extractor_.extract(n.text, features);

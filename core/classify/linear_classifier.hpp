@@ -32,13 +32,21 @@ public:
 
     explicit linear_classifier(linear_model model, std::string description = "");
 
+    using classifier::classify;  // classify(const prepared_text&): scores text.normal
     // Errors: invalid_argument "invalid_utf8" for malformed input.
     result<classification> classify(std::string_view text) const override;
     std::string name() const override;
 
     const linear_model& model() const { return model_; }
 
+protected:
+    // Scores text.normal; never fails.
+    result<classification> score_prepared(const prepared_text& text) const override;
+
 private:
+    // Scores the normal form; spans map through its offsets to the original text.
+    classification score(const normalized_text& n) const;
+
     linear_model model_;
     feature_extractor extractor_;
     std::string description_;

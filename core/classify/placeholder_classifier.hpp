@@ -12,6 +12,7 @@ namespace tribune {
 
 class placeholder_classifier final : public classifier {
 public:
+    using classifier::classify;  // classify(const prepared_text&): scores the original text
     result<classification> classify(std::string_view text) const override;
     std::string name() const override { return "placeholder word list"; }
 };

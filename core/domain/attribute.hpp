@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/domain/enum_names.hpp"
+
 namespace tribune {
 
 enum class attribute : std::size_t {
@@ -24,22 +26,19 @@ inline constexpr std::array<attribute, attribute_count> all_attributes = {
     attribute::threat,   attribute::identity_attack, attribute::severe_toxicity,
 };
 
-constexpr std::string_view to_string(attribute a) {
-    switch (a) {
-        case attribute::toxicity: return "toxicity";
-        case attribute::severe_toxicity: return "severe_toxicity";
-        case attribute::insult: return "insult";
-        case attribute::profanity: return "profanity";
-        case attribute::threat: return "threat";
-        case attribute::identity_attack: return "identity_attack";
-    }
-    return "unknown";
-}
+inline constexpr enum_name_table<attribute, attribute_count> attribute_names = {{
+    {attribute::toxicity, "toxicity"},
+    {attribute::severe_toxicity, "severe_toxicity"},
+    {attribute::insult, "insult"},
+    {attribute::profanity, "profanity"},
+    {attribute::threat, "threat"},
+    {attribute::identity_attack, "identity_attack"},
+}};
+
+constexpr std::string_view to_string(attribute a) { return name_in(attribute_names, a, "unknown"); }
 
 inline std::optional<attribute> attribute_from_string(std::string_view s) {
-    for (attribute a : all_attributes)
-        if (to_string(a) == s) return a;
-    return std::nullopt;
+    return value_in(attribute_names, s);
 }
 
 // Scores in [0, 1], indexed by attribute.

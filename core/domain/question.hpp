@@ -4,12 +4,14 @@
 // Thread safety: plain values.
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/domain/classification.hpp"
+#include "core/domain/enum_names.hpp"
 
 namespace tribune {
 
@@ -20,22 +22,19 @@ inline constexpr question_status all_statuses[] = {
     question_status::auto_rejected, question_status::held,     question_status::answered,
 };
 
-constexpr std::string_view to_string(question_status s) {
-    switch (s) {
-        case question_status::pending: return "pending";
-        case question_status::approved: return "approved";
-        case question_status::rejected: return "rejected";
-        case question_status::auto_rejected: return "auto_rejected";
-        case question_status::held: return "held";
-        case question_status::answered: return "answered";
-    }
-    return "pending";
-}
+inline constexpr enum_name_table<question_status, std::size(all_statuses)> status_names = {{
+    {question_status::pending, "pending"},
+    {question_status::approved, "approved"},
+    {question_status::rejected, "rejected"},
+    {question_status::auto_rejected, "auto_rejected"},
+    {question_status::held, "held"},
+    {question_status::answered, "answered"},
+}};
+
+constexpr std::string_view to_string(question_status s) { return name_in(status_names, s, "pending"); }
 
 inline std::optional<question_status> status_from_string(std::string_view s) {
-    for (question_status st : all_statuses)
-        if (to_string(st) == s) return st;
-    return std::nullopt;
+    return value_in(status_names, s);
 }
 
 // Milliseconds since the Unix epoch, UTC.

@@ -1,6 +1,7 @@
 #include "core/domain/question_filter.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/text/text_normalizer.hpp"
 
@@ -47,6 +48,10 @@ const char* to_string(question_sort s) {
 
 float severity_of(const question& q) {
     return *std::max_element(q.scored.values.values.begin(), q.scored.values.values.end());
+}
+
+std::int64_t severity_milli(const question& q) {
+    return static_cast<std::int64_t>(std::lround(severity_of(q) * 1000.0f));
 }
 
 std::vector<std::string> search_terms(const std::string& search) {

@@ -5,6 +5,7 @@
 //
 // Thread safety: plain values; matches() is a pure function.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,8 @@ const char* to_string(question_sort s);
 
 // The severity used for sorting: the highest of the six scores.
 float severity_of(const question& q);
+// The severity sort key as stores keep it: severity_of() in thousandths, rounded.
+std::int64_t severity_milli(const question& q);
 
 // True when `q` satisfies every part of `f`.
 bool matches(const question_filter& f, const question& q);

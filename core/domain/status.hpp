@@ -48,6 +48,11 @@ private:
     std::string message_;
 };
 
+// The caller's input is wrong: an invalid_argument status. The one helper for core and server.
+inline status invalid(std::string code, std::string message) {
+    return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
+}
+
 // Either a value or a non-ok status.
 template <typename T>
 class result {

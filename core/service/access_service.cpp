@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "core/util/sha256.hpp"
+#include "core/util/wall_clock.hpp"
 
 namespace tribune {
 namespace {
@@ -33,12 +34,6 @@ std::string base64url(const std::uint8_t* p, std::size_t n) {
     }
     if (bits > 0) out.push_back(alphabet[(acc << (6 - bits)) & 63]);
     return out;
-}
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 bool plausible_secret(std::string_view s) {
@@ -78,33 +73,24 @@ principal access_service::to_principal(const token_info& t, bool via_session) {
 result<issued_token> access_service::create_token(const std::string& name, role r,
                                                   const std::optional<std::string>& event_slug,
                                                   const std::optional<token_quota>& quota) {
-    if (quota && (quota->requests < 1 || quota->requests > 1'000'000 ||
-                  (quota->period_s != 1 && quota->period_s != 60)))
-        return status::error(error_kind::invalid_argument, "invalid_field",
-                             "a quota is 1 to 1,000,000 requests per second or per minute");
-    if (quota && quotas_ == nullptr)
-        return status::error(error_kind::internal, "quota_unavailable",
-                             "this store keeps no per-key quotas");
     if (name.empty() || name.size() > 100)
-        return status::error(error_kind::invalid_argument, "invalid_field",
-                             "a token needs a name of 1 to 100 bytes");
+        return invalid("invalid_field", "a token needs a name of 1 to 100 bytes");
     if (r == role::audience)
-        return status::error(error_kind::invalid_argument, "invalid_field",
-                             "the audience needs no token");
+        return invalid("invalid_field", "the audience needs no token");
+    if (quota && !quota->valid())
+        return invalid("invalid_field", "a quota is 1 to " +
+                                            std::to_string(token_quota::max_requests) +
+                                            " requests per second or per minute");
     std::optional<std::int64_t> event_id;
     if (event_slug) {
-        auto ev = db_.find_event(*event_slug);
+        auto ev = events_.find_event(*event_slug);
         if (!ev) return ev.error();
         event_id = ev->id;
     }
     std::string secret = std::string(token_prefix) + random_secret();
-    auto info = db_.create_token(name, r, event_id, sha256_hex(secret), secret.substr(0, 10));
+    auto info =
+        db_.create_token(name, r, event_id, sha256_hex(secret), secret.substr(0, 10), quota);
     if (!info) return info.error();
-    if (quota) {
-        // Set before the token is shown, so it is never used without its quota.
-        if (status st = quotas_->set_token_quota(info->id, quota); !st) return st;
-        info->quota = quota;
-    }
     return issued_token{std::move(secret), std::move(info.value())};
 }
 
@@ -131,7 +117,7 @@ result<issued_session> access_service::open_session(std::string_view token_secre
     if (!who) return who.error();
     std::string secret = random_secret();
     const std::int64_t expires =
-        now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
+        wall_clock_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(lifetime).count();
     if (status s = db_.create_session(sha256_hex(secret), who->token_id, expires); !s) return s;
     who->via_session = true;
     return issued_session{std::move(secret), std::move(who.value())};
@@ -139,7 +125,7 @@ result<issued_session> access_service::open_session(std::string_view token_secre
 
 result<principal> access_service::authenticate_session(std::string_view secret) {
     if (!plausible_secret(secret)) return unauthenticated("invalid_session", "no valid session");
-    auto t = db_.find_session(sha256_hex(secret), now_ms());
+    auto t = db_.find_session(sha256_hex(secret), wall_clock_ms());
     if (!t) return t.error();
     if (!t->has_value())
         return unauthenticated("invalid_session", "the session expired or was signed out");

@@ -7,6 +7,7 @@
 // secret's SHA-256 too. Revoking a token ends its sessions and tells the observers (the
 // broadcast hub closes that token's open streams).
 //
+// Ownership: borrows the stores; they must outlive the service.
 // Thread safety: all methods are safe from any thread. set_revocation_observer() must be
 // called before the server starts.
 
@@ -19,8 +20,9 @@
 
 #include "core/domain/role.hpp"
 #include "core/domain/status.hpp"
+#include "core/store/access_store.hpp"
+#include "core/store/event_store.hpp"
 #include "core/store/store.hpp"
-#include "core/store/token_quota_store.hpp"
 
 namespace tribune {
 
@@ -36,12 +38,13 @@ struct issued_session {
 
 class access_service {
 public:
-    // `quotas` (optional) stores per-key quotas; without it a quota cannot be given.
-    explicit access_service(store& db, token_quota_store* quotas = nullptr)
-        : db_(db), quotas_(quotas) {}
+    // `events` resolves the event a token is scoped to; `tokens` keeps tokens and sessions.
+    access_service(event_store& events, access_store& tokens) : events_(events), db_(tokens) {}
+    explicit access_service(store& db) : access_service(db, db) {}
 
+    // `quota`, when given, holds the token to its own request rate (token_quota).
     // Errors: invalid_argument (invalid_field: empty or overlong name; an audience token; a
-    // quota out of range: 1..1,000,000 requests per 1 or 60 s), not_found (event_not_found).
+    // quota out of range), not_found (event_not_found).
     result<issued_token> create_token(const std::string& name, role r,
                                       const std::optional<std::string>& event_slug,
                                       const std::optional<token_quota>& quota = std::nullopt);
@@ -69,8 +72,8 @@ public:
 private:
     static principal to_principal(const token_info& t, bool via_session);
 
-    store& db_;
-    token_quota_store* quotas_ = nullptr;
+    event_store& events_;
+    access_store& db_;
     std::function<void(std::int64_t)> on_revoked_;
 };
 

@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <chrono>
 
 #include "core/text/sentence_splitter.hpp"
 #include "core/text/text_normalizer.hpp"
+#include "core/text/utf8.hpp"
+#include "core/util/wall_clock.hpp"
 
 namespace tribune {
 namespace {
-
-status invalid(std::string code, std::string message) {
-    return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
-}
 
 struct named_attribute {
     std::string_view name;
@@ -59,19 +56,8 @@ std::string primary_subtag(std::string_view tag) {
     return out;
 }
 
-bool is_blank(std::string_view text) {
-    auto n = normalize(text);
-    return n && n->text.find_first_not_of(' ') == std::string::npos;
-}
-
 std::string offered_list() {
     return "TOXICITY, SEVERE_TOXICITY, IDENTITY_ATTACK, INSULT, PROFANITY and THREAT";
-}
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 }  // namespace
@@ -225,8 +211,13 @@ result<std::int64_t> analysis_service::suggest(suggestion s) {
         if (*f && (f->value().size() > options_.max_field_bytes || !is_valid_utf8(**f)))
             return invalid("invalid_field", "communityId, clientToken and sessionId must be valid UTF-8 of at most " +
                                                 std::to_string(options_.max_field_bytes) + " bytes");
-    s.created_at = now_ms();
+    s.created_at = wall_clock_ms();
     return feedback_.add_suggestion(s);
+}
+
+result<std::vector<suggestion>> analysis_service::suggestions(std::int64_t after_id,
+                                                               std::size_t limit) {
+    return feedback_.list_suggestions(after_id, limit);
 }
 
 }  // namespace tribune

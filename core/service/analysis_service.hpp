@@ -13,7 +13,7 @@
 // invalid_threshold, invalid_text_type, invalid_field; internal: classifier_failed.
 //
 // Ownership: borrows the classifier and the feedback store; they outlive the service.
-// Thread safety: analyze() and suggest() are safe from any thread (the classifier is).
+// Thread safety: every method is safe from any thread (the classifier and the store are).
 
 #include <cstddef>
 #include <optional>
@@ -80,6 +80,9 @@ public:
     // REQUIRES: s.submitted_by set. Validates the text, the attribute names, the values (0..1)
     // and the spans (begin < end <= the text's UTF-16 length); stores it. Returns its id.
     result<std::int64_t> suggest(suggestion s);
+    // The stored suggestions with an id above `after_id`, oldest first, at most `limit` (the
+    // admin's export).
+    result<std::vector<suggestion>> suggestions(std::int64_t after_id, std::size_t limit);
 
     // The attribute a Perspective name scores: the six attributes and their _EXPERIMENTAL
     // names. Empty for any other name.

@@ -2,32 +2,27 @@
 
 #include <algorithm>
 
+#include "core/domain/webhook_event.hpp"
 #include "core/service/access_service.hpp"
 #include "core/util/hmac_sha256.hpp"
+#include "core/util/wall_clock.hpp"
 
 namespace tribune {
 namespace {
-
-status invalid(std::string code, std::string message) {
-    return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
-}
-
-timestamp_ms now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string new_secret() { return "whsec_" + access_service::random_secret(); }
 
 }  // namespace
 
-webhook_service::webhook_service(store& events, webhook_store& hooks, webhook_options options)
+webhook_service::webhook_service(event_store& events, webhook_store& hooks, webhook_options options)
     : events_(events), hooks_(hooks), options_(options) {}
 
 const std::vector<std::string>& webhook_service::event_types() {
-    static const std::vector<std::string> types = {"question.created", "question.verdict_changed",
-                                                   "question.answered"};
+    static const std::vector<std::string> types = [] {
+        std::vector<std::string> out;
+        for (const auto& [e, name] : webhook_event_names) out.emplace_back(name);
+        return out;
+    }();
     return types;
 }
 
@@ -48,9 +43,8 @@ status webhook_service::check_url(const std::string& url) {
 }
 
 status webhook_service::check_events(const std::vector<std::string>& events) {
-    const auto& known = event_types();
     for (const std::string& e : events)
-        if (std::find(known.begin(), known.end(), e) == known.end())
+        if (!webhook_event_from_string(e))
             return invalid("invalid_field",
                            "events are question.created, question.verdict_changed, question.answered; got " + e);
     return status::ok();
@@ -72,7 +66,7 @@ result<webhook> webhook_service::create(const webhook_input& in) {
     w.secret = new_secret();
     w.events = in.events.empty() ? event_types() : in.events;
     w.created_by = in.created_by;
-    w.created_at = now_ms();
+    w.created_at = wall_clock_ms();
     return hooks_.create_webhook(w);
 }
 
@@ -91,7 +85,7 @@ result<webhook> webhook_service::update(std::int64_t id, webhook_update u, bool 
         if (u.events->empty()) u.events = event_types();
     }
     if (rotate_secret) u.secret = new_secret();
-    u.at = now_ms();
+    u.at = wall_clock_ms();
     return hooks_.update_webhook(id, u);
 }
 
@@ -104,7 +98,7 @@ result<std::vector<webhook_attempt>> webhook_service::attempts(std::int64_t hook
 
 result<std::vector<pending_delivery>> webhook_service::due(const std::set<std::int64_t>& busy,
                                                            std::size_t limit) {
-    return hooks_.due_deliveries(now_ms(), busy, limit);
+    return hooks_.due_deliveries(wall_clock_ms(), busy, limit);
 }
 
 std::chrono::milliseconds webhook_service::retry_delay(std::int64_t failures) const {
@@ -155,7 +149,7 @@ status webhook_service::housekeeping() {
         if (status st = hooks_.disable_webhook(
                 hook, std::to_string(owed) + " deliveries owed, over the limit of " +
                           std::to_string(options_.max_backlog),
-                now_ms());
+                wall_clock_ms());
             !st)
             return st;
     }

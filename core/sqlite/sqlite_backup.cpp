@@ -17,10 +17,6 @@ struct backup_deleter {
     void operator()(sqlite3_backup* b) const { sqlite3_backup_finish(b); }
 };
 
-status invalid(std::string code, std::string message) {
-    return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
-}
-
 // Copies every page of `src` into `dst` in one step (one read transaction on `src`).
 result<backup_report> copy_pages(sqlite_connection& src, sqlite_connection& dst) {
     std::unique_ptr<sqlite3_backup, backup_deleter> b(

@@ -1,64 +1,95 @@
 #pragma once
-// sqlite_store: the embedded default store, SQLite in WAL mode.
+// sqlite_store: the embedded default store, SQLite in WAL mode. Implements every narrow
+// store interface (store.hpp); all of Tribune's SQL lives in core/sqlite/.
 //
 // One writer connection behind a mutex (SQLite allows one writer at a time anyway) and a
-// small pool of reader connections, so reads proceed while a group commit runs.
+// small pool of reader connections, so reads proceed while a group commit runs. The
+// implementation is split by concern, one file each:
+//   sqlite_store.cpp            opening, migrations, the connection pool
+//   sqlite_rows.{hpp,cpp}       reading rows into domain values; transactions
+//   sqlite_events.cpp           events and their policies            (event_store)
+//   sqlite_question_reads.cpp   questions by id, pages, scans, counts (question_store)
+//   sqlite_question_query.cpp   the SQL of a filtered, sorted page
+//   sqlite_question_inserts.cpp the group commit of new questions    (question_store)
+//   sqlite_decisions.cpp        decisions, undo, the audit trail     (decision_store)
+//   sqlite_audience.cpp         votes and the shortlist              (audience_store)
+//   sqlite_access.cpp           tokens and sessions                  (access_store)
+//   sqlite_feedback.cpp         suggested scores                     (feedback_store)
+//   sqlite_webhooks.cpp         webhooks, their outbox and log       (webhook_store)
 //
 // Thread safety: all public methods are safe to call concurrently.
 
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/sqlite/migrator.hpp"
-#include "core/triage/near_duplicate_detector.hpp"
 #include "core/sqlite/sqlite_connection.hpp"
+#include "core/sqlite/sqlite_statement.hpp"
+#include "core/store/feedback_store.hpp"
 #include "core/store/store.hpp"
+#include "core/store/webhook_store.hpp"
 
 namespace tribune {
 
-class sqlite_store final : public store {
+class sqlite_store final : public store, public feedback_store, public webhook_store {
 public:
+    // The schema this code reads and writes (migrations/ up to this number).
+    static constexpr int required_schema_version = 7;
+
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
-    // failed migration, unwritable path).
-    // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 7;  // 0007: Perspective keys, webhooks
-
-    // Errors also: unavailable (code "database_outdated") when the migrations directory does
-    // not bring the database to required_schema_version (a stale or partial copy of it).
+    // failed migration, unwritable path); unavailable (code "database_outdated") when the
+    // migrations directory does not bring the database to required_schema_version (a stale
+    // or partial copy of it).
     static result<std::unique_ptr<sqlite_store>> open(const std::string& path,
                                                       const std::string& migrations_dir,
                                                       std::size_t readers = 4);
 
+    // event_store
     result<event_info> create_event(const new_event& e) override;
     result<event_info> find_event(const std::string& slug) override;
     result<std::vector<event_info>> list_events() override;
-    result<status_counts> count_by_status(std::int64_t event_id) override;
-    result<std::vector<insert_outcome>> insert_batch(const std::vector<question>& qs) override;
+    result<event_policy> get_policy(std::int64_t event_id) override;
+    status save_policy(std::int64_t event_id, const event_policy& p) override;
+
+    // question_store
+    result<std::vector<insert_outcome>> insert_batch(
+        const std::vector<question_insert>& batch) override;
     result<question> get_question(std::int64_t id) override;
     result<std::optional<question>> find_external(std::int64_t event_id, const std::string& source,
                                                   const std::string& external_id) override;
     result<question_page> list_questions(const question_query& q) override;
+    result<status_counts> count_by_status(std::int64_t event_id) override;
+    status scan_questions(std::int64_t event_id,
+                          const std::function<void(const question&)>& f) override;
+    status scan_recent_groups(std::size_t limit,
+                              const std::function<void(const grouping_row&)>& f) override;
+
+    // decision_store
     result<decision_outcome> apply_decision(const decision_request& d) override;
     result<std::vector<result<decision_outcome>>> apply_decisions(
         const std::vector<decision_request>& ds) override;
     result<decision_outcome> undo_last(const undo_request& u) override;
     result<std::vector<decision_record>> list_decisions(std::int64_t question_id) override;
-    result<event_policy> get_policy(std::int64_t event_id) override;
-    status save_policy(std::int64_t event_id, const event_policy& p) override;
-    status scan_questions(std::int64_t event_id,
-                          const std::function<void(const question&)>& f) override;
+
+    // audience_store
     result<question> add_vote(std::int64_t question_id, const std::string& voter) override;
     result<shortlist_entry> shortlist_add(std::int64_t event_id, std::int64_t question_id,
                                           const std::string& actor) override;
     status shortlist_remove(std::int64_t event_id, std::int64_t question_id) override;
     result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) override;
+
+    // access_store
     result<token_info> create_token(const std::string& name, role r,
                                     std::optional<std::int64_t> event_id, const std::string& hash,
-                                    const std::string& prefix) override;
+                                    const std::string& prefix,
+                                    std::optional<token_quota> quota) override;
     result<std::vector<token_info>> list_tokens() override;
     status revoke_token(std::int64_t id) override;
     result<std::optional<token_info>> find_token(const std::string& hash) override;
@@ -69,43 +100,78 @@ public:
                                                    timestamp_ms now) override;
     status delete_session(const std::string& hash) override;
 
+    // feedback_store
+    result<std::int64_t> add_suggestion(const suggestion& s) override;
+    result<std::vector<suggestion>> list_suggestions(std::int64_t after_id,
+                                                     std::size_t limit) override;
+
+    // webhook_store
+    result<webhook> create_webhook(const new_webhook& w) override;
+    result<std::vector<webhook>> list_webhooks(std::optional<std::int64_t> event_id) override;
+    result<webhook> get_webhook(std::int64_t id) override;
+    result<webhook> update_webhook(std::int64_t id, const webhook_update& u) override;
+    status delete_webhook(std::int64_t id) override;
+    result<std::vector<pending_delivery>> due_deliveries(timestamp_ms now,
+                                                         const std::set<std::int64_t>& busy,
+                                                         std::size_t limit) override;
+    status record_attempts(const std::vector<attempt_record>& rs) override;
+    result<std::map<std::int64_t, std::int64_t>> backlog() override;
+    status disable_webhook(std::int64_t id, const std::string& reason, timestamp_ms at) override;
+    result<std::vector<webhook_attempt>> list_attempts(std::int64_t hook_id, std::int64_t before_id,
+                                                       std::size_t limit) override;
+    status prune_attempts(std::size_t keep) override;
+
     int schema_version() const { return schema_version_; }
 
-    // For the narrow SQLite stores sharing this database (sqlite_feedback_store,
-    // sqlite_webhook_store, sqlite_token_quota_store): `f` runs with the writer inside
-    // BEGIN IMMEDIATE ... COMMIT (rolled back when it fails), or with a pooled reader.
-    status write_transaction(const std::function<status(sqlite_connection&)>& f);
-    status read(const std::function<status(sqlite_connection&)>& f);
-
 private:
-    class reader_lease;
+    // A reader connection from the pool, returned when it goes out of scope.
+    class reader_lease {
+    public:
+        explicit reader_lease(sqlite_store& s) : store_(s), conn_(s.acquire_reader()) {}
+        ~reader_lease() { store_.release_reader(std::move(conn_)); }
+        reader_lease(const reader_lease&) = delete;
+        reader_lease& operator=(const reader_lease&) = delete;
+        sqlite_connection& operator*() { return conn_; }
+        sqlite_connection* operator->() { return &conn_; }
+
+    private:
+        sqlite_store& store_;
+        sqlite_connection conn_;
+    };
+
     sqlite_store() = default;
 
+    // One decision inside the caller's transaction (sqlite_decisions.cpp).
     // REQUIRES: write_mutex_ held and a transaction open.
     result<decision_outcome> apply_one(const decision_request& d);
-    // The statements assign_group() runs, prepared once per batch.
-    struct group_statements {
-        sqlite_statement by_band, cand, ins_band, set, grow;
-    };
-    // REQUIRES: write_mutex_ held.
-    result<group_statements> prepare_group_statements();
-    // Puts the just-inserted `q` into its near-duplicate group (see store::insert_batch):
-    // sets q.cluster_id and q.cluster_size and stores its band keys.
-    // REQUIRES: write_mutex_ held and a transaction open; q.id set.
-    status assign_group(question& q, group_statements& g);
+
+    // The webhook outbox (sqlite_webhooks.cpp). queue_webhooks() owes a delivery to every
+    // enabled hook of the question's event subscribed to the change the audit row
+    // `decision_id` records; for an event without an enabled hook it returns at once, without
+    // touching the database. REQUIRES: write_mutex_ held and a transaction open.
+    status queue_webhooks(std::int64_t event_id, std::int64_t question_id,
+                          std::int64_t decision_id, std::string_view action,
+                          std::optional<question_status> from, question_status to);
+    // Re-reads which events have an enabled hook, after any change to the webhooks (committed
+    // or not). On a failure every event counts as hooked (correct, only slower).
+    // REQUIRES: write_mutex_ held, no transaction open.
+    void reload_hooked_events();
 
     sqlite_connection acquire_reader();
     void release_reader(sqlite_connection c);
 
     std::mutex write_mutex_;
     sqlite_connection writer_;  // GUARDED_BY(write_mutex_)
+    // The events with at least one enabled webhook; empty optional: not known (every event
+    // counts). GUARDED_BY(write_mutex_)
+    std::optional<std::unordered_set<std::int64_t>> hooked_events_;
+    sqlite_statement queue_webhooks_;  // prepared on first use; GUARDED_BY(write_mutex_)
 
     std::mutex readers_mutex_;
     std::condition_variable readers_cv_;
     std::vector<sqlite_connection> readers_;  // GUARDED_BY(readers_mutex_)
 
     int schema_version_ = 0;
-    const near_duplicate_detector dedup_;
 };
 
 }  // namespace tribune

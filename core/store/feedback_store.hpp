@@ -1,6 +1,7 @@
 #pragma once
 // feedback_store: durable storage of the scores clients suggest for a text
-// (POST /v1alpha1/comments:suggestscore), kept as labelled examples an admin exports.
+// (POST /v1alpha1/comments:suggestscore), kept as labelled examples an admin exports. One of
+// the narrow store interfaces (store.hpp), kept apart from the `store` aggregate.
 //
 // Thread safety: every method may be called from any thread concurrently.
 // Errors: unavailable when the database cannot be written.

@@ -1,11 +1,12 @@
 #pragma once
-// webhook_store: outbound webhooks per event, their outbox and their delivery log.
+// webhook_store: outbound webhooks per event, their outbox and their delivery log. One of the
+// narrow store interfaces (store.hpp), kept apart from the `store` aggregate.
 //
-// The outbox is filled by the store itself, inside the transaction that changes a question
-// (the SQLite store does it with a trigger on the audit trail, migration 0007): a committed
-// creation or decision is never lost, even to a crash, and nothing is added to the ingest
-// path but one INSERT ... SELECT in the same transaction. A delivery leaves the outbox only
-// when record_attempts() says it was delivered (at-least-once).
+// The outbox is filled by the store itself, inside the transaction that writes a question's
+// audit row (webhook_service.hpp says why there): a committed creation or decision is never
+// lost, even to a crash, and an event without an enabled hook costs the ingest path nothing.
+// A delivery leaves the outbox only when record_attempts() says it was delivered
+// (at-least-once).
 //
 // Thread safety: every method may be called from any thread concurrently.
 // Errors: not_found (code "webhook_not_found") for an unknown hook; unavailable when the
@@ -66,7 +67,7 @@ struct pending_delivery {
     std::string url;
     std::string secret;
     std::string event_slug;
-    std::string type;  // question.created | question.verdict_changed | question.answered
+    std::string type;  // a webhook_event's name: question.created | ...verdict_changed | ...answered
     std::int64_t question_id = 0;
     decision_record cause;  // the audit row: from, to, actor, at
     std::int64_t attempts = 0;             // made so far

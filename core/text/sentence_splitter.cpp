@@ -54,13 +54,4 @@ std::vector<byte_range> split_sentences(std::string_view text) {
     return out;
 }
 
-std::size_t utf16_length(std::string_view text) {
-    std::size_t units = 0;
-    for (unsigned char c : text) {
-        if ((c & 0xC0) == 0x80) continue;  // continuation byte
-        units += c >= 0xF0 ? 2 : 1;       // a 4-byte sequence is a surrogate pair
-    }
-    return units;
-}
-
 }  // namespace tribune

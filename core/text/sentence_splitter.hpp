@@ -1,7 +1,6 @@
 #pragma once
-// sentence_splitter: cuts a text into sentences for per-span scores, and counts UTF-16 code
-// units, the unit in which Perspective API reports span offsets (its discovery document:
-// "The values are the UTF-16 codepoint range. 'end' is exclusive").
+// sentence_splitter: cuts a text into sentences for per-span scores (Perspective API reports
+// span offsets in UTF-16 code units: utf16_length() in core/text/utf8.hpp).
 //
 // A sentence ends after a run of '.', '!', '?' or '…' followed by whitespace, or at a line
 // break; the whitespace between sentences belongs to neither. "What kind of idiot name is
@@ -23,8 +22,5 @@ struct byte_range {
 
 // The sentences of `text` (valid UTF-8), in order; none for a blank text.
 std::vector<byte_range> split_sentences(std::string_view text);
-
-// UTF-16 code units of valid UTF-8 `text` (a code point above U+FFFF counts 2).
-std::size_t utf16_length(std::string_view text);
 
 }  // namespace tribune

@@ -12,11 +12,14 @@
 #include <span>
 
 #include "core/text/text_fold_table.hpp"
+#include "core/text/utf8.hpp"
 
 namespace tribune {
 namespace {
 
 using fold_table::cp_class;
+using utf8::decode_one;
+using utf8::encode_utf8;
 
 // Classes used by the passes. `symbol` is an ASCII l33t or mask symbol (@ $ ! * # %):
 // part of a word, but not a letter until pass 5 converts it. The order matters:
@@ -36,65 +39,6 @@ struct item {
 };
 
 constexpr std::uint32_t max_input_bytes = std::numeric_limits<std::uint32_t>::max() - 1;
-
-// --- UTF-8 ---------------------------------------------------------------------------
-
-// Decodes one code point at s[i]. Returns the number of bytes, or 0 when invalid.
-inline std::size_t decode_one(const unsigned char* s, std::size_t n, std::size_t i,
-                              char32_t& cp) {
-    const unsigned char b0 = s[i];
-    if (b0 < 0x80) {
-        cp = b0;
-        return 1;
-    }
-    if (b0 < 0xC2) return 0;  // continuation byte or overlong 2-byte lead
-    if (b0 < 0xE0) {
-        if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return 0;
-        cp = (char32_t(b0 & 0x1F) << 6) | (s[i + 1] & 0x3F);
-        return 2;
-    }
-    if (b0 < 0xF0) {
-        if (i + 2 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80) return 0;
-        cp = (char32_t(b0 & 0x0F) << 12) | (char32_t(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-        if (cp < 0x800) return 0;                    // overlong
-        if (cp >= 0xD800 && cp <= 0xDFFF) return 0;  // surrogate
-        return 3;
-    }
-    if (b0 < 0xF5) {
-        if (i + 3 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
-            (s[i + 3] & 0xC0) != 0x80)
-            return 0;
-        cp = (char32_t(b0 & 0x07) << 18) | (char32_t(s[i + 1] & 0x3F) << 12) |
-             (char32_t(s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-        if (cp < 0x10000 || cp > 0x10FFFF) return 0;  // overlong or out of range
-        return 4;
-    }
-    return 0;
-}
-
-// Writes cp at `out` (room for 4 bytes); returns the number of bytes.
-inline std::size_t encode_utf8(char* out, char32_t cp) {
-    if (cp < 0x80) {
-        out[0] = static_cast<char>(cp);
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = static_cast<char>(0xC0 | (cp >> 6));
-        out[1] = static_cast<char>(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = static_cast<char>(0xE0 | (cp >> 12));
-        out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = static_cast<char>(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = static_cast<char>(0xF0 | (cp >> 18));
-    out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = static_cast<char>(0x80 | (cp & 0x3F));
-    return 4;
-}
 
 // --- tables ----------------------------------------------------------------------------
 
@@ -335,6 +279,22 @@ void join_spaced_letters(std::span<item> items) {
     }
 }
 
+// A number with a unit: optional '$', digits, then a unit suffix (or nothing), '$'.
+bool is_number_with_unit(const std::vector<item*>& w) {
+    const std::size_t n = w.size();
+    std::size_t p = 0;
+    if (p < n && w[p]->cp == '$') ++p;
+    const std::size_t digits_from = p;
+    while (p < n && w[p]->k == kind::digit) ++p;
+    if (p == digits_from) return false;
+    char32_t unit_buf[4];
+    std::size_t unit_len = 0;
+    while (p < n && w[p]->k == kind::letter && unit_len < 4) unit_buf[unit_len++] = w[p++]->cp;
+    const std::u32string_view unit(unit_buf, unit_len);
+    if (p < n && w[p]->cp == '$') ++p;
+    return p == n && (unit.size() <= 1 || is_unit_suffix(unit));  // "4b", "3d"
+}
+
 // Pass 5: l33t digits and symbols, masks. `w` holds the live items of one word.
 void fold_leet_word(std::vector<item*>& w) {
     const std::size_t n = w.size();
@@ -345,21 +305,7 @@ void fold_leet_word(std::vector<item*>& w) {
     }
     if (letters == 0) return;
 
-    // A number with a unit: optional '$', digits, then a unit suffix (or nothing), '$'.
-    {
-        std::size_t p = 0;
-        if (p < n && w[p]->cp == '$') ++p;
-        const std::size_t digits_from = p;
-        while (p < n && w[p]->k == kind::digit) ++p;
-        if (p > digits_from) {
-            char32_t unit_buf[4];
-            std::size_t unit_len = 0;
-            while (p < n && w[p]->k == kind::letter && unit_len < 4) unit_buf[unit_len++] = w[p++]->cp;
-            const std::u32string_view unit(unit_buf, unit_len);
-            if (p < n && w[p]->cp == '$') ++p;
-            if (p == n && (unit.size() <= 1 || is_unit_suffix(unit))) return;  // "4b", "3d"
-        }
-    }
+    if (is_number_with_unit(w)) return;  // "1st", "10am", "4b", "$5k"
 
     std::size_t first_letter = n, last_letter = 0;
     for (std::size_t p = 0; p < n; ++p) {
@@ -448,46 +394,34 @@ struct scratch {
 
 }  // namespace
 
-bool is_valid_utf8(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const std::size_t n = s.size();
-    std::size_t i = 0;
-    while (i < n) {
-        if (p[i] < 0x80) {
-            ++i;
-            continue;
-        }
-        char32_t cp = 0;
-        const std::size_t len = decode_one(p, n, i, cp);
-        if (len == 0) return false;
-        i += len;
-    }
-    return true;
-}
-
-std::u32string decode_utf8(std::string_view s) {
-    std::u32string out;
-    out.reserve(s.size());
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        char32_t cp = 0;
-        const std::size_t len = decode_one(p, s.size(), i, cp);
-        if (len == 0) {  // precondition violated: skip the byte rather than loop forever
-            ++i;
-            continue;
-        }
-        out.push_back(cp);
-        i += len;
-    }
-    return out;
-}
-
 bool is_word_code_point(char32_t cp) {
     if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
                           (cp >= 'A' && cp <= 'Z');
     const cp_class c = class_of_non_ascii(cp);
     return c == fold_table::cls_letter || c == fold_table::cls_digit;
+}
+
+bool is_blank(std::string_view s) {
+    // normalize() emits something for every code point but spaces, controls, invisible
+    // characters and combining marks (a mark with nothing before it is dropped; every fold
+    // emits at least one non-space code point), and trims and collapses the spaces.
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (p[i] < 0x80) {
+            if (p[i] > 0x20 && p[i] < 0x7F) return false;
+            ++i;
+            continue;
+        }
+        char32_t cp = 0;
+        const std::size_t len = decode_one(p, s.size(), i, cp);
+        if (len == 0) return false;
+        const cp_class cls = class_of_non_ascii(cp);
+        if (cls != fold_table::cls_space && cls != fold_table::cls_drop && cls != fold_table::cls_mark)
+            return false;
+        i += len;
+    }
+    return true;
 }
 
 result<normalized_text> normalize(std::string_view utf8) {

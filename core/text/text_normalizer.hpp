@@ -56,6 +56,7 @@
 #include <vector>
 
 #include "core/domain/status.hpp"
+#include "core/text/utf8.hpp"  // is_valid_utf8, decode_utf8
 
 namespace tribune {
 
@@ -85,15 +86,14 @@ struct normalized_text {
 // invalid_argument "text_too_long" for inputs of 4 GiB or more.
 result<normalized_text> normalize(std::string_view utf8);
 
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, no code point > U+10FFFF).
-bool is_valid_utf8(std::string_view s);
-
 // True when `cp`, a code point of normalize()'s output, is a letter or digit, i.e. part
 // of a word. The wildcard '*' is not; callers treat it as a letter when it sits between
 // word characters (that is the only place normalize() leaves a mask symbol in a word).
 bool is_word_code_point(char32_t cp);
 
-// Decodes UTF-8 to code points. REQUIRES: is_valid_utf8(s).
-std::u32string decode_utf8(std::string_view s);
+// True when normalize(s) would give the empty text: `s` is nothing but whitespace and
+// invisible characters (Unicode ones included). False for text that is not valid UTF-8.
+// Cheaper than normalize(): one pass over the code point classes, no allocation.
+bool is_blank(std::string_view s);
 
 }  // namespace tribune

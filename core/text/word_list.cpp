@@ -81,6 +81,86 @@ struct match_scratch {
     std::vector<hit> hits;
 };
 
+// Validates and normalises every term, banned first, each with its position.
+result<std::vector<compiled_term>> compile_terms(const std::vector<std::string>& banned,
+                                                 const std::vector<std::string>& suspect) {
+    std::vector<compiled_term> compiled;
+    compiled.reserve(banned.size() + suspect.size());
+    auto add = [&](const std::vector<std::string>& terms, term_kind kind) -> status {
+        for (const std::string& raw : terms) {
+            const std::string_view t = trim(raw);
+            if (!is_valid_utf8(t)) return term_error("invalid_utf8", "term is not valid UTF-8", t);
+            if (decode_utf8(t).size() > word_list::max_term_length)
+                return term_error("term_too_long",
+                                  "term is longer than " +
+                                      std::to_string(word_list::max_term_length) + " characters",
+                                  t);
+            auto n = normalize(t);
+            if (!n) return n.error();
+            std::u32string key = decode_utf8(n->text);
+            if (std::none_of(key.begin(), key.end(), is_word_code_point))
+                return term_error("empty_term", "term has no letter or digit after normalisation",
+                                  t);
+            compiled.push_back({std::move(key), kind, compiled.size(), std::string(t)});
+        }
+        return status::ok();
+    };
+    if (status s = add(banned, term_kind::banned); !s) return s;
+    if (status s = add(suspect, term_kind::suspect); !s) return s;
+    return compiled;
+}
+
+// Splits the normaliser's output into code points and marks each: 0 outside words, 1 in a
+// word, 2 in a word that has a letter (its digits may then be read as letters). A run of '*'
+// between word characters is part of the word (the normaliser leaves masks only there).
+void mark_words(const normalized_text& text, std::u32string& t, std::vector<unsigned char>& word) {
+    const std::size_t n = text.size();
+    t.resize(n);
+    word.resize(n);
+    {
+        // The normaliser's output is valid UTF-8 with text.size() code points.
+        const auto* b = reinterpret_cast<const unsigned char*>(text.text.data());
+        for (std::size_t i = 0; i < n; ++i) {
+            char32_t c = *b++;
+            if (c >= 0xF0) {
+                c = ((c & 0x07) << 18) | (char32_t(b[0] & 0x3F) << 12) |
+                    (char32_t(b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+                b += 3;
+            } else if (c >= 0xE0) {
+                c = ((c & 0x0F) << 12) | (char32_t(b[0] & 0x3F) << 6) | (b[1] & 0x3F);
+                b += 2;
+            } else if (c >= 0xC0) {
+                c = ((c & 0x1F) << 6) | (b[0] & 0x3F);
+                b += 1;
+            }
+            t[i] = c;
+            word[i] = c < 0x80 ? ascii_word(c) : is_word_code_point(c);
+        }
+    }
+    for (std::size_t i = 0; i < n;) {
+        if (t[i] != U'*') {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        while (j < n && t[j] == U'*') ++j;
+        if (i > 0 && word[i - 1] && j < n && word[j]) std::fill(word.begin() + i, word.begin() + j, 1);
+        i = j;
+    }
+    for (std::size_t i = 0; i < n;) {
+        if (!word[i]) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        bool letter = false;
+        for (; j < n && word[j]; ++j)
+            if (!(t[j] >= '0' && t[j] <= '9')) letter = true;
+        if (letter) std::fill(word.begin() + i, word.begin() + j, 2);
+        i = j;
+    }
+}
+
 }  // namespace
 
 std::string word_match::rule() const {
@@ -107,32 +187,12 @@ result<word_list> word_list::build(std::vector<std::string> banned,
                              "at most " + std::to_string(max_terms) +
                                  " banned and suspect terms in all");
 
-    std::vector<compiled_term> compiled;
-    compiled.reserve(banned.size() + suspect.size());
-    auto add = [&](std::vector<std::string>& terms, term_kind kind) -> status {
-        for (std::string& raw : terms) {
-            const std::string_view t = trim(raw);
-            if (!is_valid_utf8(t)) return term_error("invalid_utf8", "term is not valid UTF-8", t);
-            if (decode_utf8(t).size() > max_term_length)
-                return term_error("term_too_long",
-                                  "term is longer than " + std::to_string(max_term_length) +
-                                      " characters",
-                                  t);
-            auto n = normalize(t);
-            if (!n) return n.error();
-            std::u32string key = decode_utf8(n->text);
-            if (std::none_of(key.begin(), key.end(), is_word_code_point))
-                return term_error("empty_term", "term has no letter or digit after normalisation",
-                                  t);
-            compiled.push_back({std::move(key), kind, compiled.size(), std::string(t)});
-        }
-        return status::ok();
-    };
-    if (status s = add(banned, term_kind::banned); !s) return s;
-    if (status s = add(suspect, term_kind::suspect); !s) return s;
+    auto compiled = compile_terms(banned, suspect);
+    if (!compiled) return compiled.error();
+    std::vector<compiled_term>& terms = *compiled;
 
     // Sort by key; among equal keys the first given wins, and banned terms come first.
-    std::sort(compiled.begin(), compiled.end(), [](const compiled_term& a, const compiled_term& b) {
+    std::sort(terms.begin(), terms.end(), [](const compiled_term& a, const compiled_term& b) {
         return std::tie(a.key, a.order) < std::tie(b.key, b.order);
     });
 
@@ -140,8 +200,8 @@ result<word_list> word_list::build(std::vector<std::string> banned,
     // Distinct terms in the order given, for banned_terms()/suspect_terms().
     {
         std::vector<const compiled_term*> kept;
-        for (std::size_t i = 0; i < compiled.size(); ++i)
-            if (i == 0 || compiled[i].key != compiled[i - 1].key) kept.push_back(&compiled[i]);
+        for (std::size_t i = 0; i < terms.size(); ++i)
+            if (i == 0 || terms[i].key != terms[i - 1].key) kept.push_back(&terms[i]);
         std::sort(kept.begin(), kept.end(),
                   [](const compiled_term* a, const compiled_term* b) { return a->order < b->order; });
         for (const compiled_term* c : kept)
@@ -183,8 +243,8 @@ result<word_list> word_list::build(std::vector<std::string> banned,
             return idx;
         }
     };
-    if (!compiled.empty()) {
-        builder{list, compiled}.make(0, compiled.size(), 0);
+    if (!terms.empty()) {
+        builder{list, terms}.make(0, terms.size(), 0);
         const node& root = list.nodes_[0];
         for (std::uint32_t e = 0; e < root.edge_count; ++e) {
             const edge& ed = list.edges_[root.first_edge + e];
@@ -218,53 +278,7 @@ std::vector<word_match> word_list::match(const normalized_text& text) const {
     std::u32string& t = tls.text;
     std::vector<unsigned char>& word = tls.word;
     const std::size_t n = text.size();
-    t.resize(n);
-    word.resize(n);
-    {
-        // The normaliser's output is valid UTF-8 with text.size() code points.
-        const auto* b = reinterpret_cast<const unsigned char*>(text.text.data());
-        for (std::size_t i = 0; i < n; ++i) {
-            char32_t c = *b++;
-            if (c >= 0xF0) {
-                c = ((c & 0x07) << 18) | (char32_t(b[0] & 0x3F) << 12) |
-                    (char32_t(b[1] & 0x3F) << 6) | (b[2] & 0x3F);
-                b += 3;
-            } else if (c >= 0xE0) {
-                c = ((c & 0x0F) << 12) | (char32_t(b[0] & 0x3F) << 6) | (b[1] & 0x3F);
-                b += 2;
-            } else if (c >= 0xC0) {
-                c = ((c & 0x1F) << 6) | (b[0] & 0x3F);
-                b += 1;
-            }
-            t[i] = c;
-            word[i] = c < 0x80 ? ascii_word(c) : is_word_code_point(c);
-        }
-    }
-    // A run of '*' between word characters is part of the word (the normaliser only
-    // leaves masks there as wildcards).
-    for (std::size_t i = 0; i < n;) {
-        if (t[i] != U'*') {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        while (j < n && t[j] == U'*') ++j;
-        if (i > 0 && word[i - 1] && j < n && word[j]) std::fill(word.begin() + i, word.begin() + j, 1);
-        i = j;
-    }
-    // Words that have a letter are marked 2: their digits may be read as letters.
-    for (std::size_t i = 0; i < n;) {
-        if (!word[i]) {
-            ++i;
-            continue;
-        }
-        std::size_t j = i;
-        bool letter = false;
-        for (; j < n && word[j]; ++j)
-            if (!(t[j] >= '0' && t[j] <= '9')) letter = true;
-        if (letter) std::fill(word.begin() + i, word.begin() + j, 2);
-        i = j;
-    }
+    mark_words(text, t, word);
     auto wildcard = [&](std::size_t i) { return t[i] == U'*' && word[i]; };
     // A doubled letter whose second half carries a cut elongation.
     auto elongated_double = [&](std::size_t i) {

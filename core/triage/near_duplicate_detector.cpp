@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/text/text_normalizer.hpp"
+#include "core/util/mix64.hpp"
 
 namespace tribune {
 namespace {
@@ -38,25 +39,16 @@ bool is_stop_word(const std::u32string& w) {
     return std::binary_search(std::begin(stop_words), std::end(stop_words), std::string_view(ascii));
 }
 
-constexpr std::uint64_t mix(std::uint64_t x) {
-    // splitmix64's finaliser: a fast bijective 64-bit mix.
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 constexpr std::size_t hash_count =
     near_duplicate_detector::band_count * near_duplicate_detector::rows_per_band;
 
 // One seed per MinHash function, fixed so that fingerprints are stable across runs and
-// nodes (band keys are stored).
+// nodes (the index rebuilt at start must find the keys it found before).
 constexpr std::array<std::uint64_t, hash_count> make_seeds() {
     std::array<std::uint64_t, hash_count> s{};
     std::uint64_t x = 0x7472696275'6e65ULL;  // "tribune"
-    for (auto& v : s) v = mix(x += 0x9e3779b97f4a7c15ULL);
+    for (auto& v : s) v = mix64(x += 0x9e3779b97f4a7c15ULL);
     return s;
 }
 constexpr auto seeds = make_seeds();
@@ -82,10 +74,31 @@ near_duplicate_detector::near_duplicate_detector(options o) : options_(o) {}
 
 near_duplicate_detector::fingerprint near_duplicate_detector::fingerprint_of(
     std::string_view text) const {
-    fingerprint fp;
     auto n = normalize(text);
-    if (!n) return fp;
-    const std::u32string cps = decode_utf8(n->text);
+    if (!n) return {};
+    return fingerprint_of_normalized(n->text);
+}
+
+near_duplicate_detector::fingerprint near_duplicate_detector::fingerprint_of_normalized(
+    std::string_view normal) const {
+    fingerprint fp = comparable_of_normalized(normal);
+    if (fp.empty()) return fp;
+    std::array<std::uint64_t, hash_count> mins;
+    mins.fill(std::numeric_limits<std::uint64_t>::max());
+    for (std::uint64_t h : fp.shingles)
+        for (std::size_t k = 0; k < hash_count; ++k) mins[k] = std::min(mins[k], mix64(h ^ seeds[k]));
+    for (std::size_t b = 0; b < band_count; ++b) {
+        std::uint64_t key = mix64(b + 1);
+        for (std::size_t r = 0; r < rows_per_band; ++r) key = mix64(key ^ mins[b * rows_per_band + r]);
+        fp.bands[b] = static_cast<std::int64_t>(key);
+    }
+    return fp;
+}
+
+near_duplicate_detector::fingerprint near_duplicate_detector::comparable_of_normalized(
+    std::string_view normal) const {
+    fingerprint fp;
+    const std::u32string cps = decode_utf8(normal);
 
     // Words (runs of letters and digits) joined by single spaces, with a space at each end
     // so that the first and last words have 4-grams of their own.
@@ -109,21 +122,11 @@ near_duplicate_detector::fingerprint near_duplicate_detector::fingerprint_of(
     fp.shingles.reserve(n_grams);
     for (std::size_t i = 0; i < n_grams; ++i) {
         std::uint64_t h = 0x5851f42d4c957f2dULL;
-        for (std::size_t k = i; k < std::min(i + 4, joined.size()); ++k) h = mix(h ^ joined[k]);
+        for (std::size_t k = i; k < std::min(i + 4, joined.size()); ++k) h = mix64(h ^ joined[k]);
         fp.shingles.push_back(h);
     }
     std::sort(fp.shingles.begin(), fp.shingles.end());
     fp.shingles.erase(std::unique(fp.shingles.begin(), fp.shingles.end()), fp.shingles.end());
-
-    std::array<std::uint64_t, hash_count> mins;
-    mins.fill(std::numeric_limits<std::uint64_t>::max());
-    for (std::uint64_t h : fp.shingles)
-        for (std::size_t k = 0; k < hash_count; ++k) mins[k] = std::min(mins[k], mix(h ^ seeds[k]));
-    for (std::size_t b = 0; b < band_count; ++b) {
-        std::uint64_t key = mix(b + 1);
-        for (std::size_t r = 0; r < rows_per_band; ++r) key = mix(key ^ mins[b * rows_per_band + r]);
-        fp.bands[b] = static_cast<std::int64_t>(key);
-    }
     return fp;
 }
 

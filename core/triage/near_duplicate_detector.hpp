@@ -60,6 +60,13 @@ public:
 
     // The fingerprint of a question's text. Text that is not valid UTF-8 has an empty one.
     fingerprint fingerprint_of(std::string_view text) const;
+    // The same from the text's normal form (normalize(text)->text, prepared_text::normal),
+    // which ingest already has: fingerprint_of(t) == fingerprint_of_normalized(normal of t).
+    // REQUIRES: `normal` is valid UTF-8.
+    fingerprint fingerprint_of_normalized(std::string_view normal) const;
+    // What same_question() and similarity() read (4-grams and content words), without the
+    // band keys (all zero): several times cheaper, for comparing a stored candidate.
+    fingerprint comparable_of_normalized(std::string_view normal) const;
 
     // Jaccard similarity of the 4-gram sets, 0..1 (0 when either is empty).
     static double similarity(const fingerprint& a, const fingerprint& b);

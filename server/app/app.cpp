@@ -5,29 +5,27 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
-#include <algorithm>
 #include <thread>
 #include <vector>
 
 #include "core/service/access_service.hpp"
+#include "core/service/analysis_service.hpp"
+#include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
-#include "core/service/analysis_service.hpp"   // issue 13
-#include "core/service/webhook_service.hpp"    // issue 13
-#include "core/sqlite/sqlite_feedback_store.hpp"  // issue 13
+#include "core/service/webhook_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
-#include "core/sqlite/sqlite_webhook_store.hpp"   // issue 13
-#include "core/triage/triage_policy.hpp"
 #include "server/api/api.hpp"
-#include "server/api/perspective_api.hpp"  // issue 13
-#include "server/api/webhooks_api.hpp"     // issue 13
-#include "server/hooks/webhook_dispatcher.hpp"  // issue 13
+#include "server/hooks/webhook_dispatcher.hpp"
+#include "server/http/static_files.hpp"
 #include "server/live/hub.hpp"
+#include "server/live/live_feed.hpp"
+#include "server/live/presence.hpp"
 #include "server/net/listener.hpp"
 #include "server/ops/log.hpp"
 #include "server/ops/metrics.hpp"
-#include "server/http/static_files.hpp"
 
 namespace tribune::server {
 
@@ -38,19 +36,18 @@ struct app::impl {
     config cfg;
     std::unique_ptr<classifier> model;
     std::unique_ptr<sqlite_store> db;
+    std::unique_ptr<moderation_query> query;
     metrics stats;
-    hub broadcast;
+    presence online;  // open streams, moderators online, arrivals
+    std::unique_ptr<hub> broadcast;
+    std::unique_ptr<live_feed> feed;
     std::unique_ptr<question_service> service;
     std::unique_ptr<access_service> access;
-    // --- issue 13: the Perspective drop-in and webhooks (the dispatcher is destroyed, and so
-    // stopped, before the stores it reads) ---
-    std::unique_ptr<sqlite_feedback_store> feedback;
-    std::unique_ptr<sqlite_webhook_store> webhook_db;
-    std::unique_ptr<analysis_service> analysis;
+    std::unique_ptr<analysis_service> analysis;  // the Perspective-compatible API
     std::unique_ptr<webhook_service> webhooks;
+    // Delivers the webhook outbox on its own thread; destroyed (so stopped) before the
+    // services and the store it reads.
     std::unique_ptr<webhook_dispatcher> dispatcher;
-    std::unique_ptr<perspective_api> perspective_routes;
-    std::unique_ptr<webhooks_api> webhook_routes;
     static_files files;
     std::unique_ptr<api> routes;
     net::io_context ioc;
@@ -71,7 +68,7 @@ struct app::impl {
         activity_timer->expires_after(cfg.activity_interval);
         activity_timer->async_wait([this](const boost::system::error_code& ec) {
             if (ec) return;  // cancelled: stopping
-            broadcast.tick_activity();
+            online.tick();
             tick_activity();
         });
     }
@@ -80,12 +77,12 @@ struct app::impl {
         revocation_timer->expires_after(std::chrono::seconds(2));
         revocation_timer->async_wait([this](const boost::system::error_code& ec) {
             if (ec) return;  // cancelled: stopping
-            const auto open = broadcast.token_ids();
+            const auto open = online.token_ids();
             if (!open.empty()) {
-                if (auto tokens = db->list_tokens()) {
+                if (auto tokens = access->list_tokens()) {
                     for (const token_info& t : *tokens)
                         if (t.revoked_at && std::binary_search(open.begin(), open.end(), t.id))
-                            broadcast.revoke(t.id);
+                            online.revoke(t.id);
                 }
             }
             watch_revocations();
@@ -95,10 +92,27 @@ struct app::impl {
     impl(config c, std::unique_ptr<classifier> m)
         : cfg(std::move(c)),
           model(std::move(m)),
-          broadcast(cfg.history_per_event),
           files(cfg.web_root),
           ioc(std::max(1, cfg.threads)) {}
 };
+
+namespace {
+
+// The Perspective-compatible analysis and the webhooks, on the store and the model.
+// Errors: bad_ca_file (--webhook-ca-file cannot be read).
+status wire_webhooks_and_analysis(app::impl& p) {
+    analysis_options analysis;
+    analysis.max_text_bytes = p.cfg.perspective_max_text_bytes;
+    p.analysis = std::make_unique<analysis_service>(*p.model, *p.db, analysis);
+    webhook_options hooks;
+    hooks.base_backoff = p.cfg.webhook_retry_base;
+    hooks.disable_after = p.cfg.webhook_disable_after;
+    p.webhooks = std::make_unique<webhook_service>(*p.db, *p.db, hooks);
+    p.dispatcher = std::make_unique<webhook_dispatcher>(*p.webhooks, *p.db, p.cfg);
+    return p.dispatcher->load_trust();
+}
+
+}  // namespace
 
 app::app(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
@@ -110,8 +124,11 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
                                  static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
     if (!db) return db.error();
     p->db = std::move(db.value());
+    p->query = std::make_unique<moderation_query>(*p->db);
+    p->broadcast = std::make_unique<hub>(p->cfg.history_per_event, *p->query);
     // Exact counts per state from the first frame on, before anything can change them.
-    p->broadcast.seed_counts(*p->db);
+    p->broadcast->seed_counts();
+    p->feed = std::make_unique<live_feed>(*p->broadcast, p->online);
 
     service_options opts;
     opts.max_text_chars = p->cfg.max_text_chars;
@@ -121,37 +138,27 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     metrics* stats = &p->stats;
     opts.on_scored = [stats](double s) { stats->observe_scoring(s); };
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
-    p->service = std::make_unique<question_service>(*p->db, *p->model, p->broadcast,
-                                                    std::move(opts));
-    // --- issue 13 ---
-    p->feedback = std::make_unique<sqlite_feedback_store>(*p->db);
-    p->webhook_db = std::make_unique<sqlite_webhook_store>(*p->db);
-    analysis_options aopts;
-    aopts.max_text_bytes = p->cfg.perspective_max_text_bytes;
-    p->analysis = std::make_unique<analysis_service>(*p->model, *p->feedback, aopts);
-    webhook_options wopts;
-    wopts.base_backoff = p->cfg.webhook_retry_base;
-    wopts.disable_after = p->cfg.webhook_disable_after;
-    p->webhooks = std::make_unique<webhook_service>(*p->db, *p->webhook_db, wopts);
-    p->dispatcher = std::make_unique<webhook_dispatcher>(*p->webhooks, *p->db, p->cfg);
-    if (status s = p->dispatcher->load_trust(); !s) return s;
-    p->access = std::make_unique<access_service>(*p->db, p->feedback.get());
+    p->service = std::make_unique<question_service>(*p->db, *p->model, *p->feed, std::move(opts));
+    if (status s = p->service->load_groups(); !s) return s;
+    p->access = std::make_unique<access_service>(*p->db);
     // A token revoked through the API closes its open streams at once.
-    hub* h = &p->broadcast;
-    p->access->set_revocation_observer([h](std::int64_t id) { h->revoke(id); });
-    p->routes = std::make_unique<api>(*p->service, *p->access, *p->db, p->broadcast, p->stats,
-                                      p->files, p->cfg);
-    p->perspective_routes =
-        std::make_unique<perspective_api>(*p->analysis, *p->access, *p->feedback, p->cfg);
-    p->webhook_routes = std::make_unique<webhooks_api>(*p->webhooks, p->cfg);
-    p->routes->attach(p->perspective_routes.get(), p->webhook_routes.get());  // issue 13
+    presence* online = &p->online;
+    p->access->set_revocation_observer([online](std::int64_t id) { online->revoke(id); });
+    if (status s = wire_webhooks_and_analysis(*p); !s) return s;
+    p->routes = std::make_unique<api>(api_services{*p->service, *p->access, *p->query,
+                                                   *p->analysis, *p->webhooks, *p->db,
+                                                   *p->broadcast, p->online, p->stats, p->files,
+                                                   p->cfg});
+    if (const auto& errors = p->routes->routes().errors(); !errors.empty())
+        return status::error(error_kind::internal, "bad_route_table",
+                             "the route table is inconsistent: " + errors.front());
 
     boost::system::error_code ec;
     auto address = net::ip::make_address(p->cfg.address, ec);
     if (ec)
         return status::error(error_kind::invalid_argument, "bad_address",
                              "not an IP address: " + p->cfg.address);
-    p->acceptor = std::make_shared<listener>(p->ioc, *p->routes, p->broadcast, *p->db, p->cfg);
+    p->acceptor = std::make_shared<listener>(p->ioc, *p->routes, p->online, p->cfg);
     if (status s = p->acceptor->bind({address, p->cfg.port}); !s) return s;
     return std::unique_ptr<app>(new app(std::move(p)));
 }
@@ -160,7 +167,7 @@ void app::start() {
     if (impl_->started) return;
     impl_->started = true;
     impl_->service->start();
-    impl_->dispatcher->start();  // issue 13
+    impl_->dispatcher->start();
     impl_->acceptor->run();
     impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
     impl_->watch_revocations();
@@ -192,11 +199,11 @@ void app::stop() {
         log_line("stop: drain timeout with " +
                  std::to_string(impl_->acceptor->requests_in_flight()) +
                  " requests in flight; they are cut off");
-    // Webhooks (issue 13): attempts in flight stay owed and are made after the next start.
+    // Webhooks: attempts in flight stay owed and are made after the next start.
     impl_->dispatcher->stop();
     // 4. Dashboards: close with "going away" and wait for the close handshakes.
-    impl_->broadcast.close_all();
-    while (impl_->broadcast.client_count() > 0 && clock::now() < deadline)
+    impl_->online.close_all();
+    while (impl_->online.client_count() > 0 && clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     impl_->work.reset();
     impl_->ioc.stop();
@@ -214,5 +221,7 @@ void app::run_until_signal() {
 }
 
 std::uint16_t app::port() const { return impl_->acceptor->port(); }
+
+const route_table& app::routes() const { return impl_->routes->routes(); }
 
 }  // namespace tribune::server

@@ -14,8 +14,10 @@
 
 namespace tribune::server {
 
+class route_table;
+
 class app {
-public:
+  public:
     // Opens (creating and migrating) the database and binds the listener.
     // Errors: a one-line explanation (bad address, database newer than this build, ...).
     static result<std::unique_ptr<app>> create(config cfg, std::unique_ptr<classifier> model);
@@ -34,10 +36,12 @@ public:
     void run_until_signal();
 
     std::uint16_t port() const;
+    // Every HTTP route the server answers (for checks against docs/openapi.yaml).
+    const route_table& routes() const;
 
     struct impl;
 
-private:
+  private:
     explicit app(std::unique_ptr<impl> p);
     std::unique_ptr<impl> impl_;
 };

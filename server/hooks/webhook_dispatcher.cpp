@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "core/util/wall_clock.hpp"
 #include "server/hooks/http_delivery.hpp"
 #include "server/ops/log.hpp"
 #include "server/wire/webhook_codec.hpp"
@@ -16,16 +17,13 @@ namespace {
 using clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds housekeeping_every{30};
 
-timestamp_ms now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 }  // namespace
 
-webhook_dispatcher::webhook_dispatcher(webhook_service& hooks, store& db, const config& cfg)
-    : hooks_(hooks), db_(db), cfg_(cfg), tls_(ssl::context::tls_client), timer_(ioc_) {}
+webhook_dispatcher::webhook_dispatcher(webhook_service& hooks, question_store& questions,
+                                       const config& cfg)
+    : hooks_(hooks), questions_(questions), cfg_(cfg), tls_(ssl::context::tls_client),
+      timer_(ioc_) {}
 
 webhook_dispatcher::~webhook_dispatcher() { stop(); }
 
@@ -102,7 +100,7 @@ void webhook_dispatcher::poll() {
 
 void webhook_dispatcher::launch(const pending_delivery& d) {
     busy_.insert(d.hook_id);
-    const timestamp_ms started = now_ms();
+    const timestamp_ms started = wall_clock_ms();
     const auto t0 = clock::now();
     auto complete = [this, d, started, t0](delivery_result r) {
         delivery_outcome o;
@@ -122,7 +120,7 @@ void webhook_dispatcher::launch(const pending_delivery& d) {
     };
     auto url = parse_url(d.url);
     if (!url) return complete({std::nullopt, "not an http(s) URL"});
-    auto q = db_.get_question(d.question_id);
+    auto q = questions_.get_question(d.question_id);
     if (!q) return complete({std::nullopt, "cannot read question: " + q.error().message()});
     std::string body = delivery_body(d, *q);
     const std::string timestamp = std::to_string(started / 1000);

@@ -24,14 +24,15 @@
 #include <vector>
 
 #include "core/service/webhook_service.hpp"
-#include "core/store/store.hpp"
+#include "core/store/question_store.hpp"
 #include "server/app/config.hpp"
 
 namespace tribune::server {
 
 class webhook_dispatcher {
 public:
-    webhook_dispatcher(webhook_service& hooks, store& db, const config& cfg);
+    // `questions` gives each delivery the question as it is when the attempt is made.
+    webhook_dispatcher(webhook_service& hooks, question_store& questions, const config& cfg);
     ~webhook_dispatcher();
     webhook_dispatcher(const webhook_dispatcher&) = delete;
     webhook_dispatcher& operator=(const webhook_dispatcher&) = delete;
@@ -52,7 +53,7 @@ private:
     void flush();
 
     webhook_service& hooks_;
-    store& db_;
+    question_store& questions_;
     const config& cfg_;
     boost::asio::io_context ioc_;
     boost::asio::ssl::context tls_;

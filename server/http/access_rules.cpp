@@ -1,102 +1,97 @@
 #include "server/http/access_rules.hpp"
 
-#include <initializer_list>
+#include <algorithm>
 
 namespace tribune::server {
-
-namespace http = boost::beast::http;
-
 namespace {
 
-status denied(const principal& who, const std::string& what) {
+status denied(const principal& who, const std::string& what, credential_source from) {
     if (who.anonymous())
-        return status::error(error_kind::unauthenticated, "authentication_required",
-                             "sign in or send an access token (Authorization: Bearer ...) to " + what);
+        return status::error(
+            error_kind::unauthenticated, "authentication_required",
+            from == credential_source::api_key
+                ? "The request is missing a valid API key: send it as ?key=, X-Goog-Api-Key or "
+                  "Authorization: Bearer to " + what
+                : "sign in or send an access token (Authorization: Bearer ...) to " + what);
     return status::error(error_kind::forbidden, "forbidden",
                          "a " + std::string(to_string(who.r)) + " token may not " + what);
 }
 
-bool one_of(role r, std::initializer_list<role> roles) {
-    for (role x : roles)
-        if (x == r) return true;
-    return false;
-}
-
 }  // namespace
 
-bool is_public(const std::string& route, http::verb method) {
-    if (route == "/healthz" || route == "static") return true;
-    if (route == "/api/v1/openapi.yaml") return true;  // issue 13: the API's description
-    if (route.rfind("/api/v1/public/", 0) == 0) return true;
-    return route == "/api/v1/session" && method == http::verb::post;
+access_rule access_rule::open() {
+    access_rule r;
+    r.kind_ = kind::open;
+    return r;
 }
 
-status authorize(const principal& who, const std::string& route, http::verb method,
-                 std::string_view event_slug, std::string_view action) {
-    if (is_public(route, method)) return status::ok();
-    if (who.anonymous()) return denied(who, "use " + route);
-    const role r = who.r;
-    if (r == role::admin) return status::ok();
-    // Issue 13: an analyst key calls the Perspective routes (perspective_api) and nothing here.
-    if (r == role::analyst) return denied(who, "use " + route + " (an analyst key is for the Perspective API)");
-    if (!event_slug.empty() && !who.covers(event_slug))
+// Every role a token may have but analyst, whose keys are for the Perspective API only.
+access_rule access_rule::any_token(std::string what) {
+    return roles({role::moderator, role::executive, role::api_client, role::audience},
+                 std::move(what));
+}
+
+access_rule access_rule::roles(std::initializer_list<role> roles, std::string what) {
+    access_rule r;
+    r.kind_ = kind::tokens;
+    r.roles_ = roles;
+    r.what_ = std::move(what);
+    return r;
+}
+
+access_rule access_rule::metrics(std::string mode) {
+    access_rule r;
+    r.kind_ = kind::metrics;
+    r.metrics_mode_ = std::move(mode);
+    return r;
+}
+
+access_rule access_rule::on_event() && {
+    event_scoped_ = true;
+    return std::move(*this);
+}
+
+access_rule access_rule::answer_by(std::initializer_list<role> roles, std::string what) && {
+    answer_rule_ = true;
+    answer_roles_ = roles;
+    answer_what_ = std::move(what);
+    return std::move(*this);
+}
+
+access_rule access_rule::checked_by_handler() && {
+    handler_checks_ = true;
+    return std::move(*this);
+}
+
+access_rule access_rule::by_api_key() && {
+    credentials_ = credential_source::api_key;
+    return std::move(*this);
+}
+
+status access_rule::check_metrics(const principal& who, const client_info& client) const {
+    if (metrics_mode_ == "loopback" && !client.loopback)
+        return status::error(error_kind::forbidden, "forbidden",
+                             "/metrics answers only on loopback (see --metrics-access)");
+    if (metrics_mode_ == "admin" && who.r != role::admin)
+        return status::error(who.anonymous() ? error_kind::unauthenticated : error_kind::forbidden,
+                             who.anonymous() ? "authentication_required" : "forbidden",
+                             "/metrics needs an admin token");
+    return status::ok();
+}
+
+status access_rule::check(std::string_view pattern, const principal& who, const client_info& client,
+                          std::string_view event_slug, std::string_view action) const {
+    if (kind_ == kind::open) return status::ok();
+    if (kind_ == kind::metrics) return check_metrics(who, client);
+    if (who.anonymous()) return denied(who, "use " + std::string(pattern), credentials_);
+    if (who.r == role::admin) return status::ok();
+    if (event_scoped_ && !event_slug.empty() && !who.covers(event_slug))
         return status::error(error_kind::forbidden, "forbidden",
                              "this token is for event '" + who.event_slug + "' only");
-
-    using R = role;
-    const bool get = method == http::verb::get || method == http::verb::head;
-    if (route == "/api/v1/session" || route == "/metrics") return status::ok();
-    if (route == "/api/v1/events") {
-        if (get) return status::ok();  // the list is filtered to the token's scope
-        return denied(who, "create events");
-    }
-    if (route == "/api/v1/events/{slug}") return status::ok();
-    if (route == "/api/v1/events/{slug}/questions") {
-        if (get && one_of(r, {R::moderator, R::executive, R::api_client})) return status::ok();
-        if (!get && r == R::api_client) return status::ok();
-        return denied(who, get ? "list questions" : "ingest questions");
-    }
-    if (route == "/api/v1/events/{slug}/stream") {
-        // The stream carries the review queue; executives read approved questions by REST.
-        if (r == R::moderator) return status::ok();
-        return denied(who, "open the live stream");
-    }
-    if (route == "/api/v1/events/{slug}/policy") {
-        if (get && r == R::moderator) return status::ok();
-        return denied(who, get ? "read the policy" : "change the policy");
-    }
-    if (route == "/api/v1/events/{slug}/policy/dry-run") return denied(who, "dry-run policies");
-    if (route == "/api/v1/events/{slug}/decisions") {
-        if (r == R::moderator && action != "answer") return status::ok();
-        return denied(who, "make bulk decisions");
-    }
-    if (route == "/api/v1/events/{slug}/shortlist" || route == "/api/v1/events/{slug}/shortlist/{id}") {
-        if (get && one_of(r, {R::moderator, R::executive})) return status::ok();
-        if (!get && r == R::executive) return status::ok();
-        return denied(who, get ? "read the shortlist" : "change the shortlist");
-    }
-    if (route == "/api/v1/questions/{id}") {
-        if (one_of(r, {R::moderator, R::executive, R::api_client})) return status::ok();
-        return denied(who, "read questions");
-    }
-    if (route == "/api/v1/questions/{id}/decisions") {
-        if (one_of(r, {R::moderator, R::executive})) return status::ok();
-        return denied(who, "read the audit trail");
-    }
-    if (route == "/api/v1/questions/{id}/decision") {
-        if (action == "answer") {
-            if (r == R::executive) return status::ok();
-            return denied(who, "mark questions answered");
-        }
-        if (r == R::moderator) return status::ok();
-        return denied(who, "decide on questions");
-    }
-    if (route == "/api/v1/questions/{id}/undo") {
-        if (r == R::moderator) return status::ok();
-        return denied(who, "undo decisions");
-    }
-    if (route == "/api/v1/tokens" || route == "/api/v1/tokens/{id}") return denied(who, "manage tokens");
-    return denied(who, "use " + route);
+    const bool answering = answer_rule_ && action == "answer";
+    const auto& allowed = answering ? answer_roles_ : roles_;
+    if (std::find(allowed.begin(), allowed.end(), who.r) != allowed.end()) return status::ok();
+    return denied(who, answering ? answer_what_ : what_, credentials_);
 }
 
 }  // namespace tribune::server

@@ -1,23 +1,13 @@
 #pragma once
-// Small request helpers shared by the api's route files.
+// request_util: what a request's headers say — whether its body is JSON, a cookie's value.
 //
 // Thread safety: pure functions.
 
 #include <boost/beast/http.hpp>
 
-#include <charconv>
-#include <cstdint>
-#include <optional>
 #include <string_view>
 
 namespace tribune::server {
-
-inline std::optional<std::int64_t> parse_int(std::string_view s) {
-    std::int64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-    return v;
-}
 
 // A body is JSON when it says so, or says nothing (it must still parse).
 template <typename Request>

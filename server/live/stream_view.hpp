@@ -1,7 +1,7 @@
 #pragma once
 // stream_view: what one live-stream subscriber looks at — a filter (states, attribute score
 // range, language, author, source, search words), an order, and the size of the first page.
-// The first page comes from store::list_questions with the same filter and order; later
+// The first page comes from moderation_query::page with the same filter and order; later
 // changes are matched against the filter with tribune::matches().
 //
 // Thread safety: a plain value.

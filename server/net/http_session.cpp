@@ -4,8 +4,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "server/http/responses.hpp"
 #include "server/ops/log.hpp"
-#include "server/live/websocket_session.hpp"
 
 namespace tribune::server {
 
@@ -23,9 +23,9 @@ std::string size_text(std::size_t bytes) {
 }
 }  // namespace
 
-http_session::http_session(net::ip::tcp::socket&& socket, api& a, hub& h, store& db,
-                           const config& cfg, std::shared_ptr<connection_tracker> tracker)
-    : stream_(std::move(socket)), api_(a), hub_(h), db_(db), cfg_(cfg), tracker_(std::move(tracker)) {
+http_session::http_session(net::ip::tcp::socket&& socket, api& a, const config& cfg,
+                           std::shared_ptr<connection_tracker> tracker)
+    : stream_(std::move(socket)), api_(a), cfg_(cfg), tracker_(std::move(tracker)) {
     tracker_->connection_opened();
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -79,15 +79,15 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::body_limit) {
         // The rest of the body is not read, so the connection cannot be reused.
         api_.count("body_too_large", 413, 0.0);
-        return send(api::error_response(
-            status::error(error_kind::invalid_argument, "body_too_large",
-                          "request body is larger than " + std::to_string(cfg_.max_body_bytes) +
-                              " bytes"),
+        return send(error_response(
+            status::error(
+                error_kind::invalid_argument, "body_too_large",
+                "request body is larger than " + std::to_string(cfg_.max_body_bytes) + " bytes"),
             11, false));
     }
     if (ec == http::error::header_limit) {
         api_.count("headers_too_large", 400, 0.0);
-        return send(api::error_response(
+        return send(error_response(
             status::error(error_kind::invalid_argument, "headers_too_large",
                           "request headers are larger than " + size_text(cfg_.max_header_bytes)),
             11, false));
@@ -98,32 +98,28 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     stream_.expires_never();
     auto req = parser_->release();
     if (beast::websocket::is_upgrade(req)) {
-        auto target = api_.match_stream(req, client_);
-        if (auto* res = std::get_if<api::response>(&target)) return send(std::move(*res));
-        auto& t = std::get<api::stream_target>(target);
+        auto accepted = api_.upgrade(req, client_);
+        if (auto* res = std::get_if<http_response>(&accepted)) return send(std::move(*res));
         finish_request();
         beast::get_lowest_layer(stream_).expires_never();
-        auto ws = std::make_shared<websocket_session>(stream_.release_socket(), hub_, db_, cfg_,
-                                                      std::move(t.event), t.since, std::move(t.epoch));
-        ws->set_token(t.who.token_id, t.who.name, t.who.r);
-        ws->run(std::move(req));
+        std::get<stream_opener>(accepted)(stream_.release_socket(), std::move(req));
         return;
     }
     // The responder may run on a scoring worker: hop back onto this connection's strand.
-    api_.handle(req, client_, [self = shared_from_this()](api::response res) {
+    api_.handle(req, client_, [self = shared_from_this()](http_response res) {
         net::post(self->stream_.get_executor(),
                   [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
     });
 }
 
-void http_session::send(api::response res) {
+void http_session::send(http_response res) {
     if (tracker_->draining()) res.keep_alive(false);
-    writing_ = std::make_shared<api::response>(std::move(res));
+    writing_ = std::make_shared<http_response>(std::move(res));
     const bool keep_alive = writing_->keep_alive();
     stream_.expires_after(cfg_.read_timeout);
-    http::async_write(stream_, *writing_,
-                      beast::bind_front_handler(&http_session::on_write, shared_from_this(),
-                                                keep_alive));
+    http::async_write(
+        stream_, *writing_,
+        beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
 }
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -2,8 +2,7 @@
 // http_session: one HTTP connection. Waits up to the idle timeout for the first byte of a
 // request, then reads the whole request within the read timeout (a slow drip of headers
 // is cut off), with a header and a body limit; hands it to the api, writes the answer,
-// repeats while keep-alive. A WebSocket upgrade on a stream route hands the socket to a
-// websocket_session.
+// repeats while keep-alive. A WebSocket upgrade the api accepts takes the socket over.
 //
 // While the server drains (connection_tracker::draining) every answer carries
 // `Connection: close` and no further request is read.
@@ -18,30 +17,30 @@
 #include <memory>
 #include <optional>
 
-#include "core/store/store.hpp"
 #include "server/api/api.hpp"
 #include "server/app/config.hpp"
+#include "server/http/client_info.hpp"
+#include "server/http/route_table.hpp"
 #include "server/net/connection_tracker.hpp"
-#include "server/live/hub.hpp"
 
 namespace tribune::server {
 
 class http_session : public std::enable_shared_from_this<http_session> {
-public:
-    http_session(boost::asio::ip::tcp::socket&& socket, api& a, hub& h, store& db,
-                 const config& cfg, std::shared_ptr<connection_tracker> tracker);
+  public:
+    http_session(boost::asio::ip::tcp::socket&& socket, api& a, const config& cfg,
+                 std::shared_ptr<connection_tracker> tracker);
     ~http_session();
     http_session(const http_session&) = delete;
     http_session& operator=(const http_session&) = delete;
 
     void run();
 
-private:
+  private:
     void do_read();
     void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
     void read_request();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
-    void send(api::response res);
+    void send(http_response res);
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
     void finish_request();
     void do_close();
@@ -50,13 +49,11 @@ private:
     boost::beast::flat_buffer buffer_;
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     api& api_;
-    hub& hub_;
-    store& db_;
     const config& cfg_;
     const std::shared_ptr<connection_tracker> tracker_;
     bool in_request_ = false;                 // counted in the tracker's requests in flight
-    std::shared_ptr<api::response> writing_;  // the response being written, kept alive
-    api::client_info client_;                 // the peer's address, read once at accept
+    std::shared_ptr<http_response> writing_;  // the response being written, kept alive
+    client_info client_;                      // the peer's address, read once at accept
 };
 
 }  // namespace tribune::server

@@ -1,12 +1,11 @@
 #include "server/net/listener.hpp"
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 
 #include <array>
 
+#include "server/http/responses.hpp"
 #include "server/net/http_session.hpp"
-#include "server/wire/json_codec.hpp"
 #include "server/ops/log.hpp"
 
 namespace tribune::server {
@@ -20,22 +19,13 @@ namespace {
 // How long a refused connection may take to receive its answer and close.
 constexpr std::chrono::seconds refusal_timeout{2};
 
-const std::string& refusal_message() {
-    static const std::string message = [] {
-        const std::string body =
-            error_body(status::error(error_kind::unavailable, "too_many_connections",
-                                     "the server has too many open connections; retry shortly"))
-                .dump();
-        return "HTTP/1.1 503 Service Unavailable\r\n"
-               "Server: tribune\r\n"
-               "Content-Type: application/json\r\n"
-               "Cache-Control: no-store\r\n"
-               "Retry-After: 1\r\n"
-               "Connection: close\r\n"
-               "Content-Length: " +
-               std::to_string(body.size()) + "\r\n\r\n" + body;
-    }();
-    return message;
+// 503 too_many_connections, Retry-After: 1, Connection: close.
+const http_response& refusal() {
+    static const http_response res =
+        error_response(status::error(error_kind::unavailable, "too_many_connections",
+                                     "the server has too many open connections; retry shortly"),
+                       11, false);
+    return res;
 }
 
 // After the answer: half-close, then read (and discard) until the client closes or the
@@ -52,13 +42,12 @@ void discard_until_closed(std::shared_ptr<beast::tcp_stream> stream,
 
 }  // namespace
 
-listener::listener(net::io_context& ioc, api& a, hub& h, store& db, const config& cfg)
+listener::listener(net::io_context& ioc, api& a, const presence& streams, const config& cfg)
     : ioc_(ioc),
       strand_(net::make_strand(ioc)),
       acceptor_(strand_),
       api_(a),
-      hub_(h),
-      db_(db),
+      streams_(streams),
       cfg_(cfg),
       tracker_(std::make_shared<connection_tracker>()) {}
 
@@ -105,10 +94,10 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
         log_failure(ec, "accept");
-    } else if (tracker_->connections() + hub_.client_count() >= cfg_.max_connections) {
+    } else if (tracker_->connections() + streams_.client_count() >= cfg_.max_connections) {
         refuse(std::move(socket));
     } else {
-        std::make_shared<http_session>(std::move(socket), api_, hub_, db_, cfg_, tracker_)->run();
+        std::make_shared<http_session>(std::move(socket), api_, cfg_, tracker_)->run();
     }
     do_accept();
 }
@@ -116,14 +105,14 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
 void listener::refuse(tcp::socket socket) {
     api_.count("too_many_connections", 503, 0.0);
     auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+    auto res = std::make_shared<http_response>(refusal());
     stream->expires_after(refusal_timeout);
-    net::async_write(*stream, net::buffer(refusal_message()),
-                     [stream](beast::error_code ec, std::size_t) {
-                         if (ec) return;
-                         beast::error_code ignored;
-                         stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
-                         discard_until_closed(stream, std::make_shared<std::array<char, 512>>());
-                     });
+    beast::http::async_write(*stream, *res, [stream, res](beast::error_code ec, std::size_t) {
+        if (ec) return;
+        beast::error_code ignored;
+        stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+        discard_until_closed(stream, std::make_shared<std::array<char, 512>>());
+    });
 }
 
 }  // namespace tribune::server

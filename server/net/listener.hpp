@@ -18,17 +18,17 @@
 #include <memory>
 
 #include "core/domain/status.hpp"
-#include "core/store/store.hpp"
 #include "server/api/api.hpp"
 #include "server/app/config.hpp"
+#include "server/live/presence.hpp"
 #include "server/net/connection_tracker.hpp"
-#include "server/live/hub.hpp"
 
 namespace tribune::server {
 
 class listener : public std::enable_shared_from_this<listener> {
-public:
-    listener(boost::asio::io_context& ioc, api& a, hub& h, store& db, const config& cfg);
+  public:
+    // `streams` counts the open WebSocket streams towards max_connections.
+    listener(boost::asio::io_context& ioc, api& a, const presence& streams, const config& cfg);
     // Errors: unavailable with the reason (address in use, bad address).
     status bind(const boost::asio::ip::tcp::endpoint& ep);
     void run();
@@ -40,7 +40,7 @@ public:
     std::size_t requests_in_flight() const { return tracker_->requests_in_flight(); }
     std::uint16_t port() const { return port_; }
 
-private:
+  private:
     void do_accept();
     void on_accept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
     void refuse(boost::asio::ip::tcp::socket socket);
@@ -49,8 +49,7 @@ private:
     boost::asio::strand<boost::asio::io_context::executor_type> strand_;
     boost::asio::ip::tcp::acceptor acceptor_;
     api& api_;
-    hub& hub_;
-    store& db_;
+    const presence& streams_;
     const config& cfg_;
     const std::shared_ptr<connection_tracker> tracker_;
     std::uint16_t port_ = 0;

@@ -2,20 +2,19 @@
 
 #include <cmath>
 
+#include "server/wire/request_errors.hpp"
+
 namespace tribune::server {
 namespace {
-
-status invalid(std::string code, std::string message) {
-    return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
-}
 
 // Perspective reports scores as 32-bit floats: seven significant digits are all there is.
 double score_value(float v) { return std::round(static_cast<double>(v) * 1e7) / 1e7; }
 
 json score_json(float v) { return {{"value", score_value(v)}, {"type", "PROBABILITY"}}; }
 
-result<std::optional<std::string>> optional_string(const json& body, const char* name,
-                                                   const std::string& where) {
+// An optional string member, named in the error by its path (`where` + name).
+result<std::optional<std::string>> string_at(const json& body, const char* name,
+                                             const std::string& where) {
     auto it = body.find(name);
     if (it == body.end() || it->is_null()) return std::optional<std::string>{};
     if (!it->is_string()) return invalid("invalid_field", where + name + " must be a string");
@@ -37,7 +36,7 @@ result<std::pair<std::string, std::string>> read_comment(const json& body) {
     auto text = c->find("text");
     if (text == c->end() || text->is_null()) return invalid("text_required", "comment.text is required");
     if (!text->is_string()) return invalid("invalid_field", "comment.text must be a string");
-    auto type = optional_string(*c, "type", "comment.");
+    auto type = string_at(*c, "type", "comment.");
     if (!type) return type.error();
     return std::make_pair(text->get<std::string>(), type->value_or(""));
 }
@@ -127,7 +126,7 @@ result<analyze_envelope> decode_analyze(const json& body) {
             if (!params.is_null() && !params.is_object())
                 return invalid("invalid_field", "requestedAttributes." + name + " must be an object");
             if (params.is_object()) {
-                auto type = optional_string(params, "scoreType", "requestedAttributes." + name + ".");
+                auto type = string_at(params, "scoreType", "requestedAttributes." + name + ".");
                 if (!type) return type.error();
                 ra.score_type = type->value_or("");
                 if (auto t = params.find("scoreThreshold"); t != params.end()) {
@@ -151,13 +150,13 @@ result<analyze_envelope> decode_analyze(const json& body) {
     out.request.span_annotations = *spans;
     out.request.drop_unsupported = *drop;
     out.do_not_store = *dns;
-    auto token = optional_string(body, "clientToken", "");
+    auto token = string_at(body, "clientToken", "");
     if (!token) return token.error();
     out.client_token = std::move(*token);
     // communityId, sessionId and context are accepted and unused, as Perspective documents
     // for context; their types are still checked so a broken client hears of it.
     for (const char* name : {"communityId", "sessionId"})
-        if (auto s = optional_string(body, name, ""); !s) return s.error();
+        if (auto s = string_at(body, name, ""); !s) return s.error();
     if (auto c = body.find("context"); c != body.end() && !c->is_null() && !c->is_object())
         return invalid("invalid_field", "context must be an object");
     return out;
@@ -195,9 +194,9 @@ result<suggestion> decode_suggest(const json& body) {
     auto langs = read_languages(body);
     if (!langs) return langs.error();
     s.languages = std::move(*langs);
-    auto community = optional_string(body, "communityId", "");
-    auto token = optional_string(body, "clientToken", "");
-    auto session = optional_string(body, "sessionId", "");
+    auto community = string_at(body, "communityId", "");
+    auto token = string_at(body, "clientToken", "");
+    auto session = string_at(body, "sessionId", "");
     if (!community) return community.error();
     if (!token) return token.error();
     if (!session) return session.error();
@@ -210,8 +209,8 @@ result<suggestion> decode_suggest(const json& body) {
             if (!e->is_array()) return invalid("invalid_field", "context.entries must be an array");
             for (const json& entry : *e) {
                 if (!entry.is_object()) return invalid("invalid_field", "context.entries[] must be {text, type}");
-                auto text = optional_string(entry, "text", "context.entries[].");
-                auto type = optional_string(entry, "type", "context.entries[].");
+                auto text = string_at(entry, "text", "context.entries[].");
+                auto type = string_at(entry, "type", "context.entries[].");
                 if (!text) return text.error();
                 if (!type) return type.error();
                 s.context.push_back({text->value_or(""), type->value_or("")});
@@ -242,7 +241,7 @@ std::string google_status(error_kind k) {
     return "UNKNOWN";
 }
 
-json google_error(const status& s, boost::beast::http::status http_status) {
+json google_error(const status& s, unsigned http_status) {
     json detail = {{"@type", "type.googleapis.com/google.rpc.ErrorInfo"},
                    {"reason", s.code()},
                    {"domain", "tribune"}};
@@ -251,7 +250,7 @@ json google_error(const status& s, boost::beast::http::status http_status) {
         details.push_back({{"@type", "type.googleapis.com/google.commentanalyzer.v1alpha1.Error"},
                            {"errorType", t}});
     return {{"error",
-             {{"code", static_cast<unsigned>(http_status)},
+             {{"code", http_status},
               {"message", s.message()},
               {"status", google_status(s.kind())},
               {"details", std::move(details)}}}};
@@ -275,17 +274,22 @@ json to_json(const suggestion& s) {
         if (!e.type.empty()) one["type"] = e.type;
         entries.push_back(std::move(one));
     }
-    auto opt = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
     return {{"id", s.id},
             {"comment", {{"text", s.text}}},
             {"context", {{"entries", std::move(entries)}}},
             {"attributeScores", std::move(scores)},
             {"languages", s.languages},
-            {"communityId", opt(s.community_id)},
-            {"clientToken", opt(s.client_token)},
-            {"sessionId", opt(s.session_id)},
+            {"communityId", optional_string(s.community_id)},
+            {"clientToken", optional_string(s.client_token)},
+            {"sessionId", optional_string(s.session_id)},
             {"submittedBy", s.submitted_by},
             {"createdAt", format_time(s.created_at)}};
+}
+
+json suggestion_page(const std::vector<suggestion>& page, std::size_t limit) {
+    json out = item_list(page, [](const suggestion& s) { return to_json(s); });
+    out["next_after"] = page.size() == limit && !page.empty() ? json(page.back().id) : json(nullptr);
+    return out;
 }
 
 }  // namespace tribune::server

@@ -5,10 +5,10 @@
 //
 // Thread safety: pure functions.
 
-#include <boost/beast/http/status.hpp>
-
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/service/analysis_service.hpp"
 #include "core/store/feedback_store.hpp"
@@ -31,8 +31,9 @@ json encode_analyze(const analysis_result& r, const std::optional<std::string>& 
 result<suggestion> decode_suggest(const json& body);
 json encode_suggest(const std::optional<std::string>& client_token);
 
-// {"error": {"code": 400, "message": ..., "status": "INVALID_ARGUMENT", "details": [...]}}.
-json google_error(const status& s, boost::beast::http::status http_status);
+// {"error": {"code": 400, "message": ..., "status": "INVALID_ARGUMENT", "details": [...]}}:
+// `http_status` is the answer's status code (http_status_for(s)).
+json google_error(const status& s, unsigned http_status);
 // Google's canonical status name for an error kind ("INVALID_ARGUMENT", ...).
 std::string google_status(error_kind k);
 
@@ -44,5 +45,8 @@ json discovery_document(const std::string& root_url, const std::string& service_
 // One stored suggestion as the admin export shows it (Perspective's request shape plus id,
 // submittedBy and createdAt).
 json to_json(const suggestion& s);
+// A page of the export: {"items": [...], "next_after": the last id when the page is full,
+// else null}.
+json suggestion_page(const std::vector<suggestion>& page, std::size_t limit);
 
 }  // namespace tribune::server

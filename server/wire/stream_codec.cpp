@@ -4,12 +4,11 @@
 #include <map>
 #include <string_view>
 
+#include "server/wire/question_codec.hpp"
+#include "server/wire/request_errors.hpp"
+
 namespace tribune::server {
 namespace {
-
-status invalid(std::string code, std::string message) {
-    return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
-}
 
 // The view's members as the question list's query parameters, so that a view and
 // GET /api/v1/events/{slug}/questions read the same filter the same way (decode_list_query).
@@ -27,7 +26,8 @@ result<stream_view> decode_view(const json& view) {
         } else if (std::string_view(name) == "status" && it->is_array()) {
             std::string joined;
             for (const json& n : *it) {
-                if (!n.is_string()) return invalid("invalid_status", "status must list state names");
+                if (!n.is_string())
+                    return invalid("invalid_status", "status must list state names");
                 if (!joined.empty()) joined += ',';
                 joined += n.get<std::string>();
             }
@@ -48,8 +48,51 @@ result<stream_view> decode_view(const json& view) {
 
 }  // namespace
 
+std::string encode_change(const question_change& c) {
+    return json{{"type", "question"},
+                {"change", c.kind == change_kind::created ? "created" : "updated"},
+                {"from", c.from ? json(to_string(*c.from)) : json(nullptr)},
+                {"actor", c.actor.empty() ? json(nullptr) : json(c.actor)},
+                {"question", to_json(c.q)}}
+        .dump();
+}
+
+std::string numbered_change(std::uint64_t seq, const std::string& change) {
+    // `change` is "{...}"; splice "seq" in front of its members.
+    std::string out;
+    out.reserve(change.size() + 24);
+    out += "{\"seq\":";
+    out += std::to_string(seq);
+    out += ',';
+    out.append(change, 1, std::string::npos);
+    return out;
+}
+
+std::string review_snapshot_message(const std::string& event, const std::string& epoch,
+                                    std::uint64_t seq, const status_counts& counts,
+                                    const std::vector<question>& items) {
+    json list = json::array();
+    for (const question& item : items) list.push_back(to_json(item));
+    return json{
+        {"type", "snapshot"},        {"event", event},          {"epoch", epoch}, {"seq", seq},
+        {"counts", to_json(counts)}, {"items", std::move(list)}}
+        .dump();
+}
+
+result<std::optional<subscribe_request>> read_client_message(const std::string& text) {
+    json msg = json::parse(text, nullptr, false);
+    if (msg.is_discarded() || !msg.is_object()) return std::optional<subscribe_request>{};
+    // Pings and types of later versions are ignored; so is a "type" that is not a string.
+    auto type = msg.find("type");
+    if (type == msg.end() || !type->is_string() || type->get<std::string>() != "subscribe")
+        return std::optional<subscribe_request>{};
+    auto req = decode_subscribe(msg);
+    if (!req) return req.error();
+    return std::optional<subscribe_request>(std::move(*req));
+}
+
 result<subscribe_request> decode_subscribe(const json& msg) {
-    if (!msg.is_object() || msg.value("type", "") != "subscribe")
+    if (!msg.is_object() || !msg.contains("type") || msg["type"] != "subscribe")
         return invalid("invalid_json", "expected a subscribe message");
     subscribe_request r;
     auto view = decode_view(msg.contains("view") ? msg["view"] : json());
@@ -145,10 +188,9 @@ std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::ui
     return out;
 }
 
-std::string snapshot_message(const std::string& event, const std::string& epoch,
-                             std::uint64_t seq, const state_counts& counts,
-                             std::int64_t subscription, const stream_view& v,
-                             const std::vector<question>& items,
+std::string snapshot_message(const std::string& event, const std::string& epoch, std::uint64_t seq,
+                             const state_counts& counts, std::int64_t subscription,
+                             const stream_view& v, const std::vector<question>& items,
                              const std::optional<std::string>& next_cursor) {
     json list = json::array();
     for (const question& q : items) list.push_back(to_json(q));

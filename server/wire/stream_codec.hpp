@@ -1,7 +1,8 @@
 #pragma once
-// stream_codec: the wire format of the live stream's view protocol (docs/api.md "Live
-// stream"): the client's subscribe message, and the server's snapshot, frame, activity and
-// error messages. Questions themselves are encoded by json_codec; this file only frames them.
+// stream_codec: the wire format of the live stream (docs/api.md "Live stream"): one change
+// as both protocols number it; the per-change protocol's snapshot; the view protocol's
+// subscribe message, and its snapshot, frame, activity and error messages. Questions
+// themselves are encoded by json_codec; this file only frames them.
 //
 // Thread safety: pure functions.
 
@@ -13,11 +14,28 @@
 #include "core/domain/question.hpp"
 #include "core/domain/role.hpp"
 #include "core/domain/status.hpp"
+#include "core/service/event_sink.hpp"
+#include "core/store/store.hpp"
 #include "server/live/change_record.hpp"
-#include "server/wire/json_codec.hpp"
 #include "server/live/stream_view.hpp"
+#include "server/wire/json_codec.hpp"
 
 namespace tribune::server {
+
+// --- One change (both protocols) ------------------------------------------------------------
+// {"type":"question","change":...,"from":...,"actor":...,"question":{...}}: a change without
+// its number. Encoded once per change, outside the hub's lock.
+std::string encode_change(const question_change& c);
+// {"seq":N,...the members of `change`...}: `change` as encode_change() made it, numbered.
+std::string numbered_change(std::uint64_t seq, const std::string& change);
+
+// --- Per-change protocol --------------------------------------------------------------------
+// {"type":"snapshot","event","epoch","seq","counts","items"}: the review queue as of `seq`.
+std::string review_snapshot_message(const std::string& event, const std::string& epoch,
+                                    std::uint64_t seq, const status_counts& counts,
+                                    const std::vector<question>& items);
+
+// --- View protocol --------------------------------------------------------------------------
 
 // A client's {"type":"subscribe", ...} message.
 struct subscribe_request {
@@ -33,6 +51,9 @@ struct subscribe_request {
 // Errors (invalid_argument): invalid_json when `msg` is not an object of type "subscribe";
 // invalid_status, invalid_field, invalid_limit, invalid_since naming the bad member.
 result<subscribe_request> decode_subscribe(const json& msg);
+// A client's text message: a subscribe request; empty for a message the protocol ignores
+// (not JSON, not an object, or another type such as a ping). Errors: as decode_subscribe.
+result<std::optional<subscribe_request>> read_client_message(const std::string& text);
 
 // The view as the snapshot echoes it back (the same members a subscribe message carries).
 json to_json(const stream_view& v);
@@ -49,10 +70,9 @@ std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::ui
 
 // {"type":"snapshot","event","epoch","seq","counts","subscription","view","items",
 //  "next_cursor"}: the first page of a view as of `seq`.
-std::string snapshot_message(const std::string& event, const std::string& epoch,
-                             std::uint64_t seq, const state_counts& counts,
-                             std::int64_t subscription, const stream_view& v,
-                             const std::vector<question>& items,
+std::string snapshot_message(const std::string& event, const std::string& epoch, std::uint64_t seq,
+                             const state_counts& counts, std::int64_t subscription,
+                             const stream_view& v, const std::vector<question>& items,
                              const std::optional<std::string>& next_cursor);
 
 // One entry of an activity message's "moderators": a token name with its open streams.

@@ -1,17 +1,17 @@
 #include "server/wire/webhook_codec.hpp"
 
+#include "server/wire/request_errors.hpp"
+
 namespace tribune::server {
 namespace {
 
-status invalid(std::string message) {
-    return status::error(error_kind::invalid_argument, "invalid_field", std::move(message));
-}
+status invalid_field(std::string message) { return invalid("invalid_field", std::move(message)); }
 
 result<std::vector<std::string>> read_events(const json& v) {
     std::vector<std::string> out;
-    if (!v.is_array()) return invalid("events must be an array of event types");
+    if (!v.is_array()) return invalid_field("events must be an array of event types");
     for (const json& e : v) {
-        if (!e.is_string()) return invalid("events must be an array of event types");
+        if (!e.is_string()) return invalid_field("events must be an array of event types");
         out.push_back(e.get<std::string>());
     }
     return out;
@@ -34,6 +34,18 @@ json to_json(const webhook& w, bool with_secret) {
     return out;
 }
 
+json to_json(const std::vector<webhook>& hooks) {
+    return item_list(hooks, [](const webhook& w) { return to_json(w, false); });
+}
+
+json attempt_page(const std::vector<webhook_attempt>& page, std::size_t limit) {
+    json out = item_list(page, [](const webhook_attempt& a) { return to_json(a); });
+    out["next_before"] = page.size() == limit && !page.empty() ? json(page.back().id) : json(nullptr);
+    return out;
+}
+
+json webhook_deletion(std::int64_t id) { return {{"deleted", id}}; }
+
 json to_json(const webhook_attempt& a) {
     return {{"id", a.id},
             {"delivery_id", a.delivery_id},
@@ -53,7 +65,7 @@ result<webhook_input> decode_webhook_input(const json& body) {
     auto ev = body.find("event");
     auto url = body.find("url");
     if (ev == body.end() || !ev->is_string() || url == body.end() || !url->is_string())
-        return invalid("event (a slug) and url are required strings");
+        return invalid_field("event (a slug) and url are required strings");
     in.event_slug = ev->get<std::string>();
     in.url = url->get<std::string>();
     if (auto e = body.find("events"); e != body.end() && !e->is_null()) {
@@ -63,7 +75,7 @@ result<webhook_input> decode_webhook_input(const json& body) {
     }
     for (const auto& [key, value] : body.items())
         if (key != "event" && key != "url" && key != "events")
-            return invalid("unknown member " + key + "; a webhook has event, url and events");
+            return invalid_field("unknown member " + key + "; a webhook has event, url and events");
     return in;
 }
 
@@ -72,20 +84,20 @@ result<std::pair<webhook_update, bool>> decode_webhook_update(const json& body) 
     bool rotate = false;
     for (const auto& [key, value] : body.items()) {
         if (key == "url") {
-            if (!value.is_string()) return invalid("url must be a string");
+            if (!value.is_string()) return invalid_field("url must be a string");
             u.url = value.get<std::string>();
         } else if (key == "events") {
             auto events = read_events(value);
             if (!events) return events.error();
             u.events = std::move(*events);
         } else if (key == "enabled") {
-            if (!value.is_boolean()) return invalid("enabled must be true or false");
+            if (!value.is_boolean()) return invalid_field("enabled must be true or false");
             u.enabled = value.get<bool>();
         } else if (key == "rotate_secret") {
-            if (!value.is_boolean()) return invalid("rotate_secret must be true or false");
+            if (!value.is_boolean()) return invalid_field("rotate_secret must be true or false");
             rotate = value.get<bool>();
         } else {
-            return invalid("unknown member " + key + "; change url, events, enabled or rotate_secret");
+            return invalid_field("unknown member " + key + "; change url, events, enabled or rotate_secret");
         }
     }
     return std::make_pair(std::move(u), rotate);

@@ -4,8 +4,11 @@
 //
 // Thread safety: pure functions.
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/service/webhook_service.hpp"
 #include "server/wire/json_codec.hpp"
@@ -14,7 +17,14 @@ namespace tribune::server {
 
 // The secret is included only when `with_secret` (at creation and rotation).
 json to_json(const webhook& w, bool with_secret);
+// {"items": [hook...]}, secrets left out.
+json to_json(const std::vector<webhook>& hooks);
 json to_json(const webhook_attempt& a);
+// A page of the delivery log, newest first: {"items": [...], "next_before": the last id when
+// the page is full, else null}.
+json attempt_page(const std::vector<webhook_attempt>& page, std::size_t limit);
+// {"deleted": id}
+json webhook_deletion(std::int64_t id);
 
 // {"event": "demo", "url": "https://...", "events": ["question.created", ...]}.
 // Errors: invalid_field.

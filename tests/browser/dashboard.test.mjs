@@ -7,20 +7,18 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { apiClient, artifactsDir, launchBrowser, startHeaderProxy, startServer } from './support.mjs';
+import { before, describe, test } from 'node:test';
+import { apiClient, artifactsDir, serverWithModerators, startHeaderProxy } from './support.mjs';
 
 const WAIT = { timeout: 10000 };
 const slug = `bt-${Date.now().toString(36)}`;
 
-let server;
+let env; // {server, alice, bob}: browsers signed in as the moderators alice and bob
 let api;
-let browser; // signed in as the moderator alice
-let browserB; // signed in as the moderator bob
 const pageErrors = [];
 
 async function openDashboard(name) {
-  const page = await (name === 'B' ? browserB : browser).context.newPage();
+  const page = await (name === 'B' ? env.bob : env.alice).context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
   page.on('console', (m) => {
     // A 4xx answer is logged by the browser itself ("Failed to load resource"); that is expected.
@@ -33,7 +31,7 @@ async function openDashboard(name) {
 
 // `moderator`: the name the page's browser signed in with (launchBrowser), checked in the header.
 async function gotoDashboard(page, moderator) {
-  await page.goto(`${server.base}/?event=${slug}`);
+  await page.goto(`${env.server.base}/?event=${slug}`);
   await page.waitForSelector('#conn[data-state="live"]', WAIT);
   if (moderator) {
     await page.waitForSelector('#identity:not([hidden])', WAIT);
@@ -67,19 +65,11 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
   let pageB;
   let first;
 
+  env = serverWithModerators('alice', 'bob');
   before(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.token);
+    api = apiClient(env.server.base, env.server.token);
     const ev = await api.post('/api/v1/events', { slug, title: 'Browser test town hall', premoderate: true });
     assert.equal(ev.status, 201, JSON.stringify(ev.body));
-    browser = await launchBrowser(server, 'alice');
-    browserB = await launchBrowser(server, 'bob');
-  });
-
-  after(async () => {
-    if (browser) await browser.close();
-    if (browserB) await browserB.close();
-    if (server) await server.stop();
   });
 
   test('(a) a posted question appears live in Review without reload', async () => {
@@ -197,7 +187,7 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     const dave = await api.post('/api/v1/tokens', { name: 'dave', role: 'moderator' });
     assert.equal(dave.status, 201, JSON.stringify(dave.body));
     hold = true;
-    const other = await apiClient(server.base, dave.body.token).post(`/api/v1/questions/${q.id}/decision`, {
+    const other = await apiClient(env.server.base, dave.body.token).post(`/api/v1/questions/${q.id}/decision`, {
       action: 'reject',
       expected_version: q.version,
     });
@@ -266,7 +256,7 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     const csp =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; " +
       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-    const proxy = await startHeaderProxy(server.base, { 'content-security-policy': csp });
+    const proxy = await startHeaderProxy(env.server.base, { 'content-security-policy': csp });
     const pageE = await openDashboard('E');
     const violations = [];
     pageE.on('console', (m) => {

@@ -3,23 +3,21 @@
 // Run: node --test tests/browser/dashboard_activity.test.mjs   (see support.mjs)
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, startServer } from './support.mjs';
+import { before, describe, test } from 'node:test';
+import { apiClient, serverWithModerators } from './support.mjs';
 
 const WAIT = { timeout: 15000 };
 // Arrivals are reported every 5 s by default when they changed: allow a few periods.
 const RATE_WAIT = { timeout: 30000 };
 const slug = `act-${Date.now().toString(36)}`;
 
-let server;
-let alice;
-let bob;
+let env;  // {server, alice, bob}: serverWithModerators
 const pageErrors = [];
 
 async function open(browser, name) {
   const page = await browser.context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  await page.goto(`${server.base}/?event=${slug}`);
+  await page.goto(`${env.server.base}/?event=${slug}`);
   await page.waitForSelector('#conn[data-state="live"]', WAIT);
   return page;
 }
@@ -28,24 +26,16 @@ const chips = (page) =>
   page.$$eval('#activity .online .chip', (els) => els.map((e) => ({ name: e.dataset.moderator || null, text: e.textContent })));
 
 describe('activity in the header', { timeout: 120000 }, () => {
+  env = serverWithModerators('alice', 'bob');
   before(async () => {
-    server = await startServer();
-    const api = apiClient(server.base, server.token);
+    const api = apiClient(env.server.base, env.server.token);
     const ev = await api.post('/api/v1/events', { slug, title: 'Activity test' });
     assert.equal(ev.status, 201, JSON.stringify(ev.body));
-    alice = await launchBrowser(server, 'alice');
-    bob = await launchBrowser(server, 'bob');
-  });
-
-  after(async () => {
-    if (alice) await alice.close();
-    if (bob) await bob.close();
-    if (server) await server.stop();
   });
 
   test('(b) two moderators see each other online, and arrivals per minute rise with new questions', async () => {
-    const pageA = await open(alice, 'alice');
-    const pageB = await open(bob, 'bob');
+    const pageA = await open(env.alice, 'alice');
+    const pageB = await open(env.bob, 'bob');
 
     // Each sees both, itself marked "(you)" and first.
     await pageA.waitForSelector('#activity .online [data-moderator="bob"]', WAIT);
@@ -66,7 +56,7 @@ describe('activity in the header', { timeout: 120000 }, () => {
     assert.equal(await pageA.textContent('#activity .rate-n'), '0');
 
     // Questions arrive: the rate becomes positive on both pages.
-    const api = apiClient(server.base, server.token);
+    const api = apiClient(env.server.base, env.server.token);
     for (let i = 0; i < 5; i++) {
       const r = await api.post(`/api/v1/events/${slug}/questions`, { text: `Arrival ${i}: what about the fees?` });
       assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -85,7 +75,7 @@ describe('activity in the header', { timeout: 120000 }, () => {
   });
 
   test('many moderators: a few chips and a count whose title names the rest', async () => {
-    const page = await open(alice, 'alice');
+    const page = await open(env.alice, 'alice');
     // The header's renderer, fed a long list, on a copy of the header's activity box.
     const out = await page.evaluate(async () => {
       const views = await import('/views.js');

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, outputDir, startServer } from './support.mjs';
+import { describe, test } from 'node:test';
+import { apiClient, outputDir, serverWithModerators } from './support.mjs';
 
 const N = 300;
 const WAIT = { timeout: 20000 };
@@ -85,32 +85,20 @@ function pngSize(buf) {
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
 
-let server;
-let alice;
-let bob;
+let env;  // {server, alice, bob}: serverWithModerators
 
 describe('dashboard screenshot', { timeout: 180000 }, () => {
-  before(async () => {
-    server = await startServer();
-    alice = await launchBrowser(server, 'alice');
-    bob = await launchBrowser(server, 'bob');
-  });
-
-  after(async () => {
-    if (alice) await alice.close();
-    if (bob) await bob.close();
-    if (server) await server.stop();
-  });
+  env = serverWithModerators('alice', 'bob');
 
   test(`the dashboard with ${N} questions is saved as dashboard.png`, async (t) => {
-    const api = apiClient(server.base, server.token);
+    const api = apiClient(env.server.base, env.server.token);
     const ev = await api.post('/api/v1/events', { slug, title: 'Quarterly customer town hall', premoderate: true });
     assert.equal(ev.status, 201, JSON.stringify(ev.body));
     const errors = [];
-    const page = await alice.context.newPage();
+    const page = await env.alice.context.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
-    const other = await bob.context.newPage();
-    await other.goto(`${server.base}/?event=${slug}`);
+    const other = await env.bob.context.newPage();
+    await other.goto(`${env.server.base}/?event=${slug}`);
     await other.waitForSelector('#conn[data-state="live"]', WAIT);
 
     for (let i = 0; i < N; i += 20) {
@@ -122,7 +110,7 @@ describe('dashboard screenshot', { timeout: 180000 }, () => {
     assert.equal(Object.values(counts).reduce((a, b) => a + b, 0), N);
     assert.ok(counts.pending > 0, `some questions need review: ${JSON.stringify(counts)}`);
 
-    await page.goto(`${server.base}/?event=${slug}`);
+    await page.goto(`${env.server.base}/?event=${slug}`);
     await page.waitForSelector('#conn[data-state="live"]', WAIT);
     await page.waitForFunction(() => document.querySelectorAll('#list .card').length === 50, null, WAIT);
     await page.waitForSelector('#list .card mark.hl', WAIT);

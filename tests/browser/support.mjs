@@ -8,6 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { after, before } from 'node:test';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -148,6 +149,22 @@ export async function launchBrowser(server = null, moderator = null) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// For a describe(): starts a server and, for each moderator name, a browser signed in as
+// that moderator (launchBrowser) before the suite's tests, and closes them all after.
+// Returns an object filled in by then: {server, <name>: browser, ...}.
+export function serverWithModerators(...names) {
+  const env = { server: null };
+  before(async () => {
+    env.server = await startServer();
+    for (const name of names) env[name] = await launchBrowser(env.server, name);
+  });
+  after(async () => {
+    for (const name of names) if (env[name]) await env[name].close();
+    if (env.server) await env.server.stop();
+  });
+  return env;
 }
 
 // A small JSON client for the API. Returns {status, body}; never throws on 4xx/5xx.

@@ -2,6 +2,8 @@
 // through obfuscation (on a hand-built model), and a quality gate on the committed model.
 
 #include "core/classify/linear_classifier.hpp"
+#include "core/classify/placeholder_classifier.hpp"
+#include "core/text/prepared_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -134,6 +136,37 @@ TEST(ModelLoading, SaveLoadRoundTripKeepsScores) {
     ASSERT_TRUE(a.is_ok() && b.is_ok());
     EXPECT_EQ(a->values.values, b->values.values);
     std::filesystem::remove(copy);
+}
+
+// ---- prepared text: normalised once, scored the same ---------------------------------
+
+TEST(PreparedText, ScoresLanguageAndSpansAreThoseOfTheRawText) {
+    auto c = linear_classifier::load(committed_model);
+    ASSERT_TRUE(c.is_ok()) << c.error().message();
+    placeholder_classifier placeholder;
+    const std::vector<std::string> texts = {
+        "you are a stupid idiot", "Y0U  ARE  A  ST\u00dcPID  1D10T!!!", "f u c k this bank",
+        "Pourquoi les frais bancaires augmentent-ils encore ?", "What about fees?",
+        "sh1t happens \u200b with fees", "", "   ", "kill it", "\u00e9\u0301t\u00e9 \U0001F642"};
+    for (const std::string& t : texts) {
+        auto prepared = prepare_text(t);
+        ASSERT_TRUE(prepared.is_ok()) << t;
+        for (const classifier* clf : {static_cast<const classifier*>(c.value().get()),
+                                      static_cast<const classifier*>(&placeholder)}) {
+            auto raw = clf->classify(std::string_view(t));
+            auto once = clf->classify(*prepared);
+            ASSERT_TRUE(raw.is_ok() && once.is_ok()) << t;
+            EXPECT_EQ(raw->values.values, once->values.values) << clf->name() << ": " << t;
+            EXPECT_EQ(raw->lang, once->lang) << t;
+            ASSERT_EQ(raw->spans.size(), once->spans.size()) << t;
+            for (std::size_t i = 0; i < raw->spans.size(); ++i) {
+                EXPECT_EQ(raw->spans[i].start, once->spans[i].start) << t;
+                EXPECT_EQ(raw->spans[i].end, once->spans[i].end) << t;
+                EXPECT_EQ(raw->spans[i].attr, once->spans[i].attr) << t;
+                EXPECT_EQ(raw->spans[i].weight, once->spans[i].weight) << t;
+            }
+        }
+    }
 }
 
 // ---- spans on a hand-built model --------------------------------------------------

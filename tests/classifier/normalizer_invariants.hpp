@@ -1,5 +1,5 @@
 #pragma once
-// Properties normalize() and word_list::match() must hold for any input; shared by the
+// Properties normalize(), is_blank() and word_list::match() must hold for any input; shared by the
 // randomized test (normalizer_random_test.cpp) and the libFuzzer entry
 // (normalizer_fuzz.cpp). Returns an empty string when they hold, else what broke.
 //
@@ -20,11 +20,13 @@ inline std::string check_normalizer_invariants(std::string_view input, const wor
         if (valid) return "valid input rejected: " + r.error().code();
         if (r.error().code() != "invalid_utf8") return "wrong error code " + r.error().code();
         if (list.match(input).is_ok()) return "match accepted invalid UTF-8";
+        if (is_blank(input)) return "is_blank true for invalid UTF-8";
         return {};
     }
     if (!valid) return "invalid input accepted";
     const normalized_text& n = *r;
     if (!is_valid_utf8(n.text)) return "output is not valid UTF-8";
+    if (is_blank(input) != n.text.empty()) return "is_blank disagrees with normalize";
     const std::u32string out = decode_utf8(n.text);
     if (n.original_length != decode_utf8(input).size()) return "original_length wrong";
     if (n.start.size() != out.size() || n.end.size() != out.size()) return "map size wrong";

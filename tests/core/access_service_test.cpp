@@ -4,6 +4,7 @@
 
 #include "core/util/sha256.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/store/memory_store.hpp"
 #include "tests/core/temp_dir.hpp"
 
 namespace tribune {
@@ -20,7 +21,15 @@ TEST(sha256, matches_the_fips_test_vectors) {
               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+// The service over the in-memory store: the rules, not the SQL.
 class access_service_test : public ::testing::Test {
+protected:
+    memory_store db_;
+    std::unique_ptr<access_service> access_ = std::make_unique<access_service>(db_, db_);
+};
+
+// The service over SQLite: what lands in the database.
+class access_service_sqlite_test : public ::testing::Test {
 protected:
     void SetUp() override {
         auto s = sqlite_store::open(dir_.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations");
@@ -33,7 +42,7 @@ protected:
     std::unique_ptr<access_service> access_;
 };
 
-TEST_F(access_service_test, token_is_shown_once_and_stored_only_as_a_hash) {
+TEST_F(access_service_sqlite_test, token_is_shown_once_and_stored_only_as_a_hash) {
     auto t = access_->create_token("alice", role::moderator, std::string("demo"));
     ASSERT_TRUE(t.is_ok()) << t.error().message();
     EXPECT_EQ(t->secret.rfind("trb_", 0), 0u);
@@ -98,6 +107,25 @@ TEST_F(access_service_test, creation_is_validated) {
     ASSERT_TRUE(access_->revoke(a->info.id).is_ok());
     EXPECT_FALSE(*access_->has_active_admin());
     EXPECT_EQ(access_->list_tokens()->size(), 1u);
+}
+
+TEST_F(access_service_test, a_quota_is_validated_and_travels_with_the_token) {
+    for (token_quota bad : {token_quota{0, 1}, token_quota{1'000'001, 1}, token_quota{10, 30}})
+        EXPECT_EQ(access_->create_token("x", role::analyst, std::nullopt, bad).error().code(),
+                  "invalid_field")
+            << bad.requests << "/" << bad.period_s;
+    EXPECT_TRUE(access_->list_tokens()->empty()) << "a refused quota makes no token";
+    auto t = access_->create_token("coral", role::analyst, std::nullopt, token_quota{60, 60});
+    ASSERT_TRUE(t.is_ok()) << t.error().message();
+    ASSERT_TRUE(t->info.quota.has_value());
+    auto who = access_->authenticate_token(t->secret);
+    ASSERT_TRUE(who.is_ok());
+    EXPECT_EQ(who->r, role::analyst);
+    ASSERT_TRUE(who->quota.has_value());
+    EXPECT_EQ(who->quota->requests, 60);
+    EXPECT_EQ(who->quota->period_s, 60);
+    auto plain = access_->create_token("bridge", role::api_client, std::nullopt);
+    EXPECT_FALSE(access_->authenticate_token(plain->secret)->quota.has_value());
 }
 
 }  // namespace

@@ -10,10 +10,10 @@
 #include "core/service/analysis_service.hpp"
 #include "core/service/webhook_service.hpp"
 #include "core/sqlite/migrator.hpp"
-#include "core/sqlite/sqlite_feedback_store.hpp"
 #include "core/sqlite/sqlite_store.hpp"
-#include "core/sqlite/sqlite_webhook_store.hpp"
+#include "core/store/memory_store.hpp"
 #include "core/text/sentence_splitter.hpp"
+#include "core/text/utf8.hpp"
 #include "core/util/hmac_sha256.hpp"
 #include "tests/core/temp_dir.hpp"
 
@@ -59,16 +59,6 @@ TEST(sentence_splitter, counts_utf16_code_units) {
     EXPECT_EQ(utf16_length("\xF0\x9F\x98\x80!"), 3u);  // 😀: a surrogate pair
 }
 
-class memory_feedback final : public feedback_store {
-public:
-    result<std::int64_t> add_suggestion(const suggestion& s) override {
-        stored.push_back(s);
-        return static_cast<std::int64_t>(stored.size());
-    }
-    result<std::vector<suggestion>> list_suggestions(std::int64_t, std::size_t) override { return stored; }
-    std::vector<suggestion> stored;
-};
-
 analysis_request request(std::string text, std::vector<std::string> attrs) {
     analysis_request r;
     r.text = std::move(text);
@@ -78,7 +68,7 @@ analysis_request request(std::string text, std::vector<std::string> attrs) {
 
 TEST(analysis_service, scores_requested_attributes_in_order_with_thresholds) {
     placeholder_classifier model;
-    memory_feedback feedback;
+    memory_store feedback;
     analysis_service svc(model, feedback, {});
     auto r = svc.analyze(request("you idiot", {"INSULT", "THREAT", "TOXICITY"}));
     ASSERT_TRUE(r.is_ok()) << r.error().message();
@@ -96,12 +86,12 @@ TEST(analysis_service, scores_requested_attributes_in_order_with_thresholds) {
     ASSERT_TRUE(t.is_ok());
     ASSERT_EQ(t->scores.size(), 1u);
     EXPECT_EQ(t->scores[0].name, "INSULT");
-    EXPECT_TRUE(feedback.stored.empty()) << "analyze stores nothing";
+    EXPECT_TRUE(feedback.list_suggestions(0, 100)->empty()) << "analyze stores nothing";
 }
 
 TEST(analysis_service, refuses_what_it_cannot_answer_with_its_codes) {
     placeholder_classifier model;
-    memory_feedback feedback;
+    memory_store feedback;
     analysis_options opts;
     opts.max_text_bytes = 10;
     analysis_service svc(model, feedback, opts);
@@ -131,22 +121,22 @@ TEST(analysis_service, refuses_what_it_cannot_answer_with_its_codes) {
 
 TEST(analysis_service, suggestions_are_validated_then_stored) {
     placeholder_classifier model;
-    memory_feedback feedback;
+    memory_store feedback;
     analysis_service svc(model, feedback, {});
     suggestion s;
     s.text = "\xF0\x9F\x98\x80 you idiot";  // 12 UTF-16 code units
     s.submitted_by = "coral";
     s.scores = {{"TOXICITY", std::nullopt, std::nullopt, 1.0f}, {"INSULT", 3, 12, 0.9f}};
     ASSERT_TRUE(svc.suggest(s).is_ok());
-    ASSERT_EQ(feedback.stored.size(), 1u);
-    EXPECT_GT(feedback.stored[0].created_at, 0);
+    ASSERT_EQ(feedback.list_suggestions(0, 100)->size(), 1u);
+    EXPECT_GT((*feedback.list_suggestions(0, 100))[0].created_at, 0);
     s.scores = {{"INSULT", 3, 13, 0.9f}};
     EXPECT_EQ(svc.suggest(s).error().code(), "invalid_field") << "end past the text";
     s.scores = {{"INSULT", std::nullopt, std::nullopt, 1.5f}};
     EXPECT_EQ(svc.suggest(s).error().code(), "invalid_field");
     s.scores = {};
     EXPECT_EQ(svc.suggest(s).error().code(), "attributes_required");
-    EXPECT_EQ(feedback.stored.size(), 1u);
+    EXPECT_EQ(feedback.list_suggestions(0, 100)->size(), 1u);
 }
 
 class webhook_core : public ::testing::Test {
@@ -155,11 +145,11 @@ protected:
         auto db = sqlite_store::open(dir.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations", 2);
         ASSERT_TRUE(db.is_ok()) << db.error().message();
         db_ = std::move(db.value());
-        hooks_ = std::make_unique<sqlite_webhook_store>(*db_);
+        hooks_ = db_.get();
     }
     temp_dir dir;
     std::unique_ptr<sqlite_store> db_;
-    std::unique_ptr<sqlite_webhook_store> hooks_;
+    webhook_store* hooks_ = nullptr;
 };
 
 TEST_F(webhook_core, backoff_doubles_up_to_the_cap_and_disables_after_the_limit) {
@@ -203,11 +193,11 @@ TEST_F(webhook_core, the_outbox_is_filled_in_the_commit_that_changes_a_question)
     ASSERT_TRUE(hook.is_ok()) << hook.error().message();
     auto ev = db_->find_event("demo");
     ASSERT_TRUE(ev.is_ok());
-    question q;
-    q.event_id = ev->id;
-    q.text = "Is the outbox filled?";
-    q.status = question_status::approved;
-    auto stored = db_->insert_batch({q});
+    question_insert in;
+    in.q.event_id = ev->id;
+    in.q.text = "Is the outbox filled?";
+    in.q.status = question_status::approved;
+    auto stored = db_->insert_batch({in});
     ASSERT_TRUE(stored.is_ok()) << stored.error().message();
     decision_request reject;
     reject.question_id = (*stored)[0].stored.id;
@@ -234,15 +224,90 @@ TEST_F(webhook_core, the_outbox_is_filled_in_the_commit_that_changes_a_question)
     EXPECT_EQ((*log)[0].outcome, "delivered");
 }
 
+// Every writer of the audit trail owes its deliveries: the group commit, decisions, bulk
+// decisions and undo; only to the question's event's enabled, subscribed hooks; and the store
+// knows which events have hooks across a restart.
+TEST_F(webhook_core, every_change_is_owed_to_the_events_enabled_hooks_only) {
+    webhook_service svc(*db_, *hooks_, {});
+    ASSERT_TRUE(db_->create_event({"other", "Other", false}).is_ok());
+    const std::int64_t demo = db_->find_event("demo")->id;
+    const std::int64_t other = db_->find_event("other")->id;
+    auto insert = [&](std::int64_t event, const std::string& text) {
+        question_insert in;
+        in.q.event_id = event;
+        in.q.text = text;
+        in.q.status = question_status::pending;
+        auto r = db_->insert_batch({in});
+        EXPECT_TRUE(r.is_ok());
+        return r ? (*r)[0].stored.id : 0;
+    };
+    auto owed = [&](std::int64_t hook) {
+        auto b = hooks_->backlog();
+        EXPECT_TRUE(b.is_ok());
+        return b && b->count(hook) ? b->at(hook) : 0;
+    };
+    const std::int64_t before = insert(demo, "before any hook");
+    auto hook = svc.create({"other", "http://127.0.0.1:9/h", {}, "root"});  // every type
+    ASSERT_TRUE(hook.is_ok()) << hook.error().message();
+    insert(demo, "a question of demo, which has no hook");
+    EXPECT_EQ(owed(hook->id), 0);
+    const std::int64_t q = insert(other, "a question of other");
+    EXPECT_EQ(owed(hook->id), 1) << "created";
+
+    decision_request approve;
+    approve.question_id = q;
+    approve.to = question_status::approved;
+    approve.action = "approve";
+    approve.actor = "mod";
+    ASSERT_TRUE(db_->apply_decision(approve).is_ok());
+    EXPECT_EQ(owed(hook->id), 2) << "verdict changed";
+    ASSERT_TRUE(db_->apply_decision(approve).is_ok());
+    EXPECT_EQ(owed(hook->id), 2) << "no change of status, nothing owed";
+    ASSERT_TRUE(db_->undo_last({q, "mod", 60'000}).is_ok());
+    EXPECT_EQ(owed(hook->id), 3) << "an undo changes the verdict back";
+    decision_request answer = approve;
+    answer.to = question_status::answered;
+    answer.action = "answer";
+    decision_request elsewhere = approve;
+    elsewhere.question_id = before;
+    ASSERT_TRUE(db_->apply_decisions({answer, elsewhere}).is_ok());
+    EXPECT_EQ(owed(hook->id), 4) << "answered; the demo question owes nothing";
+
+    webhook_update off;
+    off.enabled = false;
+    ASSERT_TRUE(hooks_->update_webhook(hook->id, off).is_ok());
+    insert(other, "while the hook is disabled");
+    EXPECT_EQ(owed(hook->id), 4) << "a disabled hook is owed nothing new";
+    webhook_update on;
+    on.enabled = true;
+    ASSERT_TRUE(hooks_->update_webhook(hook->id, on).is_ok());
+
+    // A fresh store on the same file knows the hook from the start.
+    db_.reset();
+    auto reopened = sqlite_store::open(dir.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations", 2);
+    ASSERT_TRUE(reopened.is_ok());
+    db_ = std::move(reopened.value());
+    hooks_ = db_.get();
+    insert(other, "after a restart");
+    EXPECT_EQ(owed(hook->id), 5);
+    ASSERT_TRUE(hooks_->delete_webhook(hook->id).is_ok());
+    insert(other, "after the hook was deleted");
+    EXPECT_TRUE(hooks_->backlog()->empty());
+}
+
+// A database made at schema 6 (main before the Perspective drop-in) keeps its tokens and
+// sessions through 0007, which rebuilds both tables.
 TEST(migration_0007, keeps_tokens_and_sessions_and_accepts_the_analyst_role) {
     temp_dir dir;
     auto files = migrator::scan(TRIBUNE_SOURCE_DIR "/migrations");
     ASSERT_TRUE(files.is_ok());
-    std::vector<migration_file> up_to_5(files->begin(), files->begin() + 5);
+    ASSERT_GE(files->size(), 7u);
+    ASSERT_EQ((*files)[5].number, 6);
+    std::vector<migration_file> up_to_6(files->begin(), files->begin() + 6);
     {
         auto db = sqlite_connection::open(dir.file("t.db"), false);
         ASSERT_TRUE(db.is_ok());
-        ASSERT_TRUE(migrator::apply(*db, up_to_5).is_ok());
+        ASSERT_TRUE(migrator::apply(*db, up_to_6).is_ok());
         ASSERT_TRUE(db->exec("INSERT INTO tokens (name, role, hash, prefix, created_at) "
                              "VALUES ('old', 'moderator', 'h1', 'trb_x', 1);"
                              "INSERT INTO sessions VALUES ('s1', 1, 1, 9999999999999);")
@@ -254,16 +319,18 @@ TEST(migration_0007, keeps_tokens_and_sessions_and_accepts_the_analyst_role) {
     auto session = (*store)->find_session("s1", 1);
     ASSERT_TRUE(session.is_ok() && session->has_value()) << "the session survived the rebuild";
     EXPECT_EQ((**session).name, "old");
-    sqlite_feedback_store quotas(**store);
-    auto t = (*store)->create_token("analyst-1", role::analyst, std::nullopt, "h2", "trb_y");
+    auto old = (*store)->find_token("h1");
+    ASSERT_TRUE(old.is_ok() && old->has_value());
+    EXPECT_FALSE((**old).quota.has_value()) << "an old token has no quota";
+    auto t = (*store)->create_token("analyst-1", role::analyst, std::nullopt, "h2", "trb_y",
+                                    token_quota{60, 60});
     ASSERT_TRUE(t.is_ok()) << t.error().message();
-    ASSERT_TRUE(quotas.set_token_quota(t->id, token_quota{60, 60}).is_ok());
     auto found = (*store)->find_token("h2");
     ASSERT_TRUE(found.is_ok() && found->has_value());
+    EXPECT_EQ((**found).r, role::analyst);
     ASSERT_TRUE((**found).quota.has_value());
     EXPECT_EQ((**found).quota->requests, 60);
     EXPECT_EQ((**found).quota->period_s, 60);
-    EXPECT_EQ(quotas.set_token_quota(999, std::nullopt).code(), "token_not_found");
 }
 
 }  // namespace

@@ -7,13 +7,10 @@
 #include <mutex>
 
 #include "core/classify/placeholder_classifier.hpp"
-#include "core/sqlite/sqlite_store.hpp"
-#include "tests/core/temp_dir.hpp"
+#include "core/store/memory_store.hpp"
 
 namespace tribune {
 namespace {
-
-using testing::temp_dir;
 
 // Records every change it is told about.
 class recording_sink final : public event_sink {
@@ -46,13 +43,11 @@ private:
 class question_service_test : public ::testing::Test {
 protected:
     void SetUp() override {
-        auto s = sqlite_store::open(dir_.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations");
-        ASSERT_TRUE(s.is_ok()) << s.error().message();
-        db_ = std::move(s.value());
+        db_ = std::make_unique<memory_store>();
         service_options o;
         o.undo_window = std::chrono::milliseconds(60'000);
         service_ = std::make_unique<question_service>(*db_, model_, sink_, o);
-        service_->start();
+        ASSERT_TRUE(service_->start().is_ok());
     }
     void TearDown() override { service_->stop(); }
 
@@ -72,8 +67,7 @@ protected:
         return r->q;
     }
 
-    temp_dir dir_;
-    std::unique_ptr<sqlite_store> db_;
+    std::unique_ptr<memory_store> db_;
     placeholder_classifier model_;
     recording_sink sink_;
     std::unique_ptr<question_service> service_;

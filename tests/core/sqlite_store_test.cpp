@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/service/group_commit.hpp"
+#include "core/text/prepared_text.hpp"
 #include "tests/core/temp_dir.hpp"
 
 namespace tribune {
@@ -30,13 +32,16 @@ protected:
         auto s = sqlite_store::open(dir_.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations");
         ASSERT_TRUE(s.is_ok()) << s.error().message();
         db_ = std::move(s.value());
+        grouping_ = std::make_unique<group_commit>(*db_, near_duplicate_index::options{});
         auto ev = db_->find_event("demo");
         ASSERT_TRUE(ev.is_ok());
         demo_ = *ev;
     }
 
-    question make(const std::string& text, question_status st = question_status::pending) {
-        question q;
+    // A scored question as the scoring worker hands it over: its own group, its normal form.
+    question_insert make(const std::string& text, question_status st = question_status::pending) {
+        question_insert in;
+        question& q = in.q;
         q.event_id = demo_.id;
         q.event = demo_.slug;
         q.text = text;
@@ -45,11 +50,23 @@ protected:
         q.scored.lang = "en";
         q.scored.values[attribute::insult] = 0.75f;
         q.scored.spans.push_back({2, 5, attribute::insult, 0.5f, ""});
-        return q;
+        in.search_text = prepare_text(text)->normal.text;
+        return in;
+    }
+
+    // Stores a batch the way ingest does: groups chosen by the near-duplicate index first.
+    result<std::vector<insert_outcome>> insert_grouped(std::vector<question_insert> rows) {
+        std::vector<group_commit::item> batch;
+        for (question_insert& r : rows) {
+            auto fp = grouping_->fingerprint_of(r.search_text);
+            batch.push_back({std::move(r), std::move(fp)});
+        }
+        return grouping_->run(batch);
     }
 
     temp_dir dir_;
     std::unique_ptr<sqlite_store> db_;
+    std::unique_ptr<group_commit> grouping_;
     event_info demo_;
 };
 
@@ -123,15 +140,15 @@ TEST_F(sqlite_store_test, insert_batch_round_trips_scores_spans_and_audit_row) {
 }
 
 TEST_F(sqlite_store_test, same_external_id_is_stored_once_even_within_a_batch) {
-    question a = make("first");
-    a.source = "twitter";
-    a.external_id = "42";
-    question b = make("retry with other text");
-    b.source = "twitter";
-    b.external_id = "42";
-    question c = make("other source");
-    c.source = "cms";
-    c.external_id = "42";
+    question_insert a = make("first");
+    a.q.source = "twitter";
+    a.q.external_id = "42";
+    question_insert b = make("retry with other text");
+    b.q.source = "twitter";
+    b.q.external_id = "42";
+    question_insert c = make("other source");
+    c.q.source = "cms";
+    c.q.external_id = "42";
     auto r = db_->insert_batch({a, b, c});
     ASSERT_TRUE(r.is_ok()) << r.error().message();
     EXPECT_TRUE((*r)[0].inserted);
@@ -150,14 +167,14 @@ TEST_F(sqlite_store_test, same_external_id_is_stored_once_even_within_a_batch) {
 }
 
 TEST_F(sqlite_store_test, near_duplicates_join_the_group_of_the_first_and_groups_can_be_listed) {
-    auto first = db_->insert_batch({make("When will you lower the overdraft fees?")});
+    auto first = insert_grouped({make("When will you lower the overdraft fees?")});
     ASSERT_TRUE(first.is_ok()) << first.error().message();
     const question& a = (*first)[0].stored;
     EXPECT_EQ(a.cluster_id, a.id);
     EXPECT_EQ(a.cluster_size, 1);
 
     // In one batch: a repeat of the stored one, a repeat of that repeat, and an unrelated one.
-    auto r = db_->insert_batch({make("when will u lower overdraft fees??"),
+    auto r = insert_grouped({make("when will u lower overdraft fees??"),
                                 make("Is the chairman paid too much?"),
                                 make("WHEN WILL YOU LOWER THE OVERDRAFT FEES!!!")});
     ASSERT_TRUE(r.is_ok()) << r.error().message();
@@ -191,21 +208,21 @@ TEST_F(sqlite_store_test, near_duplicates_join_the_group_of_the_first_and_groups
 TEST_F(sqlite_store_test, groups_stay_within_their_event) {
     auto other = db_->create_event({"other", "Other", false});
     ASSERT_TRUE(other.is_ok());
-    auto a = db_->insert_batch({make("When will you lower the overdraft fees?")});
+    auto a = insert_grouped({make("When will you lower the overdraft fees?")});
     ASSERT_TRUE(a.is_ok());
-    question b = make("When will you lower the overdraft fees?");
-    b.event_id = other->id;
-    b.event = other->slug;
-    auto rb = db_->insert_batch({b});
+    question_insert b = make("When will you lower the overdraft fees?");
+    b.q.event_id = other->id;
+    b.q.event = other->slug;
+    auto rb = insert_grouped({b});
     ASSERT_TRUE(rb.is_ok());
     EXPECT_EQ((*rb)[0].stored.cluster_id, (*rb)[0].stored.id);
     EXPECT_EQ((*rb)[0].stored.cluster_size, 1);
 }
 
 TEST_F(sqlite_store_test, a_flood_of_one_text_stays_one_group) {
-    std::vector<question> batch;
+    std::vector<question_insert> batch;
     for (int i = 0; i < 300; ++i) batch.push_back(make("Fire the chairman now!!"));
-    auto r = db_->insert_batch(batch);
+    auto r = insert_grouped(batch);
     ASSERT_TRUE(r.is_ok()) << r.error().message();
     const std::int64_t group = (*r)[0].stored.id;
     for (const insert_outcome& o : *r) EXPECT_EQ(o.stored.cluster_id, group);
@@ -213,7 +230,7 @@ TEST_F(sqlite_store_test, a_flood_of_one_text_stays_one_group) {
 }
 
 TEST_F(sqlite_store_test, keyset_pagination_has_no_gaps_or_duplicates) {
-    std::vector<question> qs;
+    std::vector<question_insert> qs;
     for (int i = 0; i < 7; ++i) qs.push_back(make("q" + std::to_string(i)));
     ASSERT_TRUE(db_->insert_batch(qs).is_ok());
     question_query q;
@@ -320,16 +337,16 @@ TEST_F(sqlite_store_test, reads_proceed_from_several_threads) {
 }
 
 TEST_F(sqlite_store_test, filters_search_and_sorts_with_exact_keyset_cursors) {
-    std::vector<question> qs;
+    std::vector<question_insert> qs;
     const float insults[] = {0.1f, 0.9f, 0.5f, 0.9f, 0.3f};
     const char* texts[] = {"Quand les frais baissent-ils ?", "you absolute idiot", "fees fees",
                            "another idiot", "Sh1t happens with fees"};
     for (int i = 0; i < 5; ++i) {
-        question q = make(texts[i]);
-        q.scored.values[attribute::insult] = insults[i];
-        q.scored.lang = i == 0 ? "fr" : "en";
-        q.author = i % 2 == 0 ? std::optional<std::string>("ana") : std::nullopt;
-        q.source = "web";
+        question_insert q = make(texts[i]);
+        q.q.scored.values[attribute::insult] = insults[i];
+        q.q.scored.lang = i == 0 ? "fr" : "en";
+        q.q.author = i % 2 == 0 ? std::optional<std::string>("ana") : std::nullopt;
+        q.q.source = "web";
         qs.push_back(q);
     }
     ASSERT_TRUE(db_->insert_batch(qs).is_ok());
@@ -390,7 +407,7 @@ TEST_F(sqlite_store_test, filters_search_and_sorts_with_exact_keyset_cursors) {
 }
 
 TEST_F(sqlite_store_test, matches_agrees_with_the_sql_filter) {
-    question q = make("Sh1t happens with fees");
+    question q = make("Sh1t happens with fees").q;
     q.scored.values[attribute::insult] = 0.4f;
     q.scored.lang = "en";
     question_filter f;

@@ -17,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {
@@ -575,9 +574,8 @@ TEST_F(access_test, a_revoked_token_closes_its_open_stream) {
     ASSERT_NO_FATAL_FAILURE(make_world());
     auto r = post("/api/v1/tokens", {{"name", "carol"}, {"role", "moderator"}});
     ASSERT_EQ(r.status, 201u) << r;
-    auto ws = open_stream("acc", "", bearer(r.body.value("token", "")));
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "acc").is_null());
+    auto ws = open_snapshot("acc", "", bearer(r.body.value("token", "")));
+    ASSERT_TRUE(ws);
     ASSERT_EQ(call(http::verb::delete_, "/api/v1/tokens/" + std::to_string(r.body.value("id", 0))).status, 200u);
     // Whatever arrives now, the connection must end promptly, and carry no new question.
     post_text("acc", "Posted after the revocation?");
@@ -697,13 +695,13 @@ protected:
     bool start_in_setup() const override { return false; }
     void SetUp() override {
         access_test::SetUp();
-        server::config cfg = default_config();
         // Slow refill (one request per 4 s) so that the test's own pace never refills a bucket.
-        cfg.rate_per_ip = 0.25;
-        cfg.rate_per_ip_burst = 3;
-        cfg.rate_per_token = 0.25;
-        cfg.rate_per_token_burst = 4;
-        ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
+        ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) {
+            c.rate_per_ip = 0.25;
+            c.rate_per_ip_burst = 3;
+            c.rate_per_token = 0.25;
+            c.rate_per_token_burst = 4;
+        }));
     }
 
     void expect_limited(const http_response& r, std::string_view who) {
@@ -781,9 +779,7 @@ protected:
     bool start_in_setup() const override { return false; }
     void SetUp() override {
         access_test::SetUp();
-        server::config cfg = default_config();
-        cfg.metrics_access = "admin";
-        ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
+        ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.metrics_access = "admin"; }));
     }
 };
 

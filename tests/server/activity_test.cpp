@@ -10,7 +10,6 @@
 #include <thread>
 #include <utility>
 
-#include "core/classify/placeholder_classifier.hpp"
 #include "server/live/arrival_counter.hpp"
 #include "server/wire/stream_codec.hpp"
 #include "tests/server/test_server.hpp"
@@ -83,9 +82,7 @@ protected:
     bool start_in_setup() const override { return false; }
 
     void start_with(std::chrono::milliseconds activity_interval) {
-        server::config cfg = default_config();
-        cfg.activity_interval = activity_interval;
-        ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
+        server_test::start_with([&](server::config& c) { c.activity_interval = activity_interval; });
     }
 
     std::string moderator(std::string_view name) { return token_for("moderator", name, "demo"); }
@@ -260,9 +257,8 @@ TEST_F(activity_test, per_change_streams_count_as_connections_and_admins_are_lis
     ASSERT_NE(alice, nullptr);
 
     // bob on the per-change protocol: listed, and it gets its snapshot and nothing else.
-    auto bob = open_stream("demo", "", bearer(moderator("bob")));
-    ASSERT_NE(bob, nullptr);
-    ASSERT_FALSE(read_snapshot(*bob, "demo").is_null());
+    auto bob = open_snapshot("demo", "", bearer(moderator("bob")));
+    ASSERT_TRUE(bob);
     ASSERT_TRUE(await_activity(
                     *alice, [](const json& a) { return lists(a, "bob", 1); }, "bob")
                     .has_value());
@@ -370,9 +366,8 @@ TEST_F(activity_test, arrivals_per_minute_reach_the_number_of_questions_posted_o
 
 TEST_F(activity_test, per_change_streams_and_dashboards_that_did_not_ask_never_receive_activity) {
     ASSERT_NO_FATAL_FAILURE(start_with(fast_tick));
-    auto per_change = open_stream("demo", "", bearer(moderator("pat")));
-    ASSERT_NE(per_change, nullptr);
-    ASSERT_FALSE(read_snapshot(*per_change, "demo").is_null());
+    auto per_change = open_snapshot("demo", "", bearer(moderator("pat")));
+    ASSERT_TRUE(per_change);
     auto quiet_view = open_dashboard(moderator("quentin"), /*activity=*/false);
     ASSERT_NE(quiet_view, nullptr);
     ASSERT_FALSE(read_snapshot(*quiet_view, "demo").is_null());
@@ -404,60 +399,8 @@ TEST_F(activity_test, per_change_streams_and_dashboards_that_did_not_ask_never_r
         EXPECT_EQ(m->value("type", ""), "frame") << m->dump();
 }
 
-// A client whose socket is full: the activities published meanwhile wait as one, the
-// newest, instead of queueing (the view queue's cap would cut the client).
-class stalled_reader {
-public:
-    stalled_reader(std::uint16_t port, const std::string& token, const std::string& subscribe)
-        : ws_(ioc_) {
-        auto& sock = ws_.next_layer();
-        sock.open(net::ip::tcp::v4());
-        sock.set_option(net::socket_base::receive_buffer_size(4096));
-        beast::error_code ec;
-        sock.connect({net::ip::make_address("127.0.0.1"), port}, ec);
-        if (ec) return;
-        ws_.set_option(websocket::stream_base::decorator([token](websocket::request_type& req) {
-            req.set(http::field::authorization, "Bearer " + token);
-        }));
-        ws_.handshake("127.0.0.1:" + std::to_string(port), "/api/v1/events/demo/stream?mode=view",
-                      ec);
-        if (ec) return;
-        ws_.text(true);
-        ws_.write(net::buffer(subscribe), ec);
-        ok_ = !ec;
-    }
-
-    bool ok() const { return ok_; }
-
-    // The messages that arrive within `window` from now (blocking reads on a timer).
-    std::vector<json> read_for(std::chrono::milliseconds window) {
-        std::vector<json> out;
-        std::function<void()> read_one = [&] {
-            ws_.async_read(buffer_, [&](beast::error_code ec, std::size_t) {
-                if (ec) return;
-                out.push_back(
-                    json::parse(beast::buffers_to_string(buffer_.data()), nullptr, false));
-                buffer_.consume(buffer_.size());
-                read_one();
-            });
-        };
-        read_one();
-        ioc_.restart();
-        ioc_.run_for(window);
-        beast::error_code ignored;
-        ws_.next_layer().close(ignored);  // the pending read completes with an error
-        ioc_.restart();
-        ioc_.run_for(1s);
-        return out;
-    }
-
-private:
-    net::io_context ioc_;
-    websocket::stream<net::ip::tcp::socket> ws_;
-    beast::flat_buffer buffer_;
-    bool ok_ = false;
-};
-
+// A client whose socket is full (stalled_ws_client): the activities published meanwhile
+// wait as one, the newest, instead of queueing (the view queue's cap would cut the client).
 TEST_F(activity_test, a_stalled_dashboard_keeps_only_the_newest_activity) {
     ASSERT_NO_FATAL_FAILURE(start_with(no_tick));
     // A first page of about a megabyte: more than the server's socket buffer and the
@@ -474,8 +417,9 @@ TEST_F(activity_test, a_stalled_dashboard_keeps_only_the_newest_activity) {
             ASSERT_EQ(r.status, 201u) << r;
         }
     }
-    stalled_reader alice(port(), moderator("alice"),
-                         R"({"type":"subscribe","id":1,"view":{},"limit":500,"activity":true})");
+    stalled_ws_client alice(port(), "/api/v1/events/demo/stream?mode=view",
+                            R"({"type":"subscribe","id":1,"view":{},"limit":500,"activity":true})",
+                            moderator("alice"));
     ASSERT_TRUE(alice.ok());
     // alice is listed from her handshake on.
     json greeting;

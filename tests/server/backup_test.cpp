@@ -6,7 +6,6 @@
 #include <thread>
 #include <vector>
 
-#include "core/classify/placeholder_classifier.hpp"
 #include "core/sqlite/sqlite_backup.hpp"
 #include "tests/server/db_check.hpp"
 #include "tests/server/test_server.hpp"
@@ -83,10 +82,7 @@ TEST_F(backup_test, tribune_backup_command_copies_the_running_servers_database) 
     EXPECT_GE(question_count(to), static_cast<std::int64_t>(before));
 
     // The backup opens as a Tribune database: the server starts on it and serves its data.
-    stop();
-    auto cfg = default_config();
-    cfg.db_path = to;
-    ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
+    ASSERT_NO_FATAL_FAILURE(restart_with([&](server::config& c) { c.db_path = to; }));
     EXPECT_GE(list_all("demo", "limit=500").size(), before);
 
     // An existing target is never overwritten.

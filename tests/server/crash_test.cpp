@@ -43,6 +43,13 @@ public:
             if (th.joinable()) th.join();
     }
     std::size_t acknowledged_count() const { return count_.load(); }
+    // Waits until `n` posts were acknowledged or `limit` passed; the count then.
+    std::size_t wait_for(std::size_t n, std::chrono::seconds limit) const {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (acknowledged_count() < n && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(5ms);
+        return acknowledged_count();
+    }
     std::vector<acknowledged> acknowledged_posts() {
         std::lock_guard lock(mutex_);
         return acked_;
@@ -77,21 +84,31 @@ private:
     std::vector<std::thread> threads_;
 };
 
-TEST(crash_test, sigkill_during_a_burst_loses_no_acknowledged_question) {
+// Each test runs `tribune serve` as its own process on a fresh database.
+class crash_test : public ::testing::Test {
+protected:
+    // Starts the server on `db`; a failure (or a first start without an admin token) fails
+    // the test and returns nullptr.
+    std::unique_ptr<tribune_process> serve() {
+        std::string error;
+        auto server = tribune_process::serve(db, {}, &error);
+        EXPECT_NE(server, nullptr) << error;
+        if (server == nullptr) return nullptr;
+        EXPECT_FALSE(server->admin_token().empty()) << server->output();
+        return server->admin_token().empty() ? nullptr : std::move(server);
+    }
+
     testing::temp_dir dir;
     const std::string db = dir.file("tribune.db");
-    std::string error;
-    auto server = tribune_process::serve(db, {}, &error);
-    ASSERT_NE(server, nullptr) << error;
+};
 
-    ASSERT_FALSE(server->admin_token().empty()) << server->output();
+TEST_F(crash_test, sigkill_during_a_burst_loses_no_acknowledged_question) {
+    auto server = serve();
+    ASSERT_NE(server, nullptr);
     post_burst burst(server->port(), server->admin_token(), 8);
     // Kill only once a good number of posts have been acknowledged, so some commits are
     // surely in progress when the kill lands.
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (burst.acknowledged_count() < 200 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(5ms);
-    ASSERT_GE(burst.acknowledged_count(), 200u) << "the burst made too little progress";
+    ASSERT_GE(burst.wait_for(200, 60s), 200u) << "the burst made too little progress";
     server->signal(SIGKILL);
     auto code = server->wait(30s);
     burst.finish();
@@ -99,6 +116,7 @@ TEST(crash_test, sigkill_during_a_burst_loses_no_acknowledged_question) {
     EXPECT_EQ(*code, 128 + SIGKILL);
     const auto acked = burst.acknowledged_posts();
 
+    std::string error;
     auto restarted = tribune_process::serve(db, {}, &error);
     ASSERT_NE(restarted, nullptr) << error;
     std::size_t missing = 0;
@@ -123,18 +141,11 @@ TEST(crash_test, sigkill_during_a_burst_loses_no_acknowledged_question) {
     EXPECT_GE(question_count(db), static_cast<std::int64_t>(acked.size()));
 }
 
-TEST(crash_test, sigterm_answers_the_posts_in_flight_and_exits_zero) {
-    testing::temp_dir dir;
-    const std::string db = dir.file("tribune.db");
-    std::string error;
-    auto server = tribune_process::serve(db, {}, &error);
-    ASSERT_NE(server, nullptr) << error;
-
-    ASSERT_FALSE(server->admin_token().empty()) << server->output();
+TEST_F(crash_test, sigterm_answers_the_posts_in_flight_and_exits_zero) {
+    auto server = serve();
+    ASSERT_NE(server, nullptr);
     post_burst burst(server->port(), server->admin_token(), 4);
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (burst.acknowledged_count() < 50 && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(5ms);
+    burst.wait_for(50, 60s);
     server->signal(SIGTERM);
     auto code = server->wait(60s);
     burst.finish();

@@ -19,10 +19,9 @@ std::string decision_target(std::int64_t id) {
 
 TEST_F(decisions_test, approve_updates_broadcasts_and_audits) {
     create_event("townhall", true);
-    auto ws = open_stream("townhall");
-    ASSERT_NE(ws, nullptr);
-    json snap = read_snapshot(*ws, "townhall");
-    ASSERT_FALSE(snap.is_null());
+    auto ws = open_snapshot("townhall");
+    ASSERT_TRUE(ws);
+    const json& snap = ws.snapshot;
 
     json q = post_text("townhall", clean_text);
     ASSERT_EQ(q["status"], "held") << q.dump();
@@ -109,9 +108,8 @@ TEST_F(decisions_test, reject_and_hold_change_the_status_and_each_adds_an_audit_
 }
 
 TEST_F(decisions_test, stale_expected_version_answers_409_with_the_current_question) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     json q = post_text("demo", review_text);
     const std::int64_t id = id_of(q);
     ASSERT_EQ(q["version"], 1);
@@ -145,9 +143,8 @@ TEST_F(decisions_test, stale_expected_version_answers_409_with_the_current_quest
 }
 
 TEST_F(decisions_test, concurrent_decisions_on_one_version_exactly_one_wins) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     json q = post_text("demo", review_text);
     ASSERT_EQ(q["status"], "pending");
     read_changes(*ws, 1);
@@ -196,9 +193,8 @@ TEST_F(decisions_test, concurrent_decisions_on_one_version_exactly_one_wins) {
 }
 
 TEST_F(decisions_test, concurrent_decisions_keep_the_audit_trail_a_consistent_chain) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     json q = post_text("demo", review_text);
     read_changes(*ws, 1);
     const std::int64_t id = id_of(q);

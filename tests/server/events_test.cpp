@@ -112,9 +112,8 @@ bool has_line_matching(const std::string& text, const std::regex& re) {
 TEST_F(events_test, metrics_in_prometheus_text_format) {
     post_text("demo", clean_text);
     post_text("demo", review_text);
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
 
     auto r = get("/metrics");
     ASSERT_EQ(r.status, 200u) << r;

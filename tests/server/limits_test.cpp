@@ -5,7 +5,6 @@
 
 #include <thread>
 
-#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {
@@ -17,9 +16,6 @@ using tcp = net::ip::tcp;
 class limits_test : public server_test {
 protected:
     bool start_in_setup() const override { return false; }
-    void start_with(const server::config& cfg) {
-        ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
-    }
 };
 
 std::string nested_body(std::size_t depth) {
@@ -30,9 +26,7 @@ std::string nested_body(std::size_t depth) {
 }
 
 TEST_F(limits_test, body_over_the_configured_limit_is_413) {
-    auto cfg = default_config();
-    cfg.max_body_bytes = 2048;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.max_body_bytes = 2048; }));
     auto big = call(http::verb::post, "/api/v1/events/demo/questions",
                     json{{"text", "Long?"}, {"author", std::string(2100, 'a')}}.dump());
     expect_error(big, 413, "body_too_large");
@@ -42,9 +36,7 @@ TEST_F(limits_test, body_over_the_configured_limit_is_413) {
 }
 
 TEST_F(limits_test, headers_over_the_configured_limit_are_refused) {
-    auto cfg = default_config();
-    cfg.max_header_bytes = 2048;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.max_header_bytes = 2048; }));
     auto big = call(http::verb::get, "/healthz", {}, {{"X-Padding", std::string(3000, 'p')}});
     expect_error(big, 400, "headers_too_large");
     auto fits = call(http::verb::get, "/healthz", {}, {{"X-Padding", std::string(1000, 'p')}});
@@ -52,9 +44,7 @@ TEST_F(limits_test, headers_over_the_configured_limit_are_refused) {
 }
 
 TEST_F(limits_test, text_over_the_configured_length_is_400) {
-    auto cfg = default_config();
-    cfg.max_text_chars = 12;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.max_text_chars = 12; }));
     expect_error(post("/api/v1/events/demo/questions", json{{"text", "Thirteen chr?"}}), 400,
                  "text_too_long");
     // Code points, not bytes: twelve characters of two bytes each fit.
@@ -65,7 +55,7 @@ TEST_F(limits_test, text_over_the_configured_length_is_400) {
 }
 
 TEST_F(limits_test, json_nested_deeper_than_the_default_limit_is_400) {
-    ASSERT_NO_FATAL_FAILURE(start_with(default_config()));
+    ASSERT_NO_FATAL_FAILURE(start_default());
     ASSERT_EQ(current_config().max_json_depth, 32u);
     auto deep = call(http::verb::post, "/api/v1/events/demo/questions", nested_body(33));
     expect_error(deep, 400, "invalid_json");
@@ -73,11 +63,9 @@ TEST_F(limits_test, json_nested_deeper_than_the_default_limit_is_400) {
     EXPECT_EQ(fits.status, 201u) << fits;
 }
 
-// Enabled once server/api.cpp passes cfg_.max_json_depth to parse_object (it passes 32).
+// config::max_json_depth reaches parse_object (server/api/request_context.cpp).
 TEST_F(limits_test, json_nested_deeper_than_the_configured_limit_is_400) {
-    auto cfg = default_config();
-    cfg.max_json_depth = 4;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.max_json_depth = 4; }));
     expect_error(call(http::verb::post, "/api/v1/events/demo/questions", nested_body(5)), 400,
                  "invalid_json");
     auto fits = call(http::verb::post, "/api/v1/events/demo/questions", nested_body(4));
@@ -88,10 +76,10 @@ TEST_F(limits_test, json_nested_deeper_than_the_configured_limit_is_400) {
 // connection when the read timeout has passed, long before the request is complete, and
 // answers nothing.
 TEST_F(limits_test, a_request_dripping_in_slower_than_the_read_timeout_is_cut_off) {
-    auto cfg = default_config();
-    cfg.read_timeout = 300ms;
-    cfg.idle_timeout = 30s;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) {
+        c.read_timeout = 300ms;
+        c.idle_timeout = 30s;
+    }));
 
     net::io_context ioc;
     tcp::socket s(ioc);
@@ -122,9 +110,7 @@ TEST_F(limits_test, a_request_dripping_in_slower_than_the_read_timeout_is_cut_of
 }
 
 TEST_F(limits_test, an_idle_keep_alive_connection_is_closed_after_the_idle_timeout) {
-    auto cfg = default_config();
-    cfg.idle_timeout = 300ms;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.idle_timeout = 300ms; }));
     http_connection c(port());
     ASSERT_TRUE(c.connected());
     EXPECT_EQ(c.request(http::verb::get, "/healthz").status, 200u);
@@ -137,9 +123,7 @@ TEST_F(limits_test, an_idle_keep_alive_connection_is_closed_after_the_idle_timeo
 }
 
 TEST_F(limits_test, connections_beyond_the_maximum_get_503_and_are_closed) {
-    auto cfg = default_config();
-    cfg.max_connections = 2;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.max_connections = 2; }));
 
     auto first = std::make_unique<http_connection>(port());
     http_connection second(port());
@@ -164,12 +148,9 @@ TEST_F(limits_test, connections_beyond_the_maximum_get_503_and_are_closed) {
 }
 
 TEST_F(limits_test, websocket_clients_count_towards_the_maximum) {
-    auto cfg = default_config();
-    cfg.max_connections = 1;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.max_connections = 1; }));
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     expect_error(get("/healthz"), 503, "too_many_connections");
     ws->close();
     bool served = false;
@@ -181,11 +162,10 @@ TEST_F(limits_test, websocket_clients_count_towards_the_maximum) {
 }
 
 TEST_F(limits_test, a_websocket_message_over_the_default_limit_closes_the_stream) {
-    ASSERT_NO_FATAL_FAILURE(start_with(default_config()));
+    ASSERT_NO_FATAL_FAILURE(start_default());
     ASSERT_EQ(current_config().ws_max_message_bytes, 4096u);
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     ASSERT_TRUE(ws->send_text(R"({"type":"ping","pad":")" + std::string(3000, 'p') + "\"}"));
     expect_silence(*ws);
     EXPECT_FALSE(ws->ended()) << "a message under the limit closed the stream";
@@ -198,15 +178,11 @@ TEST_F(limits_test, a_websocket_message_over_the_default_limit_closes_the_stream
     EXPECT_TRUE(ended) << "an oversized message did not close the stream";
 }
 
-// Enabled once server/websocket_session.cpp reads cfg_.ws_max_message_bytes (it uses a
-// constant 4096).
+// config::ws_max_message_bytes bounds a client's message (server/live/websocket_session.cpp).
 TEST_F(limits_test, a_websocket_message_over_the_configured_limit_closes_the_stream) {
-    auto cfg = default_config();
-    cfg.ws_max_message_bytes = 1024;
-    ASSERT_NO_FATAL_FAILURE(start_with(cfg));
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    ASSERT_NO_FATAL_FAILURE(start_with([](server::config& c) { c.ws_max_message_bytes = 1024; }));
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     ASSERT_TRUE(ws->send_text(std::string(2000, 'x')));
     bool ended = false;
     for (int i = 0; i < 500 && !ended; ++i) {

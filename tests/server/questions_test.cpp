@@ -14,10 +14,9 @@ namespace {
 using questions_test = server_test;
 
 TEST_F(questions_test, post_answers_201_lists_it_and_broadcasts_it_to_an_open_stream) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    json snap = read_snapshot(*ws, "demo");
-    ASSERT_FALSE(snap.is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
+    const json& snap = ws.snapshot;
     const auto snap_seq = snap["seq"].get<std::int64_t>();
 
     const json body = {{"text", clean_text},

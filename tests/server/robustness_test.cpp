@@ -9,7 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {
@@ -68,9 +67,8 @@ TEST_F(robustness_test, awkward_texts_round_trip_exactly_through_every_read_path
         "Separators \xE2\x80\xA8 and \xE2\x80\xA9 and BOM \xEF\xBB\xBF inside?",
         "\xC3\x89lu idiot? caf\xC3\xA9 stupid!",
     };
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
 
     for (const std::string& text : texts) {
         SCOPED_TRACE(json(text).dump());
@@ -104,9 +102,8 @@ TEST_F(robustness_test, external_id_without_source_is_idempotent_too) {
 }
 
 TEST_F(robustness_test, a_decision_that_changes_nothing_keeps_the_version_and_broadcasts_nothing) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     json q = post_text("demo", clean_text);
     ASSERT_EQ(q["status"], "approved");
     read_changes(*ws, 1);
@@ -129,10 +126,7 @@ TEST_F(robustness_test, text_of_unicode_whitespace_only_is_blank) {
 // A client that stops reading is cut off once its queue is full; the others get every
 // message, and what the slow client did receive has no gap.
 TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_keep_up) {
-    stop();
-    auto cfg = default_config();
-    cfg.ws_send_queue_limit = 8;
-    ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
+    ASSERT_NO_FATAL_FAILURE(restart_with([](server::config& c) { c.ws_send_queue_limit = 8; }));
 
     // The stalled client: a tiny receive buffer, and nobody reads.
     net::io_context ioc;
@@ -161,10 +155,9 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
         ioc.run();
         ASSERT_FALSE(result) << result.message();
     }
-    auto fast = open_stream("demo");
-    ASSERT_NE(fast, nullptr);
-    json snap = read_snapshot(*fast, "demo");
-    ASSERT_FALSE(snap.is_null());
+    auto fast = open_snapshot("demo");
+    ASSERT_TRUE(fast);
+    const json& snap = fast.snapshot;
     const auto seq0 = snap["seq"].get<std::int64_t>();
 
     // ~8 KB per message, well past what the kernel buffers hold for the stalled client.

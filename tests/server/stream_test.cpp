@@ -4,7 +4,6 @@
 #include <map>
 #include <set>
 
-#include "core/classify/placeholder_classifier.hpp"
 #include "tests/server/test_server.hpp"
 
 namespace tribune::test {
@@ -18,9 +17,8 @@ std::string since_query(std::int64_t seq, const std::string& epoch) {
 
 TEST_F(stream_test, snapshot_has_the_review_queue_newest_first_and_counts_per_status) {
     create_event("townhall", true);
-    auto sentinel = open_stream("townhall");
-    ASSERT_NE(sentinel, nullptr);
-    ASSERT_FALSE(read_snapshot(*sentinel, "townhall").is_null());
+    auto sentinel = open_snapshot("townhall");
+    ASSERT_TRUE(sentinel);
     json held1 = post_text("townhall", "First clean question?");
     json pending1 = post_text("townhall", review_text);
     json rejected1 = post_text("townhall", reject_text);
@@ -34,10 +32,9 @@ TEST_F(stream_test, snapshot_has_the_review_queue_newest_first_and_counts_per_st
     read_changes(*sentinel, 9);  // every change numbered before the snapshot below
     ASSERT_FALSE(HasFailure());
 
-    auto ws = open_stream("townhall");
-    ASSERT_NE(ws, nullptr);
-    json snap = read_snapshot(*ws, "townhall");
-    ASSERT_FALSE(snap.is_null());
+    auto ws = open_snapshot("townhall");
+    ASSERT_TRUE(ws);
+    const json& snap = ws.snapshot;
 
     std::vector<std::int64_t> ids;
     for (const auto& item : snap["items"]) {
@@ -70,10 +67,7 @@ TEST_F(stream_test, snapshot_has_the_review_queue_newest_first_and_counts_per_st
 }
 
 TEST_F(stream_test, snapshot_is_limited_to_snapshot_limit_newest_items) {
-    stop();
-    auto cfg = default_config();
-    cfg.snapshot_limit = 3;
-    ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
+    ASSERT_NO_FATAL_FAILURE(restart_with([](server::config& c) { c.snapshot_limit = 3; }));
     create_event("townhall", true);
     std::vector<std::int64_t> ids;
     for (int i = 0; i < 5; ++i)
@@ -112,16 +106,14 @@ TEST_F(stream_test, seq_increases_by_one_per_change_and_streams_are_per_event) {
 TEST_F(stream_test, resume_with_since_and_epoch_gets_exactly_the_missed_messages) {
     create_event("townhall", true);
     // The sentinel stays connected so that every change is numbered before a reconnect.
-    auto sentinel = open_stream("townhall");
-    ASSERT_NE(sentinel, nullptr);
-    ASSERT_FALSE(read_snapshot(*sentinel, "townhall").is_null());
+    auto sentinel = open_snapshot("townhall");
+    ASSERT_TRUE(sentinel);
     json first = post_text("townhall", "Before the disconnect?");
     read_changes(*sentinel, 1);
 
-    auto ws = open_stream("townhall");
-    ASSERT_NE(ws, nullptr);
-    json snap = read_snapshot(*ws, "townhall");
-    ASSERT_FALSE(snap.is_null());
+    auto ws = open_snapshot("townhall");
+    ASSERT_TRUE(ws);
+    const json& snap = ws.snapshot;
     const auto seq = snap["seq"].get<std::int64_t>();
     const auto epoch = snap["epoch"].get<std::string>();
     ws->close();
@@ -180,10 +172,9 @@ TEST_F(stream_test, resume_with_since_and_epoch_gets_exactly_the_missed_messages
 }
 
 TEST_F(stream_test, resume_with_a_wrong_epoch_or_a_seq_ahead_gets_a_snapshot) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    json snap = read_snapshot(*ws, "demo");
-    ASSERT_FALSE(snap.is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
+    const json& snap = ws.snapshot;
     const auto seq = snap["seq"].get<std::int64_t>();
     const auto epoch = snap["epoch"].get<std::string>();
     json q = post_text("demo", review_text);
@@ -206,15 +197,11 @@ TEST_F(stream_test, resume_with_a_wrong_epoch_or_a_seq_ahead_gets_a_snapshot) {
 }
 
 TEST_F(stream_test, resume_from_a_seq_older_than_the_history_gets_a_snapshot) {
-    stop();
-    auto cfg = default_config();
-    cfg.history_per_event = 3;
-    ASSERT_NO_FATAL_FAILURE(start(cfg, std::make_unique<placeholder_classifier>()));
+    ASSERT_NO_FATAL_FAILURE(restart_with([](server::config& c) { c.history_per_event = 3; }));
 
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    json snap = read_snapshot(*ws, "demo");
-    ASSERT_FALSE(snap.is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
+    const json& snap = ws.snapshot;
     const auto seq = snap["seq"].get<std::int64_t>();
     const auto epoch = snap["epoch"].get<std::string>();
     for (int i = 0; i < 6; ++i) post_text("demo", "Missed " + std::to_string(i) + " idiot?");
@@ -229,10 +216,9 @@ TEST_F(stream_test, resume_from_a_seq_older_than_the_history_gets_a_snapshot) {
 }
 
 TEST_F(stream_test, a_restarted_server_has_a_new_epoch_and_answers_an_old_one_with_a_snapshot) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    json snap = read_snapshot(*ws, "demo");
-    ASSERT_FALSE(snap.is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
+    const json& snap = ws.snapshot;
     const auto epoch = snap["epoch"].get<std::string>();
     const auto seq = snap["seq"].get<std::int64_t>();
     ws->close();
@@ -249,9 +235,8 @@ TEST_F(stream_test, a_restarted_server_has_a_new_epoch_and_answers_an_old_one_wi
 }
 
 TEST_F(stream_test, client_messages_are_ignored) {
-    auto ws = open_stream("demo");
-    ASSERT_NE(ws, nullptr);
-    ASSERT_FALSE(read_snapshot(*ws, "demo").is_null());
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
     EXPECT_TRUE(ws->send_text(R"({"type":"ping"})"));
     EXPECT_TRUE(ws->send_text("not json at all"));
     json q = post_text("demo", clean_text);

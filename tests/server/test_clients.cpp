@@ -312,4 +312,65 @@ void ws_client::close() {
     thread_.join();
 }
 
+stalled_ws_client::stalled_ws_client(std::uint16_t port, const std::string& target,
+                                     const std::string& first_message, const std::string& token)
+    : ws_(ioc_) {
+    auto& sock = ws_.next_layer();
+    sock.open(net::ip::tcp::v4());
+    sock.set_option(net::socket_base::receive_buffer_size(4096));
+    beast::error_code ec;
+    sock.connect({net::ip::make_address("127.0.0.1"), port}, ec);
+    if (ec) return;
+    ws_.set_option(websocket::stream_base::decorator([token](websocket::request_type& req) {
+        req.set(http::field::authorization, "Bearer " + token);
+    }));
+    ws_.handshake("127.0.0.1:" + std::to_string(port), target, ec);
+    if (ec) return;
+    ws_.text(true);
+    ws_.write(net::buffer(first_message), ec);
+    ok_ = !ec;
+}
+
+bool stalled_ws_client::read_until(const std::function<bool(const json&)>& take,
+                                   std::chrono::milliseconds timeout) {
+    bool satisfied = false;
+    std::function<void()> read_one = [&] {
+        ws_.async_read(buffer_, [&](beast::error_code ec, std::size_t) {
+            if (ec) {
+                ended_ = true;
+                return;
+            }
+            json m = json::parse(beast::buffers_to_string(buffer_.data()), nullptr, false);
+            buffer_.consume(buffer_.size());
+            if (take(m)) {
+                satisfied = true;
+                return;
+            }
+            read_one();
+        });
+    };
+    if (ended_) return false;
+    read_one();
+    ioc_.restart();
+    ioc_.run_for(timeout);
+    if (!satisfied && !ended_) {
+        beast::error_code ignored;
+        ws_.next_layer().close(ignored);  // the read completes with an error
+        ioc_.restart();
+        ioc_.run_for(std::chrono::seconds(1));
+    }
+    return satisfied;
+}
+
+std::vector<json> stalled_ws_client::read_for(std::chrono::milliseconds window) {
+    std::vector<json> out;
+    read_until(
+        [&](const json& m) {
+            out.push_back(m);
+            return false;
+        },
+        window);
+    return out;
+}
+
 }  // namespace tribune::test

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -134,6 +135,34 @@ private:
     std::condition_variable cv_;
     std::deque<std::string> inbox_;  // GUARDED_BY(mutex_)
     bool ended_ = false;             // GUARDED_BY(mutex_)
+};
+
+// A WebSocket client that sends one message (a subscribe) and then does not read until told
+// to: its socket's receive buffer is small, so the server's writes to it stall. Reads run
+// on the calling thread.
+class stalled_ws_client {
+public:
+    // Connects to ws://127.0.0.1:port<target> with the token, and sends `first_message`;
+    // check ok().
+    stalled_ws_client(std::uint16_t port, const std::string& target,
+                      const std::string& first_message, const std::string& token);
+
+    bool ok() const { return ok_; }
+    bool ended() const { return ended_; }
+
+    // Reads messages, handing each to `take`, until `take` returns true, the connection ends,
+    // or `timeout` passes; closes the socket unless `take` returned true. Returns whether it
+    // did. A message that is not JSON is handed over as a discarded value.
+    bool read_until(const std::function<bool(const json&)>& take, std::chrono::milliseconds timeout);
+    // The messages that arrive within `window` from now; the socket is closed afterwards.
+    std::vector<json> read_for(std::chrono::milliseconds window);
+
+private:
+    net::io_context ioc_;
+    websocket::stream<net::ip::tcp::socket> ws_;
+    beast::flat_buffer buffer_;
+    bool ok_ = false;
+    bool ended_ = false;
 };
 
 }  // namespace tribune::test

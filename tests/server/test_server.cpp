@@ -76,6 +76,17 @@ void server_test::start(server::config cfg, std::unique_ptr<classifier> model) {
     if (admin_token_.empty()) admin_token_ = token_for("admin", "test-admin");
 }
 
+void server_test::start_with(const std::function<void(server::config&)>& change) {
+    server::config cfg = default_config();
+    change(cfg);
+    start(std::move(cfg), std::make_unique<placeholder_classifier>());
+}
+
+void server_test::restart_with(const std::function<void(server::config&)>& change) {
+    stop();
+    start_with(change);
+}
+
 void server_test::start_default() {
     start(default_config(), std::make_unique<placeholder_classifier>());
 }
@@ -221,6 +232,14 @@ json server_test::read_snapshot(ws_client& ws, std::string_view slug) {
     EXPECT_TRUE(m->contains("items") && (*m)["items"].is_array()) << m->dump();
     if (m->value("type", "") != "snapshot" || !(*m)["seq"].is_number_integer()) return {};
     return *m;
+}
+
+live_stream server_test::open_snapshot(std::string_view slug, std::string_view query,
+                                       const header_list& headers) {
+    live_stream out;
+    out.ws = open_stream(slug, query, headers);
+    if (out.ws != nullptr) out.snapshot = read_snapshot(*out.ws, slug);
+    return out;
 }
 
 json server_test::read_change(ws_client& ws) {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,6 +38,16 @@ inline constexpr std::string_view review_text = "Why is the minister such an idi
 // threat 0.95 >= reject 0.90 -> auto_rejected
 inline constexpr std::string_view reject_text = "I will kill the minister";
 
+// A per-change stream whose first message, the snapshot, has been read.
+struct live_stream {
+    std::unique_ptr<ws_client> ws;
+    json snapshot;  // null when opening or reading failed
+
+    explicit operator bool() const { return ws != nullptr && !snapshot.is_null(); }
+    ws_client& operator*() const { return *ws; }
+    ws_client* operator->() const { return ws.get(); }
+};
+
 class server_test : public ::testing::Test {
 protected:
     void SetUp() override;     // temp dir, then start(default_config(), placeholder)
@@ -51,6 +62,10 @@ protected:
     // Creates and starts the app; a failure is fatal for the test.
     void start(server::config cfg, std::unique_ptr<classifier> model);
     void start_default();
+    // start() with default_config() changed by `change`, and the placeholder classifier.
+    void start_with(const std::function<void(server::config&)>& change);
+    // Stops the running server and starts it again on the same database, as start_with().
+    void restart_with(const std::function<void(server::config&)>& change);
     // Graceful stop; the database stays in the temp dir for a restart.
     void stop();
 
@@ -96,6 +111,10 @@ protected:
                                            const header_list& headers = {});
     // Reads one message and checks it is a snapshot of `slug`; empty json on failure.
     json read_snapshot(ws_client& ws, std::string_view slug);
+    // open_stream(), then read_snapshot(): a per-change stream with its snapshot read. On
+    // failure the test has failed and the result is false.
+    live_stream open_snapshot(std::string_view slug, std::string_view query = "",
+                              const header_list& headers = {});
     // Reads one message and checks it is a question change; empty json on failure.
     json read_change(ws_client& ws);
     // Reads exactly `n` change messages. A post is answered 201 before its change is

@@ -112,6 +112,14 @@ std::unique_ptr<tribune_process> tribune_process::serve(const std::string& db,
     return nullptr;
 }
 
+std::unique_ptr<tribune_process> tribune_process::start(const std::vector<std::string>& args,
+                                                        std::string* error) {
+    std::unique_ptr<tribune_process> p(new tribune_process());
+    p->pid_ = spawn_tribune(args, true, &p->stdout_fd_, error);
+    if (p->pid_ < 0) return nullptr;
+    return p;
+}
+
 tribune_process::~tribune_process() {
     if (!exit_code_ && pid_ > 0) {
         ::kill(pid_, SIGKILL);

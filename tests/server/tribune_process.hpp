@@ -27,6 +27,11 @@ public:
                                                   const std::vector<std::string>& extra,
                                                   std::string* error);
 
+    // Starts `tribune <args>` with stdout and stderr on one pipe, and returns at once (for a
+    // command the test interrupts, such as `tribune replay`). nullptr on failure, in *error.
+    static std::unique_ptr<tribune_process> start(const std::vector<std::string>& args,
+                                                  std::string* error);
+
     ~tribune_process();  // SIGKILL and reap when still running
     tribune_process(const tribune_process&) = delete;
     tribune_process& operator=(const tribune_process&) = delete;
@@ -39,7 +44,7 @@ public:
     // Waits for the process to end: its exit code, 128 + signal when a signal killed it,
     // nullopt when it still runs after `timeout`.
     std::optional<int> wait(std::chrono::milliseconds timeout);
-    // Everything it printed on stdout (complete once wait() returned).
+    // Everything it printed on stdout (and stderr, after start()); complete once wait() returned.
     const std::string& output() const { return output_; }
 
 private:

@@ -1,0 +1,157 @@
+"""Helpers for the Python benchmarks in bench/: start a private `tribune serve` on a temporary
+database and talk to its API with one keep-alive connection.
+
+Python standard library only. Not thread-safe: one benchmark thread drives a server and its
+api objects.
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+
+
+class ApiError(RuntimeError):
+    pass
+
+
+class Api:
+    """One keep-alive HTTP connection to the server, with a bearer token."""
+
+    def __init__(self, port, token, timeout=120):
+        self.port = port
+        self.token = token
+        self.timeout = timeout
+        self.conn = None
+        self.requests = 0
+
+    def call(self, method, path, body=None, expect=(200, 201)):
+        """(status, parsed JSON body); raises ApiError when the status is not expected."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        headers = {"Authorization": "Bearer " + self.token}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        for attempt in range(2):  # one reconnect when the server closed the keep-alive socket
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, path, body=data, headers=headers)
+                res = self.conn.getresponse()
+                raw = res.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 1:
+                    raise
+        self.requests += 1
+        parsed = json.loads(raw) if raw else None
+        if expect and res.status not in expect:
+            raise ApiError(f"{method} {path} answered {res.status}: {raw[:300]!r}")
+        return res.status, parsed
+
+    def list_all(self, slug, query):
+        """Every question of the list API for `query` (following next_cursor, 500 a page)."""
+        items, cursor = [], None
+        while True:
+            q = query + "&limit=500" + ("&cursor=" + urllib.parse.quote(cursor) if cursor else "")
+            _, page = self.call("GET", f"/api/v1/events/{slug}/questions?{q}")
+            items.extend(page["items"])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return items
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class Server:
+    """`tribune serve` on a free port with the given database and rate limits off."""
+
+    def __init__(self, binary, db, extra=()):
+        self.binary = binary
+        args = [binary, "serve", "--port", "0", "--db", db, "--rate-ip", "0", "--rate-token", "0",
+                "--quiet", *extra]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.output = []
+        self.port = None
+        self.admin_token = None
+        deadline = time.time() + 60
+        want_token = False
+        for line in self.proc.stdout:
+            self.output.append(line)
+            m = re.search(r"listening on http://[^:]+:(\d+)/", line)
+            if m:
+                self.port = int(m.group(1))
+            if "created an admin token" in line:
+                want_token = True
+            elif want_token and self.admin_token is None:
+                self.admin_token = line.split()[-1]
+            if "tribune: dashboard" in line or time.time() > deadline:
+                break
+        if self.port is None or self.admin_token is None:
+            self.stop()
+            raise RuntimeError("tribune serve did not start:\n" + "".join(self.output))
+        # Keep the pipe drained so the server never blocks on its stdout.
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def api(self, token=None):
+        return Api(self.port, token or self.admin_token)
+
+    def token(self, name, role, event=None):
+        body = {"name": name, "role": role}
+        if event:
+            body["event"] = event
+        _, t = self.api().call("POST", "/api/v1/tokens", body)
+        return t["token"]
+
+    def metrics(self):
+        """The server's counters that time the ingest pipeline (GET /metrics, on loopback)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode("utf-8")
+        conn.close()
+        out = {}
+        for name in ("tribune_commit_seconds_sum", "tribune_commit_seconds_count",
+                     "tribune_scoring_seconds_sum", "tribune_committed_questions_total"):
+            m = re.search("^" + name + r" ([0-9.eE+-]+)$", text, re.M)
+            out[name] = float(m.group(1)) if m else 0.0
+        return out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def machine():
+    """nproc, CPU model and load average, for the report."""
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": model, "loadavg": list(os.getloadavg())}

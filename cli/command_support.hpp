@@ -1,0 +1,30 @@
+#pragma once
+// command_support: what the subcommands of `tribune` share — the one-line failure, serve's
+// options read for another command (its --db and --migrations, after TRIBUNE_DB and
+// TRIBUNE_MIGRATIONS), and opening the database they name.
+//
+// Thread safety: runs on the calling thread.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/serve_options.hpp"
+#include "core/domain/status.hpp"
+#include "core/sqlite/sqlite_store.hpp"
+
+namespace tribune::server {
+
+// Prints "tribune: <line>" to stderr; returns the exit code 1.
+int fail(const std::string& line);
+
+// serve's options from the environment and `args`, with the paths left empty resolved.
+// Errors: invalid_argument naming the bad flag.
+result<serve_options> resolved_options(const std::vector<std::string>& args,
+                                       const std::string& argv0);
+
+// Opens (creating and migrating) the database the options name, with one connection.
+// Errors: a one-line explanation.
+result<std::unique_ptr<sqlite_store>> open_database(const serve_options& o);
+
+}  // namespace tribune::server

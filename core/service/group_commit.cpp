@@ -1,0 +1,69 @@
+#include "core/service/group_commit.hpp"
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <tuple>
+
+namespace tribune {
+namespace {
+
+// For each item: false when it repeats an earlier item's (event, source, external_id), so
+// the store will not insert it and it is no candidate for the others.
+std::vector<bool> first_of_their_identity(const std::vector<group_commit::item>& batch) {
+    std::vector<bool> first;
+    first.reserve(batch.size());
+    std::set<std::tuple<std::int64_t, std::string, std::string>> seen;
+    for (const group_commit::item& it : batch) {
+        const question& q = it.row.q;
+        first.push_back(!q.external_id ||
+                        seen.emplace(q.event_id, q.source.value_or(""), *q.external_id).second);
+    }
+    return first;
+}
+
+}  // namespace
+
+group_commit::group_commit(question_store& questions, near_duplicate_index::options o,
+                           commit_observer on_committed)
+    : questions_(questions), on_committed_(std::move(on_committed)), index_(o) {}
+
+status group_commit::load() {
+    std::lock_guard lock(mutex_);
+    return index_.rebuild(questions_);
+}
+
+result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch) {
+    std::lock_guard lock(mutex_);
+    const std::vector<bool> first = first_of_their_identity(batch);
+    std::vector<near_duplicate_index::item> items;
+    items.reserve(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        items.push_back({batch[i].row.q.event_id, &batch[i].fp, first[i]});
+    const std::vector<group_choice> groups = index_.plan(items);
+    std::vector<question_insert> rows;
+    rows.reserve(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        batch[i].row.group = groups[i];
+        rows.push_back(std::move(batch[i].row));
+    }
+
+    const auto t0 = std::chrono::steady_clock::now();
+    auto stored = questions_.insert_batch(rows);
+    if (on_committed_)
+        on_committed_(rows.size(),
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    if (!stored) return stored;  // nothing stored, nothing indexed
+
+    std::vector<near_duplicate_index::entry> committed;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const insert_outcome& o = (*stored)[i];
+        if (!o.inserted) continue;
+        committed.push_back({o.stored.id, o.stored.event_id, o.stored.cluster_id,
+                             std::move(rows[i].search_text), std::move(batch[i].fp)});
+    }
+    index_.commit(std::move(committed));
+    return stored;
+}
+
+}  // namespace tribune

@@ -1,0 +1,75 @@
+#pragma once
+// policy_service: each event's triage policy — the thresholds, pre-moderation and word lists an
+// admin sets — validated, saved, dry-run against the event's questions, and kept compiled for
+// the scoring workers (policy_service::in_force), so an admin's change applies to the next
+// question at once.
+//
+// Ownership: borrows the stores; they must outlive it.
+// Thread safety: every method is safe from any thread. A compiled policy is immutable once
+// published; a change replaces the pointer.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/domain/status.hpp"
+#include "core/store/event_store.hpp"
+#include "core/store/question_store.hpp"
+#include "core/text/word_list.hpp"
+
+namespace tribune {
+
+// An event's policy compiled for scoring.
+struct compiled_policy {
+    event_policy source;
+    std::shared_ptr<const word_list> words;
+};
+
+struct dry_run_move {
+    question q;
+    question_status to = question_status::pending;
+    std::string reason;
+};
+
+struct dry_run_report {
+    std::int64_t considered = 0;  // questions whose status is still the automatic verdict
+    std::int64_t would_move = 0;
+    std::map<std::pair<question_status, question_status>, std::int64_t> moves;  // from,to -> n
+    std::vector<dry_run_move> samples;                                          // at most 20
+};
+
+class policy_service {
+public:
+    policy_service(event_store& events, question_store& questions)
+        : events_(events), questions_(questions) {}
+
+    // The policy in force for the event (triage_policy::defaults() until an admin changes it).
+    // Errors: not_found (event_not_found); the store's.
+    result<std::shared_ptr<const compiled_policy>> in_force(std::int64_t event_id);
+
+    // Errors: not_found (event_not_found).
+    result<event_policy> policy(const std::string& event_slug);
+    // Validates, saves and applies to the next question at once.
+    // Errors: invalid_argument (invalid_threshold, and the word-list codes of word_list::build).
+    result<event_policy> set_policy(const std::string& event_slug, const event_policy& p);
+    // What `p` would move among the event's questions still at their automatic verdict.
+    result<dry_run_report> dry_run(const std::string& event_slug, const event_policy& p);
+
+    // Validates the thresholds and builds the word list. Errors: invalid_threshold and the
+    // codes of word_list::build.
+    static result<std::shared_ptr<const compiled_policy>> compile(const event_policy& p);
+
+private:
+    event_store& events_;
+    question_store& questions_;
+
+    std::mutex mutex_;
+    // event id -> policy in force; GUARDED_BY(mutex_) (the map, not the policies)
+    std::map<std::int64_t, std::shared_ptr<const compiled_policy>> policies_;
+};
+
+}  // namespace tribune

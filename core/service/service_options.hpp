@@ -1,0 +1,30 @@
+#pragma once
+// service_options: the limits and sizes of the question services (ingest, moderation), set
+// once at start from the server's configuration.
+//
+// Thread safety: a plain value, read-only once the services are built.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+
+namespace tribune {
+
+struct service_options {
+    std::size_t max_text_chars = 2000;
+    std::size_t max_field_chars = 200;   // author, source, external_id, moderator
+    std::size_t max_reason_chars = 1000;
+    std::size_t queue_capacity = 10000;
+    std::size_t max_batch = 256;
+    std::size_t max_bulk = 1000;  // questions in one bulk decision
+    int workers = 1;
+    std::chrono::milliseconds undo_window{60'000};
+    // The near-duplicate index's window: the most recent questions (all events) a new one
+    // is compared with (near_duplicate_index.hpp).
+    std::size_t grouping_window = std::size_t{1} << 17;
+    // Observers for metrics; called on worker threads. May be empty.
+    std::function<void(double seconds)> on_scored;
+    std::function<void(std::size_t batch_size, double seconds)> on_committed;
+};
+
+}  // namespace tribune

@@ -1,0 +1,96 @@
+#include "core/sqlite/sqlite_question_query.hpp"
+
+#include "core/sqlite/sqlite_rows.hpp"
+
+namespace tribune::sqlite_rows {
+namespace {
+
+// An FTS5 query: every term must match; "term*" is a prefix query.
+std::string fts_query(const std::vector<std::string>& terms) {
+    std::string q;
+    for (const std::string& t : terms) {
+        if (!q.empty()) q += ' ';
+        const bool prefix = t.back() == '*';
+        q += '"' + (prefix ? t.substr(0, t.size() - 1) : t) + '"';
+        if (prefix) q += '*';
+    }
+    return q;
+}
+
+// The sort key column of a keyed order; nullptr for newest/oldest (ordered by id).
+const char* key_column(question_sort s) {
+    return s == question_sort::severity ? "q.severity"
+           : s == question_sort::votes  ? "q.votes"
+                                        : nullptr;
+}
+
+std::string filter_sql(const question_filter& f, const std::vector<std::string>& terms) {
+    std::string sql;
+    if (!f.statuses.empty()) {
+        sql += " AND q.status IN (";
+        for (std::size_t i = 0; i < f.statuses.size(); ++i) sql += i == 0 ? "?" : ",?";
+        sql += ")";
+    }
+    if (f.score_attr) {
+        const std::string col = "q.s_" + std::string(to_string(*f.score_attr));
+        sql += " AND " + col + " >= ? AND " + col + " <= ?";
+    }
+    if (f.lang) sql += " AND q.lang = ?";
+    if (f.author) sql += " AND q.author = ?";
+    if (f.source) sql += " AND q.source = ?";
+    if (f.cluster) sql += " AND q.cluster_id = ?";
+    if (!terms.empty())
+        sql += " AND q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?)";
+    return sql;
+}
+
+std::string order_sql(const question_query& q) {
+    const char* key = key_column(q.sort);
+    std::string sql;
+    if (q.after) {
+        if (q.sort == question_sort::newest) sql += " AND q.id < ?";
+        else if (q.sort == question_sort::oldest) sql += " AND q.id > ?";
+        else sql += std::string(" AND (") + key + " < ? OR (" + key + " = ? AND q.id < ?))";
+    }
+    if (q.sort == question_sort::oldest) sql += " ORDER BY q.id ASC";
+    else if (key != nullptr) sql += std::string(" ORDER BY ") + key + " DESC, q.id DESC";
+    else sql += " ORDER BY q.id DESC";
+    return sql + " LIMIT ?";
+}
+
+}  // namespace
+
+std::string page_sql(const question_query& q, const std::vector<std::string>& terms) {
+    return std::string(question_columns) + "WHERE q.event_id = ?" + filter_sql(q.filter, terms) +
+           order_sql(q);
+}
+
+void bind_page(sqlite_statement& st, const question_query& q, std::int64_t event_id,
+               const std::vector<std::string>& terms) {
+    const question_filter& f = q.filter;
+    int i = 1;
+    st.bind(i++, event_id);
+    for (question_status s : f.statuses) st.bind(i++, to_string(s));
+    if (f.score_attr) {
+        // Scores are stored as REAL from floats: compare in the same precision.
+        st.bind(i++, static_cast<double>(f.min_score) - 1e-7);
+        st.bind(i++, static_cast<double>(f.max_score) + 1e-7);
+    }
+    if (f.lang) st.bind(i++, std::string_view(*f.lang));
+    if (f.author) st.bind(i++, std::string_view(*f.author));
+    if (f.source) st.bind(i++, std::string_view(*f.source));
+    if (f.cluster) st.bind(i++, *f.cluster);
+    if (!terms.empty()) st.bind(i++, std::string_view(fts_query(terms)));
+    if (q.after) {
+        if (key_column(q.sort) == nullptr) {
+            st.bind(i++, q.after->id);
+        } else {
+            st.bind(i++, q.after->key);
+            st.bind(i++, q.after->key);
+            st.bind(i++, q.after->id);
+        }
+    }
+    st.bind(i++, static_cast<std::int64_t>(q.limit + 1));
+}
+
+}  // namespace tribune::sqlite_rows

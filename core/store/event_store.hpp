@@ -1,0 +1,52 @@
+#pragma once
+// event_store: events (one Q&A session each) and their triage policies.
+//
+// One of the narrow store interfaces (see store.hpp): a backend implements all of them; a
+// service takes only the ones it uses, so a test can fake exactly those.
+// Thread safety: every method may be called from any thread concurrently.
+// Errors: as documented per method; unavailable when the storage cannot be read or written.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/domain/question.hpp"
+#include "core/domain/status.hpp"
+#include "core/triage/triage_policy.hpp"
+
+namespace tribune {
+
+struct new_event {
+    std::string slug;
+    std::string title;
+    bool premoderate = false;
+};
+
+// An event's triage settings as an admin edits them.
+struct event_policy {
+    triage_policy thresholds = triage_policy::defaults();
+    bool premoderate = false;
+    std::vector<std::string> banned;   // terms that auto-reject
+    std::vector<std::string> suspect;  // terms that hold for review
+};
+
+class event_store {
+public:
+    virtual ~event_store() = default;
+
+    // Errors: conflict (code "event_exists") when the slug is taken.
+    virtual result<event_info> create_event(const new_event& e) = 0;
+    // Errors: not_found (code "event_not_found").
+    virtual result<event_info> find_event(const std::string& slug) = 0;
+    // Oldest first.
+    virtual result<std::vector<event_info>> list_events() = 0;
+
+    // The thresholds (triage_policy::defaults() until saved), the pre-moderation flag and the
+    // word lists, each list in the order saved. Errors: not_found (event_not_found).
+    virtual result<event_policy> get_policy(std::int64_t event_id) = 0;
+    // Replaces the event's thresholds, pre-moderation flag and word lists at once; a term
+    // repeated in one list is kept once. Errors: not_found (event_not_found).
+    virtual status save_policy(std::int64_t event_id, const event_policy& p) = 0;
+};
+
+}  // namespace tribune

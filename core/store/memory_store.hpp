@@ -1,0 +1,139 @@
+#pragma once
+// memory_store: every store interface of `store`, and feedback_store, kept in memory, for the
+// tests of the services that do not test SQL (tests/core/question_service_test.cpp,
+// access_service_test.cpp, perspective_core_test.cpp). Behaves as
+// sqlite_store does, down to error codes and messages, with these documented differences:
+//  - search (question_filter::search) is question_filter::matches(): every search word must be
+//    a word of the question's normalised text (a word ending in '*' a prefix of one), where
+//    SQLite's FTS5 tokenises the stored normal form; the two agree on the tested cases;
+//  - the score range compares the stored floats exactly, where SQL allows 1e-7 either side;
+//  - nothing is durable and nothing ever fails for want of space.
+// A fresh memory_store holds the event "demo", as a fresh database does (migration 0001).
+//
+// Not final: a test derives from it to make one method fail (a full disk, say).
+// Thread safety: every method is safe from any thread (one mutex around everything).
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/store/feedback_store.hpp"
+#include "core/store/store.hpp"
+
+namespace tribune {
+
+class memory_store : public store, public feedback_store {
+public:
+    memory_store();
+
+    // event_store
+    result<event_info> create_event(const new_event& e) override;
+    result<event_info> find_event(const std::string& slug) override;
+    result<std::vector<event_info>> list_events() override;
+    result<event_policy> get_policy(std::int64_t event_id) override;
+    status save_policy(std::int64_t event_id, const event_policy& p) override;
+
+    // question_store
+    result<std::vector<insert_outcome>> insert_batch(
+        const std::vector<question_insert>& batch) override;
+    result<question> get_question(std::int64_t id) override;
+    result<std::optional<question>> find_external(std::int64_t event_id, const std::string& source,
+                                                  const std::string& external_id) override;
+    result<question_page> list_questions(const question_query& q) override;
+    result<status_counts> count_by_status(std::int64_t event_id) override;
+    status scan_questions(std::int64_t event_id,
+                          const std::function<void(const question&)>& f) override;
+    status scan_recent_groups(std::size_t limit,
+                              const std::function<void(const grouping_row&)>& f) override;
+
+    // decision_store
+    result<decision_outcome> apply_decision(const decision_request& d) override;
+    result<std::vector<result<decision_outcome>>> apply_decisions(
+        const std::vector<decision_request>& ds) override;
+    result<decision_outcome> undo_last(const undo_request& u) override;
+    result<std::vector<decision_record>> list_decisions(std::int64_t question_id) override;
+
+    // audience_store
+    result<question> add_vote(std::int64_t question_id, const std::string& voter) override;
+    result<shortlist_entry> shortlist_add(std::int64_t event_id, std::int64_t question_id,
+                                          const std::string& actor) override;
+    status shortlist_remove(std::int64_t event_id, std::int64_t question_id) override;
+    result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) override;
+
+    // access_store
+    result<token_info> create_token(const std::string& name, role r,
+                                    std::optional<std::int64_t> event_id, const std::string& hash,
+                                    const std::string& prefix,
+                                    std::optional<token_quota> quota) override;
+    result<std::vector<token_info>> list_tokens() override;
+    status revoke_token(std::int64_t id) override;
+    result<std::optional<token_info>> find_token(const std::string& hash) override;
+    result<bool> has_active_admin() override;
+    status create_session(const std::string& hash, std::int64_t token_id,
+                          timestamp_ms expires_at) override;
+    result<std::optional<token_info>> find_session(const std::string& hash,
+                                                   timestamp_ms now) override;
+    status delete_session(const std::string& hash) override;
+
+    // feedback_store
+    result<std::int64_t> add_suggestion(const suggestion& s) override;
+    result<std::vector<suggestion>> list_suggestions(std::int64_t after_id,
+                                                     std::size_t limit) override;
+
+private:
+    struct event_row {
+        event_info info;
+        event_policy policy;  // premoderate lives in info
+    };
+    struct question_row {
+        question q;  // as stored: cluster_id set, cluster_size unused
+        std::string search_text;
+    };
+    struct shortlist_row {
+        std::int64_t event_id = 0;
+        std::int64_t question_id = 0;
+        std::string added_by;
+        timestamp_ms added_at = 0;
+    };
+    struct token_row {
+        token_info info;  // event_slug resolved when read
+        std::string hash;
+    };
+    struct session_row {
+        std::int64_t token_id = 0;
+        timestamp_ms expires_at = 0;
+    };
+
+    // Everything below REQUIRES: mutex_ held.
+    event_row* event_by_id(std::int64_t id);
+    const event_row* event_by_slug(const std::string& slug) const;
+    question read(const question_row& r, bool with_spans = true) const;
+    const question_row* external(std::int64_t event_id, const std::string& source,
+                                 const std::string& external_id) const;
+    question_row store_new(const question_insert& in, const std::vector<insert_outcome>& done,
+                           timestamp_ms now);
+    result<decision_outcome> apply_one(const decision_request& d);
+    token_info read(const token_row& t) const;
+    std::vector<shortlist_entry> shortlist_of(std::int64_t event_id) const;
+
+    mutable std::mutex mutex_;
+    std::int64_t next_event_id_ = 1;
+    std::int64_t next_question_id_ = 1;
+    std::int64_t next_decision_id_ = 1;
+    std::int64_t next_token_id_ = 1;
+    std::map<std::int64_t, event_row> events_;
+    std::map<std::int64_t, question_row> questions_;
+    std::map<std::int64_t, std::int64_t> group_sizes_;
+    std::vector<decision_record> decisions_;
+    std::set<std::pair<std::int64_t, std::string>> votes_;
+    std::vector<shortlist_row> shortlist_;
+    std::map<std::int64_t, token_row> tokens_;
+    std::map<std::string, session_row> sessions_;
+    std::vector<suggestion> suggestions_;  // ids ascending from 1
+};
+
+}  // namespace tribune

@@ -1,0 +1,100 @@
+#pragma once
+// question_store: questions — the group commit of new ones, reads by id, external identity,
+// filtered pages and scans — and the counts per state.
+//
+// One of the narrow store interfaces (see store.hpp).
+// Thread safety: every method may be called from any thread concurrently. Writes are
+// serialised inside the implementation; reads do not wait for a write to finish.
+// Errors: as documented per method; unavailable when the storage cannot be read or written.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/domain/group_choice.hpp"
+#include "core/domain/question.hpp"
+#include "core/domain/question_filter.hpp"
+#include "core/domain/status.hpp"
+
+namespace tribune {
+
+// Where a page ends, for keyset pagination. `key` is the sort key of the last item
+// (severity in thousandths, or votes); unused for newest/oldest.
+struct page_cursor {
+    std::int64_t key = 0;
+    std::int64_t id = 0;
+};
+
+struct question_query {
+    std::string event_slug;
+    question_filter filter;
+    question_sort sort = question_sort::newest;
+    std::size_t limit = 50;
+    std::optional<page_cursor> after;  // continue after this item
+};
+
+struct question_page {
+    std::vector<question> items;
+    std::optional<page_cursor> next;  // empty when there is no further page
+};
+
+// One new question as the scoring worker hands it to the store.
+struct question_insert {
+    question q;  // scored and triaged; REQUIRES: q.event_id set
+    // The text's normal form (prepared_text), stored for full-text search and read back by
+    // scan_recent_groups() to rebuild the near-duplicate index.
+    std::string search_text;
+    group_choice group;  // decided by the near_duplicate_index, not by the store
+};
+
+struct insert_outcome {
+    question stored;
+    bool inserted = true;  // false: an existing question with the same (source, external_id)
+};
+
+// One stored question as the near-duplicate index needs it.
+struct grouping_row {
+    std::int64_t id = 0;
+    std::int64_t event_id = 0;
+    std::int64_t cluster_id = 0;
+    std::string search_text;  // question_insert::search_text as stored
+};
+
+using status_counts = std::map<question_status, std::int64_t>;
+
+class question_store {
+public:
+    virtual ~question_store() = default;
+
+    // Group commit: stores every question of the batch, its spans, its group (as chosen in
+    // `group`) and its automatic verdict in the audit trail, in ONE transaction. A question
+    // whose (event, source, external_id) already exists — stored, or earlier in the same
+    // batch — is not stored again; its outcome carries the existing question with
+    // inserted = false. Outcomes are in input order and carry each group's size after the
+    // batch. On error nothing of the batch is stored.
+    virtual result<std::vector<insert_outcome>> insert_batch(
+        const std::vector<question_insert>& batch) = 0;
+
+    // Errors: not_found (code "question_not_found").
+    virtual result<question> get_question(std::int64_t id) = 0;
+    // Looks up a question by its external identity (for idempotent retries).
+    virtual result<std::optional<question>> find_external(std::int64_t event_id,
+                                                          const std::string& source,
+                                                          const std::string& external_id) = 0;
+    // Errors: not_found (code "event_not_found").
+    virtual result<question_page> list_questions(const question_query& q) = 0;
+    // Every state of question_status, with 0 for the states no question of the event is in.
+    virtual result<status_counts> count_by_status(std::int64_t event_id) = 0;
+    // Calls `f` for every question of the event, oldest first, without spans.
+    virtual status scan_questions(std::int64_t event_id,
+                                  const std::function<void(const question&)>& f) = 0;
+    // Calls `f` for the `limit` most recently stored questions of all events, oldest first
+    // (the near-duplicate index's window, rebuilt at start).
+    virtual status scan_recent_groups(std::size_t limit,
+                                      const std::function<void(const grouping_row&)>& f) = 0;
+};
+
+}  // namespace tribune

@@ -1,0 +1,48 @@
+#pragma once
+// store_rules: the rules every store backend applies the same way, written once so that the
+// SQLite store, the in-memory fake and a PostgreSQL backend behave alike: decisions and undo,
+// the group a new question's group_choice names, which questions take votes.
+//
+// Thread safety: pure functions.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/domain/question.hpp"
+#include "core/domain/status.hpp"
+#include "core/store/decision_store.hpp"
+#include "core/store/question_store.hpp"
+
+namespace tribune {
+
+// Whether `d` applies to a question now in state `from` at `version`: true to apply it,
+// false when the question already has the target state (nothing changes).
+// Errors: conflict (version_conflict) for a stale expected_version, (invalid_transition)
+// when `from` is not among d.allowed_from.
+result<bool> check_transition(const decision_request& d, question_status from,
+                              std::int64_t version);
+
+// Errors: not_found (question_not_found), naming the event scope when the request has one.
+status decision_target_missing(const decision_request& d);
+
+// Whether the audit row `last`, the question's latest, may be undone by `u` at `now`.
+// Errors: conflict (undo_unavailable) saying why not.
+status check_undo(const decision_record& last, const undo_request& u, timestamp_ms now);
+
+// The decision that reverts `last`. REQUIRES: check_undo(last, u, now) is ok.
+decision_request undo_of(const decision_record& last, const undo_request& u);
+
+// Errors: not_found (question_not_found) for the question `id`.
+status question_missing(std::int64_t id);
+
+// The id of the group `choice` names for the next item of a batch, given the outcomes of the
+// batch's earlier items; 0 when the question starts its own group (its id, once known).
+// Errors: internal (invalid_group) for a batch_item that is not an earlier item.
+result<std::int64_t> group_of(const group_choice& choice, const std::vector<insert_outcome>& done);
+
+// Approved and answered questions take votes and go on the shortlist.
+constexpr bool is_public(question_status s) {
+    return s == question_status::approved || s == question_status::answered;
+}
+
+}  // namespace tribune

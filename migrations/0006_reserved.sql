@@ -1,2 +1,0 @@
--- Placeholder so that the numbering stays without gaps on this branch: another branch adds
--- its own 0006. Drop this file when merging (the lead renumbers 0007 after that branch's).

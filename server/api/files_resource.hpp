@@ -1,0 +1,21 @@
+#pragma once
+// files_resource: the dashboard's pages, scripts and styles from the web root (GET and
+// HEAD of any path outside the API), and the 404 for a path under /api/v1 that names no
+// endpoint.
+//
+// Thread safety: handlers may run on any io thread concurrently.
+
+#include "server/api/api_services.hpp"
+#include "server/api/request_context.hpp"
+
+namespace tribune::server {
+
+class files_resource : public resource {
+  public:
+    using resource::resource;
+
+    void file(request_context& ctx);
+    void no_endpoint(request_context& ctx);
+};
+
+}  // namespace tribune::server

@@ -1,0 +1,36 @@
+#include "server/api/questions_resource.hpp"
+
+#include "server/api/question_lookup.hpp"
+#include "server/api/submission_reply.hpp"
+#include "server/http/executive_visibility.hpp"
+#include "server/wire/question_codec.hpp"
+
+namespace tribune::server {
+
+namespace http = boost::beast::http;
+
+void questions_resource::submit(request_context& ctx) {
+    auto sub = ctx.decoded_body(
+        [&](const json& body) { return decode_submission(body, ctx.param("slug")); });
+    if (sub)
+        submit_and_reply(ctx, s_.questions, std::move(*sub),
+                         [](const question& q) { return to_json(q); });
+}
+
+void questions_resource::list(request_context& ctx) {
+    question_query q;
+    q.event_slug = ctx.param("slug");
+    if (status st = decode_list_query(ctx.target().query, q); !st) return ctx.fail(st);
+    if (status st = restrict_to_visible(ctx.who(), q.filter.statuses); !st) return ctx.fail(st);
+    auto page = s_.query.page(q);
+    if (!page) return ctx.fail(page.error());
+    ctx.send(http::status::ok, to_json(*page));
+}
+
+void questions_resource::show(request_context& ctx) {
+    auto q = find_question(ctx, s_.query, lookup_for::reading);
+    if (!q || !ctx.allowed(q->event)) return;
+    ctx.send(http::status::ok, to_json(*q));
+}
+
+}  // namespace tribune::server

@@ -1,0 +1,21 @@
+#pragma once
+// submission_reply: how a new question is answered, for every route that takes one (a
+// client's ingest, the audience's question): the decoded submission goes to
+// question_service::submit, and the answer leaves after the group commit, from a scoring
+// worker — 201 with the question as `encode` shows it, 200 for a retry of a stored
+// (source, external_id) — or at once when the submission is refused (invalid, unknown
+// event, queue full).
+//
+// Thread safety: as question_service::submit.
+
+#include "core/service/question_service.hpp"
+#include "server/api/request_context.hpp"
+
+namespace tribune::server {
+
+using question_encoder = json (*)(const question&);
+
+void submit_and_reply(request_context& ctx, question_service& questions, submission sub,
+                      question_encoder encode);
+
+}  // namespace tribune::server

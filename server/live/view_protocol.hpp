@@ -1,0 +1,78 @@
+#pragma once
+// view_protocol: the live stream's view protocol, the one the dashboard speaks (docs/api.md
+// "Live stream", view protocol): the client subscribes to a view (states, filters, sort)
+// and gets its first page, then frames — every change that concerns the view, coalesced at
+// most once per frame_interval, each with the event's exact counts per state. Subscribing
+// again replaces the view. A subscribe may ask for activity messages (moderators online,
+// arrivals per minute).
+//
+// Back-pressure: at most one frame is in flight; changes wait in the subscription. When
+// more than ws_send_queue_limit wait behind an unfinished write they are dropped and the
+// client gets a fresh snapshot once its socket drains; a socket that has not drained for
+// stall_timeout is cut. A slow client never slows ingest or other clients. Activity: at
+// most one message waits, a newer one replacing it; it is written only when nothing else is
+// queued, so it never waits behind itself nor holds frames back by more than one small write.
+//
+// Thread safety: on its session's strand only (stream_protocol).
+// Ownership: borrows presence too (event_protocol); it outlives every session.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/live/event_protocol.hpp"
+#include "server/live/presence.hpp"
+#include "server/live/view_subscription.hpp"
+
+namespace tribune::server {
+
+struct subscribe_request;
+
+class view_protocol final : public event_protocol {
+  public:
+    // At most this many frames per second per client.
+    static constexpr std::chrono::milliseconds frame_interval{100};
+    // A socket whose write has not completed for this long is cut.
+    static constexpr std::chrono::seconds stall_timeout{30};
+
+    // `since`/`epoch` from the URL resume the first subscription when it names none.
+    view_protocol(hub& h, presence& p, moderation_query& query, const config& cfg,
+                  std::string event, std::optional<std::uint64_t> since, std::string epoch);
+    std::size_t queue_limit() const override;
+    std::optional<int> send_buffer_bytes() const override;
+    bool receives_activity() const override { return true; }
+
+    // Nothing is sent before the client's subscribe message (on_open: event_protocol's).
+    void on_message(const std::string& text) override;
+    void on_record(std::shared_ptr<const change_record> r) override;
+    void on_activity(std::shared_ptr<const activity_record> a) override;
+    void on_drained() override;
+    void on_timer() override;
+
+  private:
+    using clock = std::chrono::steady_clock;
+
+    void subscribe(subscribe_request req);
+    void send(std::string message);
+    void send_snapshot();
+    void schedule_frame();
+    void flush();
+    void want_activity(bool on);
+    void offer_activity(std::shared_ptr<const activity_record> a);
+    void write_activity();
+
+    presence& presence_;
+    std::optional<view_subscription> view_;
+    bool subscribed_once_ = false;
+    bool resync_ = false;  // fell behind: the next thing to send is a fresh snapshot
+    bool timer_armed_ = false;
+    clock::time_point last_frame_at_{};
+
+    bool activity_wanted_ = false;        // the last subscribe asked for it
+    std::uint64_t activity_version_ = 0;  // of the newest record accepted; older ones are stale
+    std::shared_ptr<const activity_record> activity_pending_;  // at most one, unsent
+};
+
+}  // namespace tribune::server

@@ -1,0 +1,404 @@
+// The store interfaces' contract, run against every backend: the SQLite store and the
+// in-memory fake the service tests use. What one backend does, the other must do alike.
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/sqlite/sqlite_store.hpp"
+#include "core/store/memory_store.hpp"
+#include "core/text/prepared_text.hpp"
+#include "core/util/wall_clock.hpp"
+#include "tests/core/temp_dir.hpp"
+
+namespace tribune {
+namespace {
+
+struct backend {
+    std::string name;
+    std::function<std::unique_ptr<store>(const testing::temp_dir&)> open;
+};
+
+std::string name_of(const ::testing::TestParamInfo<backend>& p) { return p.param.name; }
+
+class store_contract : public ::testing::TestWithParam<backend> {
+protected:
+    void SetUp() override {
+        db_ = GetParam().open(dir_);
+        ASSERT_NE(db_, nullptr);
+        demo_ = db_->find_event("demo").value();
+    }
+
+    question_insert make(const std::string& text, question_status st = question_status::pending,
+                         group_choice group = {}) {
+        question_insert in;
+        in.q.event_id = demo_.id;
+        in.q.text = text;
+        in.q.status = st;
+        in.q.verdict = "verdict of " + text;
+        in.q.scored.lang = "en";
+        in.q.scored.spans.push_back({0, 1, attribute::insult, 0.5f, ""});
+        in.search_text = prepare_text(text)->normal.text;
+        in.group = group;
+        return in;
+    }
+    std::vector<question> insert(std::vector<question_insert> rows) {
+        auto r = db_->insert_batch(rows);
+        EXPECT_TRUE(r.is_ok()) << r.error().message();
+        std::vector<question> out;
+        if (r) for (auto& o : *r) out.push_back(o.stored);
+        return out;
+    }
+    decision_request decide(std::int64_t id, question_status to, const std::string& actor) {
+        decision_request d;
+        d.question_id = id;
+        d.to = to;
+        d.action = std::string(to_string(to));
+        d.actor = actor;
+        return d;
+    }
+    std::vector<std::string> texts(const question_query& q) {
+        std::vector<std::string> out;
+        auto page = db_->list_questions(q);
+        EXPECT_TRUE(page.is_ok()) << page.error().message();
+        if (page) for (const question& x : page->items) out.push_back(x.text);
+        return out;
+    }
+
+    testing::temp_dir dir_;
+    std::unique_ptr<store> db_;
+    event_info demo_;
+};
+
+TEST_P(store_contract, events_and_policies) {
+    EXPECT_EQ(db_->create_event({"demo", "Again", false}).error().code(), "event_exists");
+    EXPECT_EQ(db_->find_event("nope").error().code(), "event_not_found");
+    auto ev = db_->create_event({"townhall", "Town hall", true});
+    ASSERT_TRUE(ev.is_ok());
+    EXPECT_EQ(db_->list_events()->size(), 2u);
+    auto p = db_->get_policy(ev->id);
+    ASSERT_TRUE(p.is_ok());
+    EXPECT_TRUE(p->premoderate);
+    EXPECT_FLOAT_EQ(p->thresholds.at(attribute::threat).reject_above,
+                    triage_policy::defaults().at(attribute::threat).reject_above);
+    event_policy changed;
+    changed.premoderate = false;
+    changed.banned = {"scam", "fraud", "scam"};
+    changed.suspect = {"lawsuit"};
+    changed.thresholds.at(attribute::insult) = {0.3f, 0.6f};
+    ASSERT_TRUE(db_->save_policy(ev->id, changed).is_ok());
+    p = db_->get_policy(ev->id);
+    EXPECT_FALSE(p->premoderate);
+    EXPECT_EQ(p->banned, (std::vector<std::string>{"scam", "fraud"}));
+    EXPECT_EQ(p->suspect, (std::vector<std::string>{"lawsuit"}));
+    EXPECT_FLOAT_EQ(p->thresholds.at(attribute::insult).review_above, 0.3f);
+    EXPECT_FALSE(db_->find_event("townhall")->premoderate);
+    EXPECT_EQ(db_->get_policy(9999).error().code(), "event_not_found");
+    EXPECT_EQ(db_->save_policy(9999, changed).code(), "event_not_found");
+}
+
+TEST_P(store_contract, inserts_write_the_chosen_groups_and_skip_known_identities) {
+    question_insert a = make("first");
+    a.q.source = "twitter";
+    a.q.external_id = "1";
+    question_insert again = make("first, retried");
+    again.q.source = "twitter";
+    again.q.external_id = "1";
+    auto r = db_->insert_batch({a, make("second", question_status::pending,
+                                        group_choice::join_item(0)),
+                                again, make("third", question_status::pending,
+                                            group_choice::join_item(2))});
+    ASSERT_TRUE(r.is_ok()) << r.error().message();
+    const question& first = (*r)[0].stored;
+    EXPECT_EQ(first.cluster_id, first.id);
+    EXPECT_EQ((*r)[1].stored.cluster_id, first.id);
+    EXPECT_EQ((*r)[1].stored.cluster_size, 2);
+    EXPECT_FALSE((*r)[2].inserted);
+    EXPECT_EQ((*r)[2].stored.id, first.id);
+    EXPECT_EQ((*r)[2].stored.text, "first");
+    // Joining the group of an item that was not stored: the stored question's group.
+    EXPECT_EQ((*r)[3].stored.cluster_id, first.id);
+    EXPECT_EQ((*r)[3].stored.cluster_size, 3);
+    auto later = insert({make("fourth", question_status::pending, group_choice::join(first.id))});
+    EXPECT_EQ(later[0].cluster_size, 4);
+    EXPECT_EQ(db_->get_question(first.id)->cluster_size, 4);
+
+    auto got = db_->get_question(first.id);
+    ASSERT_TRUE(got.is_ok());
+    EXPECT_EQ(got->event, "demo");
+    EXPECT_EQ(got->version, 1);
+    ASSERT_EQ(got->scored.spans.size(), 1u);
+    EXPECT_EQ(got->scored.spans[0].attr, attribute::insult);
+    auto audit = db_->list_decisions(first.id);
+    ASSERT_EQ(audit->size(), 1u);
+    EXPECT_EQ((*audit)[0].actor, "triage");
+    EXPECT_EQ((*audit)[0].action, "auto");
+    EXPECT_EQ((*audit)[0].reason, "verdict of first");
+    EXPECT_TRUE(db_->find_external(demo_.id, "twitter", "1")->has_value());
+    EXPECT_FALSE(db_->find_external(demo_.id, "", "1")->has_value());
+    EXPECT_EQ(db_->get_question(9999).error().code(), "question_not_found");
+
+    auto bad = db_->insert_batch({make("x", question_status::pending, group_choice::join_item(0))});
+    ASSERT_FALSE(bad.is_ok());
+    EXPECT_EQ(db_->count_by_status(demo_.id)->at(question_status::pending), 4);
+}
+
+TEST_P(store_contract, pages_filter_sort_and_continue_exactly) {
+    const char* t[] = {"Quand les frais baissent-ils ?", "you absolute idiot", "fees fees",
+                       "another idiot", "Sh1t happens with fees"};
+    const float insult[] = {0.1f, 0.9f, 0.5f, 0.9f, 0.3f};
+    std::vector<question_insert> rows;
+    for (int i = 0; i < 5; ++i) {
+        question_insert in = make(t[i], i == 2 ? question_status::held : question_status::pending);
+        in.q.scored.values[attribute::insult] = insult[i];
+        in.q.scored.lang = i == 0 ? "fr" : "en";
+        if (i % 2 == 0) in.q.author = "ana";
+        rows.push_back(in);
+    }
+    insert(rows);
+    question_query q;
+    q.event_slug = "demo";
+    EXPECT_EQ(texts(q).front(), "Sh1t happens with fees");
+    q.filter.statuses = {question_status::held};
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"fees fees"}));
+    q.filter = {};
+    q.filter.author = "ana";
+    EXPECT_EQ(texts(q).size(), 3u);
+    q.filter = {};
+    q.filter.lang = "fr";
+    EXPECT_EQ(texts(q).size(), 1u);
+    q.filter = {};
+    q.filter.score_attr = attribute::insult;
+    q.filter.min_score = 0.5f;
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"another idiot", "fees fees", "you absolute idiot"}));
+    q.filter = {};
+    q.filter.search = "FRAIS";
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"Quand les frais baissent-ils ?"}));
+    q.filter.search = "shit fees";
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"Sh1t happens with fees"}));
+    q.filter.search = "idi*";
+    EXPECT_EQ(texts(q).size(), 2u);
+
+    q.filter = {};
+    q.sort = question_sort::severity;
+    q.limit = 2;
+    std::vector<std::string> seen;
+    for (;;) {
+        auto page = db_->list_questions(q);
+        ASSERT_TRUE(page.is_ok());
+        for (const question& x : page->items) seen.push_back(x.text);
+        if (!page->next) break;
+        q.after = page->next;
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"another idiot", "you absolute idiot", "fees fees",
+                                              "Sh1t happens with fees",
+                                              "Quand les frais baissent-ils ?"}));
+    q = {};
+    q.event_slug = "demo";
+    q.sort = question_sort::oldest;
+    q.limit = 4;
+    auto page = db_->list_questions(q);
+    EXPECT_EQ(page->items.front().text, "Quand les frais baissent-ils ?");
+    ASSERT_TRUE(page->next.has_value());
+    q.after = page->next;
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"Sh1t happens with fees"}));
+    q.event_slug = "nope";
+    EXPECT_EQ(db_->list_questions(q).error().code(), "event_not_found");
+}
+
+TEST_P(store_contract, decisions_conflicts_undo_and_the_audit_trail) {
+    auto qs = insert({make("a"), make("b"), make("c", question_status::auto_rejected)});
+    auto out = db_->apply_decision(decide(qs[0].id, question_status::approved, "alice"));
+    ASSERT_TRUE(out.is_ok());
+    EXPECT_TRUE(out->changed);
+    EXPECT_EQ(out->updated.version, 2);
+    auto same = db_->apply_decision(decide(qs[0].id, question_status::approved, "bob"));
+    EXPECT_FALSE(same->changed);
+    EXPECT_EQ(same->updated.version, 2);
+    decision_request stale = decide(qs[1].id, question_status::rejected, "bob");
+    stale.expected_version = 5;
+    EXPECT_EQ(db_->apply_decision(stale).error().code(), "version_conflict");
+    decision_request answer = decide(qs[2].id, question_status::answered, "exec");
+    answer.allowed_from = {question_status::approved};
+    EXPECT_EQ(db_->apply_decision(answer).error().code(), "invalid_transition");
+    decision_request scoped = decide(qs[1].id, question_status::held, "bob");
+    scoped.event_id = demo_.id + 100;
+    EXPECT_EQ(db_->apply_decision(scoped).error().code(), "question_not_found");
+
+    auto bulk = db_->apply_decisions({decide(qs[1].id, question_status::rejected, "bob"),
+                                      decide(9999, question_status::rejected, "bob")});
+    ASSERT_TRUE(bulk.is_ok());
+    EXPECT_EQ((*bulk)[0]->updated.status, question_status::rejected);
+    EXPECT_EQ((*bulk)[1].error().code(), "question_not_found");
+
+    undo_request u{qs[1].id, "alice", 60'000};
+    EXPECT_EQ(db_->undo_last(u).error().code(), "undo_unavailable");
+    u.actor = "bob";
+    auto undone = db_->undo_last(u);
+    ASSERT_TRUE(undone.is_ok());
+    EXPECT_EQ(undone->updated.status, question_status::pending);
+    EXPECT_EQ(db_->undo_last(u).error().code(), "undo_unavailable");
+    EXPECT_EQ(db_->undo_last({qs[2].id, "bob", 60'000}).error().code(), "undo_unavailable");
+    EXPECT_EQ(db_->undo_last({9999, "bob", 60'000}).error().code(), "question_not_found");
+    auto audit = db_->list_decisions(qs[1].id);
+    ASSERT_EQ(audit->size(), 3u);
+    EXPECT_EQ((*audit)[2].action, "undo");
+    EXPECT_EQ((*audit)[2].reason, "undo rejected");
+    EXPECT_EQ((*audit)[2].from, question_status::rejected);
+    EXPECT_EQ(db_->list_decisions(9999).error().code(), "question_not_found");
+    auto counts = db_->count_by_status(demo_.id);
+    EXPECT_EQ(counts->at(question_status::approved), 1);
+    EXPECT_EQ(counts->at(question_status::answered), 0);
+}
+
+TEST_P(store_contract, votes_and_the_shortlist) {
+    auto qs = insert({make("a", question_status::approved), make("b")});
+    EXPECT_EQ(db_->add_vote(qs[0].id, "v1")->votes, 1);
+    EXPECT_EQ(db_->add_vote(qs[0].id, "v1")->votes, 1);
+    EXPECT_EQ(db_->add_vote(qs[0].id, "v2")->votes, 2);
+    EXPECT_EQ(db_->add_vote(qs[1].id, "v1").error().code(), "not_votable");
+    EXPECT_EQ(db_->add_vote(9999, "v1").error().code(), "question_not_found");
+
+    auto e = db_->shortlist_add(demo_.id, qs[0].id, "exec");
+    ASSERT_TRUE(e.is_ok());
+    EXPECT_EQ(e->added_by, "exec");
+    EXPECT_EQ(db_->shortlist_add(demo_.id, qs[0].id, "other")->added_by, "exec");
+    EXPECT_EQ(db_->shortlist_add(demo_.id, qs[1].id, "exec").error().code(), "not_shortlistable");
+    EXPECT_EQ(db_->shortlist_add(demo_.id + 100, qs[0].id, "exec").error().code(),
+              "question_not_found");
+    EXPECT_EQ(db_->shortlist(demo_.id)->size(), 1u);
+    EXPECT_EQ(db_->shortlist(demo_.id)->front().q.votes, 2);
+    ASSERT_TRUE(db_->shortlist_remove(demo_.id, qs[0].id).is_ok());
+    EXPECT_EQ(db_->shortlist_remove(demo_.id, qs[0].id).code(), "not_on_shortlist");
+}
+
+TEST_P(store_contract, tokens_and_sessions) {
+    auto admin = db_->create_token("root", role::admin, std::nullopt, "h1", "trb_abc", std::nullopt);
+    auto mod = db_->create_token("alice", role::moderator, demo_.id, "h2", "trb_def", std::nullopt);
+    auto analyst = db_->create_token("coral", role::analyst, std::nullopt, "h3", "trb_ghi",
+                                     token_quota{60, 60});
+    ASSERT_TRUE(admin.is_ok() && mod.is_ok() && analyst.is_ok());
+    EXPECT_EQ(mod->event_slug, "demo");
+    EXPECT_FALSE(mod->quota.has_value());
+    auto found = db_->find_token("h3");
+    ASSERT_TRUE(found.is_ok() && found->has_value());
+    EXPECT_EQ((*found)->r, role::analyst);
+    ASSERT_TRUE((*found)->quota.has_value());
+    EXPECT_EQ((*found)->quota->requests, 60);
+    EXPECT_EQ((*found)->quota->period_s, 60);
+    EXPECT_TRUE(*db_->has_active_admin());
+    EXPECT_EQ((*db_->find_token("h2"))->name, "alice");
+    EXPECT_FALSE(db_->find_token("nope")->has_value());
+    ASSERT_TRUE(db_->create_session("s1", mod->id, wall_clock_ms() + 60'000).is_ok());
+    ASSERT_TRUE(db_->create_session("s2", mod->id, wall_clock_ms() - 1).is_ok());
+    EXPECT_TRUE(db_->find_session("s1", wall_clock_ms())->has_value());
+    EXPECT_FALSE(db_->find_session("s2", wall_clock_ms())->has_value());
+    ASSERT_TRUE(db_->revoke_token(mod->id).is_ok());
+    EXPECT_FALSE(db_->find_session("s1", wall_clock_ms())->has_value());
+    EXPECT_TRUE((*db_->find_token("h2"))->revoked_at.has_value());
+    EXPECT_EQ(db_->revoke_token(9999).code(), "token_not_found");
+    ASSERT_TRUE(db_->revoke_token(admin->id).is_ok());
+    EXPECT_FALSE(*db_->has_active_admin());
+    EXPECT_EQ(db_->list_tokens()->size(), 3u);
+    ASSERT_TRUE(db_->create_session("s3", admin->id, wall_clock_ms() + 60'000).is_ok());
+    ASSERT_TRUE(db_->delete_session("s3").is_ok());
+}
+
+TEST_P(store_contract, the_recent_window_streams_oldest_first) {
+    ASSERT_TRUE(db_->create_event({"other", "Other", false}).is_ok());
+    question_insert o = make("elsewhere");
+    o.q.event_id = db_->find_event("other")->id;
+    auto qs = insert({make("one"), make("two"), o, make("four", question_status::pending,
+                                                       group_choice::join_item(0))});
+    std::vector<grouping_row> rows;
+    ASSERT_TRUE(db_->scan_recent_groups(3, [&](const grouping_row& r) { rows.push_back(r); }).is_ok());
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0].id, qs[1].id);
+    EXPECT_EQ(rows[1].event_id, o.q.event_id);
+    EXPECT_EQ(rows[2].cluster_id, qs[0].id);
+    EXPECT_EQ(rows[2].search_text, "four");
+    std::vector<std::int64_t> scanned;
+    ASSERT_TRUE(db_->scan_questions(demo_.id, [&](const question& q) {
+                       scanned.push_back(q.id);
+                       EXPECT_TRUE(q.scored.spans.empty());
+                   }).is_ok());
+    EXPECT_EQ(scanned, (std::vector<std::int64_t>{qs[0].id, qs[1].id, qs[3].id}));
+}
+
+// feedback_store is not part of the aggregate; both backends implement it.
+TEST_P(store_contract, suggestions_keep_their_scores_context_and_order) {
+    auto* feedback = dynamic_cast<feedback_store*>(db_.get());
+    ASSERT_NE(feedback, nullptr);
+    suggestion s;
+    s.text = "Fine. You idiot.";
+    s.languages = {"en", "fr"};
+    s.community_id = "Coral:https://news.example/";
+    s.client_token = "comment:c-9";
+    s.context = {{"the article", "PLAIN_TEXT"}, {"a reply", ""}};
+    s.scores = {{"TOXICITY", std::nullopt, std::nullopt, 1.0f}, {"INSULT", 6, 16, 0.5f}};
+    s.submitted_by = "coral";
+    s.created_at = 1234;
+    auto first = feedback->add_suggestion(s);
+    ASSERT_TRUE(first.is_ok());
+    suggestion t;
+    t.text = "second";
+    t.session_id = "sess-1";
+    t.scores = {{"THREAT", std::nullopt, std::nullopt, 0.25f}};
+    t.submitted_by = "coral";
+    t.created_at = 1235;
+    auto second = feedback->add_suggestion(t);
+    ASSERT_TRUE(second.is_ok());
+    EXPECT_GT(*second, *first);
+
+    auto all = feedback->list_suggestions(0, 10);
+    ASSERT_TRUE(all.is_ok());
+    ASSERT_EQ(all->size(), 2u);
+    const suggestion& a = (*all)[0];
+    EXPECT_EQ(a.id, *first);
+    EXPECT_EQ(a.text, s.text);
+    EXPECT_EQ(a.languages, s.languages);
+    EXPECT_EQ(a.community_id, s.community_id);
+    EXPECT_EQ(a.client_token, s.client_token);
+    EXPECT_FALSE(a.session_id.has_value());
+    ASSERT_EQ(a.context.size(), 2u);
+    EXPECT_EQ(a.context[0].text, "the article");
+    EXPECT_EQ(a.context[0].type, "PLAIN_TEXT");
+    EXPECT_EQ(a.context[1].type, "");
+    ASSERT_EQ(a.scores.size(), 2u);
+    EXPECT_FALSE(a.scores[0].span_begin.has_value());
+    EXPECT_EQ(a.scores[1].attribute, "INSULT");
+    EXPECT_EQ(a.scores[1].span_begin, 6u);
+    EXPECT_EQ(a.scores[1].span_end, 16u);
+    EXPECT_FLOAT_EQ(a.scores[1].value, 0.5f);
+    EXPECT_EQ(a.submitted_by, "coral");
+    EXPECT_EQ(a.created_at, 1234);
+    EXPECT_EQ((*all)[1].session_id, "sess-1");
+
+    auto page = feedback->list_suggestions(*first, 1);
+    ASSERT_TRUE(page.is_ok());
+    ASSERT_EQ(page->size(), 1u);
+    EXPECT_EQ(page->front().id, *second);
+    EXPECT_TRUE(feedback->list_suggestions(0, 1).value().size() == 1u);
+    EXPECT_TRUE(feedback->list_suggestions(*second, 10).value().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    backends, store_contract,
+    ::testing::Values(
+        backend{"sqlite",
+                [](const testing::temp_dir& dir) -> std::unique_ptr<store> {
+                    auto s = sqlite_store::open(dir.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations");
+                    if (!s) return nullptr;
+                    return std::move(s).value();
+                }},
+        backend{"memory",
+                [](const testing::temp_dir&) -> std::unique_ptr<store> {
+                    return std::make_unique<memory_store>();
+                }}),
+    name_of);
+
+}  // namespace
+}  // namespace tribune
