@@ -77,7 +77,7 @@ constexpr setting settings[] = {
     {"--idle-timeout", "TRIBUNE_IDLE_TIMEOUT", "keep-alive wait for the next request (default 60s)"},
     {"--drain-timeout", "TRIBUNE_DRAIN_TIMEOUT", "graceful stop: time to finish requests and close (default 10s)"},
     {"--activity-interval-ms", "TRIBUNE_ACTIVITY_INTERVAL_MS", "live stream: how often changed arrivals per minute are sent, in ms (default 5000)"},
-    // issue 13 (docs/perspective.md, docs/api.md "Webhooks")
+    // the Perspective-compatible API and webhooks (docs/perspective.md, docs/api.md "Webhooks")
     {"--perspective-prefix", "TRIBUNE_PERSPECTIVE_PREFIX", "also serve the Perspective API under /PREFIX/v1alpha1/... (default: root only)"},
     {"--public-url", "TRIBUNE_PUBLIC_URL", "rootUrl of the discovery document, e.g. https://tribune.example/ (default: from the request)"},
     {"--webhook-ca-file", "TRIBUNE_WEBHOOK_CA_FILE", "PEM certificates trusted for https webhooks besides the system's"},

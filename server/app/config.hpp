@@ -55,9 +55,10 @@ struct config {
     std::chrono::hours session_lifetime{12};
     bool announce_first_admin = true;  // create and print an admin token when none exists
 
-    // --- issue 13: the Perspective-compatible API and webhooks (docs/perspective.md) -------
-    // The Perspective routes are served at the root (/v1alpha1/...) and, when this is set,
-    // also under it: "/perspective" -> /perspective/v1alpha1/comments:analyze.
+    // --- the Perspective-compatible API and webhooks (docs/perspective.md, api.md "Webhooks")
+    // The Perspective routes are served at the root (/v1alpha1/...) and, when this names a
+    // path, also under it: "/perspective" -> /perspective/v1alpha1/comments:analyze (slashes
+    // at either end do not matter; "" or "/" is no prefix, and the routes are served once).
     std::string perspective_prefix;
     // The rootUrl of the discovery document; empty: from X-Forwarded-Proto/-Host or Host.
     std::string public_url;
