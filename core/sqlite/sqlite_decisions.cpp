@@ -17,7 +17,8 @@ bool is_storage_failure(const status& s) {
     return s.kind() == error_kind::unavailable || s.kind() == error_kind::internal;
 }
 
-// Writes the new status and its audit row. REQUIRES: a transaction open on `db`.
+// Writes the new status and its audit row (the last row inserted). REQUIRES: a transaction
+// open on `db`.
 status write_decision(sqlite_connection& db, const decision_request& d, question_status from) {
     const timestamp_ms now = now_ms();
     auto upd = db.prepare(
@@ -55,6 +56,7 @@ result<decision_outcome> sqlite_store::apply_one(const decision_request& d,
     if (rc == SQLITE_DONE || (rc == SQLITE_ROW && d.event_id && cur->column_int(2) != *d.event_id))
         return decision_target_missing(d);
     if (rc != SQLITE_ROW) return writer_.last_error("read question");
+    const std::int64_t event_id = cur->column_int(2);
     decision_outcome out;
     out.from = status_from_string(cur->column_text(0)).value_or(question_status::pending);
     const group_ref group{cur->column_int(2), cur->column_int(3), cur->column_int(4) != 0};
@@ -65,8 +67,18 @@ result<decision_outcome> sqlite_store::apply_one(const decision_request& d,
         return out;
     }
     if (status s = write_decision(writer_, d, out.from); !s) return s;
+    const std::int64_t decision_id = sqlite3_last_insert_rowid(writer_.get());
+    const std::size_t moved_before = moved.size();
     if (status s = count_review(writer_, group.cluster, out.from, d.to); !s) return s;
     if (status s = follow_group(writer_, d, group, out, moved); !s) return s;
+    if (status s = queue_webhooks(event_id, d.question_id, decision_id, d.action, out.from, d.to); !s)
+        return s;
+    // The members the group's decision moved change their verdict too.
+    for (std::size_t i = moved_before; i < moved.size(); ++i) {
+        const sqlite_rows::moved_member& m = moved[i];
+        if (status s = queue_webhooks(event_id, m.id, m.decision_id, m.action, m.from, m.to); !s)
+            return s;
+    }
     return out;
 }
 

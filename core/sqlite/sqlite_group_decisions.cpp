@@ -104,7 +104,8 @@ status retract(sqlite_connection& db, const group_ref& g, const group_decision& 
                                    inherit_action, inherited_verdict(next, m.verdict), now);
             !s)
             return s;
-        moved.push_back({m.id, question_status::approved});
+        moved.push_back({m.id, question_status::approved, question_status::auto_rejected,
+                         sqlite3_last_insert_rowid(db.get()), inherit_action});
     }
     return status::ok();
 }
@@ -122,8 +123,9 @@ status release(sqlite_connection& db, const group_ref& g, question_status state,
                                    released_verdict(g.cluster, actor, m.verdict), now);
             !s)
             return s;
+        const std::int64_t audit_id = sqlite3_last_insert_rowid(db.get());
         if (status s = count_review(db, g.cluster, state, question_status::pending); !s) return s;
-        moved.push_back({m.id, state});
+        moved.push_back({m.id, state, question_status::pending, audit_id, release_action});
     }
     return status::ok();
 }

@@ -29,6 +29,9 @@ struct group_ref {
 struct moved_member {
     std::int64_t id = 0;
     question_status from = question_status::pending;
+    question_status to = question_status::pending;
+    std::int64_t decision_id = 0;  // its audit row
+    std::string_view action;       // that row's action: inherit_action or release_action
 };
 
 // Keeps the group's count of members in review: a question went from `from` to `to`.

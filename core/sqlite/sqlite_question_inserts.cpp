@@ -102,6 +102,7 @@ status write_group(sqlite_connection& db, insert_statements& st, question& q, st
     return status::ok();
 }
 
+// Writes the question's spans, then its audit row (the last row inserted).
 status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const question& q,
                              bool inherited, timestamp_ms now) {
     for (const span& sp : q.scored.spans) {
@@ -158,6 +159,12 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
                 stored.version = 1;
                 if (status s = write_group(writer_, st, stored, *group); !s) return s;
                 if (status s = write_spans_and_audit(writer_, st, stored, in.inherited, now); !s)
+                    return s;
+                // A new question, also when it took its group's decision: question.created.
+                if (status s = queue_webhooks(stored.event_id, stored.id,
+                                              sqlite3_last_insert_rowid(writer_.get()), "auto",
+                                              std::nullopt, stored.status);
+                    !s)
                     return s;
                 out.push_back({std::move(stored), true});
             }
