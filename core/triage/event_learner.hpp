@@ -52,8 +52,10 @@
 namespace tribune {
 
 // The defaults were chosen with bench/event_learning_sim on floods from scripts/make-flood
-// (three seeds, and halves of their texts; docs/benchmarks.md), for leak under 1% and the
-// correction's own loss near 1%, then the fewest decisions; they are not tuned to any text.
+// (validation-split texts only: several seeds, and disjoint halves of their texts), with the
+// classifier before v2, for leak under 1% and the correction's own loss near 1%, then the
+// fewest decisions; they are not tuned to any text. What bench/moderated_flood measures with
+// them on the server is in docs/benchmarks.md.
 struct learning_options {
     float kappa = 1.0f;      // logits of P(hostile) per logit of corrected review margin
     float offset = -2.5f;    // logit of P(hostile) on the corrected review line (P = 0.076)
