@@ -491,6 +491,7 @@ TEST_P(store_contract, the_window_reads_the_grouping_text) {
     ASSERT_TRUE(db_->scan_recent_groups(1, [&](const grouping_row& r) { rows.push_back(r); }).is_ok());
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].group_text, "fees?");
+}
 
 // feedback_store is not part of the aggregate; both backends implement it.
 TEST_P(store_contract, suggestions_keep_their_scores_context_and_order) {
