@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+
+#include "core/classify/model_file.hpp"
 
 namespace tribune {
 namespace {
@@ -18,21 +18,7 @@ constexpr std::uint32_t flag_scope = 1u;
 constexpr std::uint32_t flag_joined = 2u;
 constexpr std::size_t prefetch_distance = 16;
 
-std::uint64_t fnv64(const char* data, std::size_t n) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (std::size_t i = 0; i < n; ++i) {
-        h ^= static_cast<unsigned char>(data[i]);
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-template <typename T>
-void put(std::string& out, T v) {
-    char buf[sizeof(T)];
-    std::memcpy(buf, &v, sizeof(T));
-    out.append(buf, sizeof(T));
-}
+using model_file::put;
 
 template <typename T>
 T get(const std::string& in, std::size_t& pos) {
@@ -43,8 +29,7 @@ T get(const std::string& in, std::size_t& pos) {
 }
 
 status corrupt(const std::string& path, const std::string& why) {
-    return status::error(error_kind::invalid_argument, "model_corrupt",
-                         "model file " + path + " is not a valid Tribune model: " + why);
+    return model_file::corrupt(path, "Tribune model", why);
 }
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
@@ -101,26 +86,13 @@ status linear_model::save(const std::string& path) const {
     for (float w : span_.head_weight) put<float>(out, w);
     for (float w : span_.relative_weight) put<float>(out, w);
     out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size());
-    put<std::uint64_t>(out, fnv64(out.data(), out.size()));
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) return status::error(error_kind::internal, "model_write", "cannot write " + path);
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!f) return status::error(error_kind::internal, "model_write", "cannot write " + path);
-    return status::ok();
+    return model_file::save_with_checksum(std::move(out), path);
 }
 
 result<linear_model> linear_model::load(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        return status::error(error_kind::not_found, "model_missing",
-                             "cannot open model file " + path);
-    f.seekg(0, std::ios::end);
-    const auto size = static_cast<std::uint64_t>(std::max<std::streamoff>(0, f.tellg()));
-    if (size > max_file_bytes) return corrupt(path, "file too large");
-    f.seekg(0, std::ios::beg);
-    std::string in(static_cast<std::size_t>(size), '\0');
-    f.read(in.data(), static_cast<std::streamsize>(size));
-    if (!f) return corrupt(path, "read failed");
+    auto file = model_file::read_file(path, max_file_bytes, "Tribune model");
+    if (!file) return file.error();
+    const std::string& in = file.value();
 
     if (in.size() >= sizeof magic_v1 && std::memcmp(in.data(), magic_v1, sizeof magic_v1) == 0)
         return corrupt(path, "it is in format 1 (an older Tribune model without calibration or span "
@@ -153,11 +125,7 @@ result<linear_model> linear_model::load(const std::string& path) {
     const std::uint64_t expected = fixed + (attribute_count * floats_per_head + span_floats) * 4 +
                                    std::uint64_t{b} * model_columns + 8;
     if (in.size() != expected) return corrupt(path, "size does not match its header");
-    const std::uint64_t stored = [&] {
-        std::size_t p = in.size() - 8;
-        return get<std::uint64_t>(in, p);
-    }();
-    if (fnv64(in.data(), in.size() - 8) != stored) return corrupt(path, "checksum mismatch");
+    if (!model_file::checksum_ok(in)) return corrupt(path, "checksum mismatch");
     bool finite = true;
     auto read_float = [&] {
         const float v = get<float>(in, pos);

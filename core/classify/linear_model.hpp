@@ -29,7 +29,7 @@
 // span {f32 self_scale, context_scale, bias, doc_weight, threshold, 6 x head_weight,
 // 6 x relative_weight},
 // buckets*columns i8 weights (row-major by bucket: 6 heads, span self, span context),
-// u64 FNV-1a checksum of all preceding bytes. Format 1 files ("TRIBLM01") are refused
+// u64 FNV-1a checksum of all preceding bytes (model_file.hpp). Format 1 files ("TRIBLM01") are refused
 // with a message that says to retrain.
 //
 // Thread safety: immutable after load()/quantize(); score() is const and safe from any
