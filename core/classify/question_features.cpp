@@ -4,33 +4,17 @@
 #include <cmath>
 
 #include "core/classify/text_features.hpp"
+#include "core/util/hash32.hpp"
 
 namespace tribune {
 namespace {
 
-constexpr std::uint32_t fnv_offset = 2166136261u;
-constexpr std::uint32_t fnv_prime = 16777619u;
-
-std::uint32_t fnv(std::uint32_t h, std::string_view s) {
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * fnv_prime;
-    return h;
-}
-
-std::uint32_t mix(std::uint32_t h) {
-    h ^= h >> 16;
-    h *= 0x7feb352dU;
-    h ^= h >> 15;
-    h *= 0x846ca68bU;
-    h ^= h >> 16;
-    return h;
-}
-
 // A feature of kind `kind` over one or two words.
 std::uint32_t feature(char kind, std::string_view a, std::string_view b = {}) {
-    std::uint32_t h = (fnv_offset ^ static_cast<unsigned char>(kind)) * fnv_prime;
-    h = fnv(h, a);
-    if (!b.empty()) h = fnv((h ^ 0x1fu) * fnv_prime, b);
-    return mix(h);
+    std::uint32_t h = fnv32(fnv32_offset, static_cast<unsigned char>(kind));
+    h = fnv32(h, a);
+    if (!b.empty()) h = fnv32(fnv32(h, 0x1fu), b);
+    return mix32(h);
 }
 
 bool ends_sentence_in_gap(std::string_view gap) {

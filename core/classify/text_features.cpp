@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/classify/packed_word_set.hpp"
+#include "core/util/hash32.hpp"
 
 namespace tribune {
 namespace {
@@ -45,25 +46,12 @@ char_class classify_code_point(char32_t c) {
     return char_class::word;
 }
 
-constexpr std::uint32_t fnv_offset = 2166136261u;
-constexpr std::uint32_t fnv_prime = 16777619u;
+constexpr std::uint32_t fnv_offset = fnv32_offset;
+constexpr std::uint32_t fnv_prime = fnv32_prime;
 
-constexpr std::uint32_t fnv(std::uint32_t h, unsigned char b) { return (h ^ b) * fnv_prime; }
-
-constexpr std::uint32_t fnv(std::uint32_t h, std::string_view s) {
-    for (char c : s) h = fnv(h, static_cast<unsigned char>(c));
-    return h;
-}
-
-// Final avalanche so that low bits of similar strings differ (buckets use the low bits).
-inline std::uint32_t mix(std::uint32_t h) {
-    h ^= h >> 16;
-    h *= 0x7feb352dU;
-    h ^= h >> 15;
-    h *= 0x846ca68bU;
-    h ^= h >> 16;
-    return h;
-}
+constexpr std::uint32_t fnv(std::uint32_t h, unsigned char b) { return fnv32(h, b); }
+constexpr std::uint32_t fnv(std::uint32_t h, std::string_view s) { return fnv32(h, s); }
+constexpr std::uint32_t mix(std::uint32_t h) { return mix32(h); }
 
 // Negation and rejection cues, after normalisation (lower case, no accents; the tokenizer
 // splits "don't" into "don" "t" and "n'est" into "n" "est"). At most 8 bytes each.

@@ -32,7 +32,6 @@ Output columns (tab-separated, one example a line, no header):
   kind: how the label was made: trec, trec_noq, social, social_noq, template.
 """
 import hashlib
-import os
 import re
 import sys
 
@@ -184,16 +183,11 @@ def picked(key, percent):
 
 
 def main():
-    if len(sys.argv) != 3:
-        print("usage: prepare_questions.py DATA_DIR OUT.tsv", file=sys.stderr)
-        return 2
-    data_dir, out_path = sys.argv[1], sys.argv[2]
-    if not os.path.isfile(os.path.join(data_dir, "SOURCES.md")):
-        print(f"prepare_questions: no data set at {data_dir} (SOURCES.md missing)", file=sys.stderr)
-        return 1
-    col = prepare_data.Collector()
-    for reader in prepare_data.READERS:
-        reader(data_dir, col)
+    args = prepare_data.data_arguments("prepare_questions")
+    if isinstance(args, int):
+        return args
+    data_dir, out_path = args
+    col = prepare_data.read_all(data_dir)
     rows, seen = [], set()
 
     def add(source, lang, kind, label, text, group, split=None):
