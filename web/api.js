@@ -57,6 +57,11 @@ export function getEvent(slug) {
   return request('GET', `/events/${enc(slug)}`);
 }
 
+// What the event's correction learned from its moderators' decisions (docs/api.md "Learning").
+export function getLearning(slug) {
+  return request('GET', `/events/${enc(slug)}/learning`);
+}
+
 // One page of a view, with the members of a stream view (docs/api.md): status (array of state
 // names), sort, attribute, min_score, max_score, lang, author, source, q, cluster (a near-duplicate
 // group's id); `statuses` and `order`

@@ -17,11 +17,13 @@ import { Connection } from './connection.js';
 import { Store } from './store.js';
 import * as views from './views.js';
 
+// `sort`: the tab's order when the Sort filter is left at "Default". Review puts first the groups
+// whose decision settles the most (sort=impact): the first minutes of moderation remove the most work.
 const TABS = [
-  { id: 'review', label: 'Review', statuses: ['pending', 'held'] },
-  { id: 'approved', label: 'Approved', statuses: ['approved'] },
-  { id: 'rejected', label: 'Rejected', statuses: ['rejected', 'auto_rejected'] },
-  { id: 'all', label: 'All', statuses: null },
+  { id: 'review', label: 'Review', statuses: ['pending', 'held'], sort: 'impact' },
+  { id: 'approved', label: 'Approved', statuses: ['approved'], sort: 'newest' },
+  { id: 'rejected', label: 'Rejected', statuses: ['rejected', 'auto_rejected'], sort: 'newest' },
+  { id: 'all', label: 'All', statuses: null, sort: 'newest' },
 ];
 const PAGE_SIZE = 50; // cards in the DOM at once; the rest is paged
 const FIRST_PAGE = 100; // questions in a view's snapshot
@@ -40,8 +42,9 @@ const store = new Store();
 const ui = {
   tab: 'review',
   page: 0, // of the current view
-  // The filters and sort on top of the tab (empty: not set). `status` narrows to one state.
-  filters: { status: '', sort: 'newest', attribute: '', min: '', max: '', lang: '', author: '', source: '', q: '' },
+  // The filters and sort on top of the tab (empty: not set, the tab's default order). `status`
+  // narrows to one state.
+  filters: { status: '', sort: '', attribute: '', min: '', max: '', lang: '', author: '', source: '', q: '' },
   selectedId: null, // the focused card
   selectedIndex: 0, // where the focus was, to keep the place when that card leaves the list
   checked: new Set(), // ids selected for a bulk action (only ids in the current view)
@@ -69,7 +72,7 @@ const tabOf = (id) => TABS.find((t) => t.id === id);
 function viewParams() {
   const f = ui.filters;
   const statuses = f.status ? [f.status] : tabOf(ui.tab).statuses;
-  const v = { sort: f.sort || 'newest' };
+  const v = { sort: f.sort || tabOf(ui.tab).sort };
   if (statuses) v.status = statuses;
   if (f.attribute) {
     v.attribute = f.attribute;
@@ -332,6 +335,20 @@ setInterval(() => {
 }, 1000);
 setInterval(() => views.refreshTimes(document), 15000);
 
+// The header's "learned from N decisions" (GET .../learning): at start, a moment after this
+// moderator's decisions, and every 20 s for the other moderators'. Hidden when not readable.
+let learningTimer = null;
+function refreshLearning(delay = 0) {
+  clearTimeout(learningTimer);
+  learningTimer = setTimeout(() => {
+    api
+      .getLearning(slug)
+      .then((r) => views.renderLearning($('#learned'), r))
+      .catch(() => views.renderLearning($('#learned'), null));
+  }, delay);
+}
+setInterval(() => refreshLearning(), 20000);
+
 // ---- decisions ---------------------------------------------------------------------------
 
 const toast = (text, kind = 'info', ms) => views.toast($('#toasts'), text, kind, ms);
@@ -342,6 +359,7 @@ const PAST = { approve: 'approved', reject: 'rejected', hold: 'held' };
 // question already has records nothing to undo).
 function remember(action, ids) {
   if (!ids.length) return;
+  refreshLearning(1500); // the server refits moments after a decision
   ui.undo.push({ action, ids });
   if (ui.undo.length > UNDO_DEPTH) ui.undo.shift();
 }
@@ -877,6 +895,7 @@ function start() {
 
   applyView();
   render();
+  refreshLearning();
   conn.start();
 }
 

@@ -10,10 +10,12 @@
 // answers and page loads can deliver the same question in any order); a removal is ignored when
 // we already hold a newer version. Listeners are called after every change.
 //
-// Near-duplicate groups: each question carries `cluster: {id, size}`. The store keeps the largest
-// size seen per group, and a frame that brings a newly created question of group X raises X's
-// size, so the badges of the other loaded questions of X stay current without touching them
-// (clusterSize(q) reads it; O(1) per change).
+// Near-duplicate groups: each question carries `cluster: {id, size, in_review, heat}`. The store
+// keeps the largest size seen per group, and a frame that brings a newly created question of group
+// X raises X's size, so the badges of the other loaded questions of X stay current without touching
+// them (clusterSize(q) reads it; O(1) per change). For sort=impact it keeps each group's members in
+// review and heat as the latest message said (groupOf(q)), and re-sorts the loaded items after a
+// frame: a decision in one group moves all of that group's cards.
 //
 // The older per-change protocol (applyChange, list(statuses)) is kept for tools and tests.
 
@@ -28,7 +30,7 @@ export const ATTRIBUTES = [
   'identity_attack',
 ];
 
-export const SORTS = ['newest', 'oldest', 'severity', 'votes'];
+export const SORTS = ['newest', 'oldest', 'severity', 'votes', 'impact'];
 
 function emptyCounts() {
   return Object.fromEntries(STATUSES.map((s) => [s, 0]));
@@ -44,9 +46,27 @@ export function severityKey(q) {
   return Math.round(m * 1000);
 }
 
+// A question's group as sort=impact reads it: {id, review, heat}, from q.cluster.
+export function groupOfQuestion(q) {
+  const c = q && q.cluster;
+  return {
+    id: c && Number.isInteger(c.id) ? c.id : q.id,
+    review: c && Number.isFinite(c.in_review) ? c.in_review : 0,
+    heat: c && Number.isFinite(c.heat) ? c.heat : 0,
+  };
+}
+
 // A comparator for `sort`: negative when a comes first. Ties go to the newest (highest id).
-export function comparator(sort) {
+// sort=impact (docs/api.md): the group's members in review, its heat, the newest group, then the
+// newest question; `groupOf(q)` gives the group as currently known.
+export function comparator(sort, groupOf = groupOfQuestion) {
   switch (sort) {
+    case 'impact':
+      return (a, b) => {
+        const ga = groupOf(a);
+        const gb = groupOf(b);
+        return gb.review - ga.review || gb.heat - ga.heat || gb.id - ga.id || b.id - a.id;
+      };
     case 'oldest':
       return (a, b) => a.id - b.id;
     case 'severity':
@@ -71,6 +91,7 @@ export class Store {
     this.counts = emptyCounts();
     this.lastActor = new Map(); // id -> {actor, at, to} of the last change seen on the stream
     this.clusterSizes = new Map(); // group id -> the largest size known
+    this.groups = new Map(); // group id -> {id, review, heat} as the latest message said
     this.rev = 0; // bumped on every change; list caches key on it
     this.listeners = new Set();
     this._lists = new Map(); // key -> {rev, items}
@@ -105,6 +126,7 @@ export class Store {
     this.questions.clear();
     this.lastActor.clear();
     this.clusterSizes.clear();
+    this.groups.clear();
     this.counts = { ...emptyCounts(), ...(msg.counts || {}) };
     const items = [];
     for (const q of msg.items || []) if (this._put(q)) items.push(q);
@@ -134,6 +156,7 @@ export class Store {
       if (c.change === 'created' && !held) this._grewCluster(q);
       if (c.op === 'remove') {
         this.questions.set(q.id, q);
+        this._noteGroup(q);
         this._removeFromView(q.id);
       } else {
         this._put(q);
@@ -141,13 +164,15 @@ export class Store {
       }
       changed.push(q.id);
     }
+    // Another member's decision moves a whole group in the impact order.
+    if (changed.length && this.view.sort === 'impact') this.view.items.sort(this._comparator());
     this._changed({ type: 'frame', ids: changed });
   }
 
   // The next page of the view from the list API, in the view's order.
   appendPage(items, cursor) {
     const v = this.view;
-    const cmp = comparator(v.sort);
+    const cmp = this._comparator();
     for (const q of items) {
       if (!this._put(q)) continue;
       const at = v.items.findIndex((x) => x.id === q.id);
@@ -201,7 +226,24 @@ export class Store {
     this.questions.set(q.id, q);
     const c = clusterOf(q);
     if (c && c.size > (this.clusterSizes.get(c.id) || 0)) this.clusterSizes.set(c.id, c.size);
+    this._noteGroup(q);
     return true;
+  }
+
+  // Remembers q's group's members in review and heat as q reports them.
+  _noteGroup(q) {
+    const c = clusterOf(q);
+    if (c && Number.isFinite(c.in_review)) this.groups.set(c.id, groupOfQuestion(q));
+  }
+
+  // q's group as sort=impact orders it now.
+  groupOf(q) {
+    const c = clusterOf(q);
+    return (c && this.groups.get(c.id)) || groupOfQuestion(q);
+  }
+
+  _comparator() {
+    return comparator(this.view.sort, (q) => this.groupOf(q));
   }
 
   // A new question joined its group: the group is one larger than we knew (or as large as the
@@ -230,7 +272,7 @@ export class Store {
   // loaded while more pages remain is left for the page that will bring it.
   _placeInView(q) {
     const v = this.view;
-    const cmp = comparator(v.sort);
+    const cmp = this._comparator();
     const at = v.items.findIndex((x) => x.id === q.id);
     if (at >= 0) v.items.splice(at, 1);
     const last = v.items[v.items.length - 1];

@@ -196,6 +196,23 @@ function renderScores(scores) {
   return box;
 }
 
+// The automatic verdict: its own, or the decision of its group it inherited (docs/api.md "A
+// decision covers its group"), or its release back to review when that decision was withdrawn.
+function renderVerdict(verdict) {
+  if (!verdict) return null;
+  const kind = verdict.startsWith('inherited:') ? 'inherited' : verdict.startsWith('released:') ? 'released' : 'auto';
+  const label = { inherited: 'Group', released: 'Released', auto: 'Auto' }[kind];
+  const title = {
+    inherited: 'Decided by a moderator for its group of near-duplicates',
+    released: 'Back to review: the group decision it inherited was withdrawn',
+    auto: 'The automatic triage',
+  }[kind];
+  return h('div', { class: `verdict v-${kind}`, title }, h('span', { class: 'verdict-k' }, label), verdict);
+}
+
+// How the audit trail names the automatic steps of group decisions.
+const TRAIL_ACTIONS = { inherit: 'inherited from its group', release: 'released to review' };
+
 function renderCard(q, { busy, note, similar }) {
   const status = q.status;
   const head = h(
@@ -261,7 +278,8 @@ function renderCard(q, { busy, note, similar }) {
     },
     head,
     renderText(q),
-    q.verdict ? h('div', { class: 'verdict' }, h('span', { class: 'verdict-k' }, 'Auto'), q.verdict) : null,
+    renderVerdict(q.verdict),
+    renderCorrection(q.event_correction),
     h('div', { class: 'card-foot' }, renderScores(q.scores), actions),
     note ? h('div', { class: `card-note note-${note.kind}`, role: 'status' }, note.text) : null,
   );
@@ -386,6 +404,42 @@ export function renderIdentity(box, me) {
   box.hidden = false;
   name.textContent = me.name;
   role.textContent = me.event ? `${me.role}, ${me.event}` : me.role;
+}
+
+// The header's "learned from N decisions": report is GET .../learning (null: not readable, hidden).
+export function renderLearning(box, report) {
+  if (!report) {
+    box.hidden = true;
+    return;
+  }
+  const n = report.learned_from.decisions;
+  box.hidden = false;
+  box.dataset.enabled = String(report.enabled);
+  box.textContent = report.enabled ? `Learned from ${n} decision${n === 1 ? '' : 's'}` : `Learning off (${n} decisions kept)`;
+  const words = (report.top_words || []).slice(0, 5).map((w) => `${w.word} ${w.shift > 0 ? '+' : ''}${w.shift}`);
+  box.title =
+    `The event's correction of the model, learned from ${report.learned_from.groups} groups its moderators decided; ` +
+    `it moves a score by at most ${report.bound.now} logits now` +
+    (words.length ? `. Words: ${words.join(', ')}` : '');
+}
+
+// What the event's correction did to a question (q.event_correction: {delta, moved_from}), or null.
+export function correctionNote(c) {
+  if (!c || !c.delta) return null;
+  const by = `${c.delta > 0 ? '+' : ''}${c.delta.toFixed(2)}`;
+  if (!c.moved_from) return { moved: false, text: `Learned ${by}`, title: `The event's correction shifted its scores by ${by} logits; its status is the same` };
+  const from = STATUS_LABELS[c.moved_from] || c.moved_from;
+  return {
+    moved: true,
+    text: `Learned ${by}, was ${from}`,
+    title: `The event's correction shifted its scores by ${by} logits: without it, it would be ${from}`,
+  };
+}
+
+function renderCorrection(c) {
+  const n = correctionNote(c);
+  if (!n) return null;
+  return h('div', { class: `correction${n.moved ? ' c-moved' : ''}`, title: n.title }, n.text);
 }
 
 const CHIPS_SHOWN = 4; // moderators shown one by one; beyond, a count with the names in its title
@@ -607,6 +661,8 @@ export function renderDetails(box, q, history) {
             d.actor || (['approve', 'reject', 'hold'].includes(d.action) ? 'unnamed moderator' : 'automatic'),
           ),
           ' ',
+          TRAIL_ACTIONS[d.action] ? h('span', { class: `h-action a-${cssIdent(d.action)}` }, TRAIL_ACTIONS[d.action]) : null,
+          TRAIL_ACTIONS[d.action] ? ' ' : null,
           h('span', { class: 'h-what' }, `${d.from ? STATUS_LABELS[d.from] || d.from : 'new'} → ${STATUS_LABELS[d.to] || d.to}`),
           h('time', { datetime: d.at, title: d.at }, absoluteTime(d.at)),
           d.reason ? h('div', { class: 'h-reason' }, d.reason) : null,

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/classify/model_features.hpp"
 #include "core/domain/classification.hpp"
 #include "core/domain/status.hpp"
 #include "core/text/prepared_text.hpp"
@@ -24,6 +25,11 @@ public:
     // Scores text the scoring worker prepared once (prepare_text): what ingest calls, so the
     // text is not normalised again. The same result as classify(text.original).
     result<classification> classify(const prepared_text& text) const { return score_prepared(text); }
+
+    // The model's own input for a prepared text (see model_features.hpp): what the per-event
+    // correction learns on. Clears `out`; a classifier without hashed features (the
+    // placeholder) leaves it empty, and the correction then learns from the scores alone.
+    virtual void features(const prepared_text& /*text*/, model_features& out) const { out.clear(); }
 
     // A short description for logs and /healthz, e.g. "word-list placeholder".
     virtual std::string name() const = 0;

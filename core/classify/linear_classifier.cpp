@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <utility>
 #include <vector>
 
 #include "core/classify/language_detector.hpp"
@@ -70,6 +71,24 @@ result<classification> linear_classifier::classify(std::string_view text) const 
 
 result<classification> linear_classifier::score_prepared(const prepared_text& text) const {
     return score(text.normal);
+}
+
+void linear_classifier::features(const prepared_text& text, model_features& out) const {
+    thread_local text_feature_set set;
+    thread_local std::vector<std::pair<std::uint32_t, float>> pairs;
+    extractor_.extract(text.normal.text, set);
+    pairs.clear();
+    for (const feature_entry& e : set.entries) pairs.emplace_back(e.bucket, e.value);
+    std::sort(pairs.begin(), pairs.end());
+    out.clear();
+    for (const auto& [bucket, value] : pairs) {
+        if (!out.ids.empty() && out.ids.back() == bucket) {
+            out.values.back() += value * set.scale;
+            continue;
+        }
+        out.ids.push_back(bucket);
+        out.values.push_back(value * set.scale);
+    }
 }
 
 classification linear_classifier::score(const normalized_text& n) const {

@@ -42,6 +42,9 @@ public:
     // Errors: invalid_argument "invalid_utf8" for malformed input.
     result<classification> classify(std::string_view text) const override;
     std::string name() const override;
+    // The hashed features of text.normal, each bucket once with its summed value times the
+    // document scale: the input linear_model::score reads.
+    void features(const prepared_text& text, model_features& out) const override;
 
     const linear_model& model() const { return model_; }
 

@@ -48,6 +48,16 @@ struct event_info {
     timestamp_ms created_at = 0;
 };
 
+// What the event's correction learned from its moderators' decisions did when the question was
+// triaged (core/triage/event_correction.hpp): the logit shift it added to every head of the
+// shipped model's scores (question::scored keeps those raw scores), and the status the question
+// would have had without it, when the shift changed the status.
+struct correction_note {
+    float delta = 0.0f;
+    std::optional<question_status> moved_from;
+    bool operator==(const correction_note&) const = default;
+};
+
 struct question {
     std::int64_t id = 0;  // 0 until stored
     std::string event;    // the event's slug
@@ -62,12 +72,17 @@ struct question {
     std::int64_t version = 1;  // +1 on every status change
     classification scored;     // scores, language, explanation spans
     std::string verdict;       // why the automatic triage chose the initial status
+    std::optional<correction_note> correction;  // empty: no event correction was applied
     std::int64_t votes = 0;    // audience upvotes
     // Near-duplicate group (near_duplicate_detector): the id of the group's first question
     // (this question's own id when it starts a group; 0 until stored), and how many
     // questions the group has as of reading.
     std::int64_t cluster_id = 0;
     std::int64_t cluster_size = 1;
+    // The group's members in review (pending or held) and its heat (group_heat.hpp), as of
+    // reading: what sort=impact orders by.
+    std::int64_t cluster_review = 0;
+    std::int64_t cluster_heat = 0;
 };
 
 // One row of the append-only audit trail.
@@ -75,7 +90,9 @@ struct decision_record {
     std::int64_t id = 0;
     std::int64_t question_id = 0;
     std::string actor;   // a moderator's name, or "triage" for the automatic verdict
-    std::string action;  // approve | reject | hold | auto
+    // approve | reject | hold | restore | answer | undo by a moderator; auto, inherit or
+    // release by "triage" (decision_inheritance.hpp)
+    std::string action;
     std::optional<question_status> from;  // empty for the automatic verdict at creation
     question_status to = question_status::pending;
     std::string reason;

@@ -33,6 +33,7 @@ std::optional<question_sort> sort_from_string(const std::string& s) {
     if (s == "oldest" || s == "age") return question_sort::oldest;
     if (s == "severity") return question_sort::severity;
     if (s == "votes") return question_sort::votes;
+    if (s == "impact") return question_sort::impact;
     return std::nullopt;
 }
 
@@ -42,6 +43,7 @@ const char* to_string(question_sort s) {
         case question_sort::oldest: return "oldest";
         case question_sort::severity: return "severity";
         case question_sort::votes: return "votes";
+        case question_sort::impact: return "impact";
     }
     return "newest";
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/domain/attribute.hpp"
@@ -36,10 +37,20 @@ enum class question_sort {
     oldest,    // id ascending
     severity,  // highest score over all attributes first, then newest
     votes,     // most audience votes first, then newest
+    // The groups whose decision settles the most first: the group's members in review, then
+    // its heat (how fast it grows, group_heat.hpp), then the newest group, then the newest
+    // question; a group's members stay together (impact_key).
+    impact,
 };
 
 std::optional<question_sort> sort_from_string(const std::string& s);
 const char* to_string(question_sort s);
+
+// sort=impact's key, compared descending.
+inline std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t> impact_key(
+    const question& q) {
+    return {q.cluster_review, q.cluster_heat, q.cluster_id, q.id};
+}
 
 // The severity used for sorting: the highest of the six scores.
 float severity_of(const question& q);

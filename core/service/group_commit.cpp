@@ -33,7 +33,16 @@ status group_commit::load() {
     return index_.rebuild(questions_);
 }
 
-result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch) {
+void group_commit::between_batches(
+    const std::function<void(std::vector<group_decision_change>& changed)>& decide) {
+    std::lock_guard lock(mutex_);
+    std::vector<group_decision_change> changed;
+    decide(changed);
+    if (!changed.empty()) index_.apply(changed);
+}
+
+result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch,
+                                                      const before_insert& step) {
     std::lock_guard lock(mutex_);
     const std::vector<bool> first = first_of_their_identity(batch);
     std::vector<near_duplicate_index::item> items;
@@ -41,6 +50,15 @@ result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch) 
     for (std::size_t i = 0; i < batch.size(); ++i)
         items.push_back({batch[i].row.q.event_id, &batch[i].fp, first[i]});
     const std::vector<group_choice> groups = index_.plan(items);
+    if (step) {
+        const auto decisions = index_.decisions_of(groups);
+        const auto members = index_.members_before(groups);
+        std::vector<planned> planned_groups;
+        planned_groups.reserve(batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            planned_groups.push_back({groups[i], decisions[i], members[i]});
+        step(batch, planned_groups);
+    }
     std::vector<question_insert> rows;
     rows.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -59,8 +77,9 @@ result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch) 
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const insert_outcome& o = (*stored)[i];
         if (!o.inserted) continue;
-        committed.push_back({o.stored.id, o.stored.event_id, o.stored.cluster_id,
-                             std::move(rows[i].search_text), std::move(batch[i].fp)});
+        std::string& normal = rows[i].group_text.empty() ? rows[i].search_text : rows[i].group_text;
+        committed.push_back({o.stored.id, o.stored.event_id, o.stored.cluster_id, std::move(normal),
+                             std::move(batch[i].fp)});
     }
     index_.commit(std::move(committed));
     return stored;

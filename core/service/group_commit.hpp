@@ -1,21 +1,32 @@
 #pragma once
 // group_commit: the last step of ingest for a batch of scored questions — choose each one's
-// near-duplicate group (near_duplicate_index::plan), store the batch in one transaction
+// near-duplicate group (near_duplicate_index::plan), let the steps that depend on the group run
+// (before_insert: the group's inherited decision, issue 10), store the batch in one transaction
 // (question_store::insert_batch, which only writes the chosen groups), and only once that
 // committed, add the stored questions to the index. Batches run one at a time, so each plan
 // sees every earlier commit; a batch that fails leaves no candidate behind.
 //
+// A moderator's decision runs between two batches (between_batches): its transaction and the
+// index's update of the group decisions it changed happen under the same mutex, so no batch
+// is planned against a decision that committed but is not in memory yet, or that was withdrawn
+// but still is (near_duplicate_index.hpp, "GROUP DECISIONS").
+//
 // Ownership: borrows the store (it must outlive this); owns the index.
-// Thread safety: every method is safe from any thread; run() and load() serialise on one
-// mutex.
+// Thread safety: every method is safe from any thread; run(), between_batches() and load()
+// serialise on one mutex (lock order: this mutex, then the store's).
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
+#include "core/domain/group_decision.hpp"
+#include "core/service/policy_service.hpp"
 #include "core/store/question_store.hpp"
 #include "core/triage/near_duplicate_index.hpp"
+#include "core/triage/triage_policy.hpp"
 
 namespace tribune {
 
@@ -25,7 +36,23 @@ public:
     struct item {
         question_insert row;  // row.group is set by run()
         near_duplicate_index::fingerprint fp;
+        // The rule of row.q's verdict, the word-list matches and the event's policy it was
+        // triaged under (empty when it could not be read): what the steps before the insert
+        // decide from (a step that moves scores re-runs policy->source.thresholds.evaluate).
+        verdict_rule rule = verdict_rule::unscored;
+        std::vector<word_match> words;
+        std::shared_ptr<const compiled_policy> policy;
     };
+    // The group grouping chose for an item, as the steps before the insert see it.
+    struct planned {
+        group_choice choice;
+        std::optional<group_decision> decision;  // the group's, when a moderator decided it
+        std::uint32_t members = 0;  // the group's members before this one (near_duplicate_index::members_before)
+    };
+    // Runs under the batch lock between grouping and the insert, once per batch; may change the
+    // rows' status, verdict and `inherited` (never their group or text).
+    using before_insert =
+        std::function<void(std::vector<item>& batch, const std::vector<planned>& groups)>;
     // Called after each insert_batch with the batch size and the seconds it took.
     using commit_observer = std::function<void(std::size_t batch_size, double seconds)>;
 
@@ -39,16 +66,20 @@ public:
 
     // Rebuilds the index from the store (at start). Errors: the store's.
     status load();
-    // Groups, stores and indexes the batch. Outcomes as question_store::insert_batch.
-    // Consumes the items' fingerprints and search texts.
-    result<std::vector<insert_outcome>> run(std::vector<item>& batch);
+    // Groups, runs `step`, stores and indexes the batch. Outcomes as
+    // question_store::insert_batch. Consumes the items' fingerprints and texts.
+    result<std::vector<insert_outcome>> run(std::vector<item>& batch, const before_insert& step = {});
+
+    // Runs `decide` (a moderator's decision, its whole transaction) between two batches, then
+    // records in the index the group decisions it reports in `changed`.
+    void between_batches(const std::function<void(std::vector<group_decision_change>& changed)>& decide);
 
     const near_duplicate_index& index() const { return index_; }
 
 private:
     question_store& questions_;
     const commit_observer on_committed_;
-    std::mutex mutex_;  // one batch at a time, from plan to index
+    std::mutex mutex_;  // one batch or decision at a time, from plan to index
     near_duplicate_index index_;
 };
 

@@ -1,6 +1,7 @@
 #include "core/service/ingest_pipeline.hpp"
 
 #include "core/text/prepared_text.hpp"
+#include "core/triage/decision_inheritance.hpp"
 
 namespace tribune {
 namespace {
@@ -42,13 +43,15 @@ near_duplicate_index::options index_options(const service_options& o) {
 
 ingest_pipeline::ingest_pipeline(event_store& events, question_store& questions,
                                  const classifier& model, event_sink& sink,
-                                 policy_service& policies, const service_options& options)
+                                 policy_service& policies, const service_options& options,
+                                 const correction_source* corrections)
     : events_(events),
       questions_(questions),
       model_(model),
       sink_(sink),
       policies_(policies),
       options_(options),
+      corrections_(corrections),
       queue_(options.queue_capacity),
       commit_(questions, index_options(options), options.on_committed) {}
 
@@ -119,18 +122,21 @@ void ingest_pipeline::worker_loop() {
 group_commit::item ingest_pipeline::score_one(question q) {
     // The policy in force now: an admin's change applies to the next question at once.
     auto pol = policies_.in_force(q.event_id);
+    static const canonical_options whole_text = canonical_options::off();
     const auto t0 = clock::now();
-    auto text = prepare_text(q.text);
+    auto text = prepare_text(q.text, pol ? (*pol)->source.canonical : whole_text, q.event);
     // Text that cannot be prepared (never, once submit() validated it) is scored as sent.
     auto c = text ? model_.classify(*text) : model_.classify(std::string_view(q.text));
     if (options_.on_scored) options_.on_scored(seconds_since(t0));
     verdict v;
+    std::optional<verdict_rule> raw_rule;
+    std::vector<word_match> words;
     if (c && pol) {
         q.scored = std::move(c.value());
-        std::vector<word_match> words;
-        if (text && !(*pol)->words->empty()) words = (*pol)->words->match(text->normal);
+        // The word lists read the whole text (prepared_text.hpp says why).
+        if (text && !(*pol)->words->empty()) words = (*pol)->words->match(text->full);
         for (const word_match& w : words) q.scored.spans.push_back(w.to_span());
-        v = (*pol)->source.thresholds.evaluate(q.scored, (*pol)->source.premoderate, words);
+        v = triage(q, text ? &*text : nullptr, **pol, words, raw_rule);
     } else if (!pol) {
         q.scored.lang = c ? c->lang : "und";
         if (c) q.scored = std::move(c.value());
@@ -144,8 +150,14 @@ group_commit::item ingest_pipeline::score_one(question q) {
     q.verdict = std::move(v.reason);
 
     group_commit::item out;
+    // A group's decision overrides the correction's guess: inheritance reads the shipped
+    // model's own rule.
+    out.rule = raw_rule.value_or(v.rule);
+    out.words = std::move(words);
+    if (pol) out.policy = *pol;
     if (text) {
-        out.row.search_text = text->normal.text;
+        out.row.search_text = text->full.text;
+        if (text->normal.text != text->full.text) out.row.group_text = text->normal.text;
         out.fp = commit_.fingerprint_of(text->normal.text);
     } else {
         out.row.search_text = q.text;
@@ -154,12 +166,67 @@ group_commit::item ingest_pipeline::score_one(question q) {
     return out;
 }
 
+verdict ingest_pipeline::triage(question& q, const prepared_text* text, const compiled_policy& pol,
+                                const std::vector<word_match>& words,
+                                std::optional<verdict_rule>& raw_rule) const {
+    const event_policy& p = pol.source;
+    std::shared_ptr<const event_correction> correction;
+    if (corrections_ && p.learn_from_decisions && text) correction = corrections_->correction_for(q.event_id);
+    if (!correction || correction->empty()) return p.thresholds.evaluate(q.scored, p.premoderate, words);
+    thread_local model_features features;
+    model_.features(*text, features);
+    corrected_triage t = correction->apply(features, q.scored, p.thresholds, p.premoderate, words);
+    if (t.delta != 0.0f) {
+        q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
+        if (options_.on_corrected) options_.on_corrected(t.moved() ? "moved" : "shifted");
+    }
+    raw_rule = t.raw.rule;
+    return std::move(t.final);
+}
+
+void ingest_pipeline::escalate(group_commit::item& it, std::uint32_t members) const {
+    question& q = it.row.q;
+    const event_policy& p = it.policy->source;
+    if (!corrections_ || !p.learn_from_decisions || !p.inherit_group_decisions) return;
+    auto correction = corrections_->correction_for(q.event_id);
+    if (!correction || !correction->escalates(q, p.thresholds, members)) return;
+    const question_status raw = q.correction && q.correction->moved_from ? *q.correction->moved_from : q.status;
+    const float delta = q.correction ? q.correction->delta : 0.0f;
+    q.correction = correction_note{delta, raw == question_status::pending ? std::nullopt : std::optional(raw)};
+    q.status = question_status::pending;
+    if (options_.on_corrected) options_.on_corrected("escalated");
+    q.verdict += "; to review: its group has " + std::to_string(members) +
+                 " questions and no moderator's decision, and this verdict is close to a line";
+}
+
+void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
+                                    const std::vector<group_commit::planned>& groups) const {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        group_commit::item& it = batch[i];
+        if (!it.policy) continue;
+        const auto& decided = groups[i].decision;
+        if (!decided) {
+            escalate(it, groups[i].members);
+            continue;
+        }
+        if (!it.policy->source.inherit_group_decisions) continue;
+        question& q = it.row.q;
+        joined_verdict j = verdict_on_joining(verdict{q.status, q.verdict, it.rule}, *decided);
+        q.status = j.v.status;
+        q.verdict = std::move(j.v.reason);
+        it.row.inherited = j.inherited;
+    }
+}
+
 void ingest_pipeline::process(std::vector<pending_item> batch) {
     std::vector<group_commit::item> rows;
     rows.reserve(batch.size());
     for (pending_item& item : batch) rows.push_back(score_one(std::move(item.q)));
 
-    auto stored = commit_.run(rows);
+    auto stored = commit_.run(rows, [this](std::vector<group_commit::item>& b,
+                                           const std::vector<group_commit::planned>& g) {
+        before_insert(b, g);
+    });
     if (!stored) {
         for (pending_item& item : batch) item.done(stored.error());
         return;

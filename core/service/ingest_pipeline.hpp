@@ -2,15 +2,19 @@
 // ingest_pipeline: the way in of a question, written once, here:
 //
 //   submit (any thread): validate -> bounded ingest queue (full: unavailable, queue_full)
-//   scoring worker, each question: prepare the text once (prepare_text) -> classify ->
-//       word lists -> triage verdict -> fingerprint for grouping         (score_one)
+//   scoring worker, each question: prepare the text once, canonical text included, with the
+//       event's policy (prepare_text) -> classify (the canonical text) -> word lists (the
+//       whole text) -> triage verdict, with the event's correction learned from its
+//       moderators when the policy learns (triage, event_correction.hpp) -> fingerprint for
+//       grouping (canonical)                                                 (score_one)
 //   scoring worker, each batch: group_commit (choose groups with the near-duplicate index ->
-//       one transaction -> index what was committed; one batch at a time) -> completion
-//       callbacks (the server answers 201) -> event_sink (broadcast)         (process)
-// Seams for what comes next: the triage issue's canonical text goes into prepare_text(); its
-// per-event correction of scores and its decisions inherited from a group go between
-// grouping and the commit. The speed issue's batching is options.max_batch and the queue;
-// the write transaction only writes.
+//       the correction's escalation in a grown group with no decision, or the group's decision,
+//       inherited (before_insert, decision_inheritance.hpp) -> one transaction -> index what
+//       was committed; one batch at a time) -> completion callbacks (the server answers 201)
+//       -> event_sink (broadcast)                                            (process)
+// The speed issue's batching is options.max_batch and the queue; the write transaction only
+// writes. Scoring reads the correction as a snapshot (correction_source): it never waits for
+// the learning's fits.
 //
 // Ownership: borrows the stores, classifier, sink and policies; they must outlive it.
 // Thread safety: submit() and queue_depth() from any thread; load_groups(), start() and
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "core/classify/classifier.hpp"
+#include "core/service/correction_source.hpp"
 #include "core/service/event_sink.hpp"
 #include "core/service/policy_service.hpp"
 #include "core/service/service_options.hpp"
@@ -52,8 +57,11 @@ class ingest_pipeline {
 public:
     using submit_callback = std::function<void(result<submit_outcome>)>;
 
+    // `corrections` (may be null: no learning) gives each event's correction learned from its
+    // moderators' decisions; applied to every new question whose event's policy learns.
     ingest_pipeline(event_store& events, question_store& questions, const classifier& model,
-                    event_sink& sink, policy_service& policies, const service_options& options);
+                    event_sink& sink, policy_service& policies, const service_options& options,
+                    const correction_source* corrections = nullptr);
     ~ingest_pipeline();
     ingest_pipeline(const ingest_pipeline&) = delete;
     ingest_pipeline& operator=(const ingest_pipeline&) = delete;
@@ -76,6 +84,8 @@ public:
 
     std::size_t queue_depth() const { return queue_.size(); }
     const near_duplicate_index& groups() const { return commit_.index(); }
+    // The group commit, for moderation_service to run decisions between batches.
+    group_commit& commit() { return commit_; }
 
 private:
     struct pending_item {
@@ -86,6 +96,20 @@ private:
     void process(std::vector<pending_item> batch);
     // Scores, triages and fingerprints one question.
     group_commit::item score_one(question q);
+    // The verdict under the event's policy, with the event's correction when it learns (and
+    // q.correction set when that shifted the scores).
+    // raw_rule: the shipped model's own rule, when the correction was applied.
+    verdict triage(question& q, const prepared_text* text, const compiled_policy& pol,
+                   const std::vector<word_match>& words, std::optional<verdict_rule>& raw_rule) const;
+    // The correction's escalation (event_correction.hpp) of a question whose group has
+    // `members` members and no moderator's decision.
+    void escalate(group_commit::item& it, std::uint32_t members) const;
+    // Between grouping and the insert, under the batch lock: each question joining a group a
+    // moderator decided takes the decision (when its event's policy inherits).
+    // Before that, a question the event's correction settled close to a line, joining a group
+    // with no moderator's decision that has grown, goes to review (escalate).
+    void before_insert(std::vector<group_commit::item>& batch,
+                       const std::vector<group_commit::planned>& groups) const;
 
     event_store& events_;
     question_store& questions_;
@@ -93,6 +117,7 @@ private:
     event_sink& sink_;
     policy_service& policies_;
     const service_options& options_;
+    const correction_source* corrections_;
 
     bounded_queue<pending_item> queue_;
     std::vector<std::thread> workers_;

@@ -33,6 +33,9 @@ std::vector<question_status> group_states(const bulk_decision_input& d) {
     return d.from.empty() ? std::vector{question_status::pending, question_status::held} : d.from;
 }
 
+// What a decision's result holds until its transaction ran (it always runs).
+status not_run() { return status::error(error_kind::internal, "internal", "decision not run"); }
+
 }  // namespace
 
 result<decision_request> moderation_service::request_for(const std::string& action,
@@ -54,16 +57,36 @@ result<decision_request> moderation_service::request_for(const std::string& acti
     return r;
 }
 
+void moderation_service::between_batches(
+    const std::function<void(std::vector<group_decision_change>&)>& decide) {
+    if (groups_ != nullptr) return groups_->between_batches(decide);
+    std::vector<group_decision_change> unused;
+    decide(unused);
+}
+
+void moderation_service::add_changes(const decision_outcome& o, const std::string& actor,
+                                     std::vector<question_change>& changes) {
+    if (!o.changed) return;
+    changes.push_back({change_kind::updated, o.from, o.updated, actor});
+    for (const auto& [m, from] : o.members) changes.push_back({change_kind::updated, from, m, {}});
+}
+
 result<question> moderation_service::decide(const decision_input& d) {
     auto r = request_for(d.action, d.actor, d.reason);
     if (!r) return r.error();
     r->question_id = d.question_id;
     r->expected_version = d.expected_version;
 
-    auto out = decisions_.apply_decision(*r);
+    result<decision_outcome> out = not_run();
+    between_batches([&](std::vector<group_decision_change>& changed) {
+        out = decisions_.apply_decision(*r);
+        if (out && out->group) changed.push_back(*out->group);
+    });
     if (!out) return out.error();
-    if (out->changed)
-        sink_.question_changed({change_kind::updated, out->from, out->updated, r->actor});
+    std::vector<question_change> changes;
+    add_changes(*out, r->actor, changes);
+    if (changes.size() == 1) sink_.question_changed(changes.front());
+    else if (!changes.empty()) sink_.questions_changed(changes);
     return std::move(out->updated);
 }
 
@@ -125,7 +148,13 @@ result<bulk_outcome> moderation_service::apply_bulk(const std::vector<decision_r
     bulk_outcome done;
     done.more = more;
     if (reqs.empty()) return done;
-    auto out = decisions_.apply_decisions(reqs);
+    result<std::vector<result<decision_outcome>>> out = not_run();
+    between_batches([&](std::vector<group_decision_change>& changed) {
+        out = decisions_.apply_decisions(reqs);
+        if (!out) return;
+        for (const auto& r : *out)
+            if (r && r->group) changed.push_back(*r->group);
+    });
     if (!out) return out.error();
     std::vector<question_change> changes;
     for (std::size_t i = 0; i < reqs.size(); ++i) {
@@ -134,8 +163,7 @@ result<bulk_outcome> moderation_service::apply_bulk(const std::vector<decision_r
             done.items.push_back({reqs[i].question_id, r.error()});
             continue;
         }
-        if (r->changed)
-            changes.push_back({change_kind::updated, r->from, r->updated, reqs[i].actor});
+        add_changes(*r, reqs[i].actor, changes);
         done.items.push_back({reqs[i].question_id, r->updated});
     }
     if (!changes.empty()) sink_.questions_changed(changes);
@@ -147,10 +175,16 @@ result<question> moderation_service::undo(std::int64_t question_id, const std::s
     u.question_id = question_id;
     u.actor = actor_or_anonymous(actor);
     u.window_ms = options_.undo_window.count();
-    auto out = decisions_.undo_last(u);
+    result<decision_outcome> out = not_run();
+    between_batches([&](std::vector<group_decision_change>& changed) {
+        out = decisions_.undo_last(u);
+        if (out && out->group) changed.push_back(*out->group);
+    });
     if (!out) return out.error();
-    if (out->changed)
-        sink_.question_changed({change_kind::updated, out->from, out->updated, u.actor});
+    std::vector<question_change> changes;
+    add_changes(*out, u.actor, changes);
+    if (changes.size() == 1) sink_.question_changed(changes.front());
+    else if (!changes.empty()) sink_.questions_changed(changes);
     return std::move(out->updated);
 }
 

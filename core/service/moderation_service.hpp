@@ -2,18 +2,23 @@
 // moderation_service: moderators' decisions on questions, one at a time or in bulk (a list, or
 // a near-duplicate group), and undoing one's own last decision:
 //
-//   decide: validate -> decision_store (status + audit row, one transaction) -> event_sink.
+//   decide: validate -> between two ingest batches (group_commit::between_batches):
+//           decision_store (status + audit row + the group's decision and the members it
+//           moves, one transaction) -> the index learns the group's decision -> event_sink
+//           (the question and the moved members, one broadcast).
 //
-// Ownership: borrows the stores and the sink; they must outlive it.
+// Ownership: borrows the stores, the sink and the group commit; they must outlive it.
 // Thread safety: every method is safe from any thread.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/service/event_sink.hpp"
+#include "core/service/group_commit.hpp"
 #include "core/service/service_options.hpp"
 #include "core/store/decision_store.hpp"
 #include "core/store/event_store.hpp"
@@ -55,10 +60,13 @@ struct bulk_outcome {
 
 class moderation_service {
 public:
+    // `groups`: the ingest pipeline's group commit, so a decision runs between two batches and
+    // the near-duplicate index learns the group decisions; null when nothing ingests (a test).
     moderation_service(event_store& events, question_store& questions, decision_store& decisions,
-                       event_sink& sink, const service_options& options)
+                       event_sink& sink, const service_options& options,
+                       group_commit* groups = nullptr)
         : events_(events), questions_(questions), decisions_(decisions), sink_(sink),
-          options_(options) {}
+          options_(options), groups_(groups) {}
 
     // Errors: invalid_argument (unknown_action, invalid_utf8, invalid_field), not_found,
     // conflict (version_conflict, invalid_transition), unavailable.
@@ -81,12 +89,19 @@ private:
                              std::map<std::int64_t, std::int64_t>& versions, bool& more);
     // Applies the requests in one transaction and announces the changes in one broadcast.
     result<bulk_outcome> apply_bulk(const std::vector<decision_request>& reqs, bool more);
+    // Runs `decide` between two ingest batches; it reports the group decisions it changed.
+    void between_batches(const std::function<void(std::vector<group_decision_change>&)>& decide);
+    // Broadcasts a decision's changes: the decided question (by `actor`) and the members it
+    // moved (automatic changes). Appends to `changes`.
+    static void add_changes(const decision_outcome& o, const std::string& actor,
+                            std::vector<question_change>& changes);
 
     event_store& events_;
     question_store& questions_;
     decision_store& decisions_;
     event_sink& sink_;
     const service_options& options_;
+    group_commit* const groups_;
 };
 
 }  // namespace tribune

@@ -1,5 +1,7 @@
 #include "core/service/policy_service.hpp"
 
+#include "core/text/prepared_text.hpp"
+
 namespace tribune {
 namespace {
 
@@ -18,10 +20,25 @@ status check_thresholds(const triage_policy& t) {
     return status::ok();
 }
 
+status check_event_tags(const canonical_options& c) {
+    constexpr std::size_t max_tags = 100, max_tag_chars = 100;
+    if (c.event_tags.size() > max_tags)
+        return invalid("invalid_field", "at most " + std::to_string(max_tags) + " event tags");
+    for (const std::string& t : c.event_tags) {
+        if (!is_valid_utf8(t)) return invalid("invalid_utf8", "an event tag is not valid UTF-8");
+        const std::size_t n = count_code_points(t);
+        if (n == 0 || (n == 1 && t == "#") || n > max_tag_chars)
+            return invalid("invalid_field", "event tag '" + t + "' must have 1 to " +
+                                                std::to_string(max_tag_chars) + " characters");
+    }
+    return status::ok();
+}
+
 }  // namespace
 
 result<std::shared_ptr<const compiled_policy>> policy_service::compile(const event_policy& p) {
     if (status st = check_thresholds(p.thresholds); !st) return st;
+    if (status st = check_event_tags(p.canonical); !st) return st;
     auto words = word_list::build(p.banned, p.suspect);
     if (!words) return words.error();
     auto c = std::make_shared<compiled_policy>();
@@ -71,20 +88,39 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
     auto compiled = compile(p);
     if (!compiled) return compiled.error();
     const compiled_policy& cp = **compiled;
+    std::shared_ptr<const event_correction> correction;
+    if (model_ && corrections_ && p.learn_from_decisions) correction = corrections_->correction_for(ev->id);
     constexpr std::size_t max_samples = 20;
     dry_run_report report;
+    model_features features;
     status st = questions_.scan_questions(ev->id, [&](const question& q) {
-        // Only verdicts no human has touched would be re-decided by a policy.
-        if (q.version != 1 || q.verdict.rfind("not scored", 0) == 0) return;
+        // Only verdicts no human has touched would be re-decided by a policy; an inherited
+        // verdict is the group's decision, not the thresholds'.
+        if (q.version != 1 || q.verdict.rfind("not scored", 0) == 0 ||
+            q.verdict.rfind("inherited:", 0) == 0)
+            return;
         ++report.considered;
         std::vector<word_match> words;
         if (!cp.words->empty())
             if (auto m = cp.words->match(q.text)) words = std::move(m.value());
-        verdict v = cp.source.thresholds.evaluate(q.scored, cp.source.premoderate, words);
-        if (v.status == q.status) return;
+        corrected_triage t;
+        if (correction && !correction->empty()) {
+            features.clear();
+            if (auto text = prepare_text(q.text, p.canonical, ev->slug)) model_->features(*text, features);
+            t = correction->apply(features, q.scored, cp.source.thresholds, cp.source.premoderate, words);
+        } else {
+            t.raw = t.final = cp.source.thresholds.evaluate(q.scored, cp.source.premoderate, words);
+        }
+        if (t.final.status == q.status) return;
         ++report.would_move;
-        ++report.moves[{q.status, v.status}];
-        if (report.samples.size() < max_samples) report.samples.push_back({q, v.status, v.reason});
+        if (t.moved()) ++report.moved_by_correction;
+        ++report.moves[{q.status, t.final.status}];
+        if (report.samples.size() < max_samples) {
+            std::optional<correction_note> note;
+            if (t.delta != 0.0f)
+                note = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
+            report.samples.push_back({q, t.final.status, t.final.reason, note});
+        }
     });
     if (!st) return st;
     return report;

@@ -10,13 +10,16 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/classify/classifier.hpp"
 #include "core/domain/status.hpp"
+#include "core/service/correction_source.hpp"
 #include "core/store/event_store.hpp"
 #include "core/store/question_store.hpp"
 #include "core/text/word_list.hpp"
@@ -33,19 +36,26 @@ struct dry_run_move {
     question q;
     question_status to = question_status::pending;
     std::string reason;
+    std::optional<correction_note> correction;  // what the event correction would do to it
 };
 
 struct dry_run_report {
     std::int64_t considered = 0;  // questions whose status is still the automatic verdict
     std::int64_t would_move = 0;
+    // Of would_move, those whose new status is the event correction's doing (the policy alone
+    // would give another); 0 when the policy does not learn or nothing was learned yet.
+    std::int64_t moved_by_correction = 0;
     std::map<std::pair<question_status, question_status>, std::int64_t> moves;  // from,to -> n
     std::vector<dry_run_move> samples;                                          // at most 20
 };
 
 class policy_service {
 public:
-    policy_service(event_store& events, question_store& questions)
-        : events_(events), questions_(questions) {}
+    // With `model` and `corrections` (both or neither), the dry-run also applies the event's
+    // correction learned from its moderators' decisions, as ingest would now.
+    policy_service(event_store& events, question_store& questions,
+                   const classifier* model = nullptr, const correction_source* corrections = nullptr)
+        : events_(events), questions_(questions), model_(model), corrections_(corrections) {}
 
     // The policy in force for the event (triage_policy::defaults() until an admin changes it).
     // Errors: not_found (event_not_found); the store's.
@@ -56,7 +66,8 @@ public:
     // Validates, saves and applies to the next question at once.
     // Errors: invalid_argument (invalid_threshold, and the word-list codes of word_list::build).
     result<event_policy> set_policy(const std::string& event_slug, const event_policy& p);
-    // What `p` would move among the event's questions still at their automatic verdict.
+    // What `p` would move among the event's questions still at their automatic verdict, each
+    // triaged as a new question would be now (with the event's correction when p learns).
     result<dry_run_report> dry_run(const std::string& event_slug, const event_policy& p);
 
     // Validates the thresholds and builds the word list. Errors: invalid_threshold and the
@@ -66,6 +77,8 @@ public:
 private:
     event_store& events_;
     question_store& questions_;
+    const classifier* model_;
+    const correction_source* corrections_;
 
     std::mutex mutex_;
     // event id -> policy in force; GUARDED_BY(mutex_) (the map, not the policies)

@@ -9,9 +9,39 @@ question_service::question_service(question_stores db, const classifier& model, 
       model_(model),
       sink_(sink),
       options_(std::move(options)),
-      policies_(db.events, db.questions),
-      moderation_(db.events, db.questions, db.decisions, sink, options_),
-      ingest_(db.events, db.questions, model, sink, policies_, options_) {}
+      policies_(db.events, db.questions, &model, &learning_),
+      learning_(db.events, db.learning, model, policies_,
+                event_learning_service::options{options_.learning, options_.learning_poll}),
+      ingest_(db.events, db.questions, model, sink, policies_, options_, &learning_),
+      moderation_(db.events, db.questions, db.decisions, sink, options_, &ingest_.commit()) {}
+
+status question_service::start() {
+    if (status s = learning_.start(); !s) return s;
+    return ingest_.start();
+}
+
+result<question> question_service::decide(const decision_input& d) {
+    auto q = moderation_.decide(d);
+    if (q) learning_.decided(q->event_id);
+    return q;
+}
+
+result<bulk_outcome> question_service::decide_bulk(const bulk_decision_input& d) {
+    auto out = moderation_.decide_bulk(d);
+    if (out)
+        for (const bulk_item& item : out->items)
+            if (item.outcome) {
+                learning_.decided(item.outcome->event_id);
+                break;
+            }
+    return out;
+}
+
+result<question> question_service::undo(std::int64_t question_id, const std::string& actor) {
+    auto q = moderation_.undo(question_id, actor);
+    if (q) learning_.decided(q->event_id);
+    return q;
+}
 
 result<question> question_service::vote(std::int64_t question_id, const std::string& voter) {
     if (voter.empty()) return invalid("invalid_field", "voter must not be empty");

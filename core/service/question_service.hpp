@@ -5,6 +5,7 @@
 //   ingest_pipeline     submit -> queue -> score -> group -> group commit -> 201 -> broadcast
 //   moderation_service  decide, decide in bulk, undo
 //   policy_service      an event's triage policy: read, set, dry-run; compiled for scoring
+//   event_learning_service  each event's correction learned from its moderators' decisions
 //   vote (here)         the audience's votes
 //
 // Each takes only the narrow store interfaces it uses (core/store/), so a test can fake them;
@@ -18,6 +19,7 @@
 #include <string>
 
 #include "core/classify/classifier.hpp"
+#include "core/service/event_learning_service.hpp"
 #include "core/service/event_sink.hpp"
 #include "core/service/ingest_pipeline.hpp"
 #include "core/service/moderation_service.hpp"
@@ -33,6 +35,7 @@ struct question_stores {
     question_store& questions;
     decision_store& decisions;
     audience_store& audience;
+    learning_store& learning;
 };
 
 class question_service {
@@ -43,31 +46,31 @@ public:
                      service_options options);
     question_service(store& db, const classifier& model, event_sink& sink,
                      service_options options)
-        : question_service(question_stores{db, db, db, db}, model, sink, std::move(options)) {}
+        : question_service(question_stores{db, db, db, db, db}, model, sink, std::move(options)) {}
     question_service(const question_service&) = delete;
     question_service& operator=(const question_service&) = delete;
 
     // Rebuilds the near-duplicate index from the store; call before start() to see an error
     // (start() loads it otherwise). Errors: the store's.
     status load_groups() { return ingest_.load_groups(); }
-    // Starts the scoring workers. Errors: the store's, when the groups cannot be loaded.
-    status start() { return ingest_.start(); }
+    // Rebuilds every event's learned correction, then starts the scoring workers.
+    // Errors: the store's, when the corrections or the groups cannot be loaded.
+    status start();
     // Stops taking submissions, scores and commits everything already queued (each queued
-    // callback is called), then joins the workers. Idempotent.
-    void stop() { ingest_.stop(); }
+    // callback is called), joins the workers, then stops the learning. Idempotent.
+    void stop() {
+        ingest_.stop();
+        learning_.stop();
+    }
 
     // See ingest_pipeline::submit.
     status submit(submission s, submit_callback done) {
         return ingest_.submit(std::move(s), std::move(done));
     }
-    // See moderation_service.
-    result<question> decide(const decision_input& d) { return moderation_.decide(d); }
-    result<bulk_outcome> decide_bulk(const bulk_decision_input& d) {
-        return moderation_.decide_bulk(d);
-    }
-    result<question> undo(std::int64_t question_id, const std::string& actor) {
-        return moderation_.undo(question_id, actor);
-    }
+    // See moderation_service. Each decision is also a label for the event's correction.
+    result<question> decide(const decision_input& d);
+    result<bulk_outcome> decide_bulk(const bulk_decision_input& d);
+    result<question> undo(std::int64_t question_id, const std::string& actor);
     // One vote per voter (a key made by voter_key_for_id / voter_key_for_address).
     // Errors: not_found; conflict (not_votable); invalid_argument (invalid_field: empty).
     result<question> vote(std::int64_t question_id, const std::string& voter);
@@ -81,6 +84,16 @@ public:
         return policies_.dry_run(event_slug, p);
     }
 
+    // See event_learning_service.
+    result<learning_report> learning(const std::string& event_slug) {
+        return learning_.report(event_slug);
+    }
+    result<learning_report> reset_learning(const std::string& event_slug, const std::string& actor) {
+        return learning_.reset(event_slug, actor);
+    }
+    // The event's learned correction, now (tests, the simulator's checks).
+    event_learning_service& learning_service() { return learning_; }
+
     std::size_t queue_depth() const { return ingest_.queue_depth(); }
     const classifier& model() const { return model_; }
 
@@ -91,8 +104,11 @@ private:
     event_sink& sink_;
     const service_options options_;
     policy_service policies_;
-    moderation_service moderation_;
-    ingest_pipeline ingest_;  // last: its workers stop first
+    event_learning_service learning_;
+    // Its workers stop first of what they use (policies_, learning_, the stores): destroyed
+    // before them.
+    ingest_pipeline ingest_;
+    moderation_service moderation_;  // decides between ingest_'s batches
 };
 
 }  // namespace tribune

@@ -7,6 +7,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <string_view>
+
+#include "core/triage/event_learner.hpp"
 
 namespace tribune {
 
@@ -22,9 +25,17 @@ struct service_options {
     // The near-duplicate index's window: the most recent questions (all events) a new one
     // is compared with (near_duplicate_index.hpp).
     std::size_t grouping_window = std::size_t{1} << 17;
+    // The per-event correction learned from moderators' decisions (event_learning_service):
+    // its learner's settings, and how often to look for decisions made by another instance.
+    learning_options learning;
+    std::chrono::milliseconds learning_poll{5000};
     // Observers for metrics; called on worker threads. May be empty.
     std::function<void(double seconds)> on_scored;
     std::function<void(std::size_t batch_size, double seconds)> on_committed;
+    // A new question's triage with the event's correction: `effect` is "shifted" (its status
+    // unchanged), "moved" (the correction changed its status) or "escalated" (sent to review by
+    // the correction's escalation, event_correction.hpp).
+    std::function<void(std::string_view effect)> on_corrected;
 };
 
 }  // namespace tribune

@@ -1,5 +1,7 @@
-// sqlite_store as a decision_store: moderators' decisions, bulk, undo, the audit trail.
+// sqlite_store as a decision_store: moderators' decisions, bulk, undo, the audit trail, and
+// the group decisions they leave (sqlite_group_decisions.cpp does the group's part).
 
+#include "core/sqlite/sqlite_group_decisions.hpp"
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/store/store_rules.hpp"
@@ -42,8 +44,12 @@ status write_decision(sqlite_connection& db, const decision_request& d, question
 
 }  // namespace
 
-result<decision_outcome> sqlite_store::apply_one(const decision_request& d) {
-    auto cur = writer_.prepare("SELECT status, version, event_id FROM questions WHERE id = ?");
+result<decision_outcome> sqlite_store::apply_one(const decision_request& d,
+                                                 std::vector<moved_member>& moved) {
+    auto cur = writer_.prepare(
+        "SELECT q.status, q.version, q.event_id, coalesce(q.cluster_id, q.id), "
+        "e.inherit_group_decisions FROM questions q JOIN events e ON e.id = q.event_id "
+        "WHERE q.id = ?");
     if (!cur) return cur.error();
     cur->bind(1, d.question_id);
     int rc = cur->step();
@@ -53,6 +59,7 @@ result<decision_outcome> sqlite_store::apply_one(const decision_request& d) {
     const std::int64_t event_id = cur->column_int(2);
     decision_outcome out;
     out.from = status_from_string(cur->column_text(0)).value_or(question_status::pending);
+    const group_ref group{cur->column_int(2), cur->column_int(3), cur->column_int(4) != 0};
     auto apply = check_transition(d, out.from, cur->column_int(1));
     if (!apply) return apply.error();
     if (!*apply) {
@@ -60,21 +67,40 @@ result<decision_outcome> sqlite_store::apply_one(const decision_request& d) {
         return out;
     }
     if (status s = write_decision(writer_, d, out.from); !s) return s;
-    if (status s = queue_webhooks(event_id, d.question_id,
-                                  sqlite3_last_insert_rowid(writer_.get()), d.action, out.from,
-                                  d.to);
-        !s)
+    const std::int64_t decision_id = sqlite3_last_insert_rowid(writer_.get());
+    const std::size_t moved_before = moved.size();
+    if (status s = count_review(writer_, group.cluster, out.from, d.to); !s) return s;
+    if (status s = follow_group(writer_, d, group, out, moved); !s) return s;
+    if (status s = queue_webhooks(event_id, d.question_id, decision_id, d.action, out.from, d.to); !s)
         return s;
+    // The members the group's decision moved change their verdict too.
+    for (std::size_t i = moved_before; i < moved.size(); ++i) {
+        const sqlite_rows::moved_member& m = moved[i];
+        if (status s = queue_webhooks(event_id, m.id, m.decision_id, m.action, m.from, m.to); !s)
+            return s;
+    }
     return out;
+}
+
+status sqlite_store::load_moved(std::vector<moved_member>& moved, decision_outcome& into) {
+    for (const moved_member& m : moved) {
+        auto q = load_question(writer_, m.id);
+        if (!q) return q.error();
+        into.members.emplace_back(std::move(q.value()), m.from);
+    }
+    moved.clear();
+    return status::ok();
 }
 
 result<decision_outcome> sqlite_store::apply_decision(const decision_request& d) {
     std::lock_guard lock(write_mutex_);
-    auto r = in_transaction<decision_outcome>(writer_, [&] { return apply_one(d); });
+    std::vector<moved_member> moved;
+    auto r = in_transaction<decision_outcome>(writer_, [&] { return apply_one(d, moved); });
     if (!r) return r;
     auto q = load_question(writer_, d.question_id);
     if (!q) return q.error();
     r->updated = std::move(q.value());
+    if (status s = load_moved(moved, *r); !s) return s;
     return r;
 }
 
@@ -82,11 +108,12 @@ result<std::vector<result<decision_outcome>>> sqlite_store::apply_decisions(
     const std::vector<decision_request>& ds) {
     using outcomes = std::vector<result<decision_outcome>>;
     std::lock_guard lock(write_mutex_);
+    std::vector<std::vector<moved_member>> moved(ds.size());
     auto r = in_transaction<outcomes>(writer_, [&]() -> result<outcomes> {
         outcomes out;
         out.reserve(ds.size());
-        for (const decision_request& d : ds) {
-            auto one = apply_one(d);
+        for (std::size_t i = 0; i < ds.size(); ++i) {
+            auto one = apply_one(ds[i], moved[i]);
             if (!one && is_storage_failure(one.error())) return one.error();
             out.push_back(std::move(one));
         }
@@ -98,12 +125,14 @@ result<std::vector<result<decision_outcome>>> sqlite_store::apply_decisions(
         auto q = load_question(writer_, ds[i].question_id);
         if (!q) return q.error();
         (*r)[i]->updated = std::move(q.value());
+        if (status s = load_moved(moved[i], *(*r)[i]); !s) return s;
     }
     return r;
 }
 
 result<decision_outcome> sqlite_store::undo_last(const undo_request& u) {
     std::lock_guard lock(write_mutex_);
+    std::vector<moved_member> moved;
     auto r = in_transaction<decision_outcome>(writer_, [&]() -> result<decision_outcome> {
         decision_request back;
         {
@@ -123,12 +152,13 @@ result<decision_outcome> sqlite_store::undo_last(const undo_request& u) {
             if (status s = check_undo(d, u, now_ms()); !s) return s;
             back = undo_of(d, u);
         }
-        return apply_one(back);
+        return apply_one(back, moved);
     });
     if (!r) return r;
     auto q = load_question(writer_, u.question_id);
     if (!q) return q.error();
     r->updated = std::move(q.value());
+    if (status s = load_moved(moved, *r); !s) return s;
     return r;
 }
 
@@ -159,6 +189,11 @@ result<std::vector<decision_record>> sqlite_store::list_decisions(std::int64_t q
     }
     if (rc != SQLITE_DONE) return db->last_error("list decisions");
     return out;
+}
+
+status sqlite_store::scan_group_decisions(const std::function<void(const group_decision&)>& f) {
+    reader_lease db(*this);
+    return scan_decided(*db, f);
 }
 
 }  // namespace tribune

@@ -70,6 +70,36 @@ status read_terms(sqlite_connection& db, std::int64_t event_id, event_policy& in
     return status::ok();
 }
 
+status read_event_tags(sqlite_connection& db, std::int64_t event_id, event_policy& into) {
+    auto tags = db.prepare("SELECT tag FROM event_tags WHERE event_id = ? ORDER BY position");
+    if (!tags) return tags.error();
+    tags->bind(1, event_id);
+    int rc;
+    while ((rc = tags->step()) == SQLITE_ROW) into.canonical.event_tags.push_back(tags->column_text(0));
+    if (rc != SQLITE_DONE) return db.last_error("read event tags");
+    return status::ok();
+}
+
+// REQUIRES: a transaction open on `db`.
+status replace_event_tags(sqlite_connection& db, std::int64_t event_id, const event_policy& p) {
+    auto del = db.prepare("DELETE FROM event_tags WHERE event_id = ?");
+    if (!del) return del.error();
+    del->bind(1, event_id);
+    if (status s = step_done(db, *del, "replace event tags"); !s) return s;
+    auto ins = db.prepare(
+        "INSERT OR IGNORE INTO event_tags (event_id, tag, position) VALUES (?, ?, ?)");
+    if (!ins) return ins.error();
+    std::int64_t pos = 0;
+    for (const std::string& tag : p.canonical.event_tags) {
+        ins->reset();
+        ins->bind(1, event_id);
+        ins->bind(2, std::string_view(tag));
+        ins->bind(3, pos++);
+        if (status s = step_done(db, *ins, "insert event tag"); !s) return s;
+    }
+    return status::ok();
+}
+
 // REQUIRES: a transaction open on `db`.
 status replace_thresholds(sqlite_connection& db, std::int64_t event_id, const triage_policy& t) {
     auto del = db.prepare("DELETE FROM event_thresholds WHERE event_id = ?");
@@ -120,7 +150,9 @@ status replace_terms(sqlite_connection& db, std::int64_t event_id, const event_p
 result<event_policy> sqlite_store::get_policy(std::int64_t event_id) {
     reader_lease db(*this);
     event_policy p;
-    auto ev = db->prepare("SELECT premoderate FROM events WHERE id = ?");
+    auto ev = db->prepare(
+        "SELECT premoderate, canonical_enabled, drop_trailing_tags, drop_mentions, drop_links, "
+        "inherit_group_decisions, learn_from_decisions FROM events WHERE id = ?");
     if (!ev) return ev.error();
     ev->bind(1, event_id);
     int rc = ev->step();
@@ -128,22 +160,37 @@ result<event_policy> sqlite_store::get_policy(std::int64_t event_id) {
         return status::error(error_kind::not_found, "event_not_found", "no such event");
     if (rc != SQLITE_ROW) return db->last_error("read event");
     p.premoderate = ev->column_int(0) != 0;
+    p.canonical.enabled = ev->column_int(1) != 0;
+    p.canonical.drop_trailing_tags = ev->column_int(2) != 0;
+    p.canonical.drop_mentions = ev->column_int(3) != 0;
+    p.canonical.drop_links = ev->column_int(4) != 0;
+    p.inherit_group_decisions = ev->column_int(5) != 0;
+    p.learn_from_decisions = ev->column_int(6) != 0;
     if (status s = read_thresholds(*db, event_id, p.thresholds); !s) return s;
     if (status s = read_terms(*db, event_id, p); !s) return s;
+    if (status s = read_event_tags(*db, event_id, p); !s) return s;
     return p;
 }
 
 status sqlite_store::save_policy(std::int64_t event_id, const event_policy& p) {
     std::lock_guard lock(write_mutex_);
     return in_transaction_status(writer_, [&]() -> status {
-        auto ev = writer_.prepare("UPDATE events SET premoderate = ? WHERE id = ?");
+        auto ev = writer_.prepare(
+            "UPDATE events SET premoderate = ?, canonical_enabled = ?, drop_trailing_tags = ?, "
+            "drop_mentions = ?, drop_links = ?, inherit_group_decisions = ?, "
+            "learn_from_decisions = ? WHERE id = ?");
         if (!ev) return ev.error();
-        ev->bind(1, std::int64_t{p.premoderate ? 1 : 0});
-        ev->bind(2, event_id);
+        int i = 1;
+        for (bool flag : {p.premoderate, p.canonical.enabled, p.canonical.drop_trailing_tags,
+                          p.canonical.drop_mentions, p.canonical.drop_links,
+                          p.inherit_group_decisions, p.learn_from_decisions})
+            ev->bind(i++, std::int64_t{flag ? 1 : 0});
+        ev->bind(i, event_id);
         if (status s = step_done(writer_, *ev, "update event"); !s) return s;
         if (sqlite3_changes(writer_.get()) == 0)
             return status::error(error_kind::not_found, "event_not_found", "no such event");
         if (status s = replace_thresholds(writer_, event_id, p.thresholds); !s) return s;
+        if (status s = replace_event_tags(writer_, event_id, p); !s) return s;
         return replace_terms(writer_, event_id, p);
     });
 }

@@ -1,10 +1,12 @@
 // sqlite_store as a question_store, writing: the group commit of new questions. Grouping is
 // decided before (near_duplicate_index); this file only writes the group down.
 
+#include "core/domain/group_heat.hpp"
 #include "core/domain/question_filter.hpp"
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/store/store_rules.hpp"
+#include "core/triage/decision_inheritance.hpp"
 
 namespace tribune {
 
@@ -21,16 +23,19 @@ struct insert_statements {
                 "INSERT INTO questions (event_id, text, author, source, external_id, created_at, "
                 "updated_at, status, version, lang, verdict, s_toxicity, s_severe_toxicity, "
                 "s_insult, s_profanity, s_threat, s_identity_attack, severity, search_text, "
-                "cluster_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "cluster_id, group_text, correction, correction_from) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING");
             !s)
             return s;
         if (status s = prepare_into(db, set_group, "UPDATE questions SET cluster_id = id WHERE id = ?");
             !s)
             return s;
+        // tribune_add_heat: group_heat.hpp's add_heat (sqlite_store::open registers it).
         if (status s = prepare_into(db, grow_group,
-                "INSERT INTO question_clusters (id, size) VALUES (?, 1) "
-                "ON CONFLICT (id) DO UPDATE SET size = size + 1 RETURNING size");
+                "INSERT INTO question_clusters (id, size, review, heat) VALUES (?, 1, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET size = size + 1, review = review + excluded.review, "
+                "heat = tribune_add_heat(heat, excluded.heat) RETURNING size, review, heat");
             !s)
             return s;
         if (status s = prepare_into(db, span,
@@ -40,7 +45,7 @@ struct insert_statements {
             return s;
         return prepare_into(db, audit,
             "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
-            "VALUES (?, 'triage', 'auto', NULL, ?, ?, ?)");
+            "VALUES (?, 'triage', ?, NULL, ?, ?, ?)");
     }
 };
 
@@ -66,6 +71,12 @@ result<bool> insert_row(sqlite_connection& db, sqlite_statement& st, const quest
     st.bind(18, std::string_view(in.search_text));
     if (group != 0) st.bind(19, group);
     else st.bind_null(19);
+    if (!in.group_text.empty()) st.bind(20, std::string_view(in.group_text));
+    else st.bind_null(20);
+    if (q.correction) st.bind(21, static_cast<double>(q.correction->delta));
+    else st.bind_null(21);
+    if (q.correction && q.correction->moved_from) st.bind(22, to_string(*q.correction->moved_from));
+    else st.bind_null(22);
     if (status s = step_done(db, st, "insert question"); !s) return s;
     return sqlite3_changes(db.get()) != 0;
 }
@@ -80,16 +91,20 @@ status write_group(sqlite_connection& db, insert_statements& st, question& q, st
     }
     st.grow_group.reset();
     st.grow_group.bind(1, group);
+    st.grow_group.bind(2, std::int64_t{in_review(q.status) ? 1 : 0});
+    st.grow_group.bind(3, arrival_heat(q.created_at));
     if (st.grow_group.step() != SQLITE_ROW) return db.last_error("count group");
     q.cluster_id = group;
     q.cluster_size = st.grow_group.column_int(0);
+    q.cluster_review = st.grow_group.column_int(1);
+    q.cluster_heat = st.grow_group.column_int(2);
     st.grow_group.reset();
     return status::ok();
 }
 
 // Writes the question's spans, then its audit row (the last row inserted).
 status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const question& q,
-                             timestamp_ms now) {
+                             bool inherited, timestamp_ms now) {
     for (const span& sp : q.scored.spans) {
         st.span.reset();
         st.span.bind(1, q.id);
@@ -102,9 +117,10 @@ status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const
     }
     st.audit.reset();
     st.audit.bind(1, q.id);
-    st.audit.bind(2, to_string(q.status));
-    st.audit.bind(3, std::string_view(q.verdict));
-    st.audit.bind(4, now);
+    st.audit.bind(2, inherited ? inherit_action : std::string_view("auto"));
+    st.audit.bind(3, to_string(q.status));
+    st.audit.bind(4, std::string_view(q.verdict));
+    st.audit.bind(5, now);
     return step_done(db, st.audit, "insert audit row");
 }
 
@@ -142,7 +158,9 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
                 stored.updated_at = now;
                 stored.version = 1;
                 if (status s = write_group(writer_, st, stored, *group); !s) return s;
-                if (status s = write_spans_and_audit(writer_, st, stored, now); !s) return s;
+                if (status s = write_spans_and_audit(writer_, st, stored, in.inherited, now); !s)
+                    return s;
+                // A new question, also when it took its group's decision: question.created.
                 if (status s = queue_webhooks(stored.event_id, stored.id,
                                               sqlite3_last_insert_rowid(writer_.get()), "auto",
                                               std::nullopt, stored.status);

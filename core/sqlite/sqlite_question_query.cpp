@@ -44,9 +44,18 @@ std::string filter_sql(const question_filter& f, const std::vector<std::string>&
     return sql;
 }
 
+// sort=impact (impact_key): the group's members in review, its heat, the group, the question.
+constexpr const char* impact_columns =
+    "(coalesce(c.review, 0), coalesce(c.heat, 0), coalesce(q.cluster_id, q.id), q.id)";
+
 std::string order_sql(const question_query& q) {
     const char* key = key_column(q.sort);
     std::string sql;
+    if (q.sort == question_sort::impact) {
+        if (q.after) sql += std::string(" AND ") + impact_columns + " < (?, ?, ?, ?)";
+        return sql + " ORDER BY coalesce(c.review, 0) DESC, coalesce(c.heat, 0) DESC, "
+                     "coalesce(q.cluster_id, q.id) DESC, q.id DESC LIMIT ?";
+    }
     if (q.after) {
         if (q.sort == question_sort::newest) sql += " AND q.id < ?";
         else if (q.sort == question_sort::oldest) sql += " AND q.id > ?";
@@ -81,7 +90,12 @@ void bind_page(sqlite_statement& st, const question_query& q, std::int64_t event
     if (f.source) st.bind(i++, std::string_view(*f.source));
     if (f.cluster) st.bind(i++, *f.cluster);
     if (!terms.empty()) st.bind(i++, std::string_view(fts_query(terms)));
-    if (q.after) {
+    if (q.after && q.sort == question_sort::impact) {
+        st.bind(i++, q.after->key);
+        st.bind(i++, q.after->heat);
+        st.bind(i++, q.after->group);
+        st.bind(i++, q.after->id);
+    } else if (q.after) {
         if (key_column(q.sort) == nullptr) {
             st.bind(i++, q.after->id);
         } else {

@@ -44,7 +44,9 @@ result<question_page> sqlite_store::list_questions(const question_query& q) {
         std::int64_t key = q.sort == question_sort::severity ? severities[q.limit - 1]
                            : q.sort == question_sort::votes  ? last.votes
                                                              : 0;
-        page.next = page_cursor{key, last.id};
+        page.next = q.sort == question_sort::impact
+                        ? page_cursor{last.cluster_review, last.id, last.cluster_heat, last.cluster_id}
+                        : page_cursor{key, last.id};
     }
     if (status s = load_spans(*db, page.items); !s) return s;
     return page;
@@ -81,9 +83,9 @@ status sqlite_store::scan_recent_groups(std::size_t limit,
                                         const std::function<void(const grouping_row&)>& f) {
     reader_lease db(*this);
     auto st = db->prepare(
-        "SELECT id, event_id, coalesce(cluster_id, id), search_text FROM "
-        "(SELECT id, event_id, cluster_id, search_text FROM questions ORDER BY id DESC LIMIT ?) "
-        "ORDER BY id");
+        "SELECT id, event_id, coalesce(cluster_id, id), coalesce(group_text, search_text) FROM "
+        "(SELECT id, event_id, cluster_id, search_text, group_text FROM questions "
+        "ORDER BY id DESC LIMIT ?) ORDER BY id");
     if (!st) return st.error();
     st->bind(1, static_cast<std::int64_t>(limit));
     int rc;
@@ -92,7 +94,7 @@ status sqlite_store::scan_recent_groups(std::size_t limit,
         row.id = st->column_int(0);
         row.event_id = st->column_int(1);
         row.cluster_id = st->column_int(2);
-        row.search_text = st->column_text(3);
+        row.group_text = st->column_text(3);
         f(row);
     }
     if (rc != SQLITE_DONE) return db->last_error("scan recent questions");

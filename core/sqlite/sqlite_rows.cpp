@@ -27,6 +27,12 @@ question read_question(const sqlite_statement& s) {
     q.votes = s.column_int(19);
     q.cluster_id = s.column_int(21);
     q.cluster_size = s.column_int(22);
+    q.cluster_review = s.column_int(23);
+    q.cluster_heat = s.column_int(24);
+    if (!s.column_is_null(25)) {
+        q.correction = correction_note{static_cast<float>(s.column_double(25)), std::nullopt};
+        if (auto from = s.column_optional_text(26)) q.correction->moved_from = status_from_string(*from);
+    }
     return q;
 }
 

@@ -5,7 +5,16 @@
 
 #include <filesystem>
 
+#include "core/domain/group_heat.hpp"
+
 namespace tribune {
+namespace {
+
+void add_heat_sql(sqlite3_context* ctx, int, sqlite3_value** v) {
+    sqlite3_result_int64(ctx, add_heat(sqlite3_value_int64(v[0]), sqlite3_value_int64(v[1])));
+}
+
+}  // namespace
 
 result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path,
                                                          const std::string& migrations_dir,
@@ -30,6 +39,14 @@ result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path
                                  std::to_string(report->to_version) + " but this server needs " +
                                  std::to_string(required_schema_version) + "; " + migrations_dir +
                                  " lacks the newer migrations");
+
+    // The group commit keeps each group's heat with it (group_heat.hpp).
+    if (int rc = sqlite3_create_function_v2(writer->get(), "tribune_add_heat", 2,
+                                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                            add_heat_sql, nullptr, nullptr, nullptr);
+        rc != SQLITE_OK)
+        return sqlite_connection::error_for(rc, "register tribune_add_heat",
+                                            sqlite3_errmsg(writer->get()));
 
     std::unique_ptr<sqlite_store> s(new sqlite_store());
     s->writer_ = std::move(writer.value());

@@ -12,8 +12,10 @@
 //   sqlite_question_query.cpp   the SQL of a filtered, sorted page
 //   sqlite_question_inserts.cpp the group commit of new questions    (question_store)
 //   sqlite_decisions.cpp        decisions, undo, the audit trail     (decision_store)
+//   sqlite_group_decisions.cpp  a decision's effect on its group (issue 10)
 //   sqlite_audience.cpp         votes and the shortlist              (audience_store)
 //   sqlite_access.cpp           tokens and sessions                  (access_store)
+//   sqlite_learning.cpp         labels for the event correction      (learning_store)
 //   sqlite_feedback.cpp         suggested scores                     (feedback_store)
 //   sqlite_webhooks.cpp         webhooks, their outbox and log       (webhook_store)
 //
@@ -37,10 +39,14 @@
 
 namespace tribune {
 
+namespace sqlite_rows {
+struct moved_member;
+}
+
 class sqlite_store final : public store, public feedback_store, public webhook_store {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 7;
+    static constexpr int required_schema_version = 9;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
@@ -70,6 +76,7 @@ public:
                           const std::function<void(const question&)>& f) override;
     status scan_recent_groups(std::size_t limit,
                               const std::function<void(const grouping_row&)>& f) override;
+    status scan_group_decisions(const std::function<void(const group_decision&)>& f) override;
 
     // decision_store
     result<decision_outcome> apply_decision(const decision_request& d) override;
@@ -100,6 +107,13 @@ public:
                                                    timestamp_ms now) override;
     status delete_session(const std::string& hash) override;
 
+    // learning_store (sqlite_learning.cpp)
+    result<std::vector<label_decision>> label_decisions(std::int64_t event_id,
+                                                        std::int64_t after_decision,
+                                                        std::size_t limit) override;
+    result<std::int64_t> last_decision_id() override;
+    result<learning_reset> get_learning_reset(std::int64_t event_id) override;
+    status save_learning_reset(std::int64_t event_id, const learning_reset& r) override;
     // feedback_store
     result<std::int64_t> add_suggestion(const suggestion& s) override;
     result<std::vector<suggestion>> list_suggestions(std::int64_t after_id,
@@ -141,9 +155,13 @@ private:
 
     sqlite_store() = default;
 
-    // One decision inside the caller's transaction (sqlite_decisions.cpp).
+    // One decision inside the caller's transaction (sqlite_decisions.cpp), with what it does
+    // to its group; the other members it moved are appended to `moved`.
     // REQUIRES: write_mutex_ held and a transaction open.
-    result<decision_outcome> apply_one(const decision_request& d);
+    result<decision_outcome> apply_one(const decision_request& d,
+                                       std::vector<sqlite_rows::moved_member>& moved);
+    // Reads the moved members into `into.members` after the commit. REQUIRES: write_mutex_.
+    status load_moved(std::vector<sqlite_rows::moved_member>& moved, decision_outcome& into);
 
     // The webhook outbox (sqlite_webhooks.cpp). queue_webhooks() owes a delivery to every
     // enabled hook of the question's event subscribed to the change the audit row

@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/domain/group_decision.hpp"
 #include "core/domain/question.hpp"
 #include "core/domain/status.hpp"
 
@@ -34,6 +36,11 @@ struct decision_outcome {
     question updated;
     question_status from = question_status::pending;
     bool changed = true;  // false when the question already had the target status
+    // The group's decision when this one set, replaced or withdrew it (decision_inheritance.hpp).
+    std::optional<group_decision_change> group;
+    // Other members of the group it moved in the same transaction (released to review, or
+    // taken down), as they are afterwards, with the state each came from.
+    std::vector<std::pair<question, question_status>> members;
 };
 
 struct undo_request {
@@ -47,7 +54,9 @@ public:
     virtual ~decision_store() = default;
 
     // Changes the status (version + 1) and appends to the audit trail in one transaction;
-    // changes nothing when the question already has the target status.
+    // changes nothing when the question already has the target status. In the same
+    // transaction: the group's decision and the members it moves (decision_inheritance.hpp;
+    // the event's inherit_group_decisions switch applies).
     // Errors: not_found; conflict (code "version_conflict") when expected_version is stale,
     // (code "invalid_transition") when the status is not in allowed_from.
     virtual result<decision_outcome> apply_decision(const decision_request& d) = 0;

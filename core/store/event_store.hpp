@@ -12,6 +12,7 @@
 
 #include "core/domain/question.hpp"
 #include "core/domain/status.hpp"
+#include "core/text/canonical_text.hpp"
 #include "core/triage/triage_policy.hpp"
 
 namespace tribune {
@@ -28,6 +29,15 @@ struct event_policy {
     bool premoderate = false;
     std::vector<std::string> banned;   // terms that auto-reject
     std::vector<std::string> suspect;  // terms that hold for review
+    // What the classifier and grouping read of each question (canonical_text.hpp).
+    canonical_options canonical;
+    // A question joining a group a moderator approved or rejected takes that decision
+    // (decision_inheritance.hpp).
+    bool inherit_group_decisions = true;
+    // Apply the event's correction learned from its moderators' decisions to new questions
+    // (event_learner.hpp). Off: new questions get the shipped model's verdict; the labels
+    // are still kept, so turning it on again resumes from them.
+    bool learn_from_decisions = true;
 };
 
 class event_store {
@@ -41,11 +51,12 @@ public:
     // Oldest first.
     virtual result<std::vector<event_info>> list_events() = 0;
 
-    // The thresholds (triage_policy::defaults() until saved), the pre-moderation flag and the
-    // word lists, each list in the order saved. Errors: not_found (event_not_found).
+    // The thresholds (triage_policy::defaults() until saved), the pre-moderation flag, the
+    // word lists (each in the order saved), the canonical-text settings, the inheritance
+    // switch and the learning switch. Errors: not_found (event_not_found).
     virtual result<event_policy> get_policy(std::int64_t event_id) = 0;
-    // Replaces the event's thresholds, pre-moderation flag and word lists at once; a term
-    // repeated in one list is kept once. Errors: not_found (event_not_found).
+    // Replaces the whole policy at once; a term repeated in one list, or an event tag
+    // repeated, is kept once. Errors: not_found (event_not_found).
     virtual status save_policy(std::int64_t event_id, const event_policy& p) = 0;
 };
 

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
+#include "core/domain/group_heat.hpp"
 #include "core/store/store_rules.hpp"
+#include "core/triage/decision_inheritance.hpp"
 #include "core/util/wall_clock.hpp"
 
 namespace tribune {
@@ -30,6 +32,7 @@ std::vector<std::string> distinct(const std::vector<std::string>& terms) {
 // The keyset order of a page: true when `a` comes before `b`.
 bool before(question_sort sort, const question& a, const question& b) {
     switch (sort) {
+        case question_sort::impact: return impact_key(a) > impact_key(b);
         case question_sort::oldest: return a.id < b.id;
         case question_sort::severity: {
             const auto ka = severity_milli(a), kb = severity_milli(b);
@@ -54,6 +57,8 @@ bool after_cursor(const question_query& query, const question& q) {
     switch (query.sort) {
         case question_sort::newest: return q.id < c.id;
         case question_sort::oldest: return q.id > c.id;
+        case question_sort::impact:
+            return impact_key(q) < std::tuple(c.key, c.heat, c.group, c.id);
         default: {
             const std::int64_t k = sort_key(query.sort, q);
             return k < c.key || (k == c.key && q.id < c.id);
@@ -124,6 +129,9 @@ status memory_store::save_policy(std::int64_t event_id, const event_policy& p) {
     e->policy.thresholds = p.thresholds;
     e->policy.banned = distinct(p.banned);
     e->policy.suspect = distinct(p.suspect);
+    e->policy.canonical = p.canonical;
+    e->policy.canonical.event_tags = distinct(p.canonical.event_tags);
+    e->policy.inherit_group_decisions = p.inherit_group_decisions;
     return status::ok();
 }
 
@@ -132,7 +140,13 @@ status memory_store::save_policy(std::int64_t event_id, const event_policy& p) {
 question memory_store::read(const question_row& r, bool with_spans) const {
     question q = r.q;
     q.event = events_.at(q.event_id).info.slug;
-    q.cluster_size = group_sizes_.count(q.cluster_id) != 0 ? group_sizes_.at(q.cluster_id) : 1;
+    if (auto g = groups_.find(q.cluster_id); g != groups_.end()) {
+        q.cluster_size = g->second.size;
+        q.cluster_review = g->second.review;
+        q.cluster_heat = g->second.heat;
+    } else {
+        q.cluster_size = 1;
+    }
     if (!with_spans) q.scored.spans.clear();
     return q;
 }
@@ -150,7 +164,7 @@ const memory_store::question_row* memory_store::external(std::int64_t event_id,
 memory_store::question_row memory_store::store_new(const question_insert& in,
                                                    const std::vector<insert_outcome>& done,
                                                    timestamp_ms now) {
-    question_row row{in.q, in.search_text};
+    question_row row{in.q, in.search_text, in.group_text};
     question& q = row.q;
     q.id = next_question_id_++;
     q.created_at = now;
@@ -159,9 +173,14 @@ memory_store::question_row memory_store::store_new(const question_insert& in,
     q.votes = 0;
     const std::int64_t group = group_of(in.group, done).value();
     q.cluster_id = group == 0 ? q.id : group;
-    q.cluster_size = ++group_sizes_[q.cluster_id];
-    decisions_.push_back({next_decision_id_++, q.id, "triage", "auto", std::nullopt, q.status,
-                          q.verdict, now});
+    group_row& g = groups_[q.cluster_id];
+    g.heat = g.size == 0 ? arrival_heat(now) : add_heat(g.heat, arrival_heat(now));
+    q.cluster_size = ++g.size;
+    q.cluster_review = g.review += in_review(q.status) ? 1 : 0;
+    q.cluster_heat = g.heat;
+    decisions_.push_back({next_decision_id_++, q.id, "triage",
+                          in.inherited ? std::string(inherit_action) : "auto", std::nullopt,
+                          q.status, q.verdict, now});
     return row;
 }
 
@@ -221,7 +240,10 @@ result<question_page> memory_store::list_questions(const question_query& query) 
     question_page page;
     if (all.size() > query.limit) {
         all.resize(query.limit);
-        page.next = page_cursor{sort_key(query.sort, all.back()), all.back().id};
+        const question& last = all.back();
+        page.next = query.sort == question_sort::impact
+                        ? page_cursor{last.cluster_review, last.id, last.cluster_heat, last.cluster_id}
+                        : page_cursor{sort_key(query.sort, last), last.id};
     }
     page.items = std::move(all);
     return page;
@@ -234,6 +256,17 @@ result<status_counts> memory_store::count_by_status(std::int64_t event_id) {
     for (const auto& [id, r] : questions_)
         if (r.q.event_id == event_id) ++counts[r.q.status];
     return counts;
+}
+
+status memory_store::scan_group_decisions(const std::function<void(const group_decision&)>& f) {
+    std::vector<group_decision> ds;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, g] : groups_)
+            if (g.decision) ds.push_back(*g.decision);
+    }
+    for (const group_decision& d : ds) f(d);
+    return status::ok();
 }
 
 status memory_store::scan_questions(std::int64_t event_id,
@@ -257,7 +290,9 @@ status memory_store::scan_recent_groups(std::size_t limit,
         for (std::size_t n = 0; n < limit && it != questions_.begin(); ++n) {
             --it;
             const question& q = it->second.q;
-            rows.push_back({q.id, q.event_id, q.cluster_id, it->second.search_text});
+            const question_row& r = it->second;
+            rows.push_back({q.id, q.event_id, q.cluster_id,
+                            r.group_text.empty() ? r.search_text : r.group_text});
         }
     }
     for (auto r = rows.rbegin(); r != rows.rend(); ++r) f(*r);
@@ -282,10 +317,62 @@ result<decision_outcome> memory_store::apply_one(const decision_request& d) {
         q.updated_at = now;
         decisions_.push_back(
             {next_decision_id_++, q.id, d.actor, d.action, out.from, d.to, d.reason, now});
+        groups_[q.cluster_id].review += (in_review(d.to) ? 1 : 0) - (in_review(out.from) ? 1 : 0);
+        follow_group(d, q, out);
     }
     out.changed = *apply;
     out.updated = read(it->second);
     return out;
+}
+
+void memory_store::move_member(question_row& r, question_status to, std::string_view action,
+                               std::string verdict, timestamp_ms now, decision_outcome& out) {
+    question& m = r.q;
+    const question_status from = m.status;
+    groups_[m.cluster_id].review += (in_review(to) ? 1 : 0) - (in_review(from) ? 1 : 0);
+    m.status = to;
+    m.verdict = verdict;
+    ++m.version;
+    m.updated_at = now;
+    decisions_.push_back({next_decision_id_++, m.id, "triage", std::string(action), from, to,
+                          std::move(verdict), now});
+    out.members.emplace_back(read(r), from);
+}
+
+void memory_store::follow_group(const decision_request& d, const question& q,
+                                decision_outcome& out) {
+    group_row& g = groups_[q.cluster_id];
+    const timestamp_ms now = wall_clock_ms();
+    const bool on = events_.at(q.event_id).policy.inherit_group_decisions;
+    const group_effect e =
+        group_effect_of(d.action, d.to, d.actor, q.id, q.cluster_id, g.decision, now, on);
+    if (!e.changes) return;
+    g.decision = e.next;
+    out.group = group_decision_change{q.cluster_id, e.next};
+    auto last_action = [&](std::int64_t id) {
+        auto it = std::find_if(decisions_.rbegin(), decisions_.rend(),
+                               [&](const decision_record& r) { return r.question_id == id; });
+        return it == decisions_.rend() ? std::string() : it->action;
+    };
+    auto shortlisted = [&](std::int64_t id) {
+        return std::any_of(shortlist_.begin(), shortlist_.end(),
+                           [&](const shortlist_row& s) { return s.question_id == id; });
+    };
+    for (auto& [id, r] : questions_) {  // as sqlite_group_decisions: take down, then release
+        const question& m = r.q;
+        if (id == q.id || m.event_id != q.event_id || m.cluster_id != q.cluster_id) continue;
+        if (e.retract && m.status == question_status::approved && m.version == 1 && !shortlisted(id))
+            move_member(r, question_status::auto_rejected, inherit_action,
+                        inherited_verdict(*e.next, m.verdict), now, out);
+    }
+    for (auto& [id, r] : questions_) {
+        const question& m = r.q;
+        if (!e.release || id == q.id || m.event_id != q.event_id || m.cluster_id != q.cluster_id ||
+            m.status != *e.release || last_action(id) != inherit_action)
+            continue;
+        move_member(r, question_status::pending, release_action,
+                    released_verdict(q.cluster_id, d.actor, m.verdict), now, out);
+    }
 }
 
 result<decision_outcome> memory_store::apply_decision(const decision_request& d) {
@@ -298,9 +385,12 @@ result<std::vector<result<decision_outcome>>> memory_store::apply_decisions(
     std::lock_guard lock(mutex_);
     std::vector<result<decision_outcome>> out;
     for (const decision_request& d : ds) out.push_back(apply_one(d));
-    // As in one transaction: every outcome shows the question after the whole batch.
-    for (std::size_t i = 0; i < ds.size(); ++i)
-        if (out[i]) out[i]->updated = read(questions_.at(ds[i].question_id));
+    // As in one transaction: every outcome shows the questions after the whole batch.
+    for (std::size_t i = 0; i < ds.size(); ++i) {
+        if (!out[i]) continue;
+        out[i]->updated = read(questions_.at(ds[i].question_id));
+        for (auto& [m, from] : out[i]->members) m = read(questions_.at(m.id));
+    }
     return out;
 }
 

@@ -16,8 +16,10 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,6 +51,7 @@ public:
                           const std::function<void(const question&)>& f) override;
     status scan_recent_groups(std::size_t limit,
                               const std::function<void(const grouping_row&)>& f) override;
+    status scan_group_decisions(const std::function<void(const group_decision&)>& f) override;
 
     // decision_store
     result<decision_outcome> apply_decision(const decision_request& d) override;
@@ -79,6 +82,13 @@ public:
                                                    timestamp_ms now) override;
     status delete_session(const std::string& hash) override;
 
+    // learning_store (memory_store_learning.cpp)
+    result<std::vector<label_decision>> label_decisions(std::int64_t event_id,
+                                                        std::int64_t after_decision,
+                                                        std::size_t limit) override;
+    result<std::int64_t> last_decision_id() override;
+    result<learning_reset> get_learning_reset(std::int64_t event_id) override;
+    status save_learning_reset(std::int64_t event_id, const learning_reset& r) override;
     // feedback_store
     result<std::int64_t> add_suggestion(const suggestion& s) override;
     result<std::vector<suggestion>> list_suggestions(std::int64_t after_id,
@@ -90,8 +100,15 @@ private:
         event_policy policy;  // premoderate lives in info
     };
     struct question_row {
-        question q;  // as stored: cluster_id set, cluster_size unused
+        question q;  // as stored: cluster_id set, cluster_size, _review and _heat unused
         std::string search_text;
+        std::string group_text;
+    };
+    struct group_row {
+        std::int64_t size = 0;
+        std::int64_t review = 0;  // members pending or held
+        std::int64_t heat = 0;
+        std::optional<group_decision> decision;
     };
     struct shortlist_row {
         std::int64_t event_id = 0;
@@ -117,6 +134,11 @@ private:
     question_row store_new(const question_insert& in, const std::vector<insert_outcome>& done,
                            timestamp_ms now);
     result<decision_outcome> apply_one(const decision_request& d);
+    // What d (applied to q, which came from `from`) does to q's group: sqlite_group_decisions.
+    void follow_group(const decision_request& d, const question& q, decision_outcome& out);
+    // Moves a member for its group (an audit row by "triage"); appends it to out.members.
+    void move_member(question_row& r, question_status to, std::string_view action,
+                     std::string verdict, timestamp_ms now, decision_outcome& out);
     token_info read(const token_row& t) const;
     std::vector<shortlist_entry> shortlist_of(std::int64_t event_id) const;
 
@@ -127,12 +149,13 @@ private:
     std::int64_t next_token_id_ = 1;
     std::map<std::int64_t, event_row> events_;
     std::map<std::int64_t, question_row> questions_;
-    std::map<std::int64_t, std::int64_t> group_sizes_;
+    std::map<std::int64_t, group_row> groups_;
     std::vector<decision_record> decisions_;
     std::set<std::pair<std::int64_t, std::string>> votes_;
     std::vector<shortlist_row> shortlist_;
     std::map<std::int64_t, token_row> tokens_;
     std::map<std::string, session_row> sessions_;
+    std::map<std::int64_t, learning_reset> learning_resets_;
     std::vector<suggestion> suggestions_;  // ids ascending from 1
 };
 

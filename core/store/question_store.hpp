@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/domain/group_choice.hpp"
+#include "core/domain/group_decision.hpp"
 #include "core/domain/question.hpp"
 #include "core/domain/question_filter.hpp"
 #include "core/domain/status.hpp"
@@ -22,10 +23,14 @@
 namespace tribune {
 
 // Where a page ends, for keyset pagination. `key` is the sort key of the last item
-// (severity in thousandths, or votes); unused for newest/oldest.
+// (severity in thousandths, votes, or for impact its group's members in review); unused for
+// newest/oldest. `heat` and `group` are the rest of the impact key (impact_key); `group` is
+// 0 for every other order.
 struct page_cursor {
     std::int64_t key = 0;
     std::int64_t id = 0;
+    std::int64_t heat = 0;
+    std::int64_t group = 0;
 };
 
 struct question_query {
@@ -44,10 +49,14 @@ struct question_page {
 // One new question as the scoring worker hands it to the store.
 struct question_insert {
     question q;  // scored and triaged; REQUIRES: q.event_id set
-    // The text's normal form (prepared_text), stored for full-text search and read back by
-    // scan_recent_groups() to rebuild the near-duplicate index.
+    // The whole text's normal form (prepared_text::full), stored for full-text search.
     std::string search_text;
+    // The normal form grouping compares (prepared_text::normal, the canonical text's), when it
+    // differs from search_text; empty when it is the same. Read back by scan_recent_groups().
+    std::string group_text;
     group_choice group;  // decided by the near_duplicate_index, not by the store
+    // q.status comes from the group's decision: the audit row says "inherit", not "auto".
+    bool inherited = false;
 };
 
 struct insert_outcome {
@@ -60,7 +69,7 @@ struct grouping_row {
     std::int64_t id = 0;
     std::int64_t event_id = 0;
     std::int64_t cluster_id = 0;
-    std::string search_text;  // question_insert::search_text as stored
+    std::string group_text;  // question_insert::group_text as stored, else its search_text
 };
 
 using status_counts = std::map<question_status, std::int64_t>;
@@ -73,8 +82,8 @@ public:
     // `group`) and its automatic verdict in the audit trail, in ONE transaction. A question
     // whose (event, source, external_id) already exists — stored, or earlier in the same
     // batch — is not stored again; its outcome carries the existing question with
-    // inserted = false. Outcomes are in input order and carry each group's size after the
-    // batch. On error nothing of the batch is stored.
+    // inserted = false. Outcomes are in input order and carry each group's size, members in
+    // review and heat after the batch. On error nothing of the batch is stored.
     virtual result<std::vector<insert_outcome>> insert_batch(
         const std::vector<question_insert>& batch) = 0;
 
@@ -95,6 +104,8 @@ public:
     // (the near-duplicate index's window, rebuilt at start).
     virtual status scan_recent_groups(std::size_t limit,
                                       const std::function<void(const grouping_row&)>& f) = 0;
+    // Calls `f` for every group of every event that has a decision (group_decision.hpp).
+    virtual status scan_group_decisions(const std::function<void(const group_decision&)>& f) = 0;
 };
 
 }  // namespace tribune

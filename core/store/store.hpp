@@ -9,6 +9,7 @@
 //   decision_store  moderators' decisions, bulk, undo, the audit trail
 //   audience_store  votes and the executives' shortlist
 //   access_store    tokens and browser sessions
+//   learning_store  the decisions the per-event correction learns from, and its resets
 //
 // Two more narrow interfaces are not part of the aggregate, because only the Perspective and
 // webhook use cases read them: feedback_store (the scores clients suggest) and webhook_store
@@ -24,6 +25,7 @@
 #include "core/store/audience_store.hpp"
 #include "core/store/decision_store.hpp"
 #include "core/store/event_store.hpp"
+#include "core/store/learning_store.hpp"
 #include "core/store/question_store.hpp"
 
 namespace tribune {
@@ -32,7 +34,8 @@ class store : public event_store,
               public question_store,
               public decision_store,
               public audience_store,
-              public access_store {
+              public access_store,
+              public learning_store {
 public:
     ~store() override = default;
 };

@@ -45,4 +45,9 @@ constexpr bool is_public(question_status s) {
     return s == question_status::approved || s == question_status::answered;
 }
 
+// Pending and held questions wait for a moderator: a group's "in review" count.
+constexpr bool in_review(question_status s) {
+    return s == question_status::pending || s == question_status::held;
+}
+
 }  // namespace tribune

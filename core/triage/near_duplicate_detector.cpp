@@ -53,10 +53,17 @@ constexpr std::array<std::uint64_t, hash_count> make_seeds() {
 }
 constexpr auto seeds = make_seeds();
 
+bool has_digit(const std::u32string& w) {
+    return std::any_of(w.begin(), w.end(), [](char32_t c) { return c >= '0' && c <= '9'; });
+}
+
 // The same word give or take an ending of up to two letters, or one typo (substitution,
-// insertion or deletion) in words of five letters or more.
+// insertion or deletion) in words of five letters or more. A word with a digit is a number,
+// an amount, an account or a year: only the same word matches it ("12345" / "12346",
+// "2026" / "2027" are different questions).
 bool near_match(const std::u32string& a, const std::u32string& b) {
     if (a == b) return true;
+    if (has_digit(a) || has_digit(b)) return false;
     const std::u32string& s = a.size() <= b.size() ? a : b;
     const std::u32string& l = a.size() <= b.size() ? b : a;
     const std::size_t diff = l.size() - s.size();
@@ -108,7 +115,8 @@ near_duplicate_detector::fingerprint near_duplicate_detector::comparable_of_norm
         if (word.empty()) return;
         joined += word;
         joined += U' ';
-        if (word.size() >= 2 && !is_stop_word(word)) fp.content_words.push_back(word);
+        if ((word.size() >= 2 && !is_stop_word(word)) || has_digit(word))
+            fp.content_words.push_back(word);
         word.clear();
     };
     for (char32_t c : cps) {

@@ -4,13 +4,15 @@
 // fees??"), so that the queue can fold them into one group and a moderator can decide a
 // whole group at once.
 //
-// Two questions are the same when, on the classifier's normal form of their text (case,
+// Two questions are the same when, on the normal form of their canonical text
+// (prepared_text::normal: retweet prefixes, edge mentions and tags, links removed; case,
 // accents, l33t, homoglyphs and invisible characters folded; punctuation dropped):
 //  1. the Jaccard similarity of their sets of character 4-grams is at least
 //     `min_similarity` (0.5 by default), and
 //  2. every content word of the question with fewer content words has a near match in the
 //     other: the same word, the same word give or take an ending of up to two letters
-//     (fee/fees, student/students), or one typo in a word of five letters or more. This
+//     (fee/fees, student/students), or one typo in a word of five letters or more; a word
+//     with a digit matches only itself ("account 12345" / "account 12346" differ). This
 //     keeps apart template questions that differ in the one word that matters ("What is
 //     the capital of France?" / "... of Spain?" are 0.62 similar); and
 //  3. the other adds no content word without a match when it has fewer than four, else at
@@ -19,7 +21,7 @@
 //     not repeat "What is the population of Mississippi?", nor "How many people speak
 //     French in the world?" "How many people are there in the world?".
 // Content words are words of two letters or more that are not on a short English and
-// French stop list. A question without content words ("Why??") only matches a question
+// French stop list, and every word with a digit (a number is content, however short). A question without content words ("Why??") only matches a question
 // at least 0.9 similar.
 //
 // Finding candidates without comparing against every stored question: a fingerprint

@@ -62,6 +62,8 @@ void near_duplicate_index::clear() {
     table_bits_ = std::min<std::size_t>(min_table_bits, std::bit_width(capacity_));
     for (auto& t : tables_) t.assign(std::size_t{1} << table_bits_, empty_slot);
     recent_fps_.clear();
+    members_.clear();
+    decided_.clear();
 }
 
 std::size_t near_duplicate_index::home(std::uint64_t key) const {
@@ -146,6 +148,10 @@ void near_duplicate_index::evict(record& r) {
         --keyed_;
     }
     --live_;
+    if (auto g = members_.find(r.cluster); g != members_.end() && --g->second == 0) {
+        members_.erase(g);
+        decided_.erase(r.cluster);
+    }
     r.id = 0;
     r.keyed = false;
     r.normal.clear();
@@ -166,6 +172,7 @@ void near_duplicate_index::add(entry e) {
     r.normal = std::move(e.normal_text);
     r.keyed = !e.fp.empty();
     ++live_;
+    ++members_[r.cluster];
     if (r.keyed) {
         ++keyed_;
         grow_tables_if_needed();
@@ -272,6 +279,61 @@ std::vector<group_choice> near_duplicate_index::plan(const std::vector<item>& ba
     return out;
 }
 
+std::vector<std::optional<group_decision>> near_duplicate_index::decisions_of(
+    const std::vector<group_choice>& planned) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::optional<group_decision>> out;
+    out.reserve(planned.size());
+    for (const group_choice& c : planned) {
+        switch (c.k) {
+            case group_choice::kind::own: out.emplace_back(); break;
+            case group_choice::kind::existing: {
+                auto g = decided_.find(c.cluster_id);
+                out.push_back(g == decided_.end() ? std::nullopt : std::optional(g->second));
+                break;
+            }
+            case group_choice::kind::batch_item:  // the group of an earlier item
+                out.push_back(c.item < out.size() ? out[c.item] : std::nullopt);
+                break;
+        }
+    }
+    return out;
+}
+
+std::vector<std::uint32_t> near_duplicate_index::members_before(
+    const std::vector<group_choice>& planned) const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::int64_t> key(planned.size());  // cluster id, or -(index + 1) of a new group
+    std::unordered_map<std::int64_t, std::uint32_t> in_batch;
+    std::vector<std::uint32_t> out;
+    out.reserve(planned.size());
+    for (std::size_t i = 0; i < planned.size(); ++i) {
+        const group_choice& c = planned[i];
+        key[i] = c.k == group_choice::kind::existing ? c.cluster_id
+                 : c.k == group_choice::kind::batch_item && c.item < i ? key[c.item]
+                                                                       : -static_cast<std::int64_t>(i + 1);
+        std::uint32_t n = in_batch[key[i]]++;
+        if (key[i] > 0)
+            if (auto g = members_.find(key[i]); g != members_.end()) n += g->second;
+        out.push_back(n);
+    }
+    return out;
+}
+
+std::optional<group_decision> near_duplicate_index::decision_of(std::int64_t cluster_id) const {
+    std::lock_guard lock(mutex_);
+    auto g = decided_.find(cluster_id);
+    return g == decided_.end() ? std::nullopt : std::optional(g->second);
+}
+
+void near_duplicate_index::apply(const std::vector<group_decision_change>& changes) {
+    std::lock_guard lock(mutex_);
+    for (const group_decision_change& c : changes) {
+        if (!c.now) decided_.erase(c.cluster_id);
+        else if (members_.count(c.cluster_id) != 0) decided_[c.cluster_id] = *c.now;
+    }
+}
+
 void near_duplicate_index::commit(std::vector<entry> stored) {
     std::lock_guard lock(mutex_);
     for (entry& e : stored) add(std::move(e));
@@ -285,10 +347,14 @@ status near_duplicate_index::rebuild(question_store& db) {
         e.id = row.id;
         e.event_id = row.event_id;
         e.cluster_id = row.cluster_id;
-        e.normal_text = row.search_text;
+        e.normal_text = row.group_text;
         e.fp = detector_.fingerprint_of_normalized(e.normal_text);
         add(std::move(e));
     });
+    if (s)
+        s = db.scan_group_decisions([&](const group_decision& d) {
+            if (members_.count(d.cluster_id) != 0) decided_[d.cluster_id] = d;
+        });
     if (!s) clear();
     return s;
 }
@@ -309,6 +375,11 @@ std::size_t near_duplicate_index::memory_bytes() const {
     for (const record& r : ring_)
         if (r.normal.capacity() > 15) bytes += r.normal.capacity() + 1;
     for (const auto& t : tables_) bytes += t.capacity() * sizeof(std::uint64_t);
+    // A node (key, value, link) per group and a bucket pointer each.
+    bytes += members_.size() * (2 * sizeof(std::int64_t) + sizeof(void*)) +
+             members_.bucket_count() * sizeof(void*) +
+             decided_.size() * (sizeof(std::int64_t) + sizeof(group_decision) + sizeof(void*)) +
+             decided_.bucket_count() * sizeof(void*);
     for (const cached& c : recent_fps_) {
         bytes += c.fp.shingles.capacity() * sizeof(std::uint64_t) +
                  c.fp.content_words.capacity() * sizeof(std::u32string);

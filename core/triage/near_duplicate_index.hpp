@@ -30,8 +30,21 @@
 // event's size: 16 table lookups, at most 64 chain steps and 16 comparisons, no database read.
 //
 // REBUILT AT START from the store (question_store::scan_recent_groups: the same window, the
-// stored normal form), so the groups chosen for new questions are the same before and after a
-// restart. The database keeps no band keys (migration 0006 dropped them).
+// stored normal form grouping compares), so the groups chosen for new questions are the same
+// before and after a restart. The database keeps no band keys (migration 0006 dropped them).
+//
+// GROUP DECISIONS (issue 10, decision_inheritance.hpp): for each group with a member in the
+// window, how many members it has there and, when a moderator decided it, its decision — so
+// the scoring worker reads a new member's inheritance here, without a database read. Loaded at
+// start with the window (question_store::scan_group_decisions), updated by apply() after a
+// decision commits. A group whose last member leaves the window is forgotten with its decision:
+// no new question can join it any more. Costs a hash-map node per group in the window (about
+// 40 bytes) and one per decided group.
+// The race between a decision and a question scored at the same moment is closed by the
+// caller: group_commit runs the decision's transaction and apply() between two batches (under
+// the mutex that also covers plan -> insert -> commit), so a batch planned before a decision
+// commits is stored before it (its members are in the queue the moderator decides from), and
+// a batch planned after sees it — never a withdrawn decision, never a missed one.
 //
 // Thread safety: every method is safe from any thread (one internal mutex). The CALLER
 // serialises plan -> insert -> commit of a batch against other batches, so each plan sees every
@@ -42,10 +55,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/domain/group_choice.hpp"
+#include "core/domain/group_decision.hpp"
 #include "core/domain/status.hpp"
 #include "core/store/question_store.hpp"
 #include "core/triage/near_duplicate_detector.hpp"
@@ -89,10 +105,24 @@ public:
     // The group of each item of a batch, in order (see THE RULE).
     std::vector<group_choice> plan(const std::vector<item>& batch) const;
 
+    // The decision of the group each planned item joins (empty: none, or a new group), for a
+    // batch planned with plan() and nothing committed since.
+    std::vector<std::optional<group_decision>> decisions_of(
+        const std::vector<group_choice>& planned) const;
+    // For each planned item, how many members its group has before it: in the window, and
+    // earlier in the same batch (what the event correction's escalation counts).
+    std::vector<std::uint32_t> members_before(const std::vector<group_choice>& planned) const;
+    // The decision of a group with a member in the window; empty otherwise.
+    std::optional<group_decision> decision_of(std::int64_t cluster_id) const;
+    // Records decisions that committed: set, replaced or withdrawn. Groups with no member in
+    // the window are skipped.
+    void apply(const std::vector<group_decision_change>& changes);
+
     // Adds the questions of a committed batch, in the order they were stored (ascending ids).
     void commit(std::vector<entry> stored);
 
-    // Forgets everything, then indexes the store's most recent `capacity` questions.
+    // Forgets everything, then indexes the store's most recent `capacity` questions and the
+    // decisions of their groups.
     status rebuild(question_store& db);
 
     // What plan() has done so far, for benchmarks and metrics.
@@ -125,6 +155,7 @@ private:
         std::uint64_t seq = ~std::uint64_t{0};
         fingerprint fp;
     };
+
     struct candidate;
 
     const record* live(std::uint32_t seq32) const;
@@ -158,6 +189,9 @@ private:
     std::size_t table_bits_ = 0;               // GUARDED_BY(mutex_)
     std::array<std::vector<std::uint64_t>, bands> tables_;  // GUARDED_BY(mutex_)
     std::vector<cached> recent_fps_;           // GUARDED_BY(mutex_); slot seq % recent_
+    // By cluster id: members in the window of every group there, decisions of decided ones.
+    std::unordered_map<std::int64_t, std::uint32_t> members_;  // GUARDED_BY(mutex_)
+    std::unordered_map<std::int64_t, group_decision> decided_;  // GUARDED_BY(mutex_)
     mutable counters work_;                    // GUARDED_BY(mutex_)
 };
 

@@ -49,7 +49,8 @@ triage_policy triage_policy::defaults() {
 verdict triage_policy::evaluate(const classification& c, bool premoderate,
                                 const std::vector<word_match>& words) const {
     for (const word_match& w : words)
-        if (w.kind == term_kind::banned) return {question_status::auto_rejected, "banned term '" + w.term + "'"};
+        if (w.kind == term_kind::banned)
+            return {question_status::auto_rejected, "banned term '" + w.term + "'", verdict_rule::banned};
 
     // The strongest reason wins: the attribute that exceeds its limit by the most.
     const threshold* best = nullptr;
@@ -65,10 +66,12 @@ verdict triage_policy::evaluate(const classification& c, bool premoderate,
     }
     if (best != nullptr)
         return {question_status::auto_rejected,
-                describe(best_attr, c.values[best_attr], "reject", best->reject_above)};
+                describe(best_attr, c.values[best_attr], "reject", best->reject_above),
+                verdict_rule::reject};
 
     for (const word_match& w : words)
-        if (w.kind == term_kind::suspect) return {question_status::held, "suspect term '" + w.term + "'"};
+        if (w.kind == term_kind::suspect)
+            return {question_status::held, "suspect term '" + w.term + "'", verdict_rule::suspect};
 
     for (attribute a : all_attributes) {
         float margin = c.values[a] - at(a).review_above;
@@ -80,14 +83,17 @@ verdict triage_policy::evaluate(const classification& c, bool premoderate,
     }
     if (best != nullptr)
         return {question_status::pending,
-                describe(best_attr, c.values[best_attr], "review", best->review_above)};
+                describe(best_attr, c.values[best_attr], "review", best->review_above),
+                verdict_rule::review};
 
-    if (premoderate) return {question_status::held, "below every threshold; event pre-moderates"};
-    return {question_status::approved, "below every threshold"};
+    if (premoderate)
+        return {question_status::held, "below every threshold; event pre-moderates",
+                verdict_rule::premoderate};
+    return {question_status::approved, "below every threshold", verdict_rule::below};
 }
 
 verdict triage_policy::unscored(const std::string& why) {
-    return {question_status::pending, "not scored: " + why};
+    return {question_status::pending, "not scored: " + why, verdict_rule::unscored};
 }
 
 }  // namespace tribune

@@ -23,9 +23,14 @@ struct threshold {
     float reject_above = 1.01f;
 };
 
+// Which rule gave a verdict (decision_inheritance reads it: an approval a question inherits
+// from its group must not override a banned term or a reject threshold).
+enum class verdict_rule { banned, reject, suspect, review, premoderate, below, unscored };
+
 struct verdict {
     question_status status = question_status::pending;
     std::string reason;  // e.g. "threat 0.97 >= reject 0.90"
+    verdict_rule rule = verdict_rule::unscored;
 };
 
 class triage_policy {

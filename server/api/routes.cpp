@@ -12,6 +12,7 @@
 #include "server/api/events_resource.hpp"
 #include "server/api/files_resource.hpp"
 #include "server/api/health_resource.hpp"
+#include "server/api/learning_resource.hpp"
 #include "server/api/openapi_resource.hpp"
 #include "server/api/perspective_resource.hpp"
 #include "server/api/policy_resource.hpp"
@@ -148,6 +149,14 @@ void add_policy_and_shortlist(route_table& t, const api_services& s) {
     t.add(endpoint(verb::post, "/api/v1/events/{slug}/policy/dry-run",
                    A::roles({}, "dry-run policies").on_event(),
                    handler_of(policy, &policy_resource::dry_run)));
+
+    auto learning = std::make_shared<learning_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/learning",
+                   A::roles({R::moderator}, "read what the event learned").on_event(),
+                   handler_of(learning, &learning_resource::show)));
+    t.add(endpoint(verb::post, "/api/v1/events/{slug}/learning/reset",
+                   A::roles({}, "reset what the event learned").on_event(),
+                   handler_of(learning, &learning_resource::reset)));
 
     auto shortlist = std::make_shared<shortlist_resource>(s);
     t.add(endpoint(verb::get, "/api/v1/events/{slug}/shortlist",

@@ -20,6 +20,12 @@ void metrics::observe_commit(std::size_t batch, double seconds) {
     ++commits_;
 }
 
+void metrics::count_correction(std::string_view effect) {
+    if (effect == "shifted") ++corrected_shifted_;
+    else if (effect == "moved") ++corrected_moved_;
+    else if (effect == "escalated") ++corrected_escalated_;
+}
+
 void metrics::render(std::string& out) const {
     {
         std::lock_guard lock(mutex_);
@@ -42,6 +48,16 @@ void metrics::render(std::string& out) const {
     append_sample_family(out, "tribune_committed_questions_total",
                          "Questions passed to group commits.", "counter",
                          committed_questions_.load());
+    append_family(out, "tribune_event_correction_questions_total",
+                  "New questions triaged with their event's correction learned from its moderators, "
+                  "by effect: shifted (same status), moved (another status), escalated (to review).",
+                  "counter");
+    out += "tribune_event_correction_questions_total{effect=\"shifted\"} " +
+           std::to_string(corrected_shifted_.load()) + "\n";
+    out += "tribune_event_correction_questions_total{effect=\"moved\"} " +
+           std::to_string(corrected_moved_.load()) + "\n";
+    out += "tribune_event_correction_questions_total{effect=\"escalated\"} " +
+           std::to_string(corrected_escalated_.load()) + "\n";
 }
 
 }  // namespace tribune::server

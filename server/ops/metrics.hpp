@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "server/ops/histogram.hpp"
@@ -23,6 +24,9 @@ public:
     void count_request(const std::string& route, unsigned status, double seconds);
     void observe_scoring(double seconds) { scoring_.observe(seconds); }
     void observe_commit(std::size_t batch, double seconds);
+    // A question triaged with its event's learned correction: effect "shifted", "moved" or
+    // "escalated" (service_options::on_corrected); anything else is not counted.
+    void count_correction(std::string_view effect);
 
     // Appends everything this object owns; gauges from elsewhere are added by the caller.
     void render(std::string& out) const;
@@ -35,6 +39,9 @@ private:
     histogram commit_;
     std::atomic<std::uint64_t> committed_questions_{0};
     std::atomic<std::uint64_t> commits_{0};
+    std::atomic<std::uint64_t> corrected_shifted_{0};
+    std::atomic<std::uint64_t> corrected_moved_{0};
+    std::atomic<std::uint64_t> corrected_escalated_{0};
 };
 
 }  // namespace tribune::server

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "core/text/text_normalizer.hpp"
+#include "server/wire/learning_codec.hpp"
 #include "server/wire/request_errors.hpp"
 
 namespace tribune::server {
@@ -125,7 +126,11 @@ json to_json(const question& q) {
     j["lang"] = q.scored.lang;
     j["spans"] = std::move(spans);
     j["verdict"] = q.verdict;
-    j["cluster"] = {{"id", q.cluster_id}, {"size", q.cluster_size}};
+    j["event_correction"] = correction_json(q.correction);
+    j["cluster"] = {{"id", q.cluster_id},
+                    {"size", q.cluster_size},
+                    {"in_review", q.cluster_review},
+                    {"heat", q.cluster_heat}};
     return j;
 }
 

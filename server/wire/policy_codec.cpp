@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "server/wire/learning_codec.hpp"
 #include "server/wire/request_errors.hpp"
 
 namespace tribune::server {
@@ -44,6 +46,28 @@ status decode_thresholds(const json& t, event_policy& base) {
     return status::ok();
 }
 
+// The "canonical" member: any of its members; those not given keep their value.
+status decode_canonical(const json& c, canonical_options& into) {
+    if (!c.is_object()) return invalid("invalid_field", "canonical must be an object");
+    for (const auto& [key, v] : c.items()) {
+        if (key == "event_tags") {
+            auto l = read_string_list(c, "event_tags");
+            if (!l) return invalid("invalid_field", "canonical.event_tags must be an array of strings");
+            into.event_tags = std::move(l.value());
+            continue;
+        }
+        bool* flag = key == "enabled"              ? &into.enabled
+                     : key == "drop_trailing_tags" ? &into.drop_trailing_tags
+                     : key == "drop_mentions"      ? &into.drop_mentions
+                     : key == "drop_links"         ? &into.drop_links
+                                                   : nullptr;
+        if (flag == nullptr) return invalid("invalid_field", "unknown canonical member '" + key + "'");
+        if (!v.is_boolean()) return invalid("invalid_field", "canonical." + key + " must be true or false");
+        *flag = v.get<bool>();
+    }
+    return status::ok();
+}
+
 }  // namespace
 
 json to_json(const event_policy& p) {
@@ -52,21 +76,41 @@ json to_json(const event_policy& p) {
         thresholds[std::string(to_string(a))] = {
             {"review_above", std::round(p.thresholds.at(a).review_above * 1000.0f) / 1000.0},
             {"reject_above", std::round(p.thresholds.at(a).reject_above * 1000.0f) / 1000.0}};
+    const canonical_options& c = p.canonical;
     return {{"premoderate", p.premoderate},
             {"thresholds", std::move(thresholds)},
             {"banned", p.banned},
-            {"suspect", p.suspect}};
+            {"suspect", p.suspect},
+            {"canonical",
+             {{"enabled", c.enabled},
+              {"event_tags", c.event_tags},
+              {"drop_trailing_tags", c.drop_trailing_tags},
+              {"drop_mentions", c.drop_mentions},
+              {"drop_links", c.drop_links}}},
+            {"inherit_group_decisions", p.inherit_group_decisions},
+            {"learn_from_decisions", p.learn_from_decisions}};
 }
 
 result<event_policy> decode_policy(const json& body, event_policy base) {
     for (const auto& [key, value] : body.items()) {
-        if (key != "premoderate" && key != "thresholds" && key != "banned" && key != "suspect")
+        if (key != "premoderate" && key != "thresholds" && key != "banned" && key != "suspect" &&
+            key != "canonical" && key != "inherit_group_decisions" &&
+            key != "learn_from_decisions")
             return invalid("invalid_field", "unknown policy member '" + key + "'");
     }
-    if (auto p = body.find("premoderate"); p != body.end()) {
-        if (!p->is_boolean()) return invalid("invalid_field", "premoderate must be true or false");
-        base.premoderate = p->get<bool>();
+    const std::pair<const char*, bool*> switches[] = {
+        {"premoderate", &base.premoderate},
+        {"inherit_group_decisions", &base.inherit_group_decisions},
+        {"learn_from_decisions", &base.learn_from_decisions}};
+    for (const auto& [name, flag] : switches) {
+        auto p = body.find(name);
+        if (p == body.end()) continue;
+        if (!p->is_boolean())
+            return invalid("invalid_field", std::string(name) + " must be true or false");
+        *flag = p->get<bool>();
     }
+    if (auto c = body.find("canonical"); c != body.end())
+        if (status st = decode_canonical(*c, base.canonical); !st) return st;
     if (auto t = body.find("thresholds"); t != body.end())
         if (status st = decode_thresholds(*t, base); !st) return st;
     for (const char* name : {"banned", "suspect"}) {
@@ -85,10 +129,13 @@ json to_json(const dry_run_report& r) {
             {{"from", to_string(key.first)}, {"to", to_string(key.second)}, {"count", n}});
     json samples = json::array();
     for (const auto& m : r.samples)
-        samples.push_back(
-            {{"question", to_json(m.q)}, {"to", to_string(m.to)}, {"reason", m.reason}});
+        samples.push_back({{"question", to_json(m.q)},
+                           {"to", to_string(m.to)},
+                           {"reason", m.reason},
+                           {"event_correction", correction_json(m.correction)}});
     return {{"considered", r.considered},
             {"would_move", r.would_move},
+            {"moved_by_correction", r.moved_by_correction},
             {"moves", std::move(moves)},
             {"samples", std::move(samples)}};
 }

@@ -44,15 +44,23 @@ status decode_statuses(const std::string& list, question_filter& f) {
     return status::ok();
 }
 
+// "key_id", or for sort=impact "key_heat_group_id" (encode_cursor).
 status decode_cursor(const std::string& c, question_query& q) {
-    auto sep = c.find('_');
-    auto key =
-        sep == std::string::npos ? std::nullopt : parse_int(std::string_view(c).substr(0, sep));
-    auto id =
-        sep == std::string::npos ? std::nullopt : parse_int(std::string_view(c).substr(sep + 1));
-    if (!key || !id || *id < 0)
+    std::vector<std::int64_t> parts;
+    std::string_view rest = c;
+    for (;;) {
+        const auto sep = rest.find('_');
+        auto v = parse_int(rest.substr(0, sep));
+        if (!v || parts.size() == 4) return invalid("invalid_cursor", "cursor is not one this server gave");
+        parts.push_back(*v);
+        if (sep == std::string_view::npos) break;
+        rest = rest.substr(sep + 1);
+    }
+    const std::size_t want = q.sort == question_sort::impact ? 4 : 2;
+    if (parts.size() != want || parts.back() < 0)
         return invalid("invalid_cursor", "cursor is not one this server gave");
-    q.after = page_cursor{*key, *id};
+    q.after = want == 4 ? page_cursor{parts[0], parts[3], parts[1], parts[2]}
+                        : page_cursor{parts[0], parts[1]};
     return status::ok();
 }
 
@@ -137,7 +145,8 @@ status decode_list_query(const std::map<std::string, std::string>& params, quest
     if (sort == nullptr) sort = find_param(params, "order");
     if (sort != nullptr) {
         auto s = sort_from_string(*sort);
-        if (!s) return invalid("invalid_field", "sort must be newest, oldest, severity or votes");
+        if (!s)
+            return invalid("invalid_field", "sort must be newest, oldest, severity, votes or impact");
         q.sort = *s;
     }
     if (const std::string* c = find_param(params, "cursor"); c && !c->empty())
@@ -155,7 +164,8 @@ result<question_query> decode_audience_query(const std::map<std::string, std::st
     q.limit = audience_page_default;
     if (const std::string* s = find_param(params, "sort")) {
         auto sort = sort_from_string(*s);
-        if (!sort) return invalid("invalid_field", "sort must be newest, oldest or votes");
+        if (!sort || *sort == question_sort::impact)
+            return invalid("invalid_field", "sort must be newest, oldest or votes");
         q.sort = *sort;
     }
     if (const std::string* l = find_param(params, "limit")) {
@@ -170,6 +180,9 @@ result<question_query> decode_audience_query(const std::map<std::string, std::st
 }
 
 std::string encode_cursor(const page_cursor& c) {
+    if (c.group != 0)  // sort=impact
+        return std::to_string(c.key) + "_" + std::to_string(c.heat) + "_" + std::to_string(c.group) +
+               "_" + std::to_string(c.id);
     return std::to_string(c.key) + "_" + std::to_string(c.id);
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Connection, parseActivity } from '../../web/connection.js';
-import { Store } from '../../web/store.js';
+import { Store, comparator } from '../../web/store.js';
 import { segmentText } from '../../web/views.js';
 
 const q = (id, status, version, extra = {}) => ({ id, status, version, text: `q${id}`, ...extra });
@@ -188,6 +188,41 @@ describe('store: near-duplicate groups', () => {
     s.applySnapshot({ counts: {}, items: [qc(2, 1, 5)] });
     s.applySnapshot({ counts: {}, items: [qc(3, 3, 1)] });
     assert.equal(s.clusterSize(qc(4, 1, 2)), 2);
+  });
+});
+
+describe('store: sort=impact', () => {
+  const frame = (prev, seq, changes) => ({ type: 'frame', prev, seq, counts: {}, changes });
+  const change = (op, question, from = 'pending') => ({ op, change: 'updated', from, actor: 'alice', question });
+  // A question of group `cid` with `review` members in review and heat `heat`.
+  const qg = (id, cid, review, heat, status = 'pending', version = 1) =>
+    q(id, status, version, { cluster: { id: cid, size: review, in_review: review, heat } });
+
+  test('groups that settle the most come first, a group together, newest first inside', () => {
+    const cmp = comparator('impact');
+    const items = [qg(1, 1, 1, 500), qg(2, 2, 3, 100), qg(3, 2, 3, 100), qg(4, 4, 1, 900), qg(5, 2, 3, 100)];
+    assert.deepEqual(
+      [...items].sort(cmp).map((x) => x.id),
+      [5, 3, 2, 4, 1],
+      'the group of three first; then by heat: group 4 (900) before group 1 (500)',
+    );
+  });
+
+  test('a decision in a group moves its other cards after the next frame', () => {
+    const s = new Store();
+    s.beginView('k', { sort: 'impact', statuses: ['pending', 'held'] });
+    s.applySnapshot({
+      counts: {},
+      view: { sort: 'impact', status: ['pending', 'held'] },
+      items: [qg(3, 2, 2, 100), qg(2, 2, 2, 100), qg(7, 7, 1, 300), qg(5, 5, 1, 200)],
+    });
+    assert.deepEqual(s.viewItems().map((x) => x.id), [3, 2, 7, 5]);
+    // #3 approved: group 2 has one member in review left and is the coolest group.
+    s.applyFrame(frame(1, 2, [change('remove', qg(3, 2, 1, 100, 'approved', 2))]));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [7, 5, 2]);
+    // A new member of group 5 in review: group 5 first.
+    s.applyFrame(frame(2, 3, [{ op: 'upsert', change: 'created', from: null, actor: null, question: qg(9, 5, 2, 250) }]));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [9, 5, 7, 2]);
   });
 });
 

@@ -190,6 +190,7 @@ export function apiClient(base, token = null) {
   return {
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b),
+    put: (p, b) => call('PUT', p, b),
   };
 }
 

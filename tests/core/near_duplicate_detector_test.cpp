@@ -53,6 +53,20 @@ TEST_F(near_duplicate_detector_test, questions_differing_in_the_word_that_matter
     for (const auto& [a, b] : different) EXPECT_FALSE(same(a, b)) << a << " / " << b;
 }
 
+TEST_F(near_duplicate_detector_test, numbers_are_content_without_typo_tolerance) {
+    // One digit apart is another account, another year, another amount, not a typo.
+    const std::vector<std::pair<std::string, std::string>> different = {
+        {"Why was my account 12345 closed without notice?", "Why was my account 12346 closed without notice?"},
+        {"Will you raise rates in 2027?", "Will you raise rates in 2028?"},
+        {"Why did the fee go up to 35 dollars?", "Why did the fee go up to 36 dollars?"},
+        {"Paged question 3?", "Paged question 4?"},  // a one-digit number is content too
+        {"Is the 401k match changing?", "Is the 403b match changing?"},
+    };
+    for (const auto& [a, b] : different) EXPECT_FALSE(same(a, b)) << a << " / " << b;
+    EXPECT_TRUE(same("Why was my account 12345 closed without notice?",
+                     "why was my acount 12345 closed without notice??"));  // a typo in a word still is
+}
+
 TEST_F(near_duplicate_detector_test, questions_without_content_words_need_near_identity) {
     EXPECT_TRUE(same("Why??", "why"));
     EXPECT_FALSE(same("Why?", "Why not?"));

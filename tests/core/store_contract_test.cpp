@@ -319,13 +319,178 @@ TEST_P(store_contract, the_recent_window_streams_oldest_first) {
     EXPECT_EQ(rows[0].id, qs[1].id);
     EXPECT_EQ(rows[1].event_id, o.q.event_id);
     EXPECT_EQ(rows[2].cluster_id, qs[0].id);
-    EXPECT_EQ(rows[2].search_text, "four");
+    EXPECT_EQ(rows[2].group_text, "four");
     std::vector<std::int64_t> scanned;
     ASSERT_TRUE(db_->scan_questions(demo_.id, [&](const question& q) {
                        scanned.push_back(q.id);
                        EXPECT_TRUE(q.scored.spans.empty());
                    }).is_ok());
     EXPECT_EQ(scanned, (std::vector<std::int64_t>{qs[0].id, qs[1].id, qs[3].id}));
+}
+
+// Issue 10: the policy's new members, a group's decision and the members it moves, the
+// group's count of members in review, the impact order, the grouping text.
+TEST_P(store_contract, canonical_and_inheritance_settings_round_trip) {
+    event_policy p;
+    EXPECT_TRUE(db_->get_policy(demo_.id)->inherit_group_decisions);
+    EXPECT_EQ(db_->get_policy(demo_.id)->canonical, canonical_options{});
+    p.canonical.enabled = false;
+    p.canonical.drop_links = false;
+    p.canonical.event_tags = {"AskJPM", "#townhall", "AskJPM"};
+    p.inherit_group_decisions = false;
+    ASSERT_TRUE(db_->save_policy(demo_.id, p).is_ok());
+    auto got = db_->get_policy(demo_.id);
+    ASSERT_TRUE(got.is_ok());
+    EXPECT_FALSE(got->canonical.enabled);
+    EXPECT_FALSE(got->canonical.drop_links);
+    EXPECT_TRUE(got->canonical.drop_mentions);
+    EXPECT_EQ(got->canonical.event_tags, (std::vector<std::string>{"AskJPM", "#townhall"}));
+    EXPECT_FALSE(got->inherit_group_decisions);
+}
+
+TEST_P(store_contract, a_decision_becomes_its_groups_and_withdrawing_it_releases_inheritors) {
+    question_insert member = make("again", question_status::auto_rejected, group_choice::join_item(0));
+    auto qs = insert({make("first"), make("copy", question_status::pending, group_choice::join_item(0))});
+    decision_request reject = decide(qs[0].id, question_status::rejected, "alice");
+    reject.action = "reject";
+    auto out = db_->apply_decision(reject);
+    ASSERT_TRUE(out.is_ok()) << out.error().message();
+    ASSERT_TRUE(out->group.has_value());
+    EXPECT_EQ(out->group->cluster_id, qs[0].id);
+    ASSERT_TRUE(out->group->now.has_value());
+    EXPECT_EQ(out->group->now->outcome, question_status::rejected);
+    EXPECT_EQ(out->group->now->actor, "alice");
+    EXPECT_EQ(out->group->now->question_id, qs[0].id);
+    EXPECT_EQ(out->updated.cluster_review, 1);  // "copy" still waits
+    std::vector<group_decision> seen;
+    ASSERT_TRUE(db_->scan_group_decisions([&](const group_decision& g) { seen.push_back(g); }).is_ok());
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0], *out->group->now);
+
+    // A later member inherited the rejection (ingest decided it; the store writes "inherit").
+    member.group = group_choice::join(qs[0].id);
+    member.inherited = true;
+    member.q.verdict = "inherited: group " + std::to_string(qs[0].id) + " rejected by alice; own verdict: fine";
+    auto inherited = insert({member});
+    EXPECT_EQ(db_->list_decisions(inherited[0].id)->front().action, "inherit");
+    EXPECT_EQ(inherited[0].cluster_size, 3);
+
+    // Restoring the deciding question withdraws the decision: the inheritor goes back to review.
+    decision_request restore = decide(qs[0].id, question_status::pending, "bob");
+    restore.action = "restore";
+    auto back = db_->apply_decision(restore);
+    ASSERT_TRUE(back.is_ok()) << back.error().message();
+    ASSERT_TRUE(back->group.has_value());
+    EXPECT_FALSE(back->group->now.has_value());
+    ASSERT_EQ(back->members.size(), 1u);
+    const auto& [released, from] = back->members[0];
+    EXPECT_EQ(released.id, inherited[0].id);
+    EXPECT_EQ(from, question_status::auto_rejected);
+    EXPECT_EQ(released.status, question_status::pending);
+    EXPECT_EQ(released.verdict, "released: bob withdrew group " + std::to_string(qs[0].id) +
+                                    "'s decision; own verdict: fine");
+    EXPECT_EQ(released.cluster_review, 3);
+    auto trail = db_->list_decisions(released.id);
+    ASSERT_EQ(trail->size(), 2u);
+    EXPECT_EQ((*trail)[1].action, "release");
+    EXPECT_EQ((*trail)[1].actor, "triage");
+    EXPECT_EQ(db_->undo_last({released.id, "triage", 60'000}).error().code(), "undo_unavailable");
+    seen.clear();
+    ASSERT_TRUE(db_->scan_group_decisions([&](const group_decision& g) { seen.push_back(g); }).is_ok());
+    EXPECT_TRUE(seen.empty());
+    // A decision on another member of a group whose decision it does not hold changes nothing.
+    decision_request hold = decide(qs[1].id, question_status::held, "bob");
+    hold.action = "hold";
+    EXPECT_FALSE(db_->apply_decision(hold)->group.has_value());
+}
+
+TEST_P(store_contract, rejecting_a_group_takes_down_the_copies_the_triage_approved) {
+    auto qs = insert({make("first", question_status::approved),
+                      make("copy", question_status::approved, group_choice::join_item(0)),
+                      make("flagged", question_status::pending, group_choice::join_item(0)),
+                      make("shortlisted", question_status::approved, group_choice::join_item(0))});
+    ASSERT_TRUE(db_->shortlist_add(demo_.id, qs[3].id, "exec").is_ok());
+    decision_request reject = decide(qs[2].id, question_status::rejected, "alice");
+    reject.action = "reject";
+    auto out = db_->apply_decision(reject);
+    ASSERT_TRUE(out.is_ok()) << out.error().message();
+    ASSERT_EQ(out->members.size(), 2u);  // not the shortlisted one
+    for (const auto& [m, from] : out->members) {
+        EXPECT_EQ(from, question_status::approved);
+        EXPECT_EQ(m.status, question_status::auto_rejected);
+        EXPECT_EQ(m.verdict.rfind("inherited: group " + std::to_string(qs[0].id) + " rejected by alice", 0), 0u)
+            << m.verdict;
+        EXPECT_EQ(db_->list_decisions(m.id)->back().action, "inherit");
+    }
+    EXPECT_EQ(db_->get_question(qs[3].id)->status, question_status::approved);
+    // Undoing the rejection releases them to review.
+    auto undone = db_->undo_last({qs[2].id, "alice", 60'000});
+    ASSERT_TRUE(undone.is_ok()) << undone.error().message();
+    EXPECT_EQ(undone->members.size(), 2u);
+    EXPECT_EQ(db_->get_question(qs[1].id)->status, question_status::pending);
+    EXPECT_EQ(db_->get_question(qs[1].id)->cluster_review, 3);
+
+    // Off for the event: a rejection leaves approved copies alone.
+    event_policy off;
+    off.inherit_group_decisions = false;
+    ASSERT_TRUE(db_->save_policy(demo_.id, off).is_ok());
+    auto more = insert({make("solo", question_status::pending), make("solo copy", question_status::approved,
+                                                                     group_choice::join_item(0))});
+    decision_request again = decide(more[0].id, question_status::rejected, "alice");
+    again.action = "reject";
+    EXPECT_TRUE(db_->apply_decision(again)->members.empty());
+    EXPECT_EQ(db_->get_question(more[1].id)->status, question_status::approved);
+}
+
+TEST_P(store_contract, impact_orders_by_members_in_review_then_heat_and_keeps_groups_together) {
+    auto qs = insert({make("solo"), make("pair"), make("pair 2", question_status::held, group_choice::join_item(1)),
+                      make("trio"), make("trio 2", question_status::pending, group_choice::join_item(3)),
+                      make("trio 3", question_status::pending, group_choice::join_item(3)),
+                      make("settled", question_status::approved)});
+    question_query q;
+    q.event_slug = "demo";
+    q.sort = question_sort::impact;
+    q.filter.statuses = {question_status::pending, question_status::held};
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"trio 3", "trio 2", "trio", "pair 2", "pair", "solo"}));
+    q.limit = 2;  // the same across pages
+    std::vector<std::string> seen;
+    for (;;) {
+        auto page = db_->list_questions(q);
+        ASSERT_TRUE(page.is_ok());
+        for (const question& x : page->items) seen.push_back(x.text);
+        if (!page->next) break;
+        EXPECT_NE(page->next->group, 0);
+        q.after = page->next;
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"trio 3", "trio 2", "trio", "pair 2", "pair", "solo"}));
+    // Two decisions in the trio: the pair now settles more.
+    ASSERT_TRUE(db_->apply_decision(decide(qs[4].id, question_status::approved, "a")).is_ok());
+    ASSERT_TRUE(db_->apply_decision(decide(qs[5].id, question_status::approved, "a")).is_ok());
+    q.limit = 50;
+    q.after.reset();
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"pair 2", "pair", "trio", "solo"}));
+    EXPECT_EQ(db_->get_question(qs[3].id)->cluster_review, 1);
+    // At equal counts the hotter group first: three new members make "solo" (4 arrivals)
+    // grow faster than the trio (3).
+    for (int i = 0; i < 3; ++i)
+        insert({make("solo again", question_status::approved, group_choice::join(qs[0].id))});
+    q.filter.statuses.clear();
+    q.filter.cluster.reset();
+    auto solo = db_->get_question(qs[0].id);
+    auto trio = db_->get_question(qs[3].id);
+    EXPECT_GT(solo->cluster_heat, trio->cluster_heat);
+    q.filter.statuses = {question_status::pending, question_status::held};
+    EXPECT_EQ(texts(q), (std::vector<std::string>{"pair 2", "pair", "solo", "trio"}));
+}
+
+TEST_P(store_contract, the_window_reads_the_grouping_text) {
+    question_insert a = make("RT @bob: Fees? #AskJPM");
+    a.group_text = "fees?";
+    insert({a});
+    std::vector<grouping_row> rows;
+    ASSERT_TRUE(db_->scan_recent_groups(1, [&](const grouping_row& r) { rows.push_back(r); }).is_ok());
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].group_text, "fees?");
 }
 
 // feedback_store is not part of the aggregate; both backends implement it.

@@ -1,0 +1,472 @@
+// event_learning_sim: the moderated flood OFFLINE, in seconds, to design and tune the per-event
+// correction (core/triage/event_learner.hpp) before measuring it on the server with
+// bench/moderated_flood. Not a Google Benchmark; results in docs/benchmarks.md.
+//
+//   event_learning_sim FLOOD.jsonl [--waves 8] [--no-learn] [--no-inherit]
+//                      [--group original|canon|post] [--half all|a|b] [--json]
+//                      [--kappa K --offset C --l2-text L --l2-inputs L --lr R --epochs N
+//                       --bound-max B --bound-half H]
+//
+// It reads a flood from scripts/make-flood and, in arrival order, runs the shipped classifier
+// on each question's text as prepare_text() gives it, then the default triage policy with the
+// event correction in force (event_correction::apply). After each wave the moderator of
+// bench/moderated_flood clears the review queue: one decision per group with members in
+// review, by the majority of their gold labels (a tie rejects); each decided question becomes
+// a label, and the correction is fitted again. With inheritance on (the default), a question
+// joining a group a human decided takes the decision (reject: auto-rejected; approve:
+// approved unless the shipped model or policy rejects it), as issue 10 part 2 specifies.
+//
+// Groups: `original` = the flood's `original` field (what perfect near-duplicate grouping on
+// canonical text would give), `canon` = the exact normal form of the text after stripping
+// bridge noise here (sim_canonical below), `post` = every post alone. --half a|b keeps the
+// posts of the originals whose id hashes even|odd: two floods with disjoint texts, to check
+// that settings tuned on one hold on the other.
+//
+// Leak = hostile questions that ended approved with no human approving them / hostile;
+// loss = genuine questions auto-rejected / genuine; decisions per 1,000 questions.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/classify/linear_classifier.hpp"
+#include "core/text/prepared_text.hpp"
+#include "core/triage/event_learner.hpp"
+#include "core/triage/triage_policy.hpp"
+
+using namespace tribune;
+
+namespace {
+
+struct post {
+    std::string text;
+    std::string original;
+    bool hostile = false;
+    std::string kind;
+    model_features features;
+    classification raw;
+    std::string canon;
+};
+
+struct settings {
+    std::string flood;
+    int waves = 8;
+    bool learn = true;
+    bool inherit = true;
+    bool strip_noise = true;
+    std::string group = "original";
+    std::string half = "all";
+    bool json = false;
+    bool brief = false;
+    bool auc = false;
+    std::string dump;
+    float band_lo = -100, band_hi = 100;  // --auc: only texts whose raw margin is in [lo, hi)
+    learning_options lo;
+    std::vector<std::string> tries;  // "key=value ..." settings, each run in turn
+};
+
+bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
+
+// A crude stand-in for issue 10 part 1's canonical text, for the simulator only: drops a
+// retweet prefix, leading and trailing @mentions and hashtags, links, wrapping quotes, and
+// collapses runs of ! and ?.
+std::string sim_canonical(const std::string& text) {
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : text + " ") {
+        if (c == ' ') {
+            if (!w.empty()) words.push_back(w);
+            w.clear();
+        } else {
+            w += c;
+        }
+    }
+    std::size_t b = 0, e = words.size();
+    if (b < e && words[b] == "RT") ++b;
+    auto noise = [](const std::string& t) {
+        return starts_with(t, "@") || starts_with(t, "#") || starts_with(t, "http");
+    };
+    while (b < e && noise(words[b])) ++b;
+    while (e > b && noise(words[e - 1])) --e;
+    std::string out;
+    for (std::size_t i = b; i < e; ++i) {
+        if (starts_with(words[i], "http")) continue;
+        if (!out.empty()) out += ' ';
+        out += words[i];
+    }
+    std::string collapsed;
+    for (char c : out) {
+        const bool mark = c == '!' || c == '?';
+        if (mark && !collapsed.empty() && (collapsed.back() == '!' || collapsed.back() == '?')) continue;
+        collapsed += c;
+    }
+    for (const char* q : {"\xe2\x80\x9c", "\xe2\x80\x9d", "\""}) {  // “ ” "
+        std::string::size_type p;
+        while ((p = collapsed.find(q)) != std::string::npos) collapsed.erase(p, std::strlen(q));
+    }
+    return collapsed.empty() ? text : collapsed;
+}
+
+std::vector<post> load(const settings& s, const linear_classifier& model) {
+    std::ifstream in(s.flood);
+    if (!in) {
+        std::fprintf(stderr, "event_learning_sim: cannot read %s\n", s.flood.c_str());
+        std::exit(2);
+    }
+    std::vector<post> posts;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        auto j = nlohmann::json::parse(line);
+        post p;
+        p.text = j.at("text").get<std::string>();
+        p.original = j.at("original").get<std::string>();
+        p.hostile = j.at("label").get<std::string>() == "hostile";
+        p.kind = j.value("kind", "?");
+        if (s.half != "all") {
+            const bool even = std::hash<std::string>{}(p.original) % 2 == 0;
+            if (even != (s.half == "a")) continue;
+        }
+        const std::string scored = s.strip_noise ? sim_canonical(p.text) : p.text;
+        auto prepared = prepare_text(scored);
+        if (!prepared) continue;
+        p.canon = prepared->normal.text;
+        auto c = model.classify(*prepared);
+        if (!c) continue;
+        p.raw = std::move(c.value());
+        model.features(*prepared, p.features);
+        posts.push_back(std::move(p));
+    }
+    return posts;
+}
+
+struct wave_stats {
+    int posted = 0, approved = 0, rejected = 0, review = 0, decisions = 0, moved_up = 0,
+        moved_down = 0, inherited = 0, leak = 0, loss = 0, escalated = 0, loss_by_correction = 0;
+};
+
+struct group_state {
+    int decided = -1;  // -1 none, 1 hostile, 0 genuine
+    std::uint32_t members = 0;  // questions in the group so far
+};
+
+enum class fate { approved, auto_rejected, review, human_approved, human_rejected };
+
+int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
+    const triage_policy policy = triage_policy::defaults();
+
+    std::vector<int> group_of(posts.size());
+    {
+        std::unordered_map<std::string, int> ids;
+        for (std::size_t i = 0; i < posts.size(); ++i) {
+            const std::string key = s.group == "original" ? posts[i].original
+                                    : s.group == "canon"  ? posts[i].canon
+                                                          : std::to_string(i);
+            group_of[i] = ids.try_emplace(key, static_cast<int>(ids.size())).first->second;
+        }
+    }
+    std::vector<group_state> groups(posts.size());
+    std::vector<fate> fates(posts.size(), fate::review);
+    event_learner learner(s.lo);
+    // As the server publishes at start: the fit of no labels (no shift; the escalation applies).
+    auto correction = s.learn ? learner.fit(policy) : std::make_shared<const event_correction>();
+    std::vector<wave_stats> waves;
+    const std::size_t per_wave = (posts.size() + static_cast<std::size_t>(s.waves) - 1) / static_cast<std::size_t>(s.waves);
+    double fit_s = 0;
+
+    for (std::size_t begin = 0; begin < posts.size(); begin += per_wave) {
+        const std::size_t end = std::min(posts.size(), begin + per_wave);
+        wave_stats w;
+        for (std::size_t i = begin; i < end; ++i) {
+            const post& p = posts[i];
+            ++w.posted;
+            corrected_triage t = correction->apply(p.features, p.raw, policy, false, {});
+            question_status st = t.final.status;
+            group_state& g = groups[static_cast<std::size_t>(group_of[i])];
+            // What ingest_pipeline does: the group's decision, else the correction's escalation.
+            question q;
+            q.status = st;
+            q.scored = p.raw;
+            if (t.delta != 0.0f)
+                q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
+            if (s.inherit && g.decided >= 0) {
+                const bool raw_rejected = t.raw.status == question_status::auto_rejected;
+                st = g.decided == 1 ? question_status::auto_rejected
+                     : raw_rejected  ? question_status::pending
+                                     : question_status::approved;
+                ++w.inherited;
+            } else if (s.inherit && s.learn && correction->escalates(q, policy, g.members)) {
+                st = question_status::pending;
+                ++w.escalated;
+            } else if (t.moved()) {
+                (st == question_status::approved ? w.moved_down : w.moved_up) += 1;
+            }
+            ++g.members;
+            if (st == question_status::approved) {
+                ++w.approved;
+                fates[i] = fate::approved;
+                if (p.hostile) ++w.leak;
+            } else if (st == question_status::auto_rejected) {
+                ++w.rejected;
+                fates[i] = fate::auto_rejected;
+                if (!p.hostile) ++w.loss;
+                if (!p.hostile && t.raw.status != question_status::auto_rejected) ++w.loss_by_correction;
+            } else {
+                ++w.review;
+                fates[i] = fate::review;
+            }
+        }
+        // The moderator clears the queue: every question in review, by group.
+        std::map<int, std::vector<std::size_t>> queue;
+        for (std::size_t i = 0; i < end; ++i)
+            if (fates[i] == fate::review) queue[group_of[i]].push_back(i);
+        for (const auto& [gid, members] : queue) {
+            int hostile = 0;
+            for (std::size_t i : members) hostile += posts[i].hostile ? 1 : 0;
+            const bool reject = 2 * hostile >= static_cast<int>(members.size());
+            ++w.decisions;
+            groups[static_cast<std::size_t>(gid)].decided = reject ? 1 : 0;
+            for (std::size_t i : members) {
+                fates[i] = reject ? fate::human_rejected : fate::human_approved;
+                if (s.learn)
+                    learner.set_label(static_cast<std::int64_t>(i), gid, reject,
+                                      {posts[i].features, posts[i].raw.values, {}});
+            }
+        }
+        if (s.learn) {
+            const auto f0 = std::chrono::steady_clock::now();
+            correction = learner.fit(policy);
+            fit_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - f0).count();
+        }
+        waves.push_back(w);
+    }
+
+    long hostile = 0, genuine = 0, leak = 0, loss = 0, decisions = 0;
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        (posts[i].hostile ? hostile : genuine) += 1;
+        if (posts[i].hostile && fates[i] == fate::approved) ++leak;
+        if (!posts[i].hostile && fates[i] == fate::auto_rejected) ++loss;
+    }
+    long loss_by_correction = 0;
+    for (const wave_stats& w : waves) decisions += w.decisions, loss_by_correction += w.loss_by_correction;
+    const double per_1000 = 1000.0 * static_cast<double>(decisions) / static_cast<double>(posts.size());
+    const double leak_pct = 100.0 * static_cast<double>(leak) / static_cast<double>(std::max(1L, hostile));
+    const double loss_pct = 100.0 * static_cast<double>(loss) / static_cast<double>(std::max(1L, genuine));
+    const label_counts c = learner.counts();
+    if (s.json) {
+        nlohmann::json out = {{"posts", posts.size()}, {"decisions", decisions},
+                              {"per_1000", per_1000}, {"leak_pct", leak_pct}, {"loss_pct", loss_pct},
+                              {"bound", correction->bound()}, {"waves", nlohmann::json::array()}};
+        for (const wave_stats& w : waves)
+            out["waves"].push_back({{"review", w.review}, {"decisions", w.decisions},
+                                    {"approved", w.approved}, {"rejected", w.rejected}});
+        std::cout << out.dump() << "\n";
+        return 0;
+    }
+    std::printf("flood %s: %zu posts (%ld hostile, %ld genuine); scored in %.1f s, fits took %.2f s\n",
+                s.flood.c_str(), posts.size(), hostile, genuine, load_s, fit_s);
+    std::printf("learn %s, inherit %s, groups %s, kappa %.2f offset %.2f reject_at %.2f l2 %.0e/%.0e lr %.2f "
+                "epochs %d bound %.1f/%.0f escalation %u/%.1f/%.1f\n",
+                s.learn ? "on" : "off", s.inherit ? "on" : "off", s.group.c_str(), s.lo.kappa,
+                s.lo.offset, s.lo.reject_at, s.lo.l2_text, s.lo.l2_inputs, s.lo.learning_rate, s.lo.epochs,
+                s.lo.bound_max, s.lo.bound_half, s.lo.escalation.after_members,
+                s.lo.escalation.approve_margin, s.lo.escalation.reject_margin);
+    if (!s.brief) {
+        std::printf("wave | approved | auto-rej | review | decisions | moved up | moved down | inherited | leak | loss | escalated\n");
+        for (std::size_t k = 0; k < waves.size(); ++k) {
+            const wave_stats& w = waves[k];
+            std::printf("%4zu | %8d | %8d | %6d | %9d | %8d | %10d | %9d | %4d | %4d | %9d\n", k + 1, w.approved,
+                        w.rejected, w.review, w.decisions, w.moved_up, w.moved_down, w.inherited, w.leak, w.loss,
+                        w.escalated);
+        }
+    } else {
+        std::printf("per wave:");
+        for (const wave_stats& w : waves) std::printf(" %d", w.decisions);
+        std::printf("\n");
+    }
+    std::printf("loss by the correction or inheritance %.2f%%\n", 100.0 * static_cast<double>(loss_by_correction) / static_cast<double>(std::max(1L, genuine)));
+    std::printf("decisions %ld = %.1f per 1,000; leak %.2f%% (%ld); loss %.2f%% (%ld); labels %lld hostile + %lld genuine groups; bound %.2f\n",
+                decisions, per_1000, leak_pct, leak, loss_pct, loss,
+                static_cast<long long>(c.hostile_groups), static_cast<long long>(c.genuine_groups),
+                static_cast<double>(correction->bound()));
+    return 0;
+}
+
+// Applies "key=value key=value" to a copy of the settings.
+bool apply_try(const std::string& spec, settings& s) {
+    std::size_t pos = 0;
+    while (pos < spec.size()) {
+        std::size_t end = spec.find(' ', pos);
+        if (end == std::string::npos) end = spec.size();
+        const std::string kv = spec.substr(pos, end - pos);
+        pos = end + 1;
+        if (kv.empty()) continue;
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos) return false;
+        const std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+        if (k == "kappa") s.lo.kappa = std::stof(v);
+        else if (k == "offset") s.lo.offset = std::stof(v);
+        else if (k == "l2_text") s.lo.l2_text = std::stof(v);
+        else if (k == "l2_inputs") s.lo.l2_inputs = std::stof(v);
+        else if (k == "lr") s.lo.learning_rate = std::stof(v);
+        else if (k == "epochs") s.lo.epochs = std::stoi(v);
+        else if (k == "reject_at") s.lo.reject_at = std::stof(v);
+        else if (k == "min_groups") s.lo.min_groups = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "bound_max") s.lo.bound_max = std::stof(v);
+        else if (k == "bound_half") s.lo.bound_half = std::stof(v);
+        else if (k == "learn") s.learn = v == "1";
+        else if (k == "esc_k") s.lo.escalation.after_members = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "esc_lo") s.lo.escalation.approve_margin = std::stof(v);
+        else if (k == "esc_hi") s.lo.escalation.reject_margin = std::stof(v);
+        else if (k == "inherit") s.inherit = v == "1";
+        else return false;
+    }
+    return true;
+}
+
+// ROC AUC of `score` for telling hostile from genuine over the given items.
+double auc(std::vector<std::pair<float, bool>> v) {
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    double rank_sum = 0, pos = 0;
+    for (std::size_t i = 0; i < v.size();) {
+        std::size_t j = i;
+        while (j < v.size() && v[j].first == v[i].first) ++j;
+        const double mid = (static_cast<double>(i) + static_cast<double>(j) + 1) / 2;
+        for (std::size_t k = i; k < j; ++k)
+            if (v[k].second) rank_sum += mid, pos += 1;
+        i = j;
+    }
+    const double neg = static_cast<double>(v.size()) - pos;
+    return (rank_sum - pos * (pos + 1) / 2) / (pos * neg);
+}
+
+// How well the correction can separate at best: fit on every text of one half of the
+// originals (one example each, no selection by the review band), measure on the other half.
+int discrimination(const settings& s, const std::vector<post>& posts) {
+    const triage_policy policy = triage_policy::defaults();
+    std::unordered_map<std::string, std::size_t> first;
+    for (std::size_t i = 0; i < posts.size(); ++i) first.try_emplace(posts[i].original, i);
+    event_learner learner(s.lo);
+    std::vector<std::size_t> test;
+    auto in_band = [&](std::size_t i) {
+        const float m = event_correction::review_margin(posts[i].raw.values, policy);
+        return m >= s.band_lo && m < s.band_hi;
+    };
+    for (const auto& [orig, i] : first) {
+        if (!in_band(i)) continue;
+        if (std::hash<std::string>{}(orig) % 2 == 0)
+            learner.set_label(static_cast<std::int64_t>(i), static_cast<std::int64_t>(i), posts[i].hostile,
+                              {posts[i].features, posts[i].raw.values, {}});
+        else
+            test.push_back(i);
+    }
+    auto c = learner.fit(policy);
+    std::vector<std::pair<float, bool>> raw, corrected, train_raw, train_corrected;
+    for (const auto& [orig, i] : first) {
+        if (std::hash<std::string>{}(orig) % 2 != 0 || !in_band(i)) continue;
+        const float m = event_correction::review_margin(posts[i].raw.values, policy);
+        train_raw.emplace_back(m, posts[i].hostile);
+        train_corrected.emplace_back(m + c->learned_shift(posts[i].features, posts[i].raw.values, policy), posts[i].hostile);
+    }
+    std::printf("AUC on training texts: raw %.4f, corrected %.4f\n", auc(train_raw), auc(train_corrected));
+    for (std::size_t i : test) {
+        const float m = event_correction::review_margin(posts[i].raw.values, policy);
+        raw.emplace_back(m, posts[i].hostile);
+        corrected.emplace_back(m + c->learned_shift(posts[i].features, posts[i].raw.values, policy), posts[i].hostile);
+    }
+    std::printf("texts: train %zu, test %zu; AUC on test texts: raw margin %.4f, corrected %.4f (bound %.2f)\n",
+                first.size() - test.size(), test.size(), auc(raw), auc(corrected), static_cast<double>(c->bound()));
+    return 0;
+}
+
+int run(const settings& s) {
+    auto model = linear_classifier::load(std::string(TRIBUNE_SOURCE_DIR) + "/models/toxicity.tlm");
+    if (!model) {
+        std::fprintf(stderr, "event_learning_sim: %s\n", model.error().message().c_str());
+        return 2;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<post> posts = load(s, **model);
+    const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (s.auc) return discrimination(s, posts);
+    if (!s.dump.empty()) {  // one line per post: original, hostile, raw review margin, six scores
+        std::ofstream out(s.dump);
+        const triage_policy policy = triage_policy::defaults();
+        for (const post& p : posts) {
+            out << p.original << ' ' << p.hostile << ' ' << event_correction::review_margin(p.raw.values, policy);
+            for (float v : p.raw.values.values) out << ' ' << v;
+            out << ' ' << p.kind << '\n';
+        }
+        return 0;
+    }
+    if (s.tries.empty()) return simulate(s, posts, load_s);
+    for (const std::string& t : s.tries) {
+        settings each = s;
+        if (!apply_try(t, each)) {
+            std::fprintf(stderr, "event_learning_sim: bad --try '%s'\n", t.c_str());
+            return 2;
+        }
+        std::printf("--try '%s'\n", t.c_str());
+        if (int rc = simulate(each, posts, load_s); rc != 0) return rc;
+    }
+    return 0;
+}
+
+bool parse(int argc, char** argv, settings& s) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : ""; };
+        if (a == "--waves") s.waves = std::atoi(next());
+        else if (a == "--no-learn") s.learn = false;
+        else if (a == "--no-inherit") s.inherit = false;
+        else if (a == "--raw-text") s.strip_noise = false;
+        else if (a == "--group") s.group = next();
+        else if (a == "--half") s.half = next();
+        else if (a == "--json") s.json = true;
+        else if (a == "--brief") s.brief = true;
+        else if (a == "--auc") s.auc = true;
+        else if (a == "--dump") s.dump = next();
+        else if (a == "--band") {
+            s.band_lo = std::stof(next());
+            s.band_hi = std::stof(next());
+        }
+        else if (a == "--try") s.tries.push_back(next());
+        else if (a == "--kappa") s.lo.kappa = std::stof(next());
+        else if (a == "--offset") s.lo.offset = std::stof(next());
+        else if (a == "--l2-text") s.lo.l2_text = std::stof(next());
+        else if (a == "--l2-inputs") s.lo.l2_inputs = std::stof(next());
+        else if (a == "--lr") s.lo.learning_rate = std::stof(next());
+        else if (a == "--epochs") s.lo.epochs = std::atoi(next());
+        else if (a == "--bound-max") s.lo.bound_max = std::stof(next());
+        else if (a == "--bound-half") s.lo.bound_half = std::stof(next());
+        else if (a == "--min-groups") s.lo.min_groups = static_cast<std::uint32_t>(std::stoul(next()));
+        else if (!a.empty() && a[0] != '-' && s.flood.empty()) s.flood = a;
+        else return false;
+    }
+    return !s.flood.empty() && s.waves > 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    settings s;
+    if (!parse(argc, argv, s)) {
+        std::fprintf(stderr, "usage: event_learning_sim FLOOD.jsonl [--waves N] [--no-learn] [--no-inherit] "
+                             "[--raw-text] [--group original|canon|post] [--half all|a|b] [--json] "
+                             "[--kappa K] [--offset C] [--l2-text L] [--l2-inputs L] [--lr R] [--epochs N] "
+                             "[--bound-max B] [--bound-half H]\n");
+        return 2;
+    }
+    return run(s);
+}

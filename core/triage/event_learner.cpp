@@ -1,0 +1,176 @@
+#include "core/triage/event_learner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace tribune {
+namespace {
+
+constexpr float adagrad_epsilon = 1e-6f;
+constexpr std::uint32_t shuffle_seed = 20261206u;
+
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+// One weighted example in the fit, its features mapped to dense indices.
+struct fit_example {
+    std::vector<std::uint32_t> index;  // into the fit's text weights
+    std::vector<float> value;
+    correction_input_vector inputs{};
+    float margin = 0.0f;
+    float target = 0.0f;  // 1 hostile, 0 genuine
+    float weight = 1.0f;
+};
+
+struct weight_vector {
+    std::vector<float> w;
+    std::vector<float> g2;  // AdaGrad's sum of squared gradients
+    explicit weight_vector(std::size_t n) : w(n, 0.0f), g2(n, 0.0f) {}
+    void step(std::size_t i, float gradient, float rate) {
+        g2[i] += gradient * gradient;
+        w[i] -= rate * gradient / std::sqrt(g2[i] + adagrad_epsilon);
+    }
+};
+
+// Fisher-Yates with mt19937 (std::shuffle's algorithm is not specified): the same order on
+// every build.
+void shuffle(std::vector<std::size_t>& order, std::mt19937& rng) {
+    for (std::size_t i = order.size(); i > 1; --i) {
+        const std::size_t j = rng() % i;
+        std::swap(order[i - 1], order[j]);
+    }
+}
+
+}  // namespace
+
+void event_learner::set_label(std::int64_t question_id, std::int64_t group_id, bool hostile,
+                              const learning_example& example) {
+    remove_label(question_id);
+    auto [it, added] = groups_.try_emplace(group_id);
+    if (added) {
+        it->second.example = example;
+        it->second.order = next_order_++;
+        arrival_.emplace_back(it->second.order, group_id);
+    }
+    (hostile ? it->second.hostile : it->second.genuine) += 1;
+    questions_[question_id] = {group_id, hostile};
+    while (groups_.size() > options_.max_groups) forget_oldest();
+}
+
+void event_learner::remove_label(std::int64_t question_id) {
+    auto q = questions_.find(question_id);
+    if (q == questions_.end()) return;
+    const auto [group_id, hostile] = q->second;
+    questions_.erase(q);
+    auto g = groups_.find(group_id);
+    if (g == groups_.end()) return;
+    (hostile ? g->second.hostile : g->second.genuine) -= 1;
+    if (g->second.hostile + g->second.genuine == 0) groups_.erase(g);  // its arrival_ entry goes stale
+}
+
+void event_learner::forget_oldest() {
+    while (!arrival_.empty()) {
+        const auto [order, group_id] = arrival_.front();
+        arrival_.pop_front();
+        auto g = groups_.find(group_id);
+        if (g == groups_.end() || g->second.order != order) continue;  // stale entry
+        groups_.erase(g);
+        std::erase_if(questions_, [id = group_id](const auto& q) { return q.second.first == id; });
+        return;
+    }
+}
+
+void event_learner::clear() {
+    groups_.clear();
+    questions_.clear();
+    arrival_.clear();
+}
+
+label_counts event_learner::counts() const {
+    label_counts c;
+    for (const auto& [id, g] : groups_) {
+        c.hostile_questions += g.hostile;
+        c.genuine_questions += g.genuine;
+        if (g.hostile > 0) ++c.hostile_groups;
+        if (g.genuine > 0) ++c.genuine_groups;
+    }
+    return c;
+}
+
+float event_learner::bound_for(double hostile, double genuine) const {
+    const double m = std::min(hostile, genuine);
+    if (m <= 0) return 0.0f;
+    return static_cast<float>(options_.bound_max * m / (m + options_.bound_half));
+}
+
+std::shared_ptr<const event_correction> event_learner::fit(const triage_policy& policy) const {
+    // Examples, their text features mapped to dense indices in order of first appearance.
+    // A text feature takes part only when min_groups labelled groups carry it: what recurs
+    // across the event's decisions (a theme), never what only one text has.
+    std::unordered_map<std::uint32_t, std::uint32_t> groups_with;
+    for (const auto& [group_id, g] : groups_)
+        for (std::uint32_t id : g.example.features.ids) ++groups_with[id];
+    std::unordered_map<std::uint32_t, std::uint32_t> index_of;
+    std::vector<std::uint32_t> ids;
+    std::vector<fit_example> examples;
+    double hostile = 0, genuine = 0;
+    for (const auto& [group_id, g] : groups_) {
+        const double total = static_cast<double>(g.hostile + g.genuine);
+        fit_example e;
+        const model_features& f = g.example.features;
+        for (std::size_t i = 0; i < f.ids.size(); ++i) {
+            if (groups_with[f.ids[i]] < options_.min_groups) continue;
+            auto [it, added] = index_of.try_emplace(f.ids[i], static_cast<std::uint32_t>(ids.size()));
+            if (added) ids.push_back(f.ids[i]);
+            e.index.push_back(it->second);
+            e.value.push_back(f.values[i]);
+        }
+        e.inputs = event_correction::inputs(g.example.raw, policy);
+        e.margin = event_correction::review_margin(g.example.raw, policy);
+        for (const bool is_hostile : {true, false}) {
+            const std::int64_t n = is_hostile ? g.hostile : g.genuine;
+            if (n == 0) continue;
+            e.target = is_hostile ? 1.0f : 0.0f;
+            e.weight = static_cast<float>(n / total);
+            (is_hostile ? hostile : genuine) += e.weight;
+            examples.push_back(e);
+        }
+    }
+
+    const learning_options& o = options_;
+    weight_vector text(ids.size());
+    weight_vector in(correction_inputs);
+    std::vector<std::size_t> order(examples.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::mt19937 rng(shuffle_seed);
+    for (int epoch = 0; epoch < o.epochs && !examples.empty(); ++epoch) {
+        shuffle(order, rng);
+        for (std::size_t k : order) {
+            const fit_example& e = examples[k];
+            float delta = 0.0f;
+            for (std::size_t i = 0; i < correction_inputs; ++i) delta += in.w[i] * e.inputs[i];
+            for (std::size_t i = 0; i < e.index.size(); ++i) delta += text.w[e.index[i]] * e.value[i];
+            const float p = sigmoid(o.kappa * (e.margin + delta) + o.offset);
+            const float g = e.weight * o.kappa * (p - e.target);
+            for (std::size_t i = 0; i < correction_inputs; ++i)
+                in.step(i, g * e.inputs[i] + o.l2_inputs * in.w[i], o.learning_rate);
+            for (std::size_t i = 0; i < e.index.size(); ++i) {
+                const std::uint32_t j = e.index[i];
+                text.step(j, g * e.value[i] + o.l2_text * text.w[j], o.learning_rate);
+            }
+        }
+    }
+
+    std::unordered_map<std::uint32_t, float> text_weights;
+    text_weights.reserve(ids.size());
+    for (std::size_t j = 0; j < ids.size(); ++j)
+        if (text.w[j] != 0.0f) text_weights.emplace(ids[j], text.w[j]);
+    correction_input_vector input_weights{};
+    std::copy(in.w.begin(), in.w.end(), input_weights.begin());
+    return std::make_shared<const event_correction>(std::move(text_weights), input_weights,
+                                                    bound_for(hostile, genuine), options_.reject_at,
+                                                    counts(), options_.escalation);
+}
+
+}  // namespace tribune

@@ -1,0 +1,131 @@
+#pragma once
+// event_learner: one event's moderator decisions as labels, and the fit that turns them into
+// an event_correction (the per-event correction of the shipped model; event_correction.hpp).
+//
+// Labels. A human decision is a label: approve or answer = genuine, reject = hostile. A hold,
+// a restore or an undo removes the question's label. Labels are counted per near-duplicate
+// group: a group whose members were decided is ONE example (the features of its first
+// labelled member), weighted by the share of its members per class, so a bulk decision on a
+// group of 500 retweets weighs as much as a decision on one question.
+//
+// The model. For an example x with raw scores s and review margin m(s) (event_correction.hpp):
+//   P(hostile | x) = sigmoid(kappa * (m(s) + shift(x)) + offset)
+// where shift(x) = w . features(x) + a . inputs(s) is the learned shift of the margin: w on the
+// shipped model's hashed features (event-specific hostility: a theme, a nickname), a on the
+// score inputs (where this event's genuine and hostile questions sit in score space). Fitted by
+// regularised logistic regression (AdaGrad, `epochs` passes in a fixed pseudo-random order, L2
+// on every weight: l2_text on w, l2_inputs on a), from zero each time, so the same labels give
+// the same correction on every instance; with no labels every weight stays 0.
+// Reading it: `offset` is P(hostile) on the corrected review line, below which a question is
+// approved; `reject_at` is the corrected margin from which the correction rejects
+// (P = sigmoid(kappa * reject_at + offset)). event_correction maps [0, reject_at) onto each
+// question's own review band of the policy, so the policy's verdict on the corrected scores is:
+// approved below the first line, rejected from the second, in review between.
+//
+// THE BOUND. However the weights come out, the shift applied is within [-bound, +bound]:
+//   bound = bound_max * m / (m + bound_half),   m = min(hostile groups, genuine groups)
+// (effective counts, fractional for mixed groups). It grows with the number AND the balance
+// of labels: labels of one class only give bound 0; with the defaults, 5 labels of each class
+// allow at most 0.44 logits (the review band of the default toxicity policy is 3.0 logits
+// wide, 0.48 to 0.95), 40 of each 2.0, and it tends to bound_max = 4.0. Banned terms and the
+// shipped reject thresholds still apply on top (event_correction::apply).
+//
+// Memory: one example per labelled group (its model_features, about 2 KB for a tweet), at
+// most max_groups groups: beyond that the oldest labelled groups are forgotten.
+//
+// Thread safety: none; a learner belongs to one owner (event_learning_service serialises
+// its use). fit() is const and returns an immutable snapshot to publish.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core/classify/model_features.hpp"
+#include "core/domain/attribute.hpp"
+#include "core/triage/event_correction.hpp"
+#include "core/triage/triage_policy.hpp"
+
+namespace tribune {
+
+// The defaults were chosen with bench/event_learning_sim on floods from scripts/make-flood
+// (validation-split texts only: several seeds, and disjoint halves of their texts), with the
+// classifier before v2, for leak under 1% and the correction's own loss near 1%, then the
+// fewest decisions; they are not tuned to any text. What bench/moderated_flood measures with
+// them on the server is in docs/benchmarks.md.
+struct learning_options {
+    float kappa = 1.0f;      // logits of P(hostile) per logit of corrected review margin
+    float offset = -2.5f;    // logit of P(hostile) on the corrected review line (P = 0.076)
+    float reject_at = 4.5f;  // corrected margin at which it rejects (P = 0.88); 0: the policy's lines
+    float l2_text = 0.01f;   // on the hashed text features: what recurs in the event (a theme)
+    float l2_inputs = 1e-3f; // on the score inputs: where this event's questions sit
+    std::uint32_t min_groups = 1;  // a text feature counts once this many labelled groups carry it
+    float learning_rate = 0.3f;
+    int epochs = 8;
+    float bound_max = 4.0f;
+    float bound_half = 40.0f;
+    std::size_t max_groups = 20000;
+    escalation_rule escalation;  // see event_correction.hpp
+};
+
+// A labelled question as the learner needs it: the model's features and raw scores, and the
+// normal form of its text (for reports).
+struct learning_example {
+    model_features features;
+    scores raw;
+    std::string text;
+};
+
+class event_learner {
+public:
+    explicit event_learner(learning_options o = {}) : options_(o) {}
+
+    // Sets the question's label (true = hostile), replacing any earlier one. `example` is
+    // read only when the question's group has no example yet.
+    void set_label(std::int64_t question_id, std::int64_t group_id, bool hostile,
+                   const learning_example& example);
+    // Removes the question's label, if any.
+    void remove_label(std::int64_t question_id);
+    // Forgets every label.
+    void clear();
+
+    // Whether the group has an example already (the caller may then skip scoring the text).
+    bool has_example(std::int64_t group_id) const { return groups_.count(group_id) != 0; }
+    // Calls f(example) for every labelled group, most recently added first, at most n.
+    template <typename F>
+    void recent_examples(std::size_t n, F&& f) const {
+        for (auto it = arrival_.rbegin(); it != arrival_.rend() && n > 0; ++it) {
+            auto g = groups_.find(it->second);
+            if (g == groups_.end() || g->second.order != it->first) continue;
+            f(g->second.example);
+            --n;
+        }
+    }
+    label_counts counts() const;
+    const learning_options& options() const { return options_; }
+
+    // The correction these labels give under `policy` (whose review lines define the margin).
+    std::shared_ptr<const event_correction> fit(const triage_policy& policy) const;
+    // bound_max * m / (m + bound_half) for the effective counts of each class.
+    float bound_for(double hostile, double genuine) const;
+
+private:
+    struct group_labels {
+        learning_example example;
+        std::int64_t hostile = 0;
+        std::int64_t genuine = 0;
+        std::uint64_t order = 0;  // when the group got its example
+    };
+    void forget_oldest();
+
+    learning_options options_;
+    std::map<std::int64_t, group_labels> groups_;  // ordered: fit visits them deterministically
+    std::unordered_map<std::int64_t, std::pair<std::int64_t, bool>> questions_;  // id -> group, hostile
+    std::deque<std::pair<std::uint64_t, std::int64_t>> arrival_;  // (order, group), oldest first
+    std::uint64_t next_order_ = 0;
+};
+
+}  // namespace tribune

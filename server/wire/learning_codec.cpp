@@ -1,0 +1,48 @@
+#include "server/wire/learning_codec.hpp"
+
+#include <cmath>
+
+namespace tribune::server {
+namespace {
+
+double rounded(float v, double unit = 1000.0) { return std::round(static_cast<double>(v) * unit) / unit; }
+
+}  // namespace
+
+json correction_json(const std::optional<correction_note>& c) {
+    if (!c) return nullptr;
+    return {{"delta", rounded(c->delta, 100.0)},
+            {"moved_from", c->moved_from ? json(to_string(*c->moved_from)) : json(nullptr)}};
+}
+
+json to_json(const learning_report& r) {
+    json words = json::array();
+    for (const auto& [word, shift] : r.top_words)
+        words.push_back({{"word", word}, {"shift", rounded(shift)}});
+    const learning_options& o = r.options;
+    json reset = nullptr;
+    if (r.reset)
+        reset = {{"at", format_time(r.reset->at)}, {"by", r.reset->by},
+                 {"after_decision", r.reset->after_decision}};
+    return {{"enabled", r.enabled},
+            {"learned_from",
+             {{"decisions", r.counts.questions()},
+              {"groups", r.counts.groups()},
+              {"hostile", {{"groups", r.counts.hostile_groups}, {"questions", r.counts.hostile_questions}}},
+              {"genuine", {{"groups", r.counts.genuine_groups}, {"questions", r.counts.genuine_questions}}}}},
+            {"bound",
+             {{"now", rounded(r.bound)},
+              {"max", rounded(o.bound_max)},
+              {"half_at_groups_per_class", rounded(o.bound_half)},
+              {"rule", "|delta| <= max * m / (m + half_at_groups_per_class), "
+                       "m = min(hostile groups, genuine groups)"}}},
+            {"model",
+             {{"approve_below_probability", rounded(1.0f / (1.0f + std::exp(-o.offset)))},
+              {"reject_from_probability",
+               rounded(1.0f / (1.0f + std::exp(-(o.kappa * o.reject_at + o.offset))))}}},
+            {"top_words", std::move(words)},
+            {"last_decision", r.last_decision},
+            {"reset", std::move(reset)}};
+}
+
+}  // namespace tribune::server

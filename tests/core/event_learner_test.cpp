@@ -1,0 +1,239 @@
+// The per-event correction learned from moderators' decisions: the learner (labels, fit, bound)
+// and the correction's verdict rules (event_learner.hpp, event_correction.hpp).
+
+#include "core/triage/event_learner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace tribune {
+namespace {
+
+constexpr std::uint32_t theme = 7;     // a feature only the event's hostile questions carry
+constexpr std::uint32_t neutral = 11;  // one every question carries
+
+// A question of raw toxicity `tox` whose features are `ids` (each of value 1/sqrt(n)).
+learning_example example(float tox, std::vector<std::uint32_t> ids) {
+    learning_example ex;
+    ex.raw[attribute::toxicity] = tox;
+    const float v = 1.0f / std::sqrt(static_cast<float>(ids.size()));
+    for (std::uint32_t id : ids) {
+        ex.features.ids.push_back(id);
+        ex.features.values.push_back(v);
+    }
+    return ex;
+}
+
+classification scored(const learning_example& ex) {
+    classification c;
+    c.values = ex.raw;
+    return c;
+}
+
+// n hostile questions with the theme and n genuine ones without, all in the review band.
+event_learner themed_learner(int n, learning_options o = {}) {
+    event_learner l(o);
+    for (int i = 0; i < n; ++i) {
+        l.set_label(i, i, true, example(0.6f, {theme, neutral, 100u + static_cast<std::uint32_t>(i)}));
+        l.set_label(1000 + i, 1000 + i, false, example(0.6f, {neutral, 2000u + static_cast<std::uint32_t>(i)}));
+    }
+    return l;
+}
+
+TEST(event_learner, no_labels_no_correction) {
+    event_learner l;
+    auto c = l.fit(triage_policy::defaults());
+    EXPECT_EQ(c->bound(), 0.0f);
+    EXPECT_TRUE(c->empty());
+    auto ex = example(0.6f, {theme});
+    EXPECT_EQ(c->delta(ex.features, ex.raw, triage_policy::defaults()), 0.0f);
+}
+
+TEST(event_learner, one_class_of_labels_moves_nothing) {
+    event_learner l;
+    for (int i = 0; i < 50; ++i) l.set_label(i, i, true, example(0.6f, {theme}));
+    auto c = l.fit(triage_policy::defaults());
+    EXPECT_EQ(c->bound(), 0.0f);
+    EXPECT_EQ(c->counts().hostile_groups, 50);
+    EXPECT_EQ(c->counts().genuine_groups, 0);
+}
+
+TEST(event_learner, decisions_on_a_theme_move_a_new_question_on_it_toward_them) {
+    const triage_policy policy = triage_policy::defaults();
+    auto c = themed_learner(60).fit(policy);
+    auto on_theme = example(0.8f, {theme, neutral, 9999});
+    auto off_theme = example(0.8f, {neutral, 9998});
+    const float up = c->delta(on_theme.features, on_theme.raw, policy);
+    const float down = c->delta(off_theme.features, off_theme.raw, policy);
+    EXPECT_GT(up, 0.5f);
+    EXPECT_LT(down, up - 1.0f) << up;
+    // The question on the theme leaves review for rejection; the other one does not.
+    EXPECT_EQ(c->apply(on_theme.features, scored(on_theme), policy, false, {}).final.status,
+              question_status::auto_rejected);
+    EXPECT_NE(c->apply(off_theme.features, scored(off_theme), policy, false, {}).final.status,
+              question_status::auto_rejected);
+}
+
+TEST(event_learner, a_handful_of_decisions_cannot_move_a_question_across_the_band) {
+    const triage_policy policy = triage_policy::defaults();
+    learning_options o;
+    auto c = themed_learner(5, o).fit(policy);
+    // 5 labels of each class: bound_max * 5 / (5 + bound_half).
+    EXPECT_NEAR(c->bound(), o.bound_max * 5 / (5 + o.bound_half), 1e-5);
+    // The default toxicity band, review 0.48 to reject 0.95, is about 3 logits wide.
+    const float band = std::log(0.95f / 0.05f) - std::log(0.48f / 0.52f);
+    EXPECT_LT(c->bound(), band / 4);
+    // Even a question made only of the learned feature, at any score, moves at most the bound.
+    for (float tox : {0.01f, 0.3f, 0.5f, 0.7f, 0.94f}) {
+        auto ex = example(tox, {theme});
+        ex.features.values[0] = 1000.0f;
+        EXPECT_LE(std::fabs(c->delta(ex.features, ex.raw, policy)), c->bound() + 1e-6f);
+    }
+    // So a question just above its review line cannot be rejected by it.
+    auto low = example(0.5f, {theme, neutral});
+    EXPECT_EQ(c->apply(low.features, scored(low), policy, false, {}).final.status, question_status::pending);
+}
+
+TEST(event_learner, the_bound_grows_with_the_number_and_balance_of_labels) {
+    event_learner l;
+    EXPECT_EQ(l.bound_for(100, 0), 0.0f);
+    EXPECT_LT(l.bound_for(5, 5), l.bound_for(40, 40));
+    EXPECT_LT(l.bound_for(40, 40), l.bound_for(400, 400));
+    EXPECT_EQ(l.bound_for(400, 5), l.bound_for(5, 400));
+    EXPECT_LT(l.bound_for(400, 400), l.options().bound_max);
+}
+
+TEST(event_learner, never_approves_or_reviews_what_the_shipped_model_rejects) {
+    const triage_policy policy = triage_policy::defaults();
+    // A correction that pushes every question carrying `neutral` down as far as it may.
+    const event_correction c({{neutral, -50.0f}}, correction_input_vector{}, 4.0f, 0.0f, {});
+    auto rejected = example(0.97f, {neutral});  // toxicity 0.97 >= reject 0.95
+    ASSERT_EQ(c.delta(rejected.features, rejected.raw, policy), -4.0f);
+    corrected_triage t = c.apply(rejected.features, scored(rejected), policy, false, {});
+    EXPECT_EQ(t.final.status, question_status::auto_rejected);
+    EXPECT_EQ(t.delta, 0.0f);
+    // A banned term stays a rejection; a suspect term still holds.
+    auto flagged = example(0.6f, {neutral});
+    word_match banned{term_kind::banned, "foo", 0, 3};
+    EXPECT_EQ(c.apply(flagged.features, scored(flagged), policy, false, {banned}).final.status,
+              question_status::auto_rejected);
+    word_match suspect{term_kind::suspect, "bar", 0, 3};
+    EXPECT_EQ(c.apply(flagged.features, scored(flagged), policy, false, {suspect}).final.status,
+              question_status::held);
+    // Without the words, the same question leaves review: approved, and the verdict says why.
+    corrected_triage moved = c.apply(flagged.features, scored(flagged), policy, false, {});
+    EXPECT_EQ(moved.final.status, question_status::approved);
+    EXPECT_EQ(moved.raw.status, question_status::pending);
+    EXPECT_TRUE(moved.moved());
+    EXPECT_NE(moved.final.reason.find("event correction -4.00; pending without it"), std::string::npos)
+        << moved.final.reason;
+    // The corrected scores are the raw ones shifted by delta on every head's logit.
+    EXPECT_NEAR(moved.corrected.values[attribute::toxicity], 1 / (1 + std::exp(-(std::log(0.6f / 0.4f) - 4))), 1e-5);
+}
+
+TEST(event_learner, the_corrected_band_is_mapped_onto_the_policys_band) {
+    const triage_policy policy = triage_policy::defaults();
+    const float review = policy.at(attribute::toxicity).review_above;
+    const float reject = policy.at(attribute::toxicity).reject_above;
+    ASSERT_LT(review, 0.85f);
+    ASSERT_GT(reject, 0.9f);
+    // No learned weights: the corrected margin u is the raw margin m, and reject_at = 6 maps
+    // u in [0, 6) onto this question's band (toxicity review .. reject).
+    const event_correction c({}, correction_input_vector{}, 10.0f, 6.0f, {});
+    auto in_band = example(0.9f, {neutral});  // every other head 0: toxicity leads
+    const float m = std::log(0.9f / 0.1f) - std::log(review / (1 - review));
+    const float width = std::log(reject / (1 - reject)) - std::log(review / (1 - review));
+    EXPECT_NEAR(c.delta(in_band.features, in_band.raw, policy), m * width / 6 - m, 1e-3);
+    EXPECT_EQ(c.apply(in_band.features, scored(in_band), policy, false, {}).final.status,
+              question_status::pending);
+}
+
+TEST(event_learner, a_group_is_one_label_however_many_members_were_decided) {
+    const triage_policy policy = triage_policy::defaults();
+    event_learner many = themed_learner(30);
+    for (int i = 0; i < 500; ++i)  // 500 retweets of hostile question 0, decided in bulk
+        many.set_label(5000 + i, 0, true, example(0.6f, {theme, neutral, 100}));
+    auto c = many.fit(policy);
+    EXPECT_EQ(c->counts().hostile_groups, 30);
+    EXPECT_EQ(c->counts().hostile_questions, 530);
+    EXPECT_EQ(c->bound(), themed_learner(30).fit(policy)->bound());
+}
+
+TEST(event_learner, undone_labels_are_forgotten_and_order_does_not_matter) {
+    const triage_policy policy = triage_policy::defaults();
+    event_learner a = themed_learner(20);
+    event_learner b;  // the same labels, added in the opposite order
+    for (int i = 19; i >= 0; --i) {
+        b.set_label(1000 + i, 1000 + i, false, example(0.6f, {neutral, 2000u + static_cast<std::uint32_t>(i)}));
+        b.set_label(i, i, true, example(0.6f, {theme, neutral, 100u + static_cast<std::uint32_t>(i)}));
+    }
+    auto probe = example(0.6f, {theme, neutral});
+    EXPECT_EQ(a.fit(policy)->delta(probe.features, probe.raw, policy),
+              b.fit(policy)->delta(probe.features, probe.raw, policy));
+    for (int i = 0; i < 20; ++i) a.remove_label(i);
+    EXPECT_EQ(a.counts().hostile_groups, 0);
+    EXPECT_EQ(a.fit(policy)->bound(), 0.0f);
+}
+
+TEST(event_learner, keeps_at_most_max_groups_forgetting_the_oldest) {
+    learning_options o;
+    o.max_groups = 10;
+    event_learner l(o);
+    for (int i = 0; i < 25; ++i) l.set_label(i, i, i % 2 == 0, example(0.6f, {neutral}));
+    EXPECT_EQ(l.counts().groups(), 10);
+    EXPECT_FALSE(l.has_example(0));
+    EXPECT_TRUE(l.has_example(24));
+}
+
+}  // namespace
+}  // namespace tribune
+
+namespace tribune {
+namespace {
+
+// A question triaged `status` with raw toxicity `tox` (every other head 0).
+question triaged(question_status status, float tox) {
+    question q;
+    q.status = status;
+    q.scored.values[attribute::toxicity] = tox;
+    return q;
+}
+
+// The lowest toxicity (in steps of 0.001) whose review margin under `policy` is at least `m`.
+float toxicity_at_margin(const triage_policy& policy, float m) {
+    for (float t = 0.001f; t < 1.0f; t += 0.001f) {
+        scores s{};
+        s[attribute::toxicity] = t;
+        if (event_correction::review_margin(s, policy) >= m) return t;
+    }
+    return 1.0f;
+}
+
+TEST(event_learner, escalation_sends_a_close_call_in_a_grown_undecided_group_to_review) {
+    const triage_policy policy = triage_policy::defaults();
+    const event_correction c({}, correction_input_vector{}, 1.0f, 0.0f, {}, escalation_rule{10, 1.0f, 3.0f});
+    const question close = triaged(question_status::approved, toxicity_at_margin(policy, -0.5f));
+    const question far = triaged(question_status::approved, toxicity_at_margin(policy, -2.5f));
+    ASSERT_LT(event_correction::review_margin(far.scored.values, policy), -1.0f);
+
+    EXPECT_TRUE(c.escalates(close, policy, 10));
+    EXPECT_TRUE(c.escalates(close, policy, 500));
+    EXPECT_FALSE(c.escalates(close, policy, 9)) << "the group is not grown yet";
+    EXPECT_FALSE(c.escalates(far, policy, 500)) << "approved far from the line";
+
+    // Rejected by the shipped model on its own: never escalated.
+    question by_model = triaged(question_status::auto_rejected, 0.99f);
+    EXPECT_FALSE(c.escalates(by_model, policy, 500));
+    // Rejected by the correction, close to the shipped reject line: escalated.
+    question by_correction = triaged(question_status::auto_rejected, toxicity_at_margin(policy, 0.5f));
+    by_correction.correction = correction_note{1.0f, question_status::pending};
+    EXPECT_TRUE(c.escalates(by_correction, policy, 10));
+
+    // Off: after_members = 0 (the default of a correction built without a rule).
+    const event_correction off({}, correction_input_vector{}, 1.0f, 0.0f, {});
+    EXPECT_FALSE(off.escalates(close, policy, 500));
+}
+
+}  // namespace
+}  // namespace tribune

@@ -1,0 +1,147 @@
+// Issue 10 part 3 over HTTP: the moderators' decisions feed the event's correction
+// (docs/api.md "Learning from the moderators"), a new question on the theme they decided moves
+// out of review with `event_correction` saying by how much, GET .../learning says how many
+// decisions it learned from, the policy switch turns it off, and an admin's reset forgets it.
+//
+// The shipped model (models/toxicity.tlm), not the placeholder: the correction learns on the
+// model's own features.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/classify/linear_classifier.hpp"
+#include "tests/server/test_server.hpp"
+
+namespace tribune::test {
+namespace {
+
+class learning_test : public server_test {
+protected:
+    bool start_in_setup() const override { return false; }
+    void SetUp() override {
+        server_test::SetUp();
+        if (HasFatalFailure()) return;
+        auto m = linear_classifier::load(std::string(TRIBUNE_SOURCE_DIR) + "/models/toxicity.tlm");
+        ASSERT_TRUE(m.is_ok()) << m.error().message();
+        start(default_config(), std::move(m).value());
+        if (HasFatalFailure()) return;
+        create_event("askjpm", false);
+        // Inheritance off: every probe below is triaged on its own scores and the correction.
+        auto r = call(http::verb::put, "/api/v1/events/askjpm/policy",
+                      json{{"inherit_group_decisions", false}}.dump());
+        ASSERT_EQ(r.status, 200u) << r;
+    }
+    json learning() {
+        auto r = get("/api/v1/events/askjpm/learning");
+        EXPECT_EQ(r.status, 200u) << r;
+        return r.body;
+    }
+    // Posts every text, then decides each one (as the moderator alice).
+    void decide_all(const std::vector<std::string>& texts, const char* action) {
+        std::vector<std::int64_t> ids;
+        for (const std::string& t : texts) ids.push_back(id_of(post_text("askjpm", t)));
+        for (std::int64_t id : ids) decide(id, action, "alice");
+    }
+};
+
+const std::vector<std::string> nouns = {"mortgages", "savings", "pensions", "paychecks", "homes",
+                                        "farms", "tuition", "rent", "wages", "dividends",
+                                        "deposits", "bonuses", "benefits", "healthcare", "loans",
+                                        "credit", "insurance", "stocks", "retirement", "taxes"};
+const std::vector<std::string> places = {"Detroit", "Cleveland", "Memphis", "Baltimore", "Newark",
+                                         "Camden", "Flint", "Gary", "Toledo", "Akron"};
+
+// The event's own hostility: a nickname for the CEO. Moderators reject these.
+std::vector<std::string> nickname_questions() {
+    static const char* verbs[] = {"steals", "drains", "eats", "wants", "devours"};
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < nouns.size(); ++i)
+        out.push_back(std::string("Dimon the bloodsucker ") + verbs[i % 5] + " our " + nouns[i]);
+    return out;
+}
+
+// Pointed but genuine questions. Moderators approve these.
+std::vector<std::string> pointed_questions() {
+    std::vector<std::string> out;
+    for (const std::string& p : places) {
+        out.push_back("Why do you keep closing branches in poor neighbourhoods of " + p + "?");
+        out.push_back("Will you fire more people in " + p + " this year?");
+    }
+    return out;
+}
+
+// A pointed question like those approved, just inside the shipped model's review band.
+const std::string probe = "Why do you keep closing branches in poor neighbourhoods of Springfield?";
+
+TEST_F(learning_test, decisions_on_a_theme_move_a_new_question_on_it_out_of_review) {
+    json before = post_text("askjpm", probe);
+    ASSERT_EQ(before["status"], "pending") << "the shipped model alone: " << before.dump();
+    EXPECT_TRUE(before["event_correction"].is_null()) << before.dump();
+    EXPECT_EQ(learning()["learned_from"]["decisions"], 0);
+
+    decide_all(nickname_questions(), "reject");
+    decide_all(pointed_questions(), "approve");
+
+    // GET .../learning reads the new decisions before it answers.
+    json l = learning();
+    EXPECT_EQ(l["enabled"], true);
+    EXPECT_GE(l["learned_from"]["decisions"].get<int>(), 30) << l.dump();
+    EXPECT_EQ(l["learned_from"]["hostile"]["questions"], 20) << l.dump();
+    EXPECT_GT(l["bound"]["now"].get<double>(), 0.0) << l.dump();
+
+    json after = post_text("askjpm", probe);
+    EXPECT_EQ(after["status"], "approved") << after.dump();
+    ASSERT_TRUE(after["event_correction"].is_object()) << after.dump();
+    EXPECT_LT(after["event_correction"]["delta"].get<double>(), 0.0);
+    EXPECT_EQ(after["event_correction"]["moved_from"], "pending");
+    // Stored: the question read back says the same.
+    json read = get_question(id_of(after));
+    EXPECT_EQ(read["event_correction"], after["event_correction"]);
+    // And the metrics count it.
+    auto m = get("/metrics");
+    ASSERT_EQ(m.status, 200u);
+    EXPECT_NE(m.raw.find("tribune_event_correction_questions_total{effect=\"moved\"} 1\n"), std::string::npos)
+        << m.raw;
+
+    // The switch off: the next one is triaged by the shipped model alone.
+    auto r = call(http::verb::put, "/api/v1/events/askjpm/policy",
+                  json{{"learn_from_decisions", false}}.dump());
+    ASSERT_EQ(r.status, 200u) << r;
+    EXPECT_EQ(r.body["learn_from_decisions"], false);
+    json off = post_text("askjpm", probe);
+    EXPECT_EQ(off["status"], "pending") << off.dump();
+    EXPECT_TRUE(off["event_correction"].is_null()) << off.dump();
+    EXPECT_EQ(learning()["enabled"], false);
+}
+
+TEST_F(learning_test, an_admin_reset_forgets_what_was_learned_and_moderators_may_not_reset) {
+    decide_all(nickname_questions(), "reject");
+    decide_all(pointed_questions(), "approve");
+    ASSERT_GT(learning()["learned_from"]["decisions"].get<int>(), 0);
+
+    const std::string mod = token_for("moderator", "alice", "askjpm");
+    auto refused = call(http::verb::post, "/api/v1/events/askjpm/learning/reset", "{}", bearer(mod));
+    EXPECT_EQ(refused.status, 403u) << refused;
+    auto shown = call(http::verb::get, "/api/v1/events/askjpm/learning", {}, bearer(mod));
+    EXPECT_EQ(shown.status, 200u) << shown;
+
+    auto reset = call(http::verb::post, "/api/v1/events/askjpm/learning/reset", "{}");
+    ASSERT_EQ(reset.status, 200u) << reset;
+    EXPECT_EQ(reset.body["learned_from"]["decisions"], 0);
+    EXPECT_EQ(reset.body["bound"]["now"], 0.0);
+    ASSERT_TRUE(reset.body["reset"].is_object()) << reset;
+    EXPECT_EQ(reset.body["reset"]["by"], "test-admin");
+
+    json after = post_text("askjpm", probe);
+    EXPECT_EQ(after["status"], "pending") << after.dump();
+    EXPECT_TRUE(after["event_correction"].is_null()) << after.dump();
+}
+
+TEST_F(learning_test, unknown_event_answers_404) {
+    auto r = get("/api/v1/events/nope/learning");
+    EXPECT_EQ(r.status, 404u) << r;
+}
+
+}  // namespace
+}  // namespace tribune::test
