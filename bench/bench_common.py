@@ -8,6 +8,8 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -114,3 +116,19 @@ def table(rows):
         print("| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |")
         if n == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+class Sampler(threading.Thread):
+    """Peak RSS of a process, every 0.2 s."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stopped = pid, 0.0, False
+
+    def run(self):
+        while not self.stopped:
+            try:
+                self.peak = max(self.peak, process_sample(self.pid)[1])
+            except OSError:
+                return
+            time.sleep(0.2)
