@@ -32,7 +32,7 @@ namespace tribune {
 class sqlite_store final : public store {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 6;
+    static constexpr int required_schema_version = 7;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
