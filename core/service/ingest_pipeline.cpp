@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text/prepared_text.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace tribune {
 namespace {
@@ -123,6 +124,7 @@ status ingest_pipeline::submit(submission s, submit_callback done) {
 }
 
 void ingest_pipeline::score_loop() {
+    name_this_thread("tribune-score");
     for (;;) {
         std::vector<pending_item> batch = queue_.pop_batch(options_.max_batch);
         if (batch.empty()) return;  // closed and drained
@@ -135,6 +137,7 @@ void ingest_pipeline::score_loop() {
 }
 
 void ingest_pipeline::commit_loop() {
+    name_this_thread("tribune-commit");
     for (;;) {
         std::vector<scored_item> batch = scored_.pop_batch(options_.max_batch);
         if (batch.empty()) return;  // closed and drained
@@ -153,6 +156,7 @@ void ingest_pipeline::commit_loop() {
 }
 
 void ingest_pipeline::complete_loop() {
+    name_this_thread("tribune-answer");
     for (;;) {
         std::vector<committed_batch> batches = committed_.pop_batch(committed_batches_waiting);
         if (batches.empty()) return;  // closed and drained
