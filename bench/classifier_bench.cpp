@@ -1,5 +1,5 @@
 // Classifier latency: one 280-character text through normalise + features + six heads +
-// language + spans, on one thread. Target: median under 20 µs on this machine.
+// language + spans, on one thread. Budget: median under 50 µs per 280-character text on one core.
 //
 //   cmake --preset bench && cmake --build --preset bench --target classifier_bench
 //   build/bench/bench/classifier_bench --benchmark_repetitions=10 --benchmark_report_aggregates_only=true

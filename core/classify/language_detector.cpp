@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/classify/packed_word_set.hpp"
+
 namespace tribune {
 namespace {
 
@@ -33,30 +35,8 @@ constexpr std::array<std::string_view, 102> french = {
 static_assert(std::is_sorted(english.begin(), english.end()));
 static_assert(std::is_sorted(french.begin(), french.end()));
 
-// Every listed word has at most 8 bytes: a word is packed into one integer and looked
-// up by binary search over integers (string comparisons were a quarter of classify()).
-constexpr std::uint64_t pack(std::string_view w) {
-    std::uint64_t k = 0;
-    for (std::size_t i = 0; i < w.size(); ++i)
-        k |= std::uint64_t{static_cast<unsigned char>(w[i])} << (8 * i);
-    return k;
-}
-
-template <std::size_t N>
-constexpr std::array<std::uint64_t, N> packed_sorted(const std::array<std::string_view, N>& words) {
-    std::array<std::uint64_t, N> out{};
-    for (std::size_t i = 0; i < N; ++i) out[i] = pack(words[i]);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-constexpr auto english_keys = packed_sorted(english);
-constexpr auto french_keys = packed_sorted(french);
-
-template <std::size_t N>
-bool contains(const std::array<std::uint64_t, N>& keys, std::uint64_t k) {
-    return std::binary_search(keys.begin(), keys.end(), k);
-}
+constexpr packed_word_set english_keys(english);
+constexpr packed_word_set french_keys(french);
 
 }  // namespace
 
@@ -67,10 +47,10 @@ std::string_view language_detector::detect(std::string_view normalized,
     for (const text_token& t : tokens) {
         const std::string_view w = normalized.substr(t.byte_begin, t.byte_end - t.byte_begin);
         if (w.size() > 8) continue;
-        const std::uint64_t k = pack(w);
+        const std::uint64_t k = packed_word(w);
         // "me" is in both lists: it counts for neither.
-        const bool e = contains(english_keys, k);
-        const bool f = contains(french_keys, k);
+        const bool e = english_keys.contains_key(k);
+        const bool f = french_keys.contains_key(k);
         if (e && !f) ++en;
         if (f && !e) ++fr;
     }

@@ -11,7 +11,35 @@
 namespace tribune {
 namespace {
 
-float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+// Below the toxicity review threshold, a toxicity span needs at least this probability.
+constexpr float confident_span = 0.5f;
+
+// A run of span tokens [first, last] that only spaces separate.
+struct token_run {
+    std::size_t first = 0;
+    std::size_t last = 0;
+    float probability = 0.0f;
+};
+
+bool only_spaces_between(std::string_view normalized, const text_token& a, const text_token& b) {
+    for (std::size_t i = a.byte_end; i < b.byte_begin; ++i)
+        if (normalized[i] != ' ') return false;
+    return true;
+}
+
+void span_runs(std::string_view normalized, const std::vector<text_token>& tokens,
+               const std::vector<float>& probability, float threshold, std::vector<token_run>& out) {
+    out.clear();
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        if (probability[t] < threshold) continue;
+        if (!out.empty() && out.back().last + 1 == t && only_spaces_between(normalized, tokens[t - 1], tokens[t])) {
+            out.back().last = t;
+            out.back().probability = std::max(out.back().probability, probability[t]);
+        } else {
+            out.push_back({t, t, probability[t]});
+        }
+    }
+}
 
 }  // namespace
 
@@ -30,7 +58,7 @@ linear_classifier::linear_classifier(linear_model model, std::string description
     : model_(std::move(model)), extractor_(model_.config()), description_(std::move(description)) {}
 
 std::string linear_classifier::name() const {
-    return "tribune linear model (hashed word+char n-grams, 6 heads)" +
+    return "tribune linear model (hashed word+char n-grams, 6 calibrated heads, span model)" +
            (description_.empty() ? std::string() : " from " + description_);
 }
 
@@ -47,33 +75,38 @@ result<classification> linear_classifier::score_prepared(const prepared_text& te
 classification linear_classifier::score(const normalized_text& n) const {
     thread_local text_feature_set features;
     thread_local std::vector<head_logits> contrib;
+    thread_local std::vector<float> span_probability;
+    thread_local std::vector<token_run> runs;
     extractor_.extract(n.text, features);
     head_logits logits{};
     model_.score(features, logits, &contrib);
 
     classification out;
-    for (std::size_t h = 0; h < attribute_count; ++h) out.values.values[h] = sigmoid(logits[h]);
+    for (std::size_t h = 0; h < attribute_count; ++h)
+        out.values.values[h] = model_.calibrated(static_cast<attribute>(h), logits[h]);
     out.lang = std::string(language_detector::detect(n.text, features.tokens));
+    if (features.tokens.empty()) return out;
 
-    for (std::size_t h = 0; h < attribute_count; ++h) {
-        const auto attr = static_cast<attribute>(h);
-        const head_thresholds& th = model_.thresholds(attr);
-        if (out.values.values[h] < th.review) continue;
-        float positive = 0.0f;
-        float top = 0.0f;
-        for (const head_logits& c : contrib) {
-            if (c[h] > 0) positive += c[h];
-            top = std::max(top, c[h]);
-        }
-        if (positive <= 0) continue;
-        const float min_contribution = th.span * top;
-        for (std::size_t t = 0; t < contrib.size(); ++t) {
-            const float c = contrib[t][h];
-            if (c <= 0 || c < min_contribution) continue;
-            const text_token& tok = features.tokens[t];
-            if (tok.end > n.start.size()) continue;  // defensive: map must cover the token
-            const auto [a, b] = n.to_original(tok.start, tok.end);
-            out.spans.push_back(span{a, b, attr, c / positive, {}});
+    model_.span_probabilities(features, logits, contrib, span_probability);
+    span_runs(n.text, features.tokens, span_probability, model_.span_model().threshold, runs);
+    for (const token_run& r : runs) {
+        const text_token& first = features.tokens[r.first];
+        const text_token& last = features.tokens[r.last];
+        if (last.end > n.start.size()) continue;  // defensive: the map must cover the run
+        const std::size_t a = n.to_original(first.start, first.end).first;
+        const std::size_t b = n.to_original(last.start, last.end).second;
+        for (std::size_t h = 0; h < attribute_count; ++h) {
+            const auto attr = static_cast<attribute>(h);
+            const bool reviewed = out.values.values[h] >= model_.thresholds(attr).review;
+            if (attr == attribute::toxicity) {
+                if (reviewed || r.probability >= confident_span)
+                    out.spans.push_back(span{a, b, attr, r.probability, {}});
+                continue;
+            }
+            if (!reviewed) continue;
+            float share = 0.0f;
+            for (std::size_t t = r.first; t <= r.last; ++t) share += contrib[t][h];
+            if (share > 0.0f) out.spans.push_back(span{a, b, attr, r.probability, {}});
         }
     }
     return out;

@@ -1,15 +1,18 @@
 #pragma once
 // linear_classifier: Tribune's trained local classifier. A fastText-style linear model
-// (hashed word unigrams, bigrams and character n-grams; one logistic head per attribute;
-// see linear_model.hpp for why it is our own format rather than libfasttext) applied to
-// the normalised text. It reports six scores, the language, and explanation spans: the
-// tokens whose exact share of a head's pre-sigmoid score is large, mapped back to code
-// point offsets of the original text.
+// (hashed word unigrams, bigrams, character n-grams, negation/quote scope and joined-pair
+// features; one logistic head per attribute, Platt-calibrated; see linear_model.hpp for the
+// format) applied to the normalised text. It reports six calibrated scores, the language,
+// and spans from the model's token-level span model, mapped back to code point offsets of
+// the original text.
 //
-// Spans are given for an attribute only when its score reaches the attribute's review
-// threshold, for each token whose contribution is at least the model's span fraction of
-// the largest token contribution to that attribute; `weight` is the token's share of the
-// positive contributions to that attribute (0..1].
+// Spans: the tokens whose span probability reaches the model's span threshold, joined into
+// one span when only spaces separate them. A span is reported for `toxicity` when the
+// toxicity score reaches its review threshold or the span's probability is at least 0.5
+// (the span model weighs the document's toxicity itself; the second rule finds the toxic
+// word of a text scored just below review), and for every other attribute whose score
+// reaches its review threshold and to which the span's tokens contribute positively.
+// `weight` is the span's probability of being toxic (the largest of its tokens), in (0, 1].
 //
 // Thread safety: immutable after load(); classify() is const and safe to call from
 // several threads at once (scratch buffers are thread_local).
@@ -21,6 +24,7 @@
 #include "core/classify/classifier.hpp"
 #include "core/classify/linear_model.hpp"
 #include "core/classify/text_features.hpp"
+#include "core/text/text_normalizer.hpp"
 
 namespace tribune {
 

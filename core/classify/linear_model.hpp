@@ -1,17 +1,36 @@
 #pragma once
 // linear_model: Tribune's trained toxicity model: one logistic head per attribute over
-// shared hashed features (see text_features.hpp), int8-quantized weights with one scale
-// per head, and the thresholds chosen on the validation split.
+// shared hashed features (see text_features.hpp), a calibration per head, a token-level
+// span model, int8-quantized weights with one scale per column, and the thresholds chosen
+// on the validation split.
 //
-//   logit[h] = bias[h] + scale * sum_entries(value * weight_scale[h] * q[bucket][h])
+//   logit[h] = bias[h] + doc_scale * sum_entries(value * weight_scale[h] * q[bucket][h])
+//   score[h] = sigmoid(calib_a[h] * logit[h] + calib_b[h])      (Platt scaling)
 //
 // The sum decomposes exactly over tokens, so score() can also return each token's share
-// of each head's logit (the explanation spans are built from these).
+// of each head's logit. The span model scores each token t from two more weight columns
+// (the token's own features and its neighbours' features, without document scaling), the
+// token's unscaled share of each head and the document's toxicity logit:
 //
-// File format (little-endian): magic "TRIBLM01", u32 version, u32 heads, u32 buckets,
-// u32 char_ngram_min, u32 char_ngram_max, u32 word_bigrams, u32 max_tokens,
-// heads x {f32 bias, f32 weight_scale, f32 decision, f32 review, f32 reject, f32 span},
-// buckets*heads i8 weights (row-major by bucket), u64 FNV-1a checksum of all preceding bytes.
+//   span_logit[t] = span.bias + self[t] + context[t-1] + context[t+1]
+//                   + sum_h span.head_weight[h] * share[t][h] / doc_scale
+//                   + sum_h span.relative_weight[h] * share[t][h] / max_u share[u][h]
+//                   + span.doc_weight * logit[toxicity]
+//
+// (the relative term is 0 for a head with no positive share; it is what lets the model pick
+// the one or two words that carry a document, as gold spans mostly are).
+//
+// and a token belongs to a toxic span when sigmoid(span_logit[t]) >= span.threshold.
+//
+// File format 2 (little-endian): magic "TRIBLM02", u32 version (2), u32 heads (6), u32
+// columns (8), u32 buckets, u32 char_ngram_min, u32 char_ngram_max, u32 word_bigrams,
+// u32 max_tokens, u32 min_norm_sq, u32 feature flags (bit 0 scope features, bit 1 joined pairs),
+// heads x {f32 bias, weight_scale, calib_a, calib_b, decision, review, reject},
+// span {f32 self_scale, context_scale, bias, doc_weight, threshold, 6 x head_weight,
+// 6 x relative_weight},
+// buckets*columns i8 weights (row-major by bucket: 6 heads, span self, span context),
+// u64 FNV-1a checksum of all preceding bytes. Format 1 files ("TRIBLM01") are refused
+// with a message that says to retrain.
 //
 // Thread safety: immutable after load()/quantize(); score() is const and safe from any
 // number of threads.
@@ -27,25 +46,47 @@
 
 namespace tribune {
 
+// Thresholds on CALIBRATED scores (see the model card for how they are chosen).
 struct head_thresholds {
     float decision = 0.5f;  // max-F1 threshold on validation (what "positive" means in metrics)
     float review = 0.5f;    // suggested triage review_above (recall-oriented)
-    float reject = 0.95f;   // suggested triage reject_above (precision-oriented)
-    float span = 0.6f;      // a token is a span when its contribution >= span * the largest one
+    float reject = 0.95f;   // suggested triage reject_above (precision-oriented); inf: never
+};
+
+// Platt scaling of one head: score = sigmoid(a * logit + b).
+struct head_calibration {
+    float a = 1.0f;
+    float b = 0.0f;
+};
+
+struct span_parameters {
+    float bias = 0.0f;
+    float doc_weight = 0.0f;  // times the document's toxicity logit (uncalibrated)
+    std::array<float, attribute_count> head_weight{};  // times the token's unscaled head share
+    // times the token's share relative to the document's largest share of that head
+    std::array<float, attribute_count> relative_weight{};
+    float threshold = 0.5f;   // token probability at which a token is in a span
 };
 
 using head_logits = std::array<float, attribute_count>;
 
+// Weight columns per bucket: the six heads, then the span model's self and context columns.
+inline constexpr std::size_t model_columns = attribute_count + 2;
+inline constexpr std::size_t span_self_column = attribute_count;
+inline constexpr std::size_t span_context_column = attribute_count + 1;
+
 class linear_model {
 public:
-    static constexpr std::uint32_t format_version = 1;
+    static constexpr std::uint32_t format_version = 2;
     static constexpr std::uint64_t max_file_bytes = 64ull << 20;
 
     // Errors: not_found "model_missing" when the file cannot be opened; invalid_argument
-    // "model_corrupt" when it is truncated, has the wrong magic/version/sizes or checksum.
+    // "model_corrupt" when it is truncated, has the wrong magic/version/sizes or checksum
+    // (the message names an older format when it recognises one).
     static result<linear_model> load(const std::string& path);
 
-    // Builds a model from float weights (buckets * attribute_count, row-major by bucket).
+    // Builds a model from float weights (buckets * model_columns, row-major by bucket);
+    // each column gets its own int8 scale.
     static linear_model quantize(const feature_config& config, const std::vector<float>& weights,
                                  const head_logits& bias);
 
@@ -58,20 +99,39 @@ public:
     void set_thresholds(attribute a, head_thresholds t) {
         thresholds_[static_cast<std::size_t>(a)] = t;
     }
+    const head_calibration& calibration(attribute a) const {
+        return calibration_[static_cast<std::size_t>(a)];
+    }
+    void set_calibration(attribute a, head_calibration c) {
+        calibration_[static_cast<std::size_t>(a)] = c;
+    }
+    const span_parameters& span_model() const { return span_; }
+    void set_span_model(const span_parameters& s) { span_ = s; }
 
-    // Fills `logits`; when token_contrib is not null, resizes it to features.tokens.size()
-    // and fills each token's exact share of each logit (the bias is not in any token).
+    // The calibrated score of head `a` for an (uncalibrated) logit.
+    float calibrated(attribute a, float logit) const;
+
+    // Fills `logits` (uncalibrated); when token_contrib is not null, resizes it to
+    // features.tokens.size() and fills each token's exact share of each logit (the bias is
+    // not in any token).
     void score(const text_feature_set& features, head_logits& logits,
                std::vector<head_logits>* token_contrib) const;
+
+    // Token probabilities of the span model. REQUIRES: `logits` and `token_contrib` come
+    // from score() on the same `features`. Resizes `out` to the number of tokens.
+    void span_probabilities(const text_feature_set& features, const head_logits& logits,
+                            const std::vector<head_logits>& token_contrib, std::vector<float>& out) const;
 
 private:
     linear_model() = default;
 
     feature_config config_;
     head_logits bias_{};
-    head_logits weight_scale_{};
+    std::array<float, model_columns> weight_scale_{};
+    std::array<head_calibration, attribute_count> calibration_{};
     std::array<head_thresholds, attribute_count> thresholds_{};
-    std::vector<std::int8_t> weights_;  // buckets * attribute_count
+    span_parameters span_;
+    std::vector<std::int8_t> weights_;  // buckets * model_columns
 };
 
 }  // namespace tribune

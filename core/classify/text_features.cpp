@@ -1,7 +1,10 @@
 #include "core/classify/text_features.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+
+#include "core/classify/packed_word_set.hpp"
 
 namespace tribune {
 namespace {
@@ -62,6 +65,44 @@ inline std::uint32_t mix(std::uint32_t h) {
     return h;
 }
 
+// Negation and rejection cues, after normalisation (lower case, no accents; the tokenizer
+// splits "don't" into "don" "t" and "n'est" into "n" "est"). At most 8 bytes each.
+constexpr std::array<std::string_view, 37> negation_cues = {
+    "aint",    "aucun",   "aucune", "cannot",  "cant",   "didnt",   "doesnt",  "dont",
+    "isnt",    "jamais",  "n",      "ne",      "neither", "never",  "ni",      "no",
+    "nobody",  "non",     "none",   "nor",     "not",    "nothing", "nowhere", "pas",
+    "personne", "refuse", "rien",   "sans",    "shouldnt", "stop",  "t",       "wasnt",
+    "without", "wont",    "wouldnt", "wrong",  "nul"};
+
+// Words that end a negation scope (a new clause).
+constexpr std::array<std::string_view, 5> scope_breakers = {"but", "however", "mais", "pourtant", "though"};
+
+constexpr packed_word_set cue_set(negation_cues);
+constexpr packed_word_set breaker_set(scope_breakers);
+
+bool is_word_token(std::string_view token) {
+    std::size_t i = 0;
+    return classify_code_point(next_code_point(token, i)) == char_class::word;
+}
+
+// What lies between two tokens: clause punctuation, a double quote (toggles the quote
+// state), anything but spaces.
+struct gap_info {
+    bool clause_end = false;
+    int quotes = 0;
+    bool only_spaces = true;
+};
+
+gap_info scan_gap(std::string_view gap) {
+    gap_info g;
+    for (char c : gap) {
+        if (c == '.' || c == ',' || c == ';' || c == ':' || c == '(' || c == ')') g.clause_end = true;
+        if (c == '"') ++g.quotes;
+        if (c != ' ') g.only_spaces = false;
+    }
+    return g;
+}
+
 }  // namespace
 
 feature_extractor::feature_extractor(feature_config config)
@@ -108,12 +149,41 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
     // Byte offsets of the code points of one non-ASCII word, for char n-grams.
     thread_local std::vector<std::size_t> cps;
     const std::uint32_t ngram_seed = fnv(fnv_offset, 'c');
+    std::size_t negated_left = 0;  // words of the current negation scope still to come
+    bool quoted = false;
+    std::string_view prev_word;
     for (std::uint32_t t = 0; t < out.tokens.size(); ++t) {
         const text_token& tok = out.tokens[t];
         const std::string_view word = s.substr(tok.byte_begin, tok.byte_end - tok.byte_begin);
         const std::uint32_t word_hash = fnv(fnv(fnv_offset, 'w'), word);
         out.entries.push_back({mix(word_hash) & mask_, t, 1.0f});
         sum_sq += 1.0;
+        const std::size_t gap_begin = t > 0 ? out.tokens[t - 1].byte_end : 0;
+        const gap_info gap = scan_gap(s.substr(gap_begin, tok.byte_begin - gap_begin));
+        if (config_.scope_features) {
+            if (gap.clause_end || word == "?" || word == "!" || breaker_set.contains(word)) negated_left = 0;
+            if (gap.quotes % 2 == 1) quoted = !quoted;
+            if (negated_left > 0) {
+                out.entries.push_back({mix(fnv(fnv(fnv_offset, 'n'), word)) & mask_, t, 1.0f});
+                out.entries.push_back({mix(fnv(fnv_offset, 'N')) & mask_, t, 1.0f});  // "some word is negated"
+                sum_sq += 2.0;
+                --negated_left;
+            }
+            if (quoted) {
+                out.entries.push_back({mix(fnv(fnv(fnv_offset, 'q'), word)) & mask_, t, 1.0f});
+                sum_sq += 1.0;
+            }
+            if (cue_set.contains(word)) negated_left = scope_max_tokens;
+        }
+        if (config_.joined_pairs && t > 0 && gap.only_spaces && tok.byte_begin > gap_begin &&
+            std::min(tok.end - tok.start, out.tokens[t - 1].end - out.tokens[t - 1].start) <= 3 &&
+            is_word_token(word) && is_word_token(prev_word)) {
+            const std::uint32_t jh = mix(fnv(fnv(fnv(fnv_offset, 'w'), prev_word), word)) & mask_;
+            out.entries.push_back({jh, t - 1, 0.5f});
+            out.entries.push_back({jh, t, 0.5f});
+            sum_sq += 1.0;
+        }
+        prev_word = word;
         if (config_.word_bigrams && t > 0) {
             const std::uint32_t bh = mix(fnv(fnv(prev_hash, ' '), word) ^ 0x9e3779b9u) & mask_;
             out.entries.push_back({bh, t - 1, 0.5f});
@@ -159,7 +229,8 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
             }
         }
     }
-    out.scale = sum_sq > 0 ? static_cast<float>(1.0 / std::sqrt(sum_sq)) : 0.0f;
+    const double norm_sq = std::max(sum_sq, static_cast<double>(config_.min_norm_sq));
+    out.scale = norm_sq > 0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
 }
 
 }  // namespace tribune

@@ -1,7 +1,16 @@
 #pragma once
 // text_features: splits NORMALISED text into tokens and hashes each token into the
 // sparse features of Tribune's linear toxicity model (word unigrams, word bigrams and
-// character 3..5-grams of each word, fastText-style "<word>" boundaries).
+// character 3..5-grams of each word, fastText-style "<word>" boundaries), and optionally:
+//  - scope features: a word inside a negation scope ("not", "never", "n't", "ne", "pas",
+//    "jamais", "stop"... up to the next clause punctuation or "but"/"mais", at most
+//    `scope_max_tokens` words) also enters as "negated word" and as the one shared feature
+//    "a word is negated"; a word between double quotes
+//    also enters as "quoted word". So "you are not an idiot" and "calling them \"vermin\""
+//    differ from "you are an idiot" and "they are vermin" in features a linear head can weigh;
+//  - joined pairs: two adjacent words separated by spaces only, one of them at most three
+//    code points, also enter as the word they would make together ("con nard" -> "connard"),
+//    half to each token (obfuscation by an inserted space).
 //
 // Every feature entry belongs to exactly one token, so a linear model's pre-sigmoid
 // score decomposes exactly into per-token contributions (a bigram is entered twice,
@@ -39,7 +48,8 @@ struct feature_entry {
 struct text_feature_set {
     std::vector<text_token> tokens;
     std::vector<feature_entry> entries;
-    // Multiply every entry's value by this to get the model input (1/sqrt(sum of values^2)).
+    // Multiply every entry's value by this to get the model input
+    // (1/sqrt(max(sum of values^2, config.min_norm_sq)).
     float scale = 0.0f;
 
     void clear() {
@@ -55,7 +65,15 @@ struct feature_config {
     std::uint32_t char_ngram_max = 5;
     bool word_bigrams = true;
     std::uint32_t max_tokens = 512;  // longer texts are scored on their first tokens
+    bool scope_features = false;     // negated and quoted words (see the top of this file)
+    bool joined_pairs = false;       // words split by a space, joined (see the top of this file)
+    // The squared norm the input is scaled by is at least this: a text of a word or two is
+    // not blown up to the weight of a sentence (its few hashed features are mostly noise).
+    std::uint32_t min_norm_sq = 0;
 };
+
+// How many words after a negation cue its scope covers at most.
+inline constexpr std::size_t scope_max_tokens = 6;
 
 class feature_extractor {
 public:

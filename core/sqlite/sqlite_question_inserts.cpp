@@ -15,7 +15,7 @@
 //   transaction, and any statement that may write several rows opens one (an INSERT firing a
 //   trigger, an INSERT with several unique indexes). The old trigger on questions made that a
 //   flush, and so a segment to merge later, per question; written last, the batch's terms
-//   are flushed once, at COMMIT. Migration 0007 (search_rows_written_by_insert) dropped the insert trigger; the update and
+//   are flushed once, at COMMIT. Migration 0008 (search_rows_written_by_insert) dropped the insert trigger; the update and
 //   delete triggers still keep the index in step with other writes.
 
 #include <unordered_map>
@@ -107,6 +107,7 @@ result<bool> insert_row(sqlite_connection& db, sqlite_statement& st, const quest
     return sqlite3_changes(db.get()) != 0;
 }
 
+// Writes the question's spans, then its audit row (the last row inserted).
 status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const question& q,
                              timestamp_ms now) {
     for (const span& sp : q.scored.spans) {
@@ -238,6 +239,11 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
                 stored.updated_at = now;
                 stored.version = 1;
                 if (status s = write_spans_and_audit(writer_, st, stored, now); !s) return s;
+                if (status s = queue_webhooks(stored.event_id, stored.id,
+                                              sqlite3_last_insert_rowid(writer_.get()), "auto",
+                                              std::nullopt, stored.status);
+                    !s)
+                    return s;
                 groups.note(cluster, true);
                 out.push_back({std::move(stored), true});
             }

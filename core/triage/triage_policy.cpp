@@ -15,22 +15,34 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 
 }  // namespace
 
-// Review thresholds follow the picks scripts/train-model made on its validation split
-// (models/MODEL_CARD.md, "thresholds": about 90% of positives caught, at most 5% of known
-// negatives sent to review) for toxicity, insult, profanity and identity_attack. For threat
-// and severe_toxicity those picks (0.24, 0.18) flag ordinary questions ("When will the new
-// branch open?" scores threat 0.29), so they stay at 0.40. Reject thresholds are a policy
-// choice, more cautious than the card's 95%-precision points (its validation mix is far more
-// toxic than live traffic); an auto-rejected question stays restorable. Profanity alone
-// never rejects.
+// The defaults follow the calibrated scores of the committed model (models/MODEL_CARD.md,
+// "Thresholds"; tests/classifier/triage_defaults_test.cpp checks that they still do):
+//  - review_above is the model's review threshold, rounded down to two decimals: on the
+//    calibration half of the validation split it finds 90% of the positives with at most
+//    5% of the known negatives sent to review. Where that pick would send an ordinary short
+//    text to review (the twenty everyday texts of triage_defaults_test.cpp: "hello",
+//    "merci", "When will the new branch open?"...), the threshold is raised just above the
+//    highest of them instead: toxicity 0.27 (pick 0.25; "Sent while the stream was down"
+//    0.265), profanity 0.24 (0.236; "Bonne soirée à tous" 0.233), and with a margin threat
+//    0.70 (0.445; "no" 0.67, "hello" 0.55; calibration half: recall 0.48 instead of 0.64,
+//    false positives 1.3% instead of 5%) and severe_toxicity 0.20 (0.092; "hello" 0.13;
+//    recall 0.60 instead of 0.78). Texts these floors let through mostly still reach review
+//    on another attribute.
+//  - reject_above is the model's 95%-precision point rounded to two decimals, raised to at
+//    least 0.95 (the validation mix is far more toxic than live traffic, so precision there
+//    overstates precision on a Q&A): toxicity 0.95, insult 0.97, threat 0.95.
+//  - identity_attack reaches no 95%-precision point; at 0.99 the calibration half measured
+//    17 of 19 right, so only near-certain attacks are auto-rejected (they stay restorable).
+//  - severe_toxicity reaches none either: it never rejects alone. Profanity alone never
+//    rejects (a policy choice).
 triage_policy triage_policy::defaults() {
     triage_policy p;
-    p.at(attribute::toxicity) = {0.48f, 0.95f};
-    p.at(attribute::severe_toxicity) = {0.40f, 0.80f};
-    p.at(attribute::insult) = {0.42f, 0.95f};
-    p.at(attribute::profanity) = {0.27f, 1.01f};
-    p.at(attribute::threat) = {0.40f, 0.90f};
-    p.at(attribute::identity_attack) = {0.38f, 0.90f};
+    p.at(attribute::toxicity) = {0.27f, 0.95f};
+    p.at(attribute::severe_toxicity) = {0.20f, 1.01f};
+    p.at(attribute::insult) = {0.47f, 0.97f};
+    p.at(attribute::profanity) = {0.24f, 1.01f};
+    p.at(attribute::threat) = {0.70f, 0.95f};
+    p.at(attribute::identity_attack) = {0.49f, 0.99f};
     return p;
 }
 

@@ -111,17 +111,43 @@ TEST(ModelLoading, TruncatedOrFlippedCommittedModelIsCorrupt) {
     EXPECT_NE(f.error().message().find("checksum"), std::string::npos);
 
     // A header claiming 2^24 buckets in a small file: rejected before any allocation.
+    // (Format 2: magic 8 bytes, version, heads, columns, then the bucket count at byte 20.)
     std::string huge = good.substr(0, 64);
-    huge[16] = 0;
-    huge[17] = 0;
-    huge[18] = 0;
-    huge[19] = 1;
+    huge[20] = 0;
+    huge[21] = 0;
+    huge[22] = 0;
+    huge[23] = 1;
     const std::string huge_path = temp_path("huge");
     write_file(huge_path, huge);
     EXPECT_FALSE(linear_classifier::load(huge_path).is_ok());
     std::filesystem::remove(truncated);
     std::filesystem::remove(flipped_path);
     std::filesystem::remove(huge_path);
+}
+
+TEST(ModelLoading, AnOlderFormatIsRefusedWithAClearMessage) {
+    // A format-1 model (the layout before calibration and the span model): the magic
+    // "TRIBLM01" and version 1; the loader names the format and says to retrain.
+    std::string v1 = read_file(committed_model).substr(0, 4096);
+    ASSERT_EQ(v1.substr(0, 8), "TRIBLM02");
+    v1[7] = '1';
+    v1[8] = 1;
+    const std::string path = temp_path("v1");
+    write_file(path, v1);
+    auto r = linear_classifier::load(path);
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_EQ(r.error().code(), "model_corrupt");
+    EXPECT_NE(r.error().message().find("format 1"), std::string::npos) << r.error().message();
+    EXPECT_NE(r.error().message().find("retrain"), std::string::npos) << r.error().message();
+
+    // A future version with the current magic is refused too.
+    std::string v3 = read_file(committed_model);
+    v3[8] = 3;
+    write_file(path, v3);
+    auto f = linear_classifier::load(path);
+    ASSERT_FALSE(f.is_ok());
+    EXPECT_NE(f.error().message().find("unsupported version 3"), std::string::npos) << f.error().message();
+    std::filesystem::remove(path);
 }
 
 TEST(ModelLoading, SaveLoadRoundTripKeepsScores) {
@@ -171,22 +197,30 @@ TEST(PreparedText, ScoresLanguageAndSpansAreThoseOfTheRawText) {
 
 // ---- spans on a hand-built model --------------------------------------------------
 
-// A model whose insult head is +1 on every feature of the word "idiot" and 0 elsewhere,
-// so the only span can be the (obfuscated) idiot, whatever surrounds it.
+// A model whose insult head and span self column are +3 on every feature of the word
+// "idiot" and 0 elsewhere (span bias -1, so other tokens stay at probability 0.27), so the
+// only span can be the (obfuscated) idiot, whatever surrounds it.
 linear_classifier idiot_model() {
     feature_config cfg;
     cfg.buckets = 1u << 12;
     feature_extractor fx(cfg);
     text_feature_set fs;
     fx.extract("idiot", fs);
-    std::vector<float> w(std::size_t{cfg.buckets} * attribute_count, 0.0f);
+    std::vector<float> w(std::size_t{cfg.buckets} * model_columns, 0.0f);
     const auto insult = static_cast<std::size_t>(attribute::insult);
-    for (const feature_entry& e : fs.entries) w[e.bucket * attribute_count + insult] = 3.0f;
+    for (const feature_entry& e : fs.entries) {
+        w[e.bucket * model_columns + insult] = 3.0f;
+        w[e.bucket * model_columns + span_self_column] = 3.0f;
+    }
     head_logits bias{};
     bias.fill(-3.0f);
     bias[insult] = -1.0f;
     linear_model m = linear_model::quantize(cfg, w, bias);
-    for (attribute a : all_attributes) m.set_thresholds(a, head_thresholds{0.5f, 0.5f, 0.9f, 0.5f});
+    for (attribute a : all_attributes) m.set_thresholds(a, head_thresholds{0.5f, 0.5f, 0.9f});
+    span_parameters sp;
+    sp.bias = -1.0f;
+    sp.threshold = 0.5f;
+    m.set_span_model(sp);
     return linear_classifier(std::move(m));
 }
 
@@ -211,12 +245,16 @@ TEST(Spans, OffsetsPointIntoTheOriginalTextThroughObfuscation) {
     for (const span_case& c : cases) {
         auto r = clf.classify(c.text);
         ASSERT_TRUE(r.is_ok()) << c.text;
-        ASSERT_EQ(r->spans.size(), 1u) << c.text;
-        const span& s = r->spans[0];
-        EXPECT_EQ(s.attr, attribute::insult) << c.text;
-        EXPECT_EQ(s.start, c.start) << c.text;
-        EXPECT_EQ(s.end, c.end) << c.text << " -> [" << cp_substr(c.text, s.start, s.end) << "]";
-        EXPECT_FLOAT_EQ(s.weight, 1.0f);
+        // One span, reported for insult (its score reaches review) and for toxicity (the
+        // span model is sure of it although toxicity is below review).
+        ASSERT_EQ(r->spans.size(), 2u) << c.text;
+        EXPECT_EQ(r->spans[0].attr, attribute::toxicity) << c.text;
+        EXPECT_EQ(r->spans[1].attr, attribute::insult) << c.text;
+        for (const span& s : r->spans) {
+            EXPECT_EQ(s.start, c.start) << c.text;
+            EXPECT_EQ(s.end, c.end) << c.text << " -> [" << cp_substr(c.text, s.start, s.end) << "]";
+            EXPECT_GT(s.weight, 0.99f);  // the span model's probability for the token
+        }
         EXPECT_GT(r->values[attribute::insult], 0.5f) << c.text;
         EXPECT_LT(r->values[attribute::toxicity], 0.1f) << c.text;
     }
@@ -259,6 +297,8 @@ TEST(Spans, ContributionsSumExactlyToTheLogit) {
         EXPECT_NEAR(implied_bias[i], implied_bias[i % attribute_count], 1e-4f);
 }
 
+// Spans are runs of span-model tokens joined across spaces, so "f*cking IDI0T" may be one
+// span; it must cover the insult, in original code points, and not the harmless start.
 TEST(Spans, CommittedModelHighlightsTheInsultInTheOriginal) {
     auto c = linear_classifier::load(committed_model);
     ASSERT_TRUE(c.is_ok()) << c.error().message();
@@ -271,7 +311,10 @@ TEST(Spans, CommittedModelHighlightsTheInsultInTheOriginal) {
         ASSERT_LE(s.end, 30u);
         EXPECT_GT(s.weight, 0.0f);
         EXPECT_LE(s.weight, 1.0f);
-        if (s.attr == attribute::insult && cp_substr(text, s.start, s.end) == "IDI0T") found = true;
+        EXPECT_GE(s.start, 8u) << "a span reaches into \"\u00C9coute,\": " << cp_substr(text, s.start, s.end);
+        const std::string covered = cp_substr(text, s.start, s.end);
+        if (s.attr == attribute::insult && covered.size() >= 5 && covered.substr(covered.size() - 5) == "IDI0T")
+            found = true;
     }
     EXPECT_TRUE(found);
 }

@@ -165,7 +165,9 @@ TEST_F(questions_test, triage_in_an_open_event) {
     EXPECT_EQ(reject["status"], "auto_rejected") << reject.dump();
     EXPECT_NEAR(review["scores"]["insult"].get<double>(), 0.80, 1e-4) << review.dump();
     EXPECT_NEAR(reject["scores"]["threat"].get<double>(), 0.95, 1e-4) << reject.dump();
-    EXPECT_NE(reject["verdict"].get<std::string>().find("threat"), std::string::npos)
+    // threat and toxicity are both 0.95: with the defaults derived from the calibrated model
+    // (reject_above 0.95 for both) either may be named; the verdict is a reject rule.
+    EXPECT_NE(reject["verdict"].get<std::string>().find(" >= reject 0.95"), std::string::npos)
         << reject.dump();
 }
 
@@ -177,7 +179,7 @@ TEST_F(questions_test, premoderated_event_holds_clean_questions_and_triages_toxi
     json reject = post_text("townhall", reject_text);
     json mild = post_text("townhall", "Damn, why are fees so high?");  // profanity 0.30
     EXPECT_EQ(clean["status"], "held") << clean.dump();
-    // profanity 0.30 is at or above the default review threshold (0.27): a human looks,
+    // profanity 0.30 is at or above the default review threshold (0.24): a human looks,
     // pre-moderated or not.
     EXPECT_EQ(mild["status"], "pending") << mild.dump();
     EXPECT_EQ(review["status"], "pending") << review.dump();

@@ -3,6 +3,7 @@
 // and the SemEval-2021 Task 5 character F1. Header-only; single-threaded use.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <set>
 #include <utility>
@@ -139,6 +140,36 @@ inline double span_f1(const std::set<std::size_t>& pred, const std::set<std::siz
     const double p = static_cast<double>(inter) / static_cast<double>(pred.size());
     const double r = static_cast<double>(inter) / static_cast<double>(gold.size());
     return 2 * p * r / (p + r);
+}
+
+// Expected calibration error: the share-weighted mean over `bins` equal-width score bins
+// of |mean score - share of positives|, positives counting `positive_weight` (to measure
+// calibration at another class prior than v's own). -1 when `v` is empty.
+inline double expected_calibration_error(const std::vector<scored>& v, std::size_t bins = 10,
+                                         double positive_weight = 1.0) {
+    if (v.empty()) return -1;
+    std::vector<double> sum_score(bins, 0.0), sum_label(bins, 0.0);
+    double total = 0;
+    for (const scored& s : v) {
+        const auto b = std::min(bins - 1, static_cast<std::size_t>(std::max(0.0f, s.score) * static_cast<float>(bins)));
+        const double w = s.label ? positive_weight : 1.0;
+        sum_score[b] += w * s.score;
+        sum_label[b] += w * s.label;
+        total += w;
+    }
+    double ece = 0;
+    for (std::size_t b = 0; b < bins; ++b) ece += std::abs(sum_score[b] - sum_label[b]) / total;
+    return ece;
+}
+
+// The weight that gives positives a share `prior` of v's total weight (1 when prior <= 0
+// or a class is absent).
+inline double positive_weight_for(const std::vector<scored>& v, double prior) {
+    if (prior <= 0) return 1.0;
+    double pos = 0;
+    for (const scored& s : v) pos += s.label;
+    const double neg = static_cast<double>(v.size()) - pos;
+    return pos > 0 && neg > 0 ? prior / (1 - prior) * neg / pos : 1.0;
 }
 
 }  // namespace tribune::train

@@ -22,6 +22,8 @@ import re
 import sys
 import unicodedata
 
+import counter_data
+
 ATTRS = ["toxicity", "severe_toxicity", "insult", "profanity", "threat", "identity_attack"]
 SPLIT_SEED = "tribune-split-v1"
 VALIDATION_PERCENT = 15
@@ -342,8 +344,28 @@ def main():
             text = flat(m["text"])
             f.write("\t".join([hashlib.sha1(k.encode()).hexdigest()[:16], split, m["lang"],
                                ",".join(sorted(m["sources"])), labels, spans, text]) + "\n")
+        added = write_counter_data(f, merged)
     log(f"split: {counts['train']} train, {counts['valid']} validation (seeded hash, {VALIDATION_PERCENT}%)")
+    log(f"counter-data templates (tools/train/counter_data.py): {added} train-only examples")
     return 0
+
+
+def write_counter_data(f, merged):
+    """Appends the counter-data templates as train-only rows (after every real example,
+    so the real examples' rows and split are unchanged). Texts that collide with a real
+    example or with each other are skipped."""
+    seen = set(merged)
+    added = 0
+    for lang, text, labels in counter_data.generate():
+        k = dedup_key(text)
+        if len(k) < 2 or k in seen:
+            continue
+        seen.add(k)
+        row = "".join("-" if a not in labels else str(labels[a]) for a in ATTRS)
+        f.write("\t".join([hashlib.sha1(k.encode()).hexdigest()[:16], "train", lang, "tribune_counter_data",
+                           row, "", flat(text)]) + "\n")
+        added += 1
+    return added
 
 
 if __name__ == "__main__":

@@ -1,0 +1,150 @@
+#include "tools/train/calibration.hpp"
+
+#include <cmath>
+#include <map>
+#include <string>
+
+#include "tools/train/train_log.hpp"
+
+namespace tribune::train {
+namespace {
+
+
+}  // namespace
+
+head_calibration fit_platt(const std::vector<scored>& v, double positive_weight) {
+    double a = 1.0, b = 0.0;
+    // A unit ridge pulling (a, b) toward (1, 0): negligible with thousands of texts, but it
+    // keeps the fit finite when a reweighted class is (nearly) separable.
+    constexpr double ridge = 1.0;
+    for (int iter = 0; iter < 100; ++iter) {
+        double ga = ridge * (a - 1.0), gb = ridge * b;
+        double haa = ridge, hab = 0, hbb = ridge;
+        for (const scored& s : v) {
+            const double z = s.score;
+            const double wt = s.label ? positive_weight : 1.0;
+            const double p = 1.0 / (1.0 + std::exp(-(a * z + b)));
+            const double r = (p - s.label) * wt;
+            const double w = std::max(p * (1 - p), 1e-12) * wt;
+            ga += r * z;
+            gb += r;
+            haa += w * z * z;
+            hab += w * z;
+            hbb += w;
+        }
+        const double det = haa * hbb - hab * hab;
+        if (det <= 0) break;
+        const double da = (hbb * ga - hab * gb) / det;
+        const double db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if (std::abs(da) < 1e-9 && std::abs(db) < 1e-9) break;
+    }
+    return {static_cast<float>(a), static_cast<float>(b)};
+}
+
+namespace {
+
+double macro_f1_at(const std::vector<scored>& v, float t) {
+    double tp = 0, fp = 0, fn = 0, tn = 0;
+    for (const scored& s : v) {
+        const bool p = s.score >= t;
+        tp += p && s.label; fp += p && !s.label; fn += !p && s.label; tn += !p && !s.label;
+    }
+    auto f1 = [](double a, double b, double c) { return a > 0 ? 2 * a / (2 * a + b + c) : 0.0; };
+    return (f1(tp, fp, fn) + f1(tn, fn, fp)) / 2;
+}
+
+// Mean over the sources of `v` (at least 40 labelled texts, 10 of each class) of the
+// macro-F1 at a calibrated 0.5.
+double mean_source_macro_f1(const std::vector<scored>& v, const std::vector<const std::string*>& source,
+                            head_calibration c) {
+    std::map<std::string, std::vector<scored>> by;
+    for (std::size_t i = 0; i < v.size(); ++i)
+        by[*source[i]].push_back({1.0f / (1.0f + std::exp(-(c.a * v[i].score + c.b))), v[i].label});
+    double sum = 0;
+    std::size_t n = 0;
+    for (const auto& [src, sv] : by) {
+        std::size_t pos = 0;
+        for (const scored& s : sv) pos += static_cast<std::size_t>(s.label);
+        if (sv.size() < 40 || pos < 10 || sv.size() - pos < 10) continue;
+        sum += macro_f1_at(sv, 0.5f);
+        ++n;
+    }
+    return n ? sum / static_cast<double>(n) : 0;
+}
+
+}  // namespace
+
+calibration_report calibrate_heads(linear_model& model, const dataset& data) {
+    const feature_extractor fx(model.config());
+    std::array<std::vector<scored>, heads> v;
+    std::array<std::vector<const std::string*>, heads> source;
+    text_feature_set fs;
+    head_logits z;
+    for (std::size_t i : data.calibration) {
+        const example& e = data.examples[i];
+        fx.extract(e.text, fs);
+        model.score(fs, z, nullptr);
+        for (std::size_t h = 0; h < heads; ++h)
+            if (e.y[h] >= 0) {
+                v[h].push_back({z[h], e.y[h]});
+                source[h].push_back(&e.sources);
+            }
+    }
+    calibration_report report;
+    for (std::size_t h = 0; h < heads; ++h) {
+        double best = -1;
+        std::string msg = "Platt " + std::string(to_string(static_cast<attribute>(h))) + ": mean per-source macro-F1 at 0.5";
+        for (const double prior : calibration_priors) {
+            const head_calibration c = fit_platt(v[h], positive_weight_for(v[h], prior));
+            if (!std::isfinite(c.a) || !std::isfinite(c.b) || c.a <= 0 || c.a > 20) continue;
+            const double m = mean_source_macro_f1(v[h], source[h], c);
+            msg += " " + (prior > 0 ? fmt(prior, 1) : std::string("mix")) + "=" + fmt(m);
+            if (m > best + 1e-9) {
+                best = m;
+                report.prior[h] = prior;
+                model.set_calibration(static_cast<attribute>(h), c);
+            }
+        }
+        const head_calibration& c = model.calibration(static_cast<attribute>(h));
+        progress(msg + "; chosen " + (report.prior[h] > 0 ? fmt(report.prior[h], 1) : std::string("mix")) + " (a " +
+                 fmt(c.a, 2) + ", b " + (c.b < 0 ? "-" + fmt(-c.b, 2) : fmt(c.b, 2)) + ")");
+    }
+    return report;
+}
+
+void log_threshold_check(const linear_model& model, const dataset& data) {
+    const feature_extractor fx(model.config());
+    text_feature_set fs;
+    head_logits z;
+    const std::vector<std::pair<attribute, std::string>> checks = {
+        {attribute::toxicity, "olid2019"}, {attribute::toxicity, "jigsaw_subset"},
+        {attribute::toxicity, "davidson2017"}, {attribute::toxicity, "toxifrench_fr"},
+        {attribute::identity_attack, "implicit_hate2021"}, {attribute::identity_attack, "stormfront_hate2018"},
+        {attribute::identity_attack, "hatemojibuild2022"}, {attribute::identity_attack, "toxigen_seeds"},
+        {attribute::identity_attack, "mlma_fr"}, {attribute::identity_attack, "ftr_fr"},
+        {attribute::identity_attack, "davidson2017"}};
+    for (const auto& [a, src] : checks) {
+        const auto h = static_cast<std::size_t>(a);
+        std::vector<scored> v;
+        for (std::size_t i : data.calibration) {
+            const example& e = data.examples[i];
+            if (e.y[h] < 0 || e.sources.find(src) == std::string::npos) continue;
+            fx.extract(e.text, fs);
+            model.score(fs, z, nullptr);
+            v.push_back({model.calibrated(a, z[h]), e.y[h]});
+        }
+        float best_t = 0.5f;
+        double best = -1;
+        for (const auto& p : sweep(v))
+            if (const double m = macro_f1_at(v, p.threshold); m > best) {
+                best = m;
+                best_t = p.threshold;
+            }
+        progress("check " + std::string(to_string(a)) + " " + src + " (" + std::to_string(v.size()) +
+                 "): macro-F1 at 0.5 " + fmt(macro_f1_at(v, 0.5f)) + ", best " + fmt(best) + " at " + fmt(best_t, 2));
+    }
+}
+
+}  // namespace tribune::train

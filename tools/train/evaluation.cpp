@@ -1,0 +1,44 @@
+#include "tools/train/evaluation.hpp"
+
+#include <chrono>
+
+#include "tools/train/train_log.hpp"
+
+namespace tribune::train {
+
+std::vector<eval_row> classify_validation(const linear_classifier& clf, const dataset& data) {
+    std::vector<eval_row> rows;
+    rows.reserve(data.report.size());
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::size_t i : data.report) {
+        auto c = clf.classify(data.examples[i].original);
+        if (!c) continue;
+        rows.push_back({&data.examples[i], std::move(c).value(), {}, {}});
+    }
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const feature_extractor fx(clf.model().config());
+    text_feature_set fs;
+    for (eval_row& r : rows) {
+        fx.extract(r.ex->text, fs);
+        clf.model().score(fs, r.raw, nullptr);
+        for (const text_token& t : fs.tokens)
+            r.words.emplace_back(std::string_view(r.ex->text).substr(t.byte_begin, t.byte_end - t.byte_begin));
+    }
+    progress("classified " + std::to_string(rows.size()) + " report-half texts in " + fmt(s, 2) + " s (" +
+             fmt(1e6 * s / static_cast<double>(rows.size()), 1) + " us/text incl. spans)");
+    return rows;
+}
+
+std::vector<scored> collect(const std::vector<eval_row>& rows, std::size_t h, const std::string& lang,
+                            const std::string& source) {
+    std::vector<scored> v;
+    for (const eval_row& r : rows) {
+        if (r.ex->y[h] < 0) continue;
+        if (!lang.empty() && r.ex->lang != lang) continue;
+        if (!source.empty() && r.ex->sources.find(source) == std::string::npos) continue;
+        v.push_back({r.c.values.values[h], r.ex->y[h]});
+    }
+    return v;
+}
+
+}  // namespace tribune::train

@@ -1,0 +1,56 @@
+#pragma once
+// head_trainer: trains the six logistic heads over shared hashed features with AdaGrad
+// (masked labels give no gradient; positives weighted sqrt(neg/pos), capped).
+// Single-threaded and seeded: the same data and options give the same weights.
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+#include "core/classify/linear_model.hpp"
+#include "core/classify/text_features.hpp"
+#include "tools/train/dataset.hpp"
+#include "tools/train/options.hpp"
+
+namespace tribune::train {
+
+// Known labels per attribute on the train split: [h][0] negatives, [h][1] positives.
+using label_counts = std::array<std::array<std::size_t, 2>, heads>;
+
+class head_trainer {
+public:
+    head_trainer(const options& o, feature_config c);
+
+    // Counts the train split's labels and sets the class weights from them.
+    label_counts set_class_weights(const dataset& data);
+
+    // NB-SVM-style log-count ratios (Wang and Manning 2012): each head's input x for bucket b
+    // is scaled by max(|r[b][h]|, opt.nb_floor), r the log ratio of the bucket's presence
+    // in positive and negative train texts (add-one smoothed). No-op when opt.nb_floor <= 0.
+    void set_nb_ratios(const dataset& data);
+
+    // opt.epochs passes over the shuffled train split; logs the calibration half's AUC after
+    // each (the report half is never looked at during training).
+    void train(const dataset& data);
+
+    // Float logits (before quantization).
+    void logits(const text_feature_set& fs, head_logits& z) const;
+
+    const feature_extractor& extractor() const { return fx_; }
+    // The weights to ship: the learned weight times its NB scale, buckets * heads.
+    std::vector<float> effective_weights() const;
+    const head_logits& bias() const { return b_; }
+
+private:
+    void step(const text_feature_set& fs, const std::array<std::int8_t, heads>& y, float weight);
+
+    const options& opt_;
+    feature_config cfg_;
+    feature_extractor fx_;
+    std::vector<float> w_, g2_;
+    std::vector<float> nb_;  // per bucket and head input scale (all 1 without NB)
+    head_logits b_{}, b_g2_{};
+    std::array<std::array<float, 2>, heads> class_weight_{};
+};
+
+}  // namespace tribune::train

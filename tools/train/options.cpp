@@ -1,0 +1,60 @@
+#include "tools/train/options.hpp"
+
+#include <iostream>
+
+namespace tribune::train {
+namespace {
+
+constexpr const char* usage =
+    "usage: train_model --data TSV --model OUT --card CARD.md --card-intro INTRO.md "
+    "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] "
+    "[--dump-tokens FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--fr-weight X] [--counter-weight X] [--nb-floor X] [--min-norm-sq N] [--span-epochs N] "
+    "[--span-lr X] [--span-l2 X] [--span-dense-lr X]\n";
+
+}  // namespace
+
+int parse_options(int argc, char** argv, options& opt) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (i + 1 >= argc) {
+            std::cerr << (a.rfind("--", 0) == 0 ? "missing value for " + a + "\n" : std::string(usage));
+            return 2;
+        }
+        const std::string v = argv[++i];
+        if (a == "--data") opt.data = v;
+        else if (a == "--model") opt.model = v;
+        else if (a == "--card") opt.card = v;
+        else if (a == "--card-intro") opt.card_intro = v;
+        else if (a == "--epochs") opt.epochs = std::stoi(v);
+        else if (a == "--buckets-log2") opt.buckets_log2 = std::stoi(v);
+        else if (a == "--lr") opt.lr = std::stof(v);
+        else if (a == "--l2") opt.l2 = std::stof(v);
+        else if (a == "--max-pos-weight") opt.max_pos_weight = std::stof(v);
+        else if (a == "--dump-tokens") opt.dump_tokens = v;
+        else if (a == "--functional-cases") opt.functional_cases = v;
+        else if (a == "--scope-features") opt.scope_features = v == "1";
+        else if (a == "--joined-pairs") opt.joined_pairs = v == "1";
+        else if (a == "--fr-weight") opt.fr_weight = std::stof(v);
+        else if (a == "--counter-weight") opt.counter_weight = std::stof(v);
+        else if (a == "--nb-floor") opt.nb_floor = std::stof(v);
+        else if (a == "--min-norm-sq") opt.min_norm_sq = std::stoi(v);
+        else if (a == "--span-epochs") opt.span_epochs = std::stoi(v);
+        else if (a == "--span-lr") opt.span_lr = std::stof(v);
+        else if (a == "--span-l2") opt.span_l2 = std::stof(v);
+        else if (a == "--span-dense-lr") opt.span_dense_lr = std::stof(v);
+        else if (a == "--char-ngrams") {  // "MIN-MAX"
+            opt.char_min = std::stoi(v.substr(0, v.find('-')));
+            opt.char_max = std::stoi(v.substr(v.find('-') + 1));
+        } else {
+            std::cerr << usage;
+            return 2;
+        }
+    }
+    if (opt.data.empty() || opt.model.empty()) {
+        std::cerr << "train_model: --data and --model are required\n";
+        return 2;
+    }
+    return 0;
+}
+
+}  // namespace tribune::train

@@ -1,0 +1,39 @@
+#pragma once
+// options: the trainer's command line (see train_model.cpp for the usage line).
+
+#include <cstdint>
+#include <string>
+
+namespace tribune::train {
+
+struct options {
+    std::string data, model, card, card_intro;
+    std::string functional_cases;  // tests/classifier/functional_cases.tsv: reported, never trained on
+    std::string dump_tokens;  // write "split \t labels \t tokens" per example and stop
+    int epochs = 5;
+    int buckets_log2 = 19;
+    int char_min = 3, char_max = 5;
+    float lr = 0.1f;
+    float l2 = 1e-6f;
+    float max_pos_weight = 4.0f;
+    std::uint64_t seed = 20261128;
+    double review_recall = 0.90;
+    double review_max_fpr = 0.05;
+    double reject_precision = 0.95;
+    bool scope_features = true;  // negated and quoted words (core/classify/text_features.hpp)
+    bool joined_pairs = true;    // words split by a space, joined
+    float fr_weight = 1.5f;      // gradient weight of French examples
+    float counter_weight = 2.0f; // gradient weight of the counter-data templates (counter_data.py)
+    int min_norm_sq = 50;        // feature_config::min_norm_sq
+    float nb_floor = 0.5f;       // > 0: NB log-count-ratio input scaling with this floor
+    int span_epochs = 3;
+    float span_lr = 0.01f;
+    float span_l2 = 1e-6f;
+    float span_dense_lr = 0.1f;  // learning rate of the span model's dense weights
+};
+
+// Parses argv into `out`. Returns 0 on success, else the exit code (2: usage error, with
+// the reason on stderr).
+int parse_options(int argc, char** argv, options& out);
+
+}  // namespace tribune::train
