@@ -1,7 +1,10 @@
 #include "core/service/ingest_pipeline.hpp"
 
+#include <algorithm>
+
 #include "core/text/prepared_text.hpp"
 #include "core/triage/decision_inheritance.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace tribune {
 namespace {
@@ -33,6 +36,9 @@ status check_submission(const submission& s, const service_options& o) {
     return check_field(s.external_id, "external_id", o.max_field_chars);
 }
 
+// Committed batches waiting for the completer: beyond this the committer waits.
+constexpr std::size_t committed_batches_waiting = 4;
+
 near_duplicate_index::options index_options(const service_options& o) {
     near_duplicate_index::options io;
     io.capacity = o.grouping_window;
@@ -53,6 +59,8 @@ ingest_pipeline::ingest_pipeline(event_store& events, question_store& questions,
       options_(options),
       corrections_(corrections),
       queue_(options.queue_capacity),
+      scored_(std::max<std::size_t>(options.queue_capacity, options.max_batch)),
+      committed_(committed_batches_waiting),
       commit_(questions, index_options(options), options.on_committed) {}
 
 ingest_pipeline::~ingest_pipeline() { stop(); }
@@ -66,16 +74,23 @@ status ingest_pipeline::load_groups() {
 status ingest_pipeline::start() {
     if (!groups_loaded_)
         if (status s = load_groups(); !s) return s;
+    completer_ = std::thread([this] { complete_loop(); });
+    committer_ = std::thread([this] { commit_loop(); });
     for (int i = 0; i < std::max(1, options_.workers); ++i)
-        workers_.emplace_back([this] { worker_loop(); });
+        scorers_.emplace_back([this] { score_loop(); });
     return status::ok();
 }
 
 void ingest_pipeline::stop() {
     if (stopped_.exchange(true)) return;
+    // Each stage drains what the one before it left, then ends.
     queue_.close();
-    for (auto& t : workers_) t.join();
-    workers_.clear();
+    for (auto& t : scorers_) t.join();
+    scorers_.clear();
+    scored_.close();
+    if (committer_.joinable()) committer_.join();
+    committed_.close();
+    if (completer_.joinable()) completer_.join();
 }
 
 status ingest_pipeline::submit(submission s, submit_callback done) {
@@ -111,11 +126,47 @@ status ingest_pipeline::submit(submission s, submit_callback done) {
     return status::ok();
 }
 
-void ingest_pipeline::worker_loop() {
+void ingest_pipeline::score_loop() {
+    name_this_thread("tribune-score");
     for (;;) {
         std::vector<pending_item> batch = queue_.pop_batch(options_.max_batch);
         if (batch.empty()) return;  // closed and drained
-        process(std::move(batch));
+        for (pending_item& item : batch) {
+            scored_item scored{score_one(std::move(item.q)), std::move(item.done)};
+            // The scored queue closes only after every scorer ended.
+            scored_.push(scored);
+        }
+    }
+}
+
+void ingest_pipeline::commit_loop() {
+    name_this_thread("tribune-commit");
+    for (;;) {
+        std::vector<scored_item> batch = scored_.pop_batch(options_.max_batch);
+        if (batch.empty()) return;  // closed and drained
+        std::vector<group_commit::item> rows;
+        committed_batch done;
+        rows.reserve(batch.size());
+        done.done.reserve(batch.size());
+        for (scored_item& s : batch) {
+            rows.push_back(std::move(s.row));
+            done.done.push_back(std::move(s.done));
+        }
+        done.outcomes = commit_.run(rows, [this](std::vector<group_commit::item>& b,
+                                                 const std::vector<group_commit::planned>& g) {
+            before_insert(b, g);
+        });
+        // The committed queue closes only after the committer ended.
+        committed_.push(done);
+    }
+}
+
+void ingest_pipeline::complete_loop() {
+    name_this_thread("tribune-answer");
+    for (;;) {
+        std::vector<committed_batch> batches = committed_.pop_batch(committed_batches_waiting);
+        if (batches.empty()) return;  // closed and drained
+        for (committed_batch& b : batches) complete(std::move(b));
     }
 }
 
@@ -218,22 +269,14 @@ void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
     }
 }
 
-void ingest_pipeline::process(std::vector<pending_item> batch) {
-    std::vector<group_commit::item> rows;
-    rows.reserve(batch.size());
-    for (pending_item& item : batch) rows.push_back(score_one(std::move(item.q)));
-
-    auto stored = commit_.run(rows, [this](std::vector<group_commit::item>& b,
-                                           const std::vector<group_commit::planned>& g) {
-        before_insert(b, g);
-    });
-    if (!stored) {
-        for (pending_item& item : batch) item.done(stored.error());
+void ingest_pipeline::complete(committed_batch b) {
+    if (!b.outcomes) {
+        for (submit_callback& done : b.done) done(b.outcomes.error());
         return;
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        insert_outcome& o = (*stored)[i];
-        batch[i].done(submit_outcome{o.stored, o.inserted});
+    for (std::size_t i = 0; i < b.done.size(); ++i) {
+        insert_outcome& o = (*b.outcomes)[i];
+        b.done[i](submit_outcome{o.stored, o.inserted});
         if (o.inserted) sink_.question_changed({change_kind::created, std::nullopt, std::move(o.stored), {}});
     }
 }

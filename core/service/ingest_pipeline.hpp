@@ -1,24 +1,29 @@
 #pragma once
-// ingest_pipeline: the way in of a question, written once, here:
+// ingest_pipeline: the way in of a question, written once, here. Three stages, each on its
+// own threads, joined by bounded queues, so that scoring, the commit and the answers overlap:
 //
 //   submit (any thread): validate -> bounded ingest queue (full: unavailable, queue_full)
-//   scoring worker, each question: prepare the text once, canonical text included, with the
-//       event's policy (prepare_text) -> classify (the canonical text) -> word lists (the
-//       whole text) -> triage verdict, with the event's correction learned from its
-//       moderators when the policy learns (triage, event_correction.hpp) -> fingerprint for
-//       grouping (canonical)                                                 (score_one)
-//   scoring worker, each batch: group_commit (choose groups with the near-duplicate index ->
-//       the correction's escalation in a grown group with no decision, or the group's decision,
+//   scoring workers (options.workers), each question: prepare the text once, canonical text
+//       included, with the event's policy (prepare_text) -> classify (the canonical text) ->
+//       word lists (the whole text) -> triage verdict, with the event's correction learned
+//       from its moderators when the policy learns (triage, event_correction.hpp) ->
+//       fingerprint for grouping (canonical) (score_one) -> the scored queue (waits while full)
+//   the committer (one thread), each batch: takes every scored question waiting, up to
+//       options.max_batch -> group_commit (choose groups with the near-duplicate index -> the
+//       correction's escalation in a grown group with no decision, or the group's decision,
 //       inherited (before_insert, decision_inheritance.hpp) -> one transaction -> index what
-//       was committed; one batch at a time) -> completion callbacks (the server answers 201)
-//       -> event_sink (broadcast)                                            (process)
-// The speed issue's batching is options.max_batch and the queue; the write transaction only
-// writes. Scoring reads the correction as a snapshot (correction_source): it never waits for
-// the learning's fits.
+//       was committed) -> the committed queue
+//   the completer (one thread), each batch: completion callbacks (the server answers 201)
+//       -> event_sink (broadcast)                                          (complete)
+// The committer does nothing but group and write, so its batch is whatever arrived during the
+// previous commit: under load one commit (one fsync) carries hundreds of questions.
+// Scoring reads the correction as a snapshot (correction_source): it never waits for the
+// learning's fits.
 //
 // Ownership: borrows the stores, classifier, sink and policies; they must outlive it.
 // Thread safety: submit() and queue_depth() from any thread; load_groups(), start() and
-// stop() from one thread. Completion callbacks run on a scoring worker and must not block.
+// stop() from one thread. Completion callbacks run on the completer thread, one at a time,
+// in commit order, and must not block.
 
 #include <atomic>
 #include <chrono>
@@ -82,6 +87,7 @@ public:
     // thread for a retry of an already stored (source, external_id).
     status submit(submission s, submit_callback done);
 
+    // Questions waiting for a scoring worker.
     std::size_t queue_depth() const { return queue_.size(); }
     const near_duplicate_index& groups() const { return commit_.index(); }
     // The group commit, for moderation_service to run decisions between batches.
@@ -92,8 +98,17 @@ private:
         question q;
         submit_callback done;
     };
-    void worker_loop();
-    void process(std::vector<pending_item> batch);
+    struct scored_item {
+        group_commit::item row;
+        submit_callback done;
+    };
+    struct committed_batch {
+        std::vector<submit_callback> done;
+        result<std::vector<insert_outcome>> outcomes = std::vector<insert_outcome>{};
+    };
+    void score_loop();
+    void commit_loop();
+    void complete_loop();
     // Scores, triages and fingerprints one question.
     group_commit::item score_one(question q);
     // The verdict under the event's policy, with the event's correction when it learns (and
@@ -110,6 +125,7 @@ private:
     // with no moderator's decision that has grown, goes to review (escalate).
     void before_insert(std::vector<group_commit::item>& batch,
                        const std::vector<group_commit::planned>& groups) const;
+    void complete(committed_batch b);
 
     event_store& events_;
     question_store& questions_;
@@ -120,7 +136,11 @@ private:
     const correction_source* corrections_;
 
     bounded_queue<pending_item> queue_;
-    std::vector<std::thread> workers_;
+    bounded_queue<scored_item> scored_;
+    bounded_queue<committed_batch> committed_;
+    std::vector<std::thread> scorers_;
+    std::thread committer_;
+    std::thread completer_;
     std::atomic<bool> stopped_{false};
     bool groups_loaded_ = false;
 

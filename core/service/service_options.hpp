@@ -18,7 +18,7 @@ struct service_options {
     std::size_t max_field_chars = 200;   // author, source, external_id, moderator
     std::size_t max_reason_chars = 1000;
     std::size_t queue_capacity = 10000;
-    std::size_t max_batch = 256;
+    std::size_t max_batch = 1024;
     std::size_t max_bulk = 1000;  // questions in one bulk decision
     int workers = 1;
     std::chrono::milliseconds undo_window{60'000};

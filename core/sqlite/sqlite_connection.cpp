@@ -4,8 +4,27 @@
 #include <utility>
 
 namespace tribune {
+namespace {
+
+// SQLite's page cache per connection, in KiB (its default is 2 MiB). The writer's holds the
+// interior pages and the hot leaves of the question indexes, whose inserts land all over
+// them (severity, group, external id); with the default, every group commit read them back
+// from the kernel and the commit time grew with the event. Readers serve pages and counts.
+// Bounded: 64 MiB for the writer, 8 MiB per reader (docs/benchmarks.md "Memory").
+constexpr int writer_cache_kib = 64 * 1024;
+constexpr int reader_cache_kib = 8 * 1024;
+
+void configure_library() {
+    // Before the library initialises: no global memory statistics, which take a global mutex
+    // on every allocation of every connection.
+    static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)configured;
+}
+
+}  // namespace
 
 result<sqlite_connection> sqlite_connection::open(const std::string& path, bool read_only) {
+    configure_library();
     sqlite3* db = nullptr;
     int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY
                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -20,23 +39,37 @@ result<sqlite_connection> sqlite_connection::open(const std::string& path, bool 
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, 5000);
     // Connection pragmas belong to the code that opens the database, not to migrations.
-    status s = c.exec(read_only ? "PRAGMA foreign_keys=ON;"
+    // synchronous=FULL in WAL mode: every COMMIT fsyncs the WAL before it returns, so a
+    // committed batch (and its 201s) survives a crash or a power cut.
+    const std::string cache =
+        "PRAGMA cache_size=-" + std::to_string(read_only ? reader_cache_kib : writer_cache_kib) +
+        "; PRAGMA temp_store=MEMORY;";
+    status s = c.exec(read_only ? "PRAGMA foreign_keys=ON;" + cache
                                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                                  "PRAGMA foreign_keys=ON;");
+                                  "PRAGMA foreign_keys=ON;" + cache);
     if (!s) return s;
     return c;
 }
 
-sqlite_connection::~sqlite_connection() { sqlite3_close_v2(db_); }
+sqlite_connection::sqlite_connection(sqlite3* db)
+    : db_(db), cache_(std::make_unique<statement_cache>()) {}
 
-sqlite_connection::sqlite_connection(sqlite_connection&& o) noexcept : db_(o.db_) {
-    o.db_ = nullptr;
+sqlite_connection::~sqlite_connection() { close(); }
+
+void sqlite_connection::close() {
+    cache_.reset();
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
 }
+
+sqlite_connection::sqlite_connection(sqlite_connection&& o) noexcept
+    : db_(std::exchange(o.db_, nullptr)), cache_(std::move(o.cache_)) {}
 
 sqlite_connection& sqlite_connection::operator=(sqlite_connection&& o) noexcept {
     if (this != &o) {
-        sqlite3_close_v2(db_);
+        close();
         db_ = std::exchange(o.db_, nullptr);
+        cache_ = std::move(o.cache_);
     }
     return *this;
 }
@@ -52,6 +85,15 @@ status sqlite_connection::exec(std::string_view sql) {
 }
 
 result<sqlite_statement> sqlite_connection::prepare(std::string_view sql) {
+    if (sqlite3_stmt* idle = cache_->take(sql)) return sqlite_statement(idle, cache_.get());
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) return last_error("prepare");
+    return sqlite_statement(stmt, cache_.get());
+}
+
+result<sqlite_statement> sqlite_connection::prepare_uncached(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return last_error("prepare");

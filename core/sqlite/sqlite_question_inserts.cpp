@@ -1,5 +1,23 @@
 // sqlite_store as a question_store, writing: the group commit of new questions. Grouping is
 // decided before (near_duplicate_index); this file only writes the group down.
+//
+// The order of the writes is chosen for SQLite's costs, measured with callgrind on the ingest
+// path (docs/benchmarks.md "Ingest"):
+// - Every statement is prepared once per connection (the statement cache), not per batch.
+// - A question's id is given explicitly (the next rowid, which SQLite would pick anyway) so
+//   that a question starting its own group is written with its cluster_id at once, without a
+//   second UPDATE of the row and its index.
+// - A group's size, review count and heat are written per question (an upsert returning the
+//   new values), since the question carries them to the dashboard and its heat depends on
+//   its arrival.
+// - The full-text rows are written LAST, one plain INSERT each. FTS5 flushes its pending
+//   terms to a new index segment at every statement savepoint once it is part of the
+//   transaction, and any statement that may write several rows opens one (an INSERT firing a
+//   trigger, an INSERT with several unique indexes). The old trigger on questions made that a
+//   flush, and so a segment to merge later, per question; written last, the batch's terms
+//   are flushed once, at COMMIT. Migration 0010 (search_rows_written_by_insert) dropped the
+//   insert trigger; the update and delete triggers still keep the index in step with other
+//   writes.
 
 #include "core/domain/group_heat.hpp"
 #include "core/domain/question_filter.hpp"
@@ -14,21 +32,21 @@ using namespace sqlite_rows;
 
 namespace {
 
-// The statements of one group commit, prepared once per batch.
+// The statements of one group commit (cached by the connection).
 struct insert_statements {
-    sqlite_statement question, set_group, grow_group, span, audit;
+    sqlite_statement next_id, question, grow_group, span, audit, search;
 
     status prepare(sqlite_connection& db) {
-        if (status s = prepare_into(db, question,
-                "INSERT INTO questions (event_id, text, author, source, external_id, created_at, "
-                "updated_at, status, version, lang, verdict, s_toxicity, s_severe_toxicity, "
-                "s_insult, s_profanity, s_threat, s_identity_attack, severity, search_text, "
-                "cluster_id, group_text, correction, correction_from) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING");
+        if (status s = prepare_into(db, next_id, "SELECT coalesce(max(id), 0) + 1 FROM questions");
             !s)
             return s;
-        if (status s = prepare_into(db, set_group, "UPDATE questions SET cluster_id = id WHERE id = ?");
+        if (status s = prepare_into(db, question,
+                "INSERT INTO questions (id, event_id, text, author, source, external_id, "
+                "created_at, updated_at, status, version, lang, verdict, s_toxicity, "
+                "s_severe_toxicity, s_insult, s_profanity, s_threat, s_identity_attack, severity, "
+                "search_text, cluster_id, group_text, correction, correction_from) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING");
             !s)
             return s;
         // tribune_add_heat: group_heat.hpp's add_heat (sqlite_store::open registers it).
@@ -43,52 +61,58 @@ struct insert_statements {
                 "VALUES (?, ?, ?, ?, ?, ?)");
             !s)
             return s;
-        return prepare_into(db, audit,
-            "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
-            "VALUES (?, 'triage', ?, NULL, ?, ?, ?)");
+        if (status s = prepare_into(db, audit,
+                "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
+                "VALUES (?, 'triage', ?, NULL, ?, ?, ?)");
+            !s)
+            return s;
+        return prepare_into(db, search,
+                            "INSERT INTO questions_fts (rowid, search_text) VALUES (?, ?)");
     }
 };
 
-// Inserts the question row; `group` is its group's id, or 0 when it starts its own.
-// Returns false when a question with the same (event, source, external_id) exists.
+result<std::int64_t> first_free_id(sqlite_connection& db, sqlite_statement& st) {
+    if (st.step() != SQLITE_ROW) return db.last_error("next question id");
+    const std::int64_t id = st.column_int(0);
+    st.reset();
+    return id;
+}
+
+// Inserts the question row with the id `id` into the group `cluster` (its own id when it starts
+// one). Returns false when a question with the same (event, source, external_id) exists.
 result<bool> insert_row(sqlite_connection& db, sqlite_statement& st, const question_insert& in,
-                        std::int64_t group, timestamp_ms now) {
+                        std::int64_t id, std::int64_t cluster, timestamp_ms now) {
     const question& q = in.q;
     st.reset();
-    st.bind(1, q.event_id);
-    st.bind(2, std::string_view(q.text));
-    st.bind(3, q.author);
-    st.bind(4, q.source);
-    st.bind(5, q.external_id);
-    st.bind(6, now);
+    st.bind(1, id);
+    st.bind(2, q.event_id);
+    st.bind(3, std::string_view(q.text));
+    st.bind(4, q.author);
+    st.bind(5, q.source);
+    st.bind(6, q.external_id);
     st.bind(7, now);
-    st.bind(8, to_string(q.status));
-    st.bind(9, std::string_view(q.scored.lang));
-    st.bind(10, std::string_view(q.verdict));
+    st.bind(8, now);
+    st.bind(9, to_string(q.status));
+    st.bind(10, std::string_view(q.scored.lang));
+    st.bind(11, std::string_view(q.verdict));
     for (std::size_t i = 0; i < attribute_count; ++i)
-        st.bind(11 + static_cast<int>(i), static_cast<double>(q.scored.values.values[i]));
-    st.bind(17, severity_milli(q));
-    st.bind(18, std::string_view(in.search_text));
-    if (group != 0) st.bind(19, group);
-    else st.bind_null(19);
-    if (!in.group_text.empty()) st.bind(20, std::string_view(in.group_text));
-    else st.bind_null(20);
-    if (q.correction) st.bind(21, static_cast<double>(q.correction->delta));
+        st.bind(12 + static_cast<int>(i), static_cast<double>(q.scored.values.values[i]));
+    st.bind(18, severity_milli(q));
+    st.bind(19, std::string_view(in.search_text));
+    st.bind(20, cluster);
+    if (!in.group_text.empty()) st.bind(21, std::string_view(in.group_text));
     else st.bind_null(21);
-    if (q.correction && q.correction->moved_from) st.bind(22, to_string(*q.correction->moved_from));
+    if (q.correction) st.bind(22, static_cast<double>(q.correction->delta));
     else st.bind_null(22);
+    if (q.correction && q.correction->moved_from) st.bind(23, to_string(*q.correction->moved_from));
+    else st.bind_null(23);
     if (status s = step_done(db, st, "insert question"); !s) return s;
     return sqlite3_changes(db.get()) != 0;
 }
 
-// Puts the stored question `q` into `group` (0: its own) and reads the group's new size.
+// Counts the stored question `q` in its `group` and reads the group's new size, review count
+// and heat.
 status write_group(sqlite_connection& db, insert_statements& st, question& q, std::int64_t group) {
-    if (group == 0) {
-        st.set_group.reset();
-        st.set_group.bind(1, q.id);
-        if (status s = step_done(db, st.set_group, "set group"); !s) return s;
-        group = q.id;
-    }
     st.grow_group.reset();
     st.grow_group.bind(1, group);
     st.grow_group.bind(2, std::int64_t{in_review(q.status) ? 1 : 0});
@@ -124,6 +148,19 @@ status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const
     return step_done(db, st.audit, "insert audit row");
 }
 
+status write_search_rows(sqlite_connection& db, sqlite_statement& st,
+                         const std::vector<question_insert>& batch,
+                         const std::vector<insert_outcome>& out) {
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (!out[i].inserted) continue;
+        st.reset();
+        st.bind(1, out[i].stored.id);
+        st.bind(2, std::string_view(batch[i].search_text));
+        if (status s = step_done(db, st, "index question text"); !s) return s;
+    }
+    return status::ok();
+}
+
 }  // namespace
 
 result<std::vector<insert_outcome>> sqlite_store::insert_batch(
@@ -133,13 +170,17 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
         writer_, [&]() -> result<std::vector<insert_outcome>> {
             insert_statements st;
             if (status s = st.prepare(writer_); !s) return s;
+            auto next_id = first_free_id(writer_, st.next_id);
+            if (!next_id) return next_id.error();
             std::vector<insert_outcome> out;
             out.reserve(batch.size());
             const timestamp_ms now = now_ms();
             for (const question_insert& in : batch) {
                 auto group = group_of(in.group, out);
                 if (!group) return group.error();
-                auto inserted = insert_row(writer_, st.question, in, *group, now);
+                const std::int64_t id = *next_id;
+                const std::int64_t cluster = *group != 0 ? *group : id;
+                auto inserted = insert_row(writer_, st.question, in, id, cluster, now);
                 if (!inserted) return inserted.error();
                 if (!*inserted) {
                     // Same (source, external_id) already stored: answer with the existing one.
@@ -152,12 +193,13 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
                     out.push_back({std::move(**existing), false});
                     continue;
                 }
+                ++*next_id;
                 question stored = in.q;
-                stored.id = sqlite3_last_insert_rowid(writer_.get());
+                stored.id = id;
                 stored.created_at = now;
                 stored.updated_at = now;
                 stored.version = 1;
-                if (status s = write_group(writer_, st, stored, *group); !s) return s;
+                if (status s = write_group(writer_, st, stored, cluster); !s) return s;
                 if (status s = write_spans_and_audit(writer_, st, stored, in.inherited, now); !s)
                     return s;
                 // A new question, also when it took its group's decision: question.created.
@@ -168,6 +210,7 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
                     return s;
                 out.push_back({std::move(stored), true});
             }
+            if (status s = write_search_rows(writer_, st.search, batch, out); !s) return s;
             return out;
         });
 }

@@ -26,7 +26,7 @@ result<question_page> sqlite_store::list_questions(const question_query& q) {
     auto ev = load_event(*db, q.event_slug);
     if (!ev) return ev.error();
     const auto terms = search_terms(q.filter.search);
-    auto st = db->prepare(page_sql(q, terms));
+    auto st = db->prepare_uncached(page_sql(q, terms));
     if (!st) return st.error();
     bind_page(*st, q, ev->id, terms);
 

@@ -48,7 +48,7 @@ status load_spans(sqlite_connection& db, std::vector<question>& qs) {
         "WHERE question_id IN (";
     for (std::size_t i = 0; i < qs.size(); ++i) sql += i == 0 ? "?" : ",?";
     sql += ") ORDER BY question_id, rowid";
-    auto st = db.prepare(sql);
+    auto st = db.prepare_uncached(sql);
     if (!st) return st.error();
     std::unordered_map<std::int64_t, question*> by_id;
     for (std::size_t i = 0; i < qs.size(); ++i) {
@@ -116,6 +116,12 @@ status prepare_into(sqlite_connection& db, sqlite_statement& into, std::string_v
     if (!st) return st.error();
     into = std::move(st.value());
     return status::ok();
+}
+
+status run_control(sqlite_connection& db, std::string_view sql) {
+    auto st = db.prepare(sql);
+    if (!st) return st.error();
+    return step_done(db, *st, sql);
 }
 
 status step_done(sqlite_connection& db, sqlite_statement& st, std::string_view what) {

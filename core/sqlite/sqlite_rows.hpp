@@ -50,17 +50,20 @@ result<std::optional<question>> load_external(sqlite_connection& db, std::int64_
 // Prepares `sql` into `into`. For statements prepared once and run many times.
 status prepare_into(sqlite_connection& db, sqlite_statement& into, std::string_view sql);
 
+// Runs one of BEGIN IMMEDIATE, COMMIT, ROLLBACK (a cached statement).
+status run_control(sqlite_connection& db, std::string_view sql);
+
 // Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back when it fails.
 template <typename T, typename F>
 result<T> in_transaction(sqlite_connection& db, F&& body) {
-    if (status s = db.exec("BEGIN IMMEDIATE"); !s) return s;
+    if (status s = run_control(db, "BEGIN IMMEDIATE"); !s) return s;
     result<T> r = body();
     if (!r) {
-        db.exec("ROLLBACK");
+        run_control(db, "ROLLBACK");
         return r;
     }
-    if (status s = db.exec("COMMIT"); !s) {
-        db.exec("ROLLBACK");
+    if (status s = run_control(db, "COMMIT"); !s) {
+        run_control(db, "ROLLBACK");
         return s;
     }
     return r;

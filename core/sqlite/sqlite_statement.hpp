@@ -1,9 +1,11 @@
 #pragma once
 // sqlite_statement: an owned prepared statement with typed bind/column helpers.
-// Binding indices are 1-based (SQLite's convention); column indices 0-based.
+// Binding indices are 1-based (SQLite's convention); column indices 0-based. A statement made
+// by sqlite_connection::prepare() goes back to the connection's statement_cache (reset) when
+// it is destroyed; one made by prepare_uncached() is finalized.
 //
 // Thread safety: none; a statement belongs to the connection that made it and is used by
-// the one thread holding that connection.
+// the one thread holding that connection. REQUIRES: destroyed before its connection.
 
 #include <sqlite3.h>
 
@@ -12,18 +14,25 @@
 #include <string>
 #include <string_view>
 
+#include "core/sqlite/statement_cache.hpp"
+
 namespace tribune {
 
 class sqlite_statement {
 public:
     sqlite_statement() = default;
-    explicit sqlite_statement(sqlite3_stmt* s) : stmt_(s) {}
-    ~sqlite_statement() { sqlite3_finalize(stmt_); }
-    sqlite_statement(sqlite_statement&& o) noexcept : stmt_(o.stmt_) { o.stmt_ = nullptr; }
+    // `home`: the cache it goes back to when destroyed; nullptr: finalized then.
+    explicit sqlite_statement(sqlite3_stmt* s, statement_cache* home = nullptr)
+        : stmt_(s), home_(home) {}
+    ~sqlite_statement() { release(); }
+    sqlite_statement(sqlite_statement&& o) noexcept : stmt_(o.stmt_), home_(o.home_) {
+        o.stmt_ = nullptr;
+    }
     sqlite_statement& operator=(sqlite_statement&& o) noexcept {
         if (this != &o) {
-            sqlite3_finalize(stmt_);
+            release();
             stmt_ = o.stmt_;
+            home_ = o.home_;
             o.stmt_ = nullptr;
         }
         return *this;
@@ -69,7 +78,14 @@ public:
     sqlite3_stmt* get() const { return stmt_; }
 
 private:
+    void release() {
+        if (home_ != nullptr) home_->give_back(stmt_);
+        else sqlite3_finalize(stmt_);
+        stmt_ = nullptr;
+    }
+
     sqlite3_stmt* stmt_ = nullptr;
+    statement_cache* home_ = nullptr;
 };
 
 }  // namespace tribune

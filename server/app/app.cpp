@@ -17,6 +17,7 @@
 #include "core/service/question_service.hpp"
 #include "core/service/webhook_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/util/thread_name.hpp"
 #include "server/api/api.hpp"
 #include "server/hooks/webhook_dispatcher.hpp"
 #include "server/http/static_files.hpp"
@@ -176,7 +177,10 @@ void app::start() {
     impl_->tick_activity();
     impl_->work.emplace(impl_->ioc.get_executor());
     for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i)
-        impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+        impl_->threads.emplace_back([this] {
+            name_this_thread("tribune-net");
+            impl_->ioc.run();
+        });
 }
 
 void app::stop() {

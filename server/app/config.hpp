@@ -22,7 +22,7 @@ struct config {
     std::size_t max_body_bytes = 64 * 1024;
     std::size_t max_text_chars = 2000;
     std::size_t ingest_queue_capacity = 10000;
-    std::size_t max_batch = 256;  // questions per group commit
+    std::size_t max_batch = 1024;  // questions per group commit, at most
     std::size_t ws_send_queue_limit = 1024;  // messages; beyond this a client is dropped
     std::size_t history_per_event = 4096;    // messages kept for `since` resume
     std::size_t snapshot_limit = 500;

@@ -51,6 +51,9 @@ SELECT (SELECT id FROM events WHERE slug = '${slug}'),
        (i * 37 % 1000) / 1000.0, (i * 11 % 200) / 1000.0, (i * 53 % 1000) / 1000.0,
        (i * 17 % 500) / 1000.0, (i * 7 % 300) / 1000.0, (i * 13 % 100) / 1000.0
 FROM n;
+-- Every question has its full-text row, written by whoever inserts it (as the group commit does).
+INSERT INTO questions_fts (rowid, search_text)
+SELECT id, search_text FROM questions WHERE event_id = (SELECT id FROM events WHERE slug = '${slug}');
 UPDATE questions SET
   severity = CAST(round(max(s_toxicity, s_severe_toxicity, s_insult, s_profanity, s_threat, s_identity_attack) * 1000) AS INTEGER),
   search_text = lower(text)

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <thread>
 
 namespace tribune {
@@ -45,6 +47,39 @@ TEST(bounded_queue, close_wakes_a_blocked_consumer) {
     q.close();
     consumer.join();
     EXPECT_TRUE(got.empty());
+}
+
+TEST(bounded_queue, push_waits_for_room_and_keeps_the_order) {
+    bounded_queue<int> q(1);
+    int first = 1;
+    ASSERT_TRUE(q.push(first));
+    std::atomic<bool> pushed{false};
+    std::thread producer([&] {
+        int second = 2;
+        pushed = q.push(second);  // full: waits until the consumer takes the first
+    });
+    // Give the producer time to (wrongly) add beyond the capacity; it must still be waiting.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(q.size(), 1u);
+    std::vector<int> got = q.pop_batch(1);
+    producer.join();
+    EXPECT_TRUE(pushed.load());
+    EXPECT_EQ(got, std::vector<int>{1});
+    EXPECT_EQ(q.pop_batch(4), std::vector<int>{2});
+}
+
+TEST(bounded_queue, close_wakes_a_blocked_producer_and_refuses_its_item) {
+    bounded_queue<int> q(1);
+    int first = 1;
+    ASSERT_TRUE(q.push(first));
+    std::atomic<int> result{-1};
+    int second = 2;
+    std::thread producer([&] { result = q.push(second) ? 1 : 0; });
+    q.close();
+    producer.join();
+    EXPECT_EQ(result.load(), 0);
+    EXPECT_EQ(second, 2);  // untouched when refused
+    EXPECT_EQ(q.pop_batch(4), std::vector<int>{1});  // what was queued still drains
 }
 
 }  // namespace

@@ -205,6 +205,37 @@ TEST_F(sqlite_store_test, near_duplicates_join_the_group_of_the_first_and_groups
     EXPECT_FALSE(matches(q.filter, (*r)[1].stored));
 }
 
+TEST_F(sqlite_store_test, a_retry_in_a_batch_keeps_its_stored_group_size_and_is_indexed_once) {
+    question_insert first = make("When will you lower the overdraft fees?");
+    first.q.source = "web";
+    first.q.external_id = "r1";
+    auto a = insert_grouped({first});
+    ASSERT_TRUE(a.is_ok()) << a.error().message();
+    const std::int64_t group = (*a)[0].stored.id;
+
+    // One batch: a new member of the group, the retry of the stored one, another member.
+    auto r = insert_grouped({make("when will u lower overdraft fees??"), first,
+                             make("WHEN WILL YOU LOWER THE OVERDRAFT FEES!!!")});
+    ASSERT_TRUE(r.is_ok()) << r.error().message();
+    EXPECT_TRUE((*r)[0].inserted);
+    EXPECT_EQ((*r)[0].stored.cluster_size, 2);
+    EXPECT_FALSE((*r)[1].inserted);
+    EXPECT_EQ((*r)[1].stored.id, group);
+    EXPECT_EQ((*r)[1].stored.cluster_size, 2) << "its group as the batch had made it up to the retry";
+    EXPECT_TRUE((*r)[2].inserted);
+    EXPECT_EQ((*r)[2].stored.cluster_id, group);
+    EXPECT_EQ((*r)[2].stored.cluster_size, 3);
+    EXPECT_EQ(db_->get_question(group)->cluster_size, 3);
+
+    // The search index holds each stored question once: the retry added no row.
+    question_query q;
+    q.event_slug = "demo";
+    q.filter.search = "overdraft";
+    auto page = db_->list_questions(q);
+    ASSERT_TRUE(page.is_ok()) << page.error().message();
+    EXPECT_EQ(page->items.size(), 3u);
+}
+
 TEST_F(sqlite_store_test, groups_stay_within_their_event) {
     auto other = db_->create_event({"other", "Other", false});
     ASSERT_TRUE(other.is_ok());
