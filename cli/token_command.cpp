@@ -52,7 +52,7 @@ result<token_args> parse(const std::vector<std::string>& args) {
 
 int create(access_service& access, const token_args& t) {
     auto r = role_from_string(t.role_name);
-    if (!r) return fail("--role must be admin, moderator, executive or api_client");
+    if (!r) return fail("--role must be admin, moderator, executive, api_client or display");
     auto issued =
         access.create_token(t.name, *r, t.event.empty() ? std::nullopt : std::optional(t.event));
     if (!issued) return fail(issued.error().message());

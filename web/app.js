@@ -55,6 +55,7 @@ const ui = {
   conn: { state: 'connecting' },
   event: null,
   history: new Map(), // id -> {loading, error, items} for the details panel
+  shortlist: new Map(), // question id -> its entry on the executives' shortlist (from the stream)
 };
 // Loading further pages of the current view. Reset by each view and each fresh snapshot.
 let feed = { loading: false, error: null };
@@ -182,6 +183,7 @@ function render() {
     notes: ui.notes,
     checked: ui.checked,
     clusterSize: (q) => store.clusterSize(q),
+    shortlist: ui.shortlist,
   });
   views.renderBulkBar($('#bulkbar'), { selected: ui.checked.size, group: ui.group, busy: ui.bulkBusy });
   const loading = feed.loading || !store.view.ready;
@@ -278,8 +280,14 @@ async function ensureLoaded() {
 
 // ---- stream ------------------------------------------------------------------------------
 
+function setShortlist(items) {
+  ui.shortlist = new Map((items || []).map((e) => [e.question.id, e]));
+}
+
 const conn = new Connection(slug, {
+  extra: { shortlist: true }, // the executives' shortlist, marked on the cards
   onSnapshot(msg) {
+    if (msg.shortlist) setShortlist(msg.shortlist.items);
     viewGen += 1;
     feed = { loading: false, error: null };
     store.applySnapshot(msg);
@@ -296,6 +304,7 @@ const conn = new Connection(slug, {
     const t0 = performance.now();
     store.applyFrame(msg);
     for (const c of msg.changes || []) {
+      if (c.op === 'shortlist') setShortlist(c.items);
       const q = c.question;
       if (q && c.change === 'updated') {
         ui.notes.delete(q.id);

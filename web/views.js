@@ -196,7 +196,22 @@ function renderScores(scores) {
   return box;
 }
 
-function renderCard(q, { busy, note, similar }) {
+// The executives' mark on a card: on their shortlist, or being answered now (the note in the
+// tooltip).
+function shortlistBadge(listed) {
+  if (!listed) return null;
+  const now = listed.answering_now;
+  return h(
+    'span',
+    {
+      class: `shortlist-badge${now ? ' now' : ''}`,
+      title: listed.note ? `Executives' note: ${listed.note}` : 'On the executives\' shortlist',
+    },
+    now ? '▶ Answering now' : '★ Shortlisted',
+  );
+}
+
+function renderCard(q, { busy, note, similar, listed = null }) {
   const status = q.status;
   const head = h(
     'div',
@@ -229,6 +244,7 @@ function renderCard(q, { busy, note, similar }) {
           `${fmtNum(similar)} similar`,
         )
       : null,
+    shortlistBadge(listed),
     h('span', { class: 'qid', title: `question ${q.id}, version ${q.version}` }, `#${q.id} · v${q.version}`),
   );
 
@@ -271,7 +287,12 @@ function renderCard(q, { busy, note, similar }) {
 // note and group size are unchanged, so a live update touches only what changed. `selectedId` is
 // the focused card (j/k); `checked` the ids selected for a bulk action (x); `clusterSize(q)` the
 // size of q's near-duplicate group as known now.
-export function renderList(list, items, { selectedId, busy, notes, checked = new Set(), clusterSize = () => 1 }) {
+// shortlist: question id -> its entry on the executives' shortlist ({answering_now, note, ...}).
+export function renderList(
+  list,
+  items,
+  { selectedId, busy, notes, checked = new Set(), clusterSize = () => 1, shortlist = new Map() },
+) {
   const cache = list._cards || (list._cards = new Map()); // id -> {key, el}
   const keep = new Set();
   let prev = null;
@@ -279,10 +300,12 @@ export function renderList(list, items, { selectedId, busy, notes, checked = new
     const isBusy = busy.has(q.id);
     const note = notes.get(q.id) || null;
     const similar = clusterSize(q);
-    const key = `${q.version}|${q.status}|${isBusy}|${note ? note.text : ''}|${similar}`;
+    const listed = shortlist.get(q.id) || null;
+    const mark = listed ? `${listed.answering_now ? 'now' : 'listed'}:${listed.note || ''}` : '';
+    const key = `${q.version}|${q.status}|${isBusy}|${note ? note.text : ''}|${similar}|${mark}`;
     let entry = cache.get(q.id);
     if (!entry || entry.key !== key) {
-      const el = renderCard(q, { busy: isBusy, note, similar });
+      const el = renderCard(q, { busy: isBusy, note, similar, listed });
       if (entry) entry.el.replaceWith(el);
       entry = { key, el, box: el.querySelector('.card-check') };
       cache.set(q.id, entry);

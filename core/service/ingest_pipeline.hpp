@@ -3,7 +3,8 @@
 //
 //   submit (any thread): validate -> bounded ingest queue (full: unavailable, queue_full)
 //   scoring worker, each question: prepare the text once (prepare_text) -> classify ->
-//       word lists -> triage verdict -> fingerprint for grouping         (score_one)
+//       "is it a question?" (options.question_model) -> word lists -> triage verdict ->
+//       fingerprint for grouping                                          (score_one)
 //   scoring worker, each batch: group_commit (choose groups with the near-duplicate index ->
 //       one transaction -> index what was committed; one batch at a time) -> completion
 //       callbacks (the server answers 201) -> event_sink (broadcast)         (process)

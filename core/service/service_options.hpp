@@ -10,6 +10,8 @@
 
 namespace tribune {
 
+class question_signal;  // core/service/question_signal.hpp
+
 struct service_options {
     std::size_t max_text_chars = 2000;
     std::size_t max_field_chars = 200;   // author, source, external_id, moderator
@@ -22,6 +24,10 @@ struct service_options {
     // The near-duplicate index's window: the most recent questions (all events) a new one
     // is compared with (near_duplicate_index.hpp).
     std::size_t grouping_window = std::size_t{1} << 17;
+    // The "is it a question?" signal, asked once per question on the scoring worker; null:
+    // questions are stored without it (question_probability empty). Borrowed: it must
+    // outlive the services.
+    const question_signal* question_model = nullptr;
     // Observers for metrics; called on worker threads. May be empty.
     std::function<void(double seconds)> on_scored;
     std::function<void(std::size_t batch_size, double seconds)> on_committed;

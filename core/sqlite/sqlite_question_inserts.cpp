@@ -21,7 +21,8 @@ struct insert_statements {
                 "INSERT INTO questions (event_id, text, author, source, external_id, created_at, "
                 "updated_at, status, version, lang, verdict, s_toxicity, s_severe_toxicity, "
                 "s_insult, s_profanity, s_threat, s_identity_attack, severity, search_text, "
-                "cluster_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "cluster_id, question_probability) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING");
             !s)
             return s;
@@ -66,6 +67,8 @@ result<bool> insert_row(sqlite_connection& db, sqlite_statement& st, const quest
     st.bind(18, std::string_view(in.search_text));
     if (group != 0) st.bind(19, group);
     else st.bind_null(19);
+    if (q.question_probability) st.bind(20, static_cast<double>(*q.question_probability));
+    else st.bind_null(20);
     if (status s = step_done(db, st, "insert question"); !s) return s;
     return sqlite3_changes(db.get()) != 0;
 }

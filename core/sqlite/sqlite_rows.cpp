@@ -27,12 +27,17 @@ question read_question(const sqlite_statement& s) {
     q.votes = s.column_int(19);
     q.cluster_id = s.column_int(21);
     q.cluster_size = s.column_int(22);
+    if (!s.column_is_null(23)) q.question_probability = static_cast<float>(s.column_double(23));
     return q;
 }
 
 event_info read_event(const sqlite_statement& s) {
     return {s.column_int(0), s.column_text(1), s.column_text(2), s.column_int(3) != 0,
             s.column_int(4)};
+}
+
+bool is_public_row(const std::string& stored_status) {
+    return is_public(status_from_string(stored_status).value_or(question_status::pending));
 }
 
 status load_spans(sqlite_connection& db, std::vector<question>& qs) {

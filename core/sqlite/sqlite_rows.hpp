@@ -22,12 +22,12 @@ inline constexpr std::string_view question_columns =
     "SELECT q.id, q.event_id, e.slug, q.text, q.author, q.source, q.external_id, q.created_at, "
     "q.updated_at, q.status, q.version, q.lang, q.verdict, q.s_toxicity, q.s_severe_toxicity, "
     "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack, q.votes, q.severity, "
-    "coalesce(q.cluster_id, q.id), coalesce(c.size, 1) "
+    "coalesce(q.cluster_id, q.id), coalesce(c.size, 1), q.question_probability "
     "FROM questions q JOIN events e ON e.id = q.event_id "
     "LEFT JOIN question_clusters c ON c.id = q.cluster_id ";
 inline constexpr int severity_column = 20;
 // The first column after question_columns' own, for queries that add columns before FROM.
-inline constexpr int extra_column = 23;
+inline constexpr int extra_column = 24;
 
 inline timestamp_ms now_ms() { return wall_clock_ms(); }
 
@@ -35,6 +35,9 @@ inline timestamp_ms now_ms() { return wall_clock_ms(); }
 question read_question(const sqlite_statement& s);
 // A row of "SELECT id, slug, title, premoderate, created_at FROM events".
 event_info read_event(const sqlite_statement& s);
+
+// is_public() of a status as stored.
+bool is_public_row(const std::string& stored_status);
 
 // Fills the spans of `qs` with one query.
 status load_spans(sqlite_connection& db, std::vector<question>& qs);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/domain/event_settings.hpp"
 #include "core/domain/question.hpp"
 #include "core/domain/status.hpp"
 #include "core/triage/triage_policy.hpp"
@@ -47,6 +48,12 @@ public:
     // Replaces the event's thresholds, pre-moderation flag and word lists at once; a term
     // repeated in one list is kept once. Errors: not_found (event_not_found).
     virtual status save_policy(std::int64_t event_id, const event_policy& p) = 0;
+
+    // The event's settings (event_settings' defaults until saved). Errors: not_found
+    // (event_not_found).
+    virtual result<event_settings> get_settings(std::int64_t event_id) = 0;
+    // Replaces every setting at once. Errors: not_found (event_not_found).
+    virtual status save_settings(std::int64_t event_id, const event_settings& s) = 0;
 };
 
 }  // namespace tribune

@@ -8,6 +8,8 @@
 #include "core/service/access_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
+#include "core/service/ranking_service.hpp"
+#include "core/service/shortlist_service.hpp"
 #include "core/store/store.hpp"
 #include "server/app/config.hpp"
 #include "server/http/static_files.hpp"
@@ -21,7 +23,9 @@ struct api_services {
     question_service& questions;
     access_service& access;
     moderation_query& query;
-    // Event creation and the shortlist, which have no use case of their own in core yet.
+    shortlist_service& shortlist;
+    ranking_service& ranking;
+    // Event creation and event settings, which have no use case of their own in core yet.
     store& db;
     hub& stream_hub;
     presence& online;

@@ -16,7 +16,7 @@ result<new_token> decode_new_token(const json& body) {
         return invalid("invalid_field", "name and role are required strings");
     auto parsed_role = role_from_string(r->get<std::string>());
     if (!parsed_role)
-        return invalid("invalid_field", "role must be admin, moderator, executive or api_client");
+        return invalid("invalid_field", "role must be admin, moderator, executive, api_client or display");
     new_token t;
     t.name = name->get<std::string>();
     t.r = *parsed_role;
