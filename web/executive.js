@@ -8,10 +8,12 @@
 // questions only) with the shortlist. A shortlist change replaces the shortlist shown; a
 // question's change patches the rows that show it and asks the server for the ranking again
 // (at most once a second), as do the filters and weights; the ranking also refreshes every
-// 30 s as recency moves. The server ranks; the page shows each term of each score.
+// 30 s as recency moves. The server ranks; the page shows each term of each score. The
+// shortlist's state and actions are executive_shortlist.js; the rendering executive_views.js.
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
+import { Shortlist } from './executive_shortlist.js';
 import * as xv from './executive_views.js';
 import { eventSlug, startShell } from './page_shell.js';
 import { refreshTimes } from './views.js';
@@ -30,19 +32,21 @@ const slug = eventSlug();
 const ui = {
   ranked: [], // [{question, rank}] as the server ranked them
   ranking: null, // the last ranking answer (topics, hidden count, groups)
-  shortlist: [], // entries in the executives' order
   focus: { pane: 'ranked', id: null },
   filters: { q: '', lang: '', questionsOnly: false, hideAnswered: false },
   weights: loadWeights(),
-  busy: new Set(), // question ids with a request in flight
-  drafts: new Map(), // question id -> note being written
   langs: new Set(['en', 'fr']),
-  drag: null, // {id, order, pointerId} while an entry is dragged
   loaded: false,
   error: null,
 };
 
 const shell = startShell({ slug });
+const shortlist = new Shortlist({
+  slug,
+  toast: shell.toast,
+  changed: () => scheduleRender(),
+  answered: () => refreshSoon(),
+});
 $('#display-link').href = `/display/${encodeURIComponent(slug)}`;
 
 function loadWeights() {
@@ -70,16 +74,6 @@ function scheduleRender() {
   setTimeout(run, 100);
 }
 
-function shortlistIds() {
-  return (ui.drag ? ui.drag.order : ui.shortlist.map((e) => e.question.id)).slice();
-}
-
-function shownShortlist() {
-  if (!ui.drag) return ui.shortlist;
-  const byId = new Map(ui.shortlist.map((e) => [e.question.id, e]));
-  return ui.drag.order.map((id) => byId.get(id)).filter(Boolean);
-}
-
 function render() {
   // Keep the keyboard where it was: a full re-render replaces the elements.
   const active = document.activeElement;
@@ -88,12 +82,12 @@ function render() {
       ? { id: Number(active.dataset.id), start: active.selectionStart, end: active.selectionEnd }
       : null;
 
-  const starred = new Set(ui.shortlist.map((e) => e.question.id));
-  const items = ui.filters.hideAnswered ? ui.ranked.filter((r) => !r.rank.answered) : ui.ranked;
+  const starred = new Set(shortlist.entries.map((e) => e.question.id));
+  const items = rankedShown();
   xv.renderRanked($('#x-ranked'), items, {
     focusId: ui.focus.pane === 'ranked' ? ui.focus.id : null,
     starred,
-    busy: ui.busy,
+    busy: shortlist.busy,
   });
   const groups = ui.ranking ? ui.ranking.groups : 0;
   $('#x-ranked-count').textContent = ui.ranking ? `(${groups}${groups > items.length ? `, best ${items.length} shown` : ''})` : '';
@@ -103,12 +97,12 @@ function render() {
   else if (!items.length) empty = ui.filters.q || ui.filters.lang ? 'No approved question matches these filters.' : 'No approved question yet.';
   xv.renderEmpty($('#x-ranked-empty'), empty);
 
-  const entries = shownShortlist();
+  const entries = shortlist.shown();
   xv.renderShortlist($('#x-shortlist'), entries, {
     focusId: ui.focus.pane === 'shortlist' ? ui.focus.id : null,
-    dragId: ui.drag ? ui.drag.id : null,
-    busy: ui.busy,
-    drafts: ui.drafts,
+    dragId: shortlist.drag ? shortlist.drag.id : null,
+    busy: shortlist.busy,
+    drafts: shortlist.drafts,
   });
   $('#x-shortlist-count').textContent = entries.length ? `(${entries.length})` : '';
   xv.renderEmpty($('#x-shortlist-empty'), entries.length ? null : 'Nothing shortlisted yet: star a question.');
@@ -127,6 +121,10 @@ function render() {
     }
   }
   document.title = `${$('#event-title').textContent} · executives · Tribune`;
+}
+
+function rankedShown() {
+  return ui.filters.hideAnswered ? ui.ranked.filter((r) => !r.rank.answered) : ui.ranked;
 }
 
 function renderLanguages() {
@@ -204,175 +202,12 @@ function keepFocus() {
   ui.focus.id = ui.ranked.length ? ui.ranked[0].question.id : null;
 }
 
-// ---- the shortlist -----------------------------------------------------------------------
-
-function setShortlist(items) {
-  ui.shortlist = (items || []).filter((e) => e && e.question && PUBLIC.includes(e.question.status));
-  // Notes saved elsewhere replace a draft that had not changed.
-  for (const e of ui.shortlist) if (ui.drafts.get(e.question.id) === (e.note ?? '')) ui.drafts.delete(e.question.id);
-  scheduleRender();
-}
-
-async function reloadShortlist() {
-  try {
-    setShortlist((await api.getShortlist(slug)).items);
-  } catch (e) {
-    shell.toast(`Could not read the shortlist: ${e.message} (${e.code})`, 'error');
-  }
-}
-
-// Runs `fn` for question `id` with the id marked busy; errors become a toast.
-async function act(id, what, fn) {
-  if (ui.busy.has(id)) return null;
-  ui.busy.add(id);
-  scheduleRender();
-  try {
-    return await fn();
-  } catch (e) {
-    shell.toast(`Could not ${what} #${id}: ${e.message} (${e.code})`, e.code === 'shortlist_changed' ? 'warn' : 'error');
-    if (e.status === 409 || e.status === 404) await reloadShortlist();
-    return null;
-  } finally {
-    ui.busy.delete(id);
-    scheduleRender();
-  }
-}
-
-function entryOf(id) {
-  return ui.shortlist.find((e) => e.question.id === id) || null;
-}
-
-function replaceEntry(entry) {
-  const at = ui.shortlist.findIndex((e) => e.question.id === entry.question.id);
-  if (at >= 0) ui.shortlist[at] = entry;
-}
-
-async function toggleStar(id) {
-  if (id == null) return;
-  if (entryOf(id)) {
-    const done = await act(id, 'remove', () => api.removeFromShortlist(slug, id));
-    if (done) setShortlist(ui.shortlist.filter((e) => e.question.id !== id));
-  } else {
-    const added = await act(id, 'shortlist', () => api.addToShortlist(slug, id));
-    if (added && !entryOf(id)) setShortlist([...ui.shortlist, added]);
-  }
-}
-
-async function reorder(ids) {
-  const before = ui.shortlist;
-  const byId = new Map(before.map((e) => [e.question.id, e]));
-  setShortlist(ids.map((id) => byId.get(id)).filter(Boolean)); // at once; the server confirms
-  try {
-    setShortlist((await api.reorderShortlist(slug, ids)).items);
-  } catch (e) {
-    shell.toast(`Could not reorder: ${e.message} (${e.code})`, e.code === 'shortlist_changed' ? 'warn' : 'error');
-    await reloadShortlist();
-  }
-}
-
-function moveEntry(id, delta) {
-  const ids = shortlistIds();
-  const from = ids.indexOf(id);
-  const to = from + delta;
-  if (from < 0 || to < 0 || to >= ids.length) return;
-  ids.splice(to, 0, ids.splice(from, 1)[0]);
-  reorder(ids);
-}
-
-async function toggleNow(id) {
-  const e = entryOf(id);
-  if (!e) return;
-  const on = !e.answering_now;
-  const updated = await act(id, on ? 'set answering now' : 'stop answering', () =>
-    api.editShortlist(slug, id, { answering_now: on }),
-  );
-  if (!updated) return;
-  if (on) for (const other of ui.shortlist) other.answering_now = false; // one at a time
-  replaceEntry(updated);
-  scheduleRender();
-}
-
-async function markAnswered(id) {
-  if (!entryOf(id)) return;
-  const updated = await act(id, 'mark answered', () => api.editShortlist(slug, id, { answered: true }));
-  if (updated) {
-    replaceEntry(updated);
-    refreshSoon();
-  }
-}
-
-async function saveNote(id) {
-  const draft = ui.drafts.get(id);
-  if (draft == null || !entryOf(id)) return;
-  const updated = await act(id, 'save the note of', () => api.editShortlist(slug, id, { note: draft }));
-  if (!updated) return;
-  if (ui.drafts.get(id) === draft) ui.drafts.delete(id);
-  replaceEntry(updated);
-}
-
-function editNote(id) {
-  const area = document.querySelector(`.x-note-input[data-id="${id}"]`);
-  if (area) area.focus();
-}
-
-// ---- drag to reorder (pointer events: mouse, pen and touch) ---------------------------------
-
-function onDragStart(e) {
-  const handle = e.target.closest('.drag-handle');
-  if (!handle || e.button > 0) return;
-  const li = handle.closest('.x-entry');
-  e.preventDefault();
-  const id = Number(li.dataset.id);
-  ui.drag = { id, order: shortlistIds(), start: shortlistIds().join(','), pointerId: e.pointerId };
-  ui.focus = { pane: 'shortlist', id };
-  window.addEventListener('pointermove', onDragMove);
-  window.addEventListener('pointerup', onDragEnd);
-  window.addEventListener('pointercancel', onDragCancel);
-  render();
-}
-
-function onDragMove(e) {
-  if (!ui.drag || e.pointerId !== ui.drag.pointerId) return;
-  const others = [...document.querySelectorAll('#x-shortlist .x-entry')].filter((el) => Number(el.dataset.id) !== ui.drag.id);
-  let at = others.findIndex((el) => {
-    const r = el.getBoundingClientRect();
-    return e.clientY < r.top + r.height / 2;
-  });
-  if (at < 0) at = others.length;
-  const order = others.map((el) => Number(el.dataset.id));
-  order.splice(at, 0, ui.drag.id);
-  if (order.join(',') === ui.drag.order.join(',')) return;
-  ui.drag.order = order;
-  render();
-}
-
-function endDrag() {
-  window.removeEventListener('pointermove', onDragMove);
-  window.removeEventListener('pointerup', onDragEnd);
-  window.removeEventListener('pointercancel', onDragCancel);
-  const d = ui.drag;
-  ui.drag = null;
-  return d;
-}
-
-function onDragEnd(e) {
-  if (!ui.drag || e.pointerId !== ui.drag.pointerId) return;
-  const d = endDrag();
-  if (d.order.join(',') !== d.start) reorder(d.order);
-  else render();
-}
-
-function onDragCancel() {
-  endDrag();
-  render();
-}
-
 // ---- the stream --------------------------------------------------------------------------
 
 const conn = new Connection(slug, {
   extra: { shortlist: true },
   onSnapshot(msg) {
-    if (msg.shortlist) setShortlist(msg.shortlist.items);
+    if (msg.shortlist) shortlist.set(msg.shortlist.items);
     refreshSoon(0);
   },
   onFrame(msg) {
@@ -380,7 +215,7 @@ const conn = new Connection(slug, {
     let reread = false;
     for (const c of msg.changes || []) {
       if (c.op === 'shortlist') {
-        setShortlist(c.items);
+        shortlist.set(c.items);
         continue;
       }
       const q = c.question;
@@ -389,14 +224,14 @@ const conn = new Connection(slug, {
       if (c.op === 'remove') {
         // Taken back by a moderator: gone from here at once.
         ui.ranked = ui.ranked.filter((r) => r.question.id !== q.id);
-        setShortlist(ui.shortlist.filter((e) => e.question.id !== q.id));
+        shortlist.drop(q.id);
         continue;
       }
       patchQuestion(q);
       // Approved again: it may be a shortlisted question that was hidden meanwhile.
       if (c.from && !PUBLIC.includes(c.from)) reread = true;
     }
-    if (reread) reloadShortlist();
+    if (reread) shortlist.reload();
     if (questions) refreshSoon();
     scheduleRender();
   },
@@ -413,17 +248,18 @@ shell.connection(conn);
 // comes back.
 function patchQuestion(q) {
   for (const r of ui.ranked)
-    if (r.question.id === q.id && q.version >= r.question.version) r.question = { ...r.question, ...q };
-  for (const e of ui.shortlist)
-    if (e.question.id === q.id && q.version >= e.question.version) e.question = { ...e.question, ...q };
+    if (r.question.id === q.id && q.version >= r.question.version) {
+      r.question = { ...r.question, ...q };
+      if (q.status === 'answered') r.rank = { ...r.rank, answered: true };
+    }
+  shortlist.patch(q);
 }
 
 // ---- keys and clicks ---------------------------------------------------------------------
 
 function paneIds(pane) {
-  if (pane === 'shortlist') return shortlistIds();
-  const items = ui.filters.hideAnswered ? ui.ranked.filter((r) => !r.rank.answered) : ui.ranked;
-  return items.map((r) => r.question.id);
+  if (pane === 'shortlist') return shortlist.ids();
+  return rankedShown().map((r) => r.question.id);
 }
 
 function focusIn(pane, id, scroll = true) {
@@ -460,7 +296,7 @@ function onKey(e) {
   if (takesText(t)) {
     if (t.classList.contains('x-note-input') && e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      saveNote(Number(t.dataset.id));
+      shortlist.saveNote(Number(t.dataset.id));
     } else if (e.key === 'Escape') {
       t.blur();
     }
@@ -472,7 +308,7 @@ function onKey(e) {
   const inShortlist = ui.focus.pane === 'shortlist';
   if (e.altKey) {
     if (inShortlist && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
-      moveEntry(id, e.key === 'ArrowDown' ? +1 : -1);
+      shortlist.move(id, e.key === 'ArrowDown' ? +1 : -1);
       e.preventDefault();
     }
     return;
@@ -494,19 +330,19 @@ function onKey(e) {
       break;
     case 'J':
     case 'K':
-      if (inShortlist) moveEntry(id, e.key === 'J' ? +1 : -1);
+      if (inShortlist) shortlist.move(id, e.key === 'J' ? +1 : -1);
       break;
     case 's':
-      toggleStar(id);
+      shortlist.toggleStar(id);
       break;
     case 'n':
-      toggleNow(id);
+      shortlist.toggleNow(id);
       break;
     case 'd':
-      markAnswered(id);
+      shortlist.markAnswered(id);
       break;
     case 'e':
-      if (entryOf(id)) editNote(id);
+      document.querySelector(`.x-note-input[data-id="${id}"]`)?.focus();
       break;
     case '/':
       $('#x-q').focus();
@@ -536,12 +372,12 @@ function onShortlistClick(e) {
   }
   if (b.disabled) return;
   const acts = {
-    up: () => moveEntry(id, -1),
-    down: () => moveEntry(id, +1),
-    now: () => toggleNow(id),
-    answered: () => markAnswered(id),
-    remove: () => toggleStar(id),
-    note: () => saveNote(id),
+    up: () => shortlist.move(id, -1),
+    down: () => shortlist.move(id, +1),
+    now: () => shortlist.toggleNow(id),
+    answered: () => shortlist.markAnswered(id),
+    remove: () => shortlist.toggleStar(id),
+    note: () => shortlist.saveNote(id),
   };
   acts[b.dataset.act]?.();
   scheduleRender();
@@ -553,7 +389,7 @@ function onRankedClick(e) {
   const id = Number(li.dataset.id);
   ui.focus = { pane: 'ranked', id };
   const b = e.target.closest('button[data-act="star"]');
-  if (b && !b.disabled) toggleStar(id);
+  if (b && !b.disabled) shortlist.toggleStar(id);
   scheduleRender();
 }
 
@@ -618,10 +454,13 @@ function start() {
   $('#x-ranked').addEventListener('click', onRankedClick);
   const list = $('#x-shortlist');
   list.addEventListener('click', onShortlistClick);
-  list.addEventListener('pointerdown', onDragStart);
+  list.addEventListener('pointerdown', (e) => {
+    const id = shortlist.dragStart(e);
+    if (id != null) ui.focus = { pane: 'shortlist', id };
+  });
   list.addEventListener('input', (e) => {
     if (!e.target.classList.contains('x-note-input')) return;
-    ui.drafts.set(Number(e.target.dataset.id), e.target.value);
+    shortlist.draft(Number(e.target.dataset.id), e.target.value);
     const box = e.target.closest('.x-note');
     box.classList.add('dirty');
     box.querySelector('[data-act="note"]').disabled = false;

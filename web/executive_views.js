@@ -78,9 +78,31 @@ function scoreLine(rank) {
   );
 }
 
+// Replaces the list's children with build() unless `key` says nothing shown changed since
+// the last time (a render for another reason keeps the elements, the focus and the pointer).
+// The key holds everything the rows are built from, so no change can be missed.
+function rebuild(list, key, build) {
+  if (list._key === key) return;
+  list._key = key;
+  list.replaceChildren(...build());
+}
+
+const timeBucket = () => Math.floor(Date.now() / 15000); // relative times move
+
 // The ranked list. items: [{question, rank}] best first.
 export function renderRanked(list, items, { focusId, starred, busy }) {
-  const rows = items.map(({ question: q, rank }, i) => {
+  const key = JSON.stringify([
+    items,
+    focusId,
+    [...starred],
+    [...busy],
+    timeBucket(),
+  ]);
+  rebuild(list, key, () => rankedRows(items, { focusId, starred, busy }));
+}
+
+function rankedRows(items, { focusId, starred, busy }) {
+  return items.map(({ question: q, rank }, i) => {
     const on = starred.has(q.id);
     return h(
       'li',
@@ -114,7 +136,6 @@ export function renderRanked(list, items, { focusId, starred, busy }) {
       ),
     );
   });
-  list.replaceChildren(...rows);
 }
 
 function entryActions(e, { first, last, busy }) {
@@ -162,7 +183,19 @@ function noteBox(e, draft) {
 
 // The shortlist in the order given. entries: [{question, answering_now, note, ...}].
 export function renderShortlist(list, entries, { focusId, dragId, busy, drafts }) {
-  const rows = entries.map((e, i) => {
+  const key = JSON.stringify([
+    entries,
+    focusId,
+    dragId,
+    [...busy],
+    [...drafts],
+    timeBucket(),
+  ]);
+  rebuild(list, key, () => shortlistRows(entries, { focusId, dragId, busy, drafts }));
+}
+
+function shortlistRows(entries, { focusId, dragId, busy, drafts }) {
+  return entries.map((e, i) => {
     const q = e.question;
     const answered = q.status === 'answered';
     const cls = ['x-entry'];
@@ -187,7 +220,6 @@ export function renderShortlist(list, entries, { focusId, dragId, busy, drafts }
       ),
     );
   });
-  list.replaceChildren(...rows);
 }
 
 // Topic chips: the words most asked about; `selected` is the one searched.

@@ -132,8 +132,17 @@ describe('executive page', { timeout: 180000 }, () => {
   test('dragging an entry by its handle reorders the shortlist', async () => {
     const handle = page.locator(`#x-shortlist .x-entry[data-id="${ids[1]}"] .drag-handle`);
     const target = page.locator(`#x-shortlist .x-entry[data-id="${ids[0]}"]`);
-    const from = await handle.boundingBox();
-    const to = await target.boundingBox();
+    // Where they are now (a render may have replaced them a moment ago: ask again).
+    const box = async (loc) => {
+      for (let i = 0; i < 50; i++) {
+        const b = await loc.boundingBox();
+        if (b) return b;
+        await page.waitForTimeout(50);
+      }
+      throw new Error('no box');
+    };
+    const from = await box(handle);
+    const to = await box(target);
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
     await page.mouse.move(to.x + to.width / 2, to.y + 4, { steps: 12 });
@@ -175,13 +184,14 @@ describe('executive page', { timeout: 180000 }, () => {
     assert.equal(d.status, 200);
     await page.waitForSelector(`#x-ranked .x-row[data-id="${ids[3]}"]`, WAIT);
     assert.equal(await page.evaluate(() => window.__notReloaded), true);
-    // Its near-duplicate approved too: one row, asked by 2.
+    // Its near-duplicate approved too: ranked again, the two are one row, and their words a topic.
     await moderator.post(`/api/v1/questions/${ids[4]}/decision`, { action: 'approve' });
     await page.waitForFunction(
-      (id) => /asked by 2/.test(document.querySelector(`#x-ranked .x-row[data-id="${id}"] .x-asked`)?.textContent || ''),
+      (id) => /2 approved near-duplicates/.test(document.querySelector(`#x-ranked .x-row[data-id="${id}"] .x-score`)?.title || ''),
       ids[0],
       WAIT,
     );
+    await page.waitForSelector('#x-topics [data-topic="overdraft"]', WAIT);
     assert.equal(await page.locator(`#x-ranked .x-row[data-id="${ids[4]}"]`).count(), 0);
   });
 
