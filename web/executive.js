@@ -16,7 +16,10 @@ import { Connection } from './connection.js';
 import { Shortlist } from './executive_shortlist.js';
 import * as xv from './executive_views.js';
 import { eventSlug, startShell } from './page_shell.js';
-import { refreshTimes } from './views.js';
+import { refreshTimes, renderLater } from './views.js';
+
+// render() once, soon, however many times it is asked for.
+const renderSoon = renderLater(() => render());
 
 const RANK_LIMIT = 200; // rows of the ranking shown
 const REFRESH_DELAY_MS = 300; // a burst of changes asks for the ranking once
@@ -61,17 +64,8 @@ function loadWeights() {
 
 // ---- rendering ---------------------------------------------------------------------------
 
-let renderQueued = false;
 function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  const run = () => {
-    if (!renderQueued) return;
-    renderQueued = false;
-    render();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 100);
+  renderSoon();
 }
 
 function render() {

@@ -381,7 +381,7 @@ TEST_P(store_contract, tokens_and_sessions) {
     EXPECT_EQ(db_->revoke_token(9999).code(), "token_not_found");
     ASSERT_TRUE(db_->revoke_token(admin->id).is_ok());
     EXPECT_FALSE(*db_->has_active_admin());
-    EXPECT_EQ(db_->list_tokens()->size(), 3u);
+    EXPECT_EQ(db_->list_tokens()->size(), 4u);  // root, alice, coral, room
     ASSERT_TRUE(db_->create_session("s3", admin->id, wall_clock_ms() + 60'000).is_ok());
     ASSERT_TRUE(db_->delete_session("s3").is_ok());
 }
