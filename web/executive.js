@@ -103,7 +103,12 @@ function render() {
 
   xv.renderTopics($('#x-topics'), ui.ranking ? ui.ranking.topics : [], ui.filters.q.trim().toLowerCase());
   const hidden = ui.ranking ? ui.ranking.hidden_not_questions : 0;
-  $('#x-hidden-note').textContent = ui.filters.questionsOnly && hidden ? `${hidden} hidden` : '';
+  // Questions stored without the "is it a question?" model have no signal and are never hidden.
+  const unscored = ui.ranked.length > 0 && ui.ranked.every((r) => r.question.is_question == null);
+  let hiddenNote = '';
+  if (ui.filters.questionsOnly && hidden) hiddenNote = `${hidden} hidden`;
+  else if (ui.filters.questionsOnly && unscored) hiddenNote = 'no "is it a question?" signal on these: nothing hidden';
+  $('#x-hidden-note').textContent = hiddenNote;
   $('#x-formula').textContent = xv.formulaText(ui.weights);
   renderLanguages();
 
