@@ -129,3 +129,47 @@ export function getSession() {
 export function signOut() {
   return request('DELETE', '/session');
 }
+
+// ---- event settings, the executives' ranking and shortlist, the room's display ------------
+
+// {anonymous, executives_see_scores, display_public}.
+export function getSettings(slug) {
+  return request('GET', `/events/${enc(slug)}/settings`);
+}
+
+// Admins: the members given replace the current ones.
+export function putSettings(slug, changes) {
+  return request('PUT', `/events/${enc(slug)}/settings`, changes);
+}
+
+// The approved questions ranked by the documented score (docs/api.md "Ranking"). `opts`:
+// w_votes, w_group, w_recency, half_life (minutes), lang, q, questions_only, answered, limit.
+export function getRanking(slug, opts = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts)) if (v != null && v !== '') q.set(k, String(v));
+  return request('GET', `/events/${enc(slug)}/ranking?${q}`);
+}
+
+// {items: [{question, added_by, added_at, position, note, note_by, note_at, answering_now, answering_since}]}
+export function getShortlist(slug) {
+  return request('GET', `/events/${enc(slug)}/shortlist`);
+}
+
+export function addToShortlist(slug, questionId) {
+  return request('POST', `/events/${enc(slug)}/shortlist`, { question_id: questionId });
+}
+
+export function removeFromShortlist(slug, questionId) {
+  return request('DELETE', `/events/${enc(slug)}/shortlist/${enc(questionId)}`);
+}
+
+// `changes`: any of {note, answering_now, answered: true}.
+export function editShortlist(slug, questionId, changes) {
+  return request('PATCH', `/events/${enc(slug)}/shortlist/${enc(questionId)}`, changes);
+}
+
+// The whole order, every listed entry once; a shortlist that changed meanwhile answers 409
+// shortlist_changed.
+export function reorderShortlist(slug, ids) {
+  return request('PUT', `/events/${enc(slug)}/shortlist`, { order: ids });
+}

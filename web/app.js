@@ -14,8 +14,12 @@
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
+import { signOut } from './page_shell.js';
 import { Store } from './store.js';
 import * as views from './views.js';
+
+// render() once, soon, however many times it is asked for.
+const renderSoon = views.renderLater(() => render());
 
 // `sort`: the tab's order when the Sort filter is left at "Default". Review puts first the groups
 // whose decision settles the most (sort=impact): the first minutes of moderation remove the most work.
@@ -58,6 +62,7 @@ const ui = {
   conn: { state: 'connecting' },
   event: null,
   history: new Map(), // id -> {loading, error, items} for the details panel
+  shortlist: new Map(), // question id -> its entry on the executives' shortlist (from the stream)
 };
 // Loading further pages of the current view. Reset by each view and each fresh snapshot.
 let feed = { loading: false, error: null };
@@ -115,18 +120,8 @@ function applyView() {
 
 // ---- render scheduling -------------------------------------------------------------------
 
-let renderQueued = false;
 function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  // requestAnimationFrame does not run in hidden tabs; the timeout keeps those current too.
-  const run = () => {
-    if (!renderQueued) return;
-    renderQueued = false;
-    render();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 100);
+  renderSoon();
 }
 
 function currentItems() {
@@ -185,6 +180,7 @@ function render() {
     notes: ui.notes,
     checked: ui.checked,
     clusterSize: (q) => store.clusterSize(q),
+    shortlist: ui.shortlist,
   });
   views.renderBulkBar($('#bulkbar'), { selected: ui.checked.size, group: ui.group, busy: ui.bulkBusy });
   const loading = feed.loading || !store.view.ready;
@@ -281,8 +277,14 @@ async function ensureLoaded() {
 
 // ---- stream ------------------------------------------------------------------------------
 
+function setShortlist(items) {
+  ui.shortlist = new Map((items || []).map((e) => [e.question.id, e]));
+}
+
 const conn = new Connection(slug, {
+  extra: { shortlist: true }, // the executives' shortlist, marked on the cards
   onSnapshot(msg) {
+    if (msg.shortlist) setShortlist(msg.shortlist.items);
     viewGen += 1;
     feed = { loading: false, error: null };
     store.applySnapshot(msg);
@@ -299,6 +301,7 @@ const conn = new Connection(slug, {
     const t0 = performance.now();
     store.applyFrame(msg);
     for (const c of msg.changes || []) {
+      if (c.op === 'shortlist') setShortlist(c.items);
       const q = c.question;
       if (q && c.change === 'updated') {
         ui.notes.delete(q.id);
@@ -588,18 +591,6 @@ function groupOfFocused() {
   else toast(`#${q.id} has no similar questions.`, 'info', 4000);
 }
 
-async function signOut() {
-  try {
-    await api.signOut();
-  } catch (e) {
-    if (e.status !== 401) {
-      toast(`Could not sign out: ${e.message} (${e.code})`, 'error');
-      return;
-    }
-  }
-  conn.stop();
-  location.assign('/login');
-}
 
 // "Not applied: bob approved #42 at 05:31:10 (now version 3; you saw version 2)."
 async function conflictMessage(seen, cur, action) {
@@ -809,7 +800,7 @@ function start() {
   $('#event-slug').textContent = slug;
   $('#event-title').textContent = slug;
 
-  $('#sign-out').addEventListener('click', signOut);
+  $('#sign-out').addEventListener('click', () => signOut(toast, conn));
   $('#tabs').addEventListener('click', (e) => {
     const b = e.target.closest('[data-tab]');
     if (b) switchTab(b.dataset.tab);

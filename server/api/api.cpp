@@ -141,15 +141,26 @@ std::variant<stream_opener, http_response> api::upgrade(const http_request& req,
         answer(refusal(who.error(), retry_after, r->speaks, req.version(), false));
         return std::move(*refused);
     }
+    // A rule checked by the handler is checked by the upgrade handler, which must do so
+    // before it accepts.
+    auto checked = std::make_shared<bool>(false);
     request_context ctx(req, *target, *r, m.params, *who, client, s_.cfg.max_json_depth, answer,
-                        false);
+                        false, checked);
     const std::string& event = r->access.event_scoped() ? m.params["slug"] : std::string();
-    if (status st = r->access.check(r->pattern, *who, client, event); !st) {
-        ctx.fail(st);
-        return std::move(*refused);
+    if (!r->access.handler_checks()) {
+        if (status st = r->access.check(r->pattern, *who, client, event); !st) {
+            ctx.fail(st);
+            return std::move(*refused);
+        }
+        *checked = true;
     }
     auto opener = r->upgrade(ctx);
     if (!opener) return std::move(*refused);
+    if (!*checked) {
+        log_line("route " + r->pattern + " accepted an upgrade without checking its access rule");
+        ctx.fail(internal_error("the server failed to check access"));
+        return std::move(*refused);
+    }
     count(r->metrics_label(), 101, 0.0);
     return std::move(*opener);
 }

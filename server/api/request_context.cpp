@@ -50,7 +50,16 @@ result<json> request_context::body() const {
 }
 
 bool request_context::allowed(std::string_view event_slug, std::string_view action) {
-    status st = route_.access.check(route_.pattern, who_, client_, event_slug, action);
+    return check_access(event_slug, action, false);
+}
+
+bool request_context::allowed_public(std::string_view event_slug, bool event_public) {
+    return check_access(event_slug, {}, event_public);
+}
+
+bool request_context::check_access(std::string_view event_slug, std::string_view action,
+                                   bool event_public) {
+    status st = route_.access.check(route_.pattern, who_, client_, event_slug, action, event_public);
     if (!st) {
         fail(st);
         return false;

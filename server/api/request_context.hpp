@@ -106,11 +106,16 @@ class request_context : public reply_channel {
     // `action`); on refusal answers it and returns false. Routes whose rule is
     // checked_by_handler must call it before answering with success.
     bool allowed(std::string_view event_slug, std::string_view action = {});
+    // allowed() for a public_if_event_allows rule: `event_public` is whether the event lets
+    // requests without credentials through.
+    bool allowed_public(std::string_view event_slug, bool event_public);
 
     // A copy of the answer channel for an answer given later, from any thread.
     reply_channel later() const { return *this; }
 
   private:
+    bool check_access(std::string_view event_slug, std::string_view action, bool event_public);
+
     const http_request& req_;
     const request_target& target_;
     const route& route_;

@@ -198,8 +198,8 @@ json page_json(const question_page& page, Encode encode_one) {
 
 }  // namespace
 
-json to_json(const question_page& page) {
-    return page_json(page, [](const question& q) { return to_json(q); });
+json to_json(const question_page& page, question_fields f) {
+    return page_json(page, [f](const question& q) { return to_json(q, f); });
 }
 
 json audience_page(const question_page& page) { return page_json(page, audience_json); }

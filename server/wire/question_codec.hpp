@@ -32,8 +32,9 @@ result<question_query> decode_audience_query(const std::map<std::string, std::st
                                              std::string event_slug);
 std::string encode_cursor(const page_cursor& c);
 
-// {"items": [question...], "next_cursor": "..." | null}
-json to_json(const question_page& page);
+// {"items": [question...], "next_cursor": "..." | null}, each question with the members `f`
+// allows.
+json to_json(const question_page& page, question_fields f = {});
 json audience_page(const question_page& page);
 
 // The voter of a vote body: "id:<the browser's random id>", else "ip:<address>" (one vote

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Connection, parseActivity } from '../../web/connection.js';
+import { DisplayConnection } from '../../web/display_connection.js';
 import { Store, comparator } from '../../web/store.js';
 import { segmentText } from '../../web/views.js';
 
@@ -277,5 +278,35 @@ describe('connection: messages', () => {
     make(null).c._sendSubscribe(ws);
     assert.equal(sent[0].activity, true);
     assert.equal(sent[1].activity, undefined);
+  });
+});
+
+describe('connection: extra subscribe members and the display stream', () => {
+  test('extra members go into every subscribe, without replacing its own', () => {
+    const sent = [];
+    const c = new Connection('demo', {
+      onSnapshot: () => {},
+      onFrame: () => {},
+      onState: () => {},
+      extra: { shortlist: true, type: 'not-this', id: 99 },
+    });
+    c.subscribe({ status: ['approved'] }, 5);
+    c._sendSubscribe({ send: (m) => sent.push(JSON.parse(m)) });
+    assert.equal(sent[0].shortlist, true);
+    assert.equal(sent[0].type, 'subscribe');
+    assert.equal(sent[0].id, 1);
+    assert.deepEqual(sent[0].view, { status: ['approved'] });
+  });
+
+  test('the display takes whole display messages of its own event only', () => {
+    const shown = [];
+    const states = [];
+    const d = new DisplayConnection('town', { onDisplay: (m) => shown.push(m.now), onState: (s) => states.push(s.state) });
+    d._handle({ type: 'display', event: 'other', now: { id: 1 } });
+    d._handle({ type: 'frame', event: 'town' });
+    d._handle({ type: 'display', event: 'town', seq: 4, now: { id: 2 } });
+    assert.deepEqual(shown, [{ id: 2 }]);
+    assert.equal(d.seq, 4);
+    assert.deepEqual(states, ['live']);
   });
 });

@@ -63,10 +63,11 @@ std::string server_test::token_for(std::string_view role_name, std::string_view 
     return tokens_[key] = t->secret;
 }
 
-void server_test::start(server::config cfg, std::unique_ptr<classifier> model) {
+void server_test::start(server::config cfg, std::unique_ptr<classifier> model,
+                        std::unique_ptr<question_signal> signal) {
     ASSERT_EQ(app_, nullptr) << "start() while a server is running";
     cfg_ = cfg;
-    auto created = server::app::create(std::move(cfg), std::move(model));
+    auto created = server::app::create(std::move(cfg), std::move(model), std::move(signal));
     ASSERT_TRUE(created.is_ok()) << "app::create failed: " << created.error().code() << ": "
                                  << created.error().message();
     app_ = std::move(created).value();
