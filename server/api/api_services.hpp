@@ -6,6 +6,7 @@
 // Thread safety: each member is thread-safe (see its header).
 
 #include "core/service/access_service.hpp"
+#include "core/service/audience_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
 #include "core/service/ranking_service.hpp"
@@ -25,6 +26,7 @@ struct api_services {
     moderation_query& query;
     shortlist_service& shortlist;
     ranking_service& ranking;
+    audience_service& audience;
     // Event creation and event settings, which have no use case of their own in core yet.
     store& db;
     hub& stream_hub;
