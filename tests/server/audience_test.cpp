@@ -168,7 +168,10 @@ TEST_F(audience_test, an_unknown_event_says_so) {
     expect_error(own("nope", "p1", {1}), 404, "event_not_found");
     expect_error(call_anonymous(http::verb::get, ask_path("nope")), 404, "event_not_found");
     expect_error(vote(999999, "p1"), 404, "question_not_found");
-    EXPECT_EQ(call_anonymous(http::verb::head, "/e/nope").status, 200u);
+    // The page is served whatever the slug; it asks the API and says the event is unknown.
+    auto page = call_anonymous(http::verb::get, "/e/nope");
+    EXPECT_EQ(page.status, 200u) << page;
+    EXPECT_NE(page.raw.find("audience.js"), std::string::npos);
 }
 
 TEST_F(audience_test, an_event_may_require_a_name) {
