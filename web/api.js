@@ -5,12 +5,13 @@
 const BASE = '/api/v1';
 
 export class ApiError extends Error {
-  constructor(status, code, message, body = null) {
+  constructor(status, code, message, body = null, retryAfter = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status; // HTTP status, 0 when the request never got an answer
     this.code = code; // the server's error code, e.g. "version_conflict"
     this.body = body; // the parsed body, e.g. {error, current} for a 409
+    this.retryAfter = retryAfter; // seconds, from Retry-After (429, 503), else null
   }
 }
 
@@ -35,17 +36,19 @@ async function request(method, path, body) {
       if (res.ok) throw new ApiError(res.status, 'bad_response', 'the server did not answer JSON');
     }
   }
-  if (res.status === 401) {
+  if (res.status === 401 && !path.startsWith('/public/')) {
     // Not signed in, or the session ended: sign in and come back here.
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   }
   if (!res.ok) {
     const err = data && data.error;
+    const retry = Number.parseInt(res.headers.get('Retry-After') || '', 10);
     throw new ApiError(
       res.status,
       (err && err.code) || `http_${res.status}`,
       (err && err.message) || `${res.status} ${res.statusText}`,
       data,
+      Number.isFinite(retry) ? retry : null,
     );
   }
   return data;
@@ -172,4 +175,32 @@ export function editShortlist(slug, questionId, changes) {
 // shortlist_changed.
 export function reorderShortlist(slug, ids) {
   return request('PUT', `/events/${enc(slug)}/shortlist`, { order: ids });
+}
+
+// ---- the audience (no token; docs/api.md "The audience") ------------------------------------
+
+// {slug, title, questions_open, name_required}; 404 event_not_found, 403 audience_closed.
+export function getPublicEvent(slug) {
+  return request('GET', `/public/events/${enc(slug)}`);
+}
+
+// `q`: {text, author?, participant?} -> the question as the audience sees it (201).
+export function askQuestion(slug, q) {
+  return request('POST', `/public/events/${enc(slug)}/questions`, q);
+}
+
+// One page of approved and answered questions: sort votes|newest, cursor from next_cursor.
+export function getPublicQuestions(slug, { sort = 'votes', cursor = null, limit = 50 } = {}) {
+  const q = new URLSearchParams({ sort, limit: String(limit) });
+  if (cursor) q.set('cursor', cursor);
+  return request('GET', `/public/events/${enc(slug)}/questions?${q}`);
+}
+
+export function votePublic(questionId, voter) {
+  return request('POST', `/public/questions/${enc(questionId)}/vote`, { voter });
+}
+
+// The questions among `ids` that `participant` asked: {items: [...]}.
+export function getOwnQuestions(slug, participant, ids) {
+  return request('POST', `/public/events/${enc(slug)}/questions/mine`, { participant, ids });
 }

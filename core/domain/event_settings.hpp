@@ -20,6 +20,13 @@ struct event_settings {
     bool executives_see_scores = false;
     // The room's display (/display/SLUG and its API) is readable without a token.
     bool display_public = false;
+    // The audience's page (/e/SLUG) and the audience's endpoints are off: they answer that
+    // the event takes no audience (403 audience_closed).
+    bool audience_off = false;
+    // The audience may no longer ask; browsing and votes stay open.
+    bool questions_closed = false;
+    // The audience must give a name to ask.
+    bool name_required = false;
 };
 
 struct event_setting_flag {
@@ -27,10 +34,13 @@ struct event_setting_flag {
     bool event_settings::*member;
 };
 
-inline constexpr std::array<event_setting_flag, 3> event_setting_flags = {{
+inline constexpr std::array<event_setting_flag, 6> event_setting_flags = {{
     {"anonymous", &event_settings::anonymous},
     {"executives_see_scores", &event_settings::executives_see_scores},
     {"display_public", &event_settings::display_public},
+    {"audience_off", &event_settings::audience_off},
+    {"questions_closed", &event_settings::questions_closed},
+    {"name_required", &event_settings::name_required},
 }};
 
 }  // namespace tribune

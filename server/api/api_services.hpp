@@ -9,6 +9,7 @@
 
 #include "core/service/access_service.hpp"
 #include "core/service/analysis_service.hpp"
+#include "core/service/audience_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
 #include "core/service/ranking_service.hpp"
@@ -29,6 +30,7 @@ struct api_services {
     moderation_query& query;
     shortlist_service& shortlist;
     ranking_service& ranking;
+    audience_service& audience;
     analysis_service& analysis;  // the Perspective-compatible API
     webhook_service& webhooks;
     // Event creation and event settings, which have no use case of their own in core yet.

@@ -82,12 +82,22 @@ void add_access(route_table& t, const api_services& s) {
 
 void add_audience(route_table& t, const api_services& s) {
     auto audience = std::make_shared<audience_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/public/events/{slug}", A::open(),
+                   handler_of(audience, &audience_resource::event)));
     t.add(endpoint(verb::get, "/api/v1/public/events/{slug}/questions", A::open(),
                    handler_of(audience, &audience_resource::list)));
     t.add(endpoint(verb::post, "/api/v1/public/events/{slug}/questions", A::open(),
                    handler_of(audience, &audience_resource::ask)));
+    // A read with a secret (the participant id) in its body, hence POST.
+    t.add(endpoint(verb::post, "/api/v1/public/events/{slug}/questions/mine", A::open(),
+                   handler_of(audience, &audience_resource::own)));
     t.add(endpoint(verb::post, "/api/v1/public/questions/{id}/vote", A::open(),
                    handler_of(audience, &audience_resource::vote)));
+
+    auto files = std::make_shared<files_resource>(s);
+    for (verb m : {verb::get, verb::head})
+        t.add(endpoint(m, "/e/{slug}", A::open(), handler_of(files, &files_resource::audience_page),
+                       "/e"));
 }
 
 void add_events_and_questions(route_table& t, const api_services& s) {

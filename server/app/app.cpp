@@ -15,6 +15,7 @@
 #include "core/service/analysis_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
+#include "core/service/audience_service.hpp"
 #include "core/service/ranking_service.hpp"
 #include "core/service/shortlist_service.hpp"
 #include "core/service/webhook_service.hpp"
@@ -48,6 +49,7 @@ struct app::impl {
     std::unique_ptr<question_service> service;
     std::unique_ptr<shortlist_service> shortlist;
     std::unique_ptr<ranking_service> ranking;
+    std::unique_ptr<audience_service> audience;
     std::unique_ptr<access_service> access;
     std::unique_ptr<analysis_service> analysis;  // the Perspective-compatible API
     std::unique_ptr<webhook_service> webhooks;
@@ -152,15 +154,17 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     if (status s = p->service->load_groups(); !s) return s;
     p->shortlist = std::make_unique<shortlist_service>(*p->db, *p->db, *p->service, *p->feed);
     p->ranking = std::make_unique<ranking_service>(*p->db);
+    p->audience = std::make_unique<audience_service>(*p->service, *p->query);
     p->access = std::make_unique<access_service>(*p->db);
     // A token revoked through the API closes its open streams at once.
     presence* online = &p->online;
     p->access->set_revocation_observer([online](std::int64_t id) { online->revoke(id); });
     if (status s = wire_webhooks_and_analysis(*p); !s) return s;
     p->routes = std::make_unique<api>(api_services{*p->service, *p->access, *p->query,
-                                                   *p->shortlist, *p->ranking, *p->analysis,
-                                                   *p->webhooks, *p->db, *p->broadcast,
-                                                   p->online, p->stats, p->files, p->cfg});
+                                                   *p->shortlist, *p->ranking, *p->audience,
+                                                   *p->analysis, *p->webhooks, *p->db,
+                                                   *p->broadcast, p->online, p->stats, p->files,
+                                                   p->cfg});
     if (const auto& errors = p->routes->routes().errors(); !errors.empty())
         return status::error(error_kind::internal, "bad_route_table",
                              "the route table is inconsistent: " + errors.front());

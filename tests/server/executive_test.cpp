@@ -268,7 +268,8 @@ TEST_F(executive_test, scores_reach_executives_only_when_an_admin_allows_it) {
                    exec()).status, 403u);
     auto allowed = call(http::verb::put, "/api/v1/events/town/settings", R"({"executives_see_scores": true})");
     ASSERT_EQ(allowed.status, 200u) << allowed;
-    EXPECT_EQ(allowed.body, (json{{"anonymous", false}, {"executives_see_scores", true}, {"display_public", false}}));
+    EXPECT_EQ(allowed.body, (json{{"anonymous", false}, {"executives_see_scores", true}, {"display_public", false},
+                                     {"audience_off", false}, {"questions_closed", false}, {"name_required", false}}));
     hidden_everywhere(false);
 }
 
@@ -292,7 +293,8 @@ TEST_F(executive_test, event_settings_by_role_and_their_errors) {
     // Members not given keep their values.
     ASSERT_EQ(call(http::verb::put, "/api/v1/events/town/settings", R"({"anonymous": true})").status, 200u);
     auto r = call(http::verb::put, "/api/v1/events/town/settings", R"({"display_public": true})");
-    EXPECT_EQ(r.body, (json{{"anonymous", true}, {"executives_see_scores", false}, {"display_public", true}}));
+    EXPECT_EQ(r.body, (json{{"anonymous", true}, {"executives_see_scores", false}, {"display_public", true},
+                            {"audience_off", false}, {"questions_closed", false}, {"name_required", false}}));
 }
 
 // A stand-in for the "is it a question?" model: a text ending in '?' is a question.

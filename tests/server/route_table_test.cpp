@@ -254,8 +254,10 @@ TEST_F(server_route_table_test, is_sound_and_protects_everything_but_the_open_en
         "GET /healthz",
         "HEAD /healthz",
         "POST /api/v1/session",
+        "GET /api/v1/public/events/{slug}",
         "GET /api/v1/public/events/{slug}/questions",
         "POST /api/v1/public/events/{slug}/questions",
+        "POST /api/v1/public/events/{slug}/questions/mine",
         "POST /api/v1/public/questions/{id}/vote",
         "GET /api/v1/openapi.yaml",
         // The Perspective-compatible API: its discovery document and the CORS preflights.
@@ -266,6 +268,8 @@ TEST_F(server_route_table_test, is_sound_and_protects_everything_but_the_open_en
         "HEAD /{path...}",
         "GET /display/{slug}",
         "HEAD /display/{slug}",
+        "GET /e/{slug}",
+        "HEAD /e/{slug}",
     };
     EXPECT_EQ(open, expected);
     // The room's display admits requests without a token only where its event allows it: the

@@ -41,6 +41,7 @@ server::config server_test::default_config() const {
     // Limits have their own tests; here a test may send requests as fast as it likes.
     cfg.rate_per_ip = 0;
     cfg.rate_per_token = 0;
+    cfg.rate_audience_per_minute = 0;
     return cfg;
 }
 
