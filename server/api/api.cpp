@@ -41,11 +41,11 @@ void api::count(const std::string& label, unsigned status, double seconds) {
 }
 
 responder api::counted(std::string label, clock::time_point started, responder reply) {
-    return [this, label = std::move(label), started, reply = std::move(reply)](http_response res) {
-        count(label, res.result_int(),
+    return [this, label = std::move(label), started, reply = std::move(reply)](outgoing out) {
+        count(label, out.res.result_int(),
               std::chrono::duration<double>(clock::now() - started).count());
-        add_security_headers(res);
-        reply(std::move(res));
+        add_security_headers(out.res);
+        reply(std::move(out));
     };
 }
 
@@ -86,13 +86,13 @@ void api::dispatch(const http_request& req, const request_target& target, route_
     }
     // A success that leaves without the rule checked is a bug in the handler: refuse it.
     auto checked = std::make_shared<bool>(false);
-    responder guarded = [answer, checked, pattern = r.pattern](http_response res) {
-        if (!*checked && res.result_int() < 400) {
+    responder guarded = [answer, checked, pattern = r.pattern](outgoing out) {
+        if (!*checked && out.res.result_int() < 400) {
             log_line("route " + pattern + " answered without checking its access rule");
-            res = error_response(internal_error("the server failed to check access"), res.version(),
-                                 res.keep_alive());
+            out = outgoing(error_response(internal_error("the server failed to check access"),
+                                          out.res.version(), out.res.keep_alive()));
         }
-        answer(std::move(res));
+        answer(std::move(out));
     };
     request_context ctx(req, target, r, m.params, who, client, s_.cfg.max_json_depth, guarded,
                         req.keep_alive(), checked);
@@ -123,7 +123,7 @@ std::variant<stream_opener, http_response> api::upgrade(const http_request& req,
     }
     std::optional<http_response> refused;
     responder answer = counted(r->metrics_label(), clock::now(),
-                               [&refused](http_response res) { refused = std::move(res); });
+                               [&refused](outgoing out) { refused = std::move(out.res); });
     int retry_after = 1;
     auto who = admission_.admit_stream(req, client, retry_after);
     if (!who) {

@@ -6,10 +6,12 @@
 // Thread safety: each member is thread-safe (see its header).
 
 #include "core/service/access_service.hpp"
+#include "core/service/export_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
 #include "core/service/ranking_service.hpp"
 #include "core/service/shortlist_service.hpp"
+#include "core/service/stats_service.hpp"
 #include "core/store/store.hpp"
 #include "server/app/config.hpp"
 #include "server/http/static_files.hpp"
@@ -25,6 +27,8 @@ struct api_services {
     moderation_query& query;
     shortlist_service& shortlist;
     ranking_service& ranking;
+    stats_service& gauge;      // the numbers of the dashboards' charts
+    export_service& exports;
     // Event creation and event settings, which have no use case of their own in core yet.
     store& db;
     hub& stream_hub;

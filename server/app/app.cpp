@@ -14,7 +14,9 @@
 #include "core/service/access_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
+#include "core/service/export_service.hpp"
 #include "core/service/ranking_service.hpp"
+#include "core/service/stats_service.hpp"
 #include "core/service/shortlist_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "server/api/api.hpp"
@@ -44,6 +46,8 @@ struct app::impl {
     std::unique_ptr<question_service> service;
     std::unique_ptr<shortlist_service> shortlist;
     std::unique_ptr<ranking_service> ranking;
+    std::unique_ptr<stats_service> gauge;
+    std::unique_ptr<export_service> exports;
     std::unique_ptr<access_service> access;
     static_files files;
     std::unique_ptr<api> routes;
@@ -124,13 +128,15 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     if (status s = p->service->load_groups(); !s) return s;
     p->shortlist = std::make_unique<shortlist_service>(*p->db, *p->db, *p->service, *p->feed);
     p->ranking = std::make_unique<ranking_service>(*p->db);
+    p->gauge = std::make_unique<stats_service>(*p->db, *p->db);
+    p->exports = std::make_unique<export_service>(*p->db, *p->db, *p->db);
     p->access = std::make_unique<access_service>(*p->db);
     // A token revoked through the API closes its open streams at once.
     presence* online = &p->online;
     p->access->set_revocation_observer([online](std::int64_t id) { online->revoke(id); });
     p->routes =
         std::make_unique<api>(api_services{*p->service, *p->access, *p->query, *p->shortlist,
-                                           *p->ranking, *p->db, *p->broadcast, p->online,
+                                           *p->ranking, *p->gauge, *p->exports, *p->db, *p->broadcast, p->online,
                                            p->stats, p->files, p->cfg});
     if (const auto& errors = p->routes->routes().errors(); !errors.empty())
         return status::error(error_kind::internal, "bad_route_table",
