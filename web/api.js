@@ -168,3 +168,10 @@ export function editShortlist(slug, questionId, changes) {
 export function reorderShortlist(slug, ids) {
   return request('PUT', `/events/${enc(slug)}/shortlist`, { order: ids });
 }
+
+// The gauge of public opinion (docs/api.md "Stats"): opts bucket ("60s"), threshold, groups, words.
+export function getStats(slug, opts = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts)) if (v != null && v !== '') q.set(k, String(v));
+  return request('GET', `/events/${enc(slug)}/stats?${q}`);
+}
