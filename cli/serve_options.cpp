@@ -77,6 +77,13 @@ constexpr setting settings[] = {
     {"--idle-timeout", "TRIBUNE_IDLE_TIMEOUT", "keep-alive wait for the next request (default 60s)"},
     {"--drain-timeout", "TRIBUNE_DRAIN_TIMEOUT", "graceful stop: time to finish requests and close (default 10s)"},
     {"--activity-interval-ms", "TRIBUNE_ACTIVITY_INTERVAL_MS", "live stream: how often changed arrivals per minute are sent, in ms (default 5000)"},
+    // the Perspective-compatible API and webhooks (docs/perspective.md, docs/api.md "Webhooks")
+    {"--perspective-prefix", "TRIBUNE_PERSPECTIVE_PREFIX", "also serve the Perspective API under /PREFIX/v1alpha1/... (default: root only)"},
+    {"--public-url", "TRIBUNE_PUBLIC_URL", "rootUrl of the discovery document, e.g. https://tribune.example/ (default: from the request)"},
+    {"--webhook-ca-file", "TRIBUNE_WEBHOOK_CA_FILE", "PEM certificates trusted for https webhooks besides the system's"},
+    {"--webhook-timeout", "TRIBUNE_WEBHOOK_TIMEOUT", "time one webhook attempt may take, e.g. 10s or 500ms (default 10s)"},
+    {"--webhook-retry-base", "TRIBUNE_WEBHOOK_RETRY_BASE", "first retry delay of a failing webhook, doubling up to 10 min (default 1s)"},
+    {"--webhook-disable-after", "TRIBUNE_WEBHOOK_DISABLE_AFTER", "consecutive failed attempts before a webhook is disabled (default 15)"},
 };
 
 status apply(serve_options& o, const std::string& flag, const std::string& value) {
@@ -128,6 +135,23 @@ status apply(serve_options& o, const std::string& flag, const std::string& value
         if (status s = parse_number<long long>(flag, value, 10, 3'600'000, ms); !s) return s;
         c.activity_interval = std::chrono::milliseconds(ms);
     }
+    else if (flag == "--perspective-prefix") {
+        std::string p = value;
+        while (!p.empty() && p.front() == '/') p.erase(0, 1);
+        while (!p.empty() && p.back() == '/') p.pop_back();
+        if (p.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") !=
+                std::string::npos || p.find("..") != std::string::npos)
+            return bad("--perspective-prefix must be a path such as /perspective");
+        c.perspective_prefix = p;
+    } else if (flag == "--public-url") {
+        if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0)
+            return bad("--public-url must start with http:// or https://");
+        c.public_url = value;
+    } else if (flag == "--webhook-ca-file") c.webhook_ca_file = value;
+    else if (flag == "--webhook-timeout") return parse_duration(flag, value, c.webhook_timeout);
+    else if (flag == "--webhook-retry-base") return parse_duration(flag, value, c.webhook_retry_base);
+    else if (flag == "--webhook-disable-after")
+        return parse_number<int>(flag, value, 1, 1000, c.webhook_disable_after);
     else return bad("unknown option " + flag + " (see tribune serve --help)");
     return status::ok();
 }

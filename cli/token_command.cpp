@@ -1,5 +1,6 @@
 #include "cli/token_command.hpp"
 
+#include <charconv>
 #include <iostream>
 #include <optional>
 
@@ -10,16 +11,20 @@ namespace tribune::server {
 namespace {
 
 constexpr const char* token_usage =
-    "usage: tribune token create --role ROLE --name NAME [--event SLUG] [--db PATH]\n"
+    "usage: tribune token create --role ROLE --name NAME [--event SLUG] [--quota N[/s|/min]]\n"
+    "                            [--db PATH]\n"
     "       tribune token list [--db PATH]\n"
     "       tribune token revoke ID [--db PATH]\n\n"
     "Roles: admin (everything), moderator (decides), executive (approved questions, answering),\n"
-    "api_client (ingest and read). --event limits a token to one event. The token is printed\n"
-    "once; only its hash is stored. Works while the server runs (same database file).\n";
+    "api_client (ingest and read), analyst (the Perspective-compatible API only). --event limits\n"
+    "a token to one event. --quota holds a token to N requests per second (N, N/s) or per\n"
+    "minute (N/min) instead of the server's per-token rate; beyond it the server answers 429.\n"
+    "The token is printed once; only its hash is stored. Works while the server runs (same\n"
+    "database file).\n";
 
 struct token_args {
     std::string verb;
-    std::string name, role_name, event, id;
+    std::string name, role_name, event, id, quota;
     std::vector<std::string> serve_args;  // --db, --migrations
 };
 
@@ -38,6 +43,8 @@ result<token_args> parse(const std::vector<std::string>& args) {
             t.role_name = value();
         else if (a == "--event")
             t.event = value();
+        else if (a == "--quota")
+            t.quota = value();
         else if (a == "--db" || a == "--migrations") {
             t.serve_args.push_back(a);
             t.serve_args.push_back(value());
@@ -50,11 +57,34 @@ result<token_args> parse(const std::vector<std::string>& args) {
     return t;
 }
 
+// "N", "N/s" (per second) or "N/min" (per minute); empty for anything else.
+std::optional<token_quota> parse_quota(const std::string& text) {
+    token_quota q;
+    std::string number = text;
+    if (auto slash = text.find('/'); slash != std::string::npos) {
+        const std::string unit = text.substr(slash + 1);
+        if (unit == "min") q.period_s = 60;
+        else if (unit != "s") return std::nullopt;
+        number = text.substr(0, slash);
+    }
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), q.requests);
+    if (ec != std::errc{} || end != number.data() + number.size()) return std::nullopt;
+    return q;
+}
+
+std::string quota_text(const std::optional<token_quota>& q) {
+    if (!q) return "-";
+    return std::to_string(q->requests) + (q->period_s == 60 ? "/min" : "/s");
+}
+
 int create(access_service& access, const token_args& t) {
     auto r = role_from_string(t.role_name);
-    if (!r) return fail("--role must be admin, moderator, executive, api_client or display");
-    auto issued =
-        access.create_token(t.name, *r, t.event.empty() ? std::nullopt : std::optional(t.event));
+    if (!r) return fail("--role must be " + token_role_list());
+    std::optional<token_quota> quota;
+    if (!t.quota.empty() && !(quota = parse_quota(t.quota)))
+        return fail("--quota must be N (per second), N/s or N/min, e.g. --quota 60/min");
+    auto issued = access.create_token(
+        t.name, *r, t.event.empty() ? std::nullopt : std::optional(t.event), quota);
     if (!issued) return fail(issued.error().message());
     std::cout << issued->secret << "\n";
     std::cerr << "tribune: token " << issued->info.id << " (" << t.name << ", " << t.role_name
@@ -66,11 +96,11 @@ int create(access_service& access, const token_args& t) {
 int list(access_service& access) {
     auto tokens = access.list_tokens();
     if (!tokens) return fail(tokens.error().message());
-    std::cout << "id\tname\trole\tevent\tprefix\tstate\n";
+    std::cout << "id\tname\trole\tevent\tprefix\tstate\tquota\n";
     for (const auto& t : *tokens)
         std::cout << t.id << "\t" << t.name << "\t" << to_string(t.r) << "\t"
                   << (t.event_slug.empty() ? "*" : t.event_slug) << "\t" << t.prefix << "\t"
-                  << (t.revoked_at ? "revoked" : "active") << "\n";
+                  << (t.revoked_at ? "revoked" : "active") << "\t" << quota_text(t.quota) << "\n";
     return 0;
 }
 

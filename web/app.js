@@ -15,8 +15,12 @@
 import * as api from './api.js';
 import { Connection } from './connection.js';
 import { mountGauge } from './gauge.js';
+import { signOut } from './page_shell.js';
 import { Store } from './store.js';
 import * as views from './views.js';
+
+// render() once, soon, however many times it is asked for.
+const renderSoon = views.renderLater(() => render());
 
 const TABS = [
   { id: 'review', label: 'Review', statuses: ['pending', 'held'] },
@@ -115,18 +119,8 @@ function applyView() {
 
 // ---- render scheduling -------------------------------------------------------------------
 
-let renderQueued = false;
 function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  // requestAnimationFrame does not run in hidden tabs; the timeout keeps those current too.
-  const run = () => {
-    if (!renderQueued) return;
-    renderQueued = false;
-    render();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 100);
+  renderSoon();
 }
 
 function currentItems() {
@@ -581,18 +575,6 @@ function groupOfFocused() {
   else toast(`#${q.id} has no similar questions.`, 'info', 4000);
 }
 
-async function signOut() {
-  try {
-    await api.signOut();
-  } catch (e) {
-    if (e.status !== 401) {
-      toast(`Could not sign out: ${e.message} (${e.code})`, 'error');
-      return;
-    }
-  }
-  conn.stop();
-  location.assign('/login');
-}
 
 // "Not applied: bob approved #42 at 05:31:10 (now version 3; you saw version 2)."
 async function conflictMessage(seen, cur, action) {
@@ -802,7 +784,7 @@ function start() {
   $('#event-slug').textContent = slug;
   $('#event-title').textContent = slug;
 
-  $('#sign-out').addEventListener('click', signOut);
+  $('#sign-out').addEventListener('click', () => signOut(toast, conn));
   $('#tabs').addEventListener('click', (e) => {
     const b = e.target.closest('[data-tab]');
     if (b) switchTab(b.dataset.tab);

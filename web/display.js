@@ -1,8 +1,10 @@
 // display: the room's display (/display/SLUG): the question being answered now in large type,
 // who asked it (nobody's name when the event is anonymous), how many asked the same, and the
-// next few on the shortlist. Meant for a projector or a video stream: no controls, nothing to
-// click. It updates live and keeps itself connected (display_connection.js): after a network
-// drop or a server restart it reconnects by itself and shows the display as it is then.
+// next few on the shortlist. Meant for a projector or a video stream: no controls; F or a
+// double-click toggles full screen (browsers allow it only on a person's gesture; a kiosk
+// browser, e.g. chromium --kiosk URL, starts in it). It updates live and keeps itself
+// connected (display_connection.js): after a network drop (also one nobody closed) or a
+// server restart it reconnects by itself and shows the display as it is then.
 //
 // URL parameters: ?next=N shows the next N questions (0 to 5, default 3; 0 hides them),
 // ?theme=light for a light screen (dark by default).
@@ -117,6 +119,15 @@ async function probe(first) {
     notice('This display needs a display token: sign in at /login, or ask an admin to make it public.');
   else if (res.status === 404) notice(`There is no event "${slug}".`);
 }
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen?.().catch(() => {});
+  else document.documentElement.requestFullscreen?.().catch(() => {});
+}
+document.addEventListener('dblclick', toggleFullscreen);
+document.addEventListener('keydown', (e) => {
+  if ((e.key === 'f' || e.key === 'F') && !e.ctrlKey && !e.metaKey && !e.altKey) toggleFullscreen();
+});
 
 const conn = new DisplayConnection(slug, { onDisplay: render, onState: showState });
 

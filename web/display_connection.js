@@ -1,11 +1,16 @@
 // display_connection: the room display's live stream (docs/api.md "The room's display",
 // GET /api/v1/events/{slug}/display/stream): every message is the whole display, so there is
 // nothing to resume — after a drop or a server restart it reconnects with back-off
-// (live_socket.js) and the first message shows the display as it is then.
+// (live_socket.js) and the first message shows the display as it is then. The server answers
+// each ping with {"type":"pong"}, so the page pings every PING_EVERY_MS and a connection that
+// has heard nothing for SILENCE_LIMIT_MS (a network drop nobody closed) is reconnected.
 //
 // onDisplay(msg) for each {"type":"display", ...} of this event; onState as LiveSocket.
 
 import { LiveSocket } from './live_socket.js';
+
+const PING_EVERY_MS = 4000;
+const SILENCE_LIMIT_MS = 10000;
 
 export class DisplayConnection extends LiveSocket {
   constructor(slug, { onDisplay, onState }) {
@@ -13,6 +18,8 @@ export class DisplayConnection extends LiveSocket {
     this.slug = slug;
     this.onDisplay = onDisplay;
     this.seq = null;
+    this.pingEveryMs = PING_EVERY_MS;
+    this.silenceLimitMs = SILENCE_LIMIT_MS;
   }
 
   url() {

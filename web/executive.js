@@ -17,7 +17,10 @@ import { Shortlist } from './executive_shortlist.js';
 import * as xv from './executive_views.js';
 import { mountGauge } from './gauge.js';
 import { eventSlug, startShell } from './page_shell.js';
-import { refreshTimes } from './views.js';
+import { refreshTimes, renderLater } from './views.js';
+
+// render() once, soon, however many times it is asked for.
+const renderSoon = renderLater(() => render());
 
 const RANK_LIMIT = 200; // rows of the ranking shown
 const REFRESH_DELAY_MS = 300; // a burst of changes asks for the ranking once
@@ -63,17 +66,8 @@ function loadWeights() {
 
 // ---- rendering ---------------------------------------------------------------------------
 
-let renderQueued = false;
 function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  const run = () => {
-    if (!renderQueued) return;
-    renderQueued = false;
-    render();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 100);
+  renderSoon();
 }
 
 function render() {
@@ -111,7 +105,12 @@ function render() {
 
   xv.renderTopics($('#x-topics'), ui.ranking ? ui.ranking.topics : [], ui.filters.q.trim().toLowerCase());
   const hidden = ui.ranking ? ui.ranking.hidden_not_questions : 0;
-  $('#x-hidden-note').textContent = ui.filters.questionsOnly && hidden ? `${hidden} hidden` : '';
+  // Questions stored without the "is it a question?" model have no signal and are never hidden.
+  const unscored = ui.ranked.length > 0 && ui.ranked.every((r) => r.question.is_question == null);
+  let hiddenNote = '';
+  if (ui.filters.questionsOnly && hidden) hiddenNote = `${hidden} hidden`;
+  else if (ui.filters.questionsOnly && unscored) hiddenNote = 'no "is it a question?" signal on these: nothing hidden';
+  $('#x-hidden-note').textContent = hiddenNote;
   $('#x-formula').textContent = xv.formulaText(ui.weights);
   renderLanguages();
 

@@ -5,16 +5,7 @@
 // Safety: as views.js — user text (questions, authors, notes, names) enters the DOM only as
 // text nodes or attribute values through h(), never as HTML.
 
-import { fmtNum, h, relativeTime } from './views.js';
-
-const ATTRIBUTE_SHORT = {
-  toxicity: 'toxicity',
-  severe_toxicity: 'severe',
-  insult: 'insult',
-  profanity: 'profanity',
-  threat: 'threat',
-  identity_attack: 'identity',
-};
+import { ATTRIBUTE_LABELS, fmtNum, h, relativeTime } from './views.js';
 
 export const DEFAULT_WEIGHTS = Object.freeze({ votes: 1, group: 1, recency: 1, half_life: 30 });
 
@@ -59,7 +50,7 @@ function scoresLine(q) {
     .filter(([, v]) => typeof v === 'number')
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3)
-    .map(([k, v]) => `${ATTRIBUTE_SHORT[k] || k} ${v.toFixed(2)}`);
+    .map(([k, v]) => `${ATTRIBUTE_LABELS[k] || k} ${v.toFixed(2)}`);
   return h('div', { class: 'x-scores', title: 'Classifier scores (shown because an admin allows it)' }, top.join(' · '));
 }
 

@@ -9,6 +9,11 @@
 // waiting, and reports its state through onState({state, attempt, retryAt, error}) with state
 // "connecting" | "live" | "waiting" | "closed". A subclass calls _live() when its data is
 // current (e.g. once a snapshot is applied) and _drop(reason, immediate) to reconnect.
+//
+// A network drop that nobody closes (a cable pulled, a Wi-Fi change, a NAT forgetting the
+// connection) leaves a socket that looks open and hears nothing. A subclass whose server
+// answers every ping (the display stream) sets silenceLimitMs (and a shorter pingEveryMs):
+// a socket that has heard nothing for that long is dropped and reconnected.
 
 const BASE_DELAY_MS = 300;
 const MAX_DELAY_MS = 5000;
@@ -25,6 +30,9 @@ export class LiveSocket {
     this.openTimer = null;
     this.stopped = false;
     this.state = 'closed';
+    this.pingEveryMs = PING_EVERY_MS;
+    this.silenceLimitMs = 0; // 0: the server does not answer pings; never dropped for silence
+    this.heardAt = 0; // when the socket last received anything
     this._onOnline = () => this.reconnectNow();
     this._onVisible = () => {
       if (document.visibilityState === 'visible' && this.state === 'waiting') this.reconnectNow();
@@ -101,14 +109,21 @@ export class LiveSocket {
     ws.onopen = () => {
       if (this.ws !== ws) return;
       clearTimeout(this.openTimer);
+      this.heardAt = Date.now();
       this.pingTimer = setInterval(() => {
+        if (this.ws !== ws) return;
+        if (this.silenceLimitMs && Date.now() - this.heardAt > this.silenceLimitMs) {
+          this._drop('no answer from the server');
+          return;
+        }
         if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
-      }, PING_EVERY_MS);
+      }, this.pingEveryMs);
       this.attempt = 0;
       this._opened(ws);
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws) return;
+      this.heardAt = Date.now();
       let msg;
       try {
         msg = JSON.parse(ev.data);

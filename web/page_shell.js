@@ -11,6 +11,21 @@ import * as views from './views.js';
 
 const $ = (sel) => document.querySelector(sel);
 
+// Signs out and goes to the sign-in page, stopping `socket` (a LiveSocket) first; an error
+// other than "already signed out" is a toast and keeps the page.
+export async function signOut(toast, socket = null) {
+  try {
+    await api.signOut();
+  } catch (e) {
+    if (e.status !== 401) {
+      toast(`Could not sign out: ${e.message} (${e.code})`, 'error');
+      return;
+    }
+  }
+  if (socket) socket.stop();
+  location.assign('/login');
+}
+
 // The event slug of the page's URL (?event=SLUG), or `fallback`.
 export function eventSlug(fallback = 'demo') {
   const s = (new URLSearchParams(location.search).get('event') || '').trim();
@@ -31,18 +46,7 @@ export function startShell({ slug = eventSlug(), onEvent = () => {}, onMe = () =
     if (conn.state === 'waiting') showConn();
   }, 1000);
 
-  $('#sign-out').addEventListener('click', async () => {
-    try {
-      await api.signOut();
-    } catch (e) {
-      if (e.status !== 401) {
-        toast(`Could not sign out: ${e.message} (${e.code})`, 'error');
-        return;
-      }
-    }
-    if (socket) socket.stop();
-    location.assign('/login');
-  });
+  $('#sign-out').addEventListener('click', () => signOut(toast, socket));
 
   api
     .getEvent(slug)

@@ -15,7 +15,7 @@ export const STATUS_LABELS = {
   answered: 'Answered',
 };
 
-const ATTRIBUTE_LABELS = {
+export const ATTRIBUTE_LABELS = {
   toxicity: 'toxicity',
   severe_toxicity: 'severe',
   insult: 'insult',
@@ -57,6 +57,23 @@ function append(el, children) {
 }
 
 // ---- time ----------------------------------------------------------------------------------
+
+// A function that asks for render() once, soon: at the next animation frame, or within 100 ms
+// where frames do not run (hidden tabs). Calls before it ran are one call.
+export function renderLater(render) {
+  let queued = false;
+  const run = () => {
+    if (!queued) return;
+    queued = false;
+    render();
+  };
+  return () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(run);
+    setTimeout(run, 100);
+  };
+}
 
 export function relativeTime(iso, now = Date.now()) {
   const t = Date.parse(iso);

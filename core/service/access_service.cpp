@@ -66,15 +66,21 @@ principal access_service::to_principal(const token_info& t, bool via_session) {
     p.event_id = t.event_id;
     p.event_slug = t.event_slug;
     p.via_session = via_session;
+    p.quota = t.quota;
     return p;
 }
 
 result<issued_token> access_service::create_token(const std::string& name, role r,
-                                                  const std::optional<std::string>& event_slug) {
+                                                  const std::optional<std::string>& event_slug,
+                                                  const std::optional<token_quota>& quota) {
     if (name.empty() || name.size() > 100)
         return invalid("invalid_field", "a token needs a name of 1 to 100 bytes");
     if (r == role::audience)
         return invalid("invalid_field", "the audience needs no token");
+    if (quota && !quota->valid())
+        return invalid("invalid_field", "a quota is 1 to " +
+                                            std::to_string(token_quota::max_requests) +
+                                            " requests per second or per minute");
     std::optional<std::int64_t> event_id;
     if (event_slug) {
         auto ev = events_.find_event(*event_slug);
@@ -82,7 +88,8 @@ result<issued_token> access_service::create_token(const std::string& name, role 
         event_id = ev->id;
     }
     std::string secret = std::string(token_prefix) + random_secret();
-    auto info = db_.create_token(name, r, event_id, sha256_hex(secret), secret.substr(0, 10));
+    auto info =
+        db_.create_token(name, r, event_id, sha256_hex(secret), secret.substr(0, 10), quota);
     if (!info) return info.error();
     return issued_token{std::move(secret), std::move(info.value())};
 }

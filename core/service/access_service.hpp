@@ -42,10 +42,12 @@ public:
     access_service(event_store& events, access_store& tokens) : events_(events), db_(tokens) {}
     explicit access_service(store& db) : access_service(db, db) {}
 
-    // Errors: invalid_argument (invalid_field: empty or overlong name; an audience token),
-    // not_found (event_not_found).
+    // `quota`, when given, holds the token to its own request rate (token_quota).
+    // Errors: invalid_argument (invalid_field: empty or overlong name; an audience token; a
+    // quota out of range), not_found (event_not_found).
     result<issued_token> create_token(const std::string& name, role r,
-                                      const std::optional<std::string>& event_slug);
+                                      const std::optional<std::string>& event_slug,
+                                      const std::optional<token_quota>& quota = std::nullopt);
     result<std::vector<token_info>> list_tokens() { return db_.list_tokens(); }
     // Errors: not_found (token_not_found).
     status revoke(std::int64_t token_id);

@@ -11,7 +11,8 @@ namespace {
 
 constexpr std::string_view token_columns =
     "SELECT t.id, t.name, t.role, t.event_id, coalesce(e.slug, ''), t.prefix, t.created_at, "
-    "t.revoked_at FROM tokens t LEFT JOIN events e ON e.id = t.event_id ";
+    "t.revoked_at, t.quota_requests, t.quota_period_s "
+    "FROM tokens t LEFT JOIN events e ON e.id = t.event_id ";
 
 token_info read_token_row(const sqlite_statement& s) {
     token_info t;
@@ -23,6 +24,7 @@ token_info read_token_row(const sqlite_statement& s) {
     t.prefix = s.column_text(5);
     t.created_at = s.column_int(6);
     if (!s.column_is_null(7)) t.revoked_at = s.column_int(7);
+    if (!s.column_is_null(8)) t.quota = token_quota{s.column_int(8), s.column_int(9)};
     return t;
 }
 
@@ -37,10 +39,12 @@ result<std::optional<token_info>> one_token(sqlite_connection& db, sqlite_statem
 
 result<token_info> sqlite_store::create_token(const std::string& name, role r,
                                               std::optional<std::int64_t> event_id,
-                                              const std::string& hash, const std::string& prefix) {
+                                              const std::string& hash, const std::string& prefix,
+                                              std::optional<token_quota> quota) {
     std::lock_guard lock(write_mutex_);
     auto st = writer_.prepare(
-        "INSERT INTO tokens (name, role, event_id, hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO tokens (name, role, event_id, hash, prefix, created_at, quota_requests, "
+        "quota_period_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st) return st.error();
     st->bind(1, std::string_view(name));
     st->bind(2, to_string(r));
@@ -49,6 +53,13 @@ result<token_info> sqlite_store::create_token(const std::string& name, role r,
     st->bind(4, std::string_view(hash));
     st->bind(5, std::string_view(prefix));
     st->bind(6, now_ms());
+    if (quota) {
+        st->bind(7, quota->requests);
+        st->bind(8, quota->period_s);
+    } else {
+        st->bind_null(7);
+        st->bind_null(8);
+    }
     if (status s = step_done(writer_, *st, "create token"); !s) return s;
     auto q = writer_.prepare(std::string(token_columns) + "WHERE t.id = ?");
     if (!q) return q.error();

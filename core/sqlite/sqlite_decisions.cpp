@@ -37,7 +37,8 @@ bool is_storage_failure(const status& s) {
     return s.kind() == error_kind::unavailable || s.kind() == error_kind::internal;
 }
 
-// Writes the new status and its audit row. REQUIRES: a transaction open on `db`.
+// Writes the new status and its audit row (the last row inserted). REQUIRES: a transaction
+// open on `db`.
 status write_decision(sqlite_connection& db, const decision_request& d, question_status from) {
     const timestamp_ms now = now_ms();
     auto upd = db.prepare(
@@ -71,6 +72,7 @@ result<decision_outcome> sqlite_store::apply_one(const decision_request& d) {
     if (rc == SQLITE_DONE || (rc == SQLITE_ROW && d.event_id && cur->column_int(2) != *d.event_id))
         return decision_target_missing(d);
     if (rc != SQLITE_ROW) return writer_.last_error("read question");
+    const std::int64_t event_id = cur->column_int(2);
     decision_outcome out;
     out.from = status_from_string(cur->column_text(0)).value_or(question_status::pending);
     auto apply = check_transition(d, out.from, cur->column_int(1));
@@ -80,6 +82,11 @@ result<decision_outcome> sqlite_store::apply_one(const decision_request& d) {
         return out;
     }
     if (status s = write_decision(writer_, d, out.from); !s) return s;
+    if (status s = queue_webhooks(event_id, d.question_id,
+                                  sqlite3_last_insert_rowid(writer_.get()), d.action, out.from,
+                                  d.to);
+        !s)
+        return s;
     return out;
 }
 

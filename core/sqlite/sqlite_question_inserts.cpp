@@ -90,6 +90,7 @@ status write_group(sqlite_connection& db, insert_statements& st, question& q, st
     return status::ok();
 }
 
+// Writes the question's spans, then its audit row (the last row inserted).
 status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const question& q,
                              timestamp_ms now) {
     for (const span& sp : q.scored.spans) {
@@ -145,6 +146,11 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
                 stored.version = 1;
                 if (status s = write_group(writer_, st, stored, *group); !s) return s;
                 if (status s = write_spans_and_audit(writer_, st, stored, now); !s) return s;
+                if (status s = queue_webhooks(stored.event_id, stored.id,
+                                              sqlite3_last_insert_rowid(writer_.get()), "auto",
+                                              std::nullopt, stored.status);
+                    !s)
+                    return s;
                 out.push_back({std::move(stored), true});
             }
             return out;

@@ -31,6 +31,9 @@ public:
     sqlite_statement(const sqlite_statement&) = delete;
     sqlite_statement& operator=(const sqlite_statement&) = delete;
 
+    // True until a statement is prepared into it.
+    bool empty() const { return stmt_ == nullptr; }
+
     void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
     void bind(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
     void bind(int i, std::string_view v) {

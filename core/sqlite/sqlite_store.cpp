@@ -34,6 +34,10 @@ result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path
     std::unique_ptr<sqlite_store> s(new sqlite_store());
     s->writer_ = std::move(writer.value());
     s->schema_version_ = report->to_version;
+    {
+        std::lock_guard lock(s->write_mutex_);
+        s->reload_hooked_events();
+    }
     for (std::size_t i = 0; i < readers; ++i) {
         auto r = sqlite_connection::open(path, true);
         if (!r) return r.error();

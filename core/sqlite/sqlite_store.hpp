@@ -15,25 +15,33 @@
 //   sqlite_audience.cpp         votes                                (audience_store)
 //   sqlite_shortlist.cpp        the executives' shortlist            (audience_store)
 //   sqlite_access.cpp           tokens and sessions                  (access_store)
+//   sqlite_feedback.cpp         suggested scores                     (feedback_store)
+//   sqlite_webhooks.cpp         webhooks, their outbox and log       (webhook_store)
 //
 // Thread safety: all public methods are safe to call concurrently.
 
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/sqlite/migrator.hpp"
 #include "core/sqlite/sqlite_connection.hpp"
+#include "core/sqlite/sqlite_statement.hpp"
+#include "core/store/feedback_store.hpp"
 #include "core/store/store.hpp"
+#include "core/store/webhook_store.hpp"
 
 namespace tribune {
 
-class sqlite_store final : public store {
+class sqlite_store final : public store, public feedback_store, public webhook_store {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 7;
+    static constexpr int required_schema_version = 10;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
@@ -90,7 +98,8 @@ public:
     // access_store
     result<token_info> create_token(const std::string& name, role r,
                                     std::optional<std::int64_t> event_id, const std::string& hash,
-                                    const std::string& prefix) override;
+                                    const std::string& prefix,
+                                    std::optional<token_quota> quota) override;
     result<std::vector<token_info>> list_tokens() override;
     status revoke_token(std::int64_t id) override;
     result<std::optional<token_info>> find_token(const std::string& hash) override;
@@ -100,6 +109,27 @@ public:
     result<std::optional<token_info>> find_session(const std::string& hash,
                                                    timestamp_ms now) override;
     status delete_session(const std::string& hash) override;
+
+    // feedback_store
+    result<std::int64_t> add_suggestion(const suggestion& s) override;
+    result<std::vector<suggestion>> list_suggestions(std::int64_t after_id,
+                                                     std::size_t limit) override;
+
+    // webhook_store
+    result<webhook> create_webhook(const new_webhook& w) override;
+    result<std::vector<webhook>> list_webhooks(std::optional<std::int64_t> event_id) override;
+    result<webhook> get_webhook(std::int64_t id) override;
+    result<webhook> update_webhook(std::int64_t id, const webhook_update& u) override;
+    status delete_webhook(std::int64_t id) override;
+    result<std::vector<pending_delivery>> due_deliveries(timestamp_ms now,
+                                                         const std::set<std::int64_t>& busy,
+                                                         std::size_t limit) override;
+    status record_attempts(const std::vector<attempt_record>& rs) override;
+    result<std::map<std::int64_t, std::int64_t>> backlog() override;
+    status disable_webhook(std::int64_t id, const std::string& reason, timestamp_ms at) override;
+    result<std::vector<webhook_attempt>> list_attempts(std::int64_t hook_id, std::int64_t before_id,
+                                                       std::size_t limit) override;
+    status prune_attempts(std::size_t keep) override;
 
     int schema_version() const { return schema_version_; }
 
@@ -125,11 +155,27 @@ private:
     // REQUIRES: write_mutex_ held and a transaction open.
     result<decision_outcome> apply_one(const decision_request& d);
 
+    // The webhook outbox (sqlite_webhooks.cpp). queue_webhooks() owes a delivery to every
+    // enabled hook of the question's event subscribed to the change the audit row
+    // `decision_id` records; for an event without an enabled hook it returns at once, without
+    // touching the database. REQUIRES: write_mutex_ held and a transaction open.
+    status queue_webhooks(std::int64_t event_id, std::int64_t question_id,
+                          std::int64_t decision_id, std::string_view action,
+                          std::optional<question_status> from, question_status to);
+    // Re-reads which events have an enabled hook, after any change to the webhooks (committed
+    // or not). On a failure every event counts as hooked (correct, only slower).
+    // REQUIRES: write_mutex_ held, no transaction open.
+    void reload_hooked_events();
+
     sqlite_connection acquire_reader();
     void release_reader(sqlite_connection c);
 
     std::mutex write_mutex_;
     sqlite_connection writer_;  // GUARDED_BY(write_mutex_)
+    // The events with at least one enabled webhook; empty optional: not known (every event
+    // counts). GUARDED_BY(write_mutex_)
+    std::optional<std::unordered_set<std::int64_t>> hooked_events_;
+    sqlite_statement queue_webhooks_;  // prepared on first use; GUARDED_BY(write_mutex_)
 
     std::mutex readers_mutex_;
     std::condition_variable readers_cv_;

@@ -21,9 +21,11 @@ class access_store {
 public:
     virtual ~access_store() = default;
 
+    // `quota`: the token's own request rate, kept with it (token_info::quota).
     virtual result<token_info> create_token(const std::string& name, role r,
                                             std::optional<std::int64_t> event_id,
-                                            const std::string& hash, const std::string& prefix) = 0;
+                                            const std::string& hash, const std::string& prefix,
+                                            std::optional<token_quota> quota) = 0;
     // Oldest first.
     virtual result<std::vector<token_info>> list_tokens() = 0;
     // Marks the token revoked (once) and ends its sessions. Errors: not_found (code

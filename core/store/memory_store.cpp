@@ -373,7 +373,8 @@ token_info memory_store::read(const token_row& t) const {
 
 result<token_info> memory_store::create_token(const std::string& name, role r,
                                               std::optional<std::int64_t> event_id,
-                                              const std::string& hash, const std::string& prefix) {
+                                              const std::string& hash, const std::string& prefix,
+                                              std::optional<token_quota> quota) {
     std::lock_guard lock(mutex_);
     token_row t;
     t.info.id = next_token_id_++;
@@ -382,6 +383,7 @@ result<token_info> memory_store::create_token(const std::string& name, role r,
     t.info.event_id = event_id;
     t.info.prefix = prefix;
     t.info.created_at = wall_clock_ms();
+    t.info.quota = quota;
     t.hash = hash;
     tokens_.emplace(t.info.id, t);
     return read(t);
@@ -442,6 +444,22 @@ status memory_store::delete_session(const std::string& hash) {
     std::lock_guard lock(mutex_);
     sessions_.erase(hash);
     return status::ok();
+}
+
+result<std::int64_t> memory_store::add_suggestion(const suggestion& s) {
+    std::lock_guard lock(mutex_);
+    suggestions_.push_back(s);
+    suggestions_.back().id = static_cast<std::int64_t>(suggestions_.size());
+    return suggestions_.back().id;
+}
+
+result<std::vector<suggestion>> memory_store::list_suggestions(std::int64_t after_id,
+                                                               std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    std::vector<suggestion> out;
+    for (const suggestion& s : suggestions_)
+        if (s.id > after_id && out.size() < limit) out.push_back(s);
+    return out;
 }
 
 }  // namespace tribune

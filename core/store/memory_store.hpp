@@ -1,6 +1,7 @@
 #pragma once
-// memory_store: every store interface kept in memory, for the tests of the services that do
-// not test SQL (tests/core/question_service_test.cpp, access_service_test.cpp). Behaves as
+// memory_store: every store interface of `store`, and feedback_store, kept in memory, for the
+// tests of the services that do not test SQL (tests/core/question_service_test.cpp,
+// access_service_test.cpp, perspective_core_test.cpp). Behaves as
 // sqlite_store does, down to error codes and messages, with these documented differences:
 //  - search (question_filter::search) is question_filter::matches(): every search word must be
 //    a word of the question's normalised text (a word ending in '*' a prefix of one), where
@@ -23,11 +24,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/store/feedback_store.hpp"
 #include "core/store/store.hpp"
 
 namespace tribune {
 
-class memory_store : public store {
+class memory_store : public store, public feedback_store {
 public:
     memory_store();
 
@@ -77,7 +79,8 @@ public:
     // access_store
     result<token_info> create_token(const std::string& name, role r,
                                     std::optional<std::int64_t> event_id, const std::string& hash,
-                                    const std::string& prefix) override;
+                                    const std::string& prefix,
+                                    std::optional<token_quota> quota) override;
     result<std::vector<token_info>> list_tokens() override;
     status revoke_token(std::int64_t id) override;
     result<std::optional<token_info>> find_token(const std::string& hash) override;
@@ -87,6 +90,11 @@ public:
     result<std::optional<token_info>> find_session(const std::string& hash,
                                                    timestamp_ms now) override;
     status delete_session(const std::string& hash) override;
+
+    // feedback_store
+    result<std::int64_t> add_suggestion(const suggestion& s) override;
+    result<std::vector<suggestion>> list_suggestions(std::int64_t after_id,
+                                                     std::size_t limit) override;
 
 private:
     struct event_row {
@@ -146,6 +154,7 @@ private:
     std::vector<shortlist_row> shortlist_;
     std::map<std::int64_t, token_row> tokens_;
     std::map<std::string, session_row> sessions_;
+    std::vector<suggestion> suggestions_;  // ids ascending from 1
 };
 
 }  // namespace tribune

@@ -10,6 +10,11 @@
 //   audience_store  votes and the executives' shortlist
 //   access_store    tokens and browser sessions
 //
+// Two more narrow interfaces are not part of the aggregate, because only the Perspective and
+// webhook use cases read them: feedback_store (the scores clients suggest) and webhook_store
+// (webhooks, their outbox and delivery log). sqlite_store implements both; memory_store
+// implements feedback_store.
+//
 // The interfaces name no SQL and no SQLite: errors are the domain's (not_found, conflict,
 // invalid_argument as documented per method; unavailable when the database cannot be read
 // or written: disk full, read-only, busy too long).

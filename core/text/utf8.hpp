@@ -23,6 +23,14 @@ inline std::size_t count_code_points(std::string_view s) {
     return n;
 }
 
+// The number of UTF-16 code units of valid UTF-8: a code point above U+FFFF (a 4-byte
+// sequence) counts 2, the unit in which Perspective API counts span offsets.
+inline std::size_t utf16_length(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) == 0x80 ? 0 : c >= 0xF0 ? 2 : 1;
+    return n;
+}
+
 namespace utf8 {
 
 // Decodes one code point at s[i]. Returns the number of bytes, or 0 when invalid.

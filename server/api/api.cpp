@@ -19,8 +19,9 @@ namespace http = boost::beast::http;
 namespace {
 
 // The error for a refused admission, with Retry-After when rate limited.
-http_response refusal(const status& s, int retry_after, unsigned version, bool keep_alive) {
-    http_response res = error_response(s, version, keep_alive);
+http_response refusal(const status& s, int retry_after, dialect speaks, unsigned version,
+                      bool keep_alive) {
+    http_response res = error_response(s, speaks, version, keep_alive);
     if (s.kind() == error_kind::rate_limited)
         res.set(http::field::retry_after, std::to_string(retry_after));
     return res;
@@ -40,11 +41,19 @@ void api::count(const std::string& label, unsigned status, double seconds) {
     s_.stats.count_request(label, status, seconds);
 }
 
-responder api::counted(std::string label, clock::time_point started, responder reply) {
-    return [this, label = std::move(label), started, reply = std::move(reply)](outgoing out) {
-        count(label, out.res.result_int(),
-              std::chrono::duration<double>(clock::now() - started).count());
+responder api::counted(std::string label, dialect speaks, const http_request& req,
+                       clock::time_point started, responder reply) {
+    // The log names the route's pattern, never the target: a query may carry an API key.
+    std::string method = s_.cfg.quiet ? std::string() : std::string(req.method_string());
+    return [this, label = std::move(label), speaks, method = std::move(method), started,
+            reply = std::move(reply)](outgoing out) {
+        const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+        count(label, out.res.result_int(), seconds);
+        if (!s_.cfg.quiet)
+            log_line(method + " " + label + " " + std::to_string(out.res.result_int()) + " " +
+                     std::to_string(static_cast<long long>(seconds * 1e6)) + " us");
         add_security_headers(out.res);
+        add_dialect_headers(out.res, speaks);
         reply(std::move(out));
     };
 }
@@ -53,19 +62,21 @@ void api::handle(const http_request& req, const client_info& client, responder r
     const auto started = clock::now();
     auto target = request_target::parse(req.target());
     if (!target)
-        return counted("other", started, std::move(reply))(error_response(
+        return counted("other", dialect::tribune, req, started, std::move(reply))(error_response(
             invalid("invalid_target", "malformed request target"), req.version(), false));
     route_match m = table_.match(req.method(), target->segments);
-    responder answer = counted(m.label("other"), started, std::move(reply));
+    responder answer = counted(m.label("other"), m.speaks(), req, started, std::move(reply));
     int retry_after = 1;
-    auto who = admission_.admit(req, client, retry_after);
-    if (!who) return answer(refusal(who.error(), retry_after, req.version(), req.keep_alive()));
+    auto who = admission_.admit(req, *target, m.credentials(), client, retry_after);
+    if (!who)
+        return answer(refusal(who.error(), retry_after, m.speaks(), req.version(),
+                              req.keep_alive()));
     dispatch(req, *target, m, *who, client, answer);
 }
 
 void api::dispatch(const http_request& req, const request_target& target, route_match& m,
                    const principal& who, const client_info& client, const responder& answer) {
-    const reply_channel out(answer, req.version(), req.keep_alive());
+    const reply_channel out(answer, req.version(), req.keep_alive(), m.speaks());
     if (m.kind == match_kind::no_route)
         return out.fail(not_found("not_found", "nothing at " + target.path));
     // Nothing about a protected route (not even whether its body or id is valid) is told to
@@ -86,11 +97,11 @@ void api::dispatch(const http_request& req, const request_target& target, route_
     }
     // A success that leaves without the rule checked is a bug in the handler: refuse it.
     auto checked = std::make_shared<bool>(false);
-    responder guarded = [answer, checked, pattern = r.pattern](outgoing out) {
+    responder guarded = [answer, checked, pattern = r.pattern, speaks = r.speaks](outgoing out) {
         if (!*checked && out.res.result_int() < 400) {
             log_line("route " + pattern + " answered without checking its access rule");
             out = outgoing(error_response(internal_error("the server failed to check access"),
-                                          out.res.version(), out.res.keep_alive()));
+                                          speaks, out.res.version(), out.res.keep_alive()));
         }
         answer(std::move(out));
     };
@@ -122,12 +133,12 @@ std::variant<stream_opener, http_response> api::upgrade(const http_request& req,
         return res;
     }
     std::optional<http_response> refused;
-    responder answer = counted(r->metrics_label(), clock::now(),
+    responder answer = counted(r->metrics_label(), r->speaks, req, clock::now(),
                                [&refused](outgoing out) { refused = std::move(out.res); });
     int retry_after = 1;
     auto who = admission_.admit_stream(req, client, retry_after);
     if (!who) {
-        answer(refusal(who.error(), retry_after, req.version(), false));
+        answer(refusal(who.error(), retry_after, r->speaks, req.version(), false));
         return std::move(*refused);
     }
     // A rule checked by the handler is checked by the upgrade handler, which must do so

@@ -3,8 +3,9 @@
 // admitted (admission: credentials, rate limits, cross-site rules), checked against its
 // route's access rule, and handed to the route's handler — a resource that decodes with
 // server/wire, calls a service and encodes the answer. Every answer is counted under its
-// route's label (metrics) and carries the security headers; every error leaves as
-// {"error": {"code", "message"}} with the status from http_status_for().
+// route's label (metrics), logged (unless quiet) and carries the security headers; every
+// error leaves in the route's dialect — {"error": {"code", "message"}}, or Google's shape on
+// the Perspective-compatible routes — with the status from http_status_for().
 //
 // The order of refusals: a malformed target (400); admission (401 bad credentials, 429,
 // 403 csrf_rejected); a request without credentials to a path that needs them (401, before
@@ -54,8 +55,11 @@ class api {
   private:
     using clock = std::chrono::steady_clock;
 
-    // Counts the answer under `label` and adds the security headers, then replies.
-    responder counted(std::string label, clock::time_point started, responder reply);
+    // Counts the answer under `label`, logs it (unless config::quiet: method, label, status,
+    // microseconds — never the target or the body), adds the security headers and the
+    // dialect's, then replies.
+    responder counted(std::string label, dialect speaks, const http_request& req,
+                      clock::time_point started, responder reply);
     void dispatch(const http_request& req, const request_target& target, route_match& m,
                   const principal& who, const client_info& client, const responder& answer);
     // Runs the handler; a handler that throws (a programming error) answers 500.

@@ -1,17 +1,21 @@
 #pragma once
-// api_services: what the API's resources use — the core's use cases, the live stream's hub
-// and presence, the metrics, the dashboard's files and the settings. Built by the app.
+// api_services: what the API's resources use — the core's use cases (questions, access,
+// the moderation queries, analysis for the Perspective-compatible API, webhooks), the live
+// stream's hub and presence, the metrics, the dashboard's files and the settings. Built by
+// the app.
 //
 // Ownership: borrows everything; the app owns it all and outlives the API.
 // Thread safety: each member is thread-safe (see its header).
 
 #include "core/service/access_service.hpp"
+#include "core/service/analysis_service.hpp"
 #include "core/service/export_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
 #include "core/service/ranking_service.hpp"
 #include "core/service/shortlist_service.hpp"
 #include "core/service/stats_service.hpp"
+#include "core/service/webhook_service.hpp"
 #include "core/store/store.hpp"
 #include "server/app/config.hpp"
 #include "server/http/static_files.hpp"
@@ -29,6 +33,8 @@ struct api_services {
     ranking_service& ranking;
     stats_service& gauge;      // the numbers of the dashboards' charts
     export_service& exports;
+    analysis_service& analysis;  // the Perspective-compatible API
+    webhook_service& webhooks;
     // Event creation and event settings, which have no use case of their own in core yet.
     store& db;
     hub& stream_hub;

@@ -15,7 +15,7 @@ http_response reply_channel::json_answer(http::status st, const json& body) cons
 void reply_channel::send(http::status st, const json& body) const { reply_(json_answer(st, body)); }
 
 void reply_channel::fail(const status& s) const {
-    reply_(error_response(s, version_, keep_alive_));
+    reply_(error_response(s, speaks_, version_, keep_alive_));
 }
 
 void reply_channel::fail(const status& s, const json& body) const {
@@ -37,7 +37,7 @@ request_context::request_context(const http_request& req, const request_target& 
                                  const client_info& client, std::size_t max_json_depth,
                                  responder reply, bool keep_alive,
                                  std::shared_ptr<bool> access_checked)
-    : reply_channel(std::move(reply), req.version(), keep_alive),
+    : reply_channel(std::move(reply), req.version(), keep_alive, r.speaks),
       req_(req),
       target_(target),
       route_(r),

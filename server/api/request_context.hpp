@@ -50,15 +50,18 @@ struct outgoing {
 // Called exactly once per request, from any thread.
 using responder = std::function<void(outgoing)>;
 
-// Where a request's answer goes: its HTTP version and keep-alive, and the responder.
+// Where a request's answer goes: its HTTP version and keep-alive, the responder, and the
+// dialect its errors are worded in (the route's).
 class reply_channel {
   public:
-    reply_channel(responder reply, unsigned version, bool keep_alive)
-        : reply_(std::move(reply)), version_(version), keep_alive_(keep_alive) {}
+    reply_channel(responder reply, unsigned version, bool keep_alive,
+                  dialect speaks = dialect::tribune)
+        : reply_(std::move(reply)), version_(version), keep_alive_(keep_alive), speaks_(speaks) {}
 
     // A JSON answer, not yet sent (to add headers).
     http_response json_answer(boost::beast::http::status st, const json& body) const;
     void send(boost::beast::http::status st, const json& body) const;
+    // The error in the route's dialect.
     void fail(const status& s) const;
     // An error with more in its body than the error (e.g. a 409's "current").
     void fail(const status& s, const json& body) const;
@@ -75,6 +78,7 @@ class reply_channel {
     responder reply_;
     unsigned version_;
     bool keep_alive_;
+    dialect speaks_;
 };
 
 class request_context : public reply_channel {

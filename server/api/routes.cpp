@@ -3,13 +3,18 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "core/util/split.hpp"
 #include "server/api/audience_resource.hpp"
 #include "server/api/decisions_resource.hpp"
+#include "server/api/discovery_resource.hpp"
 #include "server/api/display_resource.hpp"
 #include "server/api/events_resource.hpp"
 #include "server/api/files_resource.hpp"
 #include "server/api/health_resource.hpp"
+#include "server/api/openapi_resource.hpp"
+#include "server/api/perspective_resource.hpp"
 #include "server/api/policy_resource.hpp"
 #include "server/api/questions_resource.hpp"
 #include "server/api/ranking_resource.hpp"
@@ -19,7 +24,9 @@
 #include "server/api/settings_resource.hpp"
 #include "server/api/shortlist_resource.hpp"
 #include "server/api/stream_resource.hpp"
+#include "server/api/suggestions_resource.hpp"
 #include "server/api/tokens_resource.hpp"
+#include "server/api/webhooks_resource.hpp"
 
 namespace tribune::server {
 namespace {
@@ -51,6 +58,9 @@ void add_operations(route_table& t, const api_services& s) {
         t.add(endpoint(m, "/healthz", A::open(), handler_of(health, &health_resource::health)));
     t.add(endpoint(verb::get, "/metrics", A::metrics(s.cfg.metrics_access),
                    handler_of(health, &health_resource::metrics_text)));
+    auto openapi = std::make_shared<openapi_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/openapi.yaml", A::open(),
+                   handler_of(openapi, &openapi_resource::document)));
 }
 
 void add_access(route_table& t, const api_services& s) {
@@ -200,6 +210,65 @@ void add_display(route_table& t, const api_services& s) {
                        handler_of(files, &files_resource::display_page), "/display"));
 }
 
+// The Perspective-compatible API (docs/perspective.md), at the root and, when
+// --perspective-prefix is set, under it too: Google's dialect, the key as Google's clients
+// send it, analyst keys only (and admin). Counted under the root pattern wherever served.
+void add_perspective(route_table& t, const api_services& s) {
+    auto perspective = std::make_shared<perspective_resource>(s);
+    auto discovery = std::make_shared<discovery_resource>(s);
+    const auto google = [](route r) {
+        r.speaks = dialect::google;
+        return r;
+    };
+    std::vector<std::string> prefixes = {""};  // "" or "a/b/": where the routes are served
+    if (auto segments = split_nonempty(s.cfg.perspective_prefix, '/'); !segments.empty()) {
+        std::string prefix;
+        for (const std::string& segment : segments) prefix += segment + "/";
+        prefixes.push_back(prefix);
+    }
+    for (const std::string& prefix : prefixes) {
+        const std::string base = "/" + prefix;
+        for (auto [method, fn] : {std::pair{"analyze", &perspective_resource::analyze},
+                                  std::pair{"suggestscore", &perspective_resource::suggest_score}}) {
+            const std::string root = std::string("/v1alpha1/comments:") + method;
+            t.add(google(endpoint(verb::post, base + root.substr(1),
+                                  A::roles({R::analyst}, "call the Perspective API (use an analyst key)")
+                                      .by_api_key(),
+                                  handler_of(perspective, fn), root)));
+            t.add(google(endpoint(verb::options, base + root.substr(1), A::open().by_api_key(),
+                                  handler_of(perspective, &perspective_resource::preflight),
+                                  root)));
+        }
+        t.add(google(endpoint(
+            verb::get, base + "$discovery/rest", A::open(),
+            [discovery, prefix](request_context& ctx) { discovery->document(ctx, prefix); },
+            "/$discovery/rest")));
+    }
+    // The suggested scores, for admins.
+    auto suggestions = std::make_shared<suggestions_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/perspective/suggestions",
+                   A::roles({}, "export suggested scores"),
+                   handler_of(suggestions, &suggestions_resource::list)));
+}
+
+// Outbound webhooks, managed by admins (docs/api.md "Webhooks").
+void add_webhooks(route_table& t, const api_services& s) {
+    auto hooks = std::make_shared<webhooks_resource>(s);
+    const auto admin = [] { return A::roles({}, "manage webhooks"); };
+    t.add(endpoint(verb::get, "/api/v1/webhooks", admin(),
+                   handler_of(hooks, &webhooks_resource::list)));
+    t.add(endpoint(verb::post, "/api/v1/webhooks", admin(),
+                   handler_of(hooks, &webhooks_resource::create)));
+    t.add(endpoint(verb::get, "/api/v1/webhooks/{id}", admin(),
+                   handler_of(hooks, &webhooks_resource::show)));
+    t.add(endpoint(verb::patch, "/api/v1/webhooks/{id}", admin(),
+                   handler_of(hooks, &webhooks_resource::change)));
+    t.add(endpoint(verb::delete_, "/api/v1/webhooks/{id}", admin(),
+                   handler_of(hooks, &webhooks_resource::remove)));
+    t.add(endpoint(verb::get, "/api/v1/webhooks/{id}/deliveries", admin(),
+                   handler_of(hooks, &webhooks_resource::deliveries)));
+}
+
 // A WebSocket upgrade; plain HTTP is told to upgrade. Executives may open the view protocol
 // only, held to approved and answered questions (stream_resource).
 void add_stream(route_table& t, const api_services& s) {
@@ -246,6 +315,8 @@ void add_routes(route_table& t, const api_services& s) {
     add_gauge(t, s);
     add_stream(t, s);
     add_display(t, s);
+    add_perspective(t, s);
+    add_webhooks(t, s);
     add_fallbacks(t, s);
 }
 

@@ -10,7 +10,7 @@ namespace http = boost::beast::http;
 void tokens_resource::create(request_context& ctx) {
     auto t = ctx.decoded_body(decode_new_token);
     if (!t) return;
-    auto issued = s_.access.create_token(t->name, t->r, t->event);
+    auto issued = s_.access.create_token(t->name, t->r, t->event, t->quota);
     if (!issued) return ctx.fail(issued.error());
     ctx.send(http::status::created, to_json(*issued));
 }

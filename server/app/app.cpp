@@ -12,14 +12,17 @@
 #include <vector>
 
 #include "core/service/access_service.hpp"
+#include "core/service/analysis_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
 #include "core/service/export_service.hpp"
 #include "core/service/ranking_service.hpp"
 #include "core/service/stats_service.hpp"
 #include "core/service/shortlist_service.hpp"
+#include "core/service/webhook_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "server/api/api.hpp"
+#include "server/hooks/webhook_dispatcher.hpp"
 #include "server/http/static_files.hpp"
 #include "server/live/hub.hpp"
 #include "server/live/live_feed.hpp"
@@ -49,6 +52,11 @@ struct app::impl {
     std::unique_ptr<stats_service> gauge;
     std::unique_ptr<export_service> exports;
     std::unique_ptr<access_service> access;
+    std::unique_ptr<analysis_service> analysis;  // the Perspective-compatible API
+    std::unique_ptr<webhook_service> webhooks;
+    // Delivers the webhook outbox on its own thread; destroyed (so stopped) before the
+    // services and the store it reads.
+    std::unique_ptr<webhook_dispatcher> dispatcher;
     static_files files;
     std::unique_ptr<api> routes;
     net::io_context ioc;
@@ -98,6 +106,24 @@ struct app::impl {
           ioc(std::max(1, cfg.threads)) {}
 };
 
+namespace {
+
+// The Perspective-compatible analysis and the webhooks, on the store and the model.
+// Errors: bad_ca_file (--webhook-ca-file cannot be read).
+status wire_webhooks_and_analysis(app::impl& p) {
+    analysis_options analysis;
+    analysis.max_text_bytes = p.cfg.perspective_max_text_bytes;
+    p.analysis = std::make_unique<analysis_service>(*p.model, *p.db, analysis);
+    webhook_options hooks;
+    hooks.base_backoff = p.cfg.webhook_retry_base;
+    hooks.disable_after = p.cfg.webhook_disable_after;
+    p.webhooks = std::make_unique<webhook_service>(*p.db, *p.db, hooks);
+    p.dispatcher = std::make_unique<webhook_dispatcher>(*p.webhooks, *p.db, p.cfg);
+    return p.dispatcher->load_trust();
+}
+
+}  // namespace
+
 app::app(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 app::~app() { stop(); }
@@ -134,10 +160,12 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     // A token revoked through the API closes its open streams at once.
     presence* online = &p->online;
     p->access->set_revocation_observer([online](std::int64_t id) { online->revoke(id); });
-    p->routes =
-        std::make_unique<api>(api_services{*p->service, *p->access, *p->query, *p->shortlist,
-                                           *p->ranking, *p->gauge, *p->exports, *p->db, *p->broadcast, p->online,
-                                           p->stats, p->files, p->cfg});
+    if (status s = wire_webhooks_and_analysis(*p); !s) return s;
+    p->routes = std::make_unique<api>(api_services{*p->service, *p->access, *p->query,
+                                                   *p->shortlist, *p->ranking, *p->gauge,
+                                                   *p->exports, *p->analysis,
+                                                   *p->webhooks, *p->db, *p->broadcast,
+                                                   p->online, p->stats, p->files, p->cfg});
     if (const auto& errors = p->routes->routes().errors(); !errors.empty())
         return status::error(error_kind::internal, "bad_route_table",
                              "the route table is inconsistent: " + errors.front());
@@ -156,6 +184,7 @@ void app::start() {
     if (impl_->started) return;
     impl_->started = true;
     impl_->service->start();
+    impl_->dispatcher->start();
     impl_->acceptor->run();
     impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
     impl_->watch_revocations();
@@ -187,6 +216,8 @@ void app::stop() {
         log_line("stop: drain timeout with " +
                  std::to_string(impl_->acceptor->requests_in_flight()) +
                  " requests in flight; they are cut off");
+    // Webhooks: attempts in flight stay owed and are made after the next start.
+    impl_->dispatcher->stop();
     // 4. Dashboards: close with "going away" and wait for the close handshakes.
     impl_->online.close_all();
     while (impl_->online.client_count() > 0 && clock::now() < deadline)

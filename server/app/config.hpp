@@ -54,6 +54,25 @@ struct config {
     std::string metrics_access = "loopback";  // loopback | open | admin
     std::chrono::hours session_lifetime{12};
     bool announce_first_admin = true;  // create and print an admin token when none exists
+
+    // --- the Perspective-compatible API and webhooks (docs/perspective.md, api.md "Webhooks")
+    // The Perspective routes are served at the root (/v1alpha1/...) and, when this names a
+    // path, also under it: "/perspective" -> /perspective/v1alpha1/comments:analyze (slashes
+    // at either end do not matter; "" or "/" is no prefix, and the routes are served once).
+    std::string perspective_prefix;
+    // The rootUrl of the discovery document; empty: from X-Forwarded-Proto/-Host or Host.
+    std::string public_url;
+    std::size_t perspective_max_text_bytes = 20480;  // Perspective's own limit
+    // Webhook delivery: a CA file (PEM) trusted besides the system's (tests use a
+    // self-signed certificate), the time one attempt may take, how often the outbox is read,
+    // the first retry delay (doubling up to 10 min), failures before a hook is disabled, and
+    // attempts in flight at once (one per hook).
+    std::string webhook_ca_file;
+    std::chrono::milliseconds webhook_timeout{10'000};
+    std::chrono::milliseconds webhook_poll_interval{250};
+    std::chrono::milliseconds webhook_retry_base{1'000};
+    int webhook_disable_after = 15;
+    std::size_t webhook_max_in_flight = 32;
 };
 
 }  // namespace tribune::server

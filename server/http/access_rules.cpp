@@ -5,11 +5,14 @@
 namespace tribune::server {
 namespace {
 
-status denied(const principal& who, const std::string& what) {
+status denied(const principal& who, const std::string& what, credential_source from) {
     if (who.anonymous())
         return status::error(
             error_kind::unauthenticated, "authentication_required",
-            "sign in or send an access token (Authorization: Bearer ...) to " + what);
+            from == credential_source::api_key
+                ? "The request is missing a valid API key: send it as ?key=, X-Goog-Api-Key or "
+                  "Authorization: Bearer to " + what
+                : "sign in or send an access token (Authorization: Bearer ...) to " + what);
     return status::error(error_kind::forbidden, "forbidden",
                          "a " + std::string(to_string(who.r)) + " token may not " + what);
 }
@@ -22,6 +25,7 @@ access_rule access_rule::open() {
     return r;
 }
 
+// Every role a token may have but analyst, whose keys are for the Perspective API only.
 access_rule access_rule::any_token(std::string what) {
     return roles({role::moderator, role::executive, role::api_client, role::audience},
                  std::move(what));
@@ -70,6 +74,11 @@ access_rule access_rule::public_if_event_allows() && {
     return std::move(*this);
 }
 
+access_rule access_rule::by_api_key() && {
+    credentials_ = credential_source::api_key;
+    return std::move(*this);
+}
+
 status access_rule::check_metrics(const principal& who, const client_info& client) const {
     if (metrics_mode_ == "loopback" && !client.loopback)
         return status::error(error_kind::forbidden, "forbidden",
@@ -87,7 +96,7 @@ status access_rule::check(std::string_view pattern, const principal& who, const 
     if (kind_ == kind::open) return status::ok();
     if (kind_ == kind::metrics) return check_metrics(who, client);
     if (who.anonymous() && public_switch_ && event_public) return status::ok();
-    if (who.anonymous()) return denied(who, "use " + std::string(pattern));
+    if (who.anonymous()) return denied(who, "use " + std::string(pattern), credentials_);
     if (who.r == role::admin) return status::ok();
     if (event_scoped_ && !event_slug.empty() && !who.covers(event_slug))
         return status::error(error_kind::forbidden, "forbidden",
@@ -95,7 +104,7 @@ status access_rule::check(std::string_view pattern, const principal& who, const 
     const bool answering = answer_rule_ && action == "answer";
     const auto& allowed = answering ? answer_roles_ : roles_;
     if (std::find(allowed.begin(), allowed.end(), who.r) != allowed.end()) return status::ok();
-    return denied(who, answering ? answer_what_ : what_);
+    return denied(who, answering ? answer_what_ : what_, credentials_);
 }
 
 }  // namespace tribune::server

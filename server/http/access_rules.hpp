@@ -12,6 +12,9 @@
 //    when its event allows it (public_if_event_allows: the room's display, when an admin
 //    made it public);
 //  - metrics: /metrics, as --metrics-access says (loopback, open, admin).
+// A rule also says how the route's callers send credentials (credential_source): a bearer
+// token or the browser's session cookie (Tribune's API), or an API key as Google's API clients
+// send one (the Perspective-compatible routes). Admission reads them from there.
 // Most rules are checked by the router before the handler runs. A rule marked
 // checked_by_handler is for a route whose event or action is known only once the handler
 // has read the question or the body; the handler checks it (request_context::allowed) and
@@ -29,6 +32,12 @@
 #include "server/http/client_info.hpp"
 
 namespace tribune::server {
+
+// Where a route's credentials come from.
+//  - bearer_or_session: Authorization: Bearer <token>, else the session cookie.
+//  - api_key: the token as a Google API key: ?key=, else X-Goog-Api-Key, else
+//    Authorization: Bearer (never a cookie). A key that is not valid is refused with 403.
+enum class credential_source { bearer_or_session, api_key };
 
 class access_rule {
   public:
@@ -60,10 +69,13 @@ class access_rule {
     // Requests without credentials reach the handler, which lets them through when the
     // event is public (check(..., event_public)). Implies checked_by_handler.
     access_rule public_if_event_allows() &&;
+    // Callers send their token as an API key (credential_source::api_key).
+    access_rule by_api_key() &&;
 
     kind rule_kind() const { return kind_; }
     bool event_scoped() const { return event_scoped_; }
     bool handler_checks() const { return handler_checks_; }
+    credential_source credentials() const { return credentials_; }
     // True when a request without credentials may reach the route's handler (open and
     // metrics rules); the router answers 401 before anything else otherwise.
     bool admits_anonymous() const { return kind_ != kind::tokens || public_switch_; }
@@ -85,6 +97,7 @@ class access_rule {
     std::string what_ = "use this route";
     bool event_scoped_ = false;
     bool handler_checks_ = false;
+    credential_source credentials_ = credential_source::bearer_or_session;
     bool answer_rule_ = false;
     bool public_switch_ = false;
     std::vector<role> answer_roles_;

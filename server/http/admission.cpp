@@ -34,6 +34,25 @@ status rate_limited(const std::string& message) {
     return status::error(error_kind::rate_limited, "rate_limited", message);
 }
 
+std::string bearer_of(const http_request& req) {
+    auto auth = req.find(http::field::authorization);
+    if (auth == req.end()) return {};
+    std::string_view v = auth->value();
+    constexpr std::string_view scheme = "Bearer ";
+    return v.starts_with(scheme) ? std::string(v.substr(scheme.size())) : std::string();
+}
+
+// A token's own quota as a bucket: `requests` per period, all of them at once at most.
+rate_limiter::rate quota_rate(const token_quota& q) {
+    return {static_cast<double>(q.requests) / static_cast<double>(q.period_s),
+            static_cast<double>(q.requests)};
+}
+
+std::string quota_text(const token_quota& q) {
+    return std::to_string(q.requests) + (q.requests == 1 ? " request per " : " requests per ") +
+           (q.period_s == 1 ? "second" : "minute");
+}
+
 }  // namespace
 
 admission::admission(access_service& access, const config& cfg)
@@ -58,12 +77,33 @@ result<principal> admission::authenticate(const http_request& req) {
     return principal{};
 }
 
+result<principal> admission::authenticate_key(const http_request& req,
+                                             const request_target& target) {
+    std::string key;
+    if (const std::string* k = target.param("key"); k != nullptr) key = *k;
+    if (key.empty())
+        if (auto h = req.find("X-Goog-Api-Key"); h != req.end()) key = std::string(h->value());
+    if (key.empty()) key = bearer_of(req);
+    if (key.empty()) return principal{};
+    auto who = access_.authenticate_token(key);
+    if (!who && who.error().kind() == error_kind::unauthenticated)
+        return status::error(error_kind::forbidden, "invalid_key",
+                             "API key not valid. Please pass a valid API key.");
+    return who;
+}
+
 status admission::limit(const http_request& req, const principal& who, const client_info& client,
                         int& retry_after) {
-    const bool limited = who.anonymous() ? !ip_limits_.allow(client.ip, retry_after)
-                                         : !token_limits_.allow(token_key(who), retry_after);
-    if (limited)
+    if (who.quota) {
+        // The token's own quota replaces the server's per-token rate.
+        if (!token_limits_.allow(token_key(who), quota_rate(*who.quota), retry_after))
+            return status::error(error_kind::rate_limited, "quota_exceeded",
+                                 "quota exceeded for this key: " + quota_text(*who.quota) +
+                                     "; retry in " + std::to_string(retry_after) + " s");
+    } else if (who.anonymous() ? !ip_limits_.allow(client.ip, retry_after)
+                               : !token_limits_.allow(token_key(who), retry_after)) {
         return rate_limited("too many requests; retry in " + std::to_string(retry_after) + " s");
+    }
     const auto m = req.method();
     const bool changes = m != http::verb::get && m != http::verb::head && m != http::verb::options;
     if (who.via_session && changes && !same_origin(req))
@@ -73,9 +113,11 @@ status admission::limit(const http_request& req, const principal& who, const cli
     return status::ok();
 }
 
-result<principal> admission::admit(const http_request& req, const client_info& client,
+result<principal> admission::admit(const http_request& req, const request_target& target,
+                                   credential_source from, const client_info& client,
                                    int& retry_after) {
-    auto who = authenticate(req);
+    auto who = from == credential_source::api_key ? authenticate_key(req, target)
+                                                  : authenticate(req);
     if (!who) {
         // Failed credentials count against the address.
         if (!ip_limits_.allow(client.ip, retry_after)) return rate_limited("too many requests");

@@ -1,6 +1,7 @@
 #include "server/http/responses.hpp"
 
 #include "server/http/http_errors.hpp"
+#include "server/wire/perspective_codec.hpp"
 
 namespace tribune::server {
 
@@ -32,6 +33,17 @@ http_response error_response(const status& s, const json& body, unsigned version
 
 http_response error_response(const status& s, unsigned version, bool keep_alive) {
     return error_response(s, error_body(s), version, keep_alive);
+}
+
+http_response error_response(const status& s, dialect d, unsigned version, bool keep_alive) {
+    if (d == dialect::tribune) return error_response(s, version, keep_alive);
+    return error_response(s, google_error(s, static_cast<unsigned>(http_status_for(s))), version,
+                          keep_alive);
+}
+
+void add_dialect_headers(http_response& res, dialect d) {
+    // A key in a web page is the page owner's choice, as with Google's own API.
+    if (d == dialect::google) res.set(http::field::access_control_allow_origin, "*");
 }
 
 }  // namespace tribune::server

@@ -26,6 +26,10 @@ http_response json_response(boost::beast::http::status st, const json& body, uns
 http_response error_response(const status& s, unsigned version, bool keep_alive);
 // An error whose body says more than the error (e.g. a 409 with "current").
 http_response error_response(const status& s, const json& body, unsigned version, bool keep_alive);
+// The error in the dialect's shape (route_table.hpp): Tribune's as above, or Google's.
+http_response error_response(const status& s, dialect d, unsigned version, bool keep_alive);
+// What every answer of the dialect carries: for google, Access-Control-Allow-Origin: *.
+void add_dialect_headers(http_response& res, dialect d);
 // Any other body with its content type, without Cache-Control (e.g. Prometheus text).
 http_response text_response(boost::beast::http::status st, std::string body,
                             std::string_view content_type, unsigned version, bool keep_alive);

@@ -91,6 +91,12 @@ void route_table::add(route r) {
             errors_.push_back(where + ": the same paths as " + e.r.pattern + "; spell it the same");
             return;
         }
+        // Admission and the router read these off the path's pattern, before the method.
+        if (e.r.speaks != r.speaks || e.r.access.credentials() != r.access.credentials()) {
+            errors_.push_back(where + ": another route of this pattern speaks another dialect "
+                                      "or takes credentials another way");
+            return;
+        }
         if (!e.r.method || !r.method || *e.r.method == *r.method) {
             errors_.push_back(where + ": added twice");
             return;

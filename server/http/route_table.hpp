@@ -1,9 +1,10 @@
 #pragma once
 // route_table: the one table of the server's HTTP routes. Each route is a method, a path
-// pattern, the access rule that guards it (access_rules.hpp), its handler and the label its
-// requests are counted under in /metrics (the pattern unless said otherwise). The router
-// (api), the access checks, the metrics and the OpenAPI check all read this table; a route's
-// pattern is written once, where it is added (server/api/routes.cpp).
+// pattern, the access rule that guards it (access_rules.hpp: who, and how the credentials
+// come), its handler, the label its requests are counted under in /metrics (the pattern
+// unless said otherwise) and the dialect its answers speak. The router (api), admission, the
+// access checks, the metrics and the OpenAPI check all read this table; a route's pattern is
+// written once, where it is added (server/api/routes.cpp).
 //
 // Patterns are '/'-separated segments, each
 //  - a literal: any characters but '/', '{' and '}' ("events", "dry-run",
@@ -70,6 +71,13 @@ class route_params {
     std::vector<std::pair<std::string, std::string>> values_;
 };
 
+// How a route's answers are worded.
+//  - tribune: Tribune's own API (docs/api.md): errors {"error": {"code", "message"}}.
+//  - google: the Perspective-compatible routes (docs/perspective.md): errors in Google's API
+//    shape {"error": {"code": 400, "message", "status": "INVALID_ARGUMENT", ...}}, and every
+//    answer readable by any web page (Access-Control-Allow-Origin: *), as Google's are.
+enum class dialect { tribune, google };
+
 struct route {
     std::optional<boost::beast::http::verb> method;  // empty: every method
     std::string pattern;
@@ -77,6 +85,7 @@ struct route {
     route_handler handler;
     std::string label;        // for metrics; empty: the pattern
     upgrade_handler upgrade;  // set for a WebSocket endpoint (GET)
+    dialect speaks = dialect::tribune;
 
     const std::string& metrics_label() const { return label.empty() ? pattern : label; }
 };
@@ -93,6 +102,13 @@ struct route_match {
     // The pattern's label, or `fallback` when nothing matched.
     const std::string& label(const std::string& fallback) const {
         return routes.empty() ? fallback : routes.front()->metrics_label();
+    }
+    // The dialect of the pattern's routes (tribune when nothing matched).
+    dialect speaks() const { return routes.empty() ? dialect::tribune : routes.front()->speaks; }
+    // How the pattern's routes take credentials (bearer or session when nothing matched).
+    credential_source credentials() const {
+        return routes.empty() ? credential_source::bearer_or_session
+                              : routes.front()->access.credentials();
     }
     // True when some route of the pattern admits requests without credentials.
     bool admits_anonymous() const;

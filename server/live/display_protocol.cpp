@@ -59,6 +59,12 @@ void display_protocol::on_record(std::shared_ptr<const change_record> r) {
     if (apply(r->change)) offer();
 }
 
+void display_protocol::on_message(const std::string&) {
+    if (waiting_ || !transport_->idle() || transport_->closing()) return;
+    static const auto pong = std::make_shared<const std::string>(display_pong_message());
+    transport_->send(pong);
+}
+
 void display_protocol::offer() {
     if (transport_->closing()) return;
     waiting_ = std::make_shared<const std::string>(

@@ -11,7 +11,9 @@
 // that reconnects is sent the display as it is then.
 //
 // Back-pressure: at most one message is written at a time and one waits; a newer display
-// replaces the one waiting. Client messages are ignored.
+// replaces the one waiting. A client message (the page pings every few seconds) is answered
+// {"type":"pong"} when nothing is being written or waiting (else what is on its way answers
+// it), so a client that hears nothing for a while knows the connection is dead.
 //
 // Thread safety: on its session's strand only (stream_protocol).
 // Ownership: borrows the shortlist service; it outlives every session.
@@ -39,7 +41,7 @@ class display_protocol final : public event_protocol {
 
     std::size_t queue_limit() const override { return 4; }
     void on_open(stream_transport& t) override;
-    void on_message(const std::string&) override {}
+    void on_message(const std::string&) override;
     void on_record(std::shared_ptr<const change_record> r) override;
     void on_drained() override;
 

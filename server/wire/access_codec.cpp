@@ -7,6 +7,30 @@ namespace {
 
 json optional_slug(const std::string& slug) { return slug.empty() ? json(nullptr) : json(slug); }
 
+// {"requests": N, "per": "second" | "minute"} (per defaults to second); null or absent: none.
+// The range is access_service's to check.
+result<std::optional<token_quota>> decode_quota(const json& body) {
+    auto q = body.find("quota");
+    if (q == body.end() || q->is_null()) return std::optional<token_quota>{};
+    const status wrong =
+        invalid("invalid_field", "quota must be {\"requests\": N, \"per\": \"second\" | \"minute\"}");
+    if (!q->is_object()) return wrong;
+    auto n = q->find("requests");
+    auto per = q->find("per");
+    if (n == q->end() || !n->is_number_integer()) return wrong;
+    token_quota out{n->get<std::int64_t>(), 1};
+    if (per != q->end() && !per->is_null()) {
+        if (!per->is_string() || (*per != "second" && *per != "minute")) return wrong;
+        out.period_s = *per == "minute" ? 60 : 1;
+    }
+    return std::optional<token_quota>(out);
+}
+
+json quota_json(const std::optional<token_quota>& q) {
+    if (!q) return nullptr;
+    return {{"requests", q->requests}, {"per", q->period_s == 60 ? "minute" : "second"}};
+}
+
 }  // namespace
 
 result<new_token> decode_new_token(const json& body) {
@@ -16,7 +40,7 @@ result<new_token> decode_new_token(const json& body) {
         return invalid("invalid_field", "name and role are required strings");
     auto parsed_role = role_from_string(r->get<std::string>());
     if (!parsed_role)
-        return invalid("invalid_field", "role must be admin, moderator, executive, api_client or display");
+        return invalid("invalid_field", "role must be " + token_role_list());
     new_token t;
     t.name = name->get<std::string>();
     t.r = *parsed_role;
@@ -24,6 +48,9 @@ result<new_token> decode_new_token(const json& body) {
         if (!e->is_string()) return invalid("invalid_field", "event must be a slug");
         t.event = e->get<std::string>();
     }
+    auto quota = decode_quota(body);
+    if (!quota) return quota.error();
+    t.quota = *quota;
     return t;
 }
 
@@ -34,7 +61,8 @@ json to_json(const token_info& t) {
             {"event", optional_slug(t.event_slug)},
             {"prefix", t.prefix},
             {"created_at", format_time(t.created_at)},
-            {"revoked_at", t.revoked_at ? json(format_time(*t.revoked_at)) : json(nullptr)}};
+            {"revoked_at", t.revoked_at ? json(format_time(*t.revoked_at)) : json(nullptr)},
+            {"quota", quota_json(t.quota)}};
 }
 
 json to_json(const std::vector<token_info>& tokens) {

@@ -20,6 +20,7 @@ struct new_token {
     std::string name;
     role r = role::audience;
     std::optional<std::string> event;  // empty: every event
+    std::optional<token_quota> quota;  // {"requests": N, "per": "second" | "minute"}
 };
 
 // Errors: invalid_field.

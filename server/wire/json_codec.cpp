@@ -99,6 +99,25 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
     return v;
 }
 
+result<id_page> decode_id_page(const std::map<std::string, std::string>& params,
+                               const std::string& cursor, std::size_t default_limit,
+                               std::size_t max_limit) {
+    id_page page{0, default_limit};
+    if (auto c = params.find(cursor); c != params.end()) {
+        auto v = parse_int(c->second);
+        if (!v || *v < 0) return invalid("invalid_cursor", cursor + " must be an id");
+        page.cursor = *v;
+    }
+    if (auto l = params.find("limit"); l != params.end()) {
+        auto v = parse_int(l->second);
+        if (!v || *v < 1 || *v > static_cast<std::int64_t>(max_limit))
+            return invalid("invalid_limit",
+                           "limit must be an integer from 1 to " + std::to_string(max_limit));
+        page.limit = static_cast<std::size_t>(*v);
+    }
+    return page;
+}
+
 result<std::optional<std::string>> read_optional_string(const json& body, const char* name) {
     auto it = body.find(name);
     if (it == body.end() || it->is_null()) return std::optional<std::string>{};

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,5 +78,16 @@ result<std::optional<std::string>> read_optional_string(const json& body, const 
 // A whole decimal integer (an id, a limit, a sequence number) as paths, query parameters and
 // member names carry them; empty when `s` is anything else.
 std::optional<std::int64_t> parse_int(std::string_view s);
+
+// A page of rows counted by id, from the query parameters `cursor` (an id; absent or 0: from
+// the start) and "limit" (1..max_limit; absent: default_limit).
+// Errors: invalid_cursor, invalid_limit.
+struct id_page {
+    std::int64_t cursor = 0;
+    std::size_t limit = 0;
+};
+result<id_page> decode_id_page(const std::map<std::string, std::string>& params,
+                               const std::string& cursor, std::size_t default_limit,
+                               std::size_t max_limit);
 
 }  // namespace tribune::server

@@ -110,4 +110,9 @@ std::string display_message(std::uint64_t seq, const event_info& ev, const event
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+const std::string& display_pong_message() {
+    static const std::string pong = R"({"type":"pong"})";
+    return pong;
+}
+
 }  // namespace tribune::server

@@ -44,5 +44,8 @@ json display_json(const event_info& ev, const event_settings& s, const display_s
 // {"type":"display","seq":N, ...display_json()}: the display's live stream.
 std::string display_message(std::uint64_t seq, const event_info& ev, const event_settings& s,
                             const display_state& d);
+// {"type":"pong"}: the display stream's answer to a client message, so that a client can tell
+// a silent connection (a network drop nobody closed) from a quiet display.
+const std::string& display_pong_message();
 
 }  // namespace tribune::server

@@ -2,16 +2,20 @@
 // with a display token, a question set "answering now" appears without reload with its asker
 // and how many asked the same; after the server restarts (same port, same database) the page
 // reconnects by itself and follows the next change; the public link, once an admin turns it
-// on, shows the display without a token. Saves $TRIBUNE_ARTIFACTS_DIR/display.png and
+// on, shows the display without a token; a network drop that nobody closes (a proxy that stops
+// carrying anything) is noticed by the page, which reconnects once the network is back. Saves $TRIBUNE_ARTIFACTS_DIR/display.png and
 // display-public.png.
 // Run: node --test tests/browser/display.test.mjs   (see support.mjs)
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, outputDir, startServer } from './support.mjs';
+import { apiClient, launchBrowser, outputDir, startFreezableProxy, startServer } from './support.mjs';
 
 const WAIT = { timeout: 20000 };
+// A silent drop is noticed after 10 s without a message; a reconnect through a dead network
+// gives up after 10 s; then a back-off of at most 5 s.
+const DROP_WAIT = { timeout: 45000 };
 const slug = `room-${Date.now().toString(36)}`;
 const SCREEN = { width: 1280, height: 720 };
 
@@ -123,6 +127,37 @@ describe('room display', { timeout: 180000 }, () => {
       await p.screenshot({ path: join(outputDir(), 'display-public.png') });
     } finally {
       await anon.close();
+    }
+  });
+
+  test('a network drop nobody closes: the page notices the silence and reconnects once the network is back', async () => {
+    const proxy = await startFreezableProxy(server.base);
+    const p = await room.context.newPage();
+    try {
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(`${proxy.base}/display/${slug}`);
+      await p.waitForSelector('#d-conn[data-state="live"]', WAIT);
+      await p.waitForFunction((id) => document.querySelector('#d-text')?.dataset.id === String(id), ids[1], WAIT);
+      await p.evaluate(() => {
+        window.__notReloaded = true;
+        window.__states = [];
+        const box = document.querySelector('#d-conn');
+        new MutationObserver(() => window.__states.push(box.dataset.state)).observe(box, { attributes: true });
+      });
+      proxy.freeze();
+      // Meanwhile the executives move on: the page cannot hear it.
+      const now = await exec.patch(`/api/v1/events/${slug}/shortlist/${ids[2]}`, { answering_now: true });
+      assert.equal(now.status, 200, JSON.stringify(now.body));
+      await p.waitForFunction(() => window.__states.includes('waiting'), null, DROP_WAIT);
+      assert.equal(await p.getAttribute('#d-text', 'data-id'), String(ids[1]), 'nothing arrived while frozen');
+      proxy.thaw();
+      await p.waitForFunction((id) => document.querySelector('#d-text')?.dataset.id === String(id), ids[2], DROP_WAIT);
+      await p.waitForSelector('#d-conn[data-state="live"]', WAIT);
+      assert.equal(await p.evaluate(() => window.__notReloaded), true, 'no reload');
+      assert.deepEqual(errors, []);
+    } finally {
+      await p.close();
+      await proxy.close();
     }
   });
 });

@@ -195,6 +195,15 @@ describe('executive page', { timeout: 180000 }, () => {
     assert.equal(await page.locator(`#x-ranked .x-row[data-id="${ids[4]}"]`).count(), 0);
   });
 
+  test('"hide what is not a question" says so when no question has the signal', async () => {
+    // The test server runs without the "is it a question?" model: every question has null.
+    await page.check('#x-questions-only');
+    await page.waitForFunction(() => /nothing hidden/.test(document.querySelector('#x-hidden-note').textContent), null, WAIT);
+    assert.equal(await page.locator(`#x-ranked .x-row[data-id="${ids[0]}"]`).count(), 1);
+    await page.uncheck('#x-questions-only');
+    await page.waitForFunction(() => document.querySelector('#x-hidden-note').textContent === '', null, WAIT);
+  });
+
   test('marking answered, then a screenshot', async () => {
     await page.click(`#x-shortlist .x-entry[data-id="${ids[1]}"] button[data-act="answered"]`);
     await page.waitForSelector(`#x-shortlist .x-entry.answered[data-id="${ids[1]}"]`, WAIT);

@@ -265,6 +265,51 @@ export async function startHeaderProxy(target, headers) {
   };
 }
 
+// A TCP proxy in front of the server whose freeze() simulates a network drop that nobody
+// closes: the connections open through it stay open but carry nothing more, either way, and
+// connections opened while frozen are accepted and carry nothing. thaw() lets new
+// connections through again (the frozen ones stay dead, as after a real drop).
+// Returns {base, freeze(), thaw(), close()}.
+export async function startFreezableProxy(target) {
+  const up = new URL(target);
+  const sockets = new Set();
+  let frozen = false;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(up.port), up.hostname);
+    const pair = { dead: frozen };
+    sockets.add(pair);
+    pair.sockets = [client, upstream];
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(pair);
+    };
+    client.on('data', (d) => pair.dead || upstream.write(d));
+    upstream.on('data', (d) => pair.dead || client.write(d));
+    // A close on one side reaches the other only while the network "works".
+    client.on('close', () => pair.dead || end());
+    upstream.on('close', () => pair.dead || end());
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    freeze() {
+      frozen = true;
+      for (const p of sockets) p.dead = true;
+    },
+    thaw() {
+      frozen = false;
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const p of sockets) for (const s of p.sockets) s.destroy();
+        server.close(r);
+      }),
+  };
+}
+
 // The ids of the cards the list shows, ascending.
 export const shownIds = (page) =>
   page.$$eval('#list .card', (els) => els.map((e) => Number(e.dataset.id)).sort((a, b) => a - b));

@@ -109,5 +109,24 @@ TEST_F(access_service_test, creation_is_validated) {
     EXPECT_EQ(access_->list_tokens()->size(), 1u);
 }
 
+TEST_F(access_service_test, a_quota_is_validated_and_travels_with_the_token) {
+    for (token_quota bad : {token_quota{0, 1}, token_quota{1'000'001, 1}, token_quota{10, 30}})
+        EXPECT_EQ(access_->create_token("x", role::analyst, std::nullopt, bad).error().code(),
+                  "invalid_field")
+            << bad.requests << "/" << bad.period_s;
+    EXPECT_TRUE(access_->list_tokens()->empty()) << "a refused quota makes no token";
+    auto t = access_->create_token("coral", role::analyst, std::nullopt, token_quota{60, 60});
+    ASSERT_TRUE(t.is_ok()) << t.error().message();
+    ASSERT_TRUE(t->info.quota.has_value());
+    auto who = access_->authenticate_token(t->secret);
+    ASSERT_TRUE(who.is_ok());
+    EXPECT_EQ(who->r, role::analyst);
+    ASSERT_TRUE(who->quota.has_value());
+    EXPECT_EQ(who->quota->requests, 60);
+    EXPECT_EQ(who->quota->period_s, 60);
+    auto plain = access_->create_token("bridge", role::api_client, std::nullopt);
+    EXPECT_FALSE(access_->authenticate_token(plain->secret)->quota.has_value());
+}
+
 }  // namespace
 }  // namespace tribune

@@ -353,14 +353,23 @@ TEST_P(store_contract, settings_and_the_question_probability) {
 }
 
 TEST_P(store_contract, tokens_and_sessions) {
-    auto admin = db_->create_token("root", role::admin, std::nullopt, "h1", "trb_abc");
-    auto mod = db_->create_token("alice", role::moderator, demo_.id, "h2", "trb_def");
-    ASSERT_TRUE(admin.is_ok() && mod.is_ok());
-    auto screen = db_->create_token("room", role::display, demo_.id, "h4", "trb_ghi");
+    auto admin = db_->create_token("root", role::admin, std::nullopt, "h1", "trb_abc", std::nullopt);
+    auto mod = db_->create_token("alice", role::moderator, demo_.id, "h2", "trb_def", std::nullopt);
+    auto analyst = db_->create_token("coral", role::analyst, std::nullopt, "h3", "trb_ghi",
+                                     token_quota{60, 60});
+    ASSERT_TRUE(admin.is_ok() && mod.is_ok() && analyst.is_ok());
+    auto screen = db_->create_token("room", role::display, demo_.id, "h4", "trb_jkl", std::nullopt);
     ASSERT_TRUE(screen.is_ok()) << screen.error().message();
     EXPECT_EQ(screen->r, role::display);
     ASSERT_TRUE(db_->revoke_token(screen->id).is_ok());
     EXPECT_EQ(mod->event_slug, "demo");
+    EXPECT_FALSE(mod->quota.has_value());
+    auto found = db_->find_token("h3");
+    ASSERT_TRUE(found.is_ok() && found->has_value());
+    EXPECT_EQ((*found)->r, role::analyst);
+    ASSERT_TRUE((*found)->quota.has_value());
+    EXPECT_EQ((*found)->quota->requests, 60);
+    EXPECT_EQ((*found)->quota->period_s, 60);
     EXPECT_TRUE(*db_->has_active_admin());
     EXPECT_EQ((*db_->find_token("h2"))->name, "alice");
     EXPECT_FALSE(db_->find_token("nope")->has_value());
@@ -374,7 +383,7 @@ TEST_P(store_contract, tokens_and_sessions) {
     EXPECT_EQ(db_->revoke_token(9999).code(), "token_not_found");
     ASSERT_TRUE(db_->revoke_token(admin->id).is_ok());
     EXPECT_FALSE(*db_->has_active_admin());
-    EXPECT_EQ(db_->list_tokens()->size(), 3u);
+    EXPECT_EQ(db_->list_tokens()->size(), 4u);  // root, alice, coral, room
     ASSERT_TRUE(db_->create_session("s3", admin->id, wall_clock_ms() + 60'000).is_ok());
     ASSERT_TRUE(db_->delete_session("s3").is_ok());
 }
@@ -439,6 +448,63 @@ TEST_P(store_contract, trails_of_several_questions_and_the_gauge_over_them) {
     EXPECT_EQ(page->trail.size(), 4u);
     EXPECT_TRUE(cursor->done());
     EXPECT_EQ(exports.open("nope").error().code(), "event_not_found");
+}
+
+// feedback_store is not part of the aggregate; both backends implement it.
+TEST_P(store_contract, suggestions_keep_their_scores_context_and_order) {
+    auto* feedback = dynamic_cast<feedback_store*>(db_.get());
+    ASSERT_NE(feedback, nullptr);
+    suggestion s;
+    s.text = "Fine. You idiot.";
+    s.languages = {"en", "fr"};
+    s.community_id = "Coral:https://news.example/";
+    s.client_token = "comment:c-9";
+    s.context = {{"the article", "PLAIN_TEXT"}, {"a reply", ""}};
+    s.scores = {{"TOXICITY", std::nullopt, std::nullopt, 1.0f}, {"INSULT", 6, 16, 0.5f}};
+    s.submitted_by = "coral";
+    s.created_at = 1234;
+    auto first = feedback->add_suggestion(s);
+    ASSERT_TRUE(first.is_ok());
+    suggestion t;
+    t.text = "second";
+    t.session_id = "sess-1";
+    t.scores = {{"THREAT", std::nullopt, std::nullopt, 0.25f}};
+    t.submitted_by = "coral";
+    t.created_at = 1235;
+    auto second = feedback->add_suggestion(t);
+    ASSERT_TRUE(second.is_ok());
+    EXPECT_GT(*second, *first);
+
+    auto all = feedback->list_suggestions(0, 10);
+    ASSERT_TRUE(all.is_ok());
+    ASSERT_EQ(all->size(), 2u);
+    const suggestion& a = (*all)[0];
+    EXPECT_EQ(a.id, *first);
+    EXPECT_EQ(a.text, s.text);
+    EXPECT_EQ(a.languages, s.languages);
+    EXPECT_EQ(a.community_id, s.community_id);
+    EXPECT_EQ(a.client_token, s.client_token);
+    EXPECT_FALSE(a.session_id.has_value());
+    ASSERT_EQ(a.context.size(), 2u);
+    EXPECT_EQ(a.context[0].text, "the article");
+    EXPECT_EQ(a.context[0].type, "PLAIN_TEXT");
+    EXPECT_EQ(a.context[1].type, "");
+    ASSERT_EQ(a.scores.size(), 2u);
+    EXPECT_FALSE(a.scores[0].span_begin.has_value());
+    EXPECT_EQ(a.scores[1].attribute, "INSULT");
+    EXPECT_EQ(a.scores[1].span_begin, 6u);
+    EXPECT_EQ(a.scores[1].span_end, 16u);
+    EXPECT_FLOAT_EQ(a.scores[1].value, 0.5f);
+    EXPECT_EQ(a.submitted_by, "coral");
+    EXPECT_EQ(a.created_at, 1234);
+    EXPECT_EQ((*all)[1].session_id, "sess-1");
+
+    auto page = feedback->list_suggestions(*first, 1);
+    ASSERT_TRUE(page.is_ok());
+    ASSERT_EQ(page->size(), 1u);
+    EXPECT_EQ(page->front().id, *second);
+    EXPECT_TRUE(feedback->list_suggestions(0, 1).value().size() == 1u);
+    EXPECT_TRUE(feedback->list_suggestions(*second, 10).value().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(

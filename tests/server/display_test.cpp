@@ -159,5 +159,23 @@ TEST_F(display_test, the_display_stream_shows_answering_now_with_asker_and_group
     expect_error(call(http::verb::get, "/api/v1/events/town/display?next=9", {}, screen()), 400, "invalid_field");
 }
 
+// A page cannot tell a quiet display from a dead connection unless the server answers: each
+// client message is answered with a pong (when nothing else is on its way).
+TEST_F(display_test, a_ping_is_answered_so_a_silent_connection_can_be_told_from_a_quiet_display) {
+    ASSERT_FALSE(create_event("town", false).is_null());
+    std::string error;
+    auto ws = open_display(screen(), &error);
+    ASSERT_NE(ws, nullptr) << error;
+    auto first = ws->read_json();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->value("type", ""), "display");
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(ws->send_text(R"({"type":"ping"})"));
+        auto pong = ws->read_json();
+        ASSERT_TRUE(pong.has_value()) << "ping " << i << " not answered";
+        EXPECT_EQ(pong->dump(), R"({"type":"pong"})");
+    }
+}
+
 }  // namespace
 }  // namespace tribune::test

@@ -37,6 +37,28 @@ TEST(rate_limiter, a_new_key_gets_exactly_the_burst_then_is_refused) {
     EXPECT_EQ(retry, 1);
 }
 
+// A key with a rate of its own (a token's quota): its own bucket size and refill, next to keys
+// at the limiter's rate, and even when the limiter's own rate is off.
+TEST(rate_limiter, a_key_with_its_own_rate_is_held_to_it) {
+    rate_limiter l(0.0, 1.0);  // keys without a rate of their own: unlimited
+    const rate_limiter::rate two_per_minute{2.0 / 60.0, 2.0};
+    int retry = -1;
+    EXPECT_TRUE(l.allow("quota", two_per_minute, retry, t0));
+    EXPECT_TRUE(l.allow("quota", two_per_minute, retry, t0));
+    EXPECT_FALSE(l.allow("quota", two_per_minute, retry, t0));
+    EXPECT_EQ(retry, 30) << "one request refills in 30 s";
+    EXPECT_FALSE(l.allow("quota", two_per_minute, retry, t0 + 29s));
+    EXPECT_TRUE(l.allow("quota", two_per_minute, retry, t0 + 30s));
+    EXPECT_EQ(allowed_of(l, "other", 1000, t0), 1000) << "the limiter's own rate is off";
+
+    rate_limiter limited(1.0, 1.0);
+    const rate_limiter::rate fast{100.0, 50.0};
+    int ok = 0;
+    for (int i = 0; i < 60; ++i) ok += limited.allow("fast", fast, retry, t0) ? 1 : 0;
+    EXPECT_EQ(ok, 50) << "its own burst, not the limiter's";
+    EXPECT_EQ(allowed_of(limited, "slow", 5, t0), 1);
+}
+
 TEST(rate_limiter, tokens_refill_at_the_rate_and_never_beyond_the_burst) {
     rate_limiter l(2.0, 4.0);
     EXPECT_EQ(allowed_of(l, "a", 10, t0), 4);

@@ -161,7 +161,13 @@ TEST(route_table_mistakes, are_refused_with_a_message_and_the_route_left_out) {
     // An event route the router checks up front must name its event {slug}.
     t.add(make_route(verb::get, "/c/{event}", {},
                      access_rule::roles({role::moderator}, "read c").on_event()));
-    EXPECT_EQ(t.errors().size(), bad.size() + 4) << ::testing::PrintToString(t.errors());
+    // The routes of one pattern speak one dialect and take credentials one way (admission and
+    // the router read both before the method is known).
+    route google = make_route(verb::post, "/a/{slug}");
+    google.speaks = server::dialect::google;
+    t.add(std::move(google));
+    t.add(make_route(verb::put, "/a/{slug}", {}, access_rule::open().by_api_key()));
+    EXPECT_EQ(t.errors().size(), bad.size() + 6) << ::testing::PrintToString(t.errors());
     EXPECT_EQ(t.routes().size(), 1u);
     for (const auto& e : t.errors()) EXPECT_FALSE(e.empty());
 }
@@ -216,6 +222,19 @@ TEST(access_rule_check, words_refusals_as_docs_api_md_lists_them) {
     // A display token reads nothing else: not even the events.
     EXPECT_EQ(access_rule::any_token("list events").check("/e", screen, remote).code(), "forbidden");
     EXPECT_TRUE(access_rule::signed_in("who am I").check("/s", screen, remote).is_ok());
+    // An analyst key reaches the routes that name its role, and no other: not even those open
+    // to any token.
+    principal analyst{4, "coral", role::analyst, std::nullopt, "", false};
+    EXPECT_EQ(access_rule::any_token("list events").check("/x", analyst, remote).code(),
+              "forbidden");
+    const auto perspective =
+        access_rule::roles({role::analyst}, "call the Perspective API").by_api_key();
+    EXPECT_EQ(perspective.credentials(), server::credential_source::api_key);
+    EXPECT_TRUE(perspective.check("/v", analyst, remote).is_ok());
+    EXPECT_EQ(perspective.check("/v", mod, remote).code(), "forbidden");
+    auto no_key = perspective.check("/v", anonymous, remote);
+    EXPECT_EQ(no_key.code(), "authentication_required");
+    EXPECT_NE(no_key.message().find("API key"), std::string::npos) << no_key.message();
 }
 
 // The server's own table: built without a mistake, one route per method and pattern, and
@@ -238,6 +257,11 @@ TEST_F(server_route_table_test, is_sound_and_protects_everything_but_the_open_en
         "GET /api/v1/public/events/{slug}/questions",
         "POST /api/v1/public/events/{slug}/questions",
         "POST /api/v1/public/questions/{id}/vote",
+        "GET /api/v1/openapi.yaml",
+        // The Perspective-compatible API: its discovery document and the CORS preflights.
+        "GET /$discovery/rest",
+        "OPTIONS /v1alpha1/comments:analyze",
+        "OPTIONS /v1alpha1/comments:suggestscore",
         "GET /{path...}",
         "HEAD /{path...}",
         "GET /display/{slug}",

@@ -33,33 +33,38 @@ ALTER TABLE questions ADD COLUMN question_probability REAL;
 
 -- The role "display" (a token that reads one event's display and nothing else). The role's
 -- CHECK constraint is part of the table, so the tokens table is rebuilt, with the sessions
--- that refer to it; ids, hashes and sessions are kept.
-CREATE TABLE tokens_v7 (
-    id         INTEGER PRIMARY KEY,
-    name       TEXT    NOT NULL,
-    role       TEXT    NOT NULL CHECK (role IN
-                 ('admin', 'moderator', 'executive', 'api_client', 'audience', 'display')),
-    event_id   INTEGER REFERENCES events(id),  -- NULL: every event
-    hash       TEXT    NOT NULL UNIQUE,
-    prefix     TEXT    NOT NULL,
-    created_at INTEGER NOT NULL,
-    revoked_at INTEGER
+-- that refer to it (as 0007 did for `analyst`: the new sessions table refers to the new
+-- tokens table, the old pair is dropped child first, and the renames carry the reference);
+-- ids, hashes, quotas and sessions are kept.
+CREATE TABLE tokens_new (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT    NOT NULL,
+    role           TEXT    NOT NULL CHECK (role IN
+                     ('admin', 'moderator', 'executive', 'api_client', 'analyst', 'audience',
+                      'display')),
+    event_id       INTEGER REFERENCES events(id),  -- NULL: every event
+    hash           TEXT    NOT NULL UNIQUE,
+    prefix         TEXT    NOT NULL,
+    created_at     INTEGER NOT NULL,
+    revoked_at     INTEGER,
+    -- At most quota_requests per quota_period_s seconds (a token bucket); NULL: no quota.
+    quota_requests INTEGER CHECK (quota_requests IS NULL OR quota_requests > 0),
+    quota_period_s INTEGER CHECK (quota_period_s IS NULL OR quota_period_s IN (1, 60))
 );
-INSERT INTO tokens_v7 (id, name, role, event_id, hash, prefix, created_at, revoked_at)
-    SELECT id, name, role, event_id, hash, prefix, created_at, revoked_at FROM tokens;
-
-CREATE TABLE sessions_v7 (
+INSERT INTO tokens_new (id, name, role, event_id, hash, prefix, created_at, revoked_at,
+                        quota_requests, quota_period_s)
+    SELECT id, name, role, event_id, hash, prefix, created_at, revoked_at,
+           quota_requests, quota_period_s FROM tokens;
+CREATE TABLE sessions_new (
     hash       TEXT    PRIMARY KEY,
-    token_id   INTEGER NOT NULL REFERENCES tokens_v7(id),
+    token_id   INTEGER NOT NULL REFERENCES tokens_new(id),
     created_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
 );
-INSERT INTO sessions_v7 (hash, token_id, created_at, expires_at)
+INSERT INTO sessions_new (hash, token_id, created_at, expires_at)
     SELECT hash, token_id, created_at, expires_at FROM sessions;
-
 DROP TABLE sessions;
 DROP TABLE tokens;
--- Renaming a table also renames it in the references of other tables (sessions_v7).
-ALTER TABLE tokens_v7 RENAME TO tokens;
-ALTER TABLE sessions_v7 RENAME TO sessions;
+ALTER TABLE tokens_new RENAME TO tokens;
+ALTER TABLE sessions_new RENAME TO sessions;
 CREATE INDEX sessions_token ON sessions (token_id);
