@@ -33,16 +33,9 @@ struct report_args {
 result<report_args> parse(const std::vector<std::string>& args) {
     report_args r;
     for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string a = args[i];
-        std::string value;
-        if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = a.substr(eq + 1);
-            a = a.substr(0, eq);
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-        } else {
-            return invalid("usage", "option " + a + " needs a value");
-        }
+        auto option = option_at(args, i);
+        if (!option) return option.error();
+        const auto& [a, value] = *option;
         if (a == "--event") r.event = value;
         else if (a == "--out") r.out = value;
         else if (a == "--bucket") r.bucket = value;
