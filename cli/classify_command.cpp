@@ -2,12 +2,16 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "core/classify/linear_classifier.hpp"
+#include "core/classify/question_detector.hpp"
+#include "core/text/prepared_text.hpp"
 #include "core/text/text_normalizer.hpp"
 
 namespace tribune::server {
@@ -25,7 +29,8 @@ void append_number(std::string& out, float v) {
     out.append(buf, r.ptr);
 }
 
-std::string answer(const classification& c) {
+// `question` is the "is it a question?" probability, or negative when not asked for.
+std::string answer(const classification& c, float question) {
     std::string out;
     out.reserve(256 + 64 * c.spans.size());
     out += "{\"scores\": {";
@@ -49,7 +54,12 @@ std::string answer(const classification& c) {
         append_number(out, s.weight);
         out += '}';
     }
-    out += "]}";
+    out += ']';
+    if (question >= 0.0f) {
+        out += ", \"question\": ";
+        append_number(out, question);
+    }
+    out += '}';
     return out;
 }
 
@@ -63,7 +73,8 @@ bool blank(std::string_view s) {
 }
 
 // One input line to one output line (without the newline).
-std::string handle_line(const classifier& clf, std::string_view line) {
+// `questions` may be null (no "question" field).
+std::string handle_line(const classifier& clf, const question_detector* questions, std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!is_valid_utf8(line)) return error_line("invalid_utf8", "the line is not valid UTF-8");
     std::string text;
@@ -80,24 +91,37 @@ std::string handle_line(const classifier& clf, std::string_view line) {
         text.assign(line);
     }
     if (blank(text)) return error_line("text_required", "the text is blank");
-    auto c = clf.classify(text);
+    if (questions == nullptr) {
+        auto c = clf.classify(text);
+        if (!c) return error_line(c.error().code(), c.error().message());
+        return answer(c.value(), -1.0f);
+    }
+    auto prepared = prepare_text(std::move(text));  // normalised once for both models
+    if (!prepared) return error_line(prepared.error().code(), prepared.error().message());
+    auto c = clf.classify(prepared.value());
     if (!c) return error_line(c.error().code(), c.error().message());
-    return answer(c.value());
+    return answer(c.value(), questions->question_probability(prepared.value()));
 }
 
 }  // namespace
 
 std::string classify_usage() {
-    return "usage: tribune classify [--model PATH]\n"
+    return "usage: tribune classify [--model PATH] [--question | --question-model PATH]\n"
            "Reads one JSON object with a \"text\" field, or one plain text, per line on stdin and\n"
            "writes one JSON line per input line on stdout, in order, as soon as it is scored:\n"
            "  {\"scores\": {...}, \"lang\": \"en\", \"spans\": [{\"start\", \"end\", \"attribute\", \"weight\"}]}\n"
            "or {\"error\": {\"code\", \"message\"}} for a line that cannot be scored.\n"
-           "  --model PATH   the model file (default models/toxicity.tlm)\n";
+           "  --model PATH   the model file (default models/toxicity.tlm)\n"
+           "  --question     also answer \"question\": the probability that the text asks something\n"
+           "                 (the \"is it a question?\" detector; >= 0.5 counts as a question), from\n"
+           "                 question.tlm beside the model file\n"
+           "  --question-model PATH   the same with that question model file\n";
 }
 
 int run_classify_command(int argc, char** argv, const std::string& default_model_path) {
     std::string model_path = default_model_path;
+    std::string question_path;  // empty: no question detector
+    bool question = false;
     for (int i = 0; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -108,6 +132,12 @@ int run_classify_command(int argc, char** argv, const std::string& default_model
             model_path = argv[++i];
         } else if (a.rfind("--model=", 0) == 0) {
             model_path = std::string(a.substr(8));
+        } else if (a == "--question") {
+            question = true;
+        } else if (a == "--question-model" && i + 1 < argc) {
+            question_path = argv[++i];
+        } else if (a.rfind("--question-model=", 0) == 0) {
+            question_path = std::string(a.substr(17));
         } else {
             std::cerr << "tribune classify: unknown argument '" << a << "'\n" << classify_usage();
             return 2;
@@ -119,11 +149,22 @@ int run_classify_command(int argc, char** argv, const std::string& default_model
         return 1;
     }
     const classifier& clf = *loaded.value();
+    if (question && question_path.empty())
+        question_path = std::filesystem::path(model_path).replace_filename("question.tlm").string();
+    std::unique_ptr<question_detector> questions;
+    if (!question_path.empty()) {
+        auto q = question_detector::load(question_path);
+        if (!q) {
+            std::cerr << "tribune classify: " << q.error().message() << "\n";
+            return 1;
+        }
+        questions = std::move(q.value());
+    }
 
     std::ios::sync_with_stdio(false);
     std::string line;
     while (std::getline(std::cin, line)) {
-        std::cout << handle_line(clf, line) << '\n';
+        std::cout << handle_line(clf, questions.get(), line) << '\n';
         // Streaming: flush whenever no further input is already buffered, i.e. before the
         // next read could block. An interactive caller gets each answer at once; a bulk
         // pipe is not charged one write(2) per line.

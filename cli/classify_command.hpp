@@ -8,6 +8,9 @@
 //   {"scores": {"toxicity": 0.97, ...}, "lang": "en",
 //    "spans": [{"start": 10, "end": 15, "attribute": "insult", "weight": 0.8}]}
 //
+// With --question (or --question-model PATH) each answer also carries "question": the
+// "is it a question?" probability (core/classify/question_detector.hpp; >= 0.5 counts).
+//
 // A line that cannot be scored yields {"error": {"code": "...", "message": "..."}} and
 // the run goes on. Codes: invalid_json, text_required, invalid_field, invalid_utf8.
 //
@@ -17,8 +20,9 @@
 
 namespace tribune::server {
 
-// argv holds the arguments after the subcommand word ("--model PATH", "--help").
-// Returns the process exit code: 0 at end of input, 1 when the model cannot be loaded,
+// argv holds the arguments after the subcommand word ("--model PATH", "--question",
+// "--question-model PATH", "--help").
+// Returns the process exit code: 0 at end of input, 1 when a model cannot be loaded,
 // 2 on a usage error.
 int run_classify_command(int argc, char** argv,
                          const std::string& default_model_path = "models/toxicity.tlm");

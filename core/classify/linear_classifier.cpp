@@ -88,7 +88,14 @@ classification linear_classifier::score(const normalized_text& n) const {
     if (features.tokens.empty()) return out;
 
     model_.span_probabilities(features, logits, contrib, span_probability);
-    span_runs(n.text, features.tokens, span_probability, model_.span_model().threshold, runs);
+    const span_parameters& sp = model_.span_model();
+    float threshold = sp.threshold;
+    constexpr auto tox = static_cast<std::size_t>(attribute::toxicity);
+    if (sp.relative > 0.0f && out.values.values[tox] >= model_.thresholds(attribute::toxicity).review) {
+        const float top = *std::max_element(span_probability.begin(), span_probability.end());
+        threshold = std::min(threshold, sp.relative * top);
+    }
+    span_runs(n.text, features.tokens, span_probability, threshold, runs);
     for (const token_run& r : runs) {
         const text_token& first = features.tokens[r.first];
         const text_token& last = features.tokens[r.last];

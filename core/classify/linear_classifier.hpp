@@ -6,7 +6,9 @@
 // and spans from the model's token-level span model, mapped back to code point offsets of
 // the original text.
 //
-// Spans: the tokens whose span probability reaches the model's span threshold, joined into
+// Spans: the tokens whose span probability reaches the model's span threshold (or, in a
+// text whose toxicity reaches review, the model's relative share of the text's most
+// probable token: linear_model.hpp), joined into
 // one span when only spaces separate them. A span is reported for `toxicity` when the
 // toxicity score reaches its review threshold or the span's probability is at least 0.5
 // (the span model weighs the document's toxicity itself; the second rule finds the toxic

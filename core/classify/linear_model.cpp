@@ -3,49 +3,21 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 namespace tribune {
 namespace {
 
-constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '2'};
+constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '3'};
 constexpr char magic_v1[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '1'};
+constexpr char magic_v2[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '2'};
 constexpr std::size_t header_u32s = 10;
-constexpr std::size_t floats_per_head = 7;
-constexpr std::size_t span_floats = 5 + 2 * attribute_count;
 constexpr std::uint32_t flag_scope = 1u;
 constexpr std::uint32_t flag_joined = 2u;
+constexpr std::uint32_t flag_group = 4u;
 constexpr std::size_t prefetch_distance = 16;
+constexpr const char* what = "Tribune model";
 
-std::uint64_t fnv64(const char* data, std::size_t n) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (std::size_t i = 0; i < n; ++i) {
-        h ^= static_cast<unsigned char>(data[i]);
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-template <typename T>
-void put(std::string& out, T v) {
-    char buf[sizeof(T)];
-    std::memcpy(buf, &v, sizeof(T));
-    out.append(buf, sizeof(T));
-}
-
-template <typename T>
-T get(const std::string& in, std::size_t& pos) {
-    T v;
-    std::memcpy(&v, in.data() + pos, sizeof(T));
-    pos += sizeof(T);
-    return v;
-}
-
-status corrupt(const std::string& path, const std::string& why) {
-    return status::error(error_kind::invalid_argument, "model_corrupt",
-                         "model file " + path + " is not a valid Tribune model: " + why);
-}
+using model_file::put;
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
@@ -83,7 +55,8 @@ status linear_model::save(const std::string& path) const {
     put<std::uint32_t>(out, config_.word_bigrams ? 1u : 0u);
     put<std::uint32_t>(out, config_.max_tokens);
     put<std::uint32_t>(out, config_.min_norm_sq);
-    put<std::uint32_t>(out, (config_.scope_features ? flag_scope : 0u) | (config_.joined_pairs ? flag_joined : 0u));
+    put<std::uint32_t>(out, (config_.scope_features ? flag_scope : 0u) | (config_.joined_pairs ? flag_joined : 0u) |
+                                (config_.group_context ? flag_group : 0u));
     for (std::size_t h = 0; h < attribute_count; ++h) {
         put<float>(out, bias_[h]);
         put<float>(out, weight_scale_[h]);
@@ -98,91 +71,73 @@ status linear_model::save(const std::string& path) const {
     put<float>(out, span_.bias);
     put<float>(out, span_.doc_weight);
     put<float>(out, span_.threshold);
+    put<float>(out, span_.relative);
     for (float w : span_.head_weight) put<float>(out, w);
     for (float w : span_.relative_weight) put<float>(out, w);
     out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size());
-    put<std::uint64_t>(out, fnv64(out.data(), out.size()));
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) return status::error(error_kind::internal, "model_write", "cannot write " + path);
-    f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!f) return status::error(error_kind::internal, "model_write", "cannot write " + path);
-    return status::ok();
+    deep_.serialize(out);
+    return model_file::save_with_checksum(std::move(out), path);
 }
 
 result<linear_model> linear_model::load(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        return status::error(error_kind::not_found, "model_missing",
-                             "cannot open model file " + path);
-    f.seekg(0, std::ios::end);
-    const auto size = static_cast<std::uint64_t>(std::max<std::streamoff>(0, f.tellg()));
-    if (size > max_file_bytes) return corrupt(path, "file too large");
-    f.seekg(0, std::ios::beg);
-    std::string in(static_cast<std::size_t>(size), '\0');
-    f.read(in.data(), static_cast<std::streamsize>(size));
-    if (!f) return corrupt(path, "read failed");
-
-    if (in.size() >= sizeof magic_v1 && std::memcmp(in.data(), magic_v1, sizeof magic_v1) == 0)
-        return corrupt(path, "it is in format 1 (an older Tribune model without calibration or span "
-                             "model); this build reads format 2: retrain with scripts/train-model");
+    auto file = model_file::read_file(path, max_file_bytes, what);
+    if (!file) return file.error();
+    const std::string& in = file.value();
+    auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, what, why); };
+    for (const char* old : {magic_v1, magic_v2})
+        if (in.size() >= sizeof magic && std::memcmp(in.data(), old, sizeof magic) == 0)
+            return corrupt(std::string("it is in format ") + old[7] +
+                           " (an older Tribune model); this build reads format 3: retrain with scripts/train-model");
     const std::size_t fixed = sizeof magic + header_u32s * 4;
-    if (in.size() < fixed + 8) return corrupt(path, "too short");
-    if (std::memcmp(in.data(), magic, sizeof magic) != 0) return corrupt(path, "wrong magic");
-    std::size_t pos = sizeof magic;
-    const auto version = get<std::uint32_t>(in, pos);
-    const auto heads = get<std::uint32_t>(in, pos);
-    const auto columns = get<std::uint32_t>(in, pos);
+    if (in.size() < fixed + 8) return corrupt("too short");
+    if (std::memcmp(in.data(), magic, sizeof magic) != 0) return corrupt("wrong magic");
+    if (!model_file::checksum_ok(in)) return corrupt("checksum mismatch");
+    model_file::reader r(in, sizeof magic, in.size() - 8);
+    const auto version = r.get<std::uint32_t>();
+    const auto heads = r.get<std::uint32_t>();
+    const auto columns = r.get<std::uint32_t>();
     linear_model m;
-    m.config_.buckets = get<std::uint32_t>(in, pos);
-    m.config_.char_ngram_min = get<std::uint32_t>(in, pos);
-    m.config_.char_ngram_max = get<std::uint32_t>(in, pos);
-    m.config_.word_bigrams = get<std::uint32_t>(in, pos) != 0;
-    m.config_.max_tokens = get<std::uint32_t>(in, pos);
-    m.config_.min_norm_sq = get<std::uint32_t>(in, pos);
-    const auto flags = get<std::uint32_t>(in, pos);
+    m.config_.buckets = r.get<std::uint32_t>();
+    m.config_.char_ngram_min = r.get<std::uint32_t>();
+    m.config_.char_ngram_max = r.get<std::uint32_t>();
+    m.config_.word_bigrams = r.get<std::uint32_t>() != 0;
+    m.config_.max_tokens = r.get<std::uint32_t>();
+    m.config_.min_norm_sq = r.get<std::uint32_t>();
+    const auto flags = r.get<std::uint32_t>();
     m.config_.scope_features = (flags & flag_scope) != 0;
     m.config_.joined_pairs = (flags & flag_joined) != 0;
-    if (version != format_version) return corrupt(path, "unsupported version " + std::to_string(version));
-    if (heads != attribute_count || columns != model_columns) return corrupt(path, "wrong number of heads");
-    if ((flags & ~(flag_scope | flag_joined)) != 0) return corrupt(path, "unknown feature flags");
+    m.config_.group_context = (flags & flag_group) != 0;
+    if (version != format_version) return corrupt("unsupported version " + std::to_string(version));
+    if (heads != attribute_count || columns != model_columns) return corrupt("wrong number of heads");
+    if ((flags & ~(flag_scope | flag_joined | flag_group)) != 0) return corrupt("unknown feature flags");
     const std::uint32_t b = m.config_.buckets;
-    if (b == 0 || (b & (b - 1)) != 0 || b > (1u << 24)) return corrupt(path, "bad bucket count");
+    if (b == 0 || (b & (b - 1)) != 0 || b > (1u << 24)) return corrupt("bad bucket count");
     if (m.config_.char_ngram_max > 16 || m.config_.char_ngram_min > m.config_.char_ngram_max ||
         m.config_.max_tokens == 0 || m.config_.max_tokens > 100000 || m.config_.min_norm_sq > 100000)
-        return corrupt(path, "bad feature parameters");
-    const std::uint64_t expected = fixed + (attribute_count * floats_per_head + span_floats) * 4 +
-                                   std::uint64_t{b} * model_columns + 8;
-    if (in.size() != expected) return corrupt(path, "size does not match its header");
-    const std::uint64_t stored = [&] {
-        std::size_t p = in.size() - 8;
-        return get<std::uint64_t>(in, p);
-    }();
-    if (fnv64(in.data(), in.size() - 8) != stored) return corrupt(path, "checksum mismatch");
-    bool finite = true;
-    auto read_float = [&] {
-        const float v = get<float>(in, pos);
-        finite = finite && std::isfinite(v);
-        return v;
-    };
+        return corrupt("bad feature parameters");
     for (std::size_t h = 0; h < attribute_count; ++h) {
-        m.bias_[h] = read_float();
-        m.weight_scale_[h] = read_float();
-        m.calibration_[h].a = read_float();
-        m.calibration_[h].b = read_float();
-        m.thresholds_[h].decision = get<float>(in, pos);
-        m.thresholds_[h].review = get<float>(in, pos);
-        m.thresholds_[h].reject = get<float>(in, pos);  // +inf: never
+        m.bias_[h] = r.read_float();
+        m.weight_scale_[h] = r.read_float();
+        m.calibration_[h].a = r.read_float();
+        m.calibration_[h].b = r.read_float();
+        m.thresholds_[h].decision = r.get<float>();
+        m.thresholds_[h].review = r.get<float>();
+        m.thresholds_[h].reject = r.get<float>();  // +inf: never
     }
-    m.weight_scale_[span_self_column] = read_float();
-    m.weight_scale_[span_context_column] = read_float();
-    m.span_.bias = read_float();
-    m.span_.doc_weight = read_float();
-    m.span_.threshold = read_float();
-    for (float& w : m.span_.head_weight) w = read_float();
-    for (float& w : m.span_.relative_weight) w = read_float();
-    if (!finite) return corrupt(path, "non-finite parameters");
+    m.weight_scale_[span_self_column] = r.read_float();
+    m.weight_scale_[span_context_column] = r.read_float();
+    m.span_.bias = r.read_float();
+    m.span_.doc_weight = r.read_float();
+    m.span_.threshold = r.read_float();
+    m.span_.relative = r.read_float();
+    for (float& w : m.span_.head_weight) w = r.read_float();
+    for (float& w : m.span_.relative_weight) w = r.read_float();
+    if (r.failed() || r.left() < std::uint64_t{b} * model_columns) return corrupt("size does not match its header");
+    if (!r.finite()) return corrupt("non-finite parameters");
     m.weights_.resize(std::size_t{b} * model_columns);
-    std::memcpy(m.weights_.data(), in.data() + pos, m.weights_.size());
+    r.bytes(m.weights_.data(), m.weights_.size());
+    if (!bag_network::parse(r, m.deep_)) return corrupt("bad deep part");
+    if (r.left() != 0) return corrupt("size does not match its header");
     return m;
 }
 
@@ -231,6 +186,7 @@ void linear_model::score(const text_feature_set& features, head_logits& logits,
             total[h] *= features.scale * weight_scale_[h];
     }
     for (std::size_t h = 0; h < attribute_count; ++h) logits[h] = bias_[h] + total[h];
+    deep_.add_logits(features, logits);
 }
 
 void linear_model::span_probabilities(const text_feature_set& features, const head_logits& logits,

@@ -20,17 +20,25 @@
 // (the relative term is 0 for a head with no positive share; it is what lets the model pick
 // the one or two words that carry a document, as gold spans mostly are).
 //
-// and a token belongs to a toxic span when sigmoid(span_logit[t]) >= span.threshold.
+// and a token belongs to a toxic span when sigmoid(span_logit[t]) >= span.threshold, or,
+// in a text whose toxicity reaches its review threshold, when it is at least
+// span.relative times the text's most probable token (linear_classifier applies this).
 //
-// File format 2 (little-endian): magic "TRIBLM02", u32 version (2), u32 heads (6), u32
+// The deep part (bag_network.hpp, optional) adds an embedding-bag network's output to each
+// logit; its share belongs to no token:
+//
+//   logit[h] = bias[h] + deep[h] + sum over tokens of share[t][h]
+//
+// File format 3 (little-endian): magic "TRIBLM03", u32 version (3), u32 heads (6), u32
 // columns (8), u32 buckets, u32 char_ngram_min, u32 char_ngram_max, u32 word_bigrams,
 // u32 max_tokens, u32 min_norm_sq, u32 feature flags (bit 0 scope features, bit 1 joined pairs),
 // heads x {f32 bias, weight_scale, calib_a, calib_b, decision, review, reject},
-// span {f32 self_scale, context_scale, bias, doc_weight, threshold, 6 x head_weight,
+// span {f32 self_scale, context_scale, bias, doc_weight, threshold, relative, 6 x head_weight,
 // 6 x relative_weight},
 // buckets*columns i8 weights (row-major by bucket: 6 heads, span self, span context),
-// u64 FNV-1a checksum of all preceding bytes. Format 1 files ("TRIBLM01") are refused
-// with a message that says to retrain.
+// the deep part (bag_network::serialize; u32 0 0 0 when there is none),
+// u64 FNV-1a checksum of all preceding bytes (model_file.hpp). Format 1 and 2 files
+// ("TRIBLM01", "TRIBLM02") are refused with a message that says to retrain.
 //
 // Thread safety: immutable after load()/quantize(); score() is const and safe from any
 // number of threads.
@@ -42,6 +50,7 @@
 
 #include "core/domain/attribute.hpp"
 #include "core/domain/status.hpp"
+#include "core/classify/bag_network.hpp"
 #include "core/classify/text_features.hpp"
 
 namespace tribune {
@@ -66,6 +75,10 @@ struct span_parameters {
     // times the token's share relative to the document's largest share of that head
     std::array<float, attribute_count> relative_weight{};
     float threshold = 0.5f;   // token probability at which a token is in a span
+    // In a text toxic enough for review, a token at least this share of the text's largest
+    // token probability is in a span too (0: off). Gold spans mostly mark the one or two
+    // words that carry a text, whatever their absolute probability.
+    float relative = 0.0f;
 };
 
 using head_logits = std::array<float, attribute_count>;
@@ -77,7 +90,7 @@ inline constexpr std::size_t span_context_column = attribute_count + 1;
 
 class linear_model {
 public:
-    static constexpr std::uint32_t format_version = 2;
+    static constexpr std::uint32_t format_version = 3;
     static constexpr std::uint64_t max_file_bytes = 64ull << 20;
 
     // Errors: not_found "model_missing" when the file cannot be opened; invalid_argument
@@ -106,14 +119,16 @@ public:
         calibration_[static_cast<std::size_t>(a)] = c;
     }
     const span_parameters& span_model() const { return span_; }
+    const bag_network& deep() const { return deep_; }
+    void set_deep(bag_network d) { deep_ = std::move(d); }
     void set_span_model(const span_parameters& s) { span_ = s; }
 
     // The calibrated score of head `a` for an (uncalibrated) logit.
     float calibrated(attribute a, float logit) const;
 
     // Fills `logits` (uncalibrated); when token_contrib is not null, resizes it to
-    // features.tokens.size() and fills each token's exact share of each logit (the bias is
-    // not in any token).
+    // features.tokens.size() and fills each token's exact share of each logit's linear part
+    // (the bias and the deep part are in no token).
     void score(const text_feature_set& features, head_logits& logits,
                std::vector<head_logits>* token_contrib) const;
 
@@ -132,6 +147,7 @@ private:
     std::array<head_thresholds, attribute_count> thresholds_{};
     span_parameters span_;
     std::vector<std::int8_t> weights_;  // buckets * model_columns
+    bag_network deep_;
 };
 
 }  // namespace tribune

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/classify/packed_word_set.hpp"
+#include "core/util/hash32.hpp"
 
 namespace tribune {
 namespace {
@@ -45,25 +46,12 @@ char_class classify_code_point(char32_t c) {
     return char_class::word;
 }
 
-constexpr std::uint32_t fnv_offset = 2166136261u;
-constexpr std::uint32_t fnv_prime = 16777619u;
+constexpr std::uint32_t fnv_offset = fnv32_offset;
+constexpr std::uint32_t fnv_prime = fnv32_prime;
 
-inline std::uint32_t fnv(std::uint32_t h, unsigned char b) { return (h ^ b) * fnv_prime; }
-
-inline std::uint32_t fnv(std::uint32_t h, std::string_view s) {
-    for (char c : s) h = fnv(h, static_cast<unsigned char>(c));
-    return h;
-}
-
-// Final avalanche so that low bits of similar strings differ (buckets use the low bits).
-inline std::uint32_t mix(std::uint32_t h) {
-    h ^= h >> 16;
-    h *= 0x7feb352dU;
-    h ^= h >> 15;
-    h *= 0x846ca68bU;
-    h ^= h >> 16;
-    return h;
-}
+constexpr std::uint32_t fnv(std::uint32_t h, unsigned char b) { return fnv32(h, b); }
+constexpr std::uint32_t fnv(std::uint32_t h, std::string_view s) { return fnv32(h, s); }
+constexpr std::uint32_t mix(std::uint32_t h) { return mix32(h); }
 
 // Negation and rejection cues, after normalisation (lower case, no accents; the tokenizer
 // splits "don't" into "don" "t" and "n'est" into "n" "est"). At most 8 bytes each.
@@ -76,6 +64,43 @@ constexpr std::array<std::string_view, 37> negation_cues = {
 
 // Words that end a negation scope (a new clause).
 constexpr std::array<std::string_view, 5> scope_breakers = {"but", "however", "mais", "pourtant", "though"};
+
+// Words naming a group of people, normalised (lower case, no accents), English and French:
+// nationalities, religions, ethnicities, genders, sexual orientations, disabilities, migrants.
+constexpr std::array<std::string_view, 104> group_words = {
+    "african",    "africain",   "africaine",  "africains",   "africans",   "arab",        "arabe",
+    "arabes",     "arabs",      "asian",      "asians",      "asiatique",  "asiatiques",  "bisexual",
+    "black",      "blacks",     "blanc",      "blancs",      "chinese",    "chinois",     "christian",
+    "christians", "chretien",   "chretiens",  "disabled",    "etranger",   "etrangers",   "femme",
+    "femmes",     "gay",        "gays",       "girls",       "handicape",  "handicapes",  "hindu",
+    "hindus",     "homosexual", "homosexuels", "homosexuel", "homosexuals", "immigrant",  "immigrants",
+    "immigre",    "immigree",   "immigres",   "immigrees",   "indian",     "indians",     "islam",
+    "islamic",    "jew",        "jewish",     "jews",        "juif",       "juifs",       "juive",
+    "juives",     "latino",     "latinos",    "lesbian",     "lesbians",   "lesbienne",   "lesbiennes",
+    "lgbt",       "mexican",    "mexicans",   "migrant",     "migrants",   "muslim",      "muslims",
+    "musulman",   "musulmane",  "musulmanes", "musulmans",   "noir",       "noire",       "noires",
+    "noirs",      "queer",      "refugee",    "refugees",    "refugie",    "refugies",    "roma",
+    "rom",        "roms",       "trans",      "transgender", "white",      "whites",      "woman",
+    "women",      "jewess",     "feminist",   "feminists",   "feministes", "catholic",    "catholics",
+    "catholique", "catholiques", "hispanic",  "hispanics",   "gypsies",    "tsiganes"};
+
+constexpr std::uint32_t word_seed = fnv(fnv_offset, 'w');
+
+template <std::size_t N>
+constexpr std::array<std::uint32_t, N> sorted_word_hashes(const std::array<std::string_view, N>& words) {
+    std::array<std::uint32_t, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = fnv(word_seed, words[i]);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// The group words by their word hash (the hash the unigram feature uses, before mix()):
+// one binary search over integers per token.
+constexpr auto group_hashes = sorted_word_hashes(group_words);
+
+bool is_group_hash(std::uint32_t word_hash) {
+    return std::binary_search(group_hashes.begin(), group_hashes.end(), word_hash);
+}
 
 constexpr packed_word_set cue_set(negation_cues);
 constexpr packed_word_set breaker_set(scope_breakers);
@@ -104,6 +129,35 @@ gap_info scan_gap(std::string_view gap) {
 }
 
 }  // namespace
+
+bool is_group_word(std::string_view normalized_word) { return is_group_hash(fnv(word_seed, normalized_word)); }
+
+double feature_extractor::add_group_context(const std::vector<std::uint32_t>& token_hash,
+                                            const std::vector<std::uint8_t>& token_negated,
+                                            std::vector<feature_entry>& entries) const {
+    const std::size_t n = token_hash.size();
+    std::size_t last_group = n;  // index of the latest group word at or before t (n: none yet)
+    std::size_t next_group = n;  // the first group word after t
+    for (std::size_t u = 0; u < n && next_group == n; ++u)
+        if (is_group_hash(token_hash[u])) next_group = u;
+    double added = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+        if (t == next_group) {
+            last_group = t;
+            next_group = n;
+            for (std::size_t u = t + 1; u < n && next_group == n; ++u)
+                if (is_group_hash(token_hash[u])) next_group = u;
+            continue;  // the group word itself: its unigram is enough
+        }
+        const bool near = (last_group < n && t - last_group <= group_window) ||
+                          (next_group < n && next_group - t <= group_window);
+        if (!near) continue;
+        const std::uint32_t h = (token_hash[t] ^ (token_negated[t] ? 0x5bd1e995u : 0x27d4eb2fu)) * fnv_prime;
+        entries.push_back({mix(h) & mask_, static_cast<std::uint32_t>(t), 1.0f});
+        added += 1.0;
+    }
+    return added;
+}
 
 feature_extractor::feature_extractor(feature_config config)
     : config_(config), mask_(config.buckets - 1) {}
@@ -152,11 +206,18 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
     std::size_t negated_left = 0;  // words of the current negation scope still to come
     bool quoted = false;
     std::string_view prev_word;
+    // Per token, for the group context: its word hash, and 1 when it is negated.
+    thread_local std::vector<std::uint32_t> token_hash;
+    thread_local std::vector<std::uint8_t> token_negated;
+    token_hash.clear();
+    token_negated.clear();
     for (std::uint32_t t = 0; t < out.tokens.size(); ++t) {
         const text_token& tok = out.tokens[t];
         const std::string_view word = s.substr(tok.byte_begin, tok.byte_end - tok.byte_begin);
-        const std::uint32_t word_hash = fnv(fnv(fnv_offset, 'w'), word);
+        const std::uint32_t word_hash = fnv(word_seed, word);
         out.entries.push_back({mix(word_hash) & mask_, t, 1.0f});
+        token_hash.push_back(word_hash);
+        token_negated.push_back(0);
         sum_sq += 1.0;
         const std::size_t gap_begin = t > 0 ? out.tokens[t - 1].byte_end : 0;
         const gap_info gap = scan_gap(s.substr(gap_begin, tok.byte_begin - gap_begin));
@@ -164,6 +225,7 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
             if (gap.clause_end || word == "?" || word == "!" || breaker_set.contains(word)) negated_left = 0;
             if (gap.quotes % 2 == 1) quoted = !quoted;
             if (negated_left > 0) {
+                token_negated.back() = 1;
                 out.entries.push_back({mix(fnv(fnv(fnv_offset, 'n'), word)) & mask_, t, 1.0f});
                 out.entries.push_back({mix(fnv(fnv_offset, 'N')) & mask_, t, 1.0f});  // "some word is negated"
                 sum_sq += 2.0;
@@ -229,6 +291,7 @@ void feature_extractor::extract(std::string_view s, text_feature_set& out) const
             }
         }
     }
+    if (config_.group_context) sum_sq += add_group_context(token_hash, token_negated, out.entries);
     const double norm_sq = std::max(sum_sq, static_cast<double>(config_.min_norm_sq));
     out.scale = norm_sq > 0 ? static_cast<float>(1.0 / std::sqrt(norm_sq)) : 0.0f;
 }

@@ -8,6 +8,11 @@
 //    "a word is negated"; a word between double quotes
 //    also enters as "quoted word". So "you are not an idiot" and "calling them \"vermin\""
 //    differ from "you are an idiot" and "they are vermin" in features a linear head can weigh;
+//  - group context: a word within `group_window` words of a word naming a group of people
+//    ("muslims", "women", "immigres"...) also enters as "word near a group" (or "negated word
+//    near a group" inside a negation scope), so a linear head can weigh "terrorists" near
+//    "Muslims" apart from the group word alone and from "terrorists" alone (the identity-term
+//    bias: "Muslims" alone should not push identity_attack);
 //  - joined pairs: two adjacent words separated by spaces only, one of them at most three
 //    code points, also enter as the word they would make together ("con nard" -> "connard"),
 //    half to each token (obfuscation by an inserted space).
@@ -67,6 +72,7 @@ struct feature_config {
     std::uint32_t max_tokens = 512;  // longer texts are scored on their first tokens
     bool scope_features = false;     // negated and quoted words (see the top of this file)
     bool joined_pairs = false;       // words split by a space, joined (see the top of this file)
+    bool group_context = false;      // words near a group word (see the top of this file)
     // The squared norm the input is scaled by is at least this: a text of a word or two is
     // not blown up to the weight of a sentence (its few hashed features are mostly noise).
     std::uint32_t min_norm_sq = 0;
@@ -74,6 +80,12 @@ struct feature_config {
 
 // How many words after a negation cue its scope covers at most.
 inline constexpr std::size_t scope_max_tokens = 6;
+
+// How many words before and after a group word are in its context.
+inline constexpr std::size_t group_window = 4;
+
+// True when the normalised word names a group of people (the list in text_features.cpp).
+bool is_group_word(std::string_view normalized_word);
 
 class feature_extractor {
 public:
@@ -90,6 +102,12 @@ public:
                          std::size_t max_tokens);
 
 private:
+    // Appends the group-context entries of the tokens (their word hashes and negation
+    // flags); returns the sum of their squared values.
+    double add_group_context(const std::vector<std::uint32_t>& token_hash,
+                             const std::vector<std::uint8_t>& token_negated,
+                             std::vector<feature_entry>& entries) const;
+
     feature_config config_;
     std::uint32_t mask_;
 };

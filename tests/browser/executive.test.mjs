@@ -19,6 +19,8 @@ const QUESTIONS = [
   { text: 'How will the merger change the savings rate for pensioners?', author: 'dee' },
   { text: 'when will u lower overdraft fees??', author: 'eli' },
 ];
+// Approved, but not a question: "hide what is not a question" hides it.
+const STATEMENT = 'Thank you all for a great year, the new branch looks wonderful.';
 
 describe('executive page', { timeout: 180000 }, () => {
   let server;
@@ -195,13 +197,20 @@ describe('executive page', { timeout: 180000 }, () => {
     assert.equal(await page.locator(`#x-ranked .x-row[data-id="${ids[4]}"]`).count(), 0);
   });
 
-  test('"hide what is not a question" says so when no question has the signal', async () => {
-    // The test server runs without the "is it a question?" model: every question has null.
+  test('"hide what is not a question" hides an approved statement, and shows it again', async () => {
+    // The server scores each question with models/question.tlm (the "is it a question?" model).
+    const r = await admin.post(`/api/v1/events/${slug}/questions`, { text: STATEMENT, author: 'fay' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.is_question, false, JSON.stringify(r.body));
+    assert.equal((await moderator.post(`/api/v1/questions/${r.body.id}/decision`, { action: 'approve' })).status, 200);
+    const row = `#x-ranked .x-row[data-id="${r.body.id}"]`;
+    await page.waitForSelector(row, WAIT);
     await page.check('#x-questions-only');
-    await page.waitForFunction(() => /nothing hidden/.test(document.querySelector('#x-hidden-note').textContent), null, WAIT);
-    assert.equal(await page.locator(`#x-ranked .x-row[data-id="${ids[0]}"]`).count(), 1);
+    await page.waitForSelector(row, { ...WAIT, state: 'detached' });
+    await page.waitForFunction(() => document.querySelector('#x-hidden-note').textContent === '1 hidden', null, WAIT);
+    assert.equal(await page.locator(`#x-ranked .x-row[data-id="${ids[0]}"]`).count(), 1, 'questions stay');
     await page.uncheck('#x-questions-only');
-    await page.waitForFunction(() => document.querySelector('#x-hidden-note').textContent === '', null, WAIT);
+    await page.waitForSelector(row, WAIT);
   });
 
   test('marking answered, then a screenshot', async () => {

@@ -163,6 +163,46 @@ TEST(ClassifyCli, MissingModelFailsWithOneLine) {
     EXPECT_EQ(p.wait_exit(), 1);
 }
 
+TEST(ClassifyCli, WithQuestionEachAnswerCarriesTheQuestionProbability) {
+    classify_process p({"classify", "--model", model, "--question"});
+    ASSERT_TRUE(p.started());
+    p.send("What time does the keynote start tomorrow?\n"
+           "{\"text\": \"Great talk, thank you so much!\"}\n"
+           "caf\xC3\n");
+    p.close_input();
+    std::vector<json> out;
+    for (std::string line = p.read_line(); !line.empty(); line = p.read_line())
+        out.push_back(json::parse(line));
+    ASSERT_EQ(out.size(), 3u);
+    ASSERT_TRUE(out[0].contains("question"));
+    ASSERT_TRUE(out[1].contains("question"));
+    EXPECT_GE(out[0]["question"].get<double>(), 0.5);
+    EXPECT_LT(out[1]["question"].get<double>(), 0.5);
+    EXPECT_TRUE(out[0].contains("scores"));
+    EXPECT_TRUE(out[0].contains("spans"));
+    EXPECT_EQ(out[2]["error"]["code"], "invalid_utf8");
+    EXPECT_EQ(p.wait_exit(), 0);
+}
+
+TEST(ClassifyCli, WithoutQuestionTheAnswerHasNoQuestionField) {
+    classify_process p({"classify", "--model", model});
+    ASSERT_TRUE(p.started());
+    p.send("What time does the keynote start tomorrow?\n");
+    p.close_input();
+    const json j = json::parse(p.read_line());
+    EXPECT_TRUE(j.contains("scores"));
+    EXPECT_FALSE(j.contains("question"));
+    EXPECT_EQ(p.wait_exit(), 0);
+}
+
+TEST(ClassifyCli, MissingQuestionModelFailsWithExitOne) {
+    classify_process p({"classify", "--model", model, "--question-model", "/nonexistent/question.tlm"});
+    ASSERT_TRUE(p.started());
+    p.close_input();
+    EXPECT_TRUE(p.read_line(std::chrono::milliseconds(5000)).empty());
+    EXPECT_EQ(p.wait_exit(), 1);
+}
+
 TEST(ClassifyCli, HelpExitsZero) {
     classify_process p({"classify", "--help"});
     ASSERT_TRUE(p.started());

@@ -2,6 +2,7 @@
 // through obfuscation (on a hand-built model), and a quality gate on the committed model.
 
 #include "core/classify/linear_classifier.hpp"
+#include "core/classify/model_file.hpp"
 #include "core/classify/placeholder_classifier.hpp"
 #include "core/text/prepared_text.hpp"
 
@@ -126,27 +127,33 @@ TEST(ModelLoading, TruncatedOrFlippedCommittedModelIsCorrupt) {
 }
 
 TEST(ModelLoading, AnOlderFormatIsRefusedWithAClearMessage) {
-    // A format-1 model (the layout before calibration and the span model): the magic
-    // "TRIBLM01" and version 1; the loader names the format and says to retrain.
-    std::string v1 = read_file(committed_model).substr(0, 4096);
-    ASSERT_EQ(v1.substr(0, 8), "TRIBLM02");
-    v1[7] = '1';
-    v1[8] = 1;
-    const std::string path = temp_path("v1");
-    write_file(path, v1);
-    auto r = linear_classifier::load(path);
-    ASSERT_FALSE(r.is_ok());
-    EXPECT_EQ(r.error().code(), "model_corrupt");
-    EXPECT_NE(r.error().message().find("format 1"), std::string::npos) << r.error().message();
-    EXPECT_NE(r.error().message().find("retrain"), std::string::npos) << r.error().message();
+    // Format 1 (before calibration and the span model) and format 2 (before the relative
+    // span rule, group context and the optional deep part): the magic "TRIBLM01"/"TRIBLM02";
+    // the loader names the format and says to retrain.
+    const std::string path = temp_path("old");
+    for (const char old : {'1', '2'}) {
+        std::string v = read_file(committed_model).substr(0, 4096);
+        ASSERT_EQ(v.substr(0, 8), "TRIBLM03");
+        v[7] = old;
+        v[8] = static_cast<char>(old - '0');
+        write_file(path, v);
+        auto r = linear_classifier::load(path);
+        ASSERT_FALSE(r.is_ok());
+        EXPECT_EQ(r.error().code(), "model_corrupt");
+        EXPECT_NE(r.error().message().find(std::string("format ") + old), std::string::npos) << r.error().message();
+        EXPECT_NE(r.error().message().find("retrain"), std::string::npos) << r.error().message();
+    }
 
-    // A future version with the current magic is refused too.
-    std::string v3 = read_file(committed_model);
-    v3[8] = 3;
-    write_file(path, v3);
+    // A future version with the current magic (and a valid checksum) is refused too.
+    std::string v4 = read_file(committed_model);
+    v4[8] = 4;
+    v4.resize(v4.size() - 8);
+    const std::uint64_t sum = model_file::fnv64(v4.data(), v4.size());
+    v4.append(reinterpret_cast<const char*>(&sum), 8);
+    write_file(path, v4);
     auto f = linear_classifier::load(path);
     ASSERT_FALSE(f.is_ok());
-    EXPECT_NE(f.error().message().find("unsupported version 3"), std::string::npos) << f.error().message();
+    EXPECT_NE(f.error().message().find("unsupported version 4"), std::string::npos) << f.error().message();
     std::filesystem::remove(path);
 }
 

@@ -110,6 +110,35 @@ TEST(TextFeatures, NegationScopeRunsToTheClauseEnd) {
     EXPECT_TRUE(scope_buckets(longer, scope_max_tokens + 1).empty());
 }
 
+// Buckets of token `t` that group context adds (the same text without it does not have).
+std::multiset<std::uint32_t> group_buckets(const std::string& text, std::size_t t) {
+    feature_config with = with_everything();
+    with.group_context = true;
+    std::multiset<std::uint32_t> a, b;
+    for (const feature_entry& e : features_of(text, with).entries)
+        if (e.token == t) a.insert(e.bucket);
+    for (const feature_entry& e : features_of(text).entries)
+        if (e.token == t) b.insert(e.bucket);
+    std::multiset<std::uint32_t> extra;
+    std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(extra, extra.end()));
+    return extra;
+}
+
+TEST(TextFeatures, WordsNearAGroupWordGetAGroupContextFeature) {
+    EXPECT_TRUE(is_group_word("muslims"));
+    EXPECT_TRUE(is_group_word("immigres"));
+    EXPECT_FALSE(is_group_word("terrorists"));
+    // tokens: muslims(0) are(1) terrorists(2) ; the group word itself gets none
+    EXPECT_TRUE(group_buckets("Muslims are terrorists", 0).empty());
+    EXPECT_EQ(group_buckets("Muslims are terrorists", 2).size(), 1u);
+    EXPECT_TRUE(group_buckets("bankers are terrorists", 2).empty()) << "no group word, no context";
+    // More than group_window words away: no context.
+    EXPECT_TRUE(group_buckets("muslims one two three four terrorists", 5).empty());
+    EXPECT_EQ(group_buckets("muslims one two three terrorists", 4).size(), 1u);
+    // Negated near a group word differs from plain near a group word.
+    EXPECT_NE(group_buckets("muslims are terrorists", 2), group_buckets("muslims are not terrorists", 3));
+}
+
 TEST(TextFeatures, QuotedWordsGetAQuotedFeature) {
     // tokens: calling(0) them(1) "vermin"(2) is(3) wrong(4)
     const std::string text = "calling them \"vermin\" is wrong";

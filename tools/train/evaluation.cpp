@@ -1,6 +1,7 @@
 #include "tools/train/evaluation.hpp"
 
 #include <chrono>
+#include <fstream>
 
 #include "tools/train/train_log.hpp"
 
@@ -27,6 +28,23 @@ std::vector<eval_row> classify_validation(const linear_classifier& clf, const da
     progress("classified " + std::to_string(rows.size()) + " report-half texts in " + fmt(s, 2) + " s (" +
              fmt(1e6 * s / static_cast<double>(rows.size()), 1) + " us/text incl. spans)");
     return rows;
+}
+
+void dump_predictions(const linear_classifier& clf, const dataset& data, const std::string& path) {
+    std::ofstream out(path);
+    for (std::size_t i : data.valid) {
+        const example& e = data.examples[i];
+        auto c = clf.classify(e.original);
+        if (!c) continue;
+        out << e.key << '\t' << (in_calibration_half(e) ? "cal" : "rep") << '\t' << e.sources << '\t' << e.lang << '\t';
+        for (std::size_t k = 0; k < heads; ++k) {
+            const int y = e.y[static_cast<std::size_t>(column_attr[k])];
+            out << (y < 0 ? '-' : static_cast<char>('0' + y));
+        }
+        for (std::size_t k = 0; k < heads; ++k) out << '\t' << c->values.values[static_cast<std::size_t>(column_attr[k])];
+        out << '\t' << e.original << '\n';
+    }
+    progress("wrote validation predictions to " + path);
 }
 
 std::vector<scored> collect(const std::vector<eval_row>& rows, std::size_t h, const std::string& lang,

@@ -24,6 +24,11 @@ struct eval_row {
 // that re-running reproduces the card byte for byte).
 std::vector<eval_row> classify_validation(const linear_classifier& clf, const dataset& data);
 
+// Writes one line per validation example (both halves): key, half ("cal"/"rep"), sources,
+// lang, labels (prepare_data's column order), the six calibrated scores, the original text.
+// For analysis outside the trainer (choose on "cal" rows only).
+void dump_predictions(const linear_classifier& clf, const dataset& data, const std::string& path);
+
 // (score, label) of head h over the rows whose label is known, optionally only those of
 // language `lang` and those whose sources contain `source` (empty: no filter).
 std::vector<scored> collect(const std::vector<eval_row>& rows, std::size_t h, const std::string& lang,

@@ -6,9 +6,8 @@ namespace tribune::train {
 namespace {
 
 constexpr const char* usage =
-    "usage: train_model --data TSV --model OUT --card CARD.md --card-intro INTRO.md "
     "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] "
-    "[--dump-tokens FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--fr-weight X] [--counter-weight X] [--nb-floor X] [--min-norm-sq N] [--span-epochs N] "
+    "[--dump-tokens FILE] [--dump-predictions FILE] [--dump-spans FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--group-context 0|1] [--fr-weight X] [--counter-weight X] [--source-weights SRC=W,...] [--nb-floor X] [--identity-balance X] [--identity-balance-tox X] [--min-norm-sq N] [--span-epochs N] [--deep-dim D] [--deep-hidden H] [--deep-buckets-log2 B] [--deep-lr X] "
     "[--span-lr X] [--span-l2 X] [--span-dense-lr X]\n";
 
 }  // namespace
@@ -31,14 +30,25 @@ int parse_options(int argc, char** argv, options& opt) {
         else if (a == "--l2") opt.l2 = std::stof(v);
         else if (a == "--max-pos-weight") opt.max_pos_weight = std::stof(v);
         else if (a == "--dump-tokens") opt.dump_tokens = v;
+        else if (a == "--dump-predictions") opt.dump_predictions = v;
+        else if (a == "--dump-spans") opt.dump_spans = v;
         else if (a == "--functional-cases") opt.functional_cases = v;
         else if (a == "--scope-features") opt.scope_features = v == "1";
         else if (a == "--joined-pairs") opt.joined_pairs = v == "1";
+        else if (a == "--group-context") opt.group_context = v == "1";
         else if (a == "--fr-weight") opt.fr_weight = std::stof(v);
         else if (a == "--counter-weight") opt.counter_weight = std::stof(v);
+        else if (a == "--source-weights") opt.source_weights = v;
         else if (a == "--nb-floor") opt.nb_floor = std::stof(v);
+        else if (a == "--identity-balance") opt.identity_balance = std::stof(v);
+        else if (a == "--identity-balance-tox") opt.identity_balance_tox = std::stof(v);
         else if (a == "--min-norm-sq") opt.min_norm_sq = std::stoi(v);
         else if (a == "--span-epochs") opt.span_epochs = std::stoi(v);
+        else if (a == "--deep-dim") opt.deep_dim = std::stoi(v);
+        else if (a == "--deep-hidden") opt.deep_hidden = std::stoi(v);
+        else if (a == "--deep-buckets-log2") opt.deep_buckets_log2 = std::stoi(v);
+        else if (a == "--deep-lr") opt.deep_lr = std::stof(v);
+        else if (a == "--deep-epochs") opt.deep_epochs = std::stoi(v);
         else if (a == "--span-lr") opt.span_lr = std::stof(v);
         else if (a == "--span-l2") opt.span_l2 = std::stof(v);
         else if (a == "--span-dense-lr") opt.span_dense_lr = std::stof(v);

@@ -10,6 +10,8 @@ struct options {
     std::string data, model, card, card_intro;
     std::string functional_cases;  // tests/classifier/functional_cases.tsv: reported, never trained on
     std::string dump_tokens;  // write "split \t labels \t tokens" per example and stop
+    std::string dump_predictions;  // after training: the shipped model's scores on the validation split
+    std::string dump_spans;        // after training: span-model token probabilities of the span posts
     int epochs = 5;
     int buckets_log2 = 19;
     int char_min = 3, char_max = 5;
@@ -22,10 +24,21 @@ struct options {
     double reject_precision = 0.95;
     bool scope_features = true;  // negated and quoted words (core/classify/text_features.hpp)
     bool joined_pairs = true;    // words split by a space, joined
+    bool group_context = false;  // words near a group word (measured, off: tools/train/model_card_intro.md)
     float fr_weight = 1.5f;      // gradient weight of French examples
     float counter_weight = 2.0f; // gradient weight of the counter-data templates (counter_data.py)
+    // Gradient weight per source ("trec_questions=2,crowdcounter2024=1.5"): an example's
+    // weight is the largest of its sources' (1 when none is listed).
+    std::string source_weights;
+    float identity_balance = 1.0f;      // > 1 (measured, off: model_card_intro.md): identity-term balancing cap of identity_attack (head_trainer)
+    float identity_balance_tox = 1.0f;  // the same for toxicity
     int min_norm_sq = 50;        // feature_config::min_norm_sq
     float nb_floor = 0.5f;       // > 0: NB log-count-ratio input scaling with this floor
+    int deep_dim = 0;            // > 0: an embedding-bag MLP added to the heads' logits (wide & deep)
+    int deep_hidden = 32;
+    int deep_buckets_log2 = 18;
+    float deep_lr = 0.05f;
+    int deep_epochs = 1000;      // the deep part learns during the first N epochs only
     int span_epochs = 3;
     float span_lr = 0.01f;
     float span_l2 = 1e-6f;

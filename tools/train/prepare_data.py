@@ -293,19 +293,34 @@ def split_of(group):
     return "valid" if int.from_bytes(h[:8], "big") % 100 < VALIDATION_PERCENT else "train"
 
 
-def main():
+def data_arguments(name):
+    """(data_dir, out_path) from the command line, or an exit code (2: usage, 1: no data set)."""
     if len(sys.argv) != 3:
-        print("usage: prepare_data.py DATA_DIR OUT.tsv", file=sys.stderr)
+        print(f"usage: {name}.py DATA_DIR OUT.tsv", file=sys.stderr)
         return 2
     data_dir, out_path = sys.argv[1], sys.argv[2]
     if not os.path.isfile(os.path.join(data_dir, "SOURCES.md")):
-        print(f"prepare_data: no data set at {data_dir} (SOURCES.md missing)", file=sys.stderr)
+        print(f"{name}: no data set at {data_dir} (SOURCES.md missing)", file=sys.stderr)
         return 1
+    return data_dir, out_path
+
+
+def read_all(data_dir):
+    """Every set's examples, read by READERS into one Collector."""
     col = Collector()
     for reader in READERS:
         before = len(col.items)
         reader(data_dir, col)
         log(f"{reader.__name__[5:]:<14} {len(col.items) - before:>6} examples")
+    return col
+
+
+def main():
+    args = data_arguments("prepare_data")
+    if isinstance(args, int):
+        return args
+    data_dir, out_path = args
+    col = read_all(data_dir)
 
     merged = {}
     order = []

@@ -1,6 +1,7 @@
 #include "tools/train/span_trainer.hpp"
 
 #include <cmath>
+#include <fstream>
 #include <random>
 #include <set>
 #include <string>
@@ -189,22 +190,52 @@ double span_f1_of(const linear_model& model, const dataset& data, const std::vec
     return n ? sum / static_cast<double>(n) : -1;
 }
 
+void dump_span_tokens(const linear_model& model, const dataset& data, const std::string& path) {
+    std::ofstream out(path);
+    const feature_extractor fx(model.config());
+    text_feature_set fs;
+    std::vector<head_logits> contrib;
+    std::vector<float> prob;
+    for (std::size_t i : data.valid) {
+        const example& e = data.examples[i];
+        if (!e.has_spans) continue;
+        const normalized_text n = normalize(e.original).value();
+        fx.extract(n.text, fs);
+        head_logits z;
+        model.score(fs, z, &contrib);
+        model.span_probabilities(fs, z, contrib, prob);
+        out << e.key << '\t' << (in_calibration_half(e) ? "cal" : "rep") << '\t';
+        for (std::size_t k = 0; k < e.gold.size(); ++k) out << (k ? "," : "") << e.gold[k];
+        out << '\t';
+        for (std::size_t t = 0; t < fs.tokens.size(); ++t) {
+            const auto [a, b] = n.to_original(fs.tokens[t].start, fs.tokens[t].end);
+            out << (t ? "," : "") << a << ':' << b << ':' << prob[t];
+        }
+        out << '\t' << e.original << '\n';
+    }
+}
+
 void choose_span_threshold(linear_model& model, const dataset& data) {
     span_parameters p = model.span_model();
-    float best_t = 0.5f;
+    float best_t = 0.5f, best_r = 0.0f;
     double best = -1;
-    for (int k = 1; k <= 19; ++k) {
-        p.threshold = 0.05f * static_cast<float>(k);
-        model.set_span_model(p);
-        const double f1 = span_f1_of(model, data, data.calibration);
-        if (f1 > best + 1e-9) {
-            best = f1;
-            best_t = p.threshold;
+    for (const float r : {0.0f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f})
+        for (int k = 1; k <= 19; ++k) {
+            p.threshold = 0.05f * static_cast<float>(k);
+            p.relative = r;
+            model.set_span_model(p);
+            const double f1 = span_f1_of(model, data, data.calibration);
+            if (f1 > best + 1e-9) {
+                best = f1;
+                best_t = p.threshold;
+                best_r = r;
+            }
         }
-    }
     p.threshold = best_t;
+    p.relative = best_r;
     model.set_span_model(p);
-    progress("span threshold " + fmt(best_t, 2) + " (calibration-half span F1 " + fmt(best) + ")");
+    progress("span threshold " + fmt(best_t, 2) + ", relative " + fmt(best_r, 2) + " (calibration-half span F1 " +
+             fmt(best) + ")");
 }
 
 }  // namespace tribune::train

@@ -7,6 +7,7 @@
 // Single-threaded and seeded.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/classify/linear_model.hpp"
@@ -26,6 +27,11 @@ span_weights train_span_model(const linear_model& model, const dataset& data, co
 // Mean SemEval-2021 Task 5 character F1 of the toxicity spans the classifier emits for
 // `model`, over the toxic_spans2021 posts among `indices`.
 double span_f1_of(const linear_model& model, const dataset& data, const std::vector<std::size_t>& indices);
+
+// Writes, per toxic_spans2021 post of the validation split: key, half, gold offsets, each
+// token's original [start, end) and span probability ("a:b:p" comma-separated), the text.
+// For analysis outside the trainer.
+void dump_span_tokens(const linear_model& model, const dataset& data, const std::string& path);
 
 // Sets the span threshold of `model` with the best span_f1_of on the calibration half.
 void choose_span_threshold(linear_model& model, const dataset& data);

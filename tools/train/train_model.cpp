@@ -47,9 +47,11 @@ int main(int argc, char** argv) {
     cfg.char_ngram_max = static_cast<std::uint32_t>(opt.char_max);
     cfg.scope_features = opt.scope_features;
     cfg.joined_pairs = opt.joined_pairs;
+    cfg.group_context = opt.group_context;
     cfg.min_norm_sq = static_cast<std::uint32_t>(opt.min_norm_sq);
     head_trainer tr(opt, cfg);
     const label_counts counts = tr.set_class_weights(data);
+    tr.set_identity_balance(data);
     tr.set_nb_ratios(data);
     tr.train(data);
 
@@ -61,6 +63,7 @@ int main(int argc, char** argv) {
             for (std::size_t h = 0; h < heads; ++h) weights[b * model_columns + h] = head_weights[b * heads + h];
     }
     linear_model heads_only = linear_model::quantize(cfg, weights, tr.bias());
+    heads_only.set_deep(tr.deep_network());
     const calibration_report calibration = calibrate_heads(heads_only, data);
     log_threshold_check(heads_only, data);
     choose_head_thresholds(heads_only, data, opt);
@@ -73,12 +76,14 @@ int main(int argc, char** argv) {
         weights[b * model_columns + span_context_column] = sw.context[b];
     }
     linear_model model = linear_model::quantize(cfg, weights, tr.bias());
+    model.set_deep(heads_only.deep());
     for (attribute a : all_attributes) {
         model.set_calibration(a, heads_only.calibration(a));
         model.set_thresholds(a, heads_only.thresholds(a));
     }
     model.set_span_model(sw.params);
     choose_span_threshold(model, data);
+    if (!opt.dump_spans.empty()) dump_span_tokens(model, data, opt.dump_spans);
     if (auto s = model.save(opt.model); !s) {
         std::cerr << "train_model: " << s.message() << "\n";
         return 1;
@@ -93,6 +98,7 @@ int main(int argc, char** argv) {
     }
     const linear_classifier& clf = *loaded.value();
     const std::vector<eval_row> rows = classify_validation(clf, data);
+    if (!opt.dump_predictions.empty()) dump_predictions(clf, data, opt.dump_predictions);
 
     std::string summary;
     const std::string card = write_model_card({opt, cfg, data, counts, calibration, clf, rows}, summary);

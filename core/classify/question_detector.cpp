@@ -1,0 +1,94 @@
+#include "core/classify/question_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <exception>
+
+#include "core/classify/model_file.hpp"
+
+namespace tribune {
+namespace {
+
+constexpr char magic[8] = {'T', 'R', 'I', 'B', 'Q', 'D', '0', '1'};
+constexpr const char* what = "Tribune question model";
+constexpr std::uint32_t max_buckets = 1u << 22;
+
+}  // namespace
+
+question_detector question_detector::quantize(const std::vector<float>& weights, float bias) {
+    question_detector d;
+    d.features_ = question_features(static_cast<std::uint32_t>(weights.size()));
+    d.bias_ = bias;
+    float max_abs = 0.0f;
+    for (float w : weights) max_abs = std::max(max_abs, std::fabs(w));
+    d.weight_scale_ = max_abs > 0 ? max_abs / 127.0f : 1.0f;
+    d.weights_.resize(weights.size());
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        d.weights_[i] = static_cast<std::int8_t>(std::clamp(std::nearbyint(weights[i] / d.weight_scale_), -127.0f, 127.0f));
+    return d;
+}
+
+status question_detector::save(const std::string& path) const {
+    std::string out(magic, sizeof magic);
+    model_file::put<std::uint32_t>(out, format_version);
+    model_file::put<std::uint32_t>(out, buckets());
+    for (float v : {bias_, weight_scale_, calib_a_, calib_b_, threshold_}) model_file::put<float>(out, v);
+    out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size());
+    return model_file::save_with_checksum(std::move(out), path);
+}
+
+result<std::unique_ptr<question_detector>> question_detector::load(const std::string& path) {
+    try {
+        auto file = model_file::read_file(path, max_file_bytes, what);
+        if (!file) return file.error();
+        const std::string& in = file.value();
+        auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, what, why); };
+        if (in.size() < sizeof magic + 8 || std::memcmp(in.data(), magic, sizeof magic) != 0)
+            return corrupt("wrong magic (not a question model)");
+        if (!model_file::checksum_ok(in)) return corrupt("checksum mismatch");
+        model_file::reader r(in, sizeof magic, in.size() - 8);
+        const auto version = r.get<std::uint32_t>();
+        const auto buckets = r.get<std::uint32_t>();
+        if (r.failed() || version != format_version) return corrupt("unsupported version " + std::to_string(version));
+        if (buckets == 0 || (buckets & (buckets - 1)) != 0 || buckets > max_buckets) return corrupt("bad bucket count");
+        std::unique_ptr<question_detector> d(new question_detector());
+        d->features_ = question_features(buckets);
+        d->bias_ = r.read_float();
+        d->weight_scale_ = r.read_float();
+        d->calib_a_ = r.read_float();
+        d->calib_b_ = r.read_float();
+        d->threshold_ = r.read_float();
+        if (r.failed() || r.left() != buckets) return corrupt("size does not match its header");
+        if (!r.finite()) return corrupt("non-finite parameters");
+        d->weights_.resize(buckets);
+        r.bytes(d->weights_.data(), buckets);
+        d->description_ = path;
+        return d;
+    } catch (const std::exception& e) {  // bad_alloc and the like
+        return status::error(error_kind::internal, "model_load_failed", "cannot load model " + path + ": " + e.what());
+    }
+}
+
+float question_detector::logit(std::string_view normalized) const {
+    thread_local question_feature_set fs;
+    features_.extract(normalized, fs);
+    std::int32_t sum = 0;
+    for (std::uint32_t b : fs.buckets) sum += weights_[b];
+    return bias_ + fs.scale * weight_scale_ * static_cast<float>(sum);
+}
+
+float question_detector::question_probability(std::string_view normalized) const {
+    return 1.0f / (1.0f + std::exp(-(calib_a_ * logit(normalized) + calib_b_)));
+}
+
+float question_detector::question_probability(const prepared_text& text) const {
+    return question_probability(std::string_view(text.normal.text));
+}
+
+std::string question_detector::name() const {
+    return "tribune question detector (hashed words, sentence openings and endings)" +
+           (description_.empty() ? std::string() : " from " + description_);
+}
+
+}  // namespace tribune
