@@ -204,3 +204,10 @@ export function votePublic(questionId, voter) {
 export function getOwnQuestions(slug, participant, ids) {
   return request('POST', `/public/events/${enc(slug)}/questions/mine`, { participant, ids });
 }
+
+// The gauge of public opinion (docs/api.md "Stats"): opts bucket ("60s"), threshold, groups, words.
+export function getStats(slug, opts = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts)) if (v != null && v !== '') q.set(k, String(v));
+  return request('GET', `/events/${enc(slug)}/stats?${q}`);
+}

@@ -14,6 +14,7 @@
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
+import { mountGauge } from './gauge.js';
 import { signOut } from './page_shell.js';
 import { Store } from './store.js';
 import * as views from './views.js';
@@ -43,6 +44,7 @@ const params = new URLSearchParams(location.search);
 const slug = (params.get('event') || 'demo').trim() || 'demo';
 
 const store = new Store();
+mountGauge($('#gauge'), slug);
 const ui = {
   tab: 'review',
   page: 0, // of the current view

@@ -15,6 +15,7 @@ import * as api from './api.js';
 import { Connection } from './connection.js';
 import { Shortlist } from './executive_shortlist.js';
 import * as xv from './executive_views.js';
+import { mountGauge } from './gauge.js';
 import { eventSlug, startShell } from './page_shell.js';
 import { refreshTimes, renderLater } from './views.js';
 
@@ -51,6 +52,7 @@ const shortlist = new Shortlist({
   answered: () => refreshSoon(),
 });
 $('#display-link').href = `/display/${encodeURIComponent(slug)}`;
+mountGauge($('#gauge'), slug);
 
 function loadWeights() {
   try {

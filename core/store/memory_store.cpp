@@ -427,6 +427,19 @@ result<std::vector<decision_record>> memory_store::list_decisions(std::int64_t q
     return out;
 }
 
+result<std::vector<decision_record>> memory_store::list_decisions_of(
+    const std::vector<std::int64_t>& question_ids) {
+    std::lock_guard lock(mutex_);
+    std::vector<decision_record> out;
+    for (const decision_record& d : decisions_)
+        if (std::find(question_ids.begin(), question_ids.end(), d.question_id) != question_ids.end())
+            out.push_back(d);
+    std::stable_sort(out.begin(), out.end(), [](const decision_record& a, const decision_record& b) {
+        return a.question_id < b.question_id;
+    });
+    return out;
+}
+
 // --- audience ----------------------------------------------------------------------------
 
 result<question> memory_store::add_vote(std::int64_t question_id, const std::string& voter) {

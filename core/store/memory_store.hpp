@@ -64,6 +64,8 @@ public:
         const std::vector<decision_request>& ds) override;
     result<decision_outcome> undo_last(const undo_request& u) override;
     result<std::vector<decision_record>> list_decisions(std::int64_t question_id) override;
+    result<std::vector<decision_record>> list_decisions_of(
+        const std::vector<std::int64_t>& question_ids) override;
 
     // audience_store
     result<question> add_vote(std::int64_t question_id, const std::string& voter) override;

@@ -19,6 +19,8 @@
 #include "server/api/policy_resource.hpp"
 #include "server/api/questions_resource.hpp"
 #include "server/api/ranking_resource.hpp"
+#include "server/api/export_resource.hpp"
+#include "server/api/stats_resource.hpp"
 #include "server/api/sessions_resource.hpp"
 #include "server/api/settings_resource.hpp"
 #include "server/api/shortlist_resource.hpp"
@@ -309,6 +311,18 @@ void add_fallbacks(route_table& t, const api_services& s) {
 
 }  // namespace
 
+// The gauge of public opinion and the export.
+void add_gauge(route_table& t, const api_services& s) {
+    auto gauge = std::make_shared<stats_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/stats",
+                   A::roles({R::moderator, R::executive}, "read the stats").on_event(),
+                   handler_of(gauge, &stats_resource::show)));
+    auto exports = std::make_shared<export_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/export",
+                   A::roles({R::moderator}, "export questions").on_event(),
+                   handler_of(exports, &export_resource::download)));
+}
+
 void add_routes(route_table& t, const api_services& s) {
     add_operations(t, s);
     add_access(t, s);
@@ -317,6 +331,7 @@ void add_routes(route_table& t, const api_services& s) {
     add_decisions(t, s);
     add_policy(t, s);
     add_executive(t, s);
+    add_gauge(t, s);
     add_stream(t, s);
     add_display(t, s);
     add_perspective(t, s);

@@ -16,7 +16,9 @@
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
 #include "core/service/audience_service.hpp"
+#include "core/service/export_service.hpp"
 #include "core/service/ranking_service.hpp"
+#include "core/service/stats_service.hpp"
 #include "core/service/shortlist_service.hpp"
 #include "core/service/webhook_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
@@ -50,6 +52,8 @@ struct app::impl {
     std::unique_ptr<shortlist_service> shortlist;
     std::unique_ptr<ranking_service> ranking;
     std::unique_ptr<audience_service> audience;
+    std::unique_ptr<stats_service> gauge;
+    std::unique_ptr<export_service> exports;
     std::unique_ptr<access_service> access;
     std::unique_ptr<analysis_service> analysis;  // the Perspective-compatible API
     std::unique_ptr<webhook_service> webhooks;
@@ -155,6 +159,8 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     p->shortlist = std::make_unique<shortlist_service>(*p->db, *p->db, *p->service, *p->feed);
     p->ranking = std::make_unique<ranking_service>(*p->db);
     p->audience = std::make_unique<audience_service>(*p->service, *p->query);
+    p->gauge = std::make_unique<stats_service>(*p->db, *p->db);
+    p->exports = std::make_unique<export_service>(*p->db, *p->db, *p->db);
     p->access = std::make_unique<access_service>(*p->db);
     // A token revoked through the API closes its open streams at once.
     presence* online = &p->online;
@@ -162,9 +168,9 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     if (status s = wire_webhooks_and_analysis(*p); !s) return s;
     p->routes = std::make_unique<api>(api_services{*p->service, *p->access, *p->query,
                                                    *p->shortlist, *p->ranking, *p->audience,
-                                                   *p->analysis, *p->webhooks, *p->db,
-                                                   *p->broadcast, p->online, p->stats, p->files,
-                                                   p->cfg});
+                                                   *p->gauge, *p->exports, *p->analysis,
+                                                   *p->webhooks, *p->db, *p->broadcast,
+                                                   p->online, p->stats, p->files, p->cfg});
     if (const auto& errors = p->routes->routes().errors(); !errors.empty())
         return status::error(error_kind::internal, "bad_route_table",
                              "the route table is inconsistent: " + errors.front());

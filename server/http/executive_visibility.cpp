@@ -35,6 +35,13 @@ question_fields fields_for(const principal& who, const event_settings& settings)
     return f;
 }
 
+void stats_scope(const principal& who, const event_settings& settings, stats_query& q) {
+    if (who.r != role::executive) return;
+    q.public_only = true;
+    q.with_scores = settings.executives_see_scores;
+    q.with_words = false;
+}
+
 std::vector<decision_record> trail_for(std::vector<decision_record> trail, question_fields fields) {
     if (fields.scores) return trail;
     for (decision_record& d : trail)

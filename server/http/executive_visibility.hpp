@@ -15,6 +15,7 @@
 #include "core/domain/question.hpp"
 #include "core/domain/role.hpp"
 #include "core/domain/status.hpp"
+#include "core/service/stats_service.hpp"
 #include "server/wire/json_codec.hpp"
 
 namespace tribune::server {
@@ -32,6 +33,11 @@ status restrict_to_public(std::vector<question_status>& statuses);
 bool fields_depend_on_settings(const principal& who);
 // The members of a question `who` may read in an event with `settings`.
 question_fields fields_for(const principal& who, const event_settings& settings);
+
+// What of the gauge (stats) `who` may read: an executive, numbers about approved and
+// answered questions only, the attributes only when `settings` let executives see scores, and
+// never the separating words (they come from rejected texts).
+void stats_scope(const principal& who, const event_settings& settings, stats_query& q);
 
 // The audit trail as a reader with `fields` may read it.
 std::vector<decision_record> trail_for(std::vector<decision_record> trail, question_fields fields);

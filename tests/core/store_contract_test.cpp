@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/service/export_service.hpp"
+#include "core/service/stats_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/store/memory_store.hpp"
 #include "core/text/prepared_text.hpp"
@@ -570,6 +572,47 @@ TEST_P(store_contract, the_window_reads_the_grouping_text) {
     ASSERT_TRUE(db_->scan_recent_groups(1, [&](const grouping_row& r) { rows.push_back(r); }).is_ok());
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].group_text, "fees?");
+}
+
+TEST_P(store_contract, trails_of_several_questions_and_the_gauge_over_them) {
+    auto qs = insert({make("budget one"), make("budget two", question_status::approved),
+                      make("budget three", question_status::auto_rejected, group_choice::join_item(0))});
+    ASSERT_EQ(qs.size(), 3u);
+    ASSERT_TRUE(db_->apply_decision(decide(qs[0].id, question_status::rejected, "alice")).is_ok());
+    auto trails = db_->list_decisions_of({qs[2].id, qs[0].id, 9999});
+    ASSERT_TRUE(trails.is_ok());
+    ASSERT_EQ(trails->size(), 3u);  // qs[0]: auto + reject; qs[2]: auto
+    EXPECT_EQ((*trails)[0].question_id, qs[0].id);
+    EXPECT_EQ((*trails)[0].action, "auto");
+    EXPECT_EQ((*trails)[1].action, "rejected");
+    EXPECT_EQ((*trails)[2].question_id, qs[2].id);
+    EXPECT_TRUE(db_->list_decisions_of({})->empty());
+
+    stats_service gauge(*db_, *db_);
+    stats_query sq;
+    sq.event_slug = "demo";
+    auto st = gauge.compute(sq);
+    ASSERT_TRUE(st.is_ok()) << st.error().message();
+    EXPECT_EQ(st->total, 3);
+    ASSERT_FALSE(st->groups.empty());
+    EXPECT_EQ(st->groups[0].size, 2);
+    EXPECT_EQ(st->groups[0].shown->text, "budget one");
+    sq.public_only = true;
+    st = gauge.compute(sq);
+    ASSERT_TRUE(st.is_ok());
+    EXPECT_EQ(st->total, 1);
+    ASSERT_EQ(st->groups.size(), 1u);
+    EXPECT_EQ(st->groups[0].shown->text, "budget two");
+
+    export_service exports(*db_, *db_, *db_);
+    auto cursor = exports.open("demo");
+    ASSERT_TRUE(cursor.is_ok());
+    auto page = cursor->next();
+    ASSERT_TRUE(page.is_ok());
+    EXPECT_EQ(page->items.size(), 3u);
+    EXPECT_EQ(page->trail.size(), 4u);
+    EXPECT_TRUE(cursor->done());
+    EXPECT_EQ(exports.open("nope").error().code(), "event_not_found");
 }
 
 // feedback_store is not part of the aggregate; both backends implement it.
