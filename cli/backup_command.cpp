@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/command_support.hpp"
 #include "core/sqlite/sqlite_backup.hpp"
 
 namespace tribune::server {
@@ -25,20 +26,16 @@ int run_backup_command(const std::vector<std::string>& args) {
             std::cout << usage;
             return 0;
         }
-        std::string value;
-        if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = a.substr(eq + 1);
-            a = a.substr(0, eq);
-        } else if (i + 1 < args.size()) {
-            value = args[++i];
-        } else {
-            std::cerr << "tribune backup: option " << a << " needs a value\n\n" << usage;
+        auto option = option_at(args, i);
+        if (!option) {
+            std::cerr << "tribune backup: " << option.error().message() << "\n\n" << usage;
             return 2;
         }
-        if (a == "--to") to = value;
-        else if (a == "--db") db = value;
+        const auto& [name, value] = *option;
+        if (name == "--to") to = value;
+        else if (name == "--db") db = value;
         else {
-            std::cerr << "tribune backup: unknown option " << a << "\n\n" << usage;
+            std::cerr << "tribune backup: unknown option " << name << "\n\n" << usage;
             return 2;
         }
     }

@@ -17,6 +17,18 @@ result<serve_options> resolved_options(const std::vector<std::string>& args,
     return parsed;
 }
 
+result<std::pair<std::string, std::string>> option_at(const std::vector<std::string>& args,
+                                                      std::size_t& i) {
+    const std::string& a = args[i];
+    if (auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos)
+        return std::pair{a.substr(0, eq), a.substr(eq + 1)};
+    if (i + 1 < args.size()) {
+        ++i;
+        return std::pair{a, args[i]};
+    }
+    return invalid("usage", "option " + a + " needs a value");
+}
+
 result<std::unique_ptr<sqlite_store>> open_database(const serve_options& o) {
     return sqlite_store::open(o.cfg.db_path, o.cfg.migrations_dir, 1);
 }

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/serve_options.hpp"
@@ -22,6 +23,11 @@ int fail(const std::string& line);
 // Errors: invalid_argument naming the bad flag.
 result<serve_options> resolved_options(const std::vector<std::string>& args,
                                        const std::string& argv0);
+
+// The option at args[i] as {name, value}: "--name=value", or "--name value" (then i moves to
+// the value). Errors: invalid_argument (code "usage") when the value is missing.
+result<std::pair<std::string, std::string>> option_at(const std::vector<std::string>& args,
+                                                      std::size_t& i);
 
 // Opens (creating and migrating) the database the options name, with one connection.
 // Errors: a one-line explanation.

@@ -8,6 +8,7 @@
 #include "cli/classify_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/replay_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/serve_options.hpp"
 #include "cli/token_command.hpp"
@@ -25,6 +26,8 @@ constexpr const char* usage =
     "  token      create, list or revoke access tokens (tribune token --help)\n"
     "  migrate    create or migrate the database, then exit (takes serve's --db, --migrations)\n"
     "  backup     copy the database consistently while the server runs (--to FILE [--db PATH])\n"
+    "  report     write an event's report as one self-contained HTML page\n"
+    "             (--event SLUG [--db PATH] [--out FILE]; tribune report --help)\n"
     "  replay     post a recorded stream of questions (JSON lines) to a running server\n"
     "             (tribune replay --help)\n"
     "  version    print the version\n"
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
     if (command == "token") return run_token_command(rest, argv0);
     if (command == "classify") return classify(argc, argv, argv0);
     if (command == "backup") return run_backup_command(rest);
+    if (command == "report") return run_report_command(rest, argv0);
     if (command == "replay") return tribune::cli::run_replay_command(rest);
     if (command == "version" || command == "--version") {
         std::cout << "tribune 0.1.0\n";

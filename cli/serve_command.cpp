@@ -9,6 +9,8 @@
 #include "cli/token_command.hpp"
 #include "core/classify/linear_classifier.hpp"
 #include "core/classify/placeholder_classifier.hpp"
+#include "core/classify/question_detector.hpp"
+#include "core/service/question_signal.hpp"
 #include "server/app/app.hpp"
 
 namespace tribune::server {
@@ -25,6 +27,24 @@ result<std::unique_ptr<classifier>> make_classifier(const serve_options& o) {
     return std::unique_ptr<classifier>(std::move(model.value()));
 }
 
+// The "is it a question?" model, question.tlm beside the classifier model: null (and
+// `*name` empty) when there is no such file, an error when it is there but cannot be loaded.
+result<std::unique_ptr<question_signal>> make_question_signal(const serve_options& o,
+                                                              std::string* name) {
+    const std::string path =
+        std::filesystem::path(o.cfg.model_path).replace_filename("question.tlm").string();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::unique_ptr<question_signal>();
+    auto model = question_detector::load(path);
+    if (!model)
+        return status::error(model.error().kind(), model.error().code(),
+                             "cannot load the question model " + path + ": " +
+                                 model.error().message());
+    *name = path;
+    return std::unique_ptr<question_signal>(
+        new model_question_signal<question_detector>(std::move(model.value())));
+}
+
 }  // namespace
 
 int run_serve_command(const std::vector<std::string>& args, const std::string& argv0) {
@@ -38,13 +58,20 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& a
     auto model = make_classifier(o);
     if (!model) return fail(model.error().message());
     const std::string model_name = (*model)->name();
-    auto a = app::create(o.cfg, std::move(model.value()));
+    std::string question_model;
+    auto signal = make_question_signal(o, &question_model);
+    if (!signal) return fail(signal.error().message());
+    auto a = app::create(o.cfg, std::move(model.value()), std::move(signal.value()));
     if (!a) return fail(a.error().message());
     (*a)->start();
     const std::string base = "http://" + o.cfg.address + ":" + std::to_string((*a)->port()) + "/";
     std::cout << "tribune: listening on " << base << "\n"
               << "tribune: database " << std::filesystem::absolute(o.cfg.db_path).string()
-              << ", classifier " << model_name << "\n";
+              << ", classifier " << model_name << "\n"
+              << "tribune: \"is it a question?\" "
+              << (question_model.empty() ? std::string("model not found: questions get none")
+                                         : "model " + question_model)
+              << "\n";
     if (o.cfg.announce_first_admin) {
         if (auto db = open_database(o)) announce_access(**db, base);
     }

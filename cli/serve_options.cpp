@@ -68,6 +68,7 @@ constexpr setting settings[] = {
     {"--queue", "TRIBUNE_QUEUE", "ingest queue capacity in questions (default 10000)"},
     {"--rate-ip", "TRIBUNE_RATE_IP", "requests/s per address without a token, 0 off (default 20)"},
     {"--rate-token", "TRIBUNE_RATE_TOKEN", "requests/s per access token, 0 off (default 500)"},
+    {"--rate-audience", "TRIBUNE_RATE_AUDIENCE", "questions and votes per minute per audience participant, 0 off (default 60)"},
     {"--metrics-access", "TRIBUNE_METRICS_ACCESS", "loopback | open | admin (default loopback)"},
     {"--max-header", "TRIBUNE_MAX_HEADER", "largest request line + headers in bytes (default 16384)"},
     {"--max-json-depth", "TRIBUNE_MAX_JSON_DEPTH", "deepest JSON nesting of a body (default 32)"},
@@ -115,7 +116,9 @@ status apply(serve_options& o, const std::string& flag, const std::string& value
         // Bursts of three seconds' worth are allowed.
         (flag == "--rate-ip" ? c.rate_per_ip : c.rate_per_token) = v;
         (flag == "--rate-ip" ? c.rate_per_ip_burst : c.rate_per_token_burst) = std::max(1.0, v * 3);
-    } else if (flag == "--metrics-access") {
+    } else if (flag == "--rate-audience")
+        return parse_number<int>(flag, value, 0, 1000000, c.rate_audience_per_minute);
+    else if (flag == "--metrics-access") {
         if (value != "loopback" && value != "open" && value != "admin")
             return bad("--metrics-access must be loopback, open or admin");
         c.metrics_access = value;

@@ -5,12 +5,13 @@
 const BASE = '/api/v1';
 
 export class ApiError extends Error {
-  constructor(status, code, message, body = null) {
+  constructor(status, code, message, body = null, retryAfter = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status; // HTTP status, 0 when the request never got an answer
     this.code = code; // the server's error code, e.g. "version_conflict"
     this.body = body; // the parsed body, e.g. {error, current} for a 409
+    this.retryAfter = retryAfter; // seconds, from Retry-After (429, 503), else null
   }
 }
 
@@ -35,17 +36,19 @@ async function request(method, path, body) {
       if (res.ok) throw new ApiError(res.status, 'bad_response', 'the server did not answer JSON');
     }
   }
-  if (res.status === 401) {
+  if (res.status === 401 && !path.startsWith('/public/')) {
     // Not signed in, or the session ended: sign in and come back here.
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   }
   if (!res.ok) {
     const err = data && data.error;
+    const retry = Number.parseInt(res.headers.get('Retry-After') || '', 10);
     throw new ApiError(
       res.status,
       (err && err.code) || `http_${res.status}`,
       (err && err.message) || `${res.status} ${res.statusText}`,
       data,
+      Number.isFinite(retry) ? retry : null,
     );
   }
   return data;
@@ -128,4 +131,83 @@ export function getSession() {
 
 export function signOut() {
   return request('DELETE', '/session');
+}
+
+// ---- event settings, the executives' ranking and shortlist, the room's display ------------
+
+// {anonymous, executives_see_scores, display_public}.
+export function getSettings(slug) {
+  return request('GET', `/events/${enc(slug)}/settings`);
+}
+
+// Admins: the members given replace the current ones.
+export function putSettings(slug, changes) {
+  return request('PUT', `/events/${enc(slug)}/settings`, changes);
+}
+
+// The approved questions ranked by the documented score (docs/api.md "Ranking"). `opts`:
+// w_votes, w_group, w_recency, half_life (minutes), lang, q, questions_only, answered, limit.
+export function getRanking(slug, opts = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts)) if (v != null && v !== '') q.set(k, String(v));
+  return request('GET', `/events/${enc(slug)}/ranking?${q}`);
+}
+
+// {items: [{question, added_by, added_at, position, note, note_by, note_at, answering_now, answering_since}]}
+export function getShortlist(slug) {
+  return request('GET', `/events/${enc(slug)}/shortlist`);
+}
+
+export function addToShortlist(slug, questionId) {
+  return request('POST', `/events/${enc(slug)}/shortlist`, { question_id: questionId });
+}
+
+export function removeFromShortlist(slug, questionId) {
+  return request('DELETE', `/events/${enc(slug)}/shortlist/${enc(questionId)}`);
+}
+
+// `changes`: any of {note, answering_now, answered: true}.
+export function editShortlist(slug, questionId, changes) {
+  return request('PATCH', `/events/${enc(slug)}/shortlist/${enc(questionId)}`, changes);
+}
+
+// The whole order, every listed entry once; a shortlist that changed meanwhile answers 409
+// shortlist_changed.
+export function reorderShortlist(slug, ids) {
+  return request('PUT', `/events/${enc(slug)}/shortlist`, { order: ids });
+}
+
+// ---- the audience (no token; docs/api.md "The audience") ------------------------------------
+
+// {slug, title, questions_open, name_required}; 404 event_not_found, 403 audience_closed.
+export function getPublicEvent(slug) {
+  return request('GET', `/public/events/${enc(slug)}`);
+}
+
+// `q`: {text, author?, participant?} -> the question as the audience sees it (201).
+export function askQuestion(slug, q) {
+  return request('POST', `/public/events/${enc(slug)}/questions`, q);
+}
+
+// One page of approved and answered questions: sort votes|newest, cursor from next_cursor.
+export function getPublicQuestions(slug, { sort = 'votes', cursor = null, limit = 50 } = {}) {
+  const q = new URLSearchParams({ sort, limit: String(limit) });
+  if (cursor) q.set('cursor', cursor);
+  return request('GET', `/public/events/${enc(slug)}/questions?${q}`);
+}
+
+export function votePublic(questionId, voter) {
+  return request('POST', `/public/questions/${enc(questionId)}/vote`, { voter });
+}
+
+// The questions among `ids` that `participant` asked: {items: [...]}.
+export function getOwnQuestions(slug, participant, ids) {
+  return request('POST', `/public/events/${enc(slug)}/questions/mine`, { participant, ids });
+}
+
+// The gauge of public opinion (docs/api.md "Stats"): opts bucket ("60s"), threshold, groups, words.
+export function getStats(slug, opts = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(opts)) if (v != null && v !== '') q.set(k, String(v));
+  return request('GET', `/events/${enc(slug)}/stats?${q}`);
 }

@@ -14,8 +14,13 @@
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
+import { mountGauge } from './gauge.js';
+import { signOut } from './page_shell.js';
 import { Store } from './store.js';
 import * as views from './views.js';
+
+// render() once, soon, however many times it is asked for.
+const renderSoon = views.renderLater(() => render());
 
 // `sort`: the tab's order when the Sort filter is left at "Default". Review puts first the groups
 // whose decision settles the most (sort=impact): the first minutes of moderation remove the most work.
@@ -39,6 +44,7 @@ const params = new URLSearchParams(location.search);
 const slug = (params.get('event') || 'demo').trim() || 'demo';
 
 const store = new Store();
+mountGauge($('#gauge'), slug);
 const ui = {
   tab: 'review',
   page: 0, // of the current view
@@ -58,6 +64,7 @@ const ui = {
   conn: { state: 'connecting' },
   event: null,
   history: new Map(), // id -> {loading, error, items} for the details panel
+  shortlist: new Map(), // question id -> its entry on the executives' shortlist (from the stream)
 };
 // Loading further pages of the current view. Reset by each view and each fresh snapshot.
 let feed = { loading: false, error: null };
@@ -115,18 +122,8 @@ function applyView() {
 
 // ---- render scheduling -------------------------------------------------------------------
 
-let renderQueued = false;
 function scheduleRender() {
-  if (renderQueued) return;
-  renderQueued = true;
-  // requestAnimationFrame does not run in hidden tabs; the timeout keeps those current too.
-  const run = () => {
-    if (!renderQueued) return;
-    renderQueued = false;
-    render();
-  };
-  requestAnimationFrame(run);
-  setTimeout(run, 100);
+  renderSoon();
 }
 
 function currentItems() {
@@ -185,6 +182,7 @@ function render() {
     notes: ui.notes,
     checked: ui.checked,
     clusterSize: (q) => store.clusterSize(q),
+    shortlist: ui.shortlist,
   });
   views.renderBulkBar($('#bulkbar'), { selected: ui.checked.size, group: ui.group, busy: ui.bulkBusy });
   const loading = feed.loading || !store.view.ready;
@@ -281,8 +279,14 @@ async function ensureLoaded() {
 
 // ---- stream ------------------------------------------------------------------------------
 
+function setShortlist(items) {
+  ui.shortlist = new Map((items || []).map((e) => [e.question.id, e]));
+}
+
 const conn = new Connection(slug, {
+  extra: { shortlist: true }, // the executives' shortlist, marked on the cards
   onSnapshot(msg) {
+    if (msg.shortlist) setShortlist(msg.shortlist.items);
     viewGen += 1;
     feed = { loading: false, error: null };
     store.applySnapshot(msg);
@@ -299,6 +303,7 @@ const conn = new Connection(slug, {
     const t0 = performance.now();
     store.applyFrame(msg);
     for (const c of msg.changes || []) {
+      if (c.op === 'shortlist') setShortlist(c.items);
       const q = c.question;
       if (q && c.change === 'updated') {
         ui.notes.delete(q.id);
@@ -588,18 +593,6 @@ function groupOfFocused() {
   else toast(`#${q.id} has no similar questions.`, 'info', 4000);
 }
 
-async function signOut() {
-  try {
-    await api.signOut();
-  } catch (e) {
-    if (e.status !== 401) {
-      toast(`Could not sign out: ${e.message} (${e.code})`, 'error');
-      return;
-    }
-  }
-  conn.stop();
-  location.assign('/login');
-}
 
 // "Not applied: bob approved #42 at 05:31:10 (now version 3; you saw version 2)."
 async function conflictMessage(seen, cur, action) {
@@ -809,7 +802,7 @@ function start() {
   $('#event-slug').textContent = slug;
   $('#event-title').textContent = slug;
 
-  $('#sign-out').addEventListener('click', signOut);
+  $('#sign-out').addEventListener('click', () => signOut(toast, conn));
   $('#tabs').addEventListener('click', (e) => {
     const b = e.target.closest('[data-tab]');
     if (b) switchTab(b.dataset.tab);

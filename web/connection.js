@@ -11,7 +11,7 @@
 // for `?since=seq&epoch=epoch` and so receives exactly the missed changes (in a frame), or a fresh
 // snapshot when the server cannot resume (restart, history too old). A frame that does not
 // continue from our seq (a message lost) forces such a reconnect at once. Retries back off
-// exponentially with jitter, capped at MAX_DELAY_MS.
+// exponentially with jitter (the transport is live_socket.js, shared by every live page).
 //
 // Callbacks: onSnapshot(msg) for each snapshot (the caller replaces its view), onFrame(msg) for
 // each frame in seq order, onError(error) for a refused subscribe, onState({state, attempt,
@@ -20,62 +20,27 @@
 // message (who is watching the event, and how fast questions arrive; it answers no subscription,
 // so it is taken whatever the view). Any other message type is ignored.
 
-const BASE_DELAY_MS = 300;
-const MAX_DELAY_MS = 5000;
-const PING_EVERY_MS = 25000;
-// A connection attempt that has not opened by then is abandoned and retried.
-const OPEN_TIMEOUT_MS = 10000;
+import { LiveSocket } from './live_socket.js';
 
-export class Connection {
-  constructor(slug, { onSnapshot, onFrame, onError = () => {}, onState, onActivity = null }) {
+export class Connection extends LiveSocket {
+  // `extra`: more members of every subscribe message, e.g. {shortlist: true} for the
+  // executives' shortlist in snapshots and frames.
+  constructor(slug, { onSnapshot, onFrame, onError = () => {}, onState, onActivity = null, extra = {} }) {
+    super(onState);
     this.slug = slug;
     this.onSnapshot = onSnapshot;
     this.onFrame = onFrame;
     this.onError = onError;
     this.onActivity = onActivity;
     this.wantsActivity = typeof onActivity === 'function'; // each subscribe asks for it again
-    this.onState = onState;
+    this.extra = extra;
     this.view = {}; // the view subscribed to: {status, sort, attribute, min_score, ...}
     this.limit = 50;
     this.subId = 0; // id of the current subscription
     this.resumable = false; // seq/epoch belong to the current view
     this.seq = null; // last seq applied, null before the first snapshot
     this.epoch = null;
-    this.attempt = 0;
-    this.ws = null;
-    this.timer = null;
-    this.pingTimer = null;
-    this.openTimer = null;
-    this.stopped = false;
-    this.state = 'closed';
     this.lastGapAt = 0;
-    this._onOnline = () => this.reconnectNow();
-    this._onVisible = () => {
-      if (document.visibilityState === 'visible' && this.state === 'waiting') this.reconnectNow();
-    };
-  }
-
-  start() {
-    this.stopped = false;
-    window.addEventListener('online', this._onOnline);
-    document.addEventListener('visibilitychange', this._onVisible);
-    this._connect();
-  }
-
-  stop() {
-    this.stopped = true;
-    window.removeEventListener('online', this._onOnline);
-    document.removeEventListener('visibilitychange', this._onVisible);
-    clearTimeout(this.timer);
-    this._closeSocket();
-    this._setState('closed');
-  }
-
-  // Skip the remaining back-off (network came back, user clicked "retry").
-  reconnectNow() {
-    if (this.stopped || this.state === 'live' || this.state === 'connecting') return;
-    clearTimeout(this.timer);
-    this._connect();
   }
 
   // Subscribes to another view: its snapshot replaces the current one.
@@ -89,68 +54,30 @@ export class Connection {
   }
 
   _sendSubscribe(ws) {
-    const msg = { type: 'subscribe', id: this.subId, view: this.view, limit: this.limit };
+    const msg = { ...this.extra, type: 'subscribe', id: this.subId, view: this.view, limit: this.limit };
     if (this.wantsActivity) msg.activity = true;
     ws.send(JSON.stringify(msg));
   }
 
   url() {
-    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    let u = `${proto}//${location.host}/api/v1/events/${encodeURIComponent(this.slug)}/stream?mode=view`;
+    let u = LiveSocket.wsUrl(`/api/v1/events/${encodeURIComponent(this.slug)}/stream?mode=view`);
     if (this.resumable && this.seq != null && this.epoch != null) {
       u += `&since=${this.seq}&epoch=${encodeURIComponent(this.epoch)}`;
     }
     return u;
   }
 
-  _setState(state, extra = {}) {
-    this.state = state;
-    this.onState({ state, attempt: this.attempt, ...extra });
+  _connect() {
+    this.resumable = this.resumable && this.seq != null;
+    super._connect();
   }
 
-  _connect() {
-    this._closeSocket();
-    this._setState('connecting');
-    let ws;
-    this.resumable = this.resumable && this.seq != null;
-    try {
-      ws = new WebSocket(this.url());
-    } catch (e) {
-      this._scheduleRetry(e.message);
-      return;
-    }
-    this.ws = ws;
-    this.openTimer = setTimeout(() => {
-      if (this.ws === ws) this._drop('timed out');
-    }, OPEN_TIMEOUT_MS);
-    ws.onopen = () => {
-      if (this.ws !== ws) return;
-      clearTimeout(this.openTimer);
-      this.pingTimer = setInterval(() => {
-        if (ws.readyState === WebSocket.OPEN) ws.send('{"type":"ping"}');
-      }, PING_EVERY_MS);
-      this.attempt = 0;
-      const resuming = this.resumable && this.seq != null;
-      this._sendSubscribe(ws);
-      // A resume is live at once (it sends nothing until the next change); a fresh connection
-      // is live when its snapshot has been applied.
-      if (resuming) this._setState('live');
-    };
-    ws.onmessage = (ev) => {
-      if (this.ws !== ws) return;
-      let msg;
-      try {
-        msg = JSON.parse(ev.data);
-      } catch {
-        return; // not ours to interpret; the protocol only sends JSON
-      }
-      this._handle(msg);
-    };
-    ws.onclose = (ev) => {
-      if (this.ws !== ws) return;
-      this._drop(ev.reason || (ev.code === 1006 ? 'connection lost' : `closed (${ev.code})`));
-    };
-    // onerror is always followed by onclose; nothing to do here.
+  _opened(ws) {
+    const resuming = this.resumable && this.seq != null;
+    this._sendSubscribe(ws);
+    // A resume is live at once (it sends nothing until the next change); a fresh connection
+    // is live when its snapshot has been applied.
+    if (resuming) this._live();
   }
 
   _handle(msg) {
@@ -170,7 +97,7 @@ export class Connection {
       this.seq = msg.seq;
       this.resumable = true;
       this.onSnapshot(msg);
-      if (this.state !== 'live') this._setState('live');
+      this._live();
     } else if (msg.type === 'frame') {
       if (this.seq == null) return; // frames before any snapshot cannot be placed
       if (msg.seq <= this.seq) return; // already applied
@@ -187,40 +114,6 @@ export class Connection {
       this.onFrame(msg);
     }
     // Other types (future additions) are ignored.
-  }
-
-  _drop(reason, immediate = false) {
-    this._closeSocket();
-    if (this.stopped) return;
-    if (immediate) {
-      this._connect();
-      return;
-    }
-    this._scheduleRetry(reason);
-  }
-
-  _scheduleRetry(reason) {
-    const cap = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt);
-    // "Equal jitter": at least half the step, so a flapping server is not hammered.
-    const delay = Math.round(cap / 2 + Math.random() * (cap / 2));
-    this.attempt += 1;
-    this._setState('waiting', { retryAt: Date.now() + delay, error: reason });
-    this.timer = setTimeout(() => this._connect(), delay);
-  }
-
-  _closeSocket() {
-    clearTimeout(this.openTimer);
-    clearInterval(this.pingTimer);
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
-      try {
-        ws.close();
-      } catch {
-        /* already closed */
-      }
-    }
   }
 }
 

@@ -15,7 +15,7 @@ export const STATUS_LABELS = {
   answered: 'Answered',
 };
 
-const ATTRIBUTE_LABELS = {
+export const ATTRIBUTE_LABELS = {
   toxicity: 'toxicity',
   severe_toxicity: 'severe',
   insult: 'insult',
@@ -57,6 +57,23 @@ function append(el, children) {
 }
 
 // ---- time ----------------------------------------------------------------------------------
+
+// A function that asks for render() once, soon: at the next animation frame, or within 100 ms
+// where frames do not run (hidden tabs). Calls before it ran are one call.
+export function renderLater(render) {
+  let queued = false;
+  const run = () => {
+    if (!queued) return;
+    queued = false;
+    render();
+  };
+  return () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(run);
+    setTimeout(run, 100);
+  };
+}
 
 export function relativeTime(iso, now = Date.now()) {
   const t = Date.parse(iso);
@@ -213,7 +230,22 @@ function renderVerdict(verdict) {
 // How the audit trail names the automatic steps of group decisions.
 const TRAIL_ACTIONS = { inherit: 'inherited from its group', release: 'released to review' };
 
-function renderCard(q, { busy, note, similar }) {
+// The executives' mark on a card: on their shortlist, or being answered now (the note in the
+// tooltip).
+function shortlistBadge(listed) {
+  if (!listed) return null;
+  const now = listed.answering_now;
+  return h(
+    'span',
+    {
+      class: `shortlist-badge${now ? ' now' : ''}`,
+      title: listed.note ? `Executives' note: ${listed.note}` : 'On the executives\' shortlist',
+    },
+    now ? '▶ Answering now' : '★ Shortlisted',
+  );
+}
+
+function renderCard(q, { busy, note, similar, listed = null }) {
   const status = q.status;
   const head = h(
     'div',
@@ -246,6 +278,7 @@ function renderCard(q, { busy, note, similar }) {
           `${fmtNum(similar)} similar`,
         )
       : null,
+    shortlistBadge(listed),
     h('span', { class: 'qid', title: `question ${q.id}, version ${q.version}` }, `#${q.id} · v${q.version}`),
   );
 
@@ -289,7 +322,12 @@ function renderCard(q, { busy, note, similar }) {
 // note and group size are unchanged, so a live update touches only what changed. `selectedId` is
 // the focused card (j/k); `checked` the ids selected for a bulk action (x); `clusterSize(q)` the
 // size of q's near-duplicate group as known now.
-export function renderList(list, items, { selectedId, busy, notes, checked = new Set(), clusterSize = () => 1 }) {
+// shortlist: question id -> its entry on the executives' shortlist ({answering_now, note, ...}).
+export function renderList(
+  list,
+  items,
+  { selectedId, busy, notes, checked = new Set(), clusterSize = () => 1, shortlist = new Map() },
+) {
   const cache = list._cards || (list._cards = new Map()); // id -> {key, el}
   const keep = new Set();
   let prev = null;
@@ -297,10 +335,12 @@ export function renderList(list, items, { selectedId, busy, notes, checked = new
     const isBusy = busy.has(q.id);
     const note = notes.get(q.id) || null;
     const similar = clusterSize(q);
-    const key = `${q.version}|${q.status}|${isBusy}|${note ? note.text : ''}|${similar}`;
+    const listed = shortlist.get(q.id) || null;
+    const mark = listed ? `${listed.answering_now ? 'now' : 'listed'}:${listed.note || ''}` : '';
+    const key = `${q.version}|${q.status}|${isBusy}|${note ? note.text : ''}|${similar}|${mark}`;
     let entry = cache.get(q.id);
     if (!entry || entry.key !== key) {
-      const el = renderCard(q, { busy: isBusy, note, similar });
+      const el = renderCard(q, { busy: isBusy, note, similar, listed });
       if (entry) entry.el.replaceWith(el);
       entry = { key, el, box: el.querySelector('.card-check') };
       cache.set(q.id, entry);

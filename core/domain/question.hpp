@@ -83,7 +83,14 @@ struct question {
     // reading: what sort=impact orders by.
     std::int64_t cluster_review = 0;
     std::int64_t cluster_heat = 0;
+    // How likely the text is a question rather than a statement, slogan or rant (0..1), from
+    // the "is it a question?" model on the scoring worker; empty when it was not computed.
+    std::optional<float> question_probability;
 };
+
+// A question_probability at or above this counts as a question ("is_question" on the wire,
+// the executives' "hide what is not a question").
+inline constexpr float question_threshold = 0.5f;
 
 // One row of the append-only audit trail.
 struct decision_record {

@@ -20,15 +20,17 @@ enum class role {
     api_client,  // ingests and reads (scoped to events)
     analyst,     // the Perspective-compatible analysis routes only (docs/perspective.md)
     audience,    // asks and votes; needs no token
+    display,     // reads the room's display of one event and nothing else
 };
 
-inline constexpr enum_name_table<role, 6> role_names = {{
+inline constexpr enum_name_table<role, 7> role_names = {{
     {role::admin, "admin"},
     {role::moderator, "moderator"},
     {role::executive, "executive"},
     {role::api_client, "api_client"},
     {role::analyst, "analyst"},
     {role::audience, "audience"},
+    {role::display, "display"},
 }};
 
 constexpr std::string_view to_string(role r) { return name_in(role_names, r, "audience"); }

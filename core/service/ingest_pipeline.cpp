@@ -1,7 +1,9 @@
 #include "core/service/ingest_pipeline.hpp"
 
 #include <algorithm>
+#include <cmath>
 
+#include "core/service/question_signal.hpp"
 #include "core/text/prepared_text.hpp"
 #include "core/triage/decision_inheritance.hpp"
 #include "core/util/thread_name.hpp"
@@ -178,6 +180,10 @@ group_commit::item ingest_pipeline::score_one(question q) {
     auto text = prepare_text(q.text, pol ? (*pol)->source.canonical : whole_text, q.event);
     // Text that cannot be prepared (never, once submit() validated it) is scored as sent.
     auto c = text ? model_.classify(*text) : model_.classify(std::string_view(q.text));
+    if (text && options_.question_model) {
+        const float p = options_.question_model->question_probability(*text);
+        if (std::isfinite(p)) q.question_probability = std::clamp(p, 0.0f, 1.0f);
+    }
     if (options_.on_scored) options_.on_scored(seconds_since(t0));
     verdict v;
     std::optional<verdict_rule> raw_rule;

@@ -5,8 +5,9 @@
 //   submit (any thread): validate -> bounded ingest queue (full: unavailable, queue_full)
 //   scoring workers (options.workers), each question: prepare the text once, canonical text
 //       included, with the event's policy (prepare_text) -> classify (the canonical text) ->
-//       word lists (the whole text) -> triage verdict, with the event's correction learned
-//       from its moderators when the policy learns (triage, event_correction.hpp) ->
+//       "is it a question?" (options.question_model, once per question) -> word lists (the
+//       whole text) -> triage verdict, with the event's correction learned from its
+//       moderators when the policy learns (triage, event_correction.hpp) ->
 //       fingerprint for grouping (canonical) (score_one) -> the scored queue (waits while full)
 //   the committer (one thread), each batch: takes every scored question waiting, up to
 //       options.max_batch -> group_commit (choose groups with the near-duplicate index -> the

@@ -24,6 +24,10 @@ result<event_counts> moderation_query::counts(const std::string& slug) {
     return event_counts{std::move(*ev), std::move(*counts)};
 }
 
+result<event_settings> moderation_query::settings(std::int64_t event_id) {
+    return db_.get_settings(event_id);
+}
+
 result<std::vector<event_counts>> moderation_query::counts_by_event() {
     auto events = db_.list_events();
     if (!events) return events.error();

@@ -49,6 +49,9 @@ class moderation_query {
     result<event_info> event(const std::string& slug);
     // Errors: not_found (event_not_found).
     result<event_counts> counts(const std::string& slug);
+    // The event's settings (who sees what beyond the moderators). Errors: not_found
+    // (event_not_found).
+    result<event_settings> settings(std::int64_t event_id);
     // Every event with its counts; an event whose counts cannot be read is left out.
     result<std::vector<event_counts>> counts_by_event();
 

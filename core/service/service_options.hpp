@@ -13,6 +13,8 @@
 
 namespace tribune {
 
+class question_signal;  // core/service/question_signal.hpp
+
 struct service_options {
     std::size_t max_text_chars = 2000;
     std::size_t max_field_chars = 200;   // author, source, external_id, moderator
@@ -29,6 +31,10 @@ struct service_options {
     // its learner's settings, and how often to look for decisions made by another instance.
     learning_options learning;
     std::chrono::milliseconds learning_poll{5000};
+    // The "is it a question?" signal, asked once per question on the scoring worker; null:
+    // questions are stored without it (question_probability empty). Borrowed: it must
+    // outlive the services.
+    const question_signal* question_model = nullptr;
     // Observers for metrics; called on worker threads. May be empty.
     std::function<void(double seconds)> on_scored;
     std::function<void(std::size_t batch_size, double seconds)> on_committed;

@@ -12,6 +12,28 @@ using namespace sqlite_rows;
 
 namespace {
 
+constexpr std::string_view decision_columns =
+    "SELECT id, question_id, actor, action, from_status, to_status, reason, at FROM decisions ";
+
+// Appends every row `st` yields (decision_columns) to `out`.
+status read_decisions(sqlite_connection& db, sqlite_statement& st, std::vector<decision_record>& out) {
+    int rc;
+    while ((rc = st.step()) == SQLITE_ROW) {
+        decision_record d;
+        d.id = st.column_int(0);
+        d.question_id = st.column_int(1);
+        d.actor = st.column_text(2);
+        d.action = st.column_text(3);
+        if (!st.column_is_null(4)) d.from = status_from_string(st.column_text(4));
+        d.to = status_from_string(st.column_text(5)).value_or(question_status::pending);
+        d.reason = st.column_text(6);
+        d.at = st.column_int(7);
+        out.push_back(std::move(d));
+    }
+    if (rc != SQLITE_DONE) return db.last_error("list decisions");
+    return status::ok();
+}
+
 // A failure that aborts a whole bulk transaction (a per-item refusal does not).
 bool is_storage_failure(const status& s) {
     return s.kind() == error_kind::unavailable || s.kind() == error_kind::internal;
@@ -168,26 +190,27 @@ result<std::vector<decision_record>> sqlite_store::list_decisions(std::int64_t q
     if (!exists) return exists.error();
     exists->bind(1, question_id);
     if (exists->step() != SQLITE_ROW) return question_missing(question_id);
-    auto st = db->prepare(
-        "SELECT id, question_id, actor, action, from_status, to_status, reason, at "
-        "FROM decisions WHERE question_id = ? ORDER BY id");
+    auto st = db->prepare(std::string(decision_columns) + "WHERE question_id = ? ORDER BY id");
     if (!st) return st.error();
     st->bind(1, question_id);
     std::vector<decision_record> out;
-    int rc;
-    while ((rc = st->step()) == SQLITE_ROW) {
-        decision_record d;
-        d.id = st->column_int(0);
-        d.question_id = st->column_int(1);
-        d.actor = st->column_text(2);
-        d.action = st->column_text(3);
-        if (!st->column_is_null(4)) d.from = status_from_string(st->column_text(4));
-        d.to = status_from_string(st->column_text(5)).value_or(question_status::pending);
-        d.reason = st->column_text(6);
-        d.at = st->column_int(7);
-        out.push_back(std::move(d));
-    }
-    if (rc != SQLITE_DONE) return db->last_error("list decisions");
+    if (status s = read_decisions(*db, *st, out); !s) return s;
+    return out;
+}
+
+result<std::vector<decision_record>> sqlite_store::list_decisions_of(
+    const std::vector<std::int64_t>& question_ids) {
+    std::vector<decision_record> out;
+    if (question_ids.empty()) return out;
+    std::string sql = std::string(decision_columns) + "WHERE question_id IN (?";
+    for (std::size_t i = 1; i < question_ids.size(); ++i) sql += ", ?";
+    sql += ") ORDER BY question_id, id";
+    reader_lease db(*this);
+    auto st = db->prepare(sql);
+    if (!st) return st.error();
+    for (std::size_t i = 0; i < question_ids.size(); ++i)
+        st->bind(static_cast<int>(i + 1), question_ids[i]);
+    if (status s = read_decisions(*db, *st, out); !s) return s;
     return out;
 }
 

@@ -1,4 +1,4 @@
-// sqlite_store as an event_store: events and their triage policies.
+// sqlite_store as an event_store: events, their triage policies and their settings.
 
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
@@ -192,6 +192,58 @@ status sqlite_store::save_policy(std::int64_t event_id, const event_policy& p) {
         if (status s = replace_thresholds(writer_, event_id, p.thresholds); !s) return s;
         if (status s = replace_event_tags(writer_, event_id, p); !s) return s;
         return replace_terms(writer_, event_id, p);
+    });
+}
+
+namespace {
+
+// REQUIRES: `db` held by the caller.
+status check_event_exists(sqlite_connection& db, std::int64_t event_id) {
+    auto ev = db.prepare("SELECT 1 FROM events WHERE id = ?");
+    if (!ev) return ev.error();
+    ev->bind(1, event_id);
+    int rc = ev->step();
+    if (rc == SQLITE_DONE)
+        return status::error(error_kind::not_found, "event_not_found", "no such event");
+    if (rc != SQLITE_ROW) return db.last_error("read event");
+    return status::ok();
+}
+
+}  // namespace
+
+result<event_settings> sqlite_store::get_settings(std::int64_t event_id) {
+    reader_lease db(*this);
+    if (status s = check_event_exists(*db, event_id); !s) return s;
+    auto st = db->prepare("SELECT name, value FROM event_settings WHERE event_id = ?");
+    if (!st) return st.error();
+    st->bind(1, event_id);
+    event_settings out;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+        const std::string name = st->column_text(0);
+        for (const event_setting_flag& f : event_setting_flags)
+            if (f.name == name) out.*f.member = st->column_text(1) == "true";
+    }
+    if (rc != SQLITE_DONE) return db->last_error("read settings");
+    return out;
+}
+
+status sqlite_store::save_settings(std::int64_t event_id, const event_settings& s) {
+    std::lock_guard lock(write_mutex_);
+    return in_transaction_status(writer_, [&]() -> status {
+        if (status e = check_event_exists(writer_, event_id); !e) return e;
+        auto put = writer_.prepare(
+            "INSERT INTO event_settings (event_id, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (event_id, name) DO UPDATE SET value = excluded.value");
+        if (!put) return put.error();
+        for (const event_setting_flag& f : event_setting_flags) {
+            put->reset();
+            put->bind(1, event_id);
+            put->bind(2, f.name);
+            put->bind(3, std::string_view(s.*f.member ? "true" : "false"));
+            if (status st = step_done(writer_, *put, "save setting"); !st) return st;
+        }
+        return status::ok();
     });
 }
 

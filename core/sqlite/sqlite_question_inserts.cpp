@@ -44,8 +44,9 @@ struct insert_statements {
                 "INSERT INTO questions (id, event_id, text, author, source, external_id, "
                 "created_at, updated_at, status, version, lang, verdict, s_toxicity, "
                 "s_severe_toxicity, s_insult, s_profanity, s_threat, s_identity_attack, severity, "
-                "search_text, cluster_id, group_text, correction, correction_from) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "search_text, cluster_id, group_text, correction, correction_from, "
+                "question_probability) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING");
             !s)
             return s;
@@ -106,6 +107,8 @@ result<bool> insert_row(sqlite_connection& db, sqlite_statement& st, const quest
     else st.bind_null(22);
     if (q.correction && q.correction->moved_from) st.bind(23, to_string(*q.correction->moved_from));
     else st.bind_null(23);
+    if (q.question_probability) st.bind(24, static_cast<double>(*q.question_probability));
+    else st.bind_null(24);
     if (status s = step_done(db, st, "insert question"); !s) return s;
     return sqlite3_changes(db.get()) != 0;
 }

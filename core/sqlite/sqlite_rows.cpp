@@ -33,12 +33,17 @@ question read_question(const sqlite_statement& s) {
         q.correction = correction_note{static_cast<float>(s.column_double(25)), std::nullopt};
         if (auto from = s.column_optional_text(26)) q.correction->moved_from = status_from_string(*from);
     }
+    if (!s.column_is_null(27)) q.question_probability = static_cast<float>(s.column_double(27));
     return q;
 }
 
 event_info read_event(const sqlite_statement& s) {
     return {s.column_int(0), s.column_text(1), s.column_text(2), s.column_int(3) != 0,
             s.column_int(4)};
+}
+
+bool is_public_row(const std::string& stored_status) {
+    return is_public(status_from_string(stored_status).value_or(question_status::pending));
 }
 
 status load_spans(sqlite_connection& db, std::vector<question>& qs) {

@@ -23,12 +23,12 @@ inline constexpr std::string_view question_columns =
     "q.updated_at, q.status, q.version, q.lang, q.verdict, q.s_toxicity, q.s_severe_toxicity, "
     "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack, q.votes, q.severity, "
     "coalesce(q.cluster_id, q.id), coalesce(c.size, 1), coalesce(c.review, 0), "
-    "coalesce(c.heat, 0), q.correction, q.correction_from "
+    "coalesce(c.heat, 0), q.correction, q.correction_from, q.question_probability "
     "FROM questions q JOIN events e ON e.id = q.event_id "
     "LEFT JOIN question_clusters c ON c.id = q.cluster_id ";
 inline constexpr int severity_column = 20;
 // The first column after question_columns' own, for queries that add columns before FROM.
-inline constexpr int extra_column = 27;
+inline constexpr int extra_column = 28;
 
 inline timestamp_ms now_ms() { return wall_clock_ms(); }
 
@@ -36,6 +36,9 @@ inline timestamp_ms now_ms() { return wall_clock_ms(); }
 question read_question(const sqlite_statement& s);
 // A row of "SELECT id, slug, title, premoderate, created_at FROM events".
 event_info read_event(const sqlite_statement& s);
+
+// is_public() of a status as stored.
+bool is_public_row(const std::string& stored_status);
 
 // Fills the spans of `qs` with one query.
 status load_spans(sqlite_connection& db, std::vector<question>& qs);

@@ -7,13 +7,14 @@
 // implementation is split by concern, one file each:
 //   sqlite_store.cpp            opening, migrations, the connection pool
 //   sqlite_rows.{hpp,cpp}       reading rows into domain values; transactions
-//   sqlite_events.cpp           events and their policies            (event_store)
+//   sqlite_events.cpp           events, their policies and settings  (event_store)
 //   sqlite_question_reads.cpp   questions by id, pages, scans, counts (question_store)
 //   sqlite_question_query.cpp   the SQL of a filtered, sorted page
 //   sqlite_question_inserts.cpp the group commit of new questions    (question_store)
 //   sqlite_decisions.cpp        decisions, undo, the audit trail     (decision_store)
 //   sqlite_group_decisions.cpp  a decision's effect on its group (issue 10)
-//   sqlite_audience.cpp         votes and the shortlist              (audience_store)
+//   sqlite_audience.cpp         votes                                (audience_store)
+//   sqlite_shortlist.cpp        the executives' shortlist            (audience_store)
 //   sqlite_access.cpp           tokens and sessions                  (access_store)
 //   sqlite_learning.cpp         labels for the event correction      (learning_store)
 //   sqlite_feedback.cpp         suggested scores                     (feedback_store)
@@ -46,7 +47,7 @@ struct moved_member;
 class sqlite_store final : public store, public feedback_store, public webhook_store {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 10;
+    static constexpr int required_schema_version = 11;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
@@ -63,6 +64,8 @@ public:
     result<std::vector<event_info>> list_events() override;
     result<event_policy> get_policy(std::int64_t event_id) override;
     status save_policy(std::int64_t event_id, const event_policy& p) override;
+    result<event_settings> get_settings(std::int64_t event_id) override;
+    status save_settings(std::int64_t event_id, const event_settings& s) override;
 
     // question_store
     result<std::vector<insert_outcome>> insert_batch(
@@ -84,13 +87,20 @@ public:
         const std::vector<decision_request>& ds) override;
     result<decision_outcome> undo_last(const undo_request& u) override;
     result<std::vector<decision_record>> list_decisions(std::int64_t question_id) override;
+    result<std::vector<decision_record>> list_decisions_of(
+        const std::vector<std::int64_t>& question_ids) override;
 
     // audience_store
     result<question> add_vote(std::int64_t question_id, const std::string& voter) override;
+    result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) override;
     result<shortlist_entry> shortlist_add(std::int64_t event_id, std::int64_t question_id,
                                           const std::string& actor) override;
     status shortlist_remove(std::int64_t event_id, std::int64_t question_id) override;
-    result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) override;
+    result<shortlist_entry> shortlist_update(std::int64_t event_id, std::int64_t question_id,
+                                             const shortlist_edit& edit,
+                                             const std::string& actor) override;
+    result<std::vector<shortlist_entry>> shortlist_reorder(
+        std::int64_t event_id, const std::vector<std::int64_t>& order) override;
 
     // access_store
     result<token_info> create_token(const std::string& name, role r,

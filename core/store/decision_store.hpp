@@ -70,6 +70,12 @@ public:
     virtual result<decision_outcome> undo_last(const undo_request& u) = 0;
     // Oldest first. Errors: not_found.
     virtual result<std::vector<decision_record>> list_decisions(std::int64_t question_id) = 0;
+    // The audit trails of several questions at once (an export's page): ordered by question
+    // id, then oldest first; ids without a question contribute nothing.
+    // REQUIRES: at most max_trail_batch ids.
+    static constexpr std::size_t max_trail_batch = 1000;
+    virtual result<std::vector<decision_record>> list_decisions_of(
+        const std::vector<std::int64_t>& question_ids) = 0;
 };
 
 }  // namespace tribune

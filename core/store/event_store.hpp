@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/domain/event_settings.hpp"
 #include "core/domain/question.hpp"
 #include "core/domain/status.hpp"
 #include "core/text/canonical_text.hpp"
@@ -58,6 +59,12 @@ public:
     // Replaces the whole policy at once; a term repeated in one list, or an event tag
     // repeated, is kept once. Errors: not_found (event_not_found).
     virtual status save_policy(std::int64_t event_id, const event_policy& p) = 0;
+
+    // The event's settings (event_settings' defaults until saved). Errors: not_found
+    // (event_not_found).
+    virtual result<event_settings> get_settings(std::int64_t event_id) = 0;
+    // Replaces every setting at once. Errors: not_found (event_not_found).
+    virtual status save_settings(std::int64_t event_id, const event_settings& s) = 0;
 };
 
 }  // namespace tribune

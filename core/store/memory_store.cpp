@@ -135,6 +135,21 @@ status memory_store::save_policy(std::int64_t event_id, const event_policy& p) {
     return status::ok();
 }
 
+result<event_settings> memory_store::get_settings(std::int64_t event_id) {
+    std::lock_guard lock(mutex_);
+    event_row* e = event_by_id(event_id);
+    if (e == nullptr) return no_such_event();
+    return e->settings;
+}
+
+status memory_store::save_settings(std::int64_t event_id, const event_settings& s) {
+    std::lock_guard lock(mutex_);
+    event_row* e = event_by_id(event_id);
+    if (e == nullptr) return no_such_event();
+    e->settings = s;
+    return status::ok();
+}
+
 // --- questions ---------------------------------------------------------------------------
 
 question memory_store::read(const question_row& r, bool with_spans) const {
@@ -412,6 +427,19 @@ result<std::vector<decision_record>> memory_store::list_decisions(std::int64_t q
     return out;
 }
 
+result<std::vector<decision_record>> memory_store::list_decisions_of(
+    const std::vector<std::int64_t>& question_ids) {
+    std::lock_guard lock(mutex_);
+    std::vector<decision_record> out;
+    for (const decision_record& d : decisions_)
+        if (std::find(question_ids.begin(), question_ids.end(), d.question_id) != question_ids.end())
+            out.push_back(d);
+    std::stable_sort(out.begin(), out.end(), [](const decision_record& a, const decision_record& b) {
+        return a.question_id < b.question_id;
+    });
+    return out;
+}
+
 // --- audience ----------------------------------------------------------------------------
 
 result<question> memory_store::add_vote(std::int64_t question_id, const std::string& voter) {
@@ -423,57 +451,6 @@ result<question> memory_store::add_vote(std::int64_t question_id, const std::str
                              "only approved questions can be voted on");
     if (votes_.emplace(question_id, voter).second) ++it->second.q.votes;
     return read(it->second);
-}
-
-std::vector<shortlist_entry> memory_store::shortlist_of(std::int64_t event_id) const {
-    std::vector<shortlist_row> rows;
-    for (const shortlist_row& r : shortlist_)
-        if (r.event_id == event_id) rows.push_back(r);
-    std::sort(rows.begin(), rows.end(), [](const shortlist_row& a, const shortlist_row& b) {
-        return a.added_at != b.added_at ? a.added_at < b.added_at : a.question_id < b.question_id;
-    });
-    std::vector<shortlist_entry> out;
-    for (const shortlist_row& r : rows)
-        out.push_back({read(questions_.at(r.question_id)), r.added_by, r.added_at});
-    return out;
-}
-
-result<shortlist_entry> memory_store::shortlist_add(std::int64_t event_id, std::int64_t question_id,
-                                                    const std::string& actor) {
-    std::lock_guard lock(mutex_);
-    auto it = questions_.find(question_id);
-    if (it == questions_.end() || it->second.q.event_id != event_id)
-        return status::error(error_kind::not_found, "question_not_found",
-                             "no question with id " + std::to_string(question_id) + " in this event");
-    if (!is_public(it->second.q.status))
-        return status::error(error_kind::conflict, "not_shortlistable",
-                             "only approved or answered questions go on the shortlist; this one is " +
-                                 std::string(to_string(it->second.q.status)));
-    auto on = std::find_if(shortlist_.begin(), shortlist_.end(), [&](const shortlist_row& r) {
-        return r.event_id == event_id && r.question_id == question_id;
-    });
-    if (on == shortlist_.end()) {
-        shortlist_.push_back({event_id, question_id, actor, wall_clock_ms()});
-        on = shortlist_.end() - 1;
-    }
-    return shortlist_entry{read(it->second), on->added_by, on->added_at};
-}
-
-status memory_store::shortlist_remove(std::int64_t event_id, std::int64_t question_id) {
-    std::lock_guard lock(mutex_);
-    auto on = std::find_if(shortlist_.begin(), shortlist_.end(), [&](const shortlist_row& r) {
-        return r.event_id == event_id && r.question_id == question_id;
-    });
-    if (on == shortlist_.end())
-        return status::error(error_kind::not_found, "not_on_shortlist",
-                             "question " + std::to_string(question_id) + " is not on the shortlist");
-    shortlist_.erase(on);
-    return status::ok();
-}
-
-result<std::vector<shortlist_entry>> memory_store::shortlist(std::int64_t event_id) {
-    std::lock_guard lock(mutex_);
-    return shortlist_of(event_id);
 }
 
 // --- access ------------------------------------------------------------------------------

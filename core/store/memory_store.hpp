@@ -10,6 +10,9 @@
 //  - nothing is durable and nothing ever fails for want of space.
 // A fresh memory_store holds the event "demo", as a fresh database does (migration 0001).
 //
+// The implementation is split: memory_store.cpp (events, questions, decisions, votes, access)
+// and memory_shortlist.cpp (the shortlist).
+//
 // Not final: a test derives from it to make one method fail (a full disk, say).
 // Thread safety: every method is safe from any thread (one mutex around everything).
 
@@ -38,6 +41,8 @@ public:
     result<std::vector<event_info>> list_events() override;
     result<event_policy> get_policy(std::int64_t event_id) override;
     status save_policy(std::int64_t event_id, const event_policy& p) override;
+    result<event_settings> get_settings(std::int64_t event_id) override;
+    status save_settings(std::int64_t event_id, const event_settings& s) override;
 
     // question_store
     result<std::vector<insert_outcome>> insert_batch(
@@ -59,13 +64,20 @@ public:
         const std::vector<decision_request>& ds) override;
     result<decision_outcome> undo_last(const undo_request& u) override;
     result<std::vector<decision_record>> list_decisions(std::int64_t question_id) override;
+    result<std::vector<decision_record>> list_decisions_of(
+        const std::vector<std::int64_t>& question_ids) override;
 
     // audience_store
     result<question> add_vote(std::int64_t question_id, const std::string& voter) override;
+    result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) override;
     result<shortlist_entry> shortlist_add(std::int64_t event_id, std::int64_t question_id,
                                           const std::string& actor) override;
     status shortlist_remove(std::int64_t event_id, std::int64_t question_id) override;
-    result<std::vector<shortlist_entry>> shortlist(std::int64_t event_id) override;
+    result<shortlist_entry> shortlist_update(std::int64_t event_id, std::int64_t question_id,
+                                             const shortlist_edit& edit,
+                                             const std::string& actor) override;
+    result<std::vector<shortlist_entry>> shortlist_reorder(
+        std::int64_t event_id, const std::vector<std::int64_t>& order) override;
 
     // access_store
     result<token_info> create_token(const std::string& name, role r,
@@ -98,6 +110,7 @@ private:
     struct event_row {
         event_info info;
         event_policy policy;  // premoderate lives in info
+        event_settings settings;
     };
     struct question_row {
         question q;  // as stored: cluster_id set, cluster_size, _review and _heat unused
@@ -115,6 +128,11 @@ private:
         std::int64_t question_id = 0;
         std::string added_by;
         timestamp_ms added_at = 0;
+        std::int64_t position = 0;
+        std::string note;
+        std::string note_by;
+        timestamp_ms note_at = 0;
+        std::optional<timestamp_ms> answering_since;
     };
     struct token_row {
         token_info info;  // event_slug resolved when read
@@ -140,7 +158,10 @@ private:
     void move_member(question_row& r, question_status to, std::string_view action,
                      std::string verdict, timestamp_ms now, decision_outcome& out);
     token_info read(const token_row& t) const;
-    std::vector<shortlist_entry> shortlist_of(std::int64_t event_id) const;
+    // The event's rows in the executives' order; `listed_only`: those whose question is public.
+    std::vector<shortlist_row*> shortlist_rows(std::int64_t event_id, bool listed_only);
+    std::vector<shortlist_entry> shortlist_of(std::int64_t event_id);
+    shortlist_row* listed_row(std::int64_t event_id, std::int64_t question_id);
 
     mutable std::mutex mutex_;
     std::int64_t next_event_id_ = 1;

@@ -70,4 +70,17 @@ result<std::int64_t> group_of(const group_choice& choice, const std::vector<inse
     return std::int64_t{0};
 }
 
+status check_reorder(const std::vector<std::int64_t>& listed,
+                     const std::vector<std::int64_t>& order) {
+    std::vector<std::int64_t> want = listed, got = order;
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    if (want == got) return status::ok();
+    return status::error(error_kind::conflict, "shortlist_changed",
+                         "the order must name each of the shortlist's " +
+                             std::to_string(listed.size()) + " entries exactly once (it names " +
+                             std::to_string(order.size()) +
+                             "); the shortlist changed: read it again");
+}
+
 }  // namespace tribune

@@ -40,6 +40,11 @@ status question_missing(std::int64_t id);
 // Errors: internal (invalid_group) for a batch_item that is not an earlier item.
 result<std::int64_t> group_of(const group_choice& choice, const std::vector<insert_outcome>& done);
 
+// Whether `order` names every id of `listed` (an event's listed shortlist) exactly once.
+// Errors: conflict (shortlist_changed) saying what differs.
+status check_reorder(const std::vector<std::int64_t>& listed,
+                     const std::vector<std::int64_t>& order);
+
 // Approved and answered questions take votes and go on the shortlist.
 constexpr bool is_public(question_status s) {
     return s == question_status::approved || s == question_status::answered;

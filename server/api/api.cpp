@@ -46,15 +46,15 @@ responder api::counted(std::string label, dialect speaks, const http_request& re
     // The log names the route's pattern, never the target: a query may carry an API key.
     std::string method = s_.cfg.quiet ? std::string() : std::string(req.method_string());
     return [this, label = std::move(label), speaks, method = std::move(method), started,
-            reply = std::move(reply)](http_response res) {
+            reply = std::move(reply)](outgoing out) {
         const double seconds = std::chrono::duration<double>(clock::now() - started).count();
-        count(label, res.result_int(), seconds);
+        count(label, out.res.result_int(), seconds);
         if (!s_.cfg.quiet)
-            log_line(method + " " + label + " " + std::to_string(res.result_int()) + " " +
+            log_line(method + " " + label + " " + std::to_string(out.res.result_int()) + " " +
                      std::to_string(static_cast<long long>(seconds * 1e6)) + " us");
-        add_security_headers(res);
-        add_dialect_headers(res, speaks);
-        reply(std::move(res));
+        add_security_headers(out.res);
+        add_dialect_headers(out.res, speaks);
+        reply(std::move(out));
     };
 }
 
@@ -97,13 +97,13 @@ void api::dispatch(const http_request& req, const request_target& target, route_
     }
     // A success that leaves without the rule checked is a bug in the handler: refuse it.
     auto checked = std::make_shared<bool>(false);
-    responder guarded = [answer, checked, pattern = r.pattern, speaks = r.speaks](http_response res) {
-        if (!*checked && res.result_int() < 400) {
+    responder guarded = [answer, checked, pattern = r.pattern, speaks = r.speaks](outgoing out) {
+        if (!*checked && out.res.result_int() < 400) {
             log_line("route " + pattern + " answered without checking its access rule");
-            res = error_response(internal_error("the server failed to check access"), speaks,
-                                 res.version(), res.keep_alive());
+            out = outgoing(error_response(internal_error("the server failed to check access"),
+                                          speaks, out.res.version(), out.res.keep_alive()));
         }
-        answer(std::move(res));
+        answer(std::move(out));
     };
     request_context ctx(req, target, r, m.params, who, client, s_.cfg.max_json_depth, guarded,
                         req.keep_alive(), checked);
@@ -134,22 +134,33 @@ std::variant<stream_opener, http_response> api::upgrade(const http_request& req,
     }
     std::optional<http_response> refused;
     responder answer = counted(r->metrics_label(), r->speaks, req, clock::now(),
-                               [&refused](http_response res) { refused = std::move(res); });
+                               [&refused](outgoing out) { refused = std::move(out.res); });
     int retry_after = 1;
     auto who = admission_.admit_stream(req, client, retry_after);
     if (!who) {
         answer(refusal(who.error(), retry_after, r->speaks, req.version(), false));
         return std::move(*refused);
     }
+    // A rule checked by the handler is checked by the upgrade handler, which must do so
+    // before it accepts.
+    auto checked = std::make_shared<bool>(false);
     request_context ctx(req, *target, *r, m.params, *who, client, s_.cfg.max_json_depth, answer,
-                        false);
+                        false, checked);
     const std::string& event = r->access.event_scoped() ? m.params["slug"] : std::string();
-    if (status st = r->access.check(r->pattern, *who, client, event); !st) {
-        ctx.fail(st);
-        return std::move(*refused);
+    if (!r->access.handler_checks()) {
+        if (status st = r->access.check(r->pattern, *who, client, event); !st) {
+            ctx.fail(st);
+            return std::move(*refused);
+        }
+        *checked = true;
     }
     auto opener = r->upgrade(ctx);
     if (!opener) return std::move(*refused);
+    if (!*checked) {
+        log_line("route " + r->pattern + " accepted an upgrade without checking its access rule");
+        ctx.fail(internal_error("the server failed to check access"));
+        return std::move(*refused);
+    }
     count(r->metrics_label(), 101, 0.0);
     return std::move(*opener);
 }

@@ -9,8 +9,13 @@
 
 #include "core/service/access_service.hpp"
 #include "core/service/analysis_service.hpp"
+#include "core/service/audience_service.hpp"
+#include "core/service/export_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
+#include "core/service/ranking_service.hpp"
+#include "core/service/shortlist_service.hpp"
+#include "core/service/stats_service.hpp"
 #include "core/service/webhook_service.hpp"
 #include "core/store/store.hpp"
 #include "server/app/config.hpp"
@@ -25,9 +30,14 @@ struct api_services {
     question_service& questions;
     access_service& access;
     moderation_query& query;
+    shortlist_service& shortlist;
+    ranking_service& ranking;
+    audience_service& audience;
+    stats_service& gauge;      // the numbers of the dashboards' charts
+    export_service& exports;
     analysis_service& analysis;  // the Perspective-compatible API
     webhook_service& webhooks;
-    // Event creation and the shortlist, which have no use case of their own in core yet.
+    // Event creation and event settings, which have no use case of their own in core yet.
     store& db;
     hub& stream_hub;
     presence& online;

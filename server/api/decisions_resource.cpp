@@ -1,6 +1,7 @@
 #include "server/api/decisions_resource.hpp"
 
 #include "server/api/question_lookup.hpp"
+#include "server/api/question_view.hpp"
 #include "server/http/executive_visibility.hpp"
 #include "server/wire/decision_codec.hpp"
 #include "server/wire/question_codec.hpp"
@@ -13,7 +14,9 @@ void decisions_resource::fail_with_current(request_context& ctx, const status& s
     if (s.kind() != error_kind::conflict) return ctx.fail(s);
     auto current = s_.query.question_by_id(id);
     const bool visible = current && visible_to(ctx.who(), *current);
-    ctx.fail(s, error_body(s, visible ? &*current : nullptr));
+    if (!visible) return ctx.fail(s, error_body(s, nullptr, {}));
+    auto fields = fields_for_event(ctx, s_.query, current->event_id);
+    if (fields) ctx.fail(s, error_body(s, &*current, *fields));
 }
 
 void decisions_resource::decide(request_context& ctx) {
@@ -24,7 +27,8 @@ void decisions_resource::decide(request_context& ctx) {
     d->actor = ctx.who().name;
     auto updated = s_.questions.decide(*d);
     if (!updated) return fail_with_current(ctx, updated.error(), q->id);
-    ctx.send(http::status::ok, to_json(*updated));
+    auto fields = fields_for_event(ctx, s_.query, updated->event_id);
+    if (fields) ctx.send(http::status::ok, to_json(*updated, *fields));
 }
 
 void decisions_resource::undo(request_context& ctx) {
@@ -40,9 +44,11 @@ void decisions_resource::undo(request_context& ctx) {
 void decisions_resource::trail(request_context& ctx) {
     auto q = find_question(ctx, s_.query, lookup_for::reading);
     if (!q || !ctx.allowed(q->event)) return;
+    auto fields = fields_for_event(ctx, s_.query, q->event_id);
+    if (!fields) return;
     auto rows = s_.query.decisions(q->id);
     if (!rows) return ctx.fail(rows.error());
-    ctx.send(http::status::ok, to_json(*rows));
+    ctx.send(http::status::ok, to_json(trail_for(std::move(*rows), *fields)));
 }
 
 void decisions_resource::decide_bulk(request_context& ctx) {

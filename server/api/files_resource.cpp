@@ -7,8 +7,13 @@ namespace tribune::server {
 
 namespace http = boost::beast::http;
 
-void files_resource::file(request_context& ctx) {
-    const std::string& path = ctx.target().path;
+void files_resource::file(request_context& ctx) { serve(ctx, ctx.target().path); }
+
+void files_resource::display_page(request_context& ctx) { serve(ctx, "/display.html"); }
+
+void files_resource::audience_page(request_context& ctx) { serve(ctx, "/audience.html"); }
+
+void files_resource::serve(request_context& ctx, const std::string& path) {
     auto file = s_.files.serve(path);
     if (!file) return ctx.fail(not_found("not_found", "nothing at " + path));
     http_response res = text_response(http::status::ok, std::move(file->body), file->content_type,

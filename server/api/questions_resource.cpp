@@ -1,6 +1,7 @@
 #include "server/api/questions_resource.hpp"
 
 #include "server/api/question_lookup.hpp"
+#include "server/api/question_view.hpp"
 #include "server/api/submission_reply.hpp"
 #include "server/http/executive_visibility.hpp"
 #include "server/wire/question_codec.hpp"
@@ -22,15 +23,18 @@ void questions_resource::list(request_context& ctx) {
     q.event_slug = ctx.param("slug");
     if (status st = decode_list_query(ctx.target().query, q); !st) return ctx.fail(st);
     if (status st = restrict_to_visible(ctx.who(), q.filter.statuses); !st) return ctx.fail(st);
+    auto fields = fields_for_event(ctx, s_.query, q.event_slug);
+    if (!fields) return;
     auto page = s_.query.page(q);
     if (!page) return ctx.fail(page.error());
-    ctx.send(http::status::ok, to_json(*page));
+    ctx.send(http::status::ok, to_json(*page, *fields));
 }
 
 void questions_resource::show(request_context& ctx) {
     auto q = find_question(ctx, s_.query, lookup_for::reading);
     if (!q || !ctx.allowed(q->event)) return;
-    ctx.send(http::status::ok, to_json(*q));
+    auto fields = fields_for_event(ctx, s_.query, q->event_id);
+    if (fields) ctx.send(http::status::ok, to_json(*q, *fields));
 }
 
 }  // namespace tribune::server

@@ -22,6 +22,16 @@ void reply_channel::fail(const status& s, const json& body) const {
     reply_(error_response(s, body, version_, keep_alive_));
 }
 
+void reply_channel::stream(std::string_view content_type, std::string_view disposition,
+                           body_pieces pieces) const {
+    http_response head{http::status::ok, version_};
+    head.set(http::field::content_type, content_type);
+    if (!disposition.empty()) head.set(http::field::content_disposition, disposition);
+    head.set(http::field::cache_control, "no-store");
+    head.keep_alive(keep_alive_);
+    reply_(outgoing(std::move(head), std::move(pieces)));
+}
+
 request_context::request_context(const http_request& req, const request_target& target,
                                  const route& r, const route_params& params, const principal& who,
                                  const client_info& client, std::size_t max_json_depth,
@@ -50,7 +60,16 @@ result<json> request_context::body() const {
 }
 
 bool request_context::allowed(std::string_view event_slug, std::string_view action) {
-    status st = route_.access.check(route_.pattern, who_, client_, event_slug, action);
+    return check_access(event_slug, action, false);
+}
+
+bool request_context::allowed_public(std::string_view event_slug, bool event_public) {
+    return check_access(event_slug, {}, event_public);
+}
+
+bool request_context::check_access(std::string_view event_slug, std::string_view action,
+                                   bool event_public) {
+    status st = route_.access.check(route_.pattern, who_, client_, event_slug, action, event_public);
     if (!st) {
         fail(st);
         return false;

@@ -31,8 +31,24 @@
 
 namespace tribune::server {
 
+// A body written in pieces with chunked transfer encoding (an export): each call gives the
+// next piece, an empty optional after the last, or an error, which cuts the connection (the
+// client sees the body end without its last chunk). Called on the connection's strand, one
+// call at a time, the next only once the previous piece is written: the memory a body holds
+// is one piece.
+using body_pieces = std::function<result<std::optional<std::string>>()>;
+
+// An answer: a whole response, or a response's status and headers with its body in pieces.
+struct outgoing {
+    outgoing(http_response r) : res(std::move(r)) {}  // NOLINT(google-explicit-constructor)
+    outgoing(http_response head, body_pieces p) : res(std::move(head)), pieces(std::move(p)) {}
+
+    http_response res;   // with `pieces`: the status and headers only
+    body_pieces pieces;  // empty: `res` is the whole answer
+};
+
 // Called exactly once per request, from any thread.
-using responder = std::function<void(http_response)>;
+using responder = std::function<void(outgoing)>;
 
 // Where a request's answer goes: its HTTP version and keep-alive, the responder, and the
 // dialect its errors are worded in (the route's).
@@ -50,6 +66,10 @@ class reply_channel {
     // An error with more in its body than the error (e.g. a 409's "current").
     void fail(const status& s, const json& body) const;
     void reply(http_response res) const { reply_(std::move(res)); }
+    // A 200 with `content_type` (and a Content-Disposition when `disposition` is not empty)
+    // whose body `pieces` produces (see body_pieces).
+    void stream(std::string_view content_type, std::string_view disposition,
+                body_pieces pieces) const;
 
     unsigned version() const { return version_; }
     bool keep_alive() const { return keep_alive_; }
@@ -106,11 +126,16 @@ class request_context : public reply_channel {
     // `action`); on refusal answers it and returns false. Routes whose rule is
     // checked_by_handler must call it before answering with success.
     bool allowed(std::string_view event_slug, std::string_view action = {});
+    // allowed() for a public_if_event_allows rule: `event_public` is whether the event lets
+    // requests without credentials through.
+    bool allowed_public(std::string_view event_slug, bool event_public);
 
     // A copy of the answer channel for an answer given later, from any thread.
     reply_channel later() const { return *this; }
 
   private:
+    bool check_access(std::string_view event_slug, std::string_view action, bool event_public);
+
     const http_request& req_;
     const request_target& target_;
     const route& route_;

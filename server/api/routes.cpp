@@ -9,6 +9,7 @@
 #include "server/api/audience_resource.hpp"
 #include "server/api/decisions_resource.hpp"
 #include "server/api/discovery_resource.hpp"
+#include "server/api/display_resource.hpp"
 #include "server/api/events_resource.hpp"
 #include "server/api/files_resource.hpp"
 #include "server/api/health_resource.hpp"
@@ -17,7 +18,11 @@
 #include "server/api/perspective_resource.hpp"
 #include "server/api/policy_resource.hpp"
 #include "server/api/questions_resource.hpp"
+#include "server/api/ranking_resource.hpp"
+#include "server/api/export_resource.hpp"
+#include "server/api/stats_resource.hpp"
 #include "server/api/sessions_resource.hpp"
+#include "server/api/settings_resource.hpp"
 #include "server/api/shortlist_resource.hpp"
 #include "server/api/stream_resource.hpp"
 #include "server/api/suggestions_resource.hpp"
@@ -63,9 +68,9 @@ void add_access(route_table& t, const api_services& s) {
     auto sessions = std::make_shared<sessions_resource>(s);
     t.add(endpoint(verb::post, "/api/v1/session", A::open(),
                    handler_of(sessions, &sessions_resource::sign_in)));
-    t.add(endpoint(verb::get, "/api/v1/session", A::any_token("use /api/v1/session"),
+    t.add(endpoint(verb::get, "/api/v1/session", A::signed_in("use /api/v1/session"),
                    handler_of(sessions, &sessions_resource::who_am_i)));
-    t.add(endpoint(verb::delete_, "/api/v1/session", A::any_token("use /api/v1/session"),
+    t.add(endpoint(verb::delete_, "/api/v1/session", A::signed_in("use /api/v1/session"),
                    handler_of(sessions, &sessions_resource::sign_out)));
 
     auto tokens = std::make_shared<tokens_resource>(s);
@@ -79,12 +84,22 @@ void add_access(route_table& t, const api_services& s) {
 
 void add_audience(route_table& t, const api_services& s) {
     auto audience = std::make_shared<audience_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/public/events/{slug}", A::open(),
+                   handler_of(audience, &audience_resource::event)));
     t.add(endpoint(verb::get, "/api/v1/public/events/{slug}/questions", A::open(),
                    handler_of(audience, &audience_resource::list)));
     t.add(endpoint(verb::post, "/api/v1/public/events/{slug}/questions", A::open(),
                    handler_of(audience, &audience_resource::ask)));
+    // A read with a secret (the participant id) in its body, hence POST.
+    t.add(endpoint(verb::post, "/api/v1/public/events/{slug}/questions/mine", A::open(),
+                   handler_of(audience, &audience_resource::own)));
     t.add(endpoint(verb::post, "/api/v1/public/questions/{id}/vote", A::open(),
                    handler_of(audience, &audience_resource::vote)));
+
+    auto files = std::make_shared<files_resource>(s);
+    for (verb m : {verb::get, verb::head})
+        t.add(endpoint(m, "/e/{slug}", A::open(), handler_of(files, &files_resource::audience_page),
+                       "/e"));
 }
 
 void add_events_and_questions(route_table& t, const api_services& s) {
@@ -95,6 +110,14 @@ void add_events_and_questions(route_table& t, const api_services& s) {
                    handler_of(events, &events_resource::create)));
     t.add(endpoint(verb::get, "/api/v1/events/{slug}", A::any_token("read events").on_event(),
                    handler_of(events, &events_resource::show)));
+
+    auto settings = std::make_shared<settings_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/settings",
+                   A::any_token("read event settings").on_event(),
+                   handler_of(settings, &settings_resource::show)));
+    t.add(endpoint(verb::put, "/api/v1/events/{slug}/settings",
+                   A::roles({}, "change event settings").on_event(),
+                   handler_of(settings, &settings_resource::replace)));
 
     auto questions = std::make_shared<questions_resource>(s);
     t.add(
@@ -138,7 +161,7 @@ void add_decisions(route_table& t, const api_services& s) {
                    handler_of(decisions, &decisions_resource::decide_bulk)));
 }
 
-void add_policy_and_shortlist(route_table& t, const api_services& s) {
+void add_policy(route_table& t, const api_services& s) {
     auto policy = std::make_shared<policy_resource>(s);
     t.add(endpoint(verb::get, "/api/v1/events/{slug}/policy",
                    A::roles({R::moderator}, "read the policy").on_event(),
@@ -149,6 +172,14 @@ void add_policy_and_shortlist(route_table& t, const api_services& s) {
     t.add(endpoint(verb::post, "/api/v1/events/{slug}/policy/dry-run",
                    A::roles({}, "dry-run policies").on_event(),
                    handler_of(policy, &policy_resource::dry_run)));
+}
+
+// The executives' page: the ranking and the shortlist.
+void add_executive(route_table& t, const api_services& s) {
+    auto ranking = std::make_shared<ranking_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/ranking",
+                   A::roles({R::moderator, R::executive}, "read the ranking").on_event(),
+                   handler_of(ranking, &ranking_resource::show)));
 
     auto learning = std::make_shared<learning_resource>(s);
     t.add(endpoint(verb::get, "/api/v1/events/{slug}/learning",
@@ -165,9 +196,37 @@ void add_policy_and_shortlist(route_table& t, const api_services& s) {
     t.add(endpoint(verb::post, "/api/v1/events/{slug}/shortlist",
                    A::roles({R::executive}, "change the shortlist").on_event(),
                    handler_of(shortlist, &shortlist_resource::add)));
+    t.add(endpoint(verb::put, "/api/v1/events/{slug}/shortlist",
+                   A::roles({R::executive}, "change the shortlist").on_event(),
+                   handler_of(shortlist, &shortlist_resource::reorder)));
+    t.add(endpoint(verb::patch, "/api/v1/events/{slug}/shortlist/{id}",
+                   A::roles({R::executive}, "change the shortlist").on_event(),
+                   handler_of(shortlist, &shortlist_resource::edit)));
     t.add(endpoint(verb::delete_, "/api/v1/events/{slug}/shortlist/{id}",
                    A::roles({R::executive}, "change the shortlist").on_event(),
                    handler_of(shortlist, &shortlist_resource::remove)));
+}
+
+// The room's display: a display token (or any role that reads the shortlist), or nobody's
+// when the event's display is public; the page itself at /display/{slug}.
+void add_display(route_table& t, const api_services& s) {
+    auto display = std::make_shared<display_resource>(s);
+    auto rule = [] {
+        return A::roles({R::moderator, R::executive, R::display}, "read the display")
+            .on_event()
+            .public_if_event_allows();
+    };
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/display", rule(),
+                   handler_of(display, &display_resource::show)));
+    route live = endpoint(verb::get, "/api/v1/events/{slug}/display/stream", rule(),
+                          handler_of(display, &display_resource::plain_http));
+    live.upgrade = [display](request_context& ctx) { return display->open(ctx); };
+    t.add(std::move(live));
+
+    auto files = std::make_shared<files_resource>(s);
+    for (verb m : {verb::get, verb::head})
+        t.add(endpoint(m, "/display/{slug}", A::open(),
+                       handler_of(files, &files_resource::display_page), "/display"));
 }
 
 // The Perspective-compatible API (docs/perspective.md), at the root and, when
@@ -229,12 +288,12 @@ void add_webhooks(route_table& t, const api_services& s) {
                    handler_of(hooks, &webhooks_resource::deliveries)));
 }
 
-// A WebSocket upgrade; plain HTTP is told to upgrade. The stream carries the review queue;
-// executives read approved questions by REST.
+// A WebSocket upgrade; plain HTTP is told to upgrade. Executives may open the view protocol
+// only, held to approved and answered questions (stream_resource).
 void add_stream(route_table& t, const api_services& s) {
     auto stream = std::make_shared<stream_resource>(s);
     route live = endpoint(verb::get, "/api/v1/events/{slug}/stream",
-                          A::roles({R::moderator}, "open the live stream").on_event(),
+                          A::roles({R::moderator, R::executive}, "open the live stream").on_event(),
                           handler_of(stream, &stream_resource::plain_http));
     live.upgrade = [stream](request_context& ctx) { return stream->open(ctx); };
     t.add(std::move(live));
@@ -252,14 +311,29 @@ void add_fallbacks(route_table& t, const api_services& s) {
 
 }  // namespace
 
+// The gauge of public opinion and the export.
+void add_gauge(route_table& t, const api_services& s) {
+    auto gauge = std::make_shared<stats_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/stats",
+                   A::roles({R::moderator, R::executive}, "read the stats").on_event(),
+                   handler_of(gauge, &stats_resource::show)));
+    auto exports = std::make_shared<export_resource>(s);
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/export",
+                   A::roles({R::moderator}, "export questions").on_event(),
+                   handler_of(exports, &export_resource::download)));
+}
+
 void add_routes(route_table& t, const api_services& s) {
     add_operations(t, s);
     add_access(t, s);
     add_audience(t, s);
     add_events_and_questions(t, s);
     add_decisions(t, s);
-    add_policy_and_shortlist(t, s);
+    add_policy(t, s);
+    add_executive(t, s);
+    add_gauge(t, s);
     add_stream(t, s);
+    add_display(t, s);
     add_perspective(t, s);
     add_webhooks(t, s);
     add_fallbacks(t, s);

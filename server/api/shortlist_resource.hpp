@@ -1,6 +1,8 @@
 #pragma once
 // shortlist_resource: the executives' shortlist of an event (docs/api.md "The executives'
-// shortlist"): GET and POST /api/v1/events/{slug}/shortlist, DELETE .../shortlist/{id}.
+// shortlist"): GET (executives, moderators), POST (add), PUT (the order), PATCH .../{id}
+// (note, answering now, answered) and DELETE .../{id} (executives) on
+// /api/v1/events/{slug}/shortlist. Every change reaches the live streams (shortlist_service).
 //
 // Thread safety: handlers may run on any io thread concurrently.
 
@@ -15,11 +17,9 @@ class shortlist_resource : public resource {
 
     void list(request_context& ctx);
     void add(request_context& ctx);
+    void reorder(request_context& ctx);
+    void edit(request_context& ctx);
     void remove(request_context& ctx);
-
-  private:
-    // The event the path names, or empty after answering 404.
-    std::optional<event_info> event_of(request_context& ctx);
 };
 
 }  // namespace tribune::server

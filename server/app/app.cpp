@@ -15,6 +15,11 @@
 #include "core/service/analysis_service.hpp"
 #include "core/service/moderation_query.hpp"
 #include "core/service/question_service.hpp"
+#include "core/service/audience_service.hpp"
+#include "core/service/export_service.hpp"
+#include "core/service/ranking_service.hpp"
+#include "core/service/stats_service.hpp"
+#include "core/service/shortlist_service.hpp"
 #include "core/service/webhook_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/util/thread_name.hpp"
@@ -36,6 +41,7 @@ namespace net = boost::asio;
 struct app::impl {
     config cfg;
     std::unique_ptr<classifier> model;
+    std::unique_ptr<question_signal> signal;  // may be null
     std::unique_ptr<sqlite_store> db;
     std::unique_ptr<moderation_query> query;
     metrics stats;
@@ -43,6 +49,11 @@ struct app::impl {
     std::unique_ptr<hub> broadcast;
     std::unique_ptr<live_feed> feed;
     std::unique_ptr<question_service> service;
+    std::unique_ptr<shortlist_service> shortlist;
+    std::unique_ptr<ranking_service> ranking;
+    std::unique_ptr<audience_service> audience;
+    std::unique_ptr<stats_service> gauge;
+    std::unique_ptr<export_service> exports;
     std::unique_ptr<access_service> access;
     std::unique_ptr<analysis_service> analysis;  // the Perspective-compatible API
     std::unique_ptr<webhook_service> webhooks;
@@ -90,9 +101,10 @@ struct app::impl {
         });
     }
 
-    impl(config c, std::unique_ptr<classifier> m)
+    impl(config c, std::unique_ptr<classifier> m, std::unique_ptr<question_signal> q)
         : cfg(std::move(c)),
           model(std::move(m)),
+          signal(std::move(q)),
           files(cfg.web_root),
           ioc(std::max(1, cfg.threads)) {}
 };
@@ -119,8 +131,9 @@ app::app(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 
 app::~app() { stop(); }
 
-result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier> model) {
-    auto p = std::make_unique<impl>(std::move(cfg), std::move(model));
+result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier> model,
+                                         std::unique_ptr<question_signal> signal) {
+    auto p = std::make_unique<impl>(std::move(cfg), std::move(model), std::move(signal));
     auto db = sqlite_store::open(p->cfg.db_path, p->cfg.migrations_dir,
                                  static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
     if (!db) return db.error();
@@ -136,21 +149,28 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     opts.queue_capacity = p->cfg.ingest_queue_capacity;
     opts.max_batch = p->cfg.max_batch;
     opts.workers = p->cfg.scoring_workers;
+    opts.question_model = p->signal.get();
     metrics* stats = &p->stats;
     opts.on_scored = [stats](double s) { stats->observe_scoring(s); };
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
     opts.on_corrected = [stats](std::string_view effect) { stats->count_correction(effect); };
     p->service = std::make_unique<question_service>(*p->db, *p->model, *p->feed, std::move(opts));
     if (status s = p->service->load_groups(); !s) return s;
+    p->shortlist = std::make_unique<shortlist_service>(*p->db, *p->db, *p->service, *p->feed);
+    p->ranking = std::make_unique<ranking_service>(*p->db);
+    p->audience = std::make_unique<audience_service>(*p->service, *p->query);
+    p->gauge = std::make_unique<stats_service>(*p->db, *p->db);
+    p->exports = std::make_unique<export_service>(*p->db, *p->db, *p->db);
     p->access = std::make_unique<access_service>(*p->db);
     // A token revoked through the API closes its open streams at once.
     presence* online = &p->online;
     p->access->set_revocation_observer([online](std::int64_t id) { online->revoke(id); });
     if (status s = wire_webhooks_and_analysis(*p); !s) return s;
     p->routes = std::make_unique<api>(api_services{*p->service, *p->access, *p->query,
-                                                   *p->analysis, *p->webhooks, *p->db,
-                                                   *p->broadcast, p->online, p->stats, p->files,
-                                                   p->cfg});
+                                                   *p->shortlist, *p->ranking, *p->audience,
+                                                   *p->gauge, *p->exports, *p->analysis,
+                                                   *p->webhooks, *p->db, *p->broadcast,
+                                                   p->online, p->stats, p->files, p->cfg});
     if (const auto& errors = p->routes->routes().errors(); !errors.empty())
         return status::error(error_kind::internal, "bad_route_table",
                              "the route table is inconsistent: " + errors.front());

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/classify/classifier.hpp"
+#include "core/service/question_signal.hpp"
 #include "core/domain/status.hpp"
 #include "server/app/config.hpp"
 
@@ -18,9 +19,11 @@ class route_table;
 
 class app {
   public:
-    // Opens (creating and migrating) the database and binds the listener.
+    // Opens (creating and migrating) the database and binds the listener. `signal`, when
+    // given, is the "is it a question?" signal asked once per question (question_signal.hpp).
     // Errors: a one-line explanation (bad address, database newer than this build, ...).
-    static result<std::unique_ptr<app>> create(config cfg, std::unique_ptr<classifier> model);
+    static result<std::unique_ptr<app>> create(config cfg, std::unique_ptr<classifier> model,
+                                               std::unique_ptr<question_signal> signal = nullptr);
 
     ~app();
     app(const app&) = delete;

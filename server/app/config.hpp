@@ -51,6 +51,9 @@ struct config {
     double rate_per_ip_burst = 60;
     double rate_per_token = 500;       // requests/s per access token; 0: unlimited
     double rate_per_token_burst = 2000;
+    // The audience's writes (asking and voting) per participant (its id, else its address) per
+    // minute, in bursts of up to a third of it; 0: unlimited.
+    int rate_audience_per_minute = 60;
     std::string metrics_access = "loopback";  // loopback | open | admin
     std::chrono::hours session_lifetime{12};
     bool announce_first_admin = true;  // create and print an admin token when none exists

@@ -31,6 +31,11 @@ access_rule access_rule::any_token(std::string what) {
                  std::move(what));
 }
 
+access_rule access_rule::signed_in(std::string what) {
+    return roles({role::moderator, role::executive, role::api_client, role::audience, role::display},
+                 std::move(what));
+}
+
 access_rule access_rule::roles(std::initializer_list<role> roles, std::string what) {
     access_rule r;
     r.kind_ = kind::tokens;
@@ -63,6 +68,12 @@ access_rule access_rule::checked_by_handler() && {
     return std::move(*this);
 }
 
+access_rule access_rule::public_if_event_allows() && {
+    public_switch_ = true;
+    handler_checks_ = true;
+    return std::move(*this);
+}
+
 access_rule access_rule::by_api_key() && {
     credentials_ = credential_source::api_key;
     return std::move(*this);
@@ -80,9 +91,11 @@ status access_rule::check_metrics(const principal& who, const client_info& clien
 }
 
 status access_rule::check(std::string_view pattern, const principal& who, const client_info& client,
-                          std::string_view event_slug, std::string_view action) const {
+                          std::string_view event_slug, std::string_view action,
+                          bool event_public) const {
     if (kind_ == kind::open) return status::ok();
     if (kind_ == kind::metrics) return check_metrics(who, client);
+    if (who.anonymous() && public_switch_ && event_public) return status::ok();
     if (who.anonymous()) return denied(who, "use " + std::string(pattern), credentials_);
     if (who.r == role::admin) return status::ok();
     if (event_scoped_ && !event_slug.empty() && !who.covers(event_slug))

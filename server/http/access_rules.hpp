@@ -8,7 +8,9 @@
 //    dashboard's files);
 //  - tokens: an access token whose role is listed (an admin token always passes), and, for
 //    a route that acts on one event, whose event scope covers it. A decision route may name
-//    other roles for the action "answer";
+//    other roles for the action "answer". A route may also admit requests without a token
+//    when its event allows it (public_if_event_allows: the room's display, when an admin
+//    made it public);
 //  - metrics: /metrics, as --metrics-access says (loopback, open, admin).
 // A rule also says how the route's callers send credentials (credential_source): a bearer
 // token or the browser's session cookie (Tribune's API), or an API key as Google's API clients
@@ -46,8 +48,11 @@ class access_rule {
 
     // Anyone, without credentials.
     static access_rule open();
-    // Any access token (each role's scope is still checked for an event route).
+    // Any access token but a display token (each role's scope is still checked for an event
+    // route).
     static access_rule any_token(std::string what);
+    // Any access token, a display token too: signing in and out, who am I.
+    static access_rule signed_in(std::string what);
     // A token of one of `roles` (or an admin token). `what` completes the refusal: "a
     // moderator token may not <what>".
     static access_rule roles(std::initializer_list<role> roles, std::string what);
@@ -61,6 +66,9 @@ class access_rule {
     access_rule answer_by(std::initializer_list<role> roles, std::string what) &&;
     // The handler checks the rule once it knows the event or the action.
     access_rule checked_by_handler() &&;
+    // Requests without credentials reach the handler, which lets them through when the
+    // event is public (check(..., event_public)). Implies checked_by_handler.
+    access_rule public_if_event_allows() &&;
     // Callers send their token as an API key (credential_source::api_key).
     access_rule by_api_key() &&;
 
@@ -70,14 +78,16 @@ class access_rule {
     credential_source credentials() const { return credentials_; }
     // True when a request without credentials may reach the route's handler (open and
     // metrics rules); the router answers 401 before anything else otherwise.
-    bool admits_anonymous() const { return kind_ != kind::tokens; }
+    bool admits_anonymous() const { return kind_ != kind::tokens || public_switch_; }
 
     // OK, or the refusal: unauthenticated ("authentication_required") for a request without
     // credentials, forbidden ("forbidden") otherwise. `pattern` names the route in the
     // refusal; `event_slug` is the event the request acts on (empty: none or not known);
-    // `action` the decision's action on decision routes.
+    // `action` the decision's action on decision routes; `event_public` whether the event
+    // lets requests without credentials through a public_if_event_allows rule.
     status check(std::string_view pattern, const principal& who, const client_info& client,
-                 std::string_view event_slug = {}, std::string_view action = {}) const;
+                 std::string_view event_slug = {}, std::string_view action = {},
+                 bool event_public = false) const;
 
   private:
     status check_metrics(const principal& who, const client_info& client) const;
@@ -89,6 +99,7 @@ class access_rule {
     bool handler_checks_ = false;
     credential_source credentials_ = credential_source::bearer_or_session;
     bool answer_rule_ = false;
+    bool public_switch_ = false;
     std::vector<role> answer_roles_;
     std::string answer_what_;
     std::string metrics_mode_;

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "server/wire/shortlist_codec.hpp"
 #include "server/wire/stream_codec.hpp"
 
 namespace tribune::server {
@@ -30,15 +31,29 @@ void hub::publish(const question_change& change) {
     const std::string body = encode_change(change);
     auto rec = std::make_shared<change_record>();
     rec->change = change;
+    fan_out(change.q.event, std::move(rec), body, change.from, change.q.status);
+}
+
+void hub::publish(const shortlist_change& change) {
+    const std::string body = encode_shortlist_change(change, question_fields{});
+    auto rec = std::make_shared<change_record>();
+    rec->change.q.event = change.event;
+    rec->shortlist = std::make_shared<const shortlist_change>(change);
+    fan_out(change.event, std::move(rec), body, std::nullopt, std::nullopt);
+}
+
+void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
+                  const std::string& body, std::optional<question_status> from,
+                  std::optional<question_status> to) {
     // Released after the mutex (see the header comment).
     std::vector<std::shared_ptr<stream_subscriber>> alive;
     std::lock_guard lock(mutex_);
-    channel& ch = channel_for(change.q.event);
+    channel& ch = channel_for(event);
     rec->seq = ++ch.seq;
     rec->message = numbered_change(rec->seq, body);
     if (ch.counted) {
-        if (change.from) --ch.counts[index_of(*change.from)];
-        ++ch.counts[index_of(change.q.status)];
+        if (from) --ch.counts[index_of(*from)];
+        if (to) ++ch.counts[index_of(*to)];
         rec->counts = ch.counts;
         rec->counted = true;
     }

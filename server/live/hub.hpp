@@ -43,6 +43,8 @@ class hub {
 
     // Numbers `change` in its event and hands it to the event's streams. Any thread.
     void publish(const question_change& change);
+    // The same for a change of the event's shortlist.
+    void publish(const shortlist_change& change);
 
     // Where an event's stream stands for a joining subscriber.
     struct position {
@@ -79,6 +81,11 @@ class hub {
         std::unordered_map<const stream_subscriber*, std::weak_ptr<stream_subscriber>> subscribers;
     };
 
+    // Numbers `rec` (its change and message body set) in `event`, keeps it and hands it to
+    // the event's streams; moves the counts by `from` -> `to` when given.
+    void fan_out(const std::string& event, std::shared_ptr<change_record> rec,
+                 const std::string& body, std::optional<question_status> from,
+                 std::optional<question_status> to);
     // REQUIRES: mutex_ held.
     channel& channel_for(const std::string& event);
     // REQUIRES: mutex_ held.

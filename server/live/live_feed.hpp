@@ -1,7 +1,7 @@
 #pragma once
-// live_feed: core's event_sink for the live stream. Each change goes to the hub, which
-// numbers it and fans it out; each new question also goes to presence, which counts the
-// arrivals per minute.
+// live_feed: core's event_sink for the live stream. Each change (of a question or of the
+// shortlist) goes to the hub, which numbers it and fans it out; each new question also goes
+// to presence, which counts the arrivals per minute.
 //
 // Thread safety: as event_sink requires — any thread; never blocks for long (the hub and
 // presence only post onto the streams' strands).
@@ -21,6 +21,7 @@ class live_feed final : public event_sink {
         hub_.publish(change);
         if (change.kind == change_kind::created) presence_.arrived(change.q.event);
     }
+    void shortlist_changed(const shortlist_change& change) override { hub_.publish(change); }
 
   private:
     hub& hub_;

@@ -142,6 +142,19 @@ void presence::revoke(std::int64_t token_id) {
     for (auto& s : hit) s->close_revoked();
 }
 
+void presence::close_settings_dependent(const std::string& event) {
+    subscriber_list hit;  // closed, then released, after the lock
+    {
+        std::lock_guard lock(mutex_);
+        auto ch = channels_.find(event);
+        if (ch == channels_.end()) return;
+        for (auto& [key, m] : ch->second.members)
+            if (auto s = m.stream.lock(); s && !listed_role(s->identity().r))
+                hit.push_back(std::move(s));
+    }
+    for (auto& s : hit) s->close_going_away();
+}
+
 std::vector<std::int64_t> presence::token_ids() const {
     std::vector<std::int64_t> out;
     subscriber_list alive;  // released after the lock

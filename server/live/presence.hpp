@@ -52,6 +52,10 @@ class presence {
     // Closes the streams opened with this token (it was revoked); they leave the moderators
     // online at once, before their close handshakes end.
     void revoke(std::int64_t token_id);
+    // Closes with "going away" the event's streams whose token is neither an admin's nor a
+    // moderator's (executives, displays, public displays): what they may see depends on the
+    // event's settings, which changed; they reconnect and see through the new ones.
+    void close_settings_dependent(const std::string& event);
     // The distinct tokens of the open streams.
     std::vector<std::int64_t> token_ids() const;
     // Closes every stream with "going away" (shutdown). No activity is published after it.

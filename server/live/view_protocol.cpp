@@ -1,5 +1,6 @@
 #include "server/live/view_protocol.hpp"
 
+#include "server/http/executive_visibility.hpp"
 #include "server/wire/question_codec.hpp"
 #include "server/wire/stream_codec.hpp"
 
@@ -17,10 +18,14 @@ constexpr int view_socket_send_buffer = 256 * 1024;
 
 }  // namespace
 
-view_protocol::view_protocol(hub& h, presence& p, moderation_query& query, const config& cfg,
-                             std::string event, std::optional<std::uint64_t> since,
-                             std::string epoch)
-    : event_protocol(h, query, cfg, std::move(event), since, std::move(epoch)), presence_(p) {}
+view_protocol::view_protocol(hub& h, presence& p, moderation_query& query,
+                             shortlist_service& shortlist, const config& cfg, std::string event,
+                             std::optional<std::uint64_t> since, std::string epoch,
+                             stream_lens lens)
+    : event_protocol(h, query, cfg, std::move(event), since, std::move(epoch)),
+      presence_(p),
+      shortlist_(shortlist),
+      lens_(lens) {}
 
 std::size_t view_protocol::queue_limit() const { return max_view_queue; }
 
@@ -42,12 +47,15 @@ void view_protocol::subscribe(subscribe_request req) {
         req.since = since_;
         req.epoch = epoch_;
     }
+    if (lens_.public_only)
+        if (status st = restrict_to_public(req.view.filter.statuses); !st)
+            return send(error_message(st));
     subscribed_once_ = true;
     hub::position p = join(req.since, req.epoch);
     if (!p.counted)
         return send(error_message(status::error(error_kind::unavailable, "unavailable",
                                                 "the event's counts cannot be read now")));
-    view_.emplace(std::move(req.view), req.id);
+    view_.emplace(std::move(req.view), req.id, req.shortlist, lens_);
     resync_ = false;
     if (p.missed && p.missed->size() <= cfg_.ws_send_queue_limit) {
         // A resume: exactly the changes after `since`, as one frame at once (nothing when
@@ -79,10 +87,23 @@ void view_protocol::send_snapshot() {
         send(error_message(page.error()));
         return transport_->drop();
     }
-    std::optional<std::string> next;
-    if (page->next) next = encode_cursor(*page->next);
-    send(snapshot_message(event_, hub_.epoch(), view_->seq(), view_->counts(), view_->id(),
-                          view_->view(), page->items, next));
+    std::optional<std::vector<shortlist_entry>> shortlist;
+    if (view_->shortlist()) {
+        auto entries = shortlist_.list(event_);
+        if (!entries) {
+            send(error_message(entries.error()));
+            return transport_->drop();
+        }
+        shortlist = std::move(*entries);
+    }
+    snapshot_content c;
+    c.subscription = view_->id();
+    c.view = &view_->view();
+    c.items = &page->items;
+    if (page->next) c.next_cursor = encode_cursor(*page->next);
+    c.shortlist = shortlist ? &*shortlist : nullptr;
+    c.fields = lens_.fields;
+    send(snapshot_message(event_, hub_.epoch(), view_->seq(), view_->counts(), c));
     last_frame_at_ = clock::now();
 }
 

@@ -4,7 +4,9 @@
 // and gets its first page, then frames — every change that concerns the view, coalesced at
 // most once per frame_interval, each with the event's exact counts per state. Subscribing
 // again replaces the view. A subscribe may ask for activity messages (moderators online,
-// arrivals per minute).
+// arrivals per minute) and for the executives' shortlist (in the snapshot and the frames).
+// An executive's stream sees through its lens (stream_lens.hpp): its views are held to
+// approved and answered questions.
 //
 // Back-pressure: at most one frame is in flight; changes wait in the subscription. When
 // more than ws_send_queue_limit wait behind an unfinished write they are dropped and the
@@ -22,8 +24,10 @@
 #include <optional>
 #include <string>
 
+#include "core/service/shortlist_service.hpp"
 #include "server/live/event_protocol.hpp"
 #include "server/live/presence.hpp"
+#include "server/live/stream_lens.hpp"
 #include "server/live/view_subscription.hpp"
 
 namespace tribune::server {
@@ -37,9 +41,11 @@ class view_protocol final : public event_protocol {
     // A socket whose write has not completed for this long is cut.
     static constexpr std::chrono::seconds stall_timeout{30};
 
-    // `since`/`epoch` from the URL resume the first subscription when it names none.
-    view_protocol(hub& h, presence& p, moderation_query& query, const config& cfg,
-                  std::string event, std::optional<std::uint64_t> since, std::string epoch);
+    // `since`/`epoch` from the URL resume the first subscription when it names none. `lens`:
+    // what the stream's token may see; `shortlist` reads the shortlist for a snapshot.
+    view_protocol(hub& h, presence& p, moderation_query& query, shortlist_service& shortlist,
+                  const config& cfg, std::string event, std::optional<std::uint64_t> since,
+                  std::string epoch, stream_lens lens);
     std::size_t queue_limit() const override;
     std::optional<int> send_buffer_bytes() const override;
     bool receives_activity() const override { return true; }
@@ -64,6 +70,8 @@ class view_protocol final : public event_protocol {
     void write_activity();
 
     presence& presence_;
+    shortlist_service& shortlist_;
+    const stream_lens lens_;
     std::optional<view_subscription> view_;
     bool subscribed_once_ = false;
     bool resync_ = false;  // fell behind: the next thing to send is a fresh snapshot

@@ -6,8 +6,13 @@
 
 namespace tribune::server {
 
-view_subscription::view_subscription(stream_view view, std::int64_t id)
-    : view_(std::move(view)), other_than_state_(view_.filter), id_(id) {
+view_subscription::view_subscription(stream_view view, std::int64_t id, bool shortlist,
+                                     stream_lens lens)
+    : view_(std::move(view)),
+      other_than_state_(view_.filter),
+      id_(id),
+      shortlist_(shortlist),
+      lens_(lens) {
     other_than_state_.statuses.clear();
 }
 
@@ -36,6 +41,13 @@ bool view_subscription::add(const std::shared_ptr<const change_record>& r) {
     if (r->seq <= seq_) return false;
     seq_ = r->seq;
     if (r->counted) counts_ = r->counts;
+    if (r->shortlist) {
+        if (!shortlist_) return true;
+        // Each carries the whole shortlist: the newest replaces one still pending.
+        std::erase_if(pending_, [](const entry& e) { return e.record->shortlist != nullptr; });
+        pending_.push_back({r, true});
+        return true;
+    }
     if (auto in_view = concerns(r->change)) pending_.push_back({r, *in_view});
     return true;
 }
@@ -43,7 +55,7 @@ bool view_subscription::add(const std::shared_ptr<const change_record>& r) {
 std::string view_subscription::take_frame() {
     std::vector<std::string> entries;
     entries.reserve(pending_.size());
-    for (const entry& e : pending_) entries.push_back(change_entry(*e.record, e.in_view));
+    for (const entry& e : pending_) entries.push_back(change_entry(*e.record, e.in_view, lens_));
     std::string out = frame_message(id_, frame_base_, seq_, counts_, entries);
     frame_base_ = seq_;
     pending_.clear();

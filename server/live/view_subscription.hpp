@@ -7,7 +7,9 @@
 //
 // A question is "in the view" when tribune::matches(view.filter, question) holds. A change
 // alters only the state (or the vote count, which no filter reads), so whether the question
-// was in the view before is the same test with the state it came from.
+// was in the view before is the same test with the state it came from. A subscription that
+// asked for the shortlist also keeps its changes — only the newest of those pending, since
+// each carries the whole shortlist. Entries are encoded for the stream's lens.
 //
 // Thread safety: none; owned and used by one websocket_session on its strand.
 
@@ -18,16 +20,18 @@
 #include <vector>
 
 #include "server/live/change_record.hpp"
+#include "server/live/stream_lens.hpp"
 #include "server/live/stream_view.hpp"
 
 namespace tribune::server {
 
 class view_subscription {
 public:
-    view_subscription(stream_view view, std::int64_t id);
+    view_subscription(stream_view view, std::int64_t id, bool shortlist, stream_lens lens);
 
     const stream_view& view() const { return view_; }
     std::int64_t id() const { return id_; }
+    bool shortlist() const { return shortlist_; }
     std::uint64_t seq() const { return seq_; }
     const state_counts& counts() const { return counts_; }
 
@@ -62,6 +66,8 @@ private:
     stream_view view_;
     question_filter other_than_state_;  // view_.filter without its states
     std::int64_t id_;
+    bool shortlist_;
+    stream_lens lens_;
     std::uint64_t seq_ = 0;         // last change taken
     std::uint64_t frame_base_ = 0;  // seq the client has after the last frame or snapshot
     state_counts counts_{};

@@ -106,13 +106,22 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         return;
     }
     // The responder may run on a scoring worker: hop back onto this connection's strand.
-    api_.handle(req, client_, [self = shared_from_this()](http_response res) {
+    api_.handle(req, client_, [self = shared_from_this()](outgoing out) {
         net::post(self->stream_.get_executor(),
-                  [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+                  [self, out = std::move(out)]() mutable { self->send(std::move(out)); });
     });
 }
 
-void http_session::send(http_response res) {
+struct http_session::piecewise {
+    http::response<http::empty_body> head;
+    http::response_serializer<http::empty_body> serializer{head};
+    body_pieces pieces;
+    std::string piece;  // the piece being written
+};
+
+void http_session::send(outgoing out) {
+    if (out.pieces) return send_pieces(std::move(out.res), std::move(out.pieces));
+    http_response& res = out.res;
     if (tracker_->draining()) res.keep_alive(false);
     writing_ = std::make_shared<http_response>(std::move(res));
     const bool keep_alive = writing_->keep_alive();
@@ -120,6 +129,57 @@ void http_session::send(http_response res) {
     http::async_write(
         stream_, *writing_,
         beast::bind_front_handler(&http_session::on_write, shared_from_this(), keep_alive));
+}
+
+void http_session::send_pieces(http_response head, body_pieces pieces) {
+    if (tracker_->draining()) head.keep_alive(false);
+    piecewise_ = std::make_shared<piecewise>();
+    piecewise_->head.result(head.result());
+    piecewise_->head.version(head.version());
+    for (const auto& field : head) piecewise_->head.set(field.name_string(), field.value());
+    piecewise_->head.keep_alive(head.keep_alive());
+    piecewise_->head.chunked(true);
+    piecewise_->pieces = std::move(pieces);
+    const bool keep_alive = piecewise_->head.keep_alive();
+    stream_.expires_after(cfg_.read_timeout);
+    http::async_write_header(stream_, piecewise_->serializer,
+                             [self = shared_from_this(), keep_alive](beast::error_code ec,
+                                                                     std::size_t) {
+                                 if (ec) return self->on_write(keep_alive, ec, 0);
+                                 self->write_next_piece(keep_alive);
+                             });
+}
+
+void http_session::write_next_piece(bool keep_alive) {
+    auto self = shared_from_this();
+    auto next = piecewise_->pieces();
+    if (!next) {
+        // The body cannot be finished: end the connection without the last chunk, so the
+        // client cannot take the cut body for a whole one.
+        log_line("body in pieces failed: " + next.error().message());
+        piecewise_.reset();
+        finish_request();
+        beast::error_code ignored;
+        stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+        stream_.socket().close(ignored);
+        return;
+    }
+    stream_.expires_after(cfg_.read_timeout);
+    if (!*next) {
+        piecewise_.reset();
+        return net::async_write(stream_, http::make_chunk_last(),
+                                beast::bind_front_handler(&http_session::on_write, self, keep_alive));
+    }
+    piecewise_->piece = std::move(**next);
+    if (piecewise_->piece.empty()) return write_next_piece(keep_alive);
+    net::async_write(stream_, http::make_chunk(net::buffer(piecewise_->piece)),
+                     [self, keep_alive](beast::error_code ec, std::size_t) {
+                         if (ec) {
+                             self->piecewise_.reset();
+                             return self->on_write(keep_alive, ec, 0);
+                         }
+                         self->write_next_piece(keep_alive);
+                     });
 }
 
 void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {

@@ -49,23 +49,28 @@ json to_json(const std::vector<event_info>& events) {
     return item_list(events, [](const event_info& e) { return to_json(e); });
 }
 
-json to_json(const shortlist_entry& e) {
-    return {{"question", to_json(e.q)},
-            {"added_by", e.added_by},
-            {"added_at", format_time(e.added_at)}};
+json to_json(const event_settings& s) {
+    json out = json::object();
+    for (const event_setting_flag& f : event_setting_flags) out[std::string(f.name)] = s.*f.member;
+    return out;
 }
 
-json to_json(const std::vector<shortlist_entry>& entries) {
-    return item_list(entries, [](const shortlist_entry& e) { return to_json(e); });
+status decode_settings_change(const json& body, event_settings& s) {
+    for (const auto& [key, value] : body.items()) {
+        const event_setting_flag* flag = nullptr;
+        for (const event_setting_flag& f : event_setting_flags)
+            if (f.name == key) flag = &f;
+        if (flag == nullptr) {
+            std::string names;
+            for (const event_setting_flag& f : event_setting_flags)
+                names += (names.empty() ? "" : ", ") + std::string(f.name);
+            return invalid("invalid_field", "unknown setting '" + key + "'; the settings are " + names);
+        }
+        if (!value.is_boolean())
+            return invalid("invalid_field", key + " must be true or false");
+        s.*flag->member = value.get<bool>();
+    }
+    return status::ok();
 }
-
-result<std::int64_t> decode_shortlist_addition(const json& body) {
-    auto qid = body.find("question_id");
-    if (qid == body.end() || !qid->is_number_integer() || qid->get<std::int64_t>() <= 0)
-        return invalid("invalid_field", "question_id must be a question id");
-    return qid->get<std::int64_t>();
-}
-
-json shortlist_removal(std::int64_t question_id) { return {{"removed", question_id}}; }
 
 }  // namespace tribune::server

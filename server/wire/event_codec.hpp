@@ -1,6 +1,6 @@
 #pragma once
-// event_codec: the wire format of events and their shortlists (docs/api.md "Events", "The
-// executives' shortlist").
+// event_codec: the wire format of events and their settings (docs/api.md "Events", "Event
+// settings").
 //
 // Thread safety: pure functions.
 
@@ -19,12 +19,10 @@ json to_json(const event_info& e, const status_counts& counts);
 // {"items": [event...]}
 json to_json(const std::vector<event_info>& events);
 
-json to_json(const shortlist_entry& e);
-// {"items": [entry...]}
-json to_json(const std::vector<shortlist_entry>& entries);
-// The question a shortlist addition names. Errors: invalid_field.
-result<std::int64_t> decode_shortlist_addition(const json& body);
-// {"removed": id}
-json shortlist_removal(std::int64_t question_id);
+// {"anonymous": bool, "executives_see_scores": bool, "display_public": bool}
+json to_json(const event_settings& s);
+// A settings change onto `s`: the members given replace the current ones. Errors:
+// invalid_field (an unknown setting, or one that is not true or false).
+status decode_settings_change(const json& body, event_settings& s);
 
 }  // namespace tribune::server

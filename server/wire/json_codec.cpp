@@ -34,6 +34,31 @@ bool deeper_than(std::string_view body, std::size_t limit) {
     return false;
 }
 
+// The classifier's members: scores, spans, verdict, question_probability, and the event's
+// learned correction of the scores (event_correction).
+void add_scores(json& j, const question& q) {
+    json scores = json::object();
+    for (attribute a : all_attributes) {
+        // Three decimals are plenty for a moderator and keep messages small.
+        scores[std::string(to_string(a))] = std::round(q.scored.values[a] * 1000.0f) / 1000.0;
+    }
+    json spans = json::array();
+    for (const span& s : q.scored.spans) {
+        spans.push_back({{"start", s.start},
+                         {"end", s.end},
+                         {"attribute", to_string(s.attr)},
+                         {"weight", std::round(s.weight * 1000.0f) / 1000.0},
+                         {"rule", s.rule.empty() ? json(nullptr) : json(s.rule)}});
+    }
+    j["scores"] = std::move(scores);
+    j["spans"] = std::move(spans);
+    j["verdict"] = q.verdict;
+    j["event_correction"] = correction_json(q.correction);
+    j["question_probability"] = q.question_probability
+                                    ? json(std::round(*q.question_probability * 1000.0f) / 1000.0)
+                                    : json(nullptr);
+}
+
 }  // namespace
 
 std::string format_time(timestamp_ms t) {
@@ -62,9 +87,9 @@ json error_body(const status& s) {
     return {{"error", {{"code", s.code()}, {"message", s.message()}}}};
 }
 
-json error_body(const status& s, const question* current) {
+json error_body(const status& s, const question* current, question_fields f) {
     json b = error_body(s);
-    if (current != nullptr) b["current"] = to_json(*current);
+    if (current != nullptr) b["current"] = to_json(*current, f);
     return b;
 }
 
@@ -103,30 +128,22 @@ result<std::optional<std::string>> read_optional_string(const json& body, const 
     return std::optional<std::string>(it->get<std::string>());
 }
 
-json to_json(const question& q) {
-    json scores = json::object();
-    for (attribute a : all_attributes) {
-        // Three decimals are plenty for a moderator and keep messages small.
-        scores[std::string(to_string(a))] = std::round(q.scored.values[a] * 1000.0f) / 1000.0;
-    }
-    json spans = json::array();
-    for (const span& s : q.scored.spans) {
-        spans.push_back({{"start", s.start},
-                         {"end", s.end},
-                         {"attribute", to_string(s.attr)},
-                         {"weight", std::round(s.weight * 1000.0f) / 1000.0},
-                         {"rule", s.rule.empty() ? json(nullptr) : json(s.rule)}});
-    }
+json to_json(const question& q) { return to_json(q, question_fields{}); }
+
+json is_question_json(const question& q) {
+    if (!q.question_probability) return nullptr;
+    return *q.question_probability >= question_threshold;
+}
+
+json to_json(const question& q, question_fields f) {
     json j = audience_json(q);
     j["source"] = optional_string(q.source);
     j["external_id"] = optional_string(q.external_id);
     j["updated_at"] = format_time(q.updated_at);
     j["version"] = q.version;
-    j["scores"] = std::move(scores);
+    if (f.scores) add_scores(j, q);
     j["lang"] = q.scored.lang;
-    j["spans"] = std::move(spans);
-    j["verdict"] = q.verdict;
-    j["event_correction"] = correction_json(q.correction);
+    j["is_question"] = is_question_json(q);
     j["cluster"] = {{"id", q.cluster_id},
                     {"size", q.cluster_size},
                     {"in_review", q.cluster_review},

@@ -27,6 +27,14 @@ using json = nlohmann::json;
 
 std::string format_time(timestamp_ms t);  // 2026-11-28T05:30:00.123Z
 
+// Which members of a question object a reader gets (docs/api.md "Question object").
+struct question_fields {
+    // scores, spans, verdict and question_probability: the classifier's view of the question.
+    // Without them the object still says is_question (the "is it a question?" signal as a
+    // yes/no), which the executives' page filters on.
+    bool scores = true;
+};
+
 // The text of a document. Throws json::type_error on a string that is not valid UTF-8,
 // which the decoders never let in.
 std::string encode(const json& document);
@@ -37,11 +45,16 @@ result<json> parse_object(std::string_view body, std::size_t max_depth = 32);
 // {"error": {"code", "message"}}
 json error_body(const status& s);
 // The error body with "current": the question as it is now (a 409 that shows the state
-// the client should have seen). `current` may be null: the body is the plain error then.
-json error_body(const status& s, const question* current);
+// the client should have seen), with the members `f` allows. `current` may be null: the
+// body is the plain error then.
+json error_body(const status& s, const question* current, question_fields f);
 
 // The question as moderators see it (docs/api.md "Question object").
 json to_json(const question& q);
+// The question with only the members `f` allows.
+json to_json(const question& q, question_fields f);
+// The "is it a question?" signal as a yes/no: null when it was not computed.
+json is_question_json(const question& q);
 // What the audience may see of a question: no scores, no verdicts.
 json audience_json(const question& q);
 json to_json(const status_counts& counts);

@@ -122,15 +122,6 @@ result<submission> decode_submission(const json& body, std::string event_slug) {
     return s;
 }
 
-result<submission> decode_audience_submission(const json& body, std::string event_slug) {
-    for (const auto& [key, value] : body.items())
-        if (key != "text" && key != "author")
-            return invalid("invalid_field", "the audience sends text and author only");
-    auto s = decode_submission(body, std::move(event_slug));
-    if (s) s->source = "audience";
-    return s;
-}
-
 status decode_list_query(const std::map<std::string, std::string>& params, question_query& q) {
     if (const std::string* s = find_param(params, "status"); s && !s->empty())
         if (status st = decode_statuses(*s, q.filter); !st) return st;
@@ -159,7 +150,6 @@ result<question_query> decode_audience_query(const std::map<std::string, std::st
                                              std::string event_slug) {
     question_query q;
     q.event_slug = std::move(event_slug);
-    q.filter.statuses = {question_status::approved, question_status::answered};
     q.sort = question_sort::votes;
     q.limit = audience_page_default;
     if (const std::string* s = find_param(params, "sort")) {
@@ -198,8 +188,8 @@ json page_json(const question_page& page, Encode encode_one) {
 
 }  // namespace
 
-json to_json(const question_page& page) {
-    return page_json(page, [](const question& q) { return to_json(q); });
+json to_json(const question_page& page, question_fields f) {
+    return page_json(page, [f](const question& q) { return to_json(q, f); });
 }
 
 json audience_page(const question_page& page) { return page_json(page, audience_json); }

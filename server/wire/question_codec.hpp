@@ -18,22 +18,20 @@ namespace tribune::server {
 
 // Errors: invalid_field for a wrong type; text_required when text is absent or null.
 result<submission> decode_submission(const json& body, std::string event_slug);
-// The audience's question: text and author only, stored with source "audience".
-// Errors: as decode_submission; invalid_field for any other member.
-result<submission> decode_audience_submission(const json& body, std::string event_slug);
 
 // The query parameters of a question list, onto `q`. Errors: invalid_status, invalid_limit,
 // invalid_cursor, invalid_field.
 status decode_list_query(const std::map<std::string, std::string>& params, question_query& q);
-// The audience's list: approved and answered questions, sort votes|newest|oldest (default
-// votes), limit 1..100 (default 50), cursor. Errors: invalid_field, invalid_limit,
+// The audience's list (audience_service::approved sets which questions): sort
+// votes|newest|oldest (default votes), limit 1..100 (default 50), cursor. Errors: invalid_field, invalid_limit,
 // invalid_cursor.
 result<question_query> decode_audience_query(const std::map<std::string, std::string>& params,
                                              std::string event_slug);
 std::string encode_cursor(const page_cursor& c);
 
-// {"items": [question...], "next_cursor": "..." | null}
-json to_json(const question_page& page);
+// {"items": [question...], "next_cursor": "..." | null}, each question with the members `f`
+// allows.
+json to_json(const question_page& page, question_fields f = {});
 json audience_page(const question_page& page);
 
 // The voter of a vote body: "id:<the browser's random id>", else "ip:<address>" (one vote

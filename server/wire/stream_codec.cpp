@@ -6,6 +6,7 @@
 
 #include "server/wire/question_codec.hpp"
 #include "server/wire/request_errors.hpp"
+#include "server/wire/shortlist_codec.hpp"
 
 namespace tribune::server {
 namespace {
@@ -124,6 +125,10 @@ result<subscribe_request> decode_subscribe(const json& msg) {
         if (!it->is_boolean()) return invalid("invalid_field", "activity must be true or false");
         r.activity = it->get<bool>();
     }
+    if (auto it = msg.find("shortlist"); it != msg.end() && !it->is_null()) {
+        if (!it->is_boolean()) return invalid("invalid_field", "shortlist must be true or false");
+        r.shortlist = it->get<bool>();
+    }
     return r;
 }
 
@@ -158,11 +163,50 @@ state_counts counts_from(const status_counts& c) {
     return out;
 }
 
-std::string change_entry(const change_record& r, bool in_view) {
-    // r.message is "{...}"; splice "op" in front of its members.
-    std::string out = in_view ? "{\"op\":\"upsert\"," : "{\"op\":\"remove\",";
-    out.append(r.message, 1, std::string::npos);
+namespace {
+
+// `op` and `seq` in front of the members of `body` ("{...}").
+std::string spliced(std::string_view op, std::uint64_t seq, const std::string& body) {
+    std::string out = "{\"op\":\"";
+    out += op;
+    out += "\",\"seq\":";
+    out += std::to_string(seq);
+    out += ',';
+    out.append(body, 1, std::string::npos);
     return out;
+}
+
+}  // namespace
+
+std::string change_entry(const change_record& r, bool in_view, const stream_lens& lens) {
+    const char* op = r.shortlist ? "shortlist" : in_view ? "upsert" : "remove";
+    // What the shared message shows: every member (shortlists, upserts), every state (removals).
+    const bool as_shared = (r.shortlist || in_view) ? lens.fields.scores : !lens.public_only;
+    if (as_shared) {
+        // r.message is "{...}"; splice "op" in front of its members.
+        std::string out = "{\"op\":\"";
+        out += op;
+        out += "\",";
+        out.append(r.message, 1, std::string::npos);
+        return out;
+    }
+    if (r.shortlist) return spliced(op, r.seq, encode_shortlist_change(*r.shortlist, lens.fields));
+    const question_change& c = r.change;
+    if (!in_view) {
+        // Public-only: the question left what this reader may see; say which, nothing more.
+        return spliced(op, r.seq,
+                       json{{"type", "question"},
+                            {"change", "updated"},
+                            {"question", {{"id", c.q.id}, {"version", c.q.version}}}}
+                           .dump());
+    }
+    return spliced(op, r.seq,
+                   json{{"type", "question"},
+                        {"change", c.kind == change_kind::created ? "created" : "updated"},
+                        {"from", c.from ? json(to_string(*c.from)) : json(nullptr)},
+                        {"actor", c.actor.empty() ? json(nullptr) : json(c.actor)},
+                        {"question", to_json(c.q, lens.fields)}}
+                       .dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::uint64_t seq,
@@ -189,20 +233,19 @@ std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::ui
 }
 
 std::string snapshot_message(const std::string& event, const std::string& epoch, std::uint64_t seq,
-                             const state_counts& counts, std::int64_t subscription,
-                             const stream_view& v, const std::vector<question>& items,
-                             const std::optional<std::string>& next_cursor) {
+                             const state_counts& counts, const snapshot_content& c) {
     json list = json::array();
-    for (const question& q : items) list.push_back(to_json(q));
+    for (const question& q : *c.items) list.push_back(to_json(q, c.fields));
     json msg = {{"type", "snapshot"},
                 {"event", event},
                 {"epoch", epoch},
                 {"seq", seq},
                 {"counts", to_json(counts)},
-                {"subscription", subscription},
-                {"view", to_json(v)},
+                {"subscription", c.subscription},
+                {"view", to_json(*c.view)},
                 {"items", std::move(list)},
-                {"next_cursor", next_cursor ? json(*next_cursor) : json(nullptr)}};
+                {"next_cursor", c.next_cursor ? json(*c.next_cursor) : json(nullptr)}};
+    if (c.shortlist) msg["shortlist"] = to_json(*c.shortlist, c.fields);
     return msg.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -17,6 +17,7 @@
 #include "core/service/event_sink.hpp"
 #include "core/store/store.hpp"
 #include "server/live/change_record.hpp"
+#include "server/live/stream_lens.hpp"
 #include "server/live/stream_view.hpp"
 #include "server/wire/json_codec.hpp"
 
@@ -46,6 +47,9 @@ struct subscribe_request {
     std::string epoch;
     // The socket asks for activity messages (moderators online, arrivals per minute).
     bool activity = false;
+    // The subscription asks for the executives' shortlist: in its snapshot, and each change
+    // of it in the frames.
+    bool shortlist = false;
 };
 
 // Errors (invalid_argument): invalid_json when `msg` is not an object of type "subscribe";
@@ -60,20 +64,31 @@ json to_json(const stream_view& v);
 json to_json(const state_counts& c);
 state_counts counts_from(const status_counts& c);
 
-// One entry of a frame's "changes": the record's message with "op" first —
-// "upsert" when the question is in the view after the change, else "remove".
-std::string change_entry(const change_record& r, bool in_view);
+// One entry of a frame's "changes": the record's message with "op" first — "upsert" when the
+// question is in the view after the change, "remove" when it is not, "shortlist" for a change
+// of the shortlist — as `lens` may see it: a public-only lens gets a removal as the question's
+// id and version only; the question's members are those lens.fields allows.
+std::string change_entry(const change_record& r, bool in_view, const stream_lens& lens);
 
 // {"type":"frame","subscription":id,"prev":prev,"seq":seq,"counts":{...},"changes":[entries]}
 std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::uint64_t seq,
                           const state_counts& counts, const std::vector<std::string>& entries);
 
+// What a view's snapshot shows besides its position and counts.
+struct snapshot_content {
+    std::int64_t subscription = 0;
+    const stream_view* view = nullptr;
+    const std::vector<question>* items = nullptr;
+    std::optional<std::string> next_cursor;
+    // The shortlist, when the subscription asked for it.
+    const std::vector<shortlist_entry>* shortlist = nullptr;
+    question_fields fields;  // the members of each question
+};
+
 // {"type":"snapshot","event","epoch","seq","counts","subscription","view","items",
-//  "next_cursor"}: the first page of a view as of `seq`.
+//  "next_cursor"[,"shortlist":{"items":[entry...]}]}: the first page of a view as of `seq`.
 std::string snapshot_message(const std::string& event, const std::string& epoch, std::uint64_t seq,
-                             const state_counts& counts, std::int64_t subscription,
-                             const stream_view& v, const std::vector<question>& items,
-                             const std::optional<std::string>& next_cursor);
+                             const state_counts& counts, const snapshot_content& c);
 
 // One entry of an activity message's "moderators": a token name with its open streams.
 struct online_moderator {

@@ -3,7 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Memory, isWaiting, ownStatusWords, randomParticipantId, retryWords } from '../../web/audience_logic.js';
 import { Connection, parseActivity } from '../../web/connection.js';
+import { DisplayConnection } from '../../web/display_connection.js';
 import { Store, comparator } from '../../web/store.js';
 import { segmentText } from '../../web/views.js';
 
@@ -277,5 +279,88 @@ describe('connection: messages', () => {
     make(null).c._sendSubscribe(ws);
     assert.equal(sent[0].activity, true);
     assert.equal(sent[1].activity, undefined);
+  });
+});
+
+describe('connection: extra subscribe members and the display stream', () => {
+  test('extra members go into every subscribe, without replacing its own', () => {
+    const sent = [];
+    const c = new Connection('demo', {
+      onSnapshot: () => {},
+      onFrame: () => {},
+      onState: () => {},
+      extra: { shortlist: true, type: 'not-this', id: 99 },
+    });
+    c.subscribe({ status: ['approved'] }, 5);
+    c._sendSubscribe({ send: (m) => sent.push(JSON.parse(m)) });
+    assert.equal(sent[0].shortlist, true);
+    assert.equal(sent[0].type, 'subscribe');
+    assert.equal(sent[0].id, 1);
+    assert.deepEqual(sent[0].view, { status: ['approved'] });
+  });
+
+  test('the display takes whole display messages of its own event only', () => {
+    const shown = [];
+    const states = [];
+    const d = new DisplayConnection('town', { onDisplay: (m) => shown.push(m.now), onState: (s) => states.push(s.state) });
+    d._handle({ type: 'display', event: 'other', now: { id: 1 } });
+    d._handle({ type: 'frame', event: 'town' });
+    d._handle({ type: 'display', event: 'town', seq: 4, now: { id: 2 } });
+    assert.deepEqual(shown, [{ id: 2 }]);
+    assert.equal(d.seq, 4);
+    assert.deepEqual(states, ['live']);
+  });
+});
+
+describe('audience page logic', () => {
+  test('a Retry-After in words', () => {
+    assert.equal(retryWords(1), 'in 1 second');
+    assert.equal(retryWords(0), 'in 1 second');
+    assert.equal(retryWords(null), 'in 1 second');
+    assert.equal(retryWords(20), 'in 20 seconds');
+    assert.equal(retryWords(59), 'in 59 seconds');
+    assert.equal(retryWords(60), 'in about a minute');
+    assert.equal(retryWords(89), 'in about a minute');
+    assert.equal(retryWords(180), 'in about 3 minutes');
+  });
+
+  test("one's own question in words", () => {
+    assert.equal(ownStatusWords('pending'), 'Waiting for review');
+    assert.equal(ownStatusWords('held'), 'Waiting for review');
+    assert.match(ownStatusWords('approved'), /^Approved/);
+    assert.equal(ownStatusWords('answered'), 'Answered');
+    assert.equal(ownStatusWords('rejected'), 'Not published');
+    assert.equal(ownStatusWords('auto_rejected'), 'Not published', 'no word on who rejected it');
+    assert.equal(isWaiting('held'), true);
+    assert.equal(isWaiting('approved'), false);
+  });
+
+  test('the browser keeps one participant id, its questions and its votes per event', () => {
+    const data = new Map();
+    const storage = { getItem: (k) => (data.has(k) ? data.get(k) : null), setItem: (k, v) => data.set(k, String(v)) };
+    let n = 0;
+    const m = new Memory(storage, 'hall', () => `id-${(n += 1)}`);
+    assert.equal(m.participant, 'id-1');
+    m.remember(7);
+    m.remember(7);
+    m.markVoted(3);
+    const again = new Memory(storage, 'hall', () => `id-${(n += 1)}`);
+    assert.equal(again.participant, 'id-1', 'the same participant after a reload');
+    assert.deepEqual(again.asked, [7]);
+    assert.deepEqual([...again.voted], [3]);
+    const other = new Memory(storage, 'other', () => 'unused');
+    assert.equal(other.participant, 'id-1');
+    assert.deepEqual(other.asked, [], 'questions are remembered per event');
+    for (let id = 1; id <= 150; id += 1) other.remember(id);
+    assert.equal(other.asked.length, 100, 'at most as many as the server answers at a time');
+    assert.equal(other.asked[0], 51, 'the oldest are forgotten first');
+    // A storage that refuses writes (private mode) still gives a working page.
+    const broken = { getItem: () => null, setItem: () => { throw new Error('full'); } };
+    const b = new Memory(broken, 'hall', () => 'x');
+    b.remember(1);
+    assert.equal(b.participant, 'x');
+    const id = randomParticipantId();
+    assert.match(id, /^[0-9a-f]{32}$/);
+    assert.notEqual(randomParticipantId(), id);
   });
 });

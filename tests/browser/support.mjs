@@ -37,14 +37,12 @@ export function tribuneBin() {
   return bin;
 }
 
-// Starts `tribune serve --port 0 --db <tmp>/t.db` from the repository root and resolves when it
-// prints "listening on http://HOST:PORT". Returns {base, stop(), output()}.
-// `prepare(dbPath)`, when given, runs first (e.g. to fill the database).
-export async function startServer({ prepare } = {}) {
+// Starts `tribune serve --port PORT --db DIR/t.db` from the repository root and resolves when it
+// prints "listening on http://HOST:PORT" (and, on a fresh database, its first admin token).
+// Returns {child, base, token, output()}.
+async function launch(dir, port) {
   const bin = tribuneBin();
-  const dir = mkdtempSync(join(tmpdir(), 'tribune-browser-'));
-  if (prepare) await prepare(join(dir, 't.db'));
-  const child = spawn(bin, ['serve', '--port', '0', '--db', join(dir, 't.db')], {
+  const child = spawn(bin, ['serve', '--port', String(port), '--db', join(dir, 't.db')], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -87,19 +85,44 @@ export async function startServer({ prepare } = {}) {
       reject(e);
     });
   });
+  return { child, base, token, output };
+}
 
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(hard);
-    }
-    rmSync(dir, { recursive: true, force: true });
+async function terminate(child) {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const hard = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(hard);
+  }
+}
+
+// Starts `tribune serve --port 0 --db <tmp>/t.db` (see launch). Returns {base, token, stop(),
+// restart(), output(), pid}: restart() stops the server (SIGTERM) and starts it again on the
+// same port and database, so that pages open on it can reconnect by themselves.
+// `prepare(dbPath)`, when given, runs first (e.g. to fill the database).
+export async function startServer({ prepare } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'tribune-browser-'));
+  if (prepare) await prepare(join(dir, 't.db'));
+  let run = await launch(dir, 0);
+  if (!run.token) throw new Error(`server printed no first admin token:\n${run.output()}`);
+  const server = {
+    base: run.base,
+    token: run.token,
+    pid: run.child.pid,
+    output: () => run.output(),
+    async stop() {
+      await terminate(run.child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await terminate(run.child);
+      run = await launch(dir, Number(new URL(server.base).port));
+      server.pid = run.child.pid;
+    },
   };
-  if (!token) throw new Error(`server printed no first admin token:\n${output()}`);
-  return { base, token, stop, output, pid: child.pid };
+  return server;
 }
 
 export const CHROMIUM_ARGS = [
@@ -117,21 +140,23 @@ export const CHROMIUM_ARGS = [
 // With `server` ({base, token}), the context is signed in: the token is exchanged for the
 // session cookie the way the sign-in page does it.
 // With `moderator` as well, a moderator token of that name is made first (through the admin
-// API) and the context signs in with it, so decisions are recorded under that name.
-export async function launchBrowser(server = null, moderator = null) {
+// API) and the context signs in with it, so decisions are recorded under that name; `role`
+// makes it a token of another role (executive, display) instead, and `viewport` sizes the
+// pages.
+export async function launchBrowser(server = null, moderator = null, { role = 'moderator', viewport } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'tribune-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 800 },
+    viewport: viewport || { width: 1280, height: 800 },
   });
   if (server) {
     let token = server.token;
     if (moderator) {
       const made = await apiClient(server.base, server.token).post('/api/v1/tokens', {
         name: moderator,
-        role: 'moderator',
+        role,
       });
       if (made.status !== 201) throw new Error(`token for ${moderator}: ${JSON.stringify(made.body)}`);
       token = made.body.token;
@@ -191,6 +216,8 @@ export function apiClient(base, token = null) {
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b),
     put: (p, b) => call('PUT', p, b),
+    patch: (p, b) => call('PATCH', p, b),
+    delete: (p) => call('DELETE', p),
   };
 }
 
@@ -233,6 +260,51 @@ export async function startHeaderProxy(target, headers) {
     close: () =>
       new Promise((r) => {
         server.closeAllConnections?.();
+        server.close(r);
+      }),
+  };
+}
+
+// A TCP proxy in front of the server whose freeze() simulates a network drop that nobody
+// closes: the connections open through it stay open but carry nothing more, either way, and
+// connections opened while frozen are accepted and carry nothing. thaw() lets new
+// connections through again (the frozen ones stay dead, as after a real drop).
+// Returns {base, freeze(), thaw(), close()}.
+export async function startFreezableProxy(target) {
+  const up = new URL(target);
+  const sockets = new Set();
+  let frozen = false;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(up.port), up.hostname);
+    const pair = { dead: frozen };
+    sockets.add(pair);
+    pair.sockets = [client, upstream];
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(pair);
+    };
+    client.on('data', (d) => pair.dead || upstream.write(d));
+    upstream.on('data', (d) => pair.dead || client.write(d));
+    // A close on one side reaches the other only while the network "works".
+    client.on('close', () => pair.dead || end());
+    upstream.on('close', () => pair.dead || end());
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    freeze() {
+      frozen = true;
+      for (const p of sockets) p.dead = true;
+    },
+    thaw() {
+      frozen = false;
+    },
+    close: () =>
+      new Promise((r) => {
+        for (const p of sockets) for (const s of p.sockets) s.destroy();
         server.close(r);
       }),
   };

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/service/export_service.hpp"
+#include "core/service/stats_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/store/memory_store.hpp"
 #include "core/text/prepared_text.hpp"
@@ -275,12 +277,91 @@ TEST_P(store_contract, votes_and_the_shortlist) {
     EXPECT_EQ(db_->shortlist_remove(demo_.id, qs[0].id).code(), "not_on_shortlist");
 }
 
+TEST_P(store_contract, the_shortlist_order_notes_and_answering_now) {
+    auto qs = insert({make("a", question_status::approved), make("b", question_status::approved),
+                      make("c", question_status::answered)});
+    for (const question& q : qs) ASSERT_TRUE(db_->shortlist_add(demo_.id, q.id, "exec").is_ok());
+    auto ids = [&] {
+        std::vector<std::int64_t> out;
+        auto listed = db_->shortlist(demo_.id);
+        EXPECT_TRUE(listed.is_ok());
+        if (listed) for (const shortlist_entry& e : *listed) out.push_back(e.q.id);
+        return out;
+    };
+    EXPECT_EQ(ids(), (std::vector<std::int64_t>{qs[0].id, qs[1].id, qs[2].id}));
+    auto reordered = db_->shortlist_reorder(demo_.id, {qs[2].id, qs[0].id, qs[1].id});
+    ASSERT_TRUE(reordered.is_ok()) << reordered.error().message();
+    EXPECT_EQ(reordered->front().q.id, qs[2].id);
+    EXPECT_EQ(ids(), (std::vector<std::int64_t>{qs[2].id, qs[0].id, qs[1].id}));
+    EXPECT_EQ(db_->shortlist_reorder(demo_.id, {qs[2].id, qs[0].id}).error().code(), "shortlist_changed");
+    EXPECT_EQ(db_->shortlist_reorder(demo_.id, {qs[2].id, qs[0].id, qs[0].id}).error().code(),
+              "shortlist_changed");
+
+    shortlist_edit now;
+    now.answering_now = true;
+    ASSERT_TRUE(db_->shortlist_update(demo_.id, qs[0].id, now, "erin").is_ok());
+    now.note = "we will";
+    auto second = db_->shortlist_update(demo_.id, qs[1].id, now, "frank");
+    ASSERT_TRUE(second.is_ok());
+    EXPECT_TRUE(second->answering_since.has_value());
+    EXPECT_EQ(second->note, "we will");
+    EXPECT_EQ(second->note_by, "frank");
+    int answering = 0;
+    const auto listed = db_->shortlist(demo_.id).value();
+    for (const shortlist_entry& e : listed) answering += e.answering_since ? 1 : 0;
+    EXPECT_EQ(answering, 1) << "one at a time per event";
+    shortlist_edit clear;
+    clear.note = "";
+    clear.answering_now = false;
+    auto cleared = db_->shortlist_update(demo_.id, qs[1].id, clear, "erin");
+    EXPECT_FALSE(cleared->answering_since.has_value());
+    EXPECT_EQ(cleared->note_by, "");
+    EXPECT_EQ(db_->shortlist_update(demo_.id, 9999, now, "erin").error().code(), "not_on_shortlist");
+
+    // Taken back by a moderator: hidden, kept in its place, and ignored by a reorder.
+    ASSERT_TRUE(db_->apply_decision(decide(qs[0].id, question_status::rejected, "mo")).is_ok());
+    EXPECT_EQ(ids(), (std::vector<std::int64_t>{qs[2].id, qs[1].id}));
+    EXPECT_EQ(db_->shortlist_update(demo_.id, qs[0].id, now, "erin").error().code(), "not_on_shortlist");
+    ASSERT_TRUE(db_->shortlist_reorder(demo_.id, {qs[1].id, qs[2].id}).is_ok());
+    ASSERT_TRUE(db_->apply_decision(decide(qs[0].id, question_status::approved, "mo")).is_ok());
+    EXPECT_EQ(ids(), (std::vector<std::int64_t>{qs[1].id, qs[2].id, qs[0].id}));
+    // A new entry goes last.
+    auto d = insert({make("d", question_status::approved)});
+    ASSERT_TRUE(db_->shortlist_add(demo_.id, d[0].id, "exec").is_ok());
+    EXPECT_EQ(ids().back(), d[0].id);
+}
+
+TEST_P(store_contract, settings_and_the_question_probability) {
+    auto s = db_->get_settings(demo_.id);
+    ASSERT_TRUE(s.is_ok());
+    EXPECT_FALSE(s->anonymous || s->executives_see_scores || s->display_public);
+    event_settings changed;
+    changed.anonymous = true;
+    changed.display_public = true;
+    ASSERT_TRUE(db_->save_settings(demo_.id, changed).is_ok());
+    EXPECT_TRUE(db_->get_settings(demo_.id)->anonymous);
+    EXPECT_FALSE(db_->get_settings(demo_.id)->executives_see_scores);
+    EXPECT_TRUE(db_->get_settings(demo_.id)->display_public);
+    EXPECT_EQ(db_->get_settings(9999).error().code(), "event_not_found");
+    EXPECT_EQ(db_->save_settings(9999, changed).code(), "event_not_found");
+
+    question_insert asked = make("is it?");
+    asked.q.question_probability = 0.75f;
+    auto qs = insert({asked, make("no model")});
+    EXPECT_FLOAT_EQ(db_->get_question(qs[0].id)->question_probability.value_or(-1), 0.75f);
+    EXPECT_FALSE(db_->get_question(qs[1].id)->question_probability.has_value());
+}
+
 TEST_P(store_contract, tokens_and_sessions) {
     auto admin = db_->create_token("root", role::admin, std::nullopt, "h1", "trb_abc", std::nullopt);
     auto mod = db_->create_token("alice", role::moderator, demo_.id, "h2", "trb_def", std::nullopt);
     auto analyst = db_->create_token("coral", role::analyst, std::nullopt, "h3", "trb_ghi",
                                      token_quota{60, 60});
     ASSERT_TRUE(admin.is_ok() && mod.is_ok() && analyst.is_ok());
+    auto screen = db_->create_token("room", role::display, demo_.id, "h4", "trb_jkl", std::nullopt);
+    ASSERT_TRUE(screen.is_ok()) << screen.error().message();
+    EXPECT_EQ(screen->r, role::display);
+    ASSERT_TRUE(db_->revoke_token(screen->id).is_ok());
     EXPECT_EQ(mod->event_slug, "demo");
     EXPECT_FALSE(mod->quota.has_value());
     auto found = db_->find_token("h3");
@@ -302,7 +383,7 @@ TEST_P(store_contract, tokens_and_sessions) {
     EXPECT_EQ(db_->revoke_token(9999).code(), "token_not_found");
     ASSERT_TRUE(db_->revoke_token(admin->id).is_ok());
     EXPECT_FALSE(*db_->has_active_admin());
-    EXPECT_EQ(db_->list_tokens()->size(), 3u);
+    EXPECT_EQ(db_->list_tokens()->size(), 4u);  // root, alice, coral, room
     ASSERT_TRUE(db_->create_session("s3", admin->id, wall_clock_ms() + 60'000).is_ok());
     ASSERT_TRUE(db_->delete_session("s3").is_ok());
 }
@@ -491,6 +572,47 @@ TEST_P(store_contract, the_window_reads_the_grouping_text) {
     ASSERT_TRUE(db_->scan_recent_groups(1, [&](const grouping_row& r) { rows.push_back(r); }).is_ok());
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].group_text, "fees?");
+}
+
+TEST_P(store_contract, trails_of_several_questions_and_the_gauge_over_them) {
+    auto qs = insert({make("budget one"), make("budget two", question_status::approved),
+                      make("budget three", question_status::auto_rejected, group_choice::join_item(0))});
+    ASSERT_EQ(qs.size(), 3u);
+    ASSERT_TRUE(db_->apply_decision(decide(qs[0].id, question_status::rejected, "alice")).is_ok());
+    auto trails = db_->list_decisions_of({qs[2].id, qs[0].id, 9999});
+    ASSERT_TRUE(trails.is_ok());
+    ASSERT_EQ(trails->size(), 3u);  // qs[0]: auto + reject; qs[2]: auto
+    EXPECT_EQ((*trails)[0].question_id, qs[0].id);
+    EXPECT_EQ((*trails)[0].action, "auto");
+    EXPECT_EQ((*trails)[1].action, "rejected");
+    EXPECT_EQ((*trails)[2].question_id, qs[2].id);
+    EXPECT_TRUE(db_->list_decisions_of({})->empty());
+
+    stats_service gauge(*db_, *db_);
+    stats_query sq;
+    sq.event_slug = "demo";
+    auto st = gauge.compute(sq);
+    ASSERT_TRUE(st.is_ok()) << st.error().message();
+    EXPECT_EQ(st->total, 3);
+    ASSERT_FALSE(st->groups.empty());
+    EXPECT_EQ(st->groups[0].size, 2);
+    EXPECT_EQ(st->groups[0].shown->text, "budget one");
+    sq.public_only = true;
+    st = gauge.compute(sq);
+    ASSERT_TRUE(st.is_ok());
+    EXPECT_EQ(st->total, 1);
+    ASSERT_EQ(st->groups.size(), 1u);
+    EXPECT_EQ(st->groups[0].shown->text, "budget two");
+
+    export_service exports(*db_, *db_, *db_);
+    auto cursor = exports.open("demo");
+    ASSERT_TRUE(cursor.is_ok());
+    auto page = cursor->next();
+    ASSERT_TRUE(page.is_ok());
+    EXPECT_EQ(page->items.size(), 3u);
+    EXPECT_EQ(page->trail.size(), 4u);
+    EXPECT_TRUE(cursor->done());
+    EXPECT_EQ(exports.open("nope").error().code(), "event_not_found");
 }
 
 // feedback_store is not part of the aggregate; both backends implement it.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -46,6 +47,29 @@ inline std::int64_t question_count(const std::string& path) {
     }
     sqlite3_close(db);
     return n;
+}
+
+// Every row of `sql` as text (NULL as ""), through a read-only connection; empty on error.
+inline std::vector<std::vector<std::string>> query_rows(const std::string& path,
+                                                        const std::string& sql) {
+    std::vector<std::vector<std::string>> rows;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK) {
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                std::vector<std::string> row;
+                for (int i = 0; i < sqlite3_column_count(st); ++i) {
+                    const unsigned char* t = sqlite3_column_text(st, i);
+                    row.emplace_back(t != nullptr ? reinterpret_cast<const char*>(t) : "");
+                }
+                rows.push_back(std::move(row));
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return rows;
 }
 
 }  // namespace tribune::test

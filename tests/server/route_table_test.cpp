@@ -205,6 +205,23 @@ TEST(access_rule_check, words_refusals_as_docs_api_md_lists_them) {
     EXPECT_EQ(access_rule::metrics("admin").check("/metrics", mod, remote).code(), "forbidden");
     EXPECT_TRUE(access_rule::metrics("admin").check("/metrics", admin, remote).is_ok());
 
+    // A display: tokens of its roles, or nobody's when the event made it public.
+    const auto display = access_rule::roles({role::display}, "read the display")
+                             .on_event()
+                             .public_if_event_allows();
+    EXPECT_TRUE(display.admits_anonymous());
+    EXPECT_TRUE(display.handler_checks());
+    EXPECT_EQ(display.check("/d", anonymous, remote, "demo", {}, false).code(),
+              "authentication_required");
+    EXPECT_TRUE(display.check("/d", anonymous, remote, "demo", {}, true).is_ok());
+    principal screen{4, "room", role::display, 7, "demo", false};
+    EXPECT_TRUE(display.check("/d", screen, remote, "demo").is_ok());
+    EXPECT_EQ(display.check("/d", screen, remote, "other", {}, true).code(), "forbidden");
+    EXPECT_EQ(display.check("/d", mod, remote, "demo", {}, true).code(), "forbidden")
+        << "a public display lets in the anonymous, not other roles";
+    // A display token reads nothing else: not even the events.
+    EXPECT_EQ(access_rule::any_token("list events").check("/e", screen, remote).code(), "forbidden");
+    EXPECT_TRUE(access_rule::signed_in("who am I").check("/s", screen, remote).is_ok());
     // An analyst key reaches the routes that name its role, and no other: not even those open
     // to any token.
     principal analyst{4, "coral", role::analyst, std::nullopt, "", false};
@@ -237,8 +254,10 @@ TEST_F(server_route_table_test, is_sound_and_protects_everything_but_the_open_en
         "GET /healthz",
         "HEAD /healthz",
         "POST /api/v1/session",
+        "GET /api/v1/public/events/{slug}",
         "GET /api/v1/public/events/{slug}/questions",
         "POST /api/v1/public/events/{slug}/questions",
+        "POST /api/v1/public/events/{slug}/questions/mine",
         "POST /api/v1/public/questions/{id}/vote",
         "GET /api/v1/openapi.yaml",
         // The Perspective-compatible API: its discovery document and the CORS preflights.
@@ -247,8 +266,22 @@ TEST_F(server_route_table_test, is_sound_and_protects_everything_but_the_open_en
         "OPTIONS /v1alpha1/comments:suggestscore",
         "GET /{path...}",
         "HEAD /{path...}",
+        "GET /display/{slug}",
+        "HEAD /display/{slug}",
+        "GET /e/{slug}",
+        "HEAD /e/{slug}",
     };
     EXPECT_EQ(open, expected);
+    // The room's display admits requests without a token only where its event allows it: the
+    // handler decides, and the router refuses a success it did not check.
+    std::set<std::string> public_by_event;
+    for (const route* r : t.routes())
+        if (r->access.rule_kind() == access_rule::kind::tokens && r->access.admits_anonymous()) {
+            EXPECT_TRUE(r->access.handler_checks()) << r->pattern;
+            public_by_event.insert(r->pattern);
+        }
+    EXPECT_EQ(public_by_event, (std::set<std::string>{"/api/v1/events/{slug}/display",
+                                                      "/api/v1/events/{slug}/display/stream"}));
     auto stream = t.match(verb::get, segments_of("/api/v1/events/demo/stream"));
     ASSERT_EQ(stream.kind, match_kind::found);
     EXPECT_TRUE(stream.found()->upgrade) << "the stream route takes WebSocket upgrades";

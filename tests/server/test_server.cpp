@@ -41,6 +41,7 @@ server::config server_test::default_config() const {
     // Limits have their own tests; here a test may send requests as fast as it likes.
     cfg.rate_per_ip = 0;
     cfg.rate_per_token = 0;
+    cfg.rate_audience_per_minute = 0;
     return cfg;
 }
 
@@ -63,10 +64,11 @@ std::string server_test::token_for(std::string_view role_name, std::string_view 
     return tokens_[key] = t->secret;
 }
 
-void server_test::start(server::config cfg, std::unique_ptr<classifier> model) {
+void server_test::start(server::config cfg, std::unique_ptr<classifier> model,
+                        std::unique_ptr<question_signal> signal) {
     ASSERT_EQ(app_, nullptr) << "start() while a server is running";
     cfg_ = cfg;
-    auto created = server::app::create(std::move(cfg), std::move(model));
+    auto created = server::app::create(std::move(cfg), std::move(model), std::move(signal));
     ASSERT_TRUE(created.is_ok()) << "app::create failed: " << created.error().code() << ": "
                                  << created.error().message();
     app_ = std::move(created).value();

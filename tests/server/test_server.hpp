@@ -24,6 +24,7 @@
 #include <gtest/gtest.h>
 
 #include "core/classify/classifier.hpp"
+#include "core/service/question_signal.hpp"
 #include "server/app/app.hpp"
 #include "server/app/config.hpp"
 #include "tests/server/test_clients.hpp"
@@ -60,7 +61,8 @@ protected:
     // Ephemeral port, database in the temp dir, quiet, web/ and migrations/ from the tree.
     server::config default_config() const;
     // Creates and starts the app; a failure is fatal for the test.
-    void start(server::config cfg, std::unique_ptr<classifier> model);
+    void start(server::config cfg, std::unique_ptr<classifier> model,
+               std::unique_ptr<question_signal> signal = nullptr);
     void start_default();
     // start() with default_config() changed by `change`, and the placeholder classifier.
     void start_with(const std::function<void(server::config&)>& change);

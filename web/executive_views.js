@@ -1,0 +1,237 @@
+// executive_views: DOM rendering for the executives' page (executive.js): the ranked list of
+// approved questions with each score's terms, the shortlist with its order, "answering now",
+// "answered" and notes, the topic chips and the formula. Pure functions of what they are given.
+//
+// Safety: as views.js — user text (questions, authors, notes, names) enters the DOM only as
+// text nodes or attribute values through h(), never as HTML.
+
+import { ATTRIBUTE_LABELS, fmtNum, h, relativeTime } from './views.js';
+
+export const DEFAULT_WEIGHTS = Object.freeze({ votes: 1, group: 1, recency: 1, half_life: 30 });
+
+const num = (v, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–');
+
+// "score = 1.0 × ln(1 + votes) + 1.0 × ln(asked) + 1.0 × 2^(−age / 30 min)"
+export function formulaText(w) {
+  return (
+    `score = ${num(w.votes, 1)} × ln(1 + votes) + ${num(w.group, 1)} × ln(asked)` +
+    ` + ${num(w.recency, 1)} × 2^(−age / ${w.half_life} min)`
+  );
+}
+
+function askedText(n) {
+  return n > 1 ? `asked by ${fmtNum(n)}` : 'asked once';
+}
+
+function meta(q, extra = []) {
+  const parts = [
+    h('span', { class: q.author ? 'author' : 'author anon' }, q.author || 'anonymous'),
+    h('span', { class: 'x-asked', title: 'How many asked the same (near-duplicates)' }, askedText(q.cluster?.size ?? 1)),
+    h('span', { class: 'x-votes', title: 'Audience votes' }, `▲ ${fmtNum(q.votes || 0)}`),
+    h('time', { datetime: q.created_at, title: q.created_at, 'data-rel': '' }, relativeTime(q.created_at)),
+    q.lang && q.lang !== 'und' ? h('span', { class: 'x-lang', title: 'Language' }, q.lang) : null,
+    q.is_question === false
+      ? h('span', { class: 'x-notq', title: 'The "is it a question?" signal says this reads as a statement' }, 'not a question?')
+      : null,
+    ...extra,
+  ].filter(Boolean);
+  const out = h('div', { class: 'x-meta' });
+  parts.forEach((p, i) => {
+    if (i) out.appendChild(h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'));
+    out.appendChild(p);
+  });
+  return out;
+}
+
+// The classifier's scores, when the event lets executives see them.
+function scoresLine(q) {
+  if (!q.scores) return null;
+  const top = Object.entries(q.scores)
+    .filter(([, v]) => typeof v === 'number')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k, v]) => `${ATTRIBUTE_LABELS[k] || k} ${v.toFixed(2)}`);
+  return h('div', { class: 'x-scores', title: 'Classifier scores (shown because an admin allows it)' }, top.join(' · '));
+}
+
+function scoreLine(rank) {
+  const p = rank.parts || {};
+  return h(
+    'div',
+    {
+      class: 'x-score',
+      title:
+        `votes ${rank.votes}, asked ${rank.asked}, newest ${num(rank.age_minutes, 1)} min ago` +
+        (rank.public_questions > 1 ? `; ${rank.public_questions} approved near-duplicates shown as one` : ''),
+    },
+    h('strong', { class: 'x-score-total' }, num(rank.score)),
+    ` = ${num(p.votes)} votes + ${num(p.group)} asked + ${num(p.recency)} recent`,
+  );
+}
+
+// Replaces the list's children with build() unless `key` says nothing shown changed since
+// the last time (a render for another reason keeps the elements, the focus and the pointer).
+// The key holds everything the rows are built from, so no change can be missed.
+function rebuild(list, key, build) {
+  if (list._key === key) return;
+  list._key = key;
+  list.replaceChildren(...build());
+}
+
+const timeBucket = () => Math.floor(Date.now() / 15000); // relative times move
+
+// The ranked list. items: [{question, rank}] best first.
+export function renderRanked(list, items, { focusId, starred, busy }) {
+  const key = JSON.stringify([
+    items,
+    focusId,
+    [...starred],
+    [...busy],
+    timeBucket(),
+  ]);
+  rebuild(list, key, () => rankedRows(items, { focusId, starred, busy }));
+}
+
+function rankedRows(items, { focusId, starred, busy }) {
+  return items.map(({ question: q, rank }, i) => {
+    const on = starred.has(q.id);
+    return h(
+      'li',
+      {
+        class: `x-row${q.id === focusId ? ' focused' : ''}${on ? ' starred' : ''}${rank.answered ? ' answered' : ''}`,
+        'data-id': q.id,
+        'data-score': rank.score,
+      },
+      h('span', { class: 'x-rank', 'aria-hidden': 'true' }, String(i + 1)),
+      h(
+        'div',
+        { class: 'x-body' },
+        rank.answered ? h('span', { class: 'x-badge x-badge-answered' }, 'Answered') : null,
+        h('p', { class: 'x-text' }, q.text),
+        meta(q),
+        scoreLine(rank),
+        scoresLine(q),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'x-star',
+          'data-act': 'star',
+          'aria-pressed': on ? 'true' : 'false',
+          'aria-label': on ? `Remove #${q.id} from the shortlist` : `Add #${q.id} to the shortlist`,
+          title: on ? 'On the shortlist (s removes it)' : 'Add to the shortlist (s)',
+          disabled: busy.has(q.id),
+        },
+        on ? '★' : '☆',
+      ),
+    );
+  });
+}
+
+function entryActions(e, { first, last, busy }) {
+  const b = (act, label, attrs = {}) =>
+    h('button', { type: 'button', class: 'btn btn-small', 'data-act': act, disabled: busy, ...attrs }, label);
+  const answered = e.question.status === 'answered';
+  return h(
+    'div',
+    { class: 'x-actions' },
+    b('up', '▲', { 'aria-label': 'Move up (K)', title: 'Move up (K)', disabled: busy || first, class: 'btn btn-small btn-ghost' }),
+    b('down', '▼', { 'aria-label': 'Move down (J)', title: 'Move down (J)', disabled: busy || last, class: 'btn btn-small btn-ghost' }),
+    e.answering_now
+      ? b('now', 'Stop answering', { class: 'btn btn-small x-now-on', title: 'No longer answering it now (n)' })
+      : b('now', 'Answer now', { class: 'btn btn-small x-now', title: 'Show it on the room display as being answered (n)', disabled: busy || answered }),
+    b('answered', answered ? 'Answered' : 'Mark answered', { title: 'Mark answered (d)', disabled: busy || answered }),
+    b('remove', 'Remove', { class: 'btn btn-small btn-ghost', title: 'Take it off the shortlist (s)' }),
+  );
+}
+
+function noteBox(e, draft) {
+  const value = draft ?? e.note ?? '';
+  const area = h('textarea', {
+    class: 'x-note-input',
+    rows: value.length > 80 ? 3 : 1,
+    maxlength: 1000,
+    placeholder: 'Short answer or note…',
+    'aria-label': `Answer or note for question ${e.question.id}`,
+    'data-id': e.question.id,
+  });
+  area.value = value;
+  const who = e.note && e.note_by ? `by ${e.note_by}${e.note_at ? `, ${relativeTime(e.note_at)}` : ''}` : '';
+  const dirty = draft != null && draft !== (e.note ?? '');
+  return h(
+    'div',
+    { class: `x-note${dirty ? ' dirty' : ''}` },
+    area,
+    h(
+      'div',
+      { class: 'x-note-foot' },
+      h('span', { class: 'muted x-note-by' }, dirty ? 'not saved' : who),
+      h('button', { type: 'button', class: 'btn btn-small', 'data-act': 'note', disabled: !dirty }, 'Save'),
+    ),
+  );
+}
+
+// The shortlist in the order given. entries: [{question, answering_now, note, ...}].
+export function renderShortlist(list, entries, { focusId, dragId, busy, drafts }) {
+  const key = JSON.stringify([
+    entries,
+    focusId,
+    dragId,
+    [...busy],
+    [...drafts],
+    timeBucket(),
+  ]);
+  rebuild(list, key, () => shortlistRows(entries, { focusId, dragId, busy, drafts }));
+}
+
+function shortlistRows(entries, { focusId, dragId, busy, drafts }) {
+  return entries.map((e, i) => {
+    const q = e.question;
+    const answered = q.status === 'answered';
+    const cls = ['x-entry'];
+    if (q.id === focusId) cls.push('focused');
+    if (e.answering_now) cls.push('now');
+    if (answered) cls.push('answered');
+    if (q.id === dragId) cls.push('dragging');
+    return h(
+      'li',
+      { class: cls.join(' '), 'data-id': q.id, 'aria-current': e.answering_now ? 'true' : null },
+      h('span', { class: 'drag-handle', title: 'Drag to reorder', 'aria-hidden': 'true' }, '⠿'),
+      h('span', { class: 'x-pos', 'aria-hidden': 'true' }, String(i + 1)),
+      h(
+        'div',
+        { class: 'x-body' },
+        e.answering_now ? h('span', { class: 'x-badge x-badge-now' }, 'Answering now') : null,
+        answered ? h('span', { class: 'x-badge x-badge-answered' }, 'Answered') : null,
+        h('p', { class: 'x-text' }, q.text),
+        meta(q, [h('span', { class: 'x-added', title: e.added_at }, `added by ${e.added_by}`)]),
+        noteBox(e, drafts.get(q.id)),
+        entryActions(e, { first: i === 0, last: i === entries.length - 1, busy: busy.has(q.id) }),
+      ),
+    );
+  });
+}
+
+// Topic chips: the words most asked about; `selected` is the one searched.
+export function renderTopics(box, topics, selected) {
+  const chips = (topics || []).map((t) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `chip chip-topic${t.word === selected ? ' on' : ''}`,
+        'data-topic': t.word,
+        'aria-pressed': t.word === selected ? 'true' : 'false',
+        title: `${t.questions} questions mention "${t.word}"`,
+      },
+      t.word,
+      h('span', { class: 'chip-n' }, String(t.questions)),
+    ),
+  );
+  box.replaceChildren(...(chips.length ? [h('span', { class: 'f-l' }, 'Topics'), ...chips] : []));
+}
+
+export function renderEmpty(box, text) {
+  box.replaceChildren(...(text ? [h('p', { class: 'empty' }, text)] : []));
+}
