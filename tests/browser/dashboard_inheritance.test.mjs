@@ -6,16 +6,14 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, startServer } from './support.mjs';
+import { apiClient, moderatorClient, serverWithModerators } from './support.mjs';
 
 const WAIT = { timeout: 10000 };
 const slug = `inh-${Date.now().toString(36)}`;
 const card = (id) => `#list .card[data-id="${id}"]`;
 
-let server;
 let api;
 let alice;
-let browser;
 const pageErrors = [];
 
 async function post(text) {
@@ -25,21 +23,15 @@ async function post(text) {
 }
 
 describe('group decisions on the dashboard', { timeout: 120000 }, () => {
+  const env = serverWithModerators('bob');  // bob: the moderator in the browser
+
   before(async () => {
-    server = await startServer();
+    const server = env.server;
     api = apiClient(server.base, server.token);
     // Pre-moderated: every clean question waits in Review, whatever the model scores.
     const ev = await api.post('/api/v1/events', { slug, title: 'Inheritance test', premoderate: true });
     assert.equal(ev.status, 201, JSON.stringify(ev.body));
-    const tok = await api.post('/api/v1/tokens', { name: 'alice', role: 'moderator', event: slug });
-    assert.equal(tok.status, 201, JSON.stringify(tok.body));
-    alice = apiClient(server.base, tok.body.token);
-    browser = await launchBrowser(server, 'bob');
-  });
-
-  after(async () => {
-    if (browser) await browser.close();
-    if (server) await server.stop();
+    alice = await moderatorClient(server, slug, 'alice');
   });
 
   test('a retweet of a rejected question shows the inherited verdict on its card and in its trail', async () => {
@@ -50,9 +42,9 @@ describe('group decisions on the dashboard', { timeout: 120000 }, () => {
     assert.equal(rt.status, 'auto_rejected', JSON.stringify(rt));
     assert.equal(rt.cluster.id, first.id);
 
-    const page = await browser.context.newPage();
+    const page = await env.bob.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${server.base}/?event=${slug}`);
+    await page.goto(`${env.server.base}/?event=${slug}`);
     await page.waitForSelector('#conn[data-state="live"]', WAIT);
     await page.keyboard.press('3'); // the Rejected tab
     await page.waitForSelector(card(rt.id), WAIT);
@@ -81,9 +73,9 @@ describe('group decisions on the dashboard', { timeout: 120000 }, () => {
     for (const q of [single, g1, g2, newest]) assert.ok(['held', 'pending'].includes(q.status), JSON.stringify(q));
     assert.equal(g2.cluster.id, g1.id);
 
-    const page = await browser.context.newPage();
+    const page = await env.bob.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${server.base}/?event=${slug}`);
+    await page.goto(`${env.server.base}/?event=${slug}`);
     await page.waitForSelector('#conn[data-state="live"]', WAIT);
     await page.waitForSelector(card(newest.id), WAIT);
     const order = await page.$$eval('#list .card', (els) => els.map((e) => Number(e.dataset.id)));

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, startServer } from './support.mjs';
+import { apiClient, moderatorClient, serverWithModerators } from './support.mjs';
 
 const WAIT = { timeout: 10000 };
 const slug = `learn-${Date.now().toString(36)}`;
@@ -21,10 +21,8 @@ const pointed = PLACES.flatMap((p) => [
   `Will you fire more people in ${p} this year?`,
 ]);
 
-let server;
 let api;
 let alice;
-let browser;
 const pageErrors = [];
 
 async function post(text) {
@@ -43,29 +41,23 @@ async function decideAll(texts, action) {
 }
 
 describe('learning on the dashboard', { timeout: 120000 }, () => {
+  const env = serverWithModerators('bob');  // bob: the moderator in the browser
+
   before(async () => {
-    server = await startServer();
+    const server = env.server;
     api = apiClient(server.base, server.token);
     const ev = await api.post('/api/v1/events', { slug, title: 'Learning test' });
     assert.equal(ev.status, 201, JSON.stringify(ev.body));
     // Inheritance off: the probe is triaged on its own scores and the correction.
     const pol = await api.put(`/api/v1/events/${slug}/policy`, { inherit_group_decisions: false });
     assert.equal(pol.status, 200, JSON.stringify(pol.body));
-    const tok = await api.post('/api/v1/tokens', { name: 'alice', role: 'moderator', event: slug });
-    assert.equal(tok.status, 201, JSON.stringify(tok.body));
-    alice = apiClient(server.base, tok.body.token);
-    browser = await launchBrowser(server, 'bob');
-  });
-
-  after(async () => {
-    if (browser) await browser.close();
-    if (server) await server.stop();
+    alice = await moderatorClient(server, slug, 'alice');
   });
 
   test('the header counts the decisions learned from; a moved question says by how much', async () => {
-    const page = await browser.context.newPage();
+    const page = await env.bob.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${server.base}/?event=${slug}`);
+    await page.goto(`${env.server.base}/?event=${slug}`);
     await page.waitForSelector('#conn[data-state="live"]', WAIT);
     await page.waitForSelector('#learned:not([hidden])', WAIT);
     assert.equal((await page.textContent('#learned')).trim(), 'Learned from 0 decisions');

@@ -192,6 +192,14 @@ export function serverWithModerators(...names) {
   return env;
 }
 
+// A JSON client (apiClient) holding a new moderator token of event `slug`, named `name`, made
+// with the server's admin token.
+export async function moderatorClient(server, slug, name) {
+  const tok = await apiClient(server.base, server.token).post('/api/v1/tokens', { name, role: 'moderator', event: slug });
+  if (tok.status !== 201) throw new Error(`moderator token for ${slug}: ${tok.status} ${JSON.stringify(tok.body)}`);
+  return apiClient(server.base, tok.body.token);
+}
+
 // A small JSON client for the API. Returns {status, body}; never throws on 4xx/5xx.
 // With `token`, every call carries it as a bearer token.
 export function apiClient(base, token = null) {
