@@ -97,13 +97,13 @@ void api::dispatch(const http_request& req, const request_target& target, route_
     }
     // A success that leaves without the rule checked is a bug in the handler: refuse it.
     auto checked = std::make_shared<bool>(false);
-    responder guarded = [answer, checked, pattern = r.pattern, speaks = r.speaks](outgoing out) {
-        if (!*checked && out.res.result_int() < 400) {
+    responder guarded = [answer, checked, pattern = r.pattern, speaks = r.speaks](outgoing reply) {
+        if (!*checked && reply.res.result_int() < 400) {
             log_line("route " + pattern + " answered without checking its access rule");
-            out = outgoing(error_response(internal_error("the server failed to check access"),
-                                          speaks, out.res.version(), out.res.keep_alive()));
+            reply = outgoing(error_response(internal_error("the server failed to check access"),
+                                            speaks, reply.res.version(), reply.res.keep_alive()));
         }
-        answer(std::move(out));
+        answer(std::move(reply));
     };
     request_context ctx(req, target, r, m.params, who, client, s_.cfg.max_json_depth, guarded,
                         req.keep_alive(), checked);
