@@ -399,7 +399,14 @@ TEST_F(stream_view_test, a_client_that_never_reads_delays_neither_ingest_nor_ano
     std::vector<std::string> texts;
     for (int i = 0; i < 1000; ++i)
         texts.push_back("Question " + std::to_string(i) + " " + std::string(1800, 'x') + "?");
-    auto ids = post_many("demo", texts);
+    // In two parts, a few frame intervals apart: the first part's frame (over 500 KB) is
+    // still unfinished on the stalled socket when the second part's 700 changes arrive. Sent
+    // at once, a fast server can commit the whole burst before the next frame is due and send
+    // it as one frame to an idle socket, which never needs a resync.
+    auto ids = post_many("demo", std::vector<std::string>(texts.begin(), texts.begin() + 300));
+    std::this_thread::sleep_for(400ms);
+    const auto rest = post_many("demo", std::vector<std::string>(texts.begin() + 300, texts.end()));
+    ids.insert(ids.end(), rest.begin(), rest.end());
     for (std::int64_t id : ids) EXPECT_GT(id, 0);
 
     read_until_seq(*ws, reader, base + 1000, 60s);
