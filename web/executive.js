@@ -216,7 +216,7 @@ const conn = new Connection(slug, {
     let reread = false;
     for (const c of msg.changes || []) {
       if (c.op === 'shortlist') {
-        shortlist.set(c.items);
+        shortlist.fromStream(c.items);
         continue;
       }
       const q = c.question;

@@ -3,9 +3,13 @@
 // answering now, answered, note), and dragging an entry by its handle (pointer events: mouse,
 // pen and touch). executive.js renders it and routes keys and clicks here.
 //
-// A reorder shows at once and the server confirms it (its answer, then the stream's change,
-// replace what is shown); a refused one (409 shortlist_changed: someone changed it meanwhile)
-// reloads the shortlist. Notes being written are kept as drafts until saved, whatever arrives.
+// A reorder shows at once and the server confirms it; a refused one (409 shortlist_changed:
+// someone changed it meanwhile) reloads the shortlist. While reorders are in flight, shortlists
+// the stream sends are held, not shown: they are older than the order on screen (a second J/K
+// pressed before the first's answer would otherwise move an entry within a stale order). The
+// last reorder's answer is shown when it comes; if the stream sent anything meanwhile (it may
+// be another executive's later change), the shortlist is read again. Notes being written are
+// kept as drafts until saved, whatever arrives.
 
 import * as api from './api.js';
 
@@ -22,6 +26,8 @@ export class Shortlist {
     this.busy = new Set(); // question ids with a request in flight
     this.drafts = new Map(); // question id -> note being written
     this.drag = null; // {id, order, start, pointerId} while an entry is dragged
+    this.reorders = 0; // reorder requests in flight
+    this.held = null; // the newest shortlist the stream sent while reorders were in flight
     this._onMove = (e) => this._dragMove(e);
     this._onUp = (e) => this._dragEnd(e);
     this._onCancel = () => this._dragCancel();
@@ -36,9 +42,15 @@ export class Shortlist {
     this.changed();
   }
 
+  // A shortlist from the stream or a read: shown, or held while this page's reorders are in flight.
+  fromStream(items) {
+    if (this.reorders > 0) this.held = items;
+    else this.set(items);
+  }
+
   async reload() {
     try {
-      this.set((await api.getShortlist(this.slug)).items);
+      this.fromStream((await api.getShortlist(this.slug)).items);
     } catch (e) {
       this.toast(`Could not read the shortlist: ${e.message} (${e.code})`, 'error');
     }
@@ -113,12 +125,20 @@ export class Shortlist {
   async reorder(ids) {
     const byId = new Map(this.entries.map((e) => [e.question.id, e]));
     this.set(ids.map((id) => byId.get(id)).filter(Boolean)); // at once; the server confirms
+    this.reorders++;
+    let answer = null;
+    let failed = null;
     try {
-      this.set((await api.reorderShortlist(this.slug, ids)).items);
+      answer = (await api.reorderShortlist(this.slug, ids)).items;
     } catch (e) {
-      this.toast(`Could not reorder: ${e.message} (${e.code})`, e.code === 'shortlist_changed' ? 'warn' : 'error');
-      await this.reload();
+      failed = e;
     }
+    if (--this.reorders > 0) return; // a later reorder's answer is newer than this one
+    const streamed = this.held != null;
+    this.held = null;
+    if (failed) this.toast(`Could not reorder: ${failed.message} (${failed.code})`, failed.code === 'shortlist_changed' ? 'warn' : 'error');
+    else this.set(answer);
+    if (failed || streamed) await this.reload();
   }
 
   move(id, delta) {
