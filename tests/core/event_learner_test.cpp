@@ -250,10 +250,19 @@ event_learner separated_learner(int per_class, learning_options o = {}) {
     return l;
 }
 
+// A learner whose weights hardly move (strong L2): its corrected margins stay where the raw
+// scores put them, inside the default band, which is where the calibration has work to do.
+learning_options stiff() {
+    learning_options o;
+    o.l2_text = 50.0f;
+    o.l2_inputs = 50.0f;
+    return o;
+}
+
 TEST(event_learner, the_band_narrows_where_held_out_labels_show_the_correction_right) {
     const triage_policy policy = triage_policy::defaults();
-    const learning_options o;
-    auto c = separated_learner(150).fit(policy);
+    const learning_options o = stiff();
+    auto c = separated_learner(150, o).fit(policy);
     const learned_band& b = c->band();
     ASSERT_TRUE(b.narrowed);
     EXPECT_EQ(b.checked, 300);
@@ -286,9 +295,9 @@ TEST(event_learner, the_band_narrows_where_held_out_labels_show_the_correction_r
 
 TEST(event_learner, few_or_mixed_labels_leave_the_band_as_it_is) {
     const triage_policy policy = triage_policy::defaults();
-    const learning_options o;
+    const learning_options o = stiff();
     // Fewer labelled groups than band.min_labels: no calibration at all.
-    auto few = separated_learner(static_cast<int>(o.band.min_labels / 2) - 1).fit(policy);
+    auto few = separated_learner(static_cast<int>(o.band.min_labels / 2) - 1, o).fit(policy);
     EXPECT_FALSE(few->band().narrowed);
     EXPECT_EQ(few->band().approve_at, 0.0f);
     EXPECT_EQ(few->band().reject_at, o.reject_at);
