@@ -185,20 +185,27 @@ struct checked_group {
     double hostile = 0.0;
 };
 
+// A narrowed part of the band: its first n held-out groups, the line between them and the rest
+// (`beyond` when it takes them all), and its estimated share of wrong calls.
+struct narrowed_part {
+    std::size_t n = 0;
+    float line = 0.0f;
+    float error = 0.0f;
+};
+
 // The widest narrowed part, scanning `sorted` (held-out groups in the order the line moves):
-// the largest i >= min_checked with (wrong + 1) / (i + 2) <= max_error, where wrong counts the
-// first i groups' share of the class the line must not take. Returns i (0: none) and its
-// estimated error.
-std::pair<std::size_t, float> widest(const std::vector<checked_group>& sorted, bool wrong_is_hostile,
-                                     float max_error, std::int64_t min_checked) {
+// the largest n >= min_checked with (wrong + 1) / (n + 2) <= max_error, where wrong counts the
+// first n groups' share of the class the line must not take. n = 0: none.
+narrowed_part widest(const std::vector<checked_group>& sorted, bool wrong_is_hostile, float max_error,
+                     std::int64_t min_checked, float beyond) {
     double wrong = 0;
-    std::pair<std::size_t, float> best{0, 0.0f};
+    narrowed_part best;
     for (std::size_t i = 1; i <= sorted.size(); ++i) {
         const double h = sorted[i - 1].hostile;
         wrong += wrong_is_hostile ? h : 1.0 - h;
         const double error = (wrong + 1.0) / (static_cast<double>(i) + 2.0);
         if (static_cast<std::int64_t>(i) >= min_checked && error <= max_error)
-            best = {i, static_cast<float>(error)};
+            best = {i, i < sorted.size() ? (sorted[i - 1].u + sorted[i].u) / 2 : beyond, static_cast<float>(error)};
     }
     return best;
 }
@@ -229,23 +236,21 @@ learned_band event_learner::calibrate(const triage_policy& policy) const {
         inside.push_back({u, static_cast<double>(g.hostile) / static_cast<double>(g.hostile + g.genuine)});
     }
     std::sort(inside.begin(), inside.end(), [](const checked_group& x, const checked_group& y) { return x.u < y.u; });
-    const auto [approved, approve_error] = widest(inside, true, b.approve_error, b.min_checked);
-    if (approved > 0) {
-        band.approve_at = approved < inside.size() ? (inside[approved - 1].u + inside[approved].u) / 2
-                                                   : options_.reject_at;
-        band.approve_checked = static_cast<std::int64_t>(approved);
-        band.approve_error = approve_error;
+    const narrowed_part approved = widest(inside, true, b.approve_error, b.min_checked, options_.reject_at);
+    if (approved.n > 0) {
+        band.approve_at = approved.line;
+        band.approve_checked = static_cast<std::int64_t>(approved.n);
+        band.approve_error = approved.error;
     }
-    std::vector<checked_group> above(inside.begin() + static_cast<std::ptrdiff_t>(approved), inside.end());
+    std::vector<checked_group> above(inside.begin() + static_cast<std::ptrdiff_t>(approved.n), inside.end());
     std::reverse(above.begin(), above.end());
-    const auto [rejected, reject_error] = widest(above, false, b.reject_error, b.min_checked);
-    if (rejected > 0) {
-        band.reject_at = rejected < above.size() ? (above[rejected - 1].u + above[rejected].u) / 2
-                                                 : band.approve_at;
-        band.reject_checked = static_cast<std::int64_t>(rejected);
-        band.reject_error = reject_error;
+    const narrowed_part rejected = widest(above, false, b.reject_error, b.min_checked, band.approve_at);
+    if (rejected.n > 0) {
+        band.reject_at = rejected.line;
+        band.reject_checked = static_cast<std::int64_t>(rejected.n);
+        band.reject_error = rejected.error;
     }
-    band.narrowed = approved > 0 || rejected > 0;
+    band.narrowed = approved.n > 0 || rejected.n > 0;
     return band;
 }
 
