@@ -7,7 +7,7 @@ import { Memory, isWaiting, ownStatusWords, randomParticipantId, retryWords } fr
 import { Connection, parseActivity } from '../../web/connection.js';
 import { DisplayConnection } from '../../web/display_connection.js';
 import { Store, comparator } from '../../web/store.js';
-import { segmentText } from '../../web/views.js';
+import { bandNote, renderLearning, segmentText } from '../../web/views.js';
 
 const q = (id, status, version, extra = {}) => ({ id, status, version, text: `q${id}`, ...extra });
 
@@ -362,5 +362,43 @@ describe('audience page logic', () => {
     const id = randomParticipantId();
     assert.match(id, /^[0-9a-f]{32}$/);
     assert.notEqual(randomParticipantId(), id);
+  });
+});
+
+describe('learning header', () => {
+  const report = (band) => ({
+    enabled: true,
+    learned_from: { decisions: 400, groups: 180 },
+    bound: { now: 3.2 },
+    top_words: [],
+    band,
+  });
+  const narrowed = {
+    narrowing: true,
+    narrowed: true,
+    approve_below_probability: 0.2,
+    reject_from_probability: 0.7,
+    approve: { checked_groups: 120, estimated_error: 0.081 },
+    reject: { checked_groups: 0, estimated_error: 0 },
+  };
+
+  test('a narrowed band is named in the header and its evidence in the title', () => {
+    const box = { dataset: {}, hidden: true, textContent: '', title: '' };
+    renderLearning(box, report(narrowed));
+    assert.equal(box.textContent, 'Learned from 400 decisions, review band narrowed');
+    assert.equal(box.dataset.narrowed, 'true');
+    assert.match(box.title, /approves below P\(hostile\) 0\.2 \(8% wrong on 120 held-out decisions\)/);
+    assert.doesNotMatch(box.title, /rejects from/);
+    assert.match(bandNote({ ...narrowed, reject: { checked_groups: 40, estimated_error: 0.05 } }), / and rejects from P\(hostile\) 0\.7 \(5% wrong on 40/);
+  });
+
+  test('a band the policy keeps at its width, or not narrowed yet, is not mentioned', () => {
+    for (const band of [{ ...narrowed, narrowing: false }, { ...narrowed, narrowed: false }, undefined]) {
+      const box = { dataset: {}, hidden: true, textContent: '', title: '' };
+      renderLearning(box, report(band));
+      assert.equal(box.textContent, 'Learned from 400 decisions');
+      assert.equal(box.dataset.narrowed, 'false');
+      assert.doesNotMatch(box.title, /narrowed/);
+    }
   });
 });
