@@ -7,10 +7,9 @@
 // Run: node --test tests/browser/audience_scale.test.mjs   (see support.mjs)
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, launchBrowser, outputDir, repoRoot, startServer, tribuneBin } from './support.mjs';
+import { apiClient, fillDatabase, launchBrowser, outputDir, startServer } from './support.mjs';
 
 const N = 5000;
 const slug = 'scale';
@@ -23,11 +22,10 @@ const LAST_TEXT = 'Will the zeppelin hangar by the river ever become a market ha
 // N-i votes, so the "Top" order is known), one created every 3 s (question N the newest),
 // with their full-text rows.
 function fill(dbPath) {
-  execFileSync(tribuneBin(), ['migrate', '--db', dbPath], { cwd: repoRoot, stdio: 'pipe' });
   const base = Date.now() - N * 3000;
-  const sql = `
-PRAGMA journal_mode = WAL;
-BEGIN;
+  fillDatabase(
+    dbPath,
+    `
 INSERT INTO events (slug, title, premoderate, created_at) VALUES ('${slug}', 'Five thousand questions', 1, ${base});
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${N})
 INSERT INTO questions (event_id, text, author, source, external_id, created_at, updated_at, status, version, lang,
@@ -47,10 +45,8 @@ FROM n;
 INSERT INTO questions_fts (rowid, search_text)
 SELECT id, search_text FROM questions WHERE event_id = (SELECT id FROM events WHERE slug = '${slug}');
 UPDATE questions SET search_text = lower(text) WHERE event_id = (SELECT id FROM events WHERE slug = '${slug}');
-COMMIT;
-ANALYZE;
-`;
-  execFileSync('sqlite3', [dbPath], { input: sql, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20 });
+`,
+  );
 }
 
 describe(`audience page with ${N.toLocaleString('en')} approved questions`, { timeout: 300000 }, () => {
