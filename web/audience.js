@@ -20,7 +20,7 @@ import { h, relativeTime } from './views.js';
 const $ = (sel) => document.querySelector(sel);
 const PAGE = 50;
 const POLL_MS = 5000;
-const EVENT_POLL_MS = 30000;
+const EVENT_POLL_MS = 60000; // light: one small GET a minute per open phone
 
 const slug = decodeURIComponent(location.pathname.split('/')[2] || '');
 const memory = new Memory(window.localStorage, slug);
