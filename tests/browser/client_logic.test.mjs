@@ -7,6 +7,7 @@ import { Memory, isWaiting, ownStatusWords, randomParticipantId, retryWords } fr
 import { Connection, parseActivity } from '../../web/connection.js';
 import { DisplayConnection } from '../../web/display_connection.js';
 import { Store, comparator } from '../../web/store.js';
+import { Throttle } from '../../web/throttle.js';
 import { bandNote, renderLearning, segmentText } from '../../web/views.js';
 
 const q = (id, status, version, extra = {}) => ({ id, status, version, text: `q${id}`, ...extra });
@@ -400,5 +401,101 @@ describe('learning header', () => {
       assert.equal(box.dataset.narrowed, 'false');
       assert.doesNotMatch(box.title, /narrowed/);
     }
+  });
+});
+
+describe('throttle (the gauge\'s live updates)', () => {
+  // A clock that moves only when told: timers run when their time comes.
+  function fakeClock() {
+    let now = 0;
+    let timers = [];
+    return {
+      now: () => now,
+      setTimeout: (f, ms) => {
+        const t = { at: now + ms, f };
+        timers.push(t);
+        return t;
+      },
+      clearTimeout: (t) => {
+        timers = timers.filter((x) => x !== t);
+      },
+      async advance(ms) {
+        const end = now + ms;
+        for (;;) {
+          timers.sort((a, b) => a.at - b.at);
+          const next = timers[0];
+          if (!next || next.at > end) break;
+          timers.shift();
+          now = next.at;
+          next.f();
+          await new Promise((r) => setImmediate(r)); // let the run's promise settle
+        }
+        now = end;
+      },
+    };
+  }
+
+  test('a burst of pokes runs once at once, then at most once per interval, and the last poke is followed by a run', async () => {
+    const clock = fakeClock();
+    const runs = [];
+    const t = new Throttle(3000, () => runs.push(clock.now()), clock);
+    t.poke();
+    await clock.advance(0);
+    assert.deepEqual(runs, [0], 'the first poke after a quiet period runs at once');
+    // 100 pokes in the next 2.9 s (a flood of frames): one more run, when the interval ends.
+    for (let i = 0; i < 100; i += 1) {
+      await clock.advance(29);
+      t.poke();
+    }
+    await clock.advance(10000);
+    assert.deepEqual(runs, [0, 3000]);
+    // Quiet for a while: the next poke runs at once again.
+    t.poke();
+    await clock.advance(0);
+    assert.deepEqual(runs, [0, 3000, 12900]);
+    t.cancel();
+  });
+
+  test('a poke during a slow run gives one more run after it, never two at once', async () => {
+    const clock = fakeClock();
+    let running = 0;
+    let most = 0;
+    let release;
+    let runs = 0;
+    const t = new Throttle(1000, () => {
+      runs += 1;
+      running += 1;
+      most = Math.max(most, running);
+      return new Promise((resolve) => {
+        release = () => {
+          running -= 1;
+          resolve();
+        };
+      });
+    }, clock);
+    t.poke();
+    await clock.advance(0);
+    t.poke();
+    t.poke();
+    await clock.advance(5000);
+    assert.equal(runs, 1, 'no second run while the first is in flight');
+    release();
+    await new Promise((r) => setImmediate(r));
+    await clock.advance(5000);
+    assert.equal(runs, 2, 'the pokes during the run gave exactly one more');
+    release();
+    assert.equal(most, 1);
+  });
+
+  test('cancel drops a scheduled run', async () => {
+    const clock = fakeClock();
+    let runs = 0;
+    const t = new Throttle(1000, () => (runs += 1), clock);
+    t.poke();
+    await clock.advance(0);
+    t.poke();
+    t.cancel();
+    await clock.advance(5000);
+    assert.equal(runs, 1);
   });
 });
