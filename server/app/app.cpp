@@ -21,7 +21,7 @@
 #include "core/service/stats_service.hpp"
 #include "core/service/shortlist_service.hpp"
 #include "core/service/webhook_service.hpp"
-#include "core/sqlite/sqlite_store.hpp"
+#include "core/store/open_store.hpp"
 #include "core/util/thread_name.hpp"
 #include "server/api/api.hpp"
 #include "server/hooks/webhook_dispatcher.hpp"
@@ -42,7 +42,7 @@ struct app::impl {
     config cfg;
     std::unique_ptr<classifier> model;
     std::unique_ptr<question_signal> signal;  // may be null
-    std::unique_ptr<sqlite_store> db;
+    std::unique_ptr<store_backend> db;
     std::unique_ptr<moderation_query> query;
     metrics stats;
     presence online;  // open streams, moderators online, arrivals
@@ -134,8 +134,8 @@ app::~app() { stop(); }
 result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier> model,
                                          std::unique_ptr<question_signal> signal) {
     auto p = std::make_unique<impl>(std::move(cfg), std::move(model), std::move(signal));
-    auto db = sqlite_store::open(p->cfg.db_path, p->cfg.migrations_dir,
-                                 static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
+    auto db = open_store(p->cfg.db_path, p->cfg.migrations_dir,
+                         static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
     if (!db) return db.error();
     p->db = std::move(db.value());
     p->query = std::make_unique<moderation_query>(*p->db);
