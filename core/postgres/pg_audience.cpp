@@ -88,7 +88,8 @@ result<question> postgres_store::add_vote(std::int64_t question_id, const std::s
                                pg_params().add(question_id), "count vote");
             !s)
             return s;
-        return notify_change(*db, question_id);
+        const auto now = status_from_string(cur->text(0, 0));
+        return notify_change(*db, question_id, now, "");
     });
     if (!r) return r;
     return load_question(*db, question_id);

@@ -146,11 +146,11 @@ status pg_connection::consume_input() {
     return status::ok();
 }
 
-std::optional<std::pair<std::string, std::string>> pg_connection::next_notification() {
+std::optional<pg_connection::notification> pg_connection::next_notification() {
     if (!conn_) return std::nullopt;
     PGnotify* n = PQnotifies(conn_.get());
     if (n == nullptr) return std::nullopt;
-    std::pair<std::string, std::string> out{n->relname, n->extra == nullptr ? "" : n->extra};
+    notification out{n->relname, n->extra == nullptr ? "" : n->extra, n->be_pid};
     PQfreemem(n);
     return out;
 }

@@ -105,8 +105,13 @@ public:
     int socket() const { return conn_ ? PQsocket(conn_.get()) : -1; }
     // Reads what arrived on the socket (never blocks). Errors: the connection broke.
     status consume_input();
-    // The next notification received (channel, payload), if any.
-    std::optional<std::pair<std::string, std::string>> next_notification();
+    // The next notification received, if any.
+    struct notification {
+        std::string channel;
+        std::string payload;
+        int sender_pid = 0;  // the server process of the connection that sent it
+    };
+    std::optional<notification> next_notification();
 
     PGconn* get() const { return conn_.get(); }
 

@@ -55,7 +55,7 @@ result<std::int64_t> write_decision(pg_connection& db, const decision_request& d
         return status::error(error_kind::conflict, "version_conflict",
                              "question " + std::to_string(d.question_id) +
                                  " changed since it was read");
-    if (status s = notify_change(db, d.question_id); !s) return s;
+    if (status s = notify_change(db, d.question_id, from, d.actor); !s) return s;
     auto ins = db.exec(
         "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

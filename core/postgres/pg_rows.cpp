@@ -131,9 +131,20 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
     return std::optional<question>(std::move(qs->front()));
 }
 
-status notify_change(pg_connection& db, std::int64_t question_id) {
-    return db.run("SELECT pg_notify('tribune_changes', $1)",
-                  pg_params().add(std::to_string(question_id)), "announce change");
+status notify_change(pg_connection& db, std::int64_t question_id,
+                     std::optional<question_status> from, std::string_view actor) {
+    std::string payload = std::to_string(question_id);
+    if (from) {
+        payload += "|updated|";
+        payload += to_string(*from);
+        payload += '|';
+        // NOTIFY payloads are limited to 8000 bytes; an actor is a short name.
+        payload += actor.substr(0, 200);
+    } else {
+        payload += "|created";
+    }
+    return db.run("SELECT pg_notify('tribune_changes', $1)", pg_params().add(payload),
+                  "announce change");
 }
 
 }  // namespace tribune::pg_rows

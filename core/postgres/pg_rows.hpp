@@ -49,9 +49,13 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
                                               const std::string& source,
                                               const std::string& external_id);
 
-// Announces that question `id` changed, delivered to every listener at COMMIT.
+// Announces that question `id` changed — created (no `from`), or moved from `from` by
+// `actor` — delivered to every listener at COMMIT (pg_change_listener reads it back). The
+// payload: "id|created" or "id|updated|from|actor".
 // REQUIRES: a transaction open on `db`.
-status notify_change(pg_connection& db, std::int64_t question_id);
+status notify_change(pg_connection& db, std::int64_t question_id,
+                     std::optional<question_status> from = std::nullopt,
+                     std::string_view actor = {});
 
 // Owes a delivery to every enabled hook of the event subscribed to the change the audit row
 // `decision_id` records (pg_webhooks.cpp). REQUIRES: a transaction open on `db`.

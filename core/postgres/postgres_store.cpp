@@ -3,9 +3,11 @@
 
 #include "core/postgres/postgres_store.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "core/postgres/pg_change_listener.hpp"
 #include "core/sqlite/migrator.hpp"
 
 namespace tribune {
@@ -81,10 +83,12 @@ result<std::unique_ptr<postgres_store>> postgres_store::open(const std::string& 
     std::unique_ptr<postgres_store> s(new postgres_store());
     s->url_ = url;
     s->schema_version_ = *version;
+    s->own_pids_.push_back(PQbackendPID(first->get()));
     s->pool_.push_back(std::move(first.value()));
     for (std::size_t i = 1; i < connections; ++i) {
         auto c = pg_connection::open(url);
         if (!c) return c.error();
+        s->own_pids_.push_back(PQbackendPID(c->get()));
         s->pool_.push_back(std::move(c.value()));
     }
     return s;
@@ -98,8 +102,20 @@ pg_connection postgres_store::acquire() {
     lock.unlock();
     // A connection PostgreSQL dropped (a restart) is reconnected on its next use; when that
     // fails, the call's statement answers unavailable and the next use tries again.
-    if (!c.ok()) c.reset();
+    if (!c.ok() && c.reset()) {
+        std::lock_guard pids(pids_mutex_);
+        own_pids_.push_back(PQbackendPID(c.get()));
+    }
     return c;
+}
+
+bool postgres_store::is_own_backend(int pid) const {
+    std::lock_guard lock(pids_mutex_);
+    return std::find(own_pids_.begin(), own_pids_.end(), pid) != own_pids_.end();
+}
+
+std::unique_ptr<change_source> postgres_store::open_change_source() {
+    return std::make_unique<pg_change_listener>(*this);
 }
 
 void postgres_store::release(pg_connection c) {

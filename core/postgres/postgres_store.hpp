@@ -145,6 +145,11 @@ public:
     status prune_attempts(std::size_t keep) override;
 
     int schema_version() const override { return schema_version_; }
+    // A pg_change_listener on its own connection: the changes of every other instance.
+    std::unique_ptr<change_source> open_change_source() override;
+    // Whether a notification from backend `pid` came from this store's own connections (its
+    // changes were announced here already).
+    bool is_own_backend(int pid) const;
 
     // Bulk import (COPY FROM STDIN): stores `batch` as new questions of one event in one
     // transaction, each starting its own group, with an "auto" audit row each. No
@@ -180,6 +185,10 @@ private:
     std::mutex pool_mutex_;
     std::condition_variable pool_cv_;
     std::vector<pg_connection> pool_;  // GUARDED_BY(pool_mutex_)
+    // The server process ids of the pool's connections, past and present (a reconnected
+    // connection gets a new one; old ones are kept, PostgreSQL does not reuse them soon).
+    mutable std::mutex pids_mutex_;
+    std::vector<int> own_pids_;  // GUARDED_BY(pids_mutex_)
     int schema_version_ = 0;
 };
 

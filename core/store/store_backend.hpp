@@ -5,6 +5,9 @@
 //
 // Thread safety: every method may be called from any thread concurrently.
 
+#include <memory>
+
+#include "core/store/change_source.hpp"
 #include "core/store/feedback_store.hpp"
 #include "core/store/store.hpp"
 #include "core/store/webhook_store.hpp"
@@ -16,6 +19,9 @@ public:
     ~store_backend() override = default;
     // The schema version the database is at after its migrations ran.
     virtual int schema_version() const = 0;
+    // The changes other processes commit to this database, for the live feed; null when no
+    // other process can write to it (SQLite).
+    virtual std::unique_ptr<change_source> open_change_source() { return nullptr; }
 };
 
 }  // namespace tribune

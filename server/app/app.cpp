@@ -48,6 +48,9 @@ struct app::impl {
     presence online;  // open streams, moderators online, arrivals
     std::unique_ptr<hub> broadcast;
     std::unique_ptr<live_feed> feed;
+    // Changes other instances commit to a shared database (PostgreSQL), fed to `feed`; null
+    // on SQLite. Stopped before the feed and hub it calls.
+    std::unique_ptr<change_source> remote;
     std::unique_ptr<question_service> service;
     std::unique_ptr<shortlist_service> shortlist;
     std::unique_ptr<ranking_service> ranking;
@@ -143,6 +146,7 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     // Exact counts per state from the first frame on, before anything can change them.
     p->broadcast->seed_counts();
     p->feed = std::make_unique<live_feed>(*p->broadcast, p->online);
+    p->remote = p->db->open_change_source();
 
     service_options opts;
     opts.max_text_chars = p->cfg.max_text_chars;
@@ -189,6 +193,10 @@ void app::start() {
     if (impl_->started) return;
     impl_->started = true;
     impl_->service->start();
+    if (impl_->remote) {
+        if (status s = impl_->remote->start(*impl_->feed); !s)
+            log_line("live changes of other instances unavailable: " + s.message());
+    }
     impl_->dispatcher->start();
     impl_->acceptor->run();
     impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
@@ -220,6 +228,7 @@ void app::stop() {
     //    (service::stop returns once every queued callback has run), then those answers
     //    are written.
     impl_->service->stop();
+    if (impl_->remote) impl_->remote->stop();
     if (!impl_->acceptor->wait_for_requests(deadline))
         log_line("stop: drain timeout with " +
                  std::to_string(impl_->acceptor->requests_in_flight()) +
