@@ -4,6 +4,7 @@
 #include "core/domain/question_filter.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
+#include "core/store/store_rules.hpp"
 
 namespace tribune {
 
@@ -126,14 +127,8 @@ result<question_page> postgres_store::list_questions(const question_query& q) {
     for (int i = 0; i < r->rows(); ++i) page.items.push_back(read_question(*r, i));
     if (page.items.size() > q.limit) {
         page.items.resize(q.limit);
-        const question& last = page.items.back();
-        const std::int64_t key =
-            q.sort == question_sort::severity ? r->integer(static_cast<int>(q.limit) - 1, severity_column)
-            : q.sort == question_sort::votes  ? last.votes
-                                              : 0;
-        page.next = q.sort == question_sort::impact
-                        ? page_cursor{last.cluster_review, last.id, last.cluster_heat, last.cluster_id}
-                        : page_cursor{key, last.id};
+        page.next = next_page_cursor(page.items.back(), q.sort,
+                                     r->integer(static_cast<int>(q.limit) - 1, severity_column));
     }
     if (status s = load_spans(*db, page.items); !s) return s;
     return page;

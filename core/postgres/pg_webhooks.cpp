@@ -10,6 +10,7 @@
 #include "core/domain/webhook_event.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
+#include "core/store/store_rules.hpp"
 #include "core/util/split.hpp"
 
 namespace tribune {
@@ -23,11 +24,6 @@ constexpr std::string_view hook_columns =
     "h.disabled_at, coalesce(h.disabled_reason, ''), h.consecutive_failures, h.next_attempt_at "
     "FROM webhooks h JOIN events e ON e.id = h.event_id ";
 
-std::string pack_events(const std::vector<std::string>& events) {
-    std::string out = ",";
-    for (const std::string& e : events) out += e + ",";
-    return out;
-}
 
 webhook read_hook(const pg_result& r, int i) {
     webhook w;
@@ -124,7 +120,7 @@ result<webhook> postgres_store::create_webhook(const new_webhook& w) {
     auto r = db->exec(
         "INSERT INTO webhooks (event_id, url, secret, events, created_by, created_at) "
         "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        pg_params().add(w.event_id).add(w.url).add(w.secret).add(pack_events(w.events))
+        pg_params().add(w.event_id).add(w.url).add(w.secret).add(pack_webhook_events(w.events))
             .add(w.created_by).add(w.created_at),
         "create webhook");
     if (!r) return r.error();
@@ -154,21 +150,9 @@ result<webhook> postgres_store::update_webhook(std::int64_t id, const webhook_up
     return in_transaction<webhook>(*db, [&]() -> result<webhook> {
         auto current = load_hook(*db, id, true);
         if (!current) return current.error();
-        webhook w = std::move(current.value());
-        if (u.url) w.url = *u.url;
-        if (u.events) w.events = *u.events;
-        if (u.secret) w.secret = *u.secret;
-        if (u.enabled && *u.enabled && w.disabled_at) {
-            w.disabled_at.reset();
-            w.disabled_reason.clear();
-            w.consecutive_failures = 0;
-            w.next_attempt_at = 0;
-        } else if (u.enabled && !*u.enabled && !w.disabled_at) {
-            w.disabled_at = u.at;
-            w.disabled_reason = "disabled by an admin";
-        }
+        const webhook w = updated_webhook(std::move(current.value()), u);
         pg_params p;
-        p.add(w.url).add(pack_events(w.events)).add(w.secret).add(w.disabled_at);
+        p.add(w.url).add(pack_webhook_events(w.events)).add(w.secret).add(w.disabled_at);
         if (w.disabled_at) p.add(w.disabled_reason);
         else p.add_null();
         p.add(w.consecutive_failures).add(w.next_attempt_at).add(id);
