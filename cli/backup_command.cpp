@@ -5,6 +5,7 @@
 
 #include "cli/command_support.hpp"
 #include "core/sqlite/sqlite_backup.hpp"
+#include "core/store/database_location.hpp"
 
 namespace tribune::server {
 namespace {
@@ -41,6 +42,16 @@ int run_backup_command(const std::vector<std::string>& args) {
     }
     if (to.empty()) {
         std::cerr << "tribune backup: --to FILE is required\n\n" << usage;
+        return 2;
+    }
+    auto where = parse_database_location(db);
+    if (!where) {
+        std::cerr << "tribune backup: --db: " << where.error().message() << "\n";
+        return 2;
+    }
+    if (where->kind == database_kind::postgresql) {
+        std::cerr << "tribune backup: copies SQLite files; back up a PostgreSQL database with "
+                     "pg_dump\n";
         return 2;
     }
     auto done = backup_database(db, to);

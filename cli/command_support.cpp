@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "core/store/open_store.hpp"
+
 namespace tribune::server {
 
 int fail(const std::string& line) {
@@ -29,8 +31,8 @@ result<std::pair<std::string, std::string>> option_at(const std::vector<std::str
     return invalid("usage", "option " + a + " needs a value");
 }
 
-result<std::unique_ptr<sqlite_store>> open_database(const serve_options& o) {
-    return sqlite_store::open(o.cfg.db_path, o.cfg.migrations_dir, 1);
+result<std::unique_ptr<store_backend>> open_database(const serve_options& o) {
+    return open_store(o.cfg.db_path, o.cfg.migrations_dir, 1);
 }
 
 }  // namespace tribune::server

@@ -12,7 +12,7 @@
 
 #include "cli/serve_options.hpp"
 #include "core/domain/status.hpp"
-#include "core/sqlite/sqlite_store.hpp"
+#include "core/store/store_backend.hpp"
 
 namespace tribune::server {
 
@@ -31,6 +31,6 @@ result<std::pair<std::string, std::string>> option_at(const std::vector<std::str
 
 // Opens (creating and migrating) the database the options name, with one connection.
 // Errors: a one-line explanation.
-result<std::unique_ptr<sqlite_store>> open_database(const serve_options& o);
+result<std::unique_ptr<store_backend>> open_database(const serve_options& o);
 
 }  // namespace tribune::server

@@ -9,6 +9,7 @@
 
 #include "cli/command_support.hpp"
 #include "core/service/export_service.hpp"
+#include "core/store/database_location.hpp"
 #include "core/util/wall_clock.hpp"
 #include "server/wire/stats_codec.hpp"
 
@@ -128,7 +129,9 @@ int run_report_command(const std::vector<std::string>& args, const std::string& 
     auto o = resolved_options(a->serve_args, argv0);
     if (!o) return fail(o.error().message());
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(o->cfg.db_path, ec))
+    const auto where = parse_database_location(o->cfg.db_path);
+    const bool is_url = where && where->kind == database_kind::postgresql;
+    if (!is_url && !std::filesystem::is_regular_file(o->cfg.db_path, ec))
         return fail("no database at " + o->cfg.db_path);
     auto db = open_database(*o);
     if (!db) return fail(db.error().message());

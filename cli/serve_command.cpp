@@ -11,6 +11,7 @@
 #include "core/classify/placeholder_classifier.hpp"
 #include "core/classify/question_detector.hpp"
 #include "core/service/question_signal.hpp"
+#include "core/store/database_location.hpp"
 #include "server/app/app.hpp"
 
 namespace tribune::server {
@@ -45,6 +46,14 @@ result<std::unique_ptr<question_signal>> make_question_signal(const serve_option
         new model_question_signal<question_detector>(std::move(model.value())));
 }
 
+// The database as the start-up lines name it: a file's absolute path, a URL without password.
+std::string database_description(const std::string& db) {
+    auto where = parse_database_location(db);
+    if (!where) return db;
+    if (where->kind == database_kind::sqlite_file) return std::filesystem::absolute(db).string();
+    return describe_database(*where);
+}
+
 }  // namespace
 
 int run_serve_command(const std::vector<std::string>& args, const std::string& argv0) {
@@ -66,7 +75,7 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& a
     (*a)->start();
     const std::string base = "http://" + o.cfg.address + ":" + std::to_string((*a)->port()) + "/";
     std::cout << "tribune: listening on " << base << "\n"
-              << "tribune: database " << std::filesystem::absolute(o.cfg.db_path).string()
+              << "tribune: database " << database_description(o.cfg.db_path)
               << ", classifier " << model_name << "\n"
               << "tribune: \"is it a question?\" "
               << (question_model.empty() ? std::string("model not found: questions get none")

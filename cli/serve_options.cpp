@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/store/database_location.hpp"
+
 namespace tribune::server {
 namespace fs = std::filesystem;
 namespace {
@@ -56,7 +58,7 @@ struct setting {
 constexpr setting settings[] = {
     {"--address", "TRIBUNE_ADDRESS", "IP address to listen on (default 127.0.0.1)"},
     {"--port", "TRIBUNE_PORT", "TCP port, 0 for any free port (default 8080)"},
-    {"--db", "TRIBUNE_DB", "SQLite database file (default var/tribune.db)"},
+    {"--db", "TRIBUNE_DB", "SQLite database file, or postgresql://user@host/db (default var/tribune.db)"},
     {"--threads", "TRIBUNE_THREADS", "network threads (default 2)"},
     {"--scoring-workers", "TRIBUNE_SCORING_WORKERS", "classifier threads (default 1)"},
     {"--web-root", "TRIBUNE_WEB_ROOT", "dashboard files (default <resources>/web)"},
@@ -91,7 +93,11 @@ status apply(serve_options& o, const std::string& flag, const std::string& value
     config& c = o.cfg;
     if (flag == "--address") c.address = value;
     else if (flag == "--port") return parse_number<std::uint16_t>(flag, value, 0, 65535, c.port);
-    else if (flag == "--db") c.db_path = value;
+    else if (flag == "--db") {
+        auto where = parse_database_location(value);
+        if (!where) return bad("--db: " + where.error().message());
+        c.db_path = value;
+    }
     else if (flag == "--threads") return parse_number<int>(flag, value, 1, 256, c.threads);
     else if (flag == "--scoring-workers")
         return parse_number<int>(flag, value, 1, 64, c.scoring_workers);

@@ -4,6 +4,7 @@
 #include "core/sqlite/sqlite_question_query.hpp"
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/store/store_rules.hpp"
 
 namespace tribune {
 
@@ -40,13 +41,7 @@ result<question_page> sqlite_store::list_questions(const question_query& q) {
     if (rc != SQLITE_DONE) return db->last_error("list questions");
     if (page.items.size() > q.limit) {
         page.items.resize(q.limit);
-        const question& last = page.items.back();
-        std::int64_t key = q.sort == question_sort::severity ? severities[q.limit - 1]
-                           : q.sort == question_sort::votes  ? last.votes
-                                                             : 0;
-        page.next = q.sort == question_sort::impact
-                        ? page_cursor{last.cluster_review, last.id, last.cluster_heat, last.cluster_id}
-                        : page_cursor{key, last.id};
+        page.next = next_page_cursor(page.items.back(), q.sort, severities[q.limit - 1]);
     }
     if (status s = load_spans(*db, page.items); !s) return s;
     return page;

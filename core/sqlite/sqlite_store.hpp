@@ -34,9 +34,7 @@
 #include "core/sqlite/migrator.hpp"
 #include "core/sqlite/sqlite_connection.hpp"
 #include "core/sqlite/sqlite_statement.hpp"
-#include "core/store/feedback_store.hpp"
-#include "core/store/store.hpp"
-#include "core/store/webhook_store.hpp"
+#include "core/store/store_backend.hpp"
 
 namespace tribune {
 
@@ -44,7 +42,7 @@ namespace sqlite_rows {
 struct moved_member;
 }
 
-class sqlite_store final : public store, public feedback_store, public webhook_store {
+class sqlite_store final : public store_backend {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
     static constexpr int required_schema_version = 12;
@@ -145,7 +143,7 @@ public:
                                                        std::size_t limit) override;
     status prune_attempts(std::size_t keep) override;
 
-    int schema_version() const { return schema_version_; }
+    int schema_version() const override { return schema_version_; }
 
 private:
     // A reader connection from the pool, returned when it goes out of scope.

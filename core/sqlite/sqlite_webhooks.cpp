@@ -5,6 +5,7 @@
 #include "core/domain/webhook_event.hpp"
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/store/store_rules.hpp"
 #include "core/util/split.hpp"
 
 namespace tribune {
@@ -18,12 +19,6 @@ constexpr std::string_view hook_columns =
     "h.disabled_at, coalesce(h.disabled_reason, ''), h.consecutive_failures, h.next_attempt_at "
     "FROM webhooks h JOIN events e ON e.id = h.event_id ";
 
-// {a, b} -> ",a,b," (read back with split_nonempty)
-std::string pack_events(const std::vector<std::string>& events) {
-    std::string out = ",";
-    for (const std::string& e : events) out += e + ",";
-    return out;
-}
 
 webhook read_hook(const sqlite_statement& s) {
     webhook w;
@@ -120,7 +115,7 @@ result<webhook> sqlite_store::create_webhook(const new_webhook& w) {
         ins->bind(1, w.event_id);
         ins->bind(2, std::string_view(w.url));
         ins->bind(3, std::string_view(w.secret));
-        ins->bind(4, std::string_view(pack_events(w.events)));
+        ins->bind(4, std::string_view(pack_webhook_events(w.events)));
         ins->bind(5, std::string_view(w.created_by));
         ins->bind(6, w.created_at);
         if (status st = step_done(db, *ins, "create webhook"); !st) return st;
@@ -154,25 +149,13 @@ result<webhook> sqlite_store::update_webhook(std::int64_t id, const webhook_upda
     auto written = in_transaction<webhook>(db, [&]() -> result<webhook> {
         auto current = load_hook(db, id);
         if (!current) return current.error();
-        webhook w = std::move(current.value());
-        if (u.url) w.url = *u.url;
-        if (u.events) w.events = *u.events;
-        if (u.secret) w.secret = *u.secret;
-        if (u.enabled && *u.enabled && w.disabled_at) {
-            w.disabled_at.reset();
-            w.disabled_reason.clear();
-            w.consecutive_failures = 0;
-            w.next_attempt_at = 0;
-        } else if (u.enabled && !*u.enabled && !w.disabled_at) {
-            w.disabled_at = u.at;
-            w.disabled_reason = "disabled by an admin";
-        }
+        const webhook w = updated_webhook(std::move(current.value()), u);
         auto upd = db.prepare(
             "UPDATE webhooks SET url = ?, events = ?, secret = ?, disabled_at = ?, "
             "disabled_reason = ?, consecutive_failures = ?, next_attempt_at = ? WHERE id = ?");
         if (!upd) return upd.error();
         upd->bind(1, std::string_view(w.url));
-        upd->bind(2, std::string_view(pack_events(w.events)));
+        upd->bind(2, std::string_view(pack_webhook_events(w.events)));
         upd->bind(3, std::string_view(w.secret));
         if (w.disabled_at) upd->bind(4, *w.disabled_at);
         if (w.disabled_at) upd->bind(5, std::string_view(w.disabled_reason));

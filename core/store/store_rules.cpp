@@ -83,4 +83,35 @@ status check_reorder(const std::vector<std::int64_t>& listed,
                              "); the shortlist changed: read it again");
 }
 
+page_cursor next_page_cursor(const question& last, question_sort sort, std::int64_t severity_key) {
+    if (sort == question_sort::impact)
+        return page_cursor{last.cluster_review, last.id, last.cluster_heat, last.cluster_id};
+    const std::int64_t key = sort == question_sort::severity ? severity_key
+                             : sort == question_sort::votes  ? last.votes
+                                                             : 0;
+    return page_cursor{key, last.id};
+}
+
+webhook updated_webhook(webhook w, const webhook_update& u) {
+    if (u.url) w.url = *u.url;
+    if (u.events) w.events = *u.events;
+    if (u.secret) w.secret = *u.secret;
+    if (u.enabled && *u.enabled && w.disabled_at) {
+        w.disabled_at.reset();
+        w.disabled_reason.clear();
+        w.consecutive_failures = 0;
+        w.next_attempt_at = 0;
+    } else if (u.enabled && !*u.enabled && !w.disabled_at) {
+        w.disabled_at = u.at;
+        w.disabled_reason = "disabled by an admin";
+    }
+    return w;
+}
+
+std::string pack_webhook_events(const std::vector<std::string>& events) {
+    std::string out = ",";
+    for (const std::string& e : events) out += e + ",";
+    return out;
+}
+
 }  // namespace tribune

@@ -12,6 +12,7 @@
 #include "core/domain/status.hpp"
 #include "core/store/decision_store.hpp"
 #include "core/store/question_store.hpp"
+#include "core/store/webhook_store.hpp"
 
 namespace tribune {
 
@@ -44,6 +45,17 @@ result<std::int64_t> group_of(const group_choice& choice, const std::vector<inse
 // Errors: conflict (shortlist_changed) saying what differs.
 status check_reorder(const std::vector<std::int64_t>& listed,
                      const std::vector<std::int64_t>& order);
+
+// Where the page after one ending with `last` starts, in `sort`; `severity_key` is `last`'s
+// stored severity (the severity order's exact key).
+page_cursor next_page_cursor(const question& last, question_sort sort, std::int64_t severity_key);
+
+// The hook `w` after `u`: members present replace its own; enabling a disabled hook resets its
+// failures and backoff; disabling an enabled one names the admin as the reason.
+webhook updated_webhook(webhook w, const webhook_update& u);
+
+// A hook's subscribed types as stored: {a, b} -> ",a,b," (read back with split_nonempty).
+std::string pack_webhook_events(const std::vector<std::string>& events);
 
 // Approved and answered questions take votes and go on the shortlist.
 constexpr bool is_public(question_status s) {

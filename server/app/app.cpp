@@ -21,7 +21,7 @@
 #include "core/service/stats_service.hpp"
 #include "core/service/shortlist_service.hpp"
 #include "core/service/webhook_service.hpp"
-#include "core/sqlite/sqlite_store.hpp"
+#include "core/store/open_store.hpp"
 #include "core/util/thread_name.hpp"
 #include "server/api/api.hpp"
 #include "server/hooks/webhook_dispatcher.hpp"
@@ -42,12 +42,15 @@ struct app::impl {
     config cfg;
     std::unique_ptr<classifier> model;
     std::unique_ptr<question_signal> signal;  // may be null
-    std::unique_ptr<sqlite_store> db;
+    std::unique_ptr<store_backend> db;
     std::unique_ptr<moderation_query> query;
     metrics stats;
     presence online;  // open streams, moderators online, arrivals
     std::unique_ptr<hub> broadcast;
     std::unique_ptr<live_feed> feed;
+    // Changes other instances commit to a shared database (PostgreSQL), fed to `feed`; null
+    // on SQLite. Stopped before the feed and hub it calls.
+    std::unique_ptr<change_source> remote;
     std::unique_ptr<question_service> service;
     std::unique_ptr<shortlist_service> shortlist;
     std::unique_ptr<ranking_service> ranking;
@@ -134,8 +137,8 @@ app::~app() { stop(); }
 result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier> model,
                                          std::unique_ptr<question_signal> signal) {
     auto p = std::make_unique<impl>(std::move(cfg), std::move(model), std::move(signal));
-    auto db = sqlite_store::open(p->cfg.db_path, p->cfg.migrations_dir,
-                                 static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
+    auto db = open_store(p->cfg.db_path, p->cfg.migrations_dir,
+                         static_cast<std::size_t>(std::max(2, p->cfg.threads + 1)));
     if (!db) return db.error();
     p->db = std::move(db.value());
     p->query = std::make_unique<moderation_query>(*p->db);
@@ -143,6 +146,7 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     // Exact counts per state from the first frame on, before anything can change them.
     p->broadcast->seed_counts();
     p->feed = std::make_unique<live_feed>(*p->broadcast, p->online);
+    p->remote = p->db->open_change_source();
 
     service_options opts;
     opts.max_text_chars = p->cfg.max_text_chars;
@@ -189,6 +193,10 @@ void app::start() {
     if (impl_->started) return;
     impl_->started = true;
     impl_->service->start();
+    if (impl_->remote) {
+        if (status s = impl_->remote->start(*impl_->feed); !s)
+            log_line("live changes of other instances unavailable: " + s.message());
+    }
     impl_->dispatcher->start();
     impl_->acceptor->run();
     impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
@@ -220,6 +228,7 @@ void app::stop() {
     //    (service::stop returns once every queued callback has run), then those answers
     //    are written.
     impl_->service->stop();
+    if (impl_->remote) impl_->remote->stop();
     if (!impl_->acceptor->wait_for_requests(deadline))
         log_line("stop: drain timeout with " +
                  std::to_string(impl_->acceptor->requests_in_flight()) +

@@ -1,5 +1,7 @@
-// The store interfaces' contract, run against every backend: the SQLite store and the
-// in-memory fake the service tests use. What one backend does, the other must do alike.
+// The store interfaces' contract, run against every backend: the SQLite store, the PostgreSQL
+// store (on a fresh database of the test cluster, tests/postgres/pg-cluster; skipped, saying
+// why, only when no PostgreSQL server is installed) and the in-memory fake the service tests
+// use. What one backend does, the others must do alike.
 
 #include <gtest/gtest.h>
 
@@ -10,18 +12,21 @@
 
 #include "core/service/export_service.hpp"
 #include "core/service/stats_service.hpp"
+#include "core/postgres/postgres_store.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/store/memory_store.hpp"
 #include "core/text/prepared_text.hpp"
 #include "core/util/wall_clock.hpp"
 #include "tests/core/temp_dir.hpp"
+#include "tests/postgres/test_postgres.hpp"
 
 namespace tribune {
 namespace {
 
 struct backend {
     std::string name;
-    std::function<std::unique_ptr<store>(const testing::temp_dir&)> open;
+    // nullptr with *skip set: the backend is not available here (the reason).
+    std::function<std::unique_ptr<store>(const testing::temp_dir&, std::string* skip)> open;
 };
 
 std::string name_of(const ::testing::TestParamInfo<backend>& p) { return p.param.name; }
@@ -29,7 +34,9 @@ std::string name_of(const ::testing::TestParamInfo<backend>& p) { return p.param
 class store_contract : public ::testing::TestWithParam<backend> {
 protected:
     void SetUp() override {
-        db_ = GetParam().open(dir_);
+        std::string skip;
+        db_ = GetParam().open(dir_, &skip);
+        if (db_ == nullptr && !skip.empty()) GTEST_SKIP() << skip;
         ASSERT_NE(db_, nullptr);
         demo_ = db_->find_event("demo").value();
     }
@@ -692,13 +699,22 @@ INSTANTIATE_TEST_SUITE_P(
     backends, store_contract,
     ::testing::Values(
         backend{"sqlite",
-                [](const testing::temp_dir& dir) -> std::unique_ptr<store> {
+                [](const testing::temp_dir& dir, std::string*) -> std::unique_ptr<store> {
                     auto s = sqlite_store::open(dir.file("t.db"), TRIBUNE_SOURCE_DIR "/migrations");
                     if (!s) return nullptr;
                     return std::move(s).value();
                 }},
+        backend{"postgresql",
+                [](const testing::temp_dir&, std::string* skip) -> std::unique_ptr<store> {
+                    const std::string url = testing::fresh_postgres_database(skip);
+                    if (url.empty()) return nullptr;
+                    auto s = postgres_store::open(url, TRIBUNE_SOURCE_DIR "/migrations/postgresql");
+                    EXPECT_TRUE(s.is_ok()) << s.error().message();
+                    if (!s) return nullptr;
+                    return std::move(s).value();
+                }},
         backend{"memory",
-                [](const testing::temp_dir&) -> std::unique_ptr<store> {
+                [](const testing::temp_dir&, std::string*) -> std::unique_ptr<store> {
                     return std::make_unique<memory_store>();
                 }}),
     name_of);

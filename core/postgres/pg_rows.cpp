@@ -1,0 +1,150 @@
+#include "core/postgres/pg_rows.hpp"
+
+#include <unordered_map>
+
+#include "core/domain/question_filter.hpp"
+#include "core/store/store_rules.hpp"
+
+namespace tribune::pg_rows {
+
+question read_question(const pg_result& r, int row) {
+    question q;
+    q.id = r.integer(row, 0);
+    q.event_id = r.integer(row, 1);
+    q.event = r.text(row, 2);
+    q.text = r.text(row, 3);
+    q.author = r.optional_text(row, 4);
+    q.source = r.optional_text(row, 5);
+    q.external_id = r.optional_text(row, 6);
+    q.created_at = r.integer(row, 7);
+    q.updated_at = r.integer(row, 8);
+    q.status = status_from_string(r.text(row, 9)).value_or(question_status::pending);
+    q.version = r.integer(row, 10);
+    q.scored.lang = r.text(row, 11);
+    q.verdict = r.text(row, 12);
+    for (std::size_t i = 0; i < attribute_count; ++i)
+        q.scored.values.values[i] = static_cast<float>(r.real(row, 13 + static_cast<int>(i)));
+    q.votes = r.integer(row, 19);
+    q.cluster_id = r.integer(row, 21);
+    q.cluster_size = r.integer(row, 22);
+    q.cluster_review = r.integer(row, 23);
+    q.cluster_heat = r.integer(row, 24);
+    if (!r.is_null(row, 25)) {
+        q.correction = correction_note{static_cast<float>(r.real(row, 25)), std::nullopt};
+        if (auto from = r.optional_text(row, 26)) q.correction->moved_from = status_from_string(*from);
+    }
+    if (!r.is_null(row, 27)) q.question_probability = static_cast<float>(r.real(row, 27));
+    return q;
+}
+
+event_info read_event(const pg_result& r, int row) {
+    return {r.integer(row, 0), r.text(row, 1), r.text(row, 2), r.flag(row, 3), r.integer(row, 4)};
+}
+
+bool is_public_row(const std::string& stored_status) {
+    return is_public(status_from_string(stored_status).value_or(question_status::pending));
+}
+
+std::string placeholders(std::size_t n, int first) {
+    std::string out;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i > 0) out += ", ";
+        out += '$';
+        out += std::to_string(first + static_cast<int>(i));
+    }
+    return out;
+}
+
+result<std::vector<question>> questions_of(pg_connection& db, const pg_result& r) {
+    std::vector<question> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_question(r, i));
+    if (status s = load_spans(db, out); !s) return s;
+    return out;
+}
+
+status load_spans(pg_connection& db, std::vector<question>& qs) {
+    if (qs.empty()) return status::ok();
+    std::string ids = "{";
+    std::unordered_map<std::int64_t, question*> by_id;
+    for (question& q : qs) {
+        if (ids.size() > 1) ids += ',';
+        ids += std::to_string(q.id);
+        by_id[q.id] = &q;
+    }
+    ids += '}';
+    auto r = db.exec(
+        "SELECT question_id, start, \"end\", attribute, weight, rule FROM question_spans "
+        "WHERE question_id = ANY($1::bigint[]) ORDER BY question_id, id",
+        pg_params().add(ids), "read spans");
+    if (!r) return r.error();
+    for (int i = 0; i < r->rows(); ++i) {
+        auto it = by_id.find(r->integer(i, 0));
+        if (it == by_id.end()) continue;
+        span sp;
+        sp.start = static_cast<std::size_t>(r->integer(i, 1));
+        sp.end = static_cast<std::size_t>(r->integer(i, 2));
+        sp.attr = attribute_from_string(r->text(i, 3)).value_or(attribute::toxicity);
+        sp.weight = static_cast<float>(r->real(i, 4));
+        sp.rule = r->text(i, 5);
+        it->second->scored.spans.push_back(std::move(sp));
+    }
+    return status::ok();
+}
+
+result<question> load_question(pg_connection& db, std::int64_t id) {
+    auto r = db.exec(std::string(question_columns) + "WHERE q.id = $1", pg_params().add(id),
+                     "read question");
+    if (!r) return r.error();
+    if (r->empty()) return question_missing(id);
+    auto qs = questions_of(db, *r);
+    if (!qs) return qs.error();
+    return std::move(qs->front());
+}
+
+result<event_info> load_event(pg_connection& db, const std::string& slug) {
+    auto r = db.exec("SELECT id, slug, title, premoderate, created_at FROM events WHERE slug = $1",
+                     pg_params().add(slug), "read event");
+    if (!r) return r.error();
+    if (r->empty())
+        return status::error(error_kind::not_found, "event_not_found", "no event '" + slug + "'");
+    return read_event(*r, 0);
+}
+
+status event_exists(pg_connection& db, std::int64_t event_id) {
+    auto r = db.exec("SELECT 1 FROM events WHERE id = $1", pg_params().add(event_id), "read event");
+    if (!r) return r.error();
+    if (r->empty()) return status::error(error_kind::not_found, "event_not_found", "no such event");
+    return status::ok();
+}
+
+result<std::optional<question>> load_external(pg_connection& db, std::int64_t event_id,
+                                              const std::string& source,
+                                              const std::string& external_id) {
+    auto r = db.exec(std::string(question_columns) +
+                         "WHERE q.event_id = $1 AND coalesce(q.source, '') = $2 AND q.external_id = $3",
+                     pg_params().add(event_id).add(source).add(external_id), "read question");
+    if (!r) return r.error();
+    if (r->empty()) return std::optional<question>{};
+    auto qs = questions_of(db, *r);
+    if (!qs) return qs.error();
+    return std::optional<question>(std::move(qs->front()));
+}
+
+status notify_change(pg_connection& db, std::int64_t question_id,
+                     std::optional<question_status> from, std::string_view actor) {
+    std::string payload = std::to_string(question_id);
+    if (from) {
+        payload += "|updated|";
+        payload += to_string(*from);
+        payload += '|';
+        // NOTIFY payloads are limited to 8000 bytes; an actor is a short name.
+        payload += actor.substr(0, 200);
+    } else {
+        payload += "|created";
+    }
+    return db.run("SELECT pg_notify('tribune_changes', $1)", pg_params().add(payload),
+                  "announce change");
+}
+
+}  // namespace tribune::pg_rows
