@@ -3,6 +3,7 @@
 // completer calls question_store::make_durable() before any answer of the batches it holds.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <future>
@@ -147,9 +148,8 @@ TEST_F(durable_answer_test, a_retry_of_a_stored_question_waits_for_durability_to
 }
 
 TEST(sqlite_unsynced_commit, is_stored_and_survives_reopening_after_make_durable) {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("tribune-unsynced-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                      "-" + std::to_string(reinterpret_cast<std::uintptr_t>(&dir)));
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("tribune-unsynced-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir);
     const std::string path = (dir / "t.db").string();
     const std::string migrations = std::string(TRIBUNE_SOURCE_DIR) + "/migrations";
