@@ -67,7 +67,7 @@ result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch,
     }
 
     const auto t0 = std::chrono::steady_clock::now();
-    auto stored = questions_.insert_batch(rows);
+    auto stored = questions_.insert_batch_unsynced(rows);
     if (on_committed_)
         on_committed_(rows.size(),
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

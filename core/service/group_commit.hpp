@@ -2,8 +2,8 @@
 // group_commit: the last step of ingest for a batch of scored questions — choose each one's
 // near-duplicate group (near_duplicate_index::plan), let the steps that depend on the group run
 // (before_insert: the group's inherited decision, issue 10), store the batch in one transaction
-// (question_store::insert_batch, which only writes the chosen groups), and only once that
-// committed, add the stored questions to the index. Batches run one at a time, so each plan
+// (question_store::insert_batch_unsynced, which only writes the chosen groups), and only once
+// that committed, add the stored questions to the index. Batches run one at a time, so each plan
 // sees every earlier commit; a batch that fails leaves no candidate behind.
 //
 // A moderator's decision runs between two batches (between_batches): its transaction and the
@@ -67,7 +67,9 @@ public:
     // Rebuilds the index from the store (at start). Errors: the store's.
     status load();
     // Groups, runs `step`, stores and indexes the batch. Outcomes as
-    // question_store::insert_batch. Consumes the items' fingerprints and texts.
+    // question_store::insert_batch. Consumes the items' fingerprints and texts. The batch is
+    // committed but may not be durable yet: durable once questions.make_durable() returned
+    // (question_store::insert_batch_unsynced).
     result<std::vector<insert_outcome>> run(std::vector<item>& batch, const before_insert& step = {});
 
     // Runs `decide` (a moderator's decision, its whole transaction) between two batches, then

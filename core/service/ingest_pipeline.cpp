@@ -106,6 +106,9 @@ status ingest_pipeline::submit(submission s, submit_callback done) {
         auto existing = questions_.find_external(ev->id, s.source.value_or(""), *s.external_id);
         if (!existing) return existing.error();
         if (existing->has_value()) {
+            // Found, it may have committed a moment ago and not be durable yet (rare: a
+            // retry within a commit of the first attempt); the answer waits for that.
+            if (status st = questions_.make_durable(); !st) return st;
             done(submit_outcome{std::move(**existing), false});
             return status::ok();
         }
@@ -168,7 +171,9 @@ void ingest_pipeline::complete_loop() {
     for (;;) {
         std::vector<committed_batch> batches = committed_.pop_batch(committed_batches_waiting);
         if (batches.empty()) return;  // closed and drained
-        for (committed_batch& b : batches) complete(std::move(b));
+        // One fsync for every batch waiting, while the committer writes the next.
+        const status durable = questions_.make_durable();
+        for (committed_batch& b : batches) complete(std::move(b), durable);
     }
 }
 
@@ -276,14 +281,16 @@ void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
     }
 }
 
-void ingest_pipeline::complete(committed_batch b) {
+void ingest_pipeline::complete(committed_batch b, const status& durable) {
     if (!b.outcomes) {
         for (submit_callback& done : b.done) done(b.outcomes.error());
         return;
     }
     for (std::size_t i = 0; i < b.done.size(); ++i) {
         insert_outcome& o = (*b.outcomes)[i];
-        b.done[i](submit_outcome{o.stored, o.inserted});
+        // Committed (so announced below), but not acknowledged unless known durable.
+        if (durable) b.done[i](submit_outcome{o.stored, o.inserted});
+        else b.done[i](durable);
         if (o.inserted) sink_.question_changed({change_kind::created, std::nullopt, std::move(o.stored), {}});
     }
 }

@@ -14,10 +14,13 @@
 //       correction's escalation in a grown group with no decision, or the group's decision,
 //       inherited (before_insert, decision_inheritance.hpp) -> one transaction -> index what
 //       was committed) -> the committed queue
-//   the completer (one thread), each batch: completion callbacks (the server answers 201)
-//       -> event_sink (broadcast)                                          (complete)
+//   the completer (one thread), all batches waiting: make them durable (one fsync of the
+//       WAL for all, question_store::make_durable) -> per batch: completion callbacks (the
+//       server answers 201) -> event_sink (broadcast)                      (complete)
 // The committer does nothing but group and write, so its batch is whatever arrived during the
-// previous commit: under load one commit (one fsync) carries hundreds of questions.
+// previous commit: under load one commit carries hundreds of questions. Its COMMIT does not
+// wait for the disk (insert_batch_unsynced): the completer's fsync covers every batch
+// committed before it while the committer writes the next, and a 201 goes out only after it.
 // Scoring reads the correction as a snapshot (correction_source): it never waits for the
 // learning's fits.
 //
@@ -126,7 +129,9 @@ private:
     // with no moderator's decision that has grown, goes to review (escalate).
     void before_insert(std::vector<group_commit::item>& batch,
                        const std::vector<group_commit::planned>& groups) const;
-    void complete(committed_batch b);
+    // Answers a committed batch (with `durable`'s error when its sync failed) and announces
+    // what it stored.
+    void complete(committed_batch b, const status& durable);
 
     event_store& events_;
     question_store& questions_;

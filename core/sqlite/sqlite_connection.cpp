@@ -40,7 +40,9 @@ result<sqlite_connection> sqlite_connection::open(const std::string& path, bool 
     sqlite3_busy_timeout(db, 5000);
     // Connection pragmas belong to the code that opens the database, not to migrations.
     // synchronous=FULL in WAL mode: every COMMIT fsyncs the WAL before it returns, so a
-    // committed batch (and its 201s) survives a crash or a power cut.
+    // committed transaction survives a crash or a power cut. The group commit alone lowers it
+    // to NORMAL for its transaction and syncs the WAL afterwards, before any 201
+    // (sqlite_store::insert_batch_unsynced, wal_sync.hpp).
     const std::string cache =
         "PRAGMA cache_size=-" + std::to_string(read_only ? reader_cache_kib : writer_cache_kib) +
         "; PRAGMA temp_store=MEMORY;";

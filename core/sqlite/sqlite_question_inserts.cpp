@@ -169,6 +169,25 @@ status write_search_rows(sqlite_connection& db, sqlite_statement& st,
 result<std::vector<insert_outcome>> sqlite_store::insert_batch(
     const std::vector<question_insert>& batch) {
     std::lock_guard lock(write_mutex_);
+    return insert_batch_locked(batch);
+}
+
+result<std::vector<insert_outcome>> sqlite_store::insert_batch_unsynced(
+    const std::vector<question_insert>& batch) {
+    std::lock_guard lock(write_mutex_);
+    if (status s = writer_.exec("PRAGMA synchronous=NORMAL"); !s) return s;
+    auto out = insert_batch_locked(batch);
+    // Every other transaction (decisions, settings, tokens) stays durable in its COMMIT.
+    if (status s = writer_.exec("PRAGMA synchronous=FULL"); !s) {
+        if (out) wal_sync_->committed();
+        return s;
+    }
+    if (out) wal_sync_->committed();
+    return out;
+}
+
+result<std::vector<insert_outcome>> sqlite_store::insert_batch_locked(
+    const std::vector<question_insert>& batch) {
     return in_transaction<std::vector<insert_outcome>>(
         writer_, [&]() -> result<std::vector<insert_outcome>> {
             insert_statements st;

@@ -51,6 +51,7 @@ result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path
     std::unique_ptr<sqlite_store> s(new sqlite_store());
     s->writer_ = std::move(writer.value());
     s->schema_version_ = report->to_version;
+    s->wal_sync_ = std::make_unique<wal_sync>(path);
     {
         std::lock_guard lock(s->write_mutex_);
         s->reload_hooked_events();

@@ -34,6 +34,7 @@
 #include "core/sqlite/migrator.hpp"
 #include "core/sqlite/sqlite_connection.hpp"
 #include "core/sqlite/sqlite_statement.hpp"
+#include "core/sqlite/wal_sync.hpp"
 #include "core/store/store_backend.hpp"
 
 namespace tribune {
@@ -68,6 +69,11 @@ public:
     // question_store
     result<std::vector<insert_outcome>> insert_batch(
         const std::vector<question_insert>& batch) override;
+    // Commits with synchronous=NORMAL and leaves the WAL's fsync to make_durable()
+    // (wal_sync.hpp); every other transaction of this store keeps synchronous=FULL.
+    result<std::vector<insert_outcome>> insert_batch_unsynced(
+        const std::vector<question_insert>& batch) override;
+    status make_durable() override { return wal_sync_->sync(); }
     result<question> get_question(std::int64_t id) override;
     result<std::optional<question>> find_external(std::int64_t event_id, const std::string& source,
                                                   const std::string& external_id) override;
@@ -183,6 +189,9 @@ private:
     // REQUIRES: write_mutex_ held, no transaction open.
     void reload_hooked_events();
 
+    // insert_batch's transaction. REQUIRES: write_mutex_ held.
+    result<std::vector<insert_outcome>> insert_batch_locked(const std::vector<question_insert>& batch);
+
     sqlite_connection acquire_reader();
     void release_reader(sqlite_connection c);
 
@@ -192,6 +201,7 @@ private:
     // counts). GUARDED_BY(write_mutex_)
     std::optional<std::unordered_set<std::int64_t>> hooked_events_;
     sqlite_statement queue_webhooks_;  // prepared on first use; GUARDED_BY(write_mutex_)
+    std::unique_ptr<wal_sync> wal_sync_;  // the WAL of the database's file
 
     std::mutex readers_mutex_;
     std::condition_variable readers_cv_;

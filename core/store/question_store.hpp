@@ -86,6 +86,17 @@ public:
     // review and heat after the batch. On error nothing of the batch is stored.
     virtual result<std::vector<insert_outcome>> insert_batch(
         const std::vector<question_insert>& batch) = 0;
+    // insert_batch, except that the commit may return before it is durable against a power
+    // cut (it survives a crash of the process): it is once make_durable() returned. For a
+    // caller that makes several batches durable at once, off the writer's path (the ingest
+    // pipeline answers only after make_durable()). Default: insert_batch, durable at once.
+    virtual result<std::vector<insert_outcome>> insert_batch_unsynced(
+        const std::vector<question_insert>& batch) {
+        return insert_batch(batch);
+    }
+    // Returns once every batch insert_batch_unsynced() committed before the call is durable.
+    // Any thread. Errors: the store's (storage_error). Default: nothing to wait for.
+    virtual status make_durable() { return status::ok(); }
 
     // Errors: not_found (code "question_not_found").
     virtual result<question> get_question(std::int64_t id) = 0;

@@ -34,6 +34,62 @@ std::uint64_t slot_value(std::uint64_t key, std::uint32_t seq32) {
 std::uint32_t slot_tag(std::uint64_t v) { return static_cast<std::uint32_t>(v >> 32); }
 std::uint32_t slot_seq(std::uint64_t v) { return static_cast<std::uint32_t>(v); }
 
+// The band keys of the earlier items of the batch being planned: for each (band, key), the
+// latest item holding it, and per item and band the previous holder (a chain, newest first).
+// Reused from batch to batch (plan() runs under the index's mutex), so that grouping a batch
+// allocates nothing once the buffers have grown to the batch size.
+class batch_keys {
+public:
+    static constexpr std::uint32_t none = 0xffffffffu;
+
+    void reset(std::size_t items, std::size_t band_count) {
+        bands_ = band_count;
+        const std::size_t want = std::bit_ceil(std::max<std::size_t>(64, 2 * items * band_count));
+        slots_.assign(want, slot{});
+        mask_ = want - 1;
+        prev_.assign(items * band_count, none);
+    }
+    // The latest earlier item holding `key` in band b; none when there is none.
+    std::uint32_t head(std::size_t b, std::uint64_t key) const {
+        for (std::size_t i = home(b, key);; i = (i + 1) & mask_) {
+            const slot& s = slots_[i];
+            if (s.item == none) return none;
+            if (s.key == key && s.band == b) return s.item;
+        }
+    }
+    // The item that held the same key in band b before `item`; none when it was the first.
+    std::uint32_t previous(std::uint32_t item, std::size_t b) const { return prev_[item * bands_ + b]; }
+    // Records that `item` (later than every item recorded) holds `key` in band b.
+    void add(std::size_t b, std::uint64_t key, std::uint32_t item) {
+        for (std::size_t i = home(b, key);; i = (i + 1) & mask_) {
+            slot& s = slots_[i];
+            if (s.item == none) {
+                s = {key, static_cast<std::uint32_t>(b), item};
+                return;
+            }
+            if (s.key == key && s.band == b) {
+                prev_[item * bands_ + b] = s.item;
+                s.item = item;
+                return;
+            }
+        }
+    }
+
+private:
+    struct slot {
+        std::uint64_t key = 0;
+        std::uint32_t band = 0;
+        std::uint32_t item = none;
+    };
+    std::size_t home(std::size_t b, std::uint64_t key) const {
+        return static_cast<std::size_t>(mix64(key + b)) & mask_;
+    }
+    std::vector<slot> slots_;
+    std::vector<std::uint32_t> prev_;
+    std::size_t mask_ = 0;
+    std::size_t bands_ = 0;
+};
+
 }  // namespace
 
 // A candidate of one planned question: an earlier item of its batch, or an indexed question
@@ -227,9 +283,10 @@ std::vector<group_choice> near_duplicate_index::plan(const std::vector<item>& ba
     constexpr std::int64_t batch_rank = std::int64_t{1} << 62;
     std::vector<group_choice> out;
     out.reserve(batch.size());
-    // Earlier candidate items of this batch by combined key, per band, oldest first.
-    std::array<std::unordered_map<std::uint64_t, std::vector<std::size_t>>, bands> pending;
-    std::vector<candidate> cands;
+    // Earlier candidate items of this batch by combined key, per band.
+    thread_local batch_keys pending;
+    pending.reset(batch.size(), bands);
+    thread_local std::vector<candidate> cands;
     std::array<std::uint64_t, bands> keys{};
     fingerprint scratch;
     for (std::size_t k = 0; k < batch.size(); ++k) {
@@ -243,12 +300,11 @@ std::vector<group_choice> near_duplicate_index::plan(const std::vector<item>& ba
         for (std::size_t b = 0; b < bands; ++b) {
             keys[b] = combined_key(it.event_id, fp.bands[b]);
             std::size_t taken = 0;
-            if (auto p = pending[b].find(keys[b]); p != pending[b].end()) {
-                for (auto j = p->second.rbegin(); j != p->second.rend() && taken < per_band; ++j) {
-                    if (batch[*j].event_id != it.event_id) continue;
-                    count_hit(cands, true, *j, batch_rank + static_cast<std::int64_t>(*j));
-                    ++taken;
-                }
+            for (std::uint32_t j = pending.head(b, keys[b]); j != batch_keys::none && taken < per_band;
+                 j = pending.previous(j, b)) {
+                if (batch[j].event_id != it.event_id) continue;
+                count_hit(cands, true, j, batch_rank + static_cast<std::int64_t>(j));
+                ++taken;
             }
             if (taken < per_band) collect(b, keys[b], per_band - taken, cands);
         }
@@ -274,7 +330,7 @@ std::vector<group_choice> near_duplicate_index::plan(const std::vector<item>& ba
         }
         out.push_back(choice);
         if (it.candidate)
-            for (std::size_t b = 0; b < bands; ++b) pending[b][keys[b]].push_back(k);
+            for (std::size_t b = 0; b < bands; ++b) pending.add(b, keys[b], static_cast<std::uint32_t>(k));
     }
     return out;
 }
