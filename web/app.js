@@ -16,6 +16,7 @@ import * as api from './api.js';
 import { Connection } from './connection.js';
 import { mountGauge } from './gauge.js';
 import { signOut } from './page_shell.js';
+import { mountSources } from './sources.js';
 import { Store } from './store.js';
 import * as views from './views.js';
 
@@ -880,6 +881,10 @@ function start() {
     .then((me) => {
       ui.me = me;
       views.renderIdentity($('#identity'), me);
+      if (me.role === 'admin') {
+        $('#sources').hidden = false;
+        mountSources($('#sources'), slug);
+      }
       scheduleRender();
     })
     .catch((e) => {
