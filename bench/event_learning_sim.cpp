@@ -64,6 +64,7 @@ struct settings {
     int waves = 8;
     bool learn = true;
     bool inherit = true;
+    bool narrow = false;  // --narrow: the calibrated band (event_learner.hpp)
     bool strip_noise = true;
     std::string group = "original";
     std::string half = "all";
@@ -191,7 +192,7 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
         for (std::size_t i = begin; i < end; ++i) {
             const post& p = posts[i];
             ++w.posted;
-            corrected_triage t = correction->apply(p.features, p.raw, policy, false, {});
+            corrected_triage t = correction->apply(p.features, p.raw, policy, false, {}, s.narrow);
             question_status st = t.final.status;
             group_state& g = groups[static_cast<std::size_t>(group_of[i])];
             // What ingest_pipeline does: the group's decision, else the correction's escalation.
@@ -300,6 +301,12 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
                 decisions, per_1000, leak_pct, leak, loss_pct, loss,
                 static_cast<long long>(c.hostile_groups), static_cast<long long>(c.genuine_groups),
                 static_cast<double>(correction->bound()));
+    const learned_band& b = correction->band();
+    std::printf("band [%.2f, %.2f) of [0, %.2f)%s: approve error %.3f on %lld, reject error %.3f on %lld held-out groups\n",
+                static_cast<double>(b.approve_at), static_cast<double>(b.reject_at), static_cast<double>(s.lo.reject_at),
+                b.narrowed ? " narrowed" : "", static_cast<double>(b.approve_error),
+                static_cast<long long>(b.approve_checked), static_cast<double>(b.reject_error),
+                static_cast<long long>(b.reject_checked));
     return 0;
 }
 
@@ -326,6 +333,11 @@ bool apply_try(const std::string& spec, settings& s) {
         else if (k == "bound_max") s.lo.bound_max = std::stof(v);
         else if (k == "bound_half") s.lo.bound_half = std::stof(v);
         else if (k == "learn") s.learn = v == "1";
+        else if (k == "approve_error") s.lo.band.approve_error = std::stof(v);
+        else if (k == "reject_error") s.lo.band.reject_error = std::stof(v);
+        else if (k == "min_checked") s.lo.band.min_checked = std::stoll(v);
+        else if (k == "min_labels") s.lo.band.min_labels = std::stoll(v);
+        else if (k == "narrow") s.narrow = v == "1";
         else if (k == "esc_k") s.lo.escalation.after_members = static_cast<std::uint32_t>(std::stoul(v));
         else if (k == "esc_lo") s.lo.escalation.approve_margin = std::stof(v);
         else if (k == "esc_hi") s.lo.escalation.reject_margin = std::stof(v);
@@ -430,6 +442,7 @@ bool parse(int argc, char** argv, settings& s) {
         if (a == "--waves") s.waves = std::atoi(next());
         else if (a == "--no-learn") s.learn = false;
         else if (a == "--no-inherit") s.inherit = false;
+        else if (a == "--narrow") s.narrow = true;
         else if (a == "--raw-text") s.strip_noise = false;
         else if (a == "--group") s.group = next();
         else if (a == "--half") s.half = next();

@@ -75,6 +75,12 @@ int run_serve_command(const std::vector<std::string>& args, const std::string& a
     if (o.cfg.announce_first_admin) {
         if (auto db = open_database(o)) announce_access(**db, base);
     }
+    // The other pages of the demo event, for a first look; the dashboard's line comes last
+    // (scripts and tests wait for it).
+    std::cout << "tribune: executives' page " << base << "executive?event=demo\n"
+              << "tribune: the room's display " << base
+              << "display/demo (a display token, or none once an admin makes it public)\n"
+              << "tribune: the audience's page " << base << "e/demo\n";
     std::cout << "tribune: dashboard " << base << "?event=demo" << std::endl;
     (*a)->run_until_signal();
     std::cout << "tribune: stopped" << std::endl;

@@ -150,6 +150,11 @@ export function putSettings(slug, changes) {
 
 // The approved questions ranked by the documented score (docs/api.md "Ranking"). `opts`:
 // w_votes, w_group, w_recency, half_life (minutes), lang, q, questions_only, answered, limit.
+// A new access token (admin): {name, role, event?} -> {token, ...}; the token is shown only here.
+export function createToken(t) {
+  return request('POST', '/tokens', t);
+}
+
 export function getRanking(slug, opts = {}) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(opts)) if (v != null && v !== '') q.set(k, String(v));
@@ -192,10 +197,12 @@ export function askQuestion(slug, q) {
   return request('POST', `/public/events/${enc(slug)}/questions`, q);
 }
 
-// One page of approved and answered questions: sort votes|newest, cursor from next_cursor.
-export function getPublicQuestions(slug, { sort = 'votes', cursor = null, limit = 50 } = {}) {
+// One page of approved and answered questions: sort votes|newest, cursor from next_cursor,
+// search: words the questions contain.
+export function getPublicQuestions(slug, { sort = 'votes', cursor = null, limit = 50, search = '' } = {}) {
   const q = new URLSearchParams({ sort, limit: String(limit) });
   if (cursor) q.set('cursor', cursor);
+  if (search) q.set('q', search);
   return request('GET', `/public/events/${enc(slug)}/questions?${q}`);
 }
 

@@ -14,6 +14,7 @@
 
 import * as api from './api.js';
 import { Connection } from './connection.js';
+import { mountEventSettings } from './event_settings.js';
 import { mountGauge } from './gauge.js';
 import { signOut } from './page_shell.js';
 import { mountSources } from './sources.js';
@@ -45,7 +46,8 @@ const params = new URLSearchParams(location.search);
 const slug = (params.get('event') || 'demo').trim() || 'demo';
 
 const store = new Store();
-mountGauge($('#gauge'), slug);
+const gauge = mountGauge($('#gauge'), slug);
+const settingsPanel = mountEventSettings($('#event-settings'), slug);
 const ui = {
   tab: 'review',
   page: 0, // of the current view
@@ -299,6 +301,7 @@ const conn = new Connection(slug, {
     ui.history.clear();
     viewReadyMarked = false;
     scheduleRender();
+    gauge.changed();
   },
   onFrame(msg) {
     const t0 = performance.now();
@@ -317,6 +320,7 @@ const conn = new Connection(slug, {
     }
     performance.measure('tribune:frame', { start: t0, end: performance.now(), detail: (msg.changes || []).length });
     scheduleRender();
+    gauge.changed(); // every frame moves the event (its counts at least): the charts follow
   },
   onError(err) {
     views.toast($('#toasts'), `The view was refused: ${err.message || err.code} (${err.code})`, 'error');
@@ -881,6 +885,7 @@ function start() {
     .then((me) => {
       ui.me = me;
       views.renderIdentity($('#identity'), me);
+      settingsPanel.show(me);
       if (me.role === 'admin') {
         $('#sources').hidden = false;
         mountSources($('#sources'), slug);

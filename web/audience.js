@@ -1,8 +1,17 @@
 // The audience's page (/e/SLUG, no token; docs/api.md "The audience"): ask a question, follow
 // one's own questions from "waiting for review" to their outcome, browse the approved ones by
-// votes or newest (pages of 50, more on demand, so 5,000 approved questions stay usable) and
-// vote once each. The browser keeps a random participant id and the ids of its questions
-// (audience_logic.js); the server tells it the status of those questions only.
+// votes or newest, search them, and vote once each. The browser keeps a random participant id
+// and the ids of its questions (audience_logic.js); the server tells it the status of those
+// questions only.
+//
+// Thousands of approved questions: the list is read in pages of 50, the next one when the end
+// of the list scrolls into view (or "Show more" is pressed), and the rows off screen cost no
+// layout (content-visibility in audience.css); the search asks the server, so any question is
+// one search away however deep it is in the order.
+//
+// The event's switches (questions closed, audience page off, name required) are read again
+// every EVENT_POLL_MS and whenever the page becomes visible, so an admin's change shows
+// without a reload.
 
 import * as api from './api.js';
 import { Memory, isWaiting, ownStatusWords, retryWords } from './audience_logic.js';
@@ -11,11 +20,12 @@ import { h, relativeTime } from './views.js';
 const $ = (sel) => document.querySelector(sel);
 const PAGE = 50;
 const POLL_MS = 5000;
+const EVENT_POLL_MS = 60000; // light: one small GET a minute per open phone
 
 const slug = decodeURIComponent(location.pathname.split('/')[2] || '');
 const memory = new Memory(window.localStorage, slug);
 const mine = new Map(); // id -> the question as last read
-const list = { sort: 'votes', cursor: null, shown: new Map(), loading: false, generation: 0 };
+const list = { sort: 'votes', search: '', cursor: null, shown: new Map(), loading: false, generation: 0 };
 let event = null;
 
 function say(box, text, kind = 'info') {
@@ -31,6 +41,7 @@ function problem(e, what) {
 }
 
 function showNotice(text) {
+  if (event) event.closed = true;
   $('#a-open').hidden = true;
   const n = $('#a-notice');
   n.textContent = text;
@@ -39,16 +50,24 @@ function showNotice(text) {
 
 // ---- the event --------------------------------------------------------------------------
 
+const CLOSED_WORDS = 'This event is closed: it takes no questions or votes from its audience.';
+
+// Reads the event and shows what it allows. The first time (and after the page was closed or
+// unreachable) it also loads the list and one's questions; afterwards only the switches move.
 async function loadEvent() {
+  const wasOpen = event && !event.closed;
+  let fresh;
   try {
-    event = await api.getPublicEvent(slug);
+    fresh = await api.getPublicEvent(slug);
   } catch (e) {
     if (e.status === 404) return showNotice(`There is no event "${slug}". Check the link you were given.`);
-    if (e.code === 'audience_closed') return showNotice('This event is closed: it takes no questions or votes from its audience.');
+    if (e.code === 'audience_closed') return showNotice(CLOSED_WORDS);
+    if (wasOpen) return; // keep the page; the next read tries again
     showNotice(`${problem(e, 'Loading the event')} Retrying…`);
     setTimeout(loadEvent, POLL_MS);
     return;
   }
+  event = fresh;
   $('#a-notice').hidden = true;
   $('#a-open').hidden = false;
   $('#a-title').textContent = event.title || event.slug;
@@ -56,8 +75,10 @@ async function loadEvent() {
   showAsking(event.questions_open);
   $('#a-name-hint').textContent = event.name_required ? '(required)' : '(optional)';
   $('#a-author').required = event.name_required;
-  loadList(true);
-  refreshMine();
+  if (!wasOpen) {
+    loadList(true);
+    refreshMine();
+  }
 }
 
 function showAsking(open) {
@@ -92,7 +113,7 @@ async function ask(ev) {
       event.questions_open = false;
       showAsking(false);
     } else if (e.code === 'audience_closed') {
-      showNotice('This event is closed: it takes no questions or votes from its audience.');
+      showNotice(CLOSED_WORDS);
     }
     say(message, problem(e, 'Your question'), 'error');
   } finally {
@@ -186,7 +207,7 @@ async function loadList(reset) {
   const more = $('#a-more');
   more.disabled = true;
   try {
-    const page = await api.getPublicQuestions(slug, { sort: list.sort, cursor: list.cursor, limit: PAGE });
+    const page = await api.getPublicQuestions(slug, { sort: list.sort, cursor: list.cursor, limit: PAGE, search: list.search });
     if (generation !== list.generation) return; // a newer load replaced this one
     if (reset) {
       list.shown.clear();
@@ -199,7 +220,10 @@ async function loadList(reset) {
     $('#a-list').append(...rows);
     list.cursor = page.next_cursor;
     more.hidden = !page.next_cursor;
-    $('#a-empty').hidden = list.shown.size !== 0;
+    $('#a-empty').hidden = list.shown.size !== 0 || list.search !== '';
+    $('#a-no-match').hidden = list.shown.size !== 0 || list.search === '';
+    const n = list.shown.size;
+    $('#a-count').textContent = n === 0 ? '' : `${n}${page.next_cursor ? '+' : ''} question${n === 1 ? '' : 's'}${list.search ? ` containing “${list.search}”` : ''}`;
     say($('#a-list-message'), '');
   } catch (e) {
     say($('#a-list-message'), problem(e, 'Loading the questions'), 'error');
@@ -207,8 +231,27 @@ async function loadList(reset) {
     if (generation === list.generation) {
       list.loading = false;
       more.disabled = false;
+      if (endInView && list.cursor) loadList(false); // the next page still fits on screen
     }
   }
+}
+
+// The end of the list in view (or near it): the next page loads by itself.
+let endInView = false;
+new IntersectionObserver(
+  (entries) => {
+    endInView = entries.some((e) => e.isIntersecting);
+    if (endInView && list.cursor && !list.loading) loadList(false);
+  },
+  { rootMargin: '0px 0px 600px 0px' },
+).observe($('#a-more'));
+
+function search(ev) {
+  ev.preventDefault();
+  const words = $('#a-q').value.trim();
+  if (words === list.search) return;
+  list.search = words;
+  loadList(true);
 }
 
 async function vote(button) {
@@ -233,16 +276,24 @@ function sortBy(sort) {
 
 $('#a-ask').addEventListener('submit', ask);
 $('#a-more').addEventListener('click', () => loadList(false));
+$('#a-search').addEventListener('submit', search);
+// The search box emptied (its ✕, or the words deleted): the whole list again.
+$('#a-q').addEventListener('input', () => {
+  if ($('#a-q').value.trim() === '' && list.search !== '') search(new Event('submit'));
+});
 $('#a-refresh').addEventListener('click', () => loadList(true));
 for (const b of document.querySelectorAll('.a-sort [data-sort]')) b.addEventListener('click', () => sortBy(b.dataset.sort));
 $('#a-list').addEventListener('click', (e) => {
   const b = e.target.closest('.a-vote');
   if (b && !b.disabled) vote(b);
 });
-// Back to the page after a while: see what happened to one's questions.
+// Back to the page after a while: see what happened to one's questions and the event.
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible' && !pollTimer) refreshMine();
+  if (document.visibilityState !== 'visible') return;
+  if (!pollTimer) refreshMine();
+  if (event) loadEvent();
 });
+setInterval(() => event && document.visibilityState === 'visible' && loadEvent(), EVENT_POLL_MS);
 
 if (!slug) showNotice('This link names no event. Check the link you were given.');
 else loadEvent();

@@ -52,7 +52,7 @@ const shortlist = new Shortlist({
   answered: () => refreshSoon(),
 });
 $('#display-link').href = `/display/${encodeURIComponent(slug)}`;
-mountGauge($('#gauge'), slug);
+const gauge = mountGauge($('#gauge'), slug);
 
 function loadWeights() {
   try {
@@ -210,6 +210,7 @@ const conn = new Connection(slug, {
   onSnapshot(msg) {
     if (msg.shortlist) shortlist.set(msg.shortlist.items);
     refreshSoon(0);
+    gauge.changed();
   },
   onFrame(msg) {
     let questions = false;
@@ -233,7 +234,10 @@ const conn = new Connection(slug, {
       if (c.from && !PUBLIC.includes(c.from)) reread = true;
     }
     if (reread) shortlist.reload();
-    if (questions) refreshSoon();
+    if (questions) {
+      refreshSoon();
+      gauge.changed(); // the approved questions moved: the charts of them too
+    }
     scheduleRender();
   },
   onError(err) {

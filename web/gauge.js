@@ -5,11 +5,17 @@
 // languages. uPlot (npm, copied to /vendor/ by scripts/install-deps) draws the time series;
 // the ranked lists are bars made of elements. User text is set as text, never as HTML.
 //
-// Usage: mountGauge(detailsElement, slug). The charts load when the <details> opens and
-// refresh every `refreshMs` while it is open and the page visible (and at once on
-// refresh()). After each drawing, the element's data-draws counts up (tests wait on it).
+// Usage: mountGauge(detailsElement, slug). The charts load when the <details> opens. They are
+// live: the page calls changed() for each message of its live stream (a frame or a snapshot:
+// something happened in the event), and the charts are read again — at most once per
+// `minIntervalMs` however busy the event (web/throttle.js), so a flood costs one stats read
+// per interval and per open gauge. Besides, every `refreshMs` moves the time axis on a quiet
+// event. All of it only while the panel is open and the page visible. After each drawing,
+// the element's data-draws counts up and data-cause says what asked for it ("open",
+// "stream", "timer", "resize"; tests wait on them).
 
 import { getStats } from './api.js';
+import { Throttle } from './throttle.js';
 import { h } from './views.js';
 
 // The states' colours of style.css (--STATE-line).
@@ -91,7 +97,7 @@ function showEmpty(fig, text) {
   fig.querySelector('.gauge-empty').textContent = text || '';
 }
 
-export function mountGauge(details, slug, { refreshMs = 15000, bucket = '60s' } = {}) {
+export function mountGauge(details, slug, { refreshMs = 60000, minIntervalMs = 3000, bucket = '60s' } = {}) {
   const note = h('p', { class: 'gauge-note muted', role: 'status' });
   const figs = {
     arrivals: figure('arrivals', 'Arrivals per minute, by state'),
@@ -105,9 +111,16 @@ export function mountGauge(details, slug, { refreshMs = 15000, bucket = '60s' } 
   let charts = null;
   let timer = null;
   let busy = false;
+  let queued = null; // the cause of a refresh asked for while one was in flight
 
-  async function refresh() {
-    if (!details.open || busy) return;
+  const live = new Throttle(minIntervalMs, () => refresh('stream'));
+
+  async function refresh(cause = 'open') {
+    if (!details.open) return;
+    if (busy) {
+      queued = cause; // read again once this one is drawn: it may predate the change
+      return;
+    }
     busy = true;
     try {
       const UPlot = await loadUPlot();
@@ -120,6 +133,7 @@ export function mountGauge(details, slug, { refreshMs = 15000, bucket = '60s' } 
       const s = await getStats(slug, { bucket });
       render(s);
       note.textContent = `${s.total} question${s.total === 1 ? '' : 's'}${s.public_only ? ' (approved and answered)' : ''} · updated ${new Date().toLocaleTimeString()}`;
+      details.dataset.cause = cause;
       details.dataset.draws = String(Number(details.dataset.draws) + 1);
     } catch (e) {
       note.textContent = e && e.code
@@ -127,6 +141,11 @@ export function mountGauge(details, slug, { refreshMs = 15000, bucket = '60s' } 
         : 'The charts library is missing: run scripts/install-deps.';
     } finally {
       busy = false;
+      if (queued) {
+        const again = queued;
+        queued = null;
+        refresh(again);
+      }
     }
   }
 
@@ -165,13 +184,20 @@ export function mountGauge(details, slug, { refreshMs = 15000, bucket = '60s' } 
   function schedule() {
     clearInterval(timer);
     timer = null;
+    live.cancel();
     if (details.open) {
-      refresh();
-      timer = setInterval(() => document.visibilityState === 'visible' && refresh(), refreshMs);
+      refresh('open');
+      timer = setInterval(() => document.visibilityState === 'visible' && refresh('timer'), refreshMs);
     }
   }
   details.addEventListener('toggle', schedule);
-  window.addEventListener('resize', () => details.open && refresh());
+  window.addEventListener('resize', () => details.open && refresh('resize'));
   schedule();
-  return { refresh };
+  return {
+    refresh,
+    // Something happened in the event (a message of the live stream): redraw, rate-bounded.
+    changed() {
+      if (details.open && document.visibilityState === 'visible') live.poke();
+    },
+  };
 }

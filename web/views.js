@@ -467,10 +467,27 @@ export function renderLearning(box, report) {
   box.dataset.enabled = String(report.enabled);
   box.textContent = report.enabled ? `Learned from ${n} decision${n === 1 ? '' : 's'}` : `Learning off (${n} decisions kept)`;
   const words = (report.top_words || []).slice(0, 5).map((w) => `${w.word} ${w.shift > 0 ? '+' : ''}${w.shift}`);
+  const band = report.band;
+  const narrowed = Boolean(report.enabled && band && band.narrowing && band.narrowed);
+  box.dataset.narrowed = String(narrowed);
+  if (narrowed) box.textContent += ', review band narrowed';
   box.title =
     `The event's correction of the model, learned from ${report.learned_from.groups} groups its moderators decided; ` +
     `it moves a score by at most ${report.bound.now} logits now` +
-    (words.length ? `. Words: ${words.join(', ')}` : '');
+    (words.length ? `. Words: ${words.join(', ')}` : '') +
+    (narrowed ? `. ${bandNote(band)}` : '');
+}
+
+// What the calibrated review band settles without a human (report.band of GET .../learning).
+export function bandNote(band) {
+  const parts = [];
+  if (band.approve.checked_groups > 0)
+    parts.push(`approves below P(hostile) ${band.approve_below_probability} ` +
+      `(${Math.round(band.approve.estimated_error * 100)}% wrong on ${band.approve.checked_groups} held-out decisions)`);
+  if (band.reject.checked_groups > 0)
+    parts.push(`rejects from P(hostile) ${band.reject_from_probability} ` +
+      `(${Math.round(band.reject.estimated_error * 100)}% wrong on ${band.reject.checked_groups} held-out decisions)`);
+  return `Review band narrowed: it ${parts.join(' and ')}`;
 }
 
 // What the event's correction did to a question (q.event_correction: {delta, moved_from}), or null.

@@ -211,11 +211,14 @@ result<learning_report> event_learning_service::report(const std::string& event_
     auto c = correction_for(ev->id);
     learning_report r;
     r.enabled = (*pol)->source.learn_from_decisions;
+    r.narrowing = (*pol)->source.narrow_review_band;
+    r.band.reject_at = options_.learner.reject_at;
     r.options = options_.learner;
     r.last_decision = st.after;
     if (c) {
         r.counts = c->counts();
         r.bound = c->bound();
+        r.band = c->band();
         r.top_words = top_words(st, *c);
     }
     auto reset = labels_.get_learning_reset(ev->id);

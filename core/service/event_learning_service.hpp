@@ -51,6 +51,8 @@ struct learning_report {
     bool enabled = true;  // the event's policy applies the correction (learn_from_decisions)
     label_counts counts;  // the labels the correction in force was fitted on
     float bound = 0.0f;   // |delta| allowed now
+    bool narrowing = true;  // the event's policy lets the band narrow (narrow_review_band)
+    learned_band band;      // the band of the correction in force
     learning_options options;
     std::optional<learning_reset> reset;        // the latest reset, when there was one
     std::int64_t last_decision = 0;             // the latest audit row read

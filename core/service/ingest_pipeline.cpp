@@ -232,7 +232,8 @@ verdict ingest_pipeline::triage(question& q, const prepared_text* text, const co
     if (!correction || correction->empty()) return p.thresholds.evaluate(q.scored, p.premoderate, words);
     thread_local model_features features;
     model_.features(*text, features);
-    corrected_triage t = correction->apply(features, q.scored, p.thresholds, p.premoderate, words);
+    corrected_triage t = correction->apply(features, q.scored, p.thresholds, p.premoderate, words,
+                                           p.narrow_review_band);
     if (t.delta != 0.0f) {
         q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
         if (options_.on_corrected) options_.on_corrected(t.moved() ? "moved" : "shifted");

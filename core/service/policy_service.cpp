@@ -107,7 +107,8 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
         if (correction && !correction->empty()) {
             features.clear();
             if (auto text = prepare_text(q.text, p.canonical, ev->slug)) model_->features(*text, features);
-            t = correction->apply(features, q.scored, cp.source.thresholds, cp.source.premoderate, words);
+            t = correction->apply(features, q.scored, cp.source.thresholds, cp.source.premoderate, words,
+                                  cp.source.narrow_review_band);
         } else {
             t.raw = t.final = cp.source.thresholds.evaluate(q.scored, cp.source.premoderate, words);
         }

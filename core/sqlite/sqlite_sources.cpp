@@ -1,5 +1,5 @@
 // sqlite_store as a source_store: the social-network sources of each event and their resume
-// cursors (migration 0012_bridge_sources).
+// cursors (migration 0013_bridge_sources).
 
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"

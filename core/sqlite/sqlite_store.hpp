@@ -52,7 +52,7 @@ class sqlite_store final : public store,
                            public source_store {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 12;
+    static constexpr int required_schema_version = 13;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,

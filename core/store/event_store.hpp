@@ -39,6 +39,10 @@ struct event_policy {
     // (event_learner.hpp). Off: new questions get the shipped model's verdict; the labels
     // are still kept, so turning it on again resumes from them.
     bool learn_from_decisions = true;
+    // Let the correction narrow the review band where the event's own decisions, checked on
+    // labels it was not fitted on, show it right often enough (event_learner.hpp, "CALIBRATED
+    // BAND"). Off: the band stays the learner's default width. Read only while learning is on.
+    bool narrow_review_band = true;
 };
 
 class event_store {
@@ -54,7 +58,7 @@ public:
 
     // The thresholds (triage_policy::defaults() until saved), the pre-moderation flag, the
     // word lists (each in the order saved), the canonical-text settings, the inheritance
-    // switch and the learning switch. Errors: not_found (event_not_found).
+    // switch, the learning switch and the band-narrowing switch. Errors: not_found (event_not_found).
     virtual result<event_policy> get_policy(std::int64_t event_id) = 0;
     // Replaces the whole policy at once; a term repeated in one list, or an event tag
     // repeated, is kept once. Errors: not_found (event_not_found).

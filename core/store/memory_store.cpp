@@ -132,6 +132,8 @@ status memory_store::save_policy(std::int64_t event_id, const event_policy& p) {
     e->policy.canonical = p.canonical;
     e->policy.canonical.event_tags = distinct(p.canonical.event_tags);
     e->policy.inherit_group_decisions = p.inherit_group_decisions;
+    e->policy.learn_from_decisions = p.learn_from_decisions;
+    e->policy.narrow_review_band = p.narrow_review_band;
     return status::ok();
 }
 

@@ -36,6 +36,19 @@ event_correction::event_correction(std::unordered_map<std::uint32_t, float> text
       input_weights_(input_weights),
       bound_(bound),
       reject_at_(reject_at),
+      band_{.approve_at = 0.0f, .reject_at = reject_at},
+      counts_(counts),
+      escalation_(escalation) {}
+
+event_correction::event_correction(std::unordered_map<std::uint32_t, float> text_weights,
+                                   correction_input_vector input_weights, float bound,
+                                   float reject_at, learned_band band, label_counts counts,
+                                   escalation_rule escalation)
+    : text_weights_(std::move(text_weights)),
+      input_weights_(input_weights),
+      bound_(bound),
+      reject_at_(reject_at),
+      band_(band),
       counts_(counts),
       escalation_(escalation) {}
 
@@ -103,29 +116,33 @@ float event_correction::text_shift(const model_features& features) const {
 }
 
 float event_correction::delta(const model_features& features, const scores& raw,
-                              const triage_policy& policy) const {
+                              const triage_policy& policy, bool narrow) const {
     if (empty()) return 0.0f;
     const float m = review_margin(raw, policy);
     float shift = learned_shift(features, raw, policy);
-    // The learned model rejects at corrected margin reject_at_; the policy rejects this
-    // question where its reject margin reaches 0, `width` logits above its review line.
-    // Scaling the corrected margin by width / reject_at_ makes the two agree.
+    // The learned band is [approve_at, reject_at) in corrected margin; the policy's band for
+    // this question is [0, width), width = how far its reject line is above its review line.
+    // Mapping one onto the other makes the policy's verdict on the shifted scores the band's.
     const float width = m - reject_margin(raw, policy);
-    if (reject_at_ > 0.0f && width > 0.0f && width < 2.0f * logit(1.0f))
-        shift = (m + shift) * width / reject_at_ - m;
+    const float lo = narrow ? band_.approve_at : 0.0f;
+    const float hi = narrow ? band_.reject_at : reject_at_;
+    if (hi > lo && width > 0.0f && width < 2.0f * logit(1.0f))
+        shift = (m + shift - lo) * width / (hi - lo) - m;
+    else
+        shift -= lo;
     return std::clamp(shift, -bound_, bound_);
 }
 
 corrected_triage event_correction::apply(const model_features& features, const classification& raw,
                                          const triage_policy& policy, bool premoderate,
-                                         const std::vector<word_match>& words) const {
+                                         const std::vector<word_match>& words, bool narrow) const {
     corrected_triage out;
     out.raw = policy.evaluate(raw, premoderate, words);
     out.final = out.raw;
     out.corrected = raw;
     // What the shipped model and policy reject on their own stays rejected, untouched.
     if (out.raw.status == question_status::auto_rejected) return out;
-    out.delta = delta(features, raw.values, policy);
+    out.delta = delta(features, raw.values, policy, narrow);
     if (out.delta == 0.0f) return out;
     out.corrected.values = shifted(raw.values, out.delta);
     out.final = policy.evaluate(out.corrected, premoderate, words);

@@ -4,15 +4,22 @@
 // scores; the triage policy then decides on the corrected scores (apply()).
 //
 //   u(x)     = m(x) + shift(x)                     the corrected review margin (event_learner.hpp)
-//   delta(x) = clamp(u(x) * width(x) / reject_at - m(x), -bound, +bound)
+//   delta(x) = clamp((u(x) - approve_at) * width(x) / (reject_at - approve_at) - m(x),
+//                    -bound, +bound)
 //
 // m(x) is how far the question's strongest head is above its review line, in logits, and
 // width(x) how far its reject line is above its review line (the policy's band for this
 // question); shift(x) is learned from the shipped model's own hashed features of the question
 // (model_features) and from its raw scores seen through the policy. A uniform shift moves the
 // review margin and every reject margin by exactly delta, so the policy on the corrected scores
-// approves when u < 0, rejects when u >= reject_at and sends to review between, without
-// changing which head leads. With reject_at = 0 the corrected margin is not rescaled.
+// approves when u < approve_at, rejects when u >= reject_at and sends to review between,
+// without changing which head leads. With reject_at = 0 the corrected margin is not rescaled
+// (only moved down by approve_at).
+// THE BAND [approve_at, reject_at) is the default band [0, reject_at), or, when the caller
+// asks for the narrowed band (the event's policy `narrow_review_band`), the calibrated band
+// (learned_band below): narrower where the event's decisions showed, on questions the
+// correction was not fitted on, that it is right often enough there (event_learner.hpp,
+// "CALIBRATED BAND").
 //
 // What a correction may not do (apply() enforces it, whatever the weights):
 //  - approve, hold or send to review a question the shipped model and policy reject on
@@ -55,6 +62,20 @@ struct escalation_rule {
     float reject_margin = 3.0f;
 };
 
+// The learned review band in corrected-margin units, and the evidence it was chosen on
+// (event_learner.hpp, "CALIBRATED BAND"). approve_at = 0 and reject_at = the learner's
+// reject_at are the band before any narrowing.
+struct learned_band {
+    float approve_at = 0.0f;
+    float reject_at = 0.0f;
+    bool narrowed = false;          // the calibration moved a line
+    std::int64_t checked = 0;       // labelled groups whose held-out prediction chose the lines
+    float approve_error = 0.0f;     // estimated hostile share among what the narrowing approves
+    float reject_error = 0.0f;      // estimated genuine share among what the narrowing rejects
+    std::int64_t approve_checked = 0;  // held-out groups in [base approve line, approve_at)
+    std::int64_t reject_checked = 0;   // held-out groups in [reject_at, base reject line)
+};
+
 // How many labels a correction was fitted on: distinct near-duplicate groups (a bulk decision
 // on a group is one label) and questions, per class.
 struct label_counts {
@@ -82,17 +103,22 @@ public:
     event_correction(std::unordered_map<std::uint32_t, float> text_weights,
                      correction_input_vector input_weights, float bound, float reject_at,
                      label_counts counts, escalation_rule escalation = {0, 0.0f, 0.0f});
+    // The same with a calibrated band (used when the caller asks for the narrowed band).
+    event_correction(std::unordered_map<std::uint32_t, float> text_weights,
+                     correction_input_vector input_weights, float bound, float reject_at,
+                     learned_band band, label_counts counts,
+                     escalation_rule escalation = {0, 0.0f, 0.0f});
 
     // The shift for a question with these features and raw scores under `policy`, within
-    // [-bound(), bound()].
+    // [-bound(), bound()]; `narrow`: with the calibrated band (THE BAND above).
     float delta(const model_features& features, const scores& raw,
-                const triage_policy& policy) const;
+                const triage_policy& policy, bool narrow = false) const;
 
     // The verdict with the correction applied, under the rules above. `words` are the
     // question's word-list matches.
     corrected_triage apply(const model_features& features, const classification& raw,
                            const triage_policy& policy, bool premoderate,
-                           const std::vector<word_match>& words) const;
+                           const std::vector<word_match>& words, bool narrow = false) const;
 
     // Whether a new question, triaged (q.status, q.scored raw, q.correction) and joining a
     // group that has `members` members and no moderator's decision, goes to review instead
@@ -101,6 +127,8 @@ public:
     const escalation_rule& escalation() const { return escalation_; }
 
     float bound() const { return bound_; }
+    // The calibrated band (equal to the default band until it narrowed).
+    const learned_band& band() const { return band_; }
     const label_counts& counts() const { return counts_; }
     bool empty() const { return bound_ <= 0.0f; }
     const correction_input_vector& input_weights() const { return input_weights_; }
@@ -125,7 +153,8 @@ private:
     std::unordered_map<std::uint32_t, float> text_weights_;
     correction_input_vector input_weights_{};
     float bound_ = 0.0f;
-    float reject_at_ = 0.0f;  // corrected margin at which the learned model rejects; 0: policy's lines
+    float reject_at_ = 0.0f;  // the default band's upper line; 0: the policy's lines
+    learned_band band_;
     label_counts counts_;
     escalation_rule escalation_{0, 0.0f, 0.0f};
 };

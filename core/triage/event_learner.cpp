@@ -104,18 +104,27 @@ float event_learner::bound_for(double hostile, double genuine) const {
     return static_cast<float>(options_.bound_max * m / (m + options_.bound_half));
 }
 
-std::shared_ptr<const event_correction> event_learner::fit(const triage_policy& policy) const {
+struct event_learner::fitted {
+    std::unordered_map<std::uint32_t, float> text_weights;
+    correction_input_vector input_weights{};
+    double hostile = 0, genuine = 0;  // effective counts of the examples used
+};
+
+event_learner::fitted event_learner::train(const triage_policy& policy,
+                                           bool (*use)(std::int64_t group_id)) const {
     // Examples, their text features mapped to dense indices in order of first appearance.
     // A text feature takes part only when min_groups labelled groups carry it: what recurs
     // across the event's decisions (a theme), never what only one text has.
     std::unordered_map<std::uint32_t, std::uint32_t> groups_with;
     for (const auto& [group_id, g] : groups_)
-        for (std::uint32_t id : g.example.features.ids) ++groups_with[id];
+        if (!use || use(group_id))
+            for (std::uint32_t id : g.example.features.ids) ++groups_with[id];
     std::unordered_map<std::uint32_t, std::uint32_t> index_of;
     std::vector<std::uint32_t> ids;
     std::vector<fit_example> examples;
-    double hostile = 0, genuine = 0;
+    fitted out;
     for (const auto& [group_id, g] : groups_) {
+        if (use && !use(group_id)) continue;
         const double total = static_cast<double>(g.hostile + g.genuine);
         fit_example e;
         const model_features& f = g.example.features;
@@ -133,7 +142,7 @@ std::shared_ptr<const event_correction> event_learner::fit(const triage_policy& 
             if (n == 0) continue;
             e.target = is_hostile ? 1.0f : 0.0f;
             e.weight = static_cast<float>(n / total);
-            (is_hostile ? hostile : genuine) += e.weight;
+            (is_hostile ? out.hostile : out.genuine) += e.weight;
             examples.push_back(e);
         }
     }
@@ -161,16 +170,96 @@ std::shared_ptr<const event_correction> event_learner::fit(const triage_policy& 
             }
         }
     }
-
-    std::unordered_map<std::uint32_t, float> text_weights;
-    text_weights.reserve(ids.size());
+    out.text_weights.reserve(ids.size());
     for (std::size_t j = 0; j < ids.size(); ++j)
-        if (text.w[j] != 0.0f) text_weights.emplace(ids[j], text.w[j]);
-    correction_input_vector input_weights{};
-    std::copy(in.w.begin(), in.w.end(), input_weights.begin());
-    return std::make_shared<const event_correction>(std::move(text_weights), input_weights,
-                                                    bound_for(hostile, genuine), options_.reject_at,
-                                                    counts(), options_.escalation);
+        if (text.w[j] != 0.0f) out.text_weights.emplace(ids[j], text.w[j]);
+    std::copy(in.w.begin(), in.w.end(), out.input_weights.begin());
+    return out;
+}
+
+namespace {
+
+// One held-out prediction: the corrected margin and the group's hostile share.
+struct checked_group {
+    float u = 0.0f;
+    double hostile = 0.0;
+};
+
+// A narrowed part of the band: its first n held-out groups, the line between them and the rest
+// (`beyond` when it takes them all), and its estimated share of wrong calls.
+struct narrowed_part {
+    std::size_t n = 0;
+    float line = 0.0f;
+    float error = 0.0f;
+};
+
+// The widest narrowed part, scanning `sorted` (held-out groups in the order the line moves):
+// the largest n >= min_checked with (wrong + 1) / (n + 2) <= max_error, where wrong counts the
+// first n groups' share of the class the line must not take. n = 0: none.
+narrowed_part widest(const std::vector<checked_group>& sorted, bool wrong_is_hostile, float max_error,
+                     std::int64_t min_checked, float beyond) {
+    double wrong = 0;
+    narrowed_part best;
+    for (std::size_t i = 1; i <= sorted.size(); ++i) {
+        const double h = sorted[i - 1].hostile;
+        wrong += wrong_is_hostile ? h : 1.0 - h;
+        const double error = (wrong + 1.0) / (static_cast<double>(i) + 2.0);
+        if (static_cast<std::int64_t>(i) >= min_checked && error <= max_error)
+            best = {i, i < sorted.size() ? (sorted[i - 1].u + sorted[i].u) / 2 : beyond, static_cast<float>(error)};
+    }
+    return best;
+}
+
+bool even_group(std::int64_t id) { return id % 2 == 0; }
+bool odd_group(std::int64_t id) { return id % 2 != 0; }
+
+}  // namespace
+
+learned_band event_learner::calibrate(const triage_policy& policy) const {
+    const band_options& b = options_.band;
+    learned_band band{.approve_at = 0.0f, .reject_at = options_.reject_at};
+    if (options_.reject_at <= 0.0f || static_cast<std::int64_t>(groups_.size()) < b.min_labels)
+        return band;
+    // Each half's correction predicts the other half's groups.
+    const fitted halves[2] = {train(policy, even_group), train(policy, odd_group)};
+    const event_correction judges[2] = {
+        event_correction(halves[0].text_weights, halves[0].input_weights, 1.0f, 0.0f, {}),
+        event_correction(halves[1].text_weights, halves[1].input_weights, 1.0f, 0.0f, {})};
+    std::vector<checked_group> inside;  // held-out groups in the default band [0, reject_at)
+    for (const auto& [group_id, g] : groups_) {
+        const event_correction& judge = judges[even_group(group_id) ? 1 : 0];
+        const learning_example& ex = g.example;
+        const float u = event_correction::review_margin(ex.raw, policy) +
+                        judge.learned_shift(ex.features, ex.raw, policy);
+        ++band.checked;
+        if (u < 0.0f || u >= options_.reject_at) continue;
+        inside.push_back({u, static_cast<double>(g.hostile) / static_cast<double>(g.hostile + g.genuine)});
+    }
+    std::sort(inside.begin(), inside.end(), [](const checked_group& x, const checked_group& y) { return x.u < y.u; });
+    const narrowed_part approved = widest(inside, true, b.approve_error, b.min_checked, options_.reject_at);
+    if (approved.n > 0) {
+        band.approve_at = approved.line;
+        band.approve_checked = static_cast<std::int64_t>(approved.n);
+        band.approve_error = approved.error;
+    }
+    std::vector<checked_group> above(inside.begin() + static_cast<std::ptrdiff_t>(approved.n), inside.end());
+    std::reverse(above.begin(), above.end());
+    const narrowed_part rejected = widest(above, false, b.reject_error, b.min_checked, band.approve_at);
+    if (rejected.n > 0) {
+        band.reject_at = rejected.line;
+        band.reject_checked = static_cast<std::int64_t>(rejected.n);
+        band.reject_error = rejected.error;
+    }
+    band.narrowed = approved.n > 0 || rejected.n > 0;
+    return band;
+}
+
+std::shared_ptr<const event_correction> event_learner::fit(const triage_policy& policy) const {
+    fitted all = train(policy, nullptr);
+    return std::make_shared<const event_correction>(std::move(all.text_weights), all.input_weights,
+                                                    bound_for(all.hostile, all.genuine),
+                                                    options_.reject_at, calibrate(policy), counts(),
+                                                    options_.escalation);
 }
 
 }  // namespace tribune

@@ -30,6 +30,25 @@
 // wide, 0.48 to 0.95), 40 of each 2.0, and it tends to bound_max = 4.0. Banned terms and the
 // shipped reject thresholds still apply on top (event_correction::apply).
 //
+// CALIBRATED BAND. The fit also checks itself on labels it was not fitted on, and the
+// correction carries the band this chooses; it applies it where the event's policy lets the
+// band narrow (event_correction::apply's `narrow`, the policy's narrow_review_band): the labelled groups are split in two halves (by group id
+// parity), a correction is fitted on each half and predicts the corrected margin u of every
+// group of the other half. Those held-out predictions choose the band:
+//  - approve_at = the highest u such that, of the held-out groups with 0 <= u < approve_at
+//    (what the narrowing newly approves), the hostile share (hostile + 1) / (n + 2) is at most
+//    band.approve_error;
+//  - reject_at = the lowest u such that, of the held-out groups with reject_at <= u < the
+//    default reject_at (what it newly rejects), the genuine share (genuine + 1) / (n + 2) is
+//    at most band.reject_error;
+// each only with at least band.min_checked held-out groups in the narrowed part, never wider
+// than the defaults (0, reject_at), and never crossing (approve_at <= reject_at). The
+// (x + 1) / (n + 2) estimate is pessimistic on little evidence: with 0.05, 18 right calls in a
+// row are needed before one question more is decided without a human. The labels are the
+// questions moderators saw, i.e. the review band itself, which is the population the
+// narrowing decides on. The bound still caps every shift, so the band narrows only as far as
+// the bound lets the correction move a question.
+//
 // Memory: one example per labelled group (its model_features, about 2 KB for a tweet), at
 // most max_groups groups: beyond that the oldest labelled groups are forgotten.
 //
@@ -56,6 +75,16 @@ namespace tribune {
 // classifier before v2, for leak under 1% and the correction's own loss near 1%, then the
 // fewest decisions; they are not tuned to any text. What bench/moderated_flood measures with
 // them on the server is in docs/benchmarks.md.
+// The band narrowing's limits (CALIBRATED BAND above). Chosen with bench/event_learning_sim
+// on scripts/make-flood floods with seeds 2 and 3 only (docs/benchmarks.md, "The calibrated
+// band"): 0.05 hardly ever narrows, 0.12-0.15 costs leak or loss for few decisions.
+struct band_options {
+    float approve_error = 0.10f;     // at most this share of hostile among newly approved
+    float reject_error = 0.10f;      // at most this share of genuine among newly rejected
+    std::int64_t min_checked = 30;   // held-out groups a narrowed part needs
+    std::int64_t min_labels = 100;   // labelled groups before any calibration
+};
+
 struct learning_options {
     float kappa = 1.0f;      // logits of P(hostile) per logit of corrected review margin
     float offset = -2.5f;    // logit of P(hostile) on the corrected review line (P = 0.076)
@@ -69,6 +98,7 @@ struct learning_options {
     float bound_half = 40.0f;
     std::size_t max_groups = 20000;
     escalation_rule escalation;  // see event_correction.hpp
+    band_options band;           // CALIBRATED BAND
 };
 
 // A labelled question as the learner needs it: the model's features and raw scores, and the
@@ -107,12 +137,14 @@ public:
     label_counts counts() const;
     const learning_options& options() const { return options_; }
 
-    // The correction these labels give under `policy` (whose review lines define the margin).
+    // The correction these labels give under `policy` (whose review lines define the margin),
+    // with its band calibrated on held-out labels (CALIBRATED BAND).
     std::shared_ptr<const event_correction> fit(const triage_policy& policy) const;
     // bound_max * m / (m + bound_half) for the effective counts of each class.
     float bound_for(double hostile, double genuine) const;
 
 private:
+    struct fitted;
     struct group_labels {
         learning_example example;
         std::int64_t hostile = 0;
@@ -120,6 +152,9 @@ private:
         std::uint64_t order = 0;  // when the group got its example
     };
     void forget_oldest();
+    // Trains on the labelled groups `use` accepts (all when null).
+    fitted train(const triage_policy& policy, bool (*use)(std::int64_t group_id)) const;
+    learned_band calibrate(const triage_policy& policy) const;
 
     learning_options options_;
     std::map<std::int64_t, group_labels> groups_;  // ordered: fit visits them deterministically

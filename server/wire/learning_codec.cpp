@@ -7,6 +7,27 @@ namespace {
 
 double rounded(float v, double unit = 1000.0) { return std::round(static_cast<double>(v) * unit) / unit; }
 
+// The review band in force (event_learner.hpp, "CALIBRATED BAND"): its lines as P(hostile)
+// of the learned model, and the held-out evidence that chose them.
+json band_json(const learning_report& r) {
+    const learning_options& o = r.options;
+    auto probability = [&](float u) { return rounded(1.0f / (1.0f + std::exp(-(o.kappa * u + o.offset)))); };
+    const learned_band& b = r.band;
+    return {{"narrowing", r.narrowing},
+            {"narrowed", b.narrowed},
+            {"approve_below_probability", probability(b.approve_at)},
+            {"reject_from_probability", probability(b.reject_at)},
+            {"approve_at", rounded(b.approve_at)},
+            {"reject_at", rounded(b.reject_at)},
+            {"checked_groups", b.checked},
+            {"approve", {{"checked_groups", b.approve_checked}, {"estimated_error", rounded(b.approve_error)},
+                         {"max_error", rounded(o.band.approve_error)}}},
+            {"reject", {{"checked_groups", b.reject_checked}, {"estimated_error", rounded(b.reject_error)},
+                        {"max_error", rounded(o.band.reject_error)}}},
+            {"min_checked_groups", o.band.min_checked},
+            {"min_labelled_groups", o.band.min_labels}};
+}
+
 }  // namespace
 
 json correction_json(const std::optional<correction_note>& c) {
@@ -40,6 +61,7 @@ json to_json(const learning_report& r) {
              {{"approve_below_probability", rounded(1.0f / (1.0f + std::exp(-o.offset)))},
               {"reject_from_probability",
                rounded(1.0f / (1.0f + std::exp(-(o.kappa * o.reject_at + o.offset))))}}},
+            {"band", band_json(r)},
             {"top_words", std::move(words)},
             {"last_decision", r.last_decision},
             {"reset", std::move(reset)}};

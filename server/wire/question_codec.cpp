@@ -83,6 +83,16 @@ status decode_score_range(const std::map<std::string, std::string>& params, ques
     return status::ok();
 }
 
+// q: words the question's text must contain (full-text search).
+status decode_search(const std::map<std::string, std::string>& params, question_filter& f) {
+    if (const std::string* v = find_param(params, "q"); v && !v->empty()) {
+        if (!is_valid_utf8(*v) || v->size() > 500)
+            return invalid("invalid_field", "q must be valid UTF-8 of at most 500 bytes");
+        f.search = *v;
+    }
+    return status::ok();
+}
+
 // lang, author, source, cluster, q.
 status decode_match_fields(const std::map<std::string, std::string>& params, question_filter& f) {
     if (const std::string* v = find_param(params, "lang"); v && !v->empty()) f.lang = *v;
@@ -93,12 +103,7 @@ status decode_match_fields(const std::map<std::string, std::string>& params, que
         if (!id || *id < 1) return invalid("invalid_field", "cluster must be a question id");
         f.cluster = *id;
     }
-    if (const std::string* v = find_param(params, "q"); v && !v->empty()) {
-        if (!is_valid_utf8(*v) || v->size() > 500)
-            return invalid("invalid_field", "q must be valid UTF-8 of at most 500 bytes");
-        f.search = *v;
-    }
-    return status::ok();
+    return decode_search(params, f);
 }
 
 }  // namespace
@@ -166,6 +171,7 @@ result<question_query> decode_audience_query(const std::map<std::string, std::st
     }
     if (const std::string* c = find_param(params, "cursor"); c && !c->empty())
         if (status st = decode_cursor(*c, q); !st) return st;
+    if (status st = decode_search(params, q.filter); !st) return st;
     return q;
 }
 

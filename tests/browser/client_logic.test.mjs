@@ -7,7 +7,8 @@ import { Memory, isWaiting, ownStatusWords, randomParticipantId, retryWords } fr
 import { Connection, parseActivity } from '../../web/connection.js';
 import { DisplayConnection } from '../../web/display_connection.js';
 import { Store, comparator } from '../../web/store.js';
-import { segmentText } from '../../web/views.js';
+import { Throttle } from '../../web/throttle.js';
+import { bandNote, renderLearning, segmentText } from '../../web/views.js';
 
 const q = (id, status, version, extra = {}) => ({ id, status, version, text: `q${id}`, ...extra });
 
@@ -362,5 +363,139 @@ describe('audience page logic', () => {
     const id = randomParticipantId();
     assert.match(id, /^[0-9a-f]{32}$/);
     assert.notEqual(randomParticipantId(), id);
+  });
+});
+
+describe('learning header', () => {
+  const report = (band) => ({
+    enabled: true,
+    learned_from: { decisions: 400, groups: 180 },
+    bound: { now: 3.2 },
+    top_words: [],
+    band,
+  });
+  const narrowed = {
+    narrowing: true,
+    narrowed: true,
+    approve_below_probability: 0.2,
+    reject_from_probability: 0.7,
+    approve: { checked_groups: 120, estimated_error: 0.081 },
+    reject: { checked_groups: 0, estimated_error: 0 },
+  };
+
+  test('a narrowed band is named in the header and its evidence in the title', () => {
+    const box = { dataset: {}, hidden: true, textContent: '', title: '' };
+    renderLearning(box, report(narrowed));
+    assert.equal(box.textContent, 'Learned from 400 decisions, review band narrowed');
+    assert.equal(box.dataset.narrowed, 'true');
+    assert.match(box.title, /approves below P\(hostile\) 0\.2 \(8% wrong on 120 held-out decisions\)/);
+    assert.doesNotMatch(box.title, /rejects from/);
+    assert.match(bandNote({ ...narrowed, reject: { checked_groups: 40, estimated_error: 0.05 } }), / and rejects from P\(hostile\) 0\.7 \(5% wrong on 40/);
+  });
+
+  test('a band the policy keeps at its width, or not narrowed yet, is not mentioned', () => {
+    for (const band of [{ ...narrowed, narrowing: false }, { ...narrowed, narrowed: false }, undefined]) {
+      const box = { dataset: {}, hidden: true, textContent: '', title: '' };
+      renderLearning(box, report(band));
+      assert.equal(box.textContent, 'Learned from 400 decisions');
+      assert.equal(box.dataset.narrowed, 'false');
+      assert.doesNotMatch(box.title, /narrowed/);
+    }
+  });
+});
+
+describe('throttle (the gauge\'s live updates)', () => {
+  // A clock that moves only when told: timers run when their time comes.
+  function fakeClock() {
+    let now = 0;
+    let timers = [];
+    return {
+      now: () => now,
+      setTimeout: (f, ms) => {
+        const t = { at: now + ms, f };
+        timers.push(t);
+        return t;
+      },
+      clearTimeout: (t) => {
+        timers = timers.filter((x) => x !== t);
+      },
+      async advance(ms) {
+        const end = now + ms;
+        for (;;) {
+          timers.sort((a, b) => a.at - b.at);
+          const next = timers[0];
+          if (!next || next.at > end) break;
+          timers.shift();
+          now = next.at;
+          next.f();
+          await new Promise((r) => setImmediate(r)); // let the run's promise settle
+        }
+        now = end;
+      },
+    };
+  }
+
+  test('a burst of pokes runs once at once, then at most once per interval, and the last poke is followed by a run', async () => {
+    const clock = fakeClock();
+    const runs = [];
+    const t = new Throttle(3000, () => runs.push(clock.now()), clock);
+    t.poke();
+    await clock.advance(0);
+    assert.deepEqual(runs, [0], 'the first poke after a quiet period runs at once');
+    // 100 pokes in the next 2.9 s (a flood of frames): one more run, when the interval ends.
+    for (let i = 0; i < 100; i += 1) {
+      await clock.advance(29);
+      t.poke();
+    }
+    await clock.advance(10000);
+    assert.deepEqual(runs, [0, 3000]);
+    // Quiet for a while: the next poke runs at once again.
+    t.poke();
+    await clock.advance(0);
+    assert.deepEqual(runs, [0, 3000, 12900]);
+    t.cancel();
+  });
+
+  test('a poke during a slow run gives one more run after it, never two at once', async () => {
+    const clock = fakeClock();
+    let running = 0;
+    let most = 0;
+    let release;
+    let runs = 0;
+    const t = new Throttle(1000, () => {
+      runs += 1;
+      running += 1;
+      most = Math.max(most, running);
+      return new Promise((resolve) => {
+        release = () => {
+          running -= 1;
+          resolve();
+        };
+      });
+    }, clock);
+    t.poke();
+    await clock.advance(0);
+    t.poke();
+    t.poke();
+    await clock.advance(5000);
+    assert.equal(runs, 1, 'no second run while the first is in flight');
+    release();
+    await new Promise((r) => setImmediate(r));
+    await clock.advance(5000);
+    assert.equal(runs, 2, 'the pokes during the run gave exactly one more');
+    release();
+    assert.equal(most, 1);
+  });
+
+  test('cancel drops a scheduled run', async () => {
+    const clock = fakeClock();
+    let runs = 0;
+    const t = new Throttle(1000, () => (runs += 1), clock);
+    t.poke();
+    await clock.advance(0);
+    t.poke();
+    t.cancel();
+    await clock.advance(5000);
+    assert.equal(runs, 1);
   });
 });

@@ -8,12 +8,11 @@
 // Run: node --test tests/browser/dashboard_perf.test.mjs   (see support.mjs; needs /usr/bin/sqlite3)
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { apiClient, artifactsDir, launchBrowser, repoRoot, startServer, tribuneBin } from './support.mjs';
+import { apiClient, artifactsDir, fillDatabase, launchBrowser, startServer } from './support.mjs';
 
 const N = 100000;
 const BURST = 1000;
@@ -27,11 +26,10 @@ const STATES = ['pending', 'held', 'approved', 'rejected', 'auto_rejected'];
 // for Review): ~40% pending, 20% held, 20% approved, 10% rejected,
 // 10% auto-rejected, with varied scores, authors, sources and creation times (one every 3 s).
 function fill(dbPath) {
-  execFileSync(tribuneBin(), ['migrate', '--db', dbPath], { cwd: repoRoot, stdio: 'pipe' });
   const base = Date.now() - N * 3000;
-  const sql = `
-PRAGMA journal_mode = WAL;
-BEGIN;
+  fillDatabase(
+    dbPath,
+    `
 INSERT INTO events (slug, title, premoderate, created_at) VALUES ('${slug}', 'One hundred thousand questions', 1, ${base});
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${N})
 INSERT INTO questions (event_id, text, author, source, external_id, created_at, updated_at, status, version, lang,
@@ -58,10 +56,8 @@ UPDATE questions SET
   severity = CAST(round(max(s_toxicity, s_severe_toxicity, s_insult, s_profanity, s_threat, s_identity_attack) * 1000) AS INTEGER),
   search_text = lower(text)
 WHERE event_id = (SELECT id FROM events WHERE slug = '${slug}');
-COMMIT;
-ANALYZE;
-`;
-  execFileSync('sqlite3', [dbPath], { input: sql, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20 });
+`,
+  );
 }
 
 let server;

@@ -178,6 +178,29 @@ describe('executive page', { timeout: 180000 }, () => {
     assert.equal(entry.answering_now, true);
   });
 
+  test('the moderators\' dashboard marks the shortlist and "answering now" live', async () => {
+    const mo = await launchBrowser(server, 'mo-dash');
+    try {
+      const dash = await mo.context.newPage();
+      watch(dash, 'mo-dash');
+      await dash.goto(`${server.base}/?event=${slug}`);
+      await dash.waitForSelector('#conn[data-state="live"]', WAIT);
+      await dash.keyboard.press('2'); // the Approved tab
+      const badge = (id) => `#list .card[data-id="${id}"] .shortlist-badge`;
+      for (const id of ids.slice(0, 3)) await dash.waitForSelector(badge(id), WAIT);
+      await dash.waitForSelector(`${badge(ids[1])}.now`, WAIT);
+      // An executive moves "answering now": the moderators see it move without reload.
+      await page.click(`#x-shortlist .x-entry[data-id="${ids[2]}"] button[data-act="now"]`);
+      await dash.waitForSelector(`${badge(ids[2])}.now`, WAIT);
+      await dash.waitForSelector(`${badge(ids[1])}.now`, { state: 'detached', ...WAIT });
+      await page.click(`#x-shortlist .x-entry[data-id="${ids[1]}"] button[data-act="now"]`);
+      await dash.waitForSelector(`${badge(ids[1])}.now`, WAIT);
+      await dash.close();
+    } finally {
+      await mo.close();
+    }
+  });
+
   test('a question a moderator approves appears without reload', async () => {
     await page.evaluate(() => {
       window.__notReloaded = true;

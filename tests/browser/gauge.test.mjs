@@ -1,8 +1,9 @@
 // Browser tests of the gauge of public opinion (web/gauge.js) on the moderators' dashboard and
 // the executives' page, against the real server: the charts draw with the event's data
 // (uPlot canvases with a series per state, the largest group, the separating words, the
-// languages), an executive sees approved questions only and no words, and reopening the
-// panel shows what arrived meanwhile. Saves $TRIBUNE_ARTIFACTS_DIR/gauge-dashboard.png and
+// languages), an executive sees approved questions only and no words, reopening the panel
+// shows what arrived meanwhile, and an open panel follows the live stream (a new question on
+// the dashboard, an approval on the executives' page) without a reload. Saves $TRIBUNE_ARTIFACTS_DIR/gauge-dashboard.png and
 // gauge-executive.png.
 // Run: node --test tests/browser/gauge.test.mjs   (see support.mjs)
 
@@ -142,6 +143,41 @@ describe('gauge of public opinion', { timeout: 180000 }, () => {
     for (const text of REJECT) assert.ok(!groups.includes(text));
     assert.match(await page.textContent('#gauge .gauge-note'), /^5 questions \(approved and answered\)/);
     await page.locator('#gauge').screenshot({ path: join(outputDir(), 'gauge-executive.png') });
+    await page.close();
+  });
+
+  test('the charts follow the live stream, without a reload and before their timer', async () => {
+    const page = await mo.context.newPage();
+    watch(page, 'mo');
+    await page.goto(`${server.base}/?event=${slug}`);
+    await openGauge(page);
+    const exec = await erin.context.newPage();
+    watch(exec, 'erin');
+    await exec.goto(`${server.base}/executive?event=${slug}`);
+    await openGauge(exec);
+    const total = async (p) => Number((await p.textContent('#gauge .gauge-note')).match(/^(\d+) question/)[1]);
+    const before = await total(page);
+    const publicBefore = await total(exec);
+    // A drawing asked for by the stream (data-cause), showing the new total: the timer
+    // (a minute) and the opening drawing cannot be it.
+    const drawnByStream = (p, n) =>
+      p.waitForFunction(
+        (want) => {
+          const d = document.querySelector('#gauge');
+          return d.dataset.cause === 'stream' && d.querySelector('.gauge-note').textContent.startsWith(`${want} question`);
+        },
+        n,
+        WAIT,
+      );
+    const texts = ['How will the ferry timetable change in winter?', 'Will the ferry run on Sundays in winter?', 'Is the winter ferry timetable final?'];
+    const asked = [];
+    for (const text of texts) asked.push(await ask(text));
+    await drawnByStream(page, before + 3);
+    // The executive's charts count approved questions only: they move with an approval.
+    await decide(asked[0].id, 'approve');
+    await drawnByStream(exec, publicBefore + 1);
+    assert.match(await page.textContent('#gauge .gauge-note'), new RegExp(`^${before + 3} questions`));
+    await exec.close();
     await page.close();
   });
 

@@ -7,7 +7,7 @@
 //      tests save what a person looks at afterwards (the dashboard screenshot).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { after, before } from 'node:test';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -96,6 +96,15 @@ async function terminate(child) {
     await exited;
     clearTimeout(hard);
   }
+}
+
+// Fills a new database for startServer's `prepare`: `tribune migrate`, then `sql` through the
+// sqlite3 program in one transaction (WAL, then ANALYZE). For events of thousands of questions
+// that the API would take long to ingest; `sql` must write each question's questions_fts row.
+export function fillDatabase(dbPath, sql) {
+  execFileSync(tribuneBin(), ['migrate', '--db', dbPath], { cwd: repoRoot, stdio: 'pipe' });
+  const script = `PRAGMA journal_mode = WAL;\nBEGIN;\n${sql}\nCOMMIT;\nANALYZE;\n`;
+  execFileSync('sqlite3', [dbPath], { input: script, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20 });
 }
 
 // Starts `tribune serve --port 0 --db <tmp>/t.db` (see launch). Returns {base, token, stop(),

@@ -235,5 +235,105 @@ TEST(event_learner, escalation_sends_a_close_call_in_a_grown_undecided_group_to_
     EXPECT_FALSE(off.escalates(close, policy, 500));
 }
 
+// CALIBRATED BAND (event_learner.hpp). Labels whose raw scores alone separate them: genuine
+// questions low in the review band, hostile ones high in it, each its own group (ids of both
+// parities, so each half of the held-out check sees both classes).
+event_learner separated_learner(int per_class, learning_options o = {}) {
+    event_learner l(o);
+    const triage_policy policy = triage_policy::defaults();
+    for (int i = 0; i < per_class; ++i) {
+        const float step = static_cast<float>(i % 10) / 10.0f;
+        l.set_label(i, i, false, example(toxicity_at_margin(policy, 0.1f + 0.8f * step), {neutral}));
+        l.set_label(10000 + i, 10000 + i, true,
+                    example(toxicity_at_margin(policy, 2.2f + 1.5f * step), {neutral}));
+    }
+    return l;
+}
+
+// A learner whose weights hardly move (strong L2): its corrected margins stay where the raw
+// scores put them, inside the default band, which is where the calibration has work to do.
+learning_options stiff() {
+    learning_options o;
+    o.l2_text = 50.0f;
+    o.l2_inputs = 50.0f;
+    return o;
+}
+
+TEST(event_learner, the_band_narrows_where_held_out_labels_show_the_correction_right) {
+    const triage_policy policy = triage_policy::defaults();
+    const learning_options o = stiff();
+    auto c = separated_learner(150, o).fit(policy);
+    const learned_band& b = c->band();
+    ASSERT_TRUE(b.narrowed);
+    EXPECT_EQ(b.checked, 300);
+    // Never wider than the default band, never crossed.
+    EXPECT_GE(b.approve_at, 0.0f);
+    EXPECT_LE(b.reject_at, o.reject_at);
+    EXPECT_LE(b.approve_at, b.reject_at);
+    // Each narrowed part rests on enough held-out groups, within its error limit.
+    if (b.approve_at > 0.0f) {
+        EXPECT_GE(b.approve_checked, o.band.min_checked);
+        EXPECT_LE(b.approve_error, o.band.approve_error);
+    }
+    if (b.reject_at < o.reject_at) {
+        EXPECT_GE(b.reject_checked, o.band.min_checked);
+        EXPECT_LE(b.reject_error, o.band.reject_error);
+    }
+    // Somewhere in the review band a question now settles without a human when the policy
+    // lets the band narrow, and still goes to review when it does not.
+    int settled = 0;
+    for (float margin = 0.05f; margin < 4.0f; margin += 0.05f) {
+        auto ex = example(toxicity_at_margin(policy, margin), {neutral});
+        const question_status wide = c->apply(ex.features, scored(ex), policy, false, {}, false).final.status;
+        const question_status narrow = c->apply(ex.features, scored(ex), policy, false, {}, true).final.status;
+        if (wide == question_status::pending && narrow != question_status::pending) ++settled;
+        EXPECT_FALSE(wide != question_status::pending && narrow == question_status::pending)
+            << "narrowing never sends to review what the default band settles (margin " << margin << ")";
+    }
+    EXPECT_GT(settled, 0);
+}
+
+TEST(event_learner, few_or_mixed_labels_leave_the_band_as_it_is) {
+    const triage_policy policy = triage_policy::defaults();
+    const learning_options o = stiff();
+    // Fewer labelled groups than band.min_labels: no calibration at all.
+    auto few = separated_learner(static_cast<int>(o.band.min_labels / 2) - 1, o).fit(policy);
+    EXPECT_FALSE(few->band().narrowed);
+    EXPECT_EQ(few->band().approve_at, 0.0f);
+    EXPECT_EQ(few->band().reject_at, o.reject_at);
+    // Plenty of labels, but hostile and genuine questions sit at the same scores: the
+    // held-out check finds every part of the band about half wrong.
+    event_learner mixed(o);
+    for (int i = 0; i < 200; ++i) {
+        const float tox = toxicity_at_margin(policy, 0.2f + 3.0f * static_cast<float>(i % 20) / 20.0f);
+        mixed.set_label(i, i, i % 4 < 2, example(tox, {neutral}));
+    }
+    EXPECT_FALSE(mixed.fit(policy)->band().narrowed);
+}
+
+TEST(event_learner, a_narrowed_band_maps_its_lines_onto_the_policys) {
+    const triage_policy policy = triage_policy::defaults();
+    // No learned weights (u = m), default band [0, 4), calibrated band [1, 3).
+    const learned_band band{.approve_at = 1.0f, .reject_at = 3.0f, .narrowed = true};
+    const event_correction c({}, correction_input_vector{}, 10.0f, 4.0f, band, {});
+    const float review = policy.at(attribute::toxicity).review_above;
+    const float reject = policy.at(attribute::toxicity).reject_above;
+    const float width = std::log(reject / (1 - reject)) - std::log(review / (1 - review));
+    for (float target : {0.5f, 2.0f, 3.2f}) {
+        auto ex = example(toxicity_at_margin(policy, target), {neutral});
+        const float m = event_correction::review_margin(ex.raw, policy);
+        EXPECT_NEAR(c.delta(ex.features, ex.raw, policy, true), (m - 1.0f) * width / 2.0f - m, 1e-3) << m;
+        EXPECT_NEAR(c.delta(ex.features, ex.raw, policy, false), m * width / 4.0f - m, 1e-3) << m;
+    }
+    auto low = example(toxicity_at_margin(policy, 0.5f), {neutral});
+    EXPECT_EQ(c.apply(low.features, scored(low), policy, false, {}, true).final.status, question_status::approved);
+    EXPECT_EQ(c.apply(low.features, scored(low), policy, false, {}, false).final.status, question_status::pending);
+    auto high = example(toxicity_at_margin(policy, 3.2f), {neutral});
+    ASSERT_EQ(policy.evaluate(scored(high), false).status, question_status::pending);
+    EXPECT_EQ(c.apply(high.features, scored(high), policy, false, {}, true).final.status,
+              question_status::auto_rejected);
+    EXPECT_EQ(c.apply(high.features, scored(high), policy, false, {}, false).final.status, question_status::pending);
+}
+
 }  // namespace
 }  // namespace tribune

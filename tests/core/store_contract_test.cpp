@@ -429,6 +429,22 @@ TEST_P(store_contract, canonical_and_inheritance_settings_round_trip) {
     EXPECT_FALSE(got->inherit_group_decisions);
 }
 
+// The learning switches are stored, each on its own (the SQLite store: migrations 0009, 0012).
+TEST_P(store_contract, learning_and_band_narrowing_switches_round_trip) {
+    EXPECT_TRUE(db_->get_policy(demo_.id)->learn_from_decisions);
+    EXPECT_TRUE(db_->get_policy(demo_.id)->narrow_review_band);
+    for (const auto& [learn, narrow] : {std::pair{true, false}, std::pair{false, true}, std::pair{true, true}}) {
+        event_policy p;
+        p.learn_from_decisions = learn;
+        p.narrow_review_band = narrow;
+        ASSERT_TRUE(db_->save_policy(demo_.id, p).is_ok());
+        auto got = db_->get_policy(demo_.id);
+        ASSERT_TRUE(got.is_ok());
+        EXPECT_EQ(got->learn_from_decisions, learn);
+        EXPECT_EQ(got->narrow_review_band, narrow);
+    }
+}
+
 TEST_P(store_contract, a_decision_becomes_its_groups_and_withdrawing_it_releases_inheritors) {
     question_insert member = make("again", question_status::auto_rejected, group_choice::join_item(0));
     auto qs = insert({make("first"), make("copy", question_status::pending, group_choice::join_item(0))});

@@ -119,6 +119,21 @@ TEST_F(audience_test, a_participant_votes_once_and_the_list_follows_the_votes) {
     EXPECT_FALSE(newest.body["next_cursor"].is_null());
 }
 
+TEST_F(audience_test, the_audience_searches_the_approved_questions_only) {
+    ASSERT_FALSE(create_event("hall", false).is_null());
+    const std::int64_t fees = id_of(ask_as("p1", clean_text));
+    id_of(ask_as("p2", "Will the branch on Elm Street stay open?"));
+    EXPECT_EQ(ask_as("p3", review_text).value("status", ""), "pending");
+    auto found = call_anonymous(http::verb::get, ask_path("hall") + "?sort=newest&q=fees");
+    ASSERT_EQ(found.status, 200u) << found;
+    ASSERT_EQ(found.body["items"].size(), 1u) << found << " (only the approved question)";
+    EXPECT_EQ(id_of(found.body["items"][0]), fees);
+    auto none = call_anonymous(http::verb::get, ask_path("hall") + "?q=minister");
+    EXPECT_EQ(none.body["items"].size(), 0u) << none << " (a question waiting for review)";
+    expect_error(call_anonymous(http::verb::get, ask_path("hall") + "?q=" + std::string(501, 'a')),
+                 400, "invalid_field");
+}
+
 TEST_F(audience_test, closed_questions_keep_votes_open) {
     ASSERT_FALSE(create_event("hall", false, "Town hall").is_null());
     const std::int64_t id = id_of(ask_as("p1", clean_text));

@@ -161,6 +161,10 @@ TEST_F(executive_test, the_ranking_follows_the_documented_score) {
         fees = fees || (t["word"] == "overdraft" && t["questions"] == 2);
     }
     EXPECT_TRUE(fees) << all["topics"].dump();
+    // Language: the test server's classifier tells none ("und"), so every question is "und"
+    // and none is "fr" (a stored language is matched exactly).
+    EXPECT_EQ(order("lang=und").size(), 3u);
+    EXPECT_TRUE(order("lang=fr").empty());
 }
 
 TEST_F(executive_test, the_shortlist_order_answering_now_answers_and_notes_persist) {

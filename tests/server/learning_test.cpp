@@ -143,5 +143,29 @@ TEST_F(learning_test, unknown_event_answers_404) {
     EXPECT_EQ(r.status, 404u) << r;
 }
 
+TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_survives_a_restart) {
+    json band = learning()["band"];
+    EXPECT_EQ(band["narrowing"], true) << band.dump();
+    EXPECT_EQ(band["narrowed"], false) << "no labels, no calibration: " << band.dump();
+    EXPECT_EQ(band["approve_at"], 0.0);
+    EXPECT_EQ(band["reject_at"], 4.5);
+    EXPECT_EQ(band["approve"]["max_error"], 0.1);
+    EXPECT_EQ(band["min_labelled_groups"], 100);
+
+    auto bad = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"narrow_review_band", "no"}}.dump());
+    EXPECT_EQ(bad.status, 400u) << bad;
+    auto r = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"narrow_review_band", false}}.dump());
+    ASSERT_EQ(r.status, 200u) << r;
+    EXPECT_EQ(r.body["narrow_review_band"], false);
+    EXPECT_EQ(r.body["learn_from_decisions"], true) << "the other switches are untouched";
+    EXPECT_EQ(learning()["band"]["narrowing"], false);
+
+    restart_with([](server::config&) {});
+    auto policy = get("/api/v1/events/askjpm/policy");
+    ASSERT_EQ(policy.status, 200u) << policy;
+    EXPECT_EQ(policy.body["narrow_review_band"], false);
+    EXPECT_EQ(learning()["band"]["narrowing"], false);
+}
+
 }  // namespace
 }  // namespace tribune::test
