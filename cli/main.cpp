@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/backup_command.hpp"
+#include "cli/bridge_command.hpp"
 #include "cli/classify_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/replay_command.hpp"
@@ -30,6 +31,8 @@ constexpr const char* usage =
     "             (--event SLUG [--db PATH] [--out FILE]; tribune report --help)\n"
     "  replay     post a recorded stream of questions (JSON lines) to a running server\n"
     "             (tribune replay --help)\n"
+    "  bridge     bridge test: print what one social source would ingest for a minute,\n"
+    "             storing nothing (tribune bridge test --help)\n"
     "  version    print the version\n"
     "  help       this text\n";
 
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
     if (command == "classify") return classify(argc, argv, argv0);
     if (command == "backup") return run_backup_command(rest);
     if (command == "report") return run_report_command(rest, argv0);
+    if (command == "bridge") return run_bridge_command(rest, argv0);
     if (command == "replay") return tribune::cli::run_replay_command(rest);
     if (command == "version" || command == "--version") {
         std::cout << "tribune 0.1.0\n";

@@ -87,6 +87,10 @@ constexpr setting settings[] = {
     {"--webhook-timeout", "TRIBUNE_WEBHOOK_TIMEOUT", "time one webhook attempt may take, e.g. 10s or 500ms (default 10s)"},
     {"--webhook-retry-base", "TRIBUNE_WEBHOOK_RETRY_BASE", "first retry delay of a failing webhook, doubling up to 10 min (default 1s)"},
     {"--webhook-disable-after", "TRIBUNE_WEBHOOK_DISABLE_AFTER", "consecutive failed attempts before a webhook is disabled (default 15)"},
+    // the social bridges (docs/api.md "Sources")
+    {"--bridge-ca-file", "TRIBUNE_BRIDGE_CA_FILE", "PEM certificates trusted for the social bridges besides the system's"},
+    {"--bridge-retry-base", "TRIBUNE_BRIDGE_RETRY_BASE", "first reconnect delay of a failing bridge, doubling up to 5 min (default 1s)"},
+    {"--bridge-rewind", "TRIBUNE_BRIDGE_REWIND", "how far a Jetstream cursor is rewound on resume (default 5s)"},
 };
 
 status apply(serve_options& o, const std::string& flag, const std::string& value) {
@@ -161,6 +165,9 @@ status apply(serve_options& o, const std::string& flag, const std::string& value
     else if (flag == "--webhook-retry-base") return parse_duration(flag, value, c.webhook_retry_base);
     else if (flag == "--webhook-disable-after")
         return parse_number<int>(flag, value, 1, 1000, c.webhook_disable_after);
+    else if (flag == "--bridge-ca-file") c.bridge_ca_file = value;
+    else if (flag == "--bridge-retry-base") return parse_duration(flag, value, c.bridge_retry_base);
+    else if (flag == "--bridge-rewind") return parse_duration(flag, value, c.bridge_rewind);
     else return bad("unknown option " + flag + " (see tribune serve --help)");
     return status::ok();
 }
@@ -178,6 +185,7 @@ std::string serve_usage() {
         s += left + st.help + "  [" + st.env + "]\n";
     }
     s += "  --quiet                   no log line per request\n";
+    s += "  --no-bridges              do not run the social bridges of the events' sources\n";
     return s;
 }
 
@@ -197,6 +205,10 @@ result<serve_options> parse_serve_args(const std::vector<std::string>& args) {
         }
         if (a == "--quiet") {
             o.cfg.quiet = true;
+            continue;
+        }
+        if (a == "--no-bridges") {
+            o.cfg.bridges = false;
             continue;
         }
         std::string value;

@@ -17,6 +17,7 @@ import { Connection } from './connection.js';
 import { mountEventSettings } from './event_settings.js';
 import { mountGauge } from './gauge.js';
 import { signOut } from './page_shell.js';
+import { mountSources } from './sources.js';
 import { Store } from './store.js';
 import * as views from './views.js';
 
@@ -885,6 +886,10 @@ function start() {
       ui.me = me;
       views.renderIdentity($('#identity'), me);
       settingsPanel.show(me);
+      if (me.role === 'admin') {
+        $('#sources').hidden = false;
+        mountSources($('#sources'), slug);
+      }
       scheduleRender();
     })
     .catch((e) => {

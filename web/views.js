@@ -4,6 +4,7 @@
 // Safety: every piece of user data (text, author, source, verdict, names) enters the DOM through
 // createTextNode / textContent or setAttribute on a non-event attribute — never through innerHTML.
 
+import { originLink, sourceLabel } from './origin.js';
 import { ATTRIBUTES, STATUSES } from './store.js';
 
 export const STATUS_LABELS = {
@@ -32,6 +33,15 @@ const ACTIONS = [
 
 // h(tag, attrs, ...children): a small element builder. Strings become text nodes; attributes
 // are set with setAttribute, and `on*` attributes are refused (handlers live in modules).
+// The card's source: a link to the original post when it came through a bridge (origin.js).
+function sourceBadge(q) {
+  if (!q.source) return null;
+  const link = originLink(q);
+  if (!link) return h('span', { class: 'source' }, q.source);
+  return h('a', { class: 'source origin', href: link, target: '_blank', rel: 'noopener noreferrer',
+    title: 'Open the original post' }, sourceLabel(q.source), ' ↗');
+}
+
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   if (attrs) {
@@ -258,7 +268,7 @@ function renderCard(q, { busy, note, similar, listed = null }) {
     }),
     h('span', { class: `pill st-${cssIdent(status)}` }, STATUS_LABELS[status] || status),
     h('span', { class: q.author ? 'author' : 'author anon' }, q.author || 'anonymous'),
-    q.source ? h('span', { class: 'source' }, q.source) : null,
+    sourceBadge(q),
     h('span', { class: 'sep', 'aria-hidden': 'true' }, '·'),
     h(
       'time',
@@ -690,7 +700,7 @@ export function renderDetails(box, q, history) {
     ['Question', `#${q.id} · version ${q.version}`],
     ['Status', STATUS_LABELS[q.status] || q.status],
     ['Author', q.author || 'anonymous'],
-    ['Source', q.source ? (q.external_id ? `${q.source} (${q.external_id})` : q.source) : '—'],
+    ['Source', q.source ? (q.external_id ? `${sourceLabel(q.source)} (${q.external_id})` : sourceLabel(q.source)) : '—'],
     ['Language', q.lang || '—'],
     ['Received', `${absoluteTime(q.created_at)} (${relativeTime(q.created_at)})`],
     ['Updated', q.updated_at ? absoluteTime(q.updated_at) : '—'],

@@ -42,7 +42,7 @@ namespace tribune {
 class postgres_store final : public store_backend {
 public:
     // The schema this code reads and writes (migrations/postgresql/ up to this number).
-    static constexpr int required_schema_version = 2;
+    static constexpr int required_schema_version = 3;
     // The NOTIFY channel of committed question changes.
     static constexpr const char* change_channel = "tribune_changes";
 
@@ -143,6 +143,14 @@ public:
     result<std::vector<webhook_attempt>> list_attempts(std::int64_t hook_id, std::int64_t before_id,
                                                        std::size_t limit) override;
     status prune_attempts(std::size_t keep) override;
+
+    // source_store (pg_sources.cpp)
+    result<bridge_source> create_source(const new_bridge_source& s) override;
+    result<std::vector<bridge_source>> list_sources(std::optional<std::int64_t> event_id) override;
+    result<bridge_source> get_source(std::int64_t id) override;
+    result<bridge_source> set_source_paused(std::int64_t id, bool paused) override;
+    status delete_source(std::int64_t id) override;
+    status save_source_cursor(std::int64_t id, const std::string& cursor) override;
 
     int schema_version() const override { return schema_version_; }
     // A pg_change_listener on its own connection: the changes of every other instance.

@@ -19,6 +19,7 @@
 //   sqlite_learning.cpp         labels for the event correction      (learning_store)
 //   sqlite_feedback.cpp         suggested scores                     (feedback_store)
 //   sqlite_webhooks.cpp         webhooks, their outbox and log       (webhook_store)
+//   sqlite_sources.cpp          social-network sources per event     (source_store)
 //
 // Thread safety: all public methods are safe to call concurrently.
 
@@ -46,7 +47,7 @@ struct moved_member;
 class sqlite_store final : public store_backend {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 12;
+    static constexpr int required_schema_version = 13;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
@@ -148,6 +149,14 @@ public:
     result<std::vector<webhook_attempt>> list_attempts(std::int64_t hook_id, std::int64_t before_id,
                                                        std::size_t limit) override;
     status prune_attempts(std::size_t keep) override;
+
+    // source_store (sqlite_sources.cpp)
+    result<bridge_source> create_source(const new_bridge_source& s) override;
+    result<std::vector<bridge_source>> list_sources(std::optional<std::int64_t> event_id) override;
+    result<bridge_source> get_source(std::int64_t id) override;
+    result<bridge_source> set_source_paused(std::int64_t id, bool paused) override;
+    status delete_source(std::int64_t id) override;
+    status save_source_cursor(std::int64_t id, const std::string& cursor) override;
 
     int schema_version() const override { return schema_version_; }
 

@@ -1,6 +1,6 @@
 #pragma once
-// store_backend: one database as the server uses it — the `store` aggregate plus the two
-// interfaces kept apart from it (feedback_store, webhook_store). sqlite_store and
+// store_backend: one database as the server uses it — the `store` aggregate plus the
+// interfaces kept apart from it (feedback_store, webhook_store, source_store). sqlite_store and
 // postgres_store implement it; open_store() picks one from --db.
 //
 // Thread safety: every method may be called from any thread concurrently.
@@ -9,12 +9,16 @@
 
 #include "core/store/change_source.hpp"
 #include "core/store/feedback_store.hpp"
+#include "core/store/source_store.hpp"
 #include "core/store/store.hpp"
 #include "core/store/webhook_store.hpp"
 
 namespace tribune {
 
-class store_backend : public store, public feedback_store, public webhook_store {
+class store_backend : public store,
+                      public feedback_store,
+                      public webhook_store,
+                      public source_store {
 public:
     ~store_backend() override = default;
     // The schema version the database is at after its migrations ran.

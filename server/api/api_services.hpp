@@ -16,9 +16,11 @@
 #include "core/service/ranking_service.hpp"
 #include "core/service/shortlist_service.hpp"
 #include "core/service/stats_service.hpp"
+#include "core/service/source_service.hpp"
 #include "core/service/webhook_service.hpp"
 #include "core/store/store.hpp"
 #include "server/app/config.hpp"
+#include "server/bridges/bridge_manager.hpp"
 #include "server/http/static_files.hpp"
 #include "server/live/hub.hpp"
 #include "server/live/presence.hpp"
@@ -37,6 +39,8 @@ struct api_services {
     export_service& exports;
     analysis_service& analysis;  // the Perspective-compatible API
     webhook_service& webhooks;
+    source_service& sources;   // social-network sources per event (issue 16)
+    bridge_manager& bridges;   // their bridges: health, wake after a change
     // Event creation and event settings, which have no use case of their own in core yet.
     store& db;
     hub& stream_hub;

@@ -1,5 +1,6 @@
 #include "server/api/health_resource.hpp"
 
+#include "core/util/wall_clock.hpp"
 #include "server/http/responses.hpp"
 #include "server/ops/prometheus_text.hpp"
 
@@ -24,6 +25,7 @@ void health_resource::metrics_text(request_context& ctx) {
         append_question_counts(out, *events);
     else
         append_question_counts(out, {});
+    append_bridge_health(out, s_.bridges.health().all(wall_clock_ms()));
     ctx.reply(text_response(http::status::ok, std::move(out), prometheus_content_type,
                             ctx.version(), ctx.keep_alive()));
 }

@@ -24,6 +24,7 @@
 #include "server/api/sessions_resource.hpp"
 #include "server/api/settings_resource.hpp"
 #include "server/api/shortlist_resource.hpp"
+#include "server/api/sources_resource.hpp"
 #include "server/api/stream_resource.hpp"
 #include "server/api/suggestions_resource.hpp"
 #include "server/api/tokens_resource.hpp"
@@ -288,6 +289,24 @@ void add_webhooks(route_table& t, const api_services& s) {
                    handler_of(hooks, &webhooks_resource::deliveries)));
 }
 
+// An event's social-network sources, managed by admins (docs/api.md "Sources").
+void add_sources(route_table& t, const api_services& s) {
+    auto sources = std::make_shared<sources_resource>(s);
+    const auto admin = [] { return A::roles({}, "manage sources"); };
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/sources", admin(),
+                   handler_of(sources, &sources_resource::list)));
+    t.add(endpoint(verb::post, "/api/v1/events/{slug}/sources", admin(),
+                   handler_of(sources, &sources_resource::create)));
+    t.add(endpoint(verb::get, "/api/v1/events/{slug}/sources/{id}", admin(),
+                   handler_of(sources, &sources_resource::show)));
+    t.add(endpoint(verb::delete_, "/api/v1/events/{slug}/sources/{id}", admin(),
+                   handler_of(sources, &sources_resource::remove)));
+    t.add(endpoint(verb::post, "/api/v1/events/{slug}/sources/{id}/pause", admin(),
+                   handler_of(sources, &sources_resource::pause)));
+    t.add(endpoint(verb::post, "/api/v1/events/{slug}/sources/{id}/resume", admin(),
+                   handler_of(sources, &sources_resource::resume)));
+}
+
 // A WebSocket upgrade; plain HTTP is told to upgrade. Executives may open the view protocol
 // only, held to approved and answered questions (stream_resource).
 void add_stream(route_table& t, const api_services& s) {
@@ -336,6 +355,7 @@ void add_routes(route_table& t, const api_services& s) {
     add_display(t, s);
     add_perspective(t, s);
     add_webhooks(t, s);
+    add_sources(t, s);
     add_fallbacks(t, s);
 }
 

@@ -20,10 +20,12 @@
 #include "core/service/ranking_service.hpp"
 #include "core/service/stats_service.hpp"
 #include "core/service/shortlist_service.hpp"
+#include "core/service/source_service.hpp"
 #include "core/service/webhook_service.hpp"
 #include "core/store/open_store.hpp"
 #include "core/util/thread_name.hpp"
 #include "server/api/api.hpp"
+#include "server/bridges/bridge_manager.hpp"
 #include "server/hooks/webhook_dispatcher.hpp"
 #include "server/http/static_files.hpp"
 #include "server/live/hub.hpp"
@@ -63,6 +65,9 @@ struct app::impl {
     // Delivers the webhook outbox on its own thread; destroyed (so stopped) before the
     // services and the store it reads.
     std::unique_ptr<webhook_dispatcher> dispatcher;
+    std::unique_ptr<source_service> sources;
+    // The social bridges on their own thread; stopped before the ingest they submit to.
+    std::unique_ptr<bridge_manager> bridges;
     static_files files;
     std::unique_ptr<api> routes;
     net::io_context ioc;
@@ -115,7 +120,8 @@ struct app::impl {
 namespace {
 
 // The Perspective-compatible analysis and the webhooks, on the store and the model.
-// Errors: bad_ca_file (--webhook-ca-file cannot be read).
+// The social bridges (issue 16). Errors: bad_ca_file (--webhook-ca-file or --bridge-ca-file
+// cannot be read).
 status wire_webhooks_and_analysis(app::impl& p) {
     analysis_options analysis;
     analysis.max_text_bytes = p.cfg.perspective_max_text_bytes;
@@ -125,7 +131,10 @@ status wire_webhooks_and_analysis(app::impl& p) {
     hooks.disable_after = p.cfg.webhook_disable_after;
     p.webhooks = std::make_unique<webhook_service>(*p.db, *p.db, hooks);
     p.dispatcher = std::make_unique<webhook_dispatcher>(*p.webhooks, *p.db, p.cfg);
-    return p.dispatcher->load_trust();
+    if (status st = p.dispatcher->load_trust(); !st) return st;
+    p.sources = std::make_unique<source_service>(*p.db, *p.db);
+    p.bridges = std::make_unique<bridge_manager>(*p.sources, *p.service, p.cfg);
+    return p.bridges->load_trust();
 }
 
 }  // namespace
@@ -173,7 +182,7 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     p->routes = std::make_unique<api>(api_services{*p->service, *p->access, *p->query,
                                                    *p->shortlist, *p->ranking, *p->audience,
                                                    *p->gauge, *p->exports, *p->analysis,
-                                                   *p->webhooks, *p->db, *p->broadcast,
+                                                   *p->webhooks, *p->sources, *p->bridges, *p->db, *p->broadcast,
                                                    p->online, p->stats, p->files, p->cfg});
     if (const auto& errors = p->routes->routes().errors(); !errors.empty())
         return status::error(error_kind::internal, "bad_route_table",
@@ -198,6 +207,7 @@ void app::start() {
             log_line("live changes of other instances unavailable: " + s.message());
     }
     impl_->dispatcher->start();
+    impl_->bridges->start();
     impl_->acceptor->run();
     impl_->revocation_timer = std::make_unique<net::steady_timer>(impl_->ioc);
     impl_->watch_revocations();
@@ -219,6 +229,8 @@ void app::stop() {
     // 1. Stop accepting. Sessions answer what they have read with `Connection: close`
     //    and read nothing more.
     impl_->acceptor->stop();
+    // The bridges submit nothing more; their posts in flight are committed below.
+    impl_->bridges->stop();
     // 2. Requests in flight finish: a post is answered after its group commit.
     if (!impl_->acceptor->wait_for_requests(deadline))
         log_line("stop: drain timeout with " +

@@ -76,6 +76,17 @@ struct config {
     std::chrono::milliseconds webhook_retry_base{1'000};
     int webhook_disable_after = 15;
     std::size_t webhook_max_in_flight = 32;
+
+    // --- social bridges (issue 16, docs/api.md "Sources") --------------------------------
+    bool bridges = true;             // run the sources' bridges (off: --no-bridges)
+    std::string bridge_ca_file;      // PEM certificates trusted besides the system's
+    std::chrono::milliseconds bridge_timeout{10'000};        // connect, handshakes, each page
+    std::chrono::milliseconds bridge_idle_timeout{90'000};   // a silent stream is dropped
+    std::chrono::milliseconds bridge_retry_base{1'000};      // doubling, with jitter, up to max
+    std::chrono::milliseconds bridge_retry_max{300'000};
+    std::chrono::milliseconds bridge_poll_interval{1'000};   // sources re-read, cursors saved
+    std::chrono::milliseconds bridge_rewind{5'000};          // a Jetstream cursor is rewound by
+    std::size_t bridge_max_in_flight = 2048;  // posts of one source in the ingest pipeline
 };
 
 }  // namespace tribune::server

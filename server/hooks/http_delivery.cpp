@@ -2,12 +2,13 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
 #include <memory>
+
+#include "server/net/client_tls.hpp"
 
 namespace tribune::server {
 
@@ -145,13 +146,17 @@ std::optional<parsed_url> parse_url(const std::string& url) {
     return out;
 }
 
+std::string host_header(const parsed_url& url) {
+    const bool default_port = url.port == (url.https ? "443" : "80");
+    const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+    return default_port ? host : host + ":" + url.port;
+}
+
 void start_http_delivery(net::io_context& ioc, ssl::context& tls, const parsed_url& url,
                          const header_pairs& headers, std::string body,
                          std::chrono::milliseconds timeout, std::function<void(delivery_result)> done) {
     http::request<http::string_body> req{http::verb::post, url.target, 11};
-    const bool default_port = url.port == (url.https ? "443" : "80");
-    const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-    req.set(http::field::host, default_port ? host : host + ":" + url.port);
+    req.set(http::field::host, host_header(url));
     req.set(http::field::content_type, "application/json");
     req.set(http::field::user_agent, "tribune-webhooks/1");
     for (const auto& [name, value] : headers) req.set(name, value);
@@ -164,16 +169,7 @@ void start_http_delivery(net::io_context& ioc, ssl::context& tls, const parsed_u
     }
     auto a = std::make_shared<attempt<beast::ssl_stream<beast::tcp_stream>>>(ioc, url, timeout,
                                                                               std::move(done), ioc, tls);
-    auto& s = a->stream();
-    // SNI (not for an IP address), then verify the chain and that it names this host.
-    boost::system::error_code ec;
-    net::ip::make_address(url.host, ec);
-    // (SSL_set_tlsext_host_name is a macro with a C cast.)
-    if (ec)
-        SSL_ctrl(s.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                 const_cast<char*>(url.host.c_str()));
-    s.set_verify_mode(ssl::verify_peer);
-    s.set_verify_callback(ssl::host_name_verification(url.host));
+    expect_server_name(a->stream(), url.host);
     a->run(std::move(req));
 }
 

@@ -28,6 +28,9 @@ struct parsed_url {
 // Nullopt for anything but http(s)://host[:port][/path][?query].
 std::optional<parsed_url> parse_url(const std::string& url);
 
+// The Host header for `url`: the host (IPv6 in brackets), with the port unless the default.
+std::string host_header(const parsed_url& url);
+
 struct delivery_result {
     std::optional<int> http_status;  // empty: no HTTP answer
     std::string error;               // why there was none (or "" )

@@ -4,6 +4,7 @@
 
 #include "core/util/wall_clock.hpp"
 #include "server/hooks/http_delivery.hpp"
+#include "server/net/client_tls.hpp"
 #include "server/ops/log.hpp"
 #include "server/wire/webhook_codec.hpp"
 
@@ -28,18 +29,7 @@ webhook_dispatcher::webhook_dispatcher(webhook_service& hooks, question_store& q
 webhook_dispatcher::~webhook_dispatcher() { stop(); }
 
 status webhook_dispatcher::load_trust() {
-    boost::system::error_code ec;
-    tls_.set_default_verify_paths(ec);  // the system's trust store; missing is not fatal
-    tls_.set_verify_mode(ssl::verify_peer);
-    tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    if (!cfg_.webhook_ca_file.empty()) {
-        tls_.load_verify_file(cfg_.webhook_ca_file, ec);
-        if (ec)
-            return status::error(error_kind::invalid_argument, "bad_ca_file",
-                                 "cannot load --webhook-ca-file " + cfg_.webhook_ca_file + ": " + ec.message());
-    }
-    return status::ok();
+    return load_client_trust(tls_, cfg_.webhook_ca_file, "--webhook-ca-file");
 }
 
 void webhook_dispatcher::start() {

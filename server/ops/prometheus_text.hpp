@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/bridge/source_health.hpp"
 #include "core/service/moderation_query.hpp"
 
 namespace tribune::server {
@@ -25,5 +26,7 @@ void append_sample_family(std::string& out, std::string_view name, std::string_v
                           std::string_view type, std::uint64_t value);
 // tribune_questions{event,status}: each event's stored questions per state.
 void append_question_counts(std::string& out, const std::vector<event_counts>& events);
+// tribune_bridge_*{source}: each running or once-run source's bridge (issue 16).
+void append_bridge_health(std::string& out, const std::vector<source_health_snapshot>& sources);
 
 }  // namespace tribune::server
