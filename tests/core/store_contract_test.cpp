@@ -17,6 +17,7 @@
 #include "core/store/memory_store.hpp"
 #include "core/text/prepared_text.hpp"
 #include "core/util/wall_clock.hpp"
+#include "core/store/source_store.hpp"
 #include "tests/core/temp_dir.hpp"
 #include "tests/postgres/test_postgres.hpp"
 
@@ -693,6 +694,54 @@ TEST_P(store_contract, suggestions_keep_their_scores_context_and_order) {
     EXPECT_EQ(page->front().id, *second);
     EXPECT_TRUE(feedback->list_suggestions(0, 1).value().size() == 1u);
     EXPECT_TRUE(feedback->list_suggestions(*second, 10).value().empty());
+}
+
+// The social bridges' sources (issue 16) on the backends that keep them (SQLite and
+// PostgreSQL; the memory fake has none).
+TEST_P(store_contract, sources_are_kept_paused_and_resumed_from_their_cursor) {
+    auto* sources = dynamic_cast<source_store*>(db_.get());
+    if (sources == nullptr) GTEST_SKIP() << GetParam().name << " keeps no sources";
+    new_bridge_source m{demo_.id, source_kind::mastodon, "https://mastodon.example", "AskJPM",
+                        "secret", "admin", 1000};
+    new_bridge_source b{demo_.id, source_kind::bluesky, "wss://jetstream.example/subscribe",
+                        "askjpm", "", "admin", 2000};
+    auto first = sources->create_source(m);
+    ASSERT_TRUE(first.is_ok()) << first.error().message();
+    auto second = sources->create_source(b);
+    ASSERT_TRUE(second.is_ok());
+    EXPECT_NE(first->id, second->id);
+    EXPECT_EQ(first->event_slug, "demo");
+    EXPECT_EQ(first->kind, source_kind::mastodon);
+    EXPECT_EQ(first->access_token, "secret");
+    EXPECT_FALSE(first->paused);
+    EXPECT_EQ(first->cursor, "");
+
+    auto other = db_->create_event({"townhall", "Town hall", false});
+    ASSERT_TRUE(other.is_ok());
+    ASSERT_TRUE(sources->create_source({other->id, source_kind::bluesky, "wss://j.example/subscribe",
+                                        "th", "", "admin", 3000})
+                    .is_ok());
+    EXPECT_EQ(sources->list_sources(demo_.id)->size(), 2u);
+    EXPECT_EQ(sources->list_sources(std::nullopt)->size(), 3u);
+    EXPECT_EQ(sources->list_sources(demo_.id)->front().id, first->id);  // by id
+
+    auto paused = sources->set_source_paused(second->id, true);
+    ASSERT_TRUE(paused.is_ok());
+    EXPECT_TRUE(paused->paused);
+    ASSERT_TRUE(sources->save_source_cursor(second->id, "1733467200000000").is_ok());
+    auto again = sources->get_source(second->id);
+    ASSERT_TRUE(again.is_ok());
+    EXPECT_TRUE(again->paused);
+    EXPECT_EQ(again->cursor, "1733467200000000");
+    EXPECT_EQ(again->kind, source_kind::bluesky);
+
+    ASSERT_TRUE(sources->delete_source(first->id).is_ok());
+    EXPECT_EQ(sources->get_source(first->id).error().code(), "source_not_found");
+    EXPECT_EQ(sources->delete_source(first->id).code(), "source_not_found");
+    EXPECT_EQ(sources->set_source_paused(first->id, false).error().code(), "source_not_found");
+    // A bridge may save its cursor after its source was deleted: not an error.
+    EXPECT_TRUE(sources->save_source_cursor(first->id, "9").is_ok());
+    EXPECT_EQ(sources->list_sources(demo_.id)->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(
