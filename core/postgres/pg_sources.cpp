@@ -30,13 +30,16 @@ bridge_source read_source(const pg_result& r, int row) {
     return s;
 }
 
+status not_found(std::int64_t id) {
+    return status::error(error_kind::not_found, "source_not_found",
+                         "no source with id " + std::to_string(id));
+}
+
 result<bridge_source> load_source(pg_connection& db, std::int64_t id) {
     auto r = db.exec(std::string(source_columns) + "WHERE s.id = $1", pg_params().add(id),
                      "read source");
     if (!r) return r.error();
-    if (r->empty())
-        return status::error(error_kind::not_found, "source_not_found",
-                             "no source with id " + std::to_string(id));
+    if (r->empty()) return not_found(id);
     return read_source(*r, 0);
 }
 
@@ -89,9 +92,7 @@ status postgres_store::delete_source(std::int64_t id) {
     auto r = db->exec("DELETE FROM bridge_sources WHERE id = $1", pg_params().add(id),
                       "delete source");
     if (!r) return r.error();
-    if (r->affected() == 0)
-        return status::error(error_kind::not_found, "source_not_found",
-                             "no source with id " + std::to_string(id));
+    if (r->affected() == 0) return not_found(id);
     return status::ok();
 }
 
