@@ -5,6 +5,7 @@
 #include "server/api/submission_reply.hpp"
 #include "server/http/executive_visibility.hpp"
 #include "server/wire/question_codec.hpp"
+#include "server/wire/question_writer.hpp"
 
 namespace tribune::server {
 
@@ -15,7 +16,7 @@ void questions_resource::submit(request_context& ctx) {
         [&](const json& body) { return decode_submission(body, ctx.param("slug")); });
     if (sub)
         submit_and_reply(ctx, s_.questions, std::move(*sub),
-                         [](const question& q) { return to_json(q); });
+                         [](const question& q) { return encode_question(q); });
 }
 
 void questions_resource::list(request_context& ctx) {

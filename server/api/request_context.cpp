@@ -14,6 +14,10 @@ http_response reply_channel::json_answer(http::status st, const json& body) cons
 
 void reply_channel::send(http::status st, const json& body) const { reply_(json_answer(st, body)); }
 
+void reply_channel::send_encoded(http::status st, std::string body) const {
+    reply_(encoded_json_response(st, std::move(body), version_, keep_alive_));
+}
+
 void reply_channel::fail(const status& s) const {
     reply_(error_response(s, speaks_, version_, keep_alive_));
 }

@@ -61,6 +61,8 @@ class reply_channel {
     // A JSON answer, not yet sent (to add headers).
     http_response json_answer(boost::beast::http::status st, const json& body) const;
     void send(boost::beast::http::status st, const json& body) const;
+    // A JSON answer whose body is already encoded.
+    void send_encoded(boost::beast::http::status st, std::string body) const;
     // The error in the route's dialect.
     void fail(const status& s) const;
     // An error with more in its body than the error (e.g. a 409's "current").

@@ -9,7 +9,7 @@ void submit_and_reply(request_context& ctx, question_service& questions, submiss
     status st =
         questions.submit(std::move(sub), [reply = ctx.later(), encode](result<submit_outcome> r) {
             if (!r) return reply.fail(r.error());
-            reply.send(r->created ? http::status::created : http::status::ok, encode(r->q));
+            reply.send_encoded(r->created ? http::status::created : http::status::ok, encode(r->q));
         });
     if (!st) ctx.fail(st);
 }

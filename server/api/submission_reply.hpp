@@ -13,7 +13,8 @@
 
 namespace tribune::server {
 
-using question_encoder = json (*)(const question&);
+// The answer's body, encoded (question_writer: no nlohmann tree per question).
+using question_encoder = std::string (*)(const question&);
 
 void submit_and_reply(request_context& ctx, question_service& questions, submission sub,
                       question_encoder encode);

@@ -19,7 +19,12 @@ http_response text_response(http::status st, std::string body, std::string_view 
 }
 
 http_response json_response(http::status st, const json& body, unsigned version, bool keep_alive) {
-    http_response res = text_response(st, encode(body), "application/json", version, keep_alive);
+    return encoded_json_response(st, encode(body), version, keep_alive);
+}
+
+http_response encoded_json_response(http::status st, std::string body, unsigned version,
+                                    bool keep_alive) {
+    http_response res = text_response(st, std::move(body), "application/json", version, keep_alive);
     res.set(http::field::cache_control, "no-store");
     return res;
 }

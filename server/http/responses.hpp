@@ -30,6 +30,9 @@ http_response error_response(const status& s, const json& body, unsigned version
 http_response error_response(const status& s, dialect d, unsigned version, bool keep_alive);
 // What every answer of the dialect carries: for google, Access-Control-Allow-Origin: *.
 void add_dialect_headers(http_response& res, dialect d);
+// As json_response, for a body already encoded (e.g. by question_writer).
+http_response encoded_json_response(boost::beast::http::status st, std::string body,
+                                    unsigned version, bool keep_alive);
 // Any other body with its content type, without Cache-Control (e.g. Prometheus text).
 http_response text_response(boost::beast::http::status st, std::string body,
                             std::string_view content_type, unsigned version, bool keep_alive);

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "server/wire/question_codec.hpp"
+#include "server/wire/question_writer.hpp"
 #include "server/wire/request_errors.hpp"
 #include "server/wire/shortlist_codec.hpp"
 
@@ -50,12 +51,21 @@ result<stream_view> decode_view(const json& view) {
 }  // namespace
 
 std::string encode_change(const question_change& c) {
-    return json{{"type", "question"},
-                {"change", c.kind == change_kind::created ? "created" : "updated"},
-                {"from", c.from ? json(to_string(*c.from)) : json(nullptr)},
-                {"actor", c.actor.empty() ? json(nullptr) : json(c.actor)},
-                {"question", to_json(c.q)}}
-        .dump();
+    // Written directly (question_writer.hpp says why), in the order nlohmann sorts them:
+    // {"actor","change","from","question","type"}.
+    std::string out;
+    out.reserve(600 + c.q.text.size() + c.q.verdict.size() + 96 * c.q.scored.spans.size());
+    out += "{\"actor\":";
+    if (c.actor.empty()) out += "null";
+    else append_json_string(out, c.actor);
+    out += c.kind == change_kind::created ? ",\"change\":\"created\",\"from\":"
+                                          : ",\"change\":\"updated\",\"from\":";
+    if (c.from) append_json_string(out, to_string(*c.from));
+    else out += "null";
+    out += ",\"question\":";
+    append_question(out, c.q);
+    out += ",\"type\":\"question\"}";
+    return out;
 }
 
 std::string numbered_change(std::uint64_t seq, const std::string& change) {
