@@ -19,30 +19,30 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 // "Thresholds"; tests/classifier/triage_defaults_test.cpp checks that they still do):
 //  - review_above is the model's review threshold, rounded down to two decimals: on the
 //    calibration half of the validation split it finds 90% of the positives with at most
-//    5% of the known negatives sent to review. Where that pick would send an ordinary short
-//    text to review (the twenty everyday texts of triage_defaults_test.cpp: "hello",
-//    "merci", "When will the new branch open?"...), the threshold is raised just above the
-//    highest of them instead: toxicity 0.27 (pick 0.25; "Sent while the stream was down"
-//    0.265), profanity 0.24 (0.236; "Bonne soirée à tous" 0.233), and with a margin threat
-//    0.70 (0.445; "no" 0.67, "hello" 0.55; calibration half: recall 0.48 instead of 0.64,
-//    false positives 1.3% instead of 5%) and severe_toxicity 0.20 (0.092; "hello" 0.13;
-//    recall 0.60 instead of 0.78). Texts these floors let through mostly still reach review
-//    on another attribute.
+//    5% of the known negatives sent to review (toxicity 0.29, insult 0.52, profanity 0.22,
+//    identity_attack 0.47). Where that pick would send an ordinary short text to review (the
+//    twenty everyday texts of triage_defaults_test.cpp: "hello", "merci", "When will the new
+//    branch open?"...), the threshold is raised above the highest of them instead, with a
+//    margin: threat 0.72 (pick 0.446; "no" 0.693, calibration half: recall about half
+//    instead of 0.9) and severe_toxicity 0.60 (pick 0.423; "hello" 0.563; both heads are
+//    calibrated to a class prior of 0.2, far above their share of live text, so an everyday
+//    word scores high on them). Texts these floors let through mostly still reach review on
+//    another attribute.
 //  - reject_above is the model's 95%-precision point rounded to two decimals, raised to at
 //    least 0.95 (the validation mix is far more toxic than live traffic, so precision there
 //    overstates precision on a Q&A): toxicity 0.95, insult 0.97, threat 0.95.
-//  - identity_attack reaches no 95%-precision point; at 0.99 the calibration half measured
-//    17 of 19 right, so only near-certain attacks are auto-rejected (they stay restorable).
-//  - severe_toxicity reaches none either: it never rejects alone. Profanity alone never
-//    rejects (a policy choice).
+//  - identity_attack: its 95%-precision point (0.988) is rounded up to 0.99, so only
+//    near-certain attacks are auto-rejected (they stay restorable).
+//  - severe_toxicity reaches no 95%-precision point: it never rejects alone. Profanity alone
+//    never rejects (a policy choice).
 triage_policy triage_policy::defaults() {
     triage_policy p;
-    p.at(attribute::toxicity) = {0.27f, 0.95f};
-    p.at(attribute::severe_toxicity) = {0.20f, 1.01f};
-    p.at(attribute::insult) = {0.47f, 0.97f};
-    p.at(attribute::profanity) = {0.24f, 1.01f};
-    p.at(attribute::threat) = {0.70f, 0.95f};
-    p.at(attribute::identity_attack) = {0.49f, 0.99f};
+    p.at(attribute::toxicity) = {0.29f, 0.95f};
+    p.at(attribute::severe_toxicity) = {0.60f, 1.01f};
+    p.at(attribute::insult) = {0.52f, 0.97f};
+    p.at(attribute::profanity) = {0.22f, 1.01f};
+    p.at(attribute::threat) = {0.72f, 0.95f};
+    p.at(attribute::identity_attack) = {0.47f, 0.99f};
     return p;
 }
 

@@ -69,7 +69,7 @@ describe('learning on the dashboard', { timeout: 120000 }, () => {
     assert.ok(n >= 30, JSON.stringify(learned.body));
 
     // A pointed question like those approved, just inside the model's review band: approved now.
-    const probe = await post('Why do you keep closing branches in poor neighbourhoods of Springfield?');
+    const probe = await post('Why do you keep closing branches in poor neighborhoods of Springfield?');
     assert.equal(probe.status, 'approved', JSON.stringify(probe));
     assert.equal(probe.event_correction.moved_from, 'pending');
 

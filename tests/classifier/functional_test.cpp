@@ -1,7 +1,8 @@
 // Functional tests of the committed model: the hand-written cases of
 // tests/classifier/functional_cases.tsv (negation, praise, counter-speech and quoting,
-// neutral sentences naming a group, obfuscated slurs and insults, threats, derogation,
-// polite questions; English and French), scored per slice at each attribute's `decision`
+// neutral sentences naming a group, obfuscated slurs and insults, threats, derogation
+// (explicit, implicit, phrased as a question), abuse of targets that are not a protected
+// group, polite questions; English and French), scored per slice at each attribute's `decision`
 // threshold. The minimums below were set from what the committed model does, minus a
 // margin of about one case in ten; they are not goals (models/MODEL_CARD.md lists the
 // measured shares). The trainer never trains on these cases.
@@ -24,14 +25,17 @@ using slice_key = std::pair<std::string, std::string>;
 // Minimum share of cases right per (slice, language).
 const std::map<slice_key, double> minimum = {
     // measured with the committed model (models/MODEL_CARD.md) in the comment
-    {{"derogation", "en"}, 0.75},       {{"derogation", "fr"}, 0.80},        // 0.850, 0.900
-    {{"threat", "en"}, 0.70},           {{"threat", "fr"}, 0.75},            // 0.800, 0.867
-    {{"slur_obfuscated", "en"}, 0.80},  {{"slur_obfuscated", "fr"}, 0.80},   // 0.933, 0.933
-    {{"negation", "en"}, 0.10},         {{"negation", "fr"}, 0.55},          // 0.222, 0.667
-    {{"praise", "en"}, 0.30},           {{"praise", "fr"}, 0.50},            // 0.438, 0.625
-    {{"counter_speech", "en"}, 0.50},   {{"counter_speech", "fr"}, 0.40},    // 0.625, 0.500
-    {{"neutral_identity", "en"}, 0.30}, {{"neutral_identity", "fr"}, 0.60},  // 0.438, 0.750
-    {{"polite_question", "en"}, 0.90},  {{"polite_question", "fr"}, 0.60},   // 1.000, 0.750
+    {{"derogation", "en"}, 0.75},          {{"derogation", "fr"}, 0.85},           // 0.850, 0.950
+    {{"implicit_derogation", "en"}, 0.70}, {{"implicit_derogation", "fr"}, 0.70},  // 0.833, 0.833
+    {{"hate_question", "en"}, 0.65},       {{"hate_question", "fr"}, 0.80},        // 0.750, 0.917
+    {{"threat", "en"}, 0.60},              {{"threat", "fr"}, 0.75},               // 0.733, 0.867
+    {{"slur_obfuscated", "en"}, 0.80},     {{"slur_obfuscated", "fr"}, 0.75},      // 0.933, 0.867
+    {{"negation", "en"}, 0.60},            {{"negation", "fr"}, 0.60},             // 0.722, 0.722
+    {{"praise", "en"}, 0.45},              {{"praise", "fr"}, 0.70},               // 0.562, 0.812
+    {{"counter_speech", "en"}, 0.55},      {{"counter_speech", "fr"}, 0.40},       // 0.688, 0.500
+    {{"neutral_identity", "en"}, 0.30},    {{"neutral_identity", "fr"}, 0.70},     // 0.438, 0.812
+    {{"non_protected", "en"}, 0.80},       {{"non_protected", "fr"}, 0.30},        // 0.917, 0.417
+    {{"polite_question", "en"}, 0.90},     {{"polite_question", "fr"}, 0.60},      // 1.000, 0.750
 };
 
 class Functional : public ::testing::Test {
@@ -48,7 +52,7 @@ std::size_t Functional::malformed_ = 0;
 
 TEST_F(Functional, TheCaseFileIsWellFormedAndEverySliceHasAMinimum) {
     EXPECT_EQ(malformed_, 0u);
-    EXPECT_GE(cases_.size(), 250u);
+    EXPECT_GE(cases_.size(), 320u);
     std::map<slice_key, std::size_t> per_slice;
     for (const auto& c : cases_) {
         EXPECT_TRUE(c.lang == "en" || c.lang == "fr") << c.text;

@@ -16,10 +16,8 @@ namespace tribune {
 namespace {
 
 // The floors triage_policy.cpp documents.
-const std::map<attribute, float> review_floor = {{attribute::toxicity, 0.27f},
-                                                 {attribute::profanity, 0.24f},
-                                                 {attribute::threat, 0.70f},
-                                                 {attribute::severe_toxicity, 0.20f}};
+const std::map<attribute, float> review_floor = {{attribute::threat, 0.72f},
+                                                 {attribute::severe_toxicity, 0.60f}};
 
 class TriageDefaults : public ::testing::Test {
 protected:

@@ -137,8 +137,8 @@ std::vector<std::string> pointed_questions(std::size_t n) {
 
 const std::string probe = "Dimon the bloodsucker swallows our scholarships";
 // A pointed question of the kind the moderators approve, just inside the shipped model's
-// review band (toxicity 0.28, review from 0.27).
-const std::string genuine_probe = "Why do you keep closing branches in poor neighbourhoods of Springfield?";
+// review band (toxicity 0.32, review from 0.29).
+const std::string genuine_probe = "Why do you keep closing branches in poor neighborhoods of Springfield?";
 
 TEST_F(event_learning_service_test, decisions_are_labels_counted_per_class) {
     instance a = open();

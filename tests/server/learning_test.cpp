@@ -72,7 +72,7 @@ std::vector<std::string> pointed_questions() {
 }
 
 // A pointed question like those approved, just inside the shipped model's review band.
-const std::string probe = "Why do you keep closing branches in poor neighbourhoods of Springfield?";
+const std::string probe = "Why do you keep closing branches in poor neighborhoods of Springfield?";
 
 TEST_F(learning_test, decisions_on_a_theme_move_a_new_question_on_it_out_of_review) {
     json before = post_text("askjpm", probe);

@@ -96,7 +96,13 @@ calibration_report calibrate_heads(linear_model& model, const dataset& data) {
     for (std::size_t h = 0; h < heads; ++h) {
         double best = -1;
         std::string msg = "Platt " + std::string(to_string(static_cast<attribute>(h))) + ": mean per-source macro-F1 at 0.5";
+        double positives = 0;
+        for (const scored& s : v[h]) positives += s.label;
+        const double mix = v[h].empty() ? 0 : positives / static_cast<double>(v[h].size());
         for (const double prior : calibration_priors) {
+            // The half's own mix only while toxic texts are not its majority: no moderation
+            // queue sees more attacks than ordinary texts, so such a prior is never natural.
+            if (prior < 0 && mix > max_mix_prior) continue;
             const head_calibration c = fit_platt(v[h], positive_weight_for(v[h], prior));
             if (!std::isfinite(c.a) || !std::isfinite(c.b) || c.a <= 0 || c.a > 20) continue;
             const double m = mean_source_macro_f1(v[h], source[h], c);

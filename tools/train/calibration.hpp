@@ -18,6 +18,8 @@ head_calibration fit_platt(const std::vector<scored>& v, double positive_weight 
 
 // The class priors a head may be calibrated to: -1 is the calibration half's own mix.
 inline constexpr std::array<double, 5> calibration_priors = {-1, 0.2, 0.3, 0.4, 0.5};
+// The mix is a candidate only when its share of positives is at most this.
+inline constexpr double max_mix_prior = 0.5;
 
 // Which prior each head was calibrated to (-1: the mix).
 struct calibration_report {

@@ -10,9 +10,12 @@ separate, hand-written test file: nothing here is taken from it, and it is never
 
 Python standard library only; deterministic (seeded sampling).
 """
+import os
 import random
 
 SEED = "tribune-counter-data-v1"
+# The round-two frames below (issue 12); TRIBUNE_COUNTER_V1=1 leaves them out (to measure them).
+ROUND_TWO = os.environ.get("TRIBUNE_COUNTER_V1") != "1"
 
 # (plural noun phrase, singular noun phrase with article, adjective) per group.
 GROUPS_EN = [
@@ -162,6 +165,90 @@ COUNTER_FR = [
     "Le commentaire disant que {g} sont {adj} a été supprimé, à juste titre.",
 ]
 
+# Round two (issue 12): more frames of the kinds the models still got wrong. English:
+# praise of a group, negated hate and counter-speech (identity words alone pushed
+# identity_attack); French: hate phrased as an opinion, a question or an implicit demand,
+# threats, and slurs with "sale" (French hostility was mostly missed). Both: abuse of targets
+# that are not a protected group (toxic, but not an identity attack).
+POSITIVE2_EN = [
+    "I have so much respect for {g}.", "Our town is stronger because of {g}.",
+    "{G} are just as capable as anyone else.", "{G} have every right to be here.",
+    "I admire {g} for their courage.", "Proud to stand with {g} today.", "{G} deserve equal rights.",
+    "The {a} community here is {pos}.", "It was great to hear from {a} speakers tonight.",
+    "Some of my {pos_sup} teachers were {g}.", "{G} are people like you and me.",
+    "We are lucky to have so many {g} in this city.",
+]
+NEGATED2_EN = [
+    "{G} are not a threat to anyone.", "I would never call {g} {nn}.", "No, {g} are not {nn}.",
+    "None of the {g} I know are {adj}.", "{G} should never be called {nn}.",
+    "I refuse to believe that {g} are {adj}.", "{G} don't deserve to be treated like {nn}.",
+    "Nobody here thinks {g} are {adj}.", "It is not okay to say {g} are {nn}.",
+    "{G} are not less human than anyone.", "I have never met {s} who was {adj}.",
+]
+COUNTER2_EN = [
+    "Posts calling {g} {nn} should be reported.", "Hate against {g} has no place at this event.",
+    "Someone wrote that {g} are {nn}. That is disgusting and untrue.",
+    "If you think {g} are {adj}, you need to meet more people.",
+    "Those who call {g} {nn} are spreading hate.", "Calling {g} \"{nn}\" says more about you than about them.",
+    "You can't call {g} {nn} and pretend it is just an opinion.",
+    "The speaker who said {g} are {nn} should apologise.",
+]
+NONPROTECTED_EN = [
+    "Politicians are {nn}.", "All bankers are {adj}.", "I hate Mondays, they are {adj}.",
+    "This committee is full of {nn}.", "Landlords are {nn}, every one of them.", "You are {adj}.",
+    "The referees tonight were {adj}.", "Lawyers are {nn}.", "This app is {adj} garbage.",
+    "Journalists are {adj} liars.",
+]
+NEUTRAL2_FR = [
+    "Ma collègue est {s}, elle pose la même question.", "{G} seront-ils représentés au conseil ?",
+    "Le film raconte la vie de {p} à Marseille.", "Combien de {p} ont répondu au sondage ?",
+    "Mon frère a épousé {s}.", "L'association aide {g} à trouver un logement.",
+    "Est-ce que la mairie a consulté {g} ?", "Je voudrais entendre l'avis des {p} sur ce projet.",
+    "{G} du quartier organisent une fête samedi.", "Le livre parle de l'histoire des {p} en France.",
+]
+POSITIVE2_FR = [
+    "J'ai beaucoup de respect pour {g}.", "Notre ville est plus forte grâce aux {p}.",
+    "{G} ont les mêmes droits que tout le monde.", "{G} sont des gens comme vous et moi.",
+    "Fiers d'être aux côtés des {p} aujourd'hui.", "On a de la chance d'avoir autant de {p} ici.",
+    "Merci aux {p} de la ville pour leur engagement.", "{G} ont toute leur place ici.",
+]
+NEGATED2_FR = [
+    "Non, {g} ne sont pas {nn}.", "Je n'ai jamais pensé que {g} étaient {adj}.",
+    "Aucun des {p} que je connais n'est {adj1}.", "On ne peut pas dire que {g} sont {nn}.",
+    "{G} ne méritent pas d'être traités de {nn_bare}.", "Je refuse de dire que {g} sont {adj}.",
+]
+COUNTER2_FR = [
+    "Les messages qui traitent {g} de {nn_bare} doivent être signalés.",
+    "La haine contre {g} n'a pas sa place ici.", "Quelqu'un a écrit que {g} sont {nn}. C'est ignoble et faux.",
+    "Ceux qui traitent {g} de {nn_bare} répandent la haine.",
+    "Si tu penses que {g} sont {adj}, il faut sortir un peu.",
+]
+HATE2_FR = [
+    "Je trouve que {g} sont {adj}.", "Je crois que {g} sont {nn}.", "Pour moi, {g} sont {nn}.",
+    "Selon moi, {g} sont {adj}.", "J'ai toujours pensé que {g} étaient {adj}.",
+    "Il est évident que {g} sont {nn}.", "Pourquoi {g} sont-ils tous {adj} ?",
+    "Pourquoi est-ce que {g} sont aussi {adj} ?", "Vous ne trouvez pas que {g} sont {adj} ?",
+    "Pourquoi laisse-t-on {g} entrer dans notre pays ?", "Qui voudrait vivre à côté des {p} ?",
+    "{G} ne devraient pas avoir le droit de voter.", "{G} devraient rentrer dans leur pays.",
+    "{G} n'ont pas leur place dans notre société.", "{G} ne méritent aucun respect.",
+    "{G} ne sont pas des êtres humains.", "Il y a beaucoup trop de {p} dans ce pays.",
+    "{G} sont une menace pour notre pays.", "Je n'embaucherai jamais {s}.",
+    "{G} ne servent à rien.", "Sale {s1}, retourne chez toi.", "Sale race de {p}.",
+    "{G} sont la honte de ce pays.", "Il faut interdire {g} de travailler ici.",
+    "On ne peut pas faire confiance aux {p}, ce sont {nn}.",
+]
+THREAT2_FR = [
+    "Je vais {v} {g} un par un.", "{G} devraient tous être {pp}.", "Il est temps de {v} {g}.",
+    "Je rêve de {v} tous {g}.", "Mort aux {p} !", "On va {v} {g}, c'est promis.",
+    "Le prochain {s1} qui vient ici, je vais le {v}.",
+]
+NONPROTECTED_FR = [
+    "Les politiciens sont {nn}.", "Tous les banquiers sont {adj}.", "Je déteste les lundis.",
+    "Ce comité est plein {nn_de}.", "Les arbitres ce soir étaient {adj}.", "T'es vraiment {adj1}.",
+    "Les journalistes sont {nn}.", "Cette appli est une vraie merde.",
+]
+THREAT_PP_FR = ["tués", "abattus", "pendus", "brûlés", "éliminés", "exterminés", "fusillés"]
+
 # Polite questions in French, as an audience asks them (the French sets have no benign
 # question set like TREC, so French questions scored higher than English ones).
 QUESTION_FRAMES_FR = [
@@ -180,6 +267,7 @@ QUESTION_TOPICS_FR = [
 ]
 
 HATEFUL = {"toxicity": 1, "identity_attack": 1, "threat": 0, "profanity": 0}
+NOT_IDENTITY = {"toxicity": 1, "identity_attack": 0, "threat": 0}
 THREATENING = {"toxicity": 1, "identity_attack": 1, "threat": 1, "profanity": 0}
 BENIGN = {"toxicity": 0, "severe_toxicity": 0, "insult": 0, "profanity": 0, "threat": 0, "identity_attack": 0}
 
@@ -222,8 +310,12 @@ def _fill_fr(t, group, rng, obfuscate):
     nn_bare = nn_bare.replace("la ", "") if nn.startswith("de la ") else nn_bare
     s1 = s.split(" ", 1)[1]
     p1 = s1
-    return t.format(G=_cap(g), g=g, s=s, s1=s1, p=p, p1=p1, nn=nn, nn_bare=nn_bare, adj=adj,
-                    pos=rng.choice(POS_ADJ_FR), v=rng.choice(THREAT_VP_FR))
+    adj1 = adj[:-1] if adj.endswith("s") and not adj.endswith(("eux", "ux")) else adj
+    adj1 = adj1[:-1] if adj1.endswith("x") else adj1
+    nn_de = "d'" + nn_bare if nn_bare[:1] in "aeiouéh" else "de " + nn_bare
+    return t.format(G=_cap(g), g=g, s=s, s1=s1, p=p, p1=p1, nn=nn, nn_bare=nn_bare, adj=adj, adj1=adj1,
+                    nn_de=nn_de, pp=rng.choice(THREAT_PP_FR), pos=rng.choice(POS_ADJ_FR),
+                    v=rng.choice(THREAT_VP_FR))
 
 
 def generate():
@@ -246,6 +338,20 @@ def generate():
         ("fr", _fill_fr, GROUPS_FR, NEGATED_FR, BENIGN, False),
         ("fr", _fill_fr, GROUPS_FR, COUNTER_FR, BENIGN, False),
     ]
+    if ROUND_TWO:
+        plan += [
+            ("en", _fill_en, GROUPS_EN, POSITIVE2_EN, BENIGN, False),
+            ("en", _fill_en, GROUPS_EN, NEGATED2_EN, BENIGN, False),
+            ("en", _fill_en, GROUPS_EN, COUNTER2_EN, BENIGN, False),
+            ("en", _fill_en, GROUPS_EN[:2], NONPROTECTED_EN, NOT_IDENTITY, True),
+            ("fr", _fill_fr, GROUPS_FR, NEUTRAL2_FR, BENIGN, False),
+            ("fr", _fill_fr, GROUPS_FR, POSITIVE2_FR, BENIGN, False),
+            ("fr", _fill_fr, GROUPS_FR, NEGATED2_FR, BENIGN, False),
+            ("fr", _fill_fr, GROUPS_FR, COUNTER2_FR, BENIGN, False),
+            ("fr", _fill_fr, GROUPS_FR, HATE2_FR, HATEFUL, True),
+            ("fr", _fill_fr, GROUPS_FR, THREAT2_FR, THREATENING, True),
+            ("fr", _fill_fr, GROUPS_FR[:2], NONPROTECTED_FR, NOT_IDENTITY, True),
+        ]
     for frame in QUESTION_FRAMES_FR:
         for topic in QUESTION_TOPICS_FR:
             yield "fr", _cap(frame.format(t=topic)), dict(BENIGN)

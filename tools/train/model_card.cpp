@@ -22,6 +22,7 @@ void write_parameters(std::ostream& card, const card_inputs& in) {
          << "-" << in.cfg.char_ngram_max << "-grams of `<word>`"
          << (in.cfg.scope_features ? "; negated words (up to 6 words after a negation cue, to the clause end) and quoted words as extra features" : "")
          << (in.cfg.joined_pairs ? "; adjacent words split by a space, one of them at most 3 letters, joined" : "")
+         << (in.cfg.group_context ? "; words within " + std::to_string(group_window) + " words of a word naming a group (negated or not) as extra features" : std::string())
          << "; hashed (FNV-1a + mix) into 2^" << opt.buckets_log2 << " = " << in.cfg.buckets
          << " shared buckets; input scaled to unit L2 norm, or by 1/sqrt(" << in.cfg.min_norm_sq
          << ") when the squared norm is smaller (a word or two is not blown up to a sentence's weight) |\n"

@@ -24,7 +24,7 @@ struct options {
     double reject_precision = 0.95;
     bool scope_features = true;  // negated and quoted words (core/classify/text_features.hpp)
     bool joined_pairs = true;    // words split by a space, joined
-    bool group_context = false;  // words near a group word (measured, off: tools/train/model_card_intro.md)
+    bool group_context = true;   // words near a group word (measured: tools/train/model_card_intro.md)
     float fr_weight = 1.5f;      // gradient weight of French examples
     float counter_weight = 2.0f; // gradient weight of the counter-data templates (counter_data.py)
     // Gradient weight per source ("trec_questions=2,crowdcounter2024=1.5"): an example's
