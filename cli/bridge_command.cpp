@@ -13,23 +13,28 @@
 #include "core/service/source_service.hpp"
 #include "server/bridges/bridge_runner.hpp"
 #include "server/net/client_tls.hpp"
+#include "server/wire/json_codec.hpp"
 
 namespace tribune::server {
 namespace {
 
 constexpr const char* usage =
     "usage: tribune bridge test (--source ID [--db PATH] | --mastodon URL [--access-token-env VAR]\n"
-    "                            | --bluesky [JETSTREAM]) [--tag TAG] [--seconds N] [--ca-file PEM]\n\n"
-    "Runs one source's bridge for N seconds (default 60) and prints what it would ingest, one JSON\n"
-    "line per post ({\"source\", \"external_id\", \"author\", \"text\"}), storing nothing. A Mastodon\n"
-    "source first catches up with the newest page of the tag's timeline. The access token is read\n"
-    "from the environment variable VAR (never from the command line, where ps shows it).\n";
+    "                            | --bluesky [JETSTREAM]) [--tag TAG] [--seconds N] [--posts N]\n"
+    "                            [--ca-file PEM]\n\n"
+    "Runs one source's bridge for N seconds (default 60), or until it printed --posts posts, and\n"
+    "prints what it would ingest, one JSON line per post ({\"source\", \"external_id\", \"author\",\n"
+    "\"url\", \"posted_at\", \"text\"}), storing nothing. A Mastodon source first catches up with\n"
+    "the newest page of the tag's timeline. The access token is read from the environment\n"
+    "variable VAR (never from the command line, where ps shows it). Logs go to stderr and never\n"
+    "show the token.\n";
 
 struct test_options {
     bridge_source source;
     bool from_store = false;
     std::int64_t source_id = 0;
     int seconds = 60;
+    int posts = 0;  // 0: no limit
     std::string ca_file;
     std::vector<std::string> serve_args;  // --db, --migrations
 };
@@ -78,6 +83,13 @@ result<test_options> parse(const std::vector<std::string>& args) {
                 o.seconds = 0;
             }
             if (o.seconds < 1 || o.seconds > 3600) return invalid("usage", "--seconds takes 1 to 3600");
+        } else if (name == "--posts") {
+            try {
+                o.posts = std::stoi(value);
+            } catch (const std::exception&) {
+                o.posts = 0;
+            }
+            if (o.posts < 1) return invalid("usage", "--posts takes a positive number");
         } else if (name == "--ca-file") {
             o.ca_file = value;
         } else {
@@ -121,25 +133,37 @@ int run_bridge_command(const std::vector<std::string>& args, const std::string& 
     if (status st = load_client_trust(tls, o->ca_file, "--ca-file"); !st) return fail(st.message());
     config cfg;
     source_health health;
+    std::shared_ptr<bridge_runner> runner;
+    boost::asio::steady_timer timer(ioc, std::chrono::seconds(o->seconds));
+    bool finished = false;
+    const auto finish = [&] {
+        if (finished) return;
+        finished = true;
+        timer.cancel();
+        runner->stop();
+        boost::asio::post(ioc, [&] { ioc.stop(); });
+    };
+    int printed = 0;
     bridge_context ctx{ioc, tls,
-                       [](submission s, ingest_pipeline::submit_callback done) {
+                       [&](submission s, ingest_pipeline::submit_callback done) {
                            nlohmann::json line = {{"source", s.source.value_or("")},
                                                   {"external_id", s.external_id.value_or("")},
                                                   {"author", s.author.value_or("")},
+                                                  {"url", s.origin_url.value_or("")},
+                                                  {"posted_at", s.posted_at ? format_time(*s.posted_at) : ""},
                                                   {"text", s.text}};
                            std::cout << line.dump() << std::endl;
                            submit_outcome out;
                            out.q.text = std::move(s.text);
                            done(out);
+                           if (o->posts > 0 && ++printed >= o->posts) finish();
                            return status::ok();
                        },
                        health, cfg};
-    auto runner = bridge_runner::make(ctx, o->source);
+    runner = bridge_runner::make(ctx, o->source);
     runner->start();
-    boost::asio::steady_timer timer(ioc, std::chrono::seconds(o->seconds));
-    timer.async_wait([&](const boost::system::error_code&) {
-        runner->stop();
-        boost::asio::post(ioc, [&] { ioc.stop(); });
+    timer.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec) finish();
     });
     ioc.run();
     return 0;

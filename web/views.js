@@ -702,7 +702,8 @@ export function renderDetails(box, q, history) {
     ['Author', q.author || 'anonymous'],
     ['Source', q.source ? (q.external_id ? `${sourceLabel(q.source)} (${q.external_id})` : sourceLabel(q.source)) : '—'],
     ['Language', q.lang || '—'],
-    ['Received', `${absoluteTime(q.created_at)} (${relativeTime(q.created_at)})`],
+    // A bridged post's own time (docs/api.md "Sources"), else when Tribune received it.
+    [q.origin_url ? 'Posted' : 'Received', `${absoluteTime(q.created_at)} (${relativeTime(q.created_at)})`],
     ['Updated', q.updated_at ? absoluteTime(q.updated_at) : '—'],
   ];
   const dl = h('dl', { class: 'facts' });

@@ -66,6 +66,11 @@ struct question {
     std::optional<std::string> author;
     std::optional<std::string> source;
     std::optional<std::string> external_id;
+    // The original post on the web, for a question a social bridge brought (issue 16): a
+    // Mastodon status's url, a bsky.app link; empty for any other question.
+    std::optional<std::string> origin_url;
+    // When the question was asked: the time it was received, or for a bridged post the post's
+    // own time (never later than its arrival).
     timestamp_ms created_at = 0;
     timestamp_ms updated_at = 0;
     question_status status = question_status::pending;

@@ -37,7 +37,7 @@ pg_params question_row(const question_insert& in, std::int64_t id, std::int64_t 
     const question& q = in.q;
     pg_params p;
     p.add(id).add(q.event_id).add(q.text).add(q.author).add(q.source).add(q.external_id);
-    p.add(now).add(now).add(to_string(q.status)).add(q.scored.lang).add(q.verdict);
+    p.add(asked_at(q, now)).add(now).add(to_string(q.status)).add(q.scored.lang).add(q.verdict);
     for (std::size_t i = 0; i < attribute_count; ++i)
         p.add(static_cast<double>(q.scored.values.values[i]));
     p.add(severity_milli(q)).add(in.search_text).add(cluster);
@@ -49,6 +49,7 @@ pg_params question_row(const question_insert& in, std::int64_t id, std::int64_t 
     else p.add_null();
     if (q.question_probability) p.add(static_cast<double>(*q.question_probability));
     else p.add_null();
+    p.add(q.origin_url);
     return p;
 }
 
@@ -56,8 +57,9 @@ constexpr const char* insert_question_sql =
     "INSERT INTO questions (id, event_id, text, author, source, external_id, created_at, "
     "updated_at, status, version, lang, verdict, s_toxicity, s_severe_toxicity, s_insult, "
     "s_profanity, s_threat, s_identity_attack, severity, search_text, cluster_id, group_text, "
-    "correction, correction_from, question_probability) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-    "$9, 1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) "
+    "correction, correction_from, question_probability, origin_url) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, 1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, "
+    "$25) "
     "ON CONFLICT DO NOTHING RETURNING id";
 
 // Counts the stored question `q` in its group and reads the group's new size, review count
@@ -142,7 +144,7 @@ result<std::vector<insert_outcome>> postgres_store::insert_batch(
                 }
                 question stored = in.q;
                 stored.id = id;
-                stored.created_at = now;
+                stored.created_at = asked_at(in.q, now);
                 stored.updated_at = now;
                 stored.version = 1;
                 if (status s = write_group(*db, stored, cluster); !s) return s;

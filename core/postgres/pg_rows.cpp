@@ -34,6 +34,7 @@ question read_question(const pg_result& r, int row) {
         if (auto from = r.optional_text(row, 26)) q.correction->moved_from = status_from_string(*from);
     }
     if (!r.is_null(row, 27)) q.question_probability = static_cast<float>(r.real(row, 27));
+    q.origin_url = r.optional_text(row, 28);
     return q;
 }
 

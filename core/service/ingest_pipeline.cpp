@@ -121,6 +121,8 @@ status ingest_pipeline::submit(submission s, submit_callback done) {
     item.q.author = std::move(s.author);
     item.q.source = std::move(s.source);
     item.q.external_id = std::move(s.external_id);
+    item.q.origin_url = std::move(s.origin_url);
+    item.q.created_at = s.posted_at.value_or(0);
     item.done = std::move(done);
     if (stopped_.load())
         return status::error(error_kind::unavailable, "shutting_down", "the server is shutting down");

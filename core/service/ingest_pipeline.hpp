@@ -55,6 +55,11 @@ struct submission {
     std::optional<std::string> author;
     std::optional<std::string> source;
     std::optional<std::string> external_id;
+    // Set by the social bridges only (the REST API takes neither, docs/api.md): the original
+    // post's link, and its own time (ms since the epoch). A time later than the question's
+    // arrival, or not positive, is replaced by the arrival time when it is stored.
+    std::optional<std::string> origin_url;
+    std::optional<timestamp_ms> posted_at;
 };
 
 struct submit_outcome {

@@ -45,8 +45,8 @@ struct insert_statements {
                 "created_at, updated_at, status, version, lang, verdict, s_toxicity, "
                 "s_severe_toxicity, s_insult, s_profanity, s_threat, s_identity_attack, severity, "
                 "search_text, cluster_id, group_text, correction, correction_from, "
-                "question_probability) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "question_probability, origin_url) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT DO NOTHING");
             !s)
             return s;
@@ -91,7 +91,7 @@ result<bool> insert_row(sqlite_connection& db, sqlite_statement& st, const quest
     st.bind(4, q.author);
     st.bind(5, q.source);
     st.bind(6, q.external_id);
-    st.bind(7, now);
+    st.bind(7, asked_at(q, now));
     st.bind(8, now);
     st.bind(9, to_string(q.status));
     st.bind(10, std::string_view(q.scored.lang));
@@ -109,6 +109,7 @@ result<bool> insert_row(sqlite_connection& db, sqlite_statement& st, const quest
     else st.bind_null(23);
     if (q.question_probability) st.bind(24, static_cast<double>(*q.question_probability));
     else st.bind_null(24);
+    st.bind(25, q.origin_url);
     if (status s = step_done(db, st, "insert question"); !s) return s;
     return sqlite3_changes(db.get()) != 0;
 }
@@ -218,7 +219,7 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch_locked(
                 ++*next_id;
                 question stored = in.q;
                 stored.id = id;
-                stored.created_at = now;
+                stored.created_at = asked_at(in.q, now);
                 stored.updated_at = now;
                 stored.version = 1;
                 if (status s = write_group(writer_, st, stored, cluster); !s) return s;

@@ -34,6 +34,7 @@ question read_question(const sqlite_statement& s) {
         if (auto from = s.column_optional_text(26)) q.correction->moved_from = status_from_string(*from);
     }
     if (!s.column_is_null(27)) q.question_probability = static_cast<float>(s.column_double(27));
+    q.origin_url = s.column_optional_text(28);
     return q;
 }
 

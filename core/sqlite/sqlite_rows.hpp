@@ -23,12 +23,13 @@ inline constexpr std::string_view question_columns =
     "q.updated_at, q.status, q.version, q.lang, q.verdict, q.s_toxicity, q.s_severe_toxicity, "
     "q.s_insult, q.s_profanity, q.s_threat, q.s_identity_attack, q.votes, q.severity, "
     "coalesce(q.cluster_id, q.id), coalesce(c.size, 1), coalesce(c.review, 0), "
-    "coalesce(c.heat, 0), q.correction, q.correction_from, q.question_probability "
+    "coalesce(c.heat, 0), q.correction, q.correction_from, q.question_probability, "
+    "q.origin_url "
     "FROM questions q JOIN events e ON e.id = q.event_id "
     "LEFT JOIN question_clusters c ON c.id = q.cluster_id ";
 inline constexpr int severity_column = 20;
 // The first column after question_columns' own, for queries that add columns before FROM.
-inline constexpr int extra_column = 28;
+inline constexpr int extra_column = 29;
 
 inline timestamp_ms now_ms() { return wall_clock_ms(); }
 

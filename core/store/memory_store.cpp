@@ -184,14 +184,14 @@ memory_store::question_row memory_store::store_new(const question_insert& in,
     question_row row{in.q, in.search_text, in.group_text};
     question& q = row.q;
     q.id = next_question_id_++;
-    q.created_at = now;
+    q.created_at = asked_at(in.q, now);
     q.updated_at = now;
     q.version = 1;
     q.votes = 0;
     const std::int64_t group = group_of(in.group, done).value();
     q.cluster_id = group == 0 ? q.id : group;
     group_row& g = groups_[q.cluster_id];
-    g.heat = g.size == 0 ? arrival_heat(now) : add_heat(g.heat, arrival_heat(now));
+    g.heat = g.size == 0 ? arrival_heat(q.created_at) : add_heat(g.heat, arrival_heat(q.created_at));
     q.cluster_size = ++g.size;
     q.cluster_review = g.review += in_review(q.status) ? 1 : 0;
     q.cluster_heat = g.heat;

@@ -114,4 +114,8 @@ std::string pack_webhook_events(const std::vector<std::string>& events) {
     return out;
 }
 
+timestamp_ms asked_at(const question& q, timestamp_ms now) {
+    return q.created_at > 0 && q.created_at < now ? q.created_at : now;
+}
+
 }  // namespace tribune

@@ -36,6 +36,10 @@ decision_request undo_of(const decision_record& last, const undo_request& u);
 // Errors: not_found (question_not_found) for the question `id`.
 status question_missing(std::int64_t id);
 
+// The created_at a new question `q` is stored with at `now`: its own time when one was given
+// (a bridged post's, q.created_at > 0) and not later than now, else now.
+timestamp_ms asked_at(const question& q, timestamp_ms now);
+
 // The id of the group `choice` names for the next item of a batch, given the outcomes of the
 // batch's earlier items; 0 when the question starts its own group (its id, once known).
 // Errors: internal (invalid_group) for a batch_item that is not an earlier item.

@@ -167,6 +167,8 @@ net::awaitable<void> bridge_runner::ingest(social_post post) {
     s.author = std::move(post.author);
     s.source = source_name_;
     s.external_id = std::move(post.external_id);
+    if (!post.url.empty()) s.origin_url = std::move(post.url);
+    if (post.posted_at > 0) s.posted_at = post.posted_at;
     const std::optional<std::int64_t> position = post.position;
     if (position) {
         std::lock_guard lock(mutex_);

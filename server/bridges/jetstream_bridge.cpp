@@ -31,10 +31,13 @@ net::awaitable<void> jetstream_bridge::session() {
             skip(event.error().message());
             continue;
         }
-        if (event->post)
+        if (event->identity) handles_.learn(event->identity->did, event->identity->handle);
+        if (event->post) {
+            if (auto handle = handles_.find(event->post->author)) event->post->author = std::move(*handle);
             co_await ingest(std::move(*event->post));
-        else
+        } else {
             pass(event->time_us);
+        }
     }
 }
 

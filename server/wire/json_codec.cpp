@@ -139,6 +139,7 @@ json to_json(const question& q, question_fields f) {
     json j = audience_json(q);
     j["source"] = optional_string(q.source);
     j["external_id"] = optional_string(q.external_id);
+    j["origin_url"] = optional_string(q.origin_url);
     j["updated_at"] = format_time(q.updated_at);
     j["version"] = q.version;
     if (f.scores) add_scores(j, q);

@@ -144,7 +144,16 @@ result<jetstream_event> decode_jetstream_event(std::string_view message, std::st
     if (!time_us) return bad("a Jetstream event needs time_us");
     jetstream_event out;
     out.time_us = time_us->get<std::int64_t>();
-    if (string_member(m, "kind") != "commit") return out;
+    const std::string kind = string_member(m, "kind");
+    if (kind == "identity") {
+        const json* identity = member(m, "identity", json::value_t::object);
+        std::string did = identity ? string_member(*identity, "did") : std::string();
+        if (did.empty()) did = string_member(m, "did");
+        if (did.empty()) return bad("an identity event needs a did");
+        out.identity = jetstream_identity{did, identity ? string_member(*identity, "handle") : std::string()};
+        return out;
+    }
+    if (kind != "commit") return out;
     const json* commit = member(m, "commit", json::value_t::object);
     if (!commit) return bad("a commit event needs its commit");
     if (string_member(*commit, "operation") != "create" ||

@@ -21,7 +21,7 @@ namespace tribune::server {
 struct social_post {
     std::optional<std::int64_t> position;  // the cursor: a Mastodon id or a Jetstream time_us
     std::string external_id;  // Mastodon: the status id; Bluesky: at://DID/app.bsky.feed.post/RKEY
-    std::string author;       // Mastodon: the account's acct; Bluesky: the DID
+    std::string author;       // Mastodon: the account's acct; Bluesky: the handle, else the DID
     std::string text;         // plain text
     std::string url;          // the original on the web
     timestamp_ms posted_at = 0;  // the post's own time (0: unknown)
@@ -38,11 +38,17 @@ result<std::vector<social_post>> decode_mastodon_timeline(std::string_view body,
 // (delete, status.update ...). Errors: invalid_field.
 result<std::optional<social_post>> decode_mastodon_stream_message(std::string_view message);
 
-// One Jetstream event: its time_us, and the post when it is the creation of an
-// app.bsky.feed.post whose hashtag facets or text carry `tag`.
+// One Jetstream event: its time_us; the post when it is the creation of an app.bsky.feed.post
+// whose hashtag facets or text carry `tag` (its author the DID: the bridge puts the handle in
+// when it knows it); the DID and handle of an `identity` event (handle "" when it has none).
+struct jetstream_identity {
+    std::string did;
+    std::string handle;
+};
 struct jetstream_event {
     std::int64_t time_us = 0;
     std::optional<social_post> post;
+    std::optional<jetstream_identity> identity;
 };
 // Errors: invalid_field (not JSON, no time_us, a commit without did/rkey/record).
 result<jetstream_event> decode_jetstream_event(std::string_view message, std::string_view tag);

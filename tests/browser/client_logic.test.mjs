@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { Memory, isWaiting, ownStatusWords, randomParticipantId, retryWords } from '../../web/audience_logic.js';
 import { Connection, parseActivity } from '../../web/connection.js';
 import { DisplayConnection } from '../../web/display_connection.js';
+import { originLink } from '../../web/origin.js';
 import { Store, comparator } from '../../web/store.js';
 import { Throttle } from '../../web/throttle.js';
 import { bandNote, renderLearning, segmentText } from '../../web/views.js';
@@ -497,5 +498,17 @@ describe('throttle (the gauge\'s live updates)', () => {
     t.cancel();
     await clock.advance(5000);
     assert.equal(runs, 1);
+  });
+});
+
+describe('originLink', () => {
+  test('the link a bridge stored wins, https only; else it is rebuilt', () => {
+    const masto = { source: 'mastodon:m.example', external_id: '42', author: 'ana@other.example' };
+    assert.equal(originLink({ ...masto, origin_url: 'https://other.example/@ana/7' }), 'https://other.example/@ana/7');
+    assert.equal(originLink({ ...masto, origin_url: 'javascript:alert(1)' }), 'https://m.example/@ana@other.example/42');
+    assert.equal(originLink({ ...masto, origin_url: 'http://other.example/@ana/7' }), 'https://m.example/@ana@other.example/42');
+    assert.equal(originLink({ ...masto, origin_url: 'https://u:p@evil.example/' }), 'https://m.example/@ana@other.example/42');
+    assert.equal(originLink({ ...masto, origin_url: null }), 'https://m.example/@ana@other.example/42');
+    assert.equal(originLink({ source: 'api', external_id: 'x', origin_url: null }), null);
   });
 });

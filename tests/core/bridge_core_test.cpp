@@ -1,9 +1,11 @@
 // The core of the social-network bridges (issue 16): Mastodon's HTML to plain text, hashtag
-// matching, the resume cursor, and the sources' storage and validation.
+// matching, the resume cursor, the Bluesky handles learned, and the sources' storage and
+// validation.
 
 #include <gtest/gtest.h>
 
 #include "core/bridge/cursor_tracker.hpp"
+#include "core/bridge/handle_cache.hpp"
 #include "core/service/source_service.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 #include "core/text/html_text.hpp"
@@ -134,6 +136,23 @@ TEST_F(SourceStoreTest, BadInputIsRefusedWithItsCode) {
     for (std::size_t i = 0; i < source_service::max_sources_per_event; ++i)
         ASSERT_TRUE(svc.create({"demo", source_kind::mastodon, "https://x", "t", "", "r"}));
     EXPECT_EQ(svc.create({"demo", source_kind::mastodon, "https://x", "t", "", "r"}).error().code(), "too_many");
+}
+
+TEST(HandleCache, KeepsTheLatestHandleAndForgetsTheLeastRecentlyUsedBeyondCapacity) {
+    handle_cache c(2);
+    c.learn("did:plc:a", "ana.bsky.social");
+    c.learn("did:plc:b", "ben.bsky.social");
+    EXPECT_EQ(c.find("did:plc:a"), "ana.bsky.social");  // a is now the most recently used
+    c.learn("did:plc:c", "cy.example.com");
+    EXPECT_EQ(c.size(), 2u);
+    EXPECT_FALSE(c.find("did:plc:b")) << "the least recently used went";
+    EXPECT_EQ(c.find("did:plc:a"), "ana.bsky.social");
+    c.learn("did:plc:a", "ana.example.org");  // a handle change
+    EXPECT_EQ(c.find("did:plc:a"), "ana.example.org");
+    EXPECT_EQ(c.size(), 2u);
+    c.learn("did:plc:c", "");  // an identity event without a handle forgets it
+    EXPECT_FALSE(c.find("did:plc:c"));
+    EXPECT_EQ(c.size(), 1u);
 }
 
 }  // namespace

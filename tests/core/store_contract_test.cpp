@@ -360,6 +360,30 @@ TEST_P(store_contract, settings_and_the_question_probability) {
     EXPECT_FALSE(db_->get_question(qs[1].id)->question_probability.has_value());
 }
 
+TEST_P(store_contract, a_bridged_post_keeps_its_own_time_and_link) {
+    const timestamp_ms before = wall_clock_ms();
+    question_insert post = make("from a bridge?");
+    post.q.source = "bluesky";
+    post.q.external_id = "at://did:plc:a/app.bsky.feed.post/1";
+    post.q.origin_url = "https://bsky.app/profile/did:plc:a/post/1";
+    post.q.created_at = 1'714'557'600'000;  // 2024-05-01T10:00:00Z
+    question_insert future = make("a wrong clock?");
+    future.q.created_at = before + 3'600'000;
+    auto qs = insert({post, future, make("from the API")});
+    ASSERT_EQ(qs.size(), 3u);
+    EXPECT_EQ(qs[0].created_at, 1'714'557'600'000);
+    EXPECT_GE(qs[0].updated_at, before) << "updated_at is the arrival";
+    const question stored = db_->get_question(qs[0].id).value();
+    EXPECT_EQ(stored.created_at, 1'714'557'600'000);
+    EXPECT_EQ(stored.origin_url, "https://bsky.app/profile/did:plc:a/post/1");
+    const question later = db_->get_question(qs[1].id).value();
+    EXPECT_GE(later.created_at, before);
+    EXPECT_LT(later.created_at, before + 3'600'000) << "never later than its arrival";
+    const question plain = db_->get_question(qs[2].id).value();
+    EXPECT_GE(plain.created_at, before);
+    EXPECT_FALSE(plain.origin_url.has_value());
+}
+
 TEST_P(store_contract, tokens_and_sessions) {
     auto admin = db_->create_token("root", role::admin, std::nullopt, "h1", "trb_abc", std::nullopt);
     auto mod = db_->create_token("alice", role::moderator, demo_.id, "h2", "trb_def", std::nullopt);

@@ -5,8 +5,18 @@
 #include <algorithm>
 #include <set>
 
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+
 #include "tests/server/fake_social.hpp"
 #include "tests/server/test_server.hpp"
+#include "tests/server/tribune_process.hpp"
 
 namespace tribune::test {
 namespace {
@@ -97,6 +107,11 @@ TEST_F(BridgesTest, MastodonBackfillThenWebSocketPostsArriveAsQuestions) {
     EXPECT_EQ(by_id["102"]["text"], "Line one\nline two");
     EXPECT_EQ(by_id["102"]["author"], "ben@other.example");
     EXPECT_EQ(by_id["103"]["text"], "And the fees?");
+    for (const char* id : {"101", "102", "103"}) {
+        EXPECT_EQ(by_id[id]["created_at"], "2024-05-01T10:00:00.000Z") << "the status's own time, not its arrival";
+        EXPECT_EQ(by_id[id]["origin_url"], "https://social.example/@" + by_id[id]["author"].get<std::string>() + "/" + id)
+            << "the status's own url";
+    }
 
     const auto targets = social_->targets();
     EXPECT_TRUE(std::count(targets.begin(), targets.end(), "/api/v1/streaming?stream=hashtag&tag=TownHall"));
@@ -112,12 +127,16 @@ TEST_F(BridgesTest, MastodonBackfillThenWebSocketPostsArriveAsQuestions) {
     EXPECT_EQ(st["status"]["transport"], "websocket");
 
     auto metrics = get("/metrics");
-    EXPECT_NE(metrics.raw.find("tribune_bridge_posts_total{source=\"" + std::to_string(src["id"].get<int>()) + "\"} 3"),
-              std::string::npos)
-        << metrics.raw;
+    const std::string label = "{source=\"" + std::to_string(src["id"].get<int>()) + "\"} ";
+    for (const std::string& line : {"tribune_bridge_posts_total" + label + "3", "tribune_bridge_connected" + label + "1",
+                                    "tribune_bridge_posts_last_minute" + label + "3",
+                                    "tribune_bridge_errors_total" + label + "0"})
+        EXPECT_NE(metrics.raw.find(line), std::string::npos) << line << " in " << metrics.raw;
 }
 
 TEST_F(BridgesTest, MastodonDropResumesFromSinceIdWithoutGapOrDuplicate) {
+    // Everything the bridge logs meanwhile (stderr) is read at the end: the token is never in it.
+    testing::internal::CaptureStderr();
     social_->add_status(201, "ana", "<p>first?</p>");
     json src = mastodon_source();
     ASSERT_EQ(wait_questions(1).size(), 1u);
@@ -142,6 +161,74 @@ TEST_F(BridgesTest, MastodonDropResumesFromSinceIdWithoutGapOrDuplicate) {
     qs = wait_questions(5);
     EXPECT_EQ(external_ids(qs), (std::multiset<std::string>{"201", "202", "203", "204", "205"}));
     EXPECT_GE(source_status(src["id"])["status"]["errors"].get<int>(), 1);
+    stop();
+    const std::string logs = testing::internal::GetCapturedStderr();
+    const std::string name = "bridge " + std::to_string(src["id"].get<int>()) + " (mastodon:127.0.0.1:";
+    EXPECT_NE(logs.find(name), std::string::npos) << "the bridge logged: " << logs;
+    EXPECT_NE(logs.find("retrying"), std::string::npos) << logs;
+    EXPECT_EQ(logs.find("secret-token-1"), std::string::npos) << "a token in the logs: " << logs;
+    for (const std::string& a : social_->authorizations()) EXPECT_EQ(a, "Bearer secret-token-1");
+}
+
+TEST_F(BridgesTest, MastodonBackfillsWhatWasPostedWhileTribuneWasDown) {
+    social_->add_status(601, "ana", "<p>before?</p>");
+    json src = mastodon_source();
+    ASSERT_EQ(wait_questions(1).size(), 1u);
+    ASSERT_TRUE(social_->wait_until([&] { return source_status(src["id"])["cursor"] == "601"; }));
+    stop();
+    social_->drop_streams();
+    social_->add_status(602, "ben", "<p>while down?</p>");
+    social_->add_status(603, "cy", "<p>also while down?</p>");
+    restart();
+    auto qs = wait_questions(3);
+    EXPECT_EQ(external_ids(qs), (std::multiset<std::string>{"601", "602", "603"}));
+    const auto targets = social_->targets();
+    EXPECT_TRUE(std::count(targets.begin(), targets.end(), "/api/v1/timelines/tag/TownHall?limit=40&since_id=601"))
+        << "the first backfill after the restart starts from the stored cursor";
+    ASSERT_TRUE(social_->wait_until([&] { return source_status(src["id"])["cursor"] == "603"; }));
+}
+
+TEST_F(BridgesTest, BridgeTestCommandPrintsWhatASourceWouldIngestAndStoresNothing) {
+    // A stored source (its token in the database), paused so that only the command reads it.
+    json src = add_source({{"kind", "mastodon"}, {"instance", social_->base_url()}, {"tag", "TownHall"},
+                           {"access_token", "secret-token-9"}});
+    const std::string path = "/api/v1/events/demo/sources/" + std::to_string(src["id"].get<int>());
+    ASSERT_EQ(call(http::verb::post, path + "/pause").status, 200u);
+    ASSERT_TRUE(social_->wait_until([&] { return source_status(src["id"])["status"]["state"] == "idle"; }));
+    ASSERT_TRUE(social_->wait_until([&] { return social_->mastodon_streams() == 0; }));
+    social_->add_status(701, "ana", "<p>one?</p>");
+    social_->add_status(702, "ben@other.example", "<p>two?</p>");
+    const std::size_t stored_before = list_all("demo").size();
+    std::string error;
+    auto cli = tribune_process::start({"bridge", "test", "--source", std::to_string(src["id"].get<int>()), "--db",
+                                       (temp_dir() / "tribune.db").string(), "--migrations",
+                                       std::string(TRIBUNE_SOURCE_DIR) + "/migrations", "--ca-file",
+                                       cert_.cert.string(), "--posts", "3", "--seconds", "60"},
+                                      &error);
+    ASSERT_TRUE(cli) << error;
+    ASSERT_TRUE(social_->wait_until([&] { return social_->mastodon_streams() == 1; }));
+    social_->publish_status(703, "cy", "<p>three?</p>");
+    const auto code = cli->wait(std::chrono::seconds(30));
+    ASSERT_TRUE(code) << cli->output();
+    EXPECT_EQ(*code, 0) << cli->output();
+    std::map<std::string, json> printed;
+    std::istringstream lines(cli->output());
+    for (std::string line; std::getline(lines, line);) {
+        json j = json::parse(line, nullptr, false);
+        if (j.is_object()) printed[j.value("external_id", "")] = j;
+    }
+    ASSERT_EQ(printed.size(), 3u) << cli->output();
+    const std::string source = "mastodon:127.0.0.1:" + std::to_string(social_->port());
+    EXPECT_EQ(printed["701"]["text"], "one?");
+    EXPECT_EQ(printed["702"]["author"], "ben@other.example");
+    EXPECT_EQ(printed["703"]["source"], source);
+    EXPECT_EQ(printed["703"]["url"], "https://social.example/@cy/703");
+    EXPECT_EQ(printed["703"]["posted_at"], "2024-05-01T10:00:00.000Z");
+    EXPECT_NE(cli->output().find("connected (websocket)"), std::string::npos) << "its log on stderr";
+    EXPECT_EQ(cli->output().find("secret-token-9"), std::string::npos) << cli->output();
+    for (const std::string& a : social_->authorizations()) EXPECT_EQ(a, "Bearer secret-token-9");
+    EXPECT_EQ(list_all("demo").size(), stored_before) << "the command stores nothing";
+    EXPECT_EQ(source_status(src["id"])["cursor"], nullptr) << "nor moves the source's cursor";
 }
 
 TEST_F(BridgesTest, MastodonFallsBackToServerSentEvents) {
@@ -187,6 +274,12 @@ TEST_F(BridgesTest, SourceThatCannotConnectShowsFailingAndBacksOff) {
     EXPECT_EQ(st["status"]["state"], "backing_off") << st;
     EXPECT_FALSE(st["status"]["last_error"].is_null());
     EXPECT_FALSE(st["status"]["next_attempt_at"].is_null());
+    const std::string label = "{source=\"" + std::to_string(src["id"].get<int>()) + "\"} ";
+    auto metrics = get("/metrics");
+    EXPECT_NE(metrics.raw.find("tribune_bridge_connected" + label + "0"), std::string::npos) << metrics.raw;
+    EXPECT_EQ(metrics.raw.find("tribune_bridge_errors_total" + label + "0\n"), std::string::npos)
+        << "the failures are counted: " << metrics.raw;
+    EXPECT_NE(metrics.raw.find("tribune_bridge_errors_total" + label), std::string::npos) << metrics.raw;
 }
 
 TEST_F(BridgesTest, PauseStopsIntakeAndResumeCatchesUpFromTheCursor) {
@@ -221,13 +314,16 @@ TEST_F(BridgesTest, JetstreamKeepsTaggedPostsAndResumesAfterARestartFromTheCurso
     // The first start has no cursor: only what is published from now on.
     ASSERT_TRUE(social_->wait_until([&] { return social_->jetstream_streams() == 1; }));
     social_->push_jetstream_raw("{broken");
+    social_->publish_event(at(4) - 1, fake_social::jetstream_identity(at(4) - 1, "did:plc:ana", "ana.bsky.social"));
     social_->publish_event(at(4), fake_social::jetstream_post(at(4), "did:plc:ana", "3k4", "Live #TownHall q?", {}));
     auto qs = wait_questions(1);
     ASSERT_EQ(qs.size(), 1u);
     EXPECT_EQ(qs[0]["source"], "bluesky");
     EXPECT_EQ(qs[0]["external_id"], "at://did:plc:ana/app.bsky.feed.post/3k4");
-    EXPECT_EQ(qs[0]["author"], "did:plc:ana");
+    EXPECT_EQ(qs[0]["author"], "ana.bsky.social") << "the handle from the stream's identity event";
     EXPECT_EQ(qs[0]["text"], "Live #TownHall q?");
+    EXPECT_EQ(qs[0]["created_at"], "2024-05-01T11:00:00.000Z") << "the record's createdAt";
+    EXPECT_EQ(qs[0]["origin_url"], "https://bsky.app/profile/did:plc:ana/post/3k4");
     ASSERT_TRUE(social_->wait_until([&] { return source_status(src["id"])["cursor"] == std::to_string(at(4)); }));
 
     // Down: events keep coming; after the restart the bridge resumes from its stored cursor,
@@ -240,6 +336,9 @@ TEST_F(BridgesTest, JetstreamKeepsTaggedPostsAndResumesAfterARestartFromTheCurso
     qs = wait_questions(2);
     EXPECT_EQ(external_ids(qs), (std::multiset<std::string>{"at://did:plc:ana/app.bsky.feed.post/3k4",
                                                              "at://did:plc:ben/app.bsky.feed.post/3k5"}));
+    for (const json& q : qs)
+        if (q["external_id"] == "at://did:plc:ben/app.bsky.feed.post/3k5")
+            EXPECT_EQ(q["author"], "did:plc:ben") << "no identity event named ben: the DID";
     const auto targets = social_->targets();
     EXPECT_TRUE(std::count(targets.begin(), targets.end(),
                            "/subscribe?wantedCollections=app.bsky.feed.post&cursor=" + std::to_string(at(4) - 2000)))
@@ -295,6 +394,96 @@ TEST_F(BridgesTest, SourcesApiRefusesBadInputWithJsonErrors) {
     auto del = call(http::verb::delete_, "/api/v1/events/demo/sources/" + std::to_string(b["id"].get<int>()));
     EXPECT_EQ(del.status, 200u) << del;
     EXPECT_EQ(get("/api/v1/events/demo/sources").body["items"].size(), 0u);
+}
+
+// The flood benchmark (bench/bridge_flood runs it; disabled in CI, and it asserts no time):
+// the real `tribune serve` (its shipped model) takes a Bluesky source from the local fake
+// Jetstream, which publishes TRIBUNE_FLOOD_RATE posts a second (default 5,000) for
+// TRIBUNE_FLOOD_SECONDS (default 20), every one carrying the tag. Printed each second: posts
+// published, ingested (the source's count), the fake's backlog (written to the stream but not
+// yet read by the bridge) and the server's resident memory; then the totals.
+TEST(BridgeFlood, DISABLED_Benchmark) {
+    const auto env_int = [](const char* name, int fallback) {
+        const char* v = std::getenv(name);
+        return v ? std::atoi(v) : fallback;
+    };
+    const int rate = env_int("TRIBUNE_FLOOD_RATE", 5000);
+    const int seconds = env_int("TRIBUNE_FLOOD_SECONDS", 20);
+    const auto dir = std::filesystem::temp_directory_path() / ("tribune-flood-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const certificate_files cert = self_signed_certificate(dir);
+    auto social = fake_social::start(cert);
+    ASSERT_TRUE(social);
+    std::string error;
+    auto server = tribune_process::serve((dir / "flood.db").string(),
+                                         {"--classifier", "model", "--model",
+                                          std::string(TRIBUNE_SOURCE_DIR) + "/models/toxicity.tlm",
+                                          "--bridge-ca-file", cert.cert.string()},
+                                         &error);
+    ASSERT_TRUE(server) << error;
+    const header_list admin = {{"Authorization", "Bearer " + server->admin_token()}};
+    auto ev = http_call(server->port(), http::verb::post, "/api/v1/events",
+                        json({{"slug", "flood"}, {"title", "Flood"}}).dump(), admin);
+    ASSERT_EQ(ev.status, 201u) << ev;
+    auto src = http_call(server->port(), http::verb::post, "/api/v1/events/flood/sources",
+                         json({{"kind", "bluesky"}, {"tag", "flood"}, {"jetstream", social->jetstream_url()}}).dump(),
+                         admin);
+    ASSERT_EQ(src.status, 201u) << src;
+    const std::string status_path = "/api/v1/events/flood/sources/" + std::to_string(src.body["id"].get<int>());
+    const auto ingested = [&]() -> std::int64_t {
+        auto r = http_call(server->port(), http::verb::get, status_path, {}, admin);
+        return r.status == 200 ? r.body["status"]["posts"].get<std::int64_t>() : -1;
+    };
+    const auto rss_kb = [&]() -> long {
+        std::ifstream in("/proc/" + std::to_string(server->pid()) + "/status");
+        for (std::string line; std::getline(in, line);)
+            if (line.starts_with("VmRSS:")) return std::atol(line.c_str() + 6);
+        return -1;
+    };
+    ASSERT_TRUE(social->wait_until([&] { return social->jetstream_streams() == 1; }));
+    const long rss_before = rss_kb();
+    using clock = std::chrono::steady_clock;
+    const std::int64_t t0 = 1'765'000'200'000'000;
+    const int total = rate * seconds;
+    const auto start = clock::now();
+    long rss_peak = rss_before;
+    std::size_t backlog_peak = 0;
+    std::printf("second  published  ingested  backlog  server_rss_MB\n");
+    int published = 0;
+    for (int tick = 0; published < total; ++tick) {  // 100 ticks a second
+        const int due = std::min(total, static_cast<int>((static_cast<std::int64_t>(tick) + 1) * rate / 100));
+        for (; published < due; ++published)
+            social->publish_event(t0 + published,
+                                  fake_social::jetstream_post(t0 + published, "did:plc:crowd" + std::to_string(published % 500),
+                                                              "p" + std::to_string(published),
+                                                              "Will question " + std::to_string(published) +
+                                                                  " about the budget get an answer? #flood",
+                                                              {}));
+        std::this_thread::sleep_until(start + std::chrono::milliseconds(10 * (tick + 1)));
+        backlog_peak = std::max(backlog_peak, social->backlog());
+        if ((tick + 1) % 100 == 0) {
+            const long rss = rss_kb();
+            rss_peak = std::max(rss_peak, rss);
+            std::printf("%6d  %9d  %8lld  %7zu  %13.1f\n", (tick + 1) / 100, published,
+                        static_cast<long long>(ingested()), social->backlog(), rss / 1024.0);
+        }
+    }
+    const double publish_s = std::chrono::duration<double>(clock::now() - start).count();
+    std::int64_t done = 0;
+    while ((done = ingested()) < total && clock::now() - start < std::chrono::seconds(seconds + 120)) {
+        rss_peak = std::max(rss_peak, rss_kb());
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    const double all_s = std::chrono::duration<double>(clock::now() - start).count();
+    std::printf("offered %d posts/s for %d s: published %d in %.2f s (%.0f/s); all ingested after %.2f s: "
+                "%.0f posts/s (%.2f of the offered rate); peak fake backlog %zu; server RSS %.1f MB before, "
+                "peak %.1f MB\n",
+                rate, seconds, total, publish_s, total / publish_s, all_s, done / all_s, done / all_s / rate,
+                backlog_peak, rss_before / 1024.0, rss_peak / 1024.0);
+    EXPECT_EQ(done, total);
+    server.reset();
+    social.reset();
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

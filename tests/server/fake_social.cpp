@@ -122,7 +122,7 @@ std::string fake_social::jetstream_url() const {
 std::string fake_social::status_json(std::int64_t id, const std::string& acct, const std::string& html) {
     const std::string sid = std::to_string(id);
     json s = {{"id", sid},
-              {"created_at", "2026-12-06T05:00:00.000Z"},
+              {"created_at", "2024-05-01T10:00:00.000Z"},
               {"uri", "https://social.example/users/" + acct + "/statuses/" + sid},
               {"url", "https://social.example/@" + acct + "/" + sid},
               {"content", html},
@@ -132,13 +132,22 @@ std::string fake_social::status_json(std::int64_t id, const std::string& acct, c
     return s.dump();
 }
 
+std::string fake_social::jetstream_identity(std::int64_t time_us, const std::string& did,
+                                            const std::string& handle) {
+    json e = {{"did", did},
+              {"time_us", time_us},
+              {"kind", "identity"},
+              {"identity", {{"did", did}, {"handle", handle}, {"seq", 1409752997}, {"time", "2024-05-01T09:00:00.000Z"}}}};
+    return e.dump();
+}
+
 std::string fake_social::jetstream_post(std::int64_t time_us, const std::string& did, const std::string& rkey,
                                         const std::string& text, const std::vector<std::string>& facet_tags) {
     json facets = json::array();
     for (const std::string& t : facet_tags)
         facets.push_back({{"index", {{"byteStart", 0}, {"byteEnd", 1}}},
                           {"features", json::array({{{"$type", "app.bsky.richtext.facet#tag"}, {"tag", t}}})}});
-    json record = {{"$type", "app.bsky.feed.post"}, {"createdAt", "2026-12-06T05:00:00.000Z"}, {"text", text},
+    json record = {{"$type", "app.bsky.feed.post"}, {"createdAt", "2024-05-01T11:00:00.000Z"}, {"text", text},
                    {"langs", json::array({"en"})}};
     if (!facets.empty()) record["facets"] = facets;
     json e = {{"did", did},
@@ -188,6 +197,14 @@ void fake_social::push(bool jetstream, bool raw, const std::string& message) {
             c->out.push_back("event: update\ndata: " + message + "\n\n");
     }
     cv_.notify_all();
+}
+
+std::size_t fake_social::backlog() {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& c : clients_)
+        if (!c->closed) n += c->out.size();
+    return n;
 }
 
 void fake_social::set_websocket(bool on) {

@@ -44,7 +44,8 @@ public:
     std::string jetstream_url() const;
 
     // --- Mastodon ----------------------------------------------------------------------
-    // A Status entity's JSON (docs.joinmastodon.org/entities/Status).
+    // A Status entity's JSON (docs.joinmastodon.org/entities/Status), created at
+    // 2024-05-01T10:00:00.000Z, its url https://social.example/@ACCT/ID.
     static std::string status_json(std::int64_t id, const std::string& acct, const std::string& html);
     // In the tag timeline only (posted while no stream was open, or missed by it).
     void add_status(std::int64_t id, const std::string& acct, const std::string& html);
@@ -57,9 +58,11 @@ public:
 
     // --- Jetstream ---------------------------------------------------------------------
     // A commit event creating app.bsky.feed.post `rkey` by `did` with `text`, tagged with
-    // `facet_tags` as hashtag facets.
+    // `facet_tags` as hashtag facets, its record's createdAt 2024-05-01T11:00:00.000Z.
     static std::string jetstream_post(std::int64_t time_us, const std::string& did, const std::string& rkey,
                                       const std::string& text, const std::vector<std::string>& facet_tags);
+    // An identity event: `did` now has `handle`.
+    static std::string jetstream_identity(std::int64_t time_us, const std::string& did, const std::string& handle);
     // Kept (replayed to later subscribers from their cursor) and pushed to the open ones.
     // `time_us` must be the event's own.
     void publish_event(std::int64_t time_us, const std::string& json);
@@ -69,6 +72,8 @@ public:
     // --- both ----------------------------------------------------------------------------
     // Closes every open stream connection.
     void drop_streams();
+    // Messages pushed to open streams and not yet written to them (the bridge reads slower).
+    std::size_t backlog();
     // Open stream connections: Mastodon (WebSocket + SSE) and Jetstream.
     std::size_t mastodon_streams();
     std::size_t jetstream_streams();
