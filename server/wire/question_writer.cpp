@@ -153,6 +153,8 @@ void append_question(std::string& out, const question& q, question_fields f) {
     else out += *q.question_probability >= question_threshold ? "true" : "false";
     out += ",\"lang\":";
     append_json_string(out, q.scored.lang);
+    out += ",\"origin_url\":";
+    append_optional(out, q.origin_url);
     if (f.scores) {
         out += ",\"question_probability\":";
         if (q.question_probability) append_double(out, thousandths(*q.question_probability));

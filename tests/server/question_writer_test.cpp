@@ -32,6 +32,7 @@ question rich() {
     q.author = "ana \"the\" mod";
     q.source = "bench";
     q.external_id = "x-1";
+    q.origin_url = "https://social.example/@ana/110000000000000001";
     q.status = question_status::auto_rejected;
     q.version = 7;
     q.votes = 12;
