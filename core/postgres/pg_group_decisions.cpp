@@ -90,6 +90,23 @@ status retract(pg_connection& db, const group_ref& g, const group_decision& next
     return status::ok();
 }
 
+// Members rejected "auto-decided, unsure" (unsure_decision.hpp): approved with the group.
+status confirm(pg_connection& db, const group_ref& g, const group_decision& next, timestamp_ms now,
+               std::vector<moved_member>& moved) {
+    auto ms = members_where(db, g, "(SELECT d.action FROM decisions d WHERE d.question_id = q.id "
+                                   "ORDER BY d.id DESC LIMIT 1) = 'unsure'",
+                            question_status::auto_rejected, next.question_id);
+    if (!ms) return ms.error();
+    for (const member& m : *ms) {
+        auto audit = move_member(db, m.id, question_status::auto_rejected, question_status::approved,
+                                 inherit_action, inherited_verdict(next, m.verdict), now);
+        if (!audit) return audit.error();
+        moved.push_back({m.id, question_status::auto_rejected, question_status::approved, *audit,
+                         inherit_action});
+    }
+    return status::ok();
+}
+
 status release(pg_connection& db, const group_ref& g, question_status state,
                const std::string& actor, std::int64_t except, timestamp_ms now,
                std::vector<moved_member>& moved) {
@@ -129,6 +146,8 @@ status follow_group(pg_connection& db, const decision_request& d, const group_re
     out.group = group_decision_change{g.cluster, e.next};
     if (e.retract)
         if (status s = retract(db, g, *e.next, now, moved); !s) return s;
+    if (e.confirm)
+        if (status s = confirm(db, g, *e.next, now, moved); !s) return s;
     if (e.release)
         if (status s = release(db, g, *e.release, d.actor, d.question_id, now, moved); !s) return s;
     return status::ok();

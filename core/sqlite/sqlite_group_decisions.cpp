@@ -110,6 +110,24 @@ status retract(sqlite_connection& db, const group_ref& g, const group_decision& 
     return status::ok();
 }
 
+// Members rejected "auto-decided, unsure" (unsure_decision.hpp): approved with the group.
+status confirm(sqlite_connection& db, const group_ref& g, const group_decision& next,
+               timestamp_ms now, std::vector<moved_member>& moved) {
+    auto ms = members_where(db, g, "(SELECT d.action FROM decisions d WHERE d.question_id = q.id "
+                                   "ORDER BY d.id DESC LIMIT 1) = 'unsure'",
+                            question_status::auto_rejected, next.question_id);
+    if (!ms) return ms.error();
+    for (const member& m : *ms) {
+        if (status s = move_member(db, m.id, question_status::auto_rejected, question_status::approved,
+                                   inherit_action, inherited_verdict(next, m.verdict), now);
+            !s)
+            return s;
+        moved.push_back({m.id, question_status::auto_rejected, question_status::approved,
+                         sqlite3_last_insert_rowid(db.get()), inherit_action});
+    }
+    return status::ok();
+}
+
 // Members whose state came from inheriting the group's former decision: back to review.
 status release(sqlite_connection& db, const group_ref& g, question_status state,
                const std::string& actor, std::int64_t except, timestamp_ms now,
@@ -156,6 +174,8 @@ status follow_group(sqlite_connection& db, const decision_request& d, const grou
     // Taking down first: a member inheriting the former approval is taken down with the rest.
     if (e.retract)
         if (status s = retract(db, g, *e.next, now, moved); !s) return s;
+    if (e.confirm)
+        if (status s = confirm(db, g, *e.next, now, moved); !s) return s;
     if (e.release)
         if (status s = release(db, g, *e.release, d.actor, d.question_id, now, moved); !s) return s;
     return status::ok();
