@@ -66,7 +66,7 @@ struct settings {
     bool learn = true;
     bool inherit = true;
     bool narrow = false;  // --narrow: the calibrated band (event_learner.hpp)
-    unsure_rule unsure{0, 0.25f, 100};  // --unsure K --unsure-below F: auto-decided, unsure (off: K = 0)
+    unsure_rule unsure{0, 0.25f, 0.25f, 100};  // --unsure K --unsure-below F: auto-decided, unsure (off: K = 0)
     bool strip_noise = true;
     std::string group = "original";
     std::string half = "all";
@@ -358,6 +358,7 @@ bool apply_try(const std::string& spec, settings& s) {
         else if (k == "inherit") s.inherit = v == "1";
         else if (k == "unsure") s.unsure.review_at = static_cast<std::uint32_t>(std::stoul(v));
         else if (k == "unsure_below") s.unsure.approve_below = std::stof(v);
+        else if (k == "unsure_reject") s.unsure.reject_from = std::stof(v);
         else if (k == "unsure_labels") s.unsure.min_labels = std::stoll(v);
         else return false;
     }

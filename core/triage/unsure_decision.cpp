@@ -25,10 +25,12 @@ std::optional<verdict> unsure_verdict(const verdict& own, const scores& correcte
     const std::optional<float> at = band_position(corrected, policy);
     if (!at) return std::nullopt;
     const bool approve = *at < rule.approve_below;
+    if (!approve && *at < rule.reject_from) return std::nullopt;
     char buf[160];
-    std::snprintf(buf, sizeof buf, " (%.2f of the review band, %s below %.2f); to review when its group has %u questions",
-                  static_cast<double>(*at), approve ? "approve" : "reject unless",
-                  static_cast<double>(rule.approve_below), rule.review_at);
+    std::snprintf(buf, sizeof buf, " (%.2f of the review band; approved below %.2f, rejected from %.2f); "
+                  "to review when its group has %u questions",
+                  static_cast<double>(*at), static_cast<double>(rule.approve_below),
+                  static_cast<double>(rule.reject_from), rule.review_at);
     return verdict{approve ? question_status::approved : question_status::auto_rejected,
                    std::string(unsure_marker) + own.reason + buf, own.rule};
 }

@@ -15,9 +15,11 @@
 //  - if the group, this question included, has fewer than review_at members, it is decided
 //    now: its position in the review band of its CORRECTED scores (the event correction's
 //    best guess; the raw scores when the event has none), 0 at the review line, 1 at the
-//    reject line, is below approve_below -> approved, else auto_rejected. approve_below is
-//    deliberately low: a question that is unsure leans to rejection, so a hostile question
-//    asked once is not shown (leak), at the cost of some genuine ones asked once (loss);
+//    reject line, is below approve_below -> approved, from reject_from on -> auto_rejected,
+//    between the two -> review as before (the middle of the band, where a guess is worth
+//    least). approve_below is deliberately low: an unsure question leans to rejection, so a
+//    hostile question asked once is not shown (leak), at the cost of some genuine ones asked
+//    once (loss);
 //  - from the review_at-th member on, the question goes to review as before; the moderator's
 //    decision on the group then covers the members decided unsure (decision_inheritance.hpp:
 //    a rejection takes the unsure approvals down, an approval confirms the unsure rejections).
@@ -43,6 +45,7 @@ inline constexpr std::string_view unsure_marker = "auto-decided, unsure: ";
 struct unsure_rule {
     std::uint32_t review_at = 3;   // a group reaches review from this many members; 0: off
     float approve_below = 0.25f;   // position in the corrected review band below which it approves
+    float reject_from = 0.25f;     // from which it rejects; between the two: review as before
     // Labelled groups the event's correction must have learned from before any guess: at the
     // start of an event everything in the band goes to a human, as without the rule.
     std::int64_t min_labels = 100;

@@ -36,6 +36,7 @@ json unsure_json(const learning_report& r) {
             {"active", r.unsure && r.enabled && u.review_at > 0 && r.counts.groups() >= u.min_labels},
             {"review_from_members", u.review_at},
             {"approve_below_band_position", rounded(u.approve_below)},
+            {"reject_from_band_position", rounded(u.reject_from)},
             {"min_labelled_groups", u.min_labels}};
 }
 

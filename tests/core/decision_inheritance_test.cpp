@@ -105,7 +105,7 @@ scores toxicity_at(float p) {
 TEST(UnsureDecision, GuessesOnlyForSmallUndecidedGroupsInReviewByAScore) {
     const triage_policy pol = triage_policy::defaults();
     const verdict in_band{question_status::pending, "toxicity 0.60 >= review 0.27", verdict_rule::review};
-    const unsure_rule rule{3, 0.25f, 100};
+    const unsure_rule rule{3, 0.25f, 0.25f, 100};
     EXPECT_NEAR(*band_position(toxicity_at(0.60f), pol), 0.357f, 0.01f);
     auto v = unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 100, rule);
     ASSERT_TRUE(v.has_value());
@@ -118,7 +118,7 @@ TEST(UnsureDecision, GuessesOnlyForSmallUndecidedGroupsInReviewByAScore) {
     // learned from min_labels groups, or with the rule off.
     EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 2, 100, rule).has_value());
     EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 99, rule).has_value());
-    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 100, {0, 0.25f, 0}).has_value());
+    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 100, {0, 0.25f, 0.25f, 0}).has_value());
     // Other reasons for review or rejection are never guessed over.
     for (verdict_rule r : {verdict_rule::banned, verdict_rule::reject, verdict_rule::suspect,
                            verdict_rule::premoderate, verdict_rule::unscored, verdict_rule::below})
@@ -282,7 +282,7 @@ protected:
     void restart(float approve_below) {
         if (service_) service_->stop();
         service_options o;
-        o.unsure = {3, approve_below, 0};
+        o.unsure = {3, approve_below, approve_below, 0};
         service_ = std::make_unique<question_service>(*db_, model_, sink_, o);
         ASSERT_TRUE(service_->start().is_ok());
     }
