@@ -114,6 +114,11 @@ TEST(UnsureDecision, GuessesOnlyForSmallUndecidedGroupsInReviewByAScore) {
         << v->reason;
     EXPECT_NE(v->reason.find("to review when its group has 3 questions"), std::string::npos);
     EXPECT_EQ(unsure_verdict(in_band, toxicity_at(0.30f), pol, 1, 100, rule)->status, question_status::approved);
+    // The middle of the band, between the two lines, is left to a human.
+    const unsure_rule zones{3, 0.15f, 0.5f, 100};
+    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 100, zones).has_value());
+    EXPECT_EQ(unsure_verdict(in_band, toxicity_at(0.30f), pol, 0, 100, zones)->status, question_status::approved);
+    EXPECT_EQ(unsure_verdict(in_band, toxicity_at(0.85f), pol, 0, 100, zones)->status, question_status::auto_rejected);
     // The third member of the group goes to review; so does everything before the event has
     // learned from min_labels groups, or with the rule off.
     EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 2, 100, rule).has_value());
