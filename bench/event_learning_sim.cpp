@@ -5,7 +5,8 @@
 //   event_learning_sim FLOOD.jsonl [--waves 8] [--no-learn] [--no-inherit]
 //                      [--group original|canon|post] [--half all|a|b] [--json]
 //                      [--kappa K --offset C --l2-text L --l2-inputs L --lr R --epochs N
-//                       --bound-max B --bound-half H]
+//                       --bound-max B --bound-half H] [--unsure K --unsure-below F]
+//                      [--try "unsure=K unsure_below=A unsure_reject=R unsure_labels=N" ...]
 //
 // It reads a flood from scripts/make-flood and, in arrival order, runs the shipped classifier
 // on each question's text as prepare_text() gives it, then the default triage policy with the
@@ -15,6 +16,10 @@
 // a label, and the correction is fitted again. With inheritance on (the default), a question
 // joining a group a human decided takes the decision (reject: auto-rejected; approve:
 // approved unless the shipped model or policy rejects it), as issue 10 part 2 specifies.
+// With --unsure K (or unsure=K in a --try), "auto-decided, unsure" (core/triage/
+// unsure_decision.hpp, the function ingest calls): a question in review by a score in an
+// undecided group of fewer than K members is decided on the corrected band position, and the
+// moderator's later decision on its group covers it.
 //
 // Groups: `original` = the flood's `original` field (what perfect near-duplicate grouping on
 // canonical text would give), `canon` = the exact normal form of the text after stripping
