@@ -100,8 +100,8 @@ status inherit_members(sqlite_connection& db, const group_ref& g, std::string_vi
     auto ms = members_where(db, g, where, from, next.question_id);
     if (!ms) return ms.error();
     for (const member& m : *ms) {
-        if (status s = move_member(db, m.id, from, to, inherit_action, inherited_verdict(next, m.verdict), now); !s)
-            return s;
+        const std::string verdict = inherited_verdict(next, m.verdict);
+        if (status s = move_member(db, m.id, from, to, inherit_action, verdict, now); !s) return s;
         moved.push_back({m.id, from, to, sqlite3_last_insert_rowid(db.get()), inherit_action});
     }
     return status::ok();

@@ -222,7 +222,8 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch_locked(
                 stored.updated_at = now;
                 stored.version = 1;
                 if (status s = write_group(writer_, st, stored, cluster); !s) return s;
-                if (status s = write_spans_and_audit(writer_, st, stored, insert_action(in.inherited, in.unsure), now); !s)
+                const std::string_view action = insert_action(in.inherited, in.unsure);
+                if (status s = write_spans_and_audit(writer_, st, stored, action, now); !s)
                     return s;
                 // A new question, also when it took its group's decision: question.created.
                 if (status s = queue_webhooks(stored.event_id, stored.id,
