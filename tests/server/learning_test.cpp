@@ -166,13 +166,17 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     EXPECT_EQ(policy.body["narrow_review_band"], false);
     EXPECT_EQ(learning()["band"]["narrowing"], false);
 
-    // Auto-decided, unsure: on by default, waiting for 100 decided groups; the switch round-trips.
+    // Auto-decided, unsure: on by default, waiting for 100 decided groups; read only with
+    // inheritance on (this fixture turned it off); the switch round-trips.
+    EXPECT_EQ(learning()["unsure"]["enabled"], false);
+    ASSERT_EQ(call(http::verb::put, "/api/v1/events/askjpm/policy",
+                   json{{"inherit_group_decisions", true}}.dump()).status, 200u);
     auto unsure = learning()["unsure"];
     EXPECT_EQ(unsure["enabled"], true);
     EXPECT_EQ(unsure["active"], false);
     EXPECT_EQ(unsure["review_from_members"], 3);
     EXPECT_EQ(unsure["min_labelled_groups"], 100);
-    EXPECT_EQ(policy.body["auto_decide_unsure"], true);
+    EXPECT_EQ(get("/api/v1/events/askjpm/policy").body["auto_decide_unsure"], true);
     auto off = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", false}}.dump());
     ASSERT_EQ(off.status, 200u) << off;
     EXPECT_EQ(off.body["auto_decide_unsure"], false);
