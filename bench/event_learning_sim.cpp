@@ -5,7 +5,8 @@
 //   event_learning_sim FLOOD.jsonl [--waves 8] [--no-learn] [--no-inherit]
 //                      [--group original|canon|post] [--half all|a|b] [--json]
 //                      [--kappa K --offset C --l2-text L --l2-inputs L --lr R --epochs N
-//                       --bound-max B --bound-half H]
+//                       --bound-max B --bound-half H] [--unsure K --unsure-below F]
+//                      [--try "unsure=K unsure_below=A unsure_reject=R unsure_labels=N" ...]
 //
 // It reads a flood from scripts/make-flood and, in arrival order, runs the shipped classifier
 // on each question's text as prepare_text() gives it, then the default triage policy with the
@@ -15,6 +16,10 @@
 // a label, and the correction is fitted again. With inheritance on (the default), a question
 // joining a group a human decided takes the decision (reject: auto-rejected; approve:
 // approved unless the shipped model or policy rejects it), as issue 10 part 2 specifies.
+// With --unsure K (or unsure=K in a --try), "auto-decided, unsure" (core/triage/
+// unsure_decision.hpp, the function ingest calls): a question in review by a score in an
+// undecided group of fewer than K members is decided on the corrected band position, and the
+// moderator's later decision on its group covers it.
 //
 // Groups: `original` = the flood's `original` field (what perfect near-duplicate grouping on
 // canonical text would give), `canon` = the exact normal form of the text after stripping
@@ -44,6 +49,7 @@
 #include "core/text/prepared_text.hpp"
 #include "core/triage/event_learner.hpp"
 #include "core/triage/triage_policy.hpp"
+#include "core/triage/unsure_decision.hpp"
 
 using namespace tribune;
 
@@ -65,6 +71,7 @@ struct settings {
     bool learn = true;
     bool inherit = true;
     bool narrow = false;  // --narrow: the calibrated band (event_learner.hpp)
+    unsure_rule unsure{0, 0.25f, 0.25f, 100};  // --unsure K --unsure-below F: auto-decided, unsure (off: K = 0)
     bool strip_noise = true;
     std::string group = "original";
     std::string half = "all";
@@ -154,12 +161,13 @@ std::vector<post> load(const settings& s, const linear_classifier& model) {
 
 struct wave_stats {
     int posted = 0, approved = 0, rejected = 0, review = 0, decisions = 0, moved_up = 0,
-        moved_down = 0, inherited = 0, leak = 0, loss = 0, escalated = 0, loss_by_correction = 0;
+        moved_down = 0, inherited = 0, unsure = 0, leak = 0, loss = 0, escalated = 0, loss_by_correction = 0;
 };
 
 struct group_state {
     int decided = -1;  // -1 none, 1 hostile, 0 genuine
     std::uint32_t members = 0;  // questions in the group so far
+    std::vector<std::size_t> unsure;  // members decided unsure (unsure_decision.hpp)
 };
 
 enum class fate { approved, auto_rejected, review, human_approved, human_rejected };
@@ -210,8 +218,15 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
             } else if (s.inherit && s.learn && correction->escalates(q, policy, g.members)) {
                 st = question_status::pending;
                 ++w.escalated;
-            } else if (t.moved()) {
-                (st == question_status::approved ? w.moved_down : w.moved_up) += 1;
+            } else {
+                if (t.moved()) (st == question_status::approved ? w.moved_down : w.moved_up) += 1;
+                if (s.inherit && s.unsure.review_at > 0)
+                    if (auto u = unsure_verdict(t.final, t.corrected.values, policy, g.members,
+                                                correction->counts().groups(), s.unsure)) {
+                        st = u->status;
+                        g.unsure.push_back(i);
+                        ++w.unsure;
+                    }
             }
             ++g.members;
             if (st == question_status::approved) {
@@ -237,7 +252,11 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
             for (std::size_t i : members) hostile += posts[i].hostile ? 1 : 0;
             const bool reject = 2 * hostile >= static_cast<int>(members.size());
             ++w.decisions;
-            groups[static_cast<std::size_t>(gid)].decided = reject ? 1 : 0;
+            group_state& g = groups[static_cast<std::size_t>(gid)];
+            g.decided = reject ? 1 : 0;
+            // The decision covers the members decided unsure (decision_inheritance.hpp).
+            for (std::size_t i : g.unsure) fates[i] = reject ? fate::auto_rejected : fate::approved;
+            g.unsure.clear();
             for (std::size_t i : members) {
                 fates[i] = reject ? fate::human_rejected : fate::human_approved;
                 if (s.learn)
@@ -342,6 +361,10 @@ bool apply_try(const std::string& spec, settings& s) {
         else if (k == "esc_lo") s.lo.escalation.approve_margin = std::stof(v);
         else if (k == "esc_hi") s.lo.escalation.reject_margin = std::stof(v);
         else if (k == "inherit") s.inherit = v == "1";
+        else if (k == "unsure") s.unsure.review_at = static_cast<std::uint32_t>(std::stoul(v));
+        else if (k == "unsure_below") s.unsure.approve_below = std::stof(v);
+        else if (k == "unsure_reject") s.unsure.reject_from = std::stof(v);
+        else if (k == "unsure_labels") s.unsure.min_labels = std::stoll(v);
         else return false;
     }
     return true;
@@ -443,6 +466,8 @@ bool parse(int argc, char** argv, settings& s) {
         else if (a == "--no-learn") s.learn = false;
         else if (a == "--no-inherit") s.inherit = false;
         else if (a == "--narrow") s.narrow = true;
+        else if (a == "--unsure") s.unsure.review_at = static_cast<std::uint32_t>(std::stoul(next()));
+        else if (a == "--unsure-below") s.unsure.approve_below = std::stof(next());
         else if (a == "--raw-text") s.strip_noise = false;
         else if (a == "--group") s.group = next();
         else if (a == "--half") s.half = next();

@@ -227,18 +227,22 @@ function renderScores(scores) {
 // decision covers its group"), or its release back to review when that decision was withdrawn.
 function renderVerdict(verdict) {
   if (!verdict) return null;
-  const kind = verdict.startsWith('inherited:') ? 'inherited' : verdict.startsWith('released:') ? 'released' : 'auto';
-  const label = { inherited: 'Group', released: 'Released', auto: 'Auto' }[kind];
+  const kind = verdict.startsWith('inherited:') ? 'inherited'
+    : verdict.startsWith('released:') ? 'released'
+    : verdict.startsWith('auto-decided, unsure:') ? 'unsure' : 'auto';
+  const label = { inherited: 'Group', released: 'Released', unsure: 'Unsure', auto: 'Auto' }[kind];
   const title = {
     inherited: 'Decided by a moderator for its group of near-duplicates',
     released: 'Back to review: the group decision it inherited was withdrawn',
+    unsure: 'Auto-decided on a best guess while few people asked it: its group goes to review once it grows, ' +
+      'and that decision covers this question too. Open it to restore or decide it now',
     auto: 'The automatic triage',
   }[kind];
   return h('div', { class: `verdict v-${kind}`, title }, h('span', { class: 'verdict-k' }, label), verdict);
 }
 
 // How the audit trail names the automatic steps of group decisions.
-const TRAIL_ACTIONS = { inherit: 'inherited from its group', release: 'released to review' };
+const TRAIL_ACTIONS = { inherit: 'inherited from its group', release: 'released to review', unsure: 'auto-decided, unsure' };
 
 // The executives' mark on a card: on their shortlist, or being answered now (the note in the
 // tooltip).
@@ -471,11 +475,19 @@ export function renderLearning(box, report) {
   const narrowed = Boolean(report.enabled && band && band.narrowing && band.narrowed);
   box.dataset.narrowed = String(narrowed);
   if (narrowed) box.textContent += ', review band narrowed';
+  const unsure = report.unsure;
+  box.dataset.unsure = String(Boolean(report.enabled && unsure && unsure.active));
+  if (report.enabled && unsure && unsure.active) box.textContent += `, unsure texts auto-decided until ${unsure.review_from_members} ask`;
   box.title =
     `The event's correction of the model, learned from ${report.learned_from.groups} groups its moderators decided; ` +
     `it moves a score by at most ${report.bound.now} logits now` +
     (words.length ? `. Words: ${words.join(', ')}` : '') +
-    (narrowed ? `. ${bandNote(band)}` : '');
+    (narrowed ? `. ${bandNote(band)}` : '') +
+    (unsure && unsure.enabled
+      ? `. Auto-decided, unsure: ${unsure.active ? 'on' : `from ${unsure.min_labelled_groups} decided groups`}; ` +
+        `a text in the review band is decided on the correction's best guess until ${unsure.review_from_members} ` +
+        'questions join its group, then a moderator decides the whole group'
+      : '');
 }
 
 // What the calibrated review band settles without a human (report.band of GET .../learning).

@@ -105,7 +105,7 @@ result<event_policy> postgres_store::get_policy(std::int64_t event_id) {
     lease db(*this);
     auto ev = db->exec(
         "SELECT premoderate, canonical_enabled, drop_trailing_tags, drop_mentions, drop_links, "
-        "inherit_group_decisions, learn_from_decisions, narrow_review_band FROM events WHERE id = $1",
+        "inherit_group_decisions, learn_from_decisions, narrow_review_band, auto_decide_unsure FROM events WHERE id = $1",
         pg_params().add(event_id), "read event");
     if (!ev) return ev.error();
     if (ev->empty()) return status::error(error_kind::not_found, "event_not_found", "no such event");
@@ -118,6 +118,7 @@ result<event_policy> postgres_store::get_policy(std::int64_t event_id) {
     p.inherit_group_decisions = ev->flag(0, 5);
     p.learn_from_decisions = ev->flag(0, 6);
     p.narrow_review_band = ev->flag(0, 7);
+    p.auto_decide_unsure = ev->flag(0, 8);
     if (status s = read_lists(*db, event_id, p); !s) return s;
     return p;
 }
@@ -128,13 +129,14 @@ status postgres_store::save_policy(std::int64_t event_id, const event_policy& p)
         pg_params params;
         for (bool flag : {p.premoderate, p.canonical.enabled, p.canonical.drop_trailing_tags,
                           p.canonical.drop_mentions, p.canonical.drop_links,
-                          p.inherit_group_decisions, p.learn_from_decisions, p.narrow_review_band})
+                          p.inherit_group_decisions, p.learn_from_decisions, p.narrow_review_band,
+                          p.auto_decide_unsure})
             params.add(flag ? 1 : 0);
         params.add(event_id);
         auto upd = db->exec(
             "UPDATE events SET premoderate = $1, canonical_enabled = $2, drop_trailing_tags = $3, "
             "drop_mentions = $4, drop_links = $5, inherit_group_decisions = $6, "
-            "learn_from_decisions = $7, narrow_review_band = $8 WHERE id = $9",
+            "learn_from_decisions = $7, narrow_review_band = $8, auto_decide_unsure = $9 WHERE id = $10",
             params, "update event");
         if (!upd) return upd.error();
         if (upd->affected() == 0)

@@ -74,20 +74,35 @@ result<std::int64_t> move_member(pg_connection& db, std::int64_t id, question_st
     return r->integer(0, 0);
 }
 
-status retract(pg_connection& db, const group_ref& g, const group_decision& next, timestamp_ms now,
-               std::vector<moved_member>& moved) {
-    auto ms = members_where(db, g, "q.version = 1 AND NOT EXISTS "
-                                   "(SELECT 1 FROM shortlist s WHERE s.question_id = q.id)",
-                            question_status::approved, next.question_id);
+// The members `where` selects in state `from` take the group's decision `next` (state `to`,
+// action "inherit").
+status inherit_members(pg_connection& db, const group_ref& g, std::string_view where,
+                       question_status from, question_status to, const group_decision& next,
+                       timestamp_ms now, std::vector<moved_member>& moved) {
+    auto ms = members_where(db, g, where, from, next.question_id);
     if (!ms) return ms.error();
     for (const member& m : *ms) {
-        auto audit = move_member(db, m.id, question_status::approved, question_status::auto_rejected,
-                                 inherit_action, inherited_verdict(next, m.verdict), now);
+        auto audit = move_member(db, m.id, from, to, inherit_action, inherited_verdict(next, m.verdict), now);
         if (!audit) return audit.error();
-        moved.push_back({m.id, question_status::approved, question_status::auto_rejected, *audit,
-                         inherit_action});
+        moved.push_back({m.id, from, to, *audit, inherit_action});
     }
     return status::ok();
+}
+
+// Members the triage approved and nobody touched since, not shortlisted: taken down.
+status retract(pg_connection& db, const group_ref& g, const group_decision& next, timestamp_ms now,
+               std::vector<moved_member>& moved) {
+    return inherit_members(db, g, "q.version = 1 AND NOT EXISTS "
+                                  "(SELECT 1 FROM shortlist s WHERE s.question_id = q.id)",
+                           question_status::approved, question_status::auto_rejected, next, now, moved);
+}
+
+// Members rejected "auto-decided, unsure" (unsure_decision.hpp): approved with the group.
+status confirm(pg_connection& db, const group_ref& g, const group_decision& next, timestamp_ms now,
+               std::vector<moved_member>& moved) {
+    return inherit_members(db, g, "(SELECT d.action FROM decisions d WHERE d.question_id = q.id "
+                                  "ORDER BY d.id DESC LIMIT 1) = 'unsure'",
+                           question_status::auto_rejected, question_status::approved, next, now, moved);
 }
 
 status release(pg_connection& db, const group_ref& g, question_status state,
@@ -129,6 +144,8 @@ status follow_group(pg_connection& db, const decision_request& d, const group_re
     out.group = group_decision_change{g.cluster, e.next};
     if (e.retract)
         if (status s = retract(db, g, *e.next, now, moved); !s) return s;
+    if (e.confirm)
+        if (status s = confirm(db, g, *e.next, now, moved); !s) return s;
     if (e.release)
         if (status s = release(db, g, *e.release, d.actor, d.question_id, now, moved); !s) return s;
     return status::ok();

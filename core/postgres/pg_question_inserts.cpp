@@ -82,7 +82,7 @@ status write_group(pg_connection& db, question& q, std::int64_t group) {
 }
 
 // The question's spans, then its audit row; returns the audit row's id.
-result<std::int64_t> write_spans_and_audit(pg_connection& db, const question& q, bool inherited,
+result<std::int64_t> write_spans_and_audit(pg_connection& db, const question& q, std::string_view action,
                                            timestamp_ms now) {
     if (!q.scored.spans.empty()) {
         std::string sql =
@@ -101,7 +101,7 @@ result<std::int64_t> write_spans_and_audit(pg_connection& db, const question& q,
         "VALUES ($1, 'triage', $2, NULL, $3, $4, $5) RETURNING id",
         pg_params()
             .add(q.id)
-            .add(inherited ? inherit_action : std::string_view("auto"))
+            .add(action)
             .add(to_string(q.status))
             .add(q.verdict)
             .add(now),
@@ -148,7 +148,7 @@ result<std::vector<insert_outcome>> postgres_store::insert_batch(
                 stored.updated_at = now;
                 stored.version = 1;
                 if (status s = write_group(*db, stored, cluster); !s) return s;
-                auto audit = write_spans_and_audit(*db, stored, in.inherited, now);
+                auto audit = write_spans_and_audit(*db, stored, insert_action(in.inherited, in.unsure), now);
                 if (!audit) return audit.error();
                 if (status s = queue_webhooks(*db, stored.event_id, stored.id, *audit, "auto",
                                               std::nullopt, stored.status);

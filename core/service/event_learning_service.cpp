@@ -212,6 +212,8 @@ result<learning_report> event_learning_service::report(const std::string& event_
     learning_report r;
     r.enabled = (*pol)->source.learn_from_decisions;
     r.narrowing = (*pol)->source.narrow_review_band;
+    r.unsure = (*pol)->source.auto_decide_unsure && (*pol)->source.inherit_group_decisions;
+    r.unsure_rule_in_force = options_.unsure;
     r.band.reject_at = options_.learner.reject_at;
     r.options = options_.learner;
     r.last_decision = st.after;

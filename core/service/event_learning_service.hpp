@@ -43,6 +43,7 @@
 #include "core/store/event_store.hpp"
 #include "core/store/learning_store.hpp"
 #include "core/triage/event_learner.hpp"
+#include "core/triage/unsure_decision.hpp"
 
 namespace tribune {
 
@@ -53,6 +54,8 @@ struct learning_report {
     float bound = 0.0f;   // |delta| allowed now
     bool narrowing = true;  // the event's policy lets the band narrow (narrow_review_band)
     learned_band band;      // the band of the correction in force
+    bool unsure = true;     // the event's policy has auto_decide_unsure (and inheritance) on
+    unsure_rule unsure_rule_in_force;  // its rule (core/triage/unsure_decision.hpp)
     learning_options options;
     std::optional<learning_reset> reset;        // the latest reset, when there was one
     std::int64_t last_decision = 0;             // the latest audit row read
@@ -63,6 +66,7 @@ class event_learning_service final : public correction_source {
 public:
     struct options {
         learning_options learner;
+        unsure_rule unsure;  // reported only (ingest applies it)
         std::chrono::milliseconds poll_interval{5000};
         std::size_t read_batch = 5000;  // audit rows read per query
     };

@@ -40,6 +40,9 @@ public:
         // triaged under (empty when it could not be read): what the steps before the insert
         // decide from (a step that moves scores re-runs policy->source.thresholds.evaluate).
         verdict_rule rule = verdict_rule::unscored;
+        // The rule of the verdict row.q got with the event's correction (equal to `rule` when
+        // the correction did not move it): what the unsure rule reads (unsure_decision.hpp).
+        verdict_rule triaged_rule = verdict_rule::unscored;
         std::vector<word_match> words;
         std::shared_ptr<const compiled_policy> policy;
     };

@@ -6,6 +6,7 @@
 #include "core/service/question_signal.hpp"
 #include "core/text/prepared_text.hpp"
 #include "core/triage/decision_inheritance.hpp"
+#include "core/triage/unsure_decision.hpp"
 #include "core/util/thread_name.hpp"
 
 namespace tribune {
@@ -217,6 +218,7 @@ group_commit::item ingest_pipeline::score_one(question q) {
     // A group's decision overrides the correction's guess: inheritance reads the shipped
     // model's own rule.
     out.rule = raw_rule.value_or(v.rule);
+    out.triaged_rule = v.rule;
     out.words = std::move(words);
     if (pol) out.policy = *pol;
     if (text) {
@@ -264,6 +266,24 @@ void ingest_pipeline::escalate(group_commit::item& it, std::uint32_t members) co
                  " questions and no moderator's decision, and this verdict is close to a line";
 }
 
+void ingest_pipeline::decide_unsure(group_commit::item& it, std::uint32_t members) const {
+    question& q = it.row.q;
+    const event_policy& p = it.policy->source;
+    if (!p.auto_decide_unsure || !p.inherit_group_decisions) return;
+    if (!corrections_ || !p.learn_from_decisions) return;  // no correction, no guess
+    auto correction = corrections_->correction_for(q.event_id);
+    if (!correction) return;
+    const scores corrected =
+        q.correction ? event_correction::shifted(q.scored.values, q.correction->delta) : q.scored.values;
+    auto v = unsure_verdict(verdict{q.status, q.verdict, it.triaged_rule}, corrected, p.thresholds,
+                            members, correction->counts().groups(), options_.unsure);
+    if (!v) return;
+    q.status = v->status;
+    q.verdict = std::move(v->reason);
+    it.row.unsure = true;
+    if (options_.on_corrected) options_.on_corrected("unsure");
+}
+
 void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
                                     const std::vector<group_commit::planned>& groups) const {
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -272,6 +292,7 @@ void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
         const auto& decided = groups[i].decision;
         if (!decided) {
             escalate(it, groups[i].members);
+            decide_unsure(it, groups[i].members);
             continue;
         }
         if (!it.policy->source.inherit_group_decisions) continue;

@@ -128,6 +128,9 @@ private:
     // The correction's escalation (event_correction.hpp) of a question whose group has
     // `members` members and no moderator's decision.
     void escalate(group_commit::item& it, std::uint32_t members) const;
+    // "Auto-decided, unsure" (unsure_decision.hpp) of a question in review by a score whose
+    // group has `members` members and no moderator's decision.
+    void decide_unsure(group_commit::item& it, std::uint32_t members) const;
     // Between grouping and the insert, under the batch lock: each question joining a group a
     // moderator decided takes the decision (when its event's policy inherits).
     // Before that, a question the event's correction settled close to a line, joining a group

@@ -1,6 +1,7 @@
 #include "core/service/policy_service.hpp"
 
 #include "core/text/prepared_text.hpp"
+#include "core/triage/unsure_decision.hpp"
 
 namespace tribune {
 namespace {
@@ -95,9 +96,9 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
     model_features features;
     status st = questions_.scan_questions(ev->id, [&](const question& q) {
         // Only verdicts no human has touched would be re-decided by a policy; an inherited
-        // verdict is the group's decision, not the thresholds'.
+        // verdict is the group's decision, not the thresholds', and an unsure one waits for it.
         if (q.version != 1 || q.verdict.rfind("not scored", 0) == 0 ||
-            q.verdict.rfind("inherited:", 0) == 0)
+            q.verdict.rfind("inherited:", 0) == 0 || q.verdict.rfind(unsure_marker, 0) == 0)
             return;
         ++report.considered;
         std::vector<word_match> words;

@@ -11,7 +11,7 @@ question_service::question_service(question_stores db, const classifier& model, 
       options_(std::move(options)),
       policies_(db.events, db.questions, &model, &learning_),
       learning_(db.events, db.learning, model, policies_,
-                event_learning_service::options{options_.learning, options_.learning_poll}),
+                event_learning_service::options{options_.learning, options_.unsure, options_.learning_poll}),
       ingest_(db.events, db.questions, model, sink, policies_, options_, &learning_),
       moderation_(db.events, db.questions, db.decisions, sink, options_, &ingest_.commit()) {}
 

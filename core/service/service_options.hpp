@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/triage/event_learner.hpp"
+#include "core/triage/unsure_decision.hpp"
 
 namespace tribune {
 
@@ -41,7 +42,10 @@ struct service_options {
     // A new question's triage with the event's correction: `effect` is "shifted" (its status
     // unchanged), "moved" (the correction changed its status) or "escalated" (sent to review by
     // the correction's escalation, event_correction.hpp).
+    // "unsure": decided on a guess while its group is small (unsure_decision.hpp).
     std::function<void(std::string_view effect)> on_corrected;
+    // The "auto-decided, unsure" rule for events whose policy has auto_decide_unsure on.
+    unsure_rule unsure;
 };
 
 }  // namespace tribune

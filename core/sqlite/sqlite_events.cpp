@@ -152,7 +152,7 @@ result<event_policy> sqlite_store::get_policy(std::int64_t event_id) {
     event_policy p;
     auto ev = db->prepare(
         "SELECT premoderate, canonical_enabled, drop_trailing_tags, drop_mentions, drop_links, "
-        "inherit_group_decisions, learn_from_decisions, narrow_review_band FROM events WHERE id = ?");
+        "inherit_group_decisions, learn_from_decisions, narrow_review_band, auto_decide_unsure FROM events WHERE id = ?");
     if (!ev) return ev.error();
     ev->bind(1, event_id);
     int rc = ev->step();
@@ -167,6 +167,7 @@ result<event_policy> sqlite_store::get_policy(std::int64_t event_id) {
     p.inherit_group_decisions = ev->column_int(5) != 0;
     p.learn_from_decisions = ev->column_int(6) != 0;
     p.narrow_review_band = ev->column_int(7) != 0;
+    p.auto_decide_unsure = ev->column_int(8) != 0;
     if (status s = read_thresholds(*db, event_id, p.thresholds); !s) return s;
     if (status s = read_terms(*db, event_id, p); !s) return s;
     if (status s = read_event_tags(*db, event_id, p); !s) return s;
@@ -179,12 +180,13 @@ status sqlite_store::save_policy(std::int64_t event_id, const event_policy& p) {
         auto ev = writer_.prepare(
             "UPDATE events SET premoderate = ?, canonical_enabled = ?, drop_trailing_tags = ?, "
             "drop_mentions = ?, drop_links = ?, inherit_group_decisions = ?, "
-            "learn_from_decisions = ?, narrow_review_band = ? WHERE id = ?");
+            "learn_from_decisions = ?, narrow_review_band = ?, auto_decide_unsure = ? WHERE id = ?");
         if (!ev) return ev.error();
         int i = 1;
         for (bool flag : {p.premoderate, p.canonical.enabled, p.canonical.drop_trailing_tags,
                           p.canonical.drop_mentions, p.canonical.drop_links,
-                          p.inherit_group_decisions, p.learn_from_decisions, p.narrow_review_band})
+                          p.inherit_group_decisions, p.learn_from_decisions, p.narrow_review_band,
+                          p.auto_decide_unsure})
             ev->bind(i++, std::int64_t{flag ? 1 : 0});
         ev->bind(i, event_id);
         if (status s = step_done(writer_, *ev, "update event"); !s) return s;

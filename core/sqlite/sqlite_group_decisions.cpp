@@ -92,22 +92,35 @@ status move_member(sqlite_connection& db, std::int64_t id, question_status from,
     return step_done(db, *ins, "insert audit row");
 }
 
+// The members `where` selects in state `from` take the group's decision `next` (state `to`,
+// action "inherit").
+status inherit_members(sqlite_connection& db, const group_ref& g, std::string_view where,
+                       question_status from, question_status to, const group_decision& next,
+                       timestamp_ms now, std::vector<moved_member>& moved) {
+    auto ms = members_where(db, g, where, from, next.question_id);
+    if (!ms) return ms.error();
+    for (const member& m : *ms) {
+        const std::string verdict = inherited_verdict(next, m.verdict);
+        if (status s = move_member(db, m.id, from, to, inherit_action, verdict, now); !s) return s;
+        moved.push_back({m.id, from, to, sqlite3_last_insert_rowid(db.get()), inherit_action});
+    }
+    return status::ok();
+}
+
 // Members the triage approved and nobody touched since, not shortlisted: taken down.
 status retract(sqlite_connection& db, const group_ref& g, const group_decision& next,
                timestamp_ms now, std::vector<moved_member>& moved) {
-    auto ms = members_where(db, g, "q.version = 1 AND NOT EXISTS "
-                                   "(SELECT 1 FROM shortlist s WHERE s.question_id = q.id)",
-                            question_status::approved, next.question_id);
-    if (!ms) return ms.error();
-    for (const member& m : *ms) {
-        if (status s = move_member(db, m.id, question_status::approved, question_status::auto_rejected,
-                                   inherit_action, inherited_verdict(next, m.verdict), now);
-            !s)
-            return s;
-        moved.push_back({m.id, question_status::approved, question_status::auto_rejected,
-                         sqlite3_last_insert_rowid(db.get()), inherit_action});
-    }
-    return status::ok();
+    return inherit_members(db, g, "q.version = 1 AND NOT EXISTS "
+                                  "(SELECT 1 FROM shortlist s WHERE s.question_id = q.id)",
+                           question_status::approved, question_status::auto_rejected, next, now, moved);
+}
+
+// Members rejected "auto-decided, unsure" (unsure_decision.hpp): approved with the group.
+status confirm(sqlite_connection& db, const group_ref& g, const group_decision& next,
+               timestamp_ms now, std::vector<moved_member>& moved) {
+    return inherit_members(db, g, "(SELECT d.action FROM decisions d WHERE d.question_id = q.id "
+                                  "ORDER BY d.id DESC LIMIT 1) = 'unsure'",
+                           question_status::auto_rejected, question_status::approved, next, now, moved);
 }
 
 // Members whose state came from inheriting the group's former decision: back to review.
@@ -156,6 +169,8 @@ status follow_group(sqlite_connection& db, const decision_request& d, const grou
     // Taking down first: a member inheriting the former approval is taken down with the rest.
     if (e.retract)
         if (status s = retract(db, g, *e.next, now, moved); !s) return s;
+    if (e.confirm)
+        if (status s = confirm(db, g, *e.next, now, moved); !s) return s;
     if (e.release)
         if (status s = release(db, g, *e.release, d.actor, d.question_id, now, moved); !s) return s;
     return status::ok();

@@ -132,7 +132,7 @@ status write_group(sqlite_connection& db, insert_statements& st, question& q, st
 
 // Writes the question's spans, then its audit row (the last row inserted).
 status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const question& q,
-                             bool inherited, timestamp_ms now) {
+                             std::string_view action, timestamp_ms now) {
     for (const span& sp : q.scored.spans) {
         st.span.reset();
         st.span.bind(1, q.id);
@@ -145,7 +145,7 @@ status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const
     }
     st.audit.reset();
     st.audit.bind(1, q.id);
-    st.audit.bind(2, inherited ? inherit_action : std::string_view("auto"));
+    st.audit.bind(2, action);
     st.audit.bind(3, to_string(q.status));
     st.audit.bind(4, std::string_view(q.verdict));
     st.audit.bind(5, now);
@@ -223,7 +223,8 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch_locked(
                 stored.updated_at = now;
                 stored.version = 1;
                 if (status s = write_group(writer_, st, stored, cluster); !s) return s;
-                if (status s = write_spans_and_audit(writer_, st, stored, in.inherited, now); !s)
+                const std::string_view action = insert_action(in.inherited, in.unsure);
+                if (status s = write_spans_and_audit(writer_, st, stored, action, now); !s)
                     return s;
                 // A new question, also when it took its group's decision: question.created.
                 if (status s = queue_webhooks(stored.event_id, stored.id,

@@ -43,6 +43,14 @@ struct event_policy {
     // labels it was not fitted on, show it right often enough (event_learner.hpp, "CALIBRATED
     // BAND"). Off: the band stays the learner's default width. Read only while learning is on.
     bool narrow_review_band = true;
+    // A question in review by a score, in a group of fewer members than the rule's review_at
+    // and no moderator's decision, is decided on the (corrected) scores' best guess, marked
+    // "auto-decided, unsure"; the group goes to review once it grows, and the moderator's
+    // decision covers the unsure members (core/triage/unsure_decision.hpp). Read only while
+    // inherit_group_decisions is on. Off by default: on the project's floods it saves about a
+    // quarter of the decisions but loses more than 3 % of the genuine questions
+    // (docs/benchmarks.md, "Auto-decided, unsure"); an event can turn it on.
+    bool auto_decide_unsure = false;
 };
 
 class event_store {

@@ -8,6 +8,7 @@
 #include "core/domain/group_heat.hpp"
 #include "core/store/store_rules.hpp"
 #include "core/triage/decision_inheritance.hpp"
+#include "core/triage/unsure_decision.hpp"
 #include "core/util/wall_clock.hpp"
 
 namespace tribune {
@@ -134,6 +135,7 @@ status memory_store::save_policy(std::int64_t event_id, const event_policy& p) {
     e->policy.inherit_group_decisions = p.inherit_group_decisions;
     e->policy.learn_from_decisions = p.learn_from_decisions;
     e->policy.narrow_review_band = p.narrow_review_band;
+    e->policy.auto_decide_unsure = p.auto_decide_unsure;
     return status::ok();
 }
 
@@ -196,7 +198,7 @@ memory_store::question_row memory_store::store_new(const question_insert& in,
     q.cluster_review = g.review += in_review(q.status) ? 1 : 0;
     q.cluster_heat = g.heat;
     decisions_.push_back({next_decision_id_++, q.id, "triage",
-                          in.inherited ? std::string(inherit_action) : "auto", std::nullopt,
+                          std::string(insert_action(in.inherited, in.unsure)), std::nullopt,
                           q.status, q.verdict, now});
     return row;
 }
@@ -380,6 +382,9 @@ void memory_store::follow_group(const decision_request& d, const question& q,
         if (id == q.id || m.event_id != q.event_id || m.cluster_id != q.cluster_id) continue;
         if (e.retract && m.status == question_status::approved && m.version == 1 && !shortlisted(id))
             move_member(r, question_status::auto_rejected, inherit_action,
+                        inherited_verdict(*e.next, m.verdict), now, out);
+        else if (e.confirm && m.status == question_status::auto_rejected && last_action(id) == unsure_action)
+            move_member(r, question_status::approved, inherit_action,
                         inherited_verdict(*e.next, m.verdict), now, out);
     }
     for (auto& [id, r] : questions_) {

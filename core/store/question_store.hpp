@@ -57,6 +57,9 @@ struct question_insert {
     group_choice group;  // decided by the near_duplicate_index, not by the store
     // q.status comes from the group's decision: the audit row says "inherit", not "auto".
     bool inherited = false;
+    // q.status is an "auto-decided, unsure" guess (core/triage/unsure_decision.hpp): the audit
+    // row says "unsure", and a moderator's decision on the group covers it.
+    bool unsure = false;
 };
 
 struct insert_outcome {

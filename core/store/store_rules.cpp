@@ -31,8 +31,8 @@ status check_undo(const decision_record& last, const undo_request& u, timestamp_
     auto unavailable = [](const std::string& why) {
         return status::error(error_kind::conflict, "undo_unavailable", why);
     };
-    if (last.action == "auto" || last.action == "undo" || last.action == "inherit" ||
-        last.action == "release" || !last.from)
+    if (last.action == "auto" || last.action == "unsure" || last.action == "undo" ||
+        last.action == "inherit" || last.action == "release" || !last.from)
         return unavailable("the last change was not a moderator's decision");
     if (last.actor != u.actor)
         return unavailable("the last decision was made by " + last.actor + ", not " + u.actor);

@@ -1,5 +1,7 @@
 #include "core/triage/decision_inheritance.hpp"
 
+#include "core/triage/unsure_decision.hpp"
+
 namespace tribune {
 namespace {
 
@@ -48,12 +50,19 @@ group_effect group_effect_of(std::string_view action, question_status to, const 
         if (current && current->outcome != to) e.release = inherited_state();
         e.retract = inheritance_on && to == question_status::rejected &&
                     (!current || current->outcome != question_status::rejected);
+        e.confirm = inheritance_on && to == question_status::approved &&
+                    (!current || current->outcome != question_status::approved);
         return e;
     }
     if (action == "answer" || !current || current->question_id != question_id) return e;
     e.changes = true;  // the deciding question changed otherwise: the decision is withdrawn
     e.release = inherited_state();
     return e;
+}
+
+std::string_view insert_action(bool inherited, bool unsure) {
+    if (inherited) return inherit_action;
+    return unsure ? unsure_action : std::string_view("auto");
 }
 
 std::string inherited_verdict(const group_decision& g, std::string_view own) {

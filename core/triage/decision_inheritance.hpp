@@ -28,6 +28,11 @@
 //    the triage approved and nobody touched since (approved at version 1, not shortlisted)
 //    are taken down — auto_rejected, action "inherit": published copies of a text a human has
 //    just rejected;
+//  - the group newly approved (it was not approved just before), with inheritance on: members
+//    rejected "auto-decided, unsure" (their latest audit row is "unsure",
+//    core/triage/unsure_decision.hpp) are approved — action "inherit", verdict "inherited:
+//    ..." — so the decision covers the members decided on a guess before the group reached
+//    review (a rejection takes the unsure approvals down by the rule above);
 //  - members waiting in review are NOT decided by a decision on one question: the moderator
 //    sees them in the queue, and a bulk decision by group decides them.
 //
@@ -45,6 +50,8 @@ namespace tribune {
 
 inline constexpr std::string_view inherit_action = "inherit";
 inline constexpr std::string_view release_action = "release";
+// The audit action of a new question: "inherit", "unsure" (unsure_decision.hpp) or "auto".
+std::string_view insert_action(bool inherited, bool unsure);
 
 struct joined_verdict {
     verdict v;
@@ -59,6 +66,7 @@ struct group_effect {
     std::optional<group_decision> next;      // the group's decision afterwards
     std::optional<question_status> release;  // inherited members in this state go to pending
     bool retract = false;                    // take down the members the triage approved
+    bool confirm = false;                    // approve the members rejected "unsure"
 };
 
 // What a moderator's `action` (to state `to`) on question `question_id` of group `cluster_id`

@@ -45,7 +45,7 @@ void stats_scope(const principal& who, const event_settings& settings, stats_que
 std::vector<decision_record> trail_for(std::vector<decision_record> trail, question_fields fields) {
     if (fields.scores) return trail;
     for (decision_record& d : trail)
-        if (d.action == "auto") d.reason.clear();
+        if (d.action == "auto" || d.action == "unsure") d.reason.clear();
     return trail;
 }
 

@@ -24,6 +24,7 @@ void metrics::count_correction(std::string_view effect) {
     if (effect == "shifted") ++corrected_shifted_;
     else if (effect == "moved") ++corrected_moved_;
     else if (effect == "escalated") ++corrected_escalated_;
+    else if (effect == "unsure") ++corrected_unsure_;
 }
 
 void metrics::render(std::string& out) const {
@@ -50,7 +51,8 @@ void metrics::render(std::string& out) const {
                          committed_questions_.load());
     append_family(out, "tribune_event_correction_questions_total",
                   "New questions triaged with their event's correction learned from its moderators, "
-                  "by effect: shifted (same status), moved (another status), escalated (to review).",
+                  "by effect: shifted (same status), moved (another status), escalated (to review), "
+                  "unsure (auto-decided on a guess while its group is small).",
                   "counter");
     out += "tribune_event_correction_questions_total{effect=\"shifted\"} " +
            std::to_string(corrected_shifted_.load()) + "\n";
@@ -58,6 +60,8 @@ void metrics::render(std::string& out) const {
            std::to_string(corrected_moved_.load()) + "\n";
     out += "tribune_event_correction_questions_total{effect=\"escalated\"} " +
            std::to_string(corrected_escalated_.load()) + "\n";
+    out += "tribune_event_correction_questions_total{effect=\"unsure\"} " +
+           std::to_string(corrected_unsure_.load()) + "\n";
 }
 
 }  // namespace tribune::server

@@ -25,7 +25,7 @@ public:
     void observe_scoring(double seconds) { scoring_.observe(seconds); }
     void observe_commit(std::size_t batch, double seconds);
     // A question triaged with its event's learned correction: effect "shifted", "moved" or
-    // "escalated" (service_options::on_corrected); anything else is not counted.
+    // "escalated" or "unsure" (service_options::on_corrected); anything else is not counted.
     void count_correction(std::string_view effect);
 
     // Appends everything this object owns; gauges from elsewhere are added by the caller.
@@ -42,6 +42,7 @@ private:
     std::atomic<std::uint64_t> corrected_shifted_{0};
     std::atomic<std::uint64_t> corrected_moved_{0};
     std::atomic<std::uint64_t> corrected_escalated_{0};
+    std::atomic<std::uint64_t> corrected_unsure_{0};
 };
 
 }  // namespace tribune::server

@@ -28,6 +28,18 @@ json band_json(const learning_report& r) {
             {"min_labelled_groups", o.band.min_labels}};
 }
 
+// "Auto-decided, unsure" (core/triage/unsure_decision.hpp): whether the event's policy has it
+// on, whether it decides now (the correction has learned from enough groups), and its rule.
+json unsure_json(const learning_report& r) {
+    const unsure_rule& u = r.unsure_rule_in_force;
+    return {{"enabled", r.unsure && r.enabled && u.review_at > 0},
+            {"active", r.unsure && r.enabled && u.review_at > 0 && r.counts.groups() >= u.min_labels},
+            {"review_from_members", u.review_at},
+            {"approve_below_band_position", rounded(u.approve_below)},
+            {"reject_from_band_position", rounded(u.reject_from)},
+            {"min_labelled_groups", u.min_labels}};
+}
+
 }  // namespace
 
 json correction_json(const std::optional<correction_note>& c) {
@@ -62,6 +74,7 @@ json to_json(const learning_report& r) {
               {"reject_from_probability",
                rounded(1.0f / (1.0f + std::exp(-(o.kappa * o.reject_at + o.offset))))}}},
             {"band", band_json(r)},
+            {"unsure", unsure_json(r)},
             {"top_words", std::move(words)},
             {"last_decision", r.last_decision},
             {"reset", std::move(reset)}};

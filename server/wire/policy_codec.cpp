@@ -89,21 +89,23 @@ json to_json(const event_policy& p) {
               {"drop_links", c.drop_links}}},
             {"inherit_group_decisions", p.inherit_group_decisions},
             {"learn_from_decisions", p.learn_from_decisions},
-            {"narrow_review_band", p.narrow_review_band}};
+            {"narrow_review_band", p.narrow_review_band},
+            {"auto_decide_unsure", p.auto_decide_unsure}};
 }
 
 result<event_policy> decode_policy(const json& body, event_policy base) {
     for (const auto& [key, value] : body.items()) {
         if (key != "premoderate" && key != "thresholds" && key != "banned" && key != "suspect" &&
             key != "canonical" && key != "inherit_group_decisions" &&
-            key != "learn_from_decisions" && key != "narrow_review_band")
+            key != "learn_from_decisions" && key != "narrow_review_band" && key != "auto_decide_unsure")
             return invalid("invalid_field", "unknown policy member '" + key + "'");
     }
     const std::pair<const char*, bool*> switches[] = {
         {"premoderate", &base.premoderate},
         {"inherit_group_decisions", &base.inherit_group_decisions},
         {"learn_from_decisions", &base.learn_from_decisions},
-        {"narrow_review_band", &base.narrow_review_band}};
+        {"narrow_review_band", &base.narrow_review_band},
+        {"auto_decide_unsure", &base.auto_decide_unsure}};
     for (const auto& [name, flag] : switches) {
         auto p = body.find(name);
         if (p == body.end()) continue;

@@ -403,6 +403,19 @@ describe('learning header', () => {
       assert.doesNotMatch(box.title, /narrowed/);
     }
   });
+
+  test('auto-decided, unsure is named once active, and its rule explained in the title', () => {
+    const unsure = { enabled: true, active: true, review_from_members: 3, min_labelled_groups: 100 };
+    const box = { dataset: {}, hidden: true, textContent: '', title: '' };
+    renderLearning(box, { ...report(undefined), unsure });
+    assert.equal(box.textContent, 'Learned from 400 decisions, unsure texts auto-decided until 3 ask');
+    assert.equal(box.dataset.unsure, 'true');
+    assert.match(box.title, /Auto-decided, unsure: on; .* until 3 questions join its group/);
+    renderLearning(box, { ...report(undefined), unsure: { ...unsure, active: false } });
+    assert.equal(box.textContent, 'Learned from 400 decisions');
+    assert.equal(box.dataset.unsure, 'false');
+    assert.match(box.title, /Auto-decided, unsure: from 100 decided groups/);
+  });
 });
 
 describe('throttle (the gauge\'s live updates)', () => {

@@ -79,6 +79,61 @@ TEST(DecisionInheritance, WhatADecisionDoesToItsGroup) {
                                  decided(question_status::approved), 5, true).changes);
     EXPECT_FALSE(group_effect_of("restore", question_status::pending, "x", 9, 12,
                                  decided(question_status::rejected), 5, true).changes);
+    // Approving confirms the unsure rejections once, with inheritance on.
+    EXPECT_TRUE(group_effect_of("approve", question_status::approved, "bob", 8, 12, none, 5, true).confirm);
+    EXPECT_TRUE(group_effect_of("approve", question_status::approved, "bob", 8, 12,
+                                decided(question_status::rejected), 5, true).confirm);
+    EXPECT_FALSE(group_effect_of("approve", question_status::approved, "bob", 8, 12,
+                                 decided(question_status::approved), 5, true).confirm);
+    EXPECT_FALSE(group_effect_of("approve", question_status::approved, "bob", 8, 12, none, 5, false).confirm);
+    EXPECT_FALSE(group_effect_of("reject", question_status::rejected, "bob", 8, 12, none, 5, true).confirm);
+    EXPECT_EQ(insert_action(false, true), "unsure");
+    EXPECT_EQ(insert_action(true, false), "inherit");
+    EXPECT_EQ(insert_action(false, false), "auto");
+}
+
+// ---- auto-decided, unsure (unsure_decision.hpp) -------------------------------------------
+
+// Toxicity review line 0.27 (logit -0.99), reject line 0.95 (logit 2.94): 0.60 (logit 0.41)
+// sits at 0.36 of the band.
+scores toxicity_at(float p) {
+    scores s;
+    s[attribute::toxicity] = p;
+    return s;
+}
+
+TEST(UnsureDecision, GuessesOnlyForSmallUndecidedGroupsInReviewByAScore) {
+    const triage_policy pol = triage_policy::defaults();
+    const verdict in_band{question_status::pending, "toxicity 0.60 >= review 0.27", verdict_rule::review};
+    const unsure_rule rule{3, 0.25f, 0.25f, 100};
+    EXPECT_NEAR(*band_position(toxicity_at(0.60f), pol), 0.357f, 0.01f);
+    auto v = unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 100, rule);
+    ASSERT_TRUE(v.has_value());
+    EXPECT_EQ(v->status, question_status::auto_rejected);  // above 0.25 of the band: leans hostile
+    EXPECT_EQ(v->reason.rfind("auto-decided, unsure: toxicity 0.60 >= review 0.27 (0.36 of the review band", 0), 0u)
+        << v->reason;
+    EXPECT_NE(v->reason.find("to review when its group has 3 questions"), std::string::npos);
+    EXPECT_EQ(unsure_verdict(in_band, toxicity_at(0.30f), pol, 1, 100, rule)->status, question_status::approved);
+    // The middle of the band, between the two lines, is left to a human.
+    const unsure_rule zones{3, 0.15f, 0.5f, 100};
+    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 100, zones).has_value());
+    EXPECT_EQ(unsure_verdict(in_band, toxicity_at(0.30f), pol, 0, 100, zones)->status, question_status::approved);
+    EXPECT_EQ(unsure_verdict(in_band, toxicity_at(0.85f), pol, 0, 100, zones)->status, question_status::auto_rejected);
+    // The third member of the group goes to review; so does everything before the event has
+    // learned from min_labels groups, or with the rule off.
+    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 2, 100, rule).has_value());
+    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 99, rule).has_value());
+    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), pol, 0, 100, {0, 0.25f, 0.25f, 0}).has_value());
+    // Other reasons for review or rejection are never guessed over.
+    for (verdict_rule r : {verdict_rule::banned, verdict_rule::reject, verdict_rule::suspect,
+                           verdict_rule::premoderate, verdict_rule::unscored, verdict_rule::below})
+        EXPECT_FALSE(unsure_verdict({question_status::pending, "x", r}, toxicity_at(0.60f), pol, 0, 100, rule))
+            << static_cast<int>(r);
+    // A policy with no reject line: no band, no guess.
+    triage_policy review_only = pol;
+    for (attribute a : all_attributes) review_only.at(a).reject_above = 1.01f;
+    EXPECT_FALSE(band_position(toxicity_at(0.60f), review_only).has_value());
+    EXPECT_FALSE(unsure_verdict(in_band, toxicity_at(0.60f), review_only, 0, 100, rule).has_value());
 }
 
 // ---- the services ------------------------------------------------------------------------
@@ -220,6 +275,79 @@ TEST_F(inheritance_test, switched_off_every_question_keeps_its_own_verdict) {
     ASSERT_TRUE(service_->set_policy("demo", p).is_ok());
     EXPECT_EQ(submit("RT @kim: Why do you hate the overdraft fees so much?").status,
               question_status::auto_rejected);
+}
+
+// The service with the unsure rule active from the first question (min_labels 0), groups
+// reaching review from their third member.
+class unsure_test : public inheritance_test {
+protected:
+    void SetUp() override {
+        db_ = std::make_unique<memory_store>();
+        restart(0.25f);
+    }
+    void restart(float approve_below) {
+        if (service_) service_->stop();
+        service_options o;
+        o.unsure = {3, approve_below, approve_below, 0};
+        service_ = std::make_unique<question_service>(*db_, model_, sink_, o);
+        ASSERT_TRUE(service_->start().is_ok());
+    }
+};
+
+TEST_F(unsure_test, a_hostile_leaning_question_asked_once_is_rejected_not_shown) {
+    // "idiot" scores 0.80: in review by a score, high in its band (0.60 of it).
+    question q = submit("Are you an idiot about the fees?");
+    EXPECT_EQ(q.status, question_status::auto_rejected);
+    EXPECT_EQ(q.verdict.rfind("auto-decided, unsure: ", 0), 0u) << q.verdict;
+    EXPECT_NE(q.verdict.find(" 0.80 >= review "), std::string::npos) << q.verdict;
+    auto trail = db_->list_decisions(q.id);
+    ASSERT_EQ(trail->size(), 1u);
+    EXPECT_EQ((*trail)[0].action, "unsure");
+    EXPECT_EQ((*trail)[0].actor, "triage");
+    // A moderator can still open it and overturn it.
+    EXPECT_EQ(decide(q.id, "restore").status, question_status::pending);
+    EXPECT_EQ(decide(q.id, "approve").status, question_status::approved);
+    // Off for the event: it goes to review as before.
+    event_policy off;
+    off.auto_decide_unsure = false;
+    ASSERT_TRUE(service_->set_policy("demo", off).is_ok());
+    EXPECT_EQ(submit("Is your CEO an idiot?").status, question_status::pending);
+}
+
+TEST_F(unsure_test, the_moderators_approval_covers_the_members_rejected_unsure) {
+    question a = submit("Why do you hate the overdraft fees so much?");
+    question b = submit("RT @bob: Why do you hate the overdraft fees so much?");
+    ASSERT_EQ(b.cluster_id, a.cluster_id);
+    EXPECT_EQ(a.status, question_status::auto_rejected);
+    EXPECT_EQ(b.status, question_status::auto_rejected);
+    // The third member: many people ask it, a human decides.
+    question c = submit("@jpmorgan Why do you hate the overdraft fees so much?");
+    ASSERT_EQ(c.cluster_id, a.cluster_id);
+    EXPECT_EQ(c.status, question_status::pending);
+    decide(c.id, "approve");
+    for (const question& m : {a, b}) {
+        auto now = db_->get_question(m.id);
+        EXPECT_EQ(now->status, question_status::approved);
+        EXPECT_EQ(now->verdict.rfind("inherited: " + group_name(a) + " approved by alice", 0), 0u) << now->verdict;
+        EXPECT_EQ(db_->list_decisions(m.id)->back().action, "inherit");
+    }
+}
+
+TEST_F(unsure_test, the_moderators_rejection_takes_down_the_members_approved_unsure) {
+    restart(0.5f);  // 0.36 of the band is below the line now: the guess approves
+    question a = submit("Why do you hate the overdraft fees so much?");
+    EXPECT_EQ(a.status, question_status::approved);
+    EXPECT_EQ(a.verdict.rfind("auto-decided, unsure: ", 0), 0u);
+    question b = submit("RT @bob: Why do you hate the overdraft fees so much?");
+    question c = submit("RT @kim: Why do you hate the overdraft fees so much?");
+    ASSERT_EQ(c.cluster_id, a.cluster_id);
+    EXPECT_EQ(b.status, question_status::approved);
+    EXPECT_EQ(c.status, question_status::pending);
+    decide(c.id, "reject");
+    EXPECT_EQ(db_->get_question(a.id)->status, question_status::auto_rejected);
+    EXPECT_EQ(db_->get_question(b.id)->status, question_status::auto_rejected);
+    // Later copies inherit the rejection.
+    EXPECT_EQ(submit("Why do you hate the overdraft fees so much?? #AskJPM").status, question_status::auto_rejected);
 }
 
 TEST_F(inheritance_test, decisions_survive_a_restart_of_the_service) {

@@ -475,6 +475,50 @@ TEST_P(store_contract, learning_and_band_narrowing_switches_round_trip) {
         EXPECT_EQ(got->learn_from_decisions, learn);
         EXPECT_EQ(got->narrow_review_band, narrow);
     }
+    EXPECT_FALSE(db_->get_policy(demo_.id)->auto_decide_unsure);  // off by default
+    event_policy p;
+    p.auto_decide_unsure = true;
+    ASSERT_TRUE(db_->save_policy(demo_.id, p).is_ok());
+    EXPECT_TRUE(db_->get_policy(demo_.id)->auto_decide_unsure);
+    p.auto_decide_unsure = false;
+    ASSERT_TRUE(db_->save_policy(demo_.id, p).is_ok());
+    EXPECT_FALSE(db_->get_policy(demo_.id)->auto_decide_unsure);
+}
+
+TEST_P(store_contract, approving_a_group_confirms_its_unsure_rejections_and_rejecting_takes_down_unsure_approvals) {
+    // Two members decided "auto-decided, unsure" (one each way), one decided by the policy
+    // itself, then the member that reached review.
+    question_insert unsure_no = make("unsure no", question_status::auto_rejected);
+    unsure_no.unsure = true;
+    question_insert unsure_yes = make("unsure yes", question_status::approved, group_choice::join_item(0));
+    unsure_yes.unsure = true;
+    auto qs = insert({unsure_no, unsure_yes,
+                      make("policy no", question_status::auto_rejected, group_choice::join_item(0)),
+                      make("in review", question_status::pending, group_choice::join_item(0))});
+    EXPECT_EQ(db_->list_decisions(qs[0].id)->front().action, "unsure");
+    EXPECT_EQ(db_->list_decisions(qs[2].id)->front().action, "auto");
+    decision_request approve = decide(qs[3].id, question_status::approved, "alice");
+    approve.action = "approve";
+    auto out = db_->apply_decision(approve);
+    ASSERT_TRUE(out.is_ok()) << out.error().message();
+    ASSERT_EQ(out->members.size(), 1u);  // the unsure rejection, not the policy's own
+    EXPECT_EQ(out->members[0].first.id, qs[0].id);
+    EXPECT_EQ(out->members[0].second, question_status::auto_rejected);
+    EXPECT_EQ(db_->get_question(qs[0].id)->status, question_status::approved);
+    EXPECT_EQ(db_->get_question(qs[0].id)->verdict.rfind("inherited: group " + std::to_string(qs[0].id) +
+                                                             " approved by alice", 0),
+              0u);
+    EXPECT_EQ(db_->list_decisions(qs[0].id)->back().action, "inherit");
+    EXPECT_EQ(db_->get_question(qs[2].id)->status, question_status::auto_rejected);
+    // The moderator changes their mind: the rejection takes down the unsure approval; the
+    // confirmed one came from the withdrawn approval and goes back to review.
+    decision_request reject = decide(qs[3].id, question_status::rejected, "bob");
+    reject.action = "reject";
+    auto down = db_->apply_decision(reject);
+    ASSERT_TRUE(down.is_ok()) << down.error().message();
+    EXPECT_EQ(db_->get_question(qs[1].id)->status, question_status::auto_rejected);
+    EXPECT_EQ(db_->list_decisions(qs[1].id)->back().action, "inherit");
+    EXPECT_EQ(db_->get_question(qs[0].id)->status, question_status::pending);
 }
 
 TEST_P(store_contract, a_decision_becomes_its_groups_and_withdrawing_it_releases_inheritors) {

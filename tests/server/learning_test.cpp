@@ -165,6 +165,25 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     ASSERT_EQ(policy.status, 200u) << policy;
     EXPECT_EQ(policy.body["narrow_review_band"], false);
     EXPECT_EQ(learning()["band"]["narrowing"], false);
+
+    // Auto-decided, unsure: off by default; once an event turns it on (with inheritance on, which
+    // this fixture turned off) it waits for 100 decided groups; the switch round-trips.
+    ASSERT_EQ(call(http::verb::put, "/api/v1/events/askjpm/policy",
+                   json{{"inherit_group_decisions", true}}.dump()).status, 200u);
+    EXPECT_EQ(get("/api/v1/events/askjpm/policy").body["auto_decide_unsure"], false);
+    EXPECT_EQ(learning()["unsure"]["enabled"], false);
+    auto on = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", true}}.dump());
+    ASSERT_EQ(on.status, 200u) << on;
+    EXPECT_EQ(on.body["auto_decide_unsure"], true);
+    auto unsure = learning()["unsure"];
+    EXPECT_EQ(unsure["enabled"], true);
+    EXPECT_EQ(unsure["active"], false);
+    EXPECT_EQ(unsure["review_from_members"], 3);
+    EXPECT_EQ(unsure["min_labelled_groups"], 100);
+    auto off = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", false}}.dump());
+    ASSERT_EQ(off.status, 200u) << off;
+    EXPECT_EQ(off.body["auto_decide_unsure"], false);
+    EXPECT_EQ(learning()["unsure"]["enabled"], false);
 }
 
 }  // namespace
