@@ -39,7 +39,7 @@ struct test_options {
     std::vector<std::string> serve_args;  // --db, --migrations
 };
 
-result<test_options> parse(const std::vector<std::string>& args) {
+result<test_options> parse_test_options(const std::vector<std::string>& args) {
     test_options o;
     o.source.id = 0;
     o.source.event_slug = "(test)";
@@ -116,7 +116,7 @@ int run_bridge_command(const std::vector<std::string>& args, const std::string& 
         std::cout << usage;
         return args.size() > 1 ? 0 : 2;
     }
-    auto o = parse(std::vector<std::string>(args.begin() + 1, args.end()));
+    auto o = parse_test_options(std::vector<std::string>(args.begin() + 1, args.end()));
     if (!o) return fail(o.error().message() + "\n" + usage);
     if (o->from_store) {
         auto opts = resolved_options(o->serve_args, argv0);

@@ -31,7 +31,7 @@ struct report_args {
     std::vector<std::string> serve_args;  // --db, --migrations
 };
 
-result<report_args> parse(const std::vector<std::string>& args) {
+result<report_args> parse_report_args(const std::vector<std::string>& args) {
     report_args r;
     for (std::size_t i = 0; i < args.size(); ++i) {
         auto option = option_at(args, i);
@@ -119,7 +119,7 @@ int run_report_command(const std::vector<std::string>& args, const std::string& 
         std::cout << report_usage;
         return 0;
     }
-    auto a = parse(args);
+    auto a = parse_report_args(args);
     if (!a) {
         std::cerr << "tribune report: " << a.error().message() << "\n\n" << report_usage;
         return 2;

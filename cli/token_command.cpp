@@ -30,7 +30,7 @@ struct token_args {
 };
 
 // Errors: invalid_argument naming the unknown argument.
-result<token_args> parse(const std::vector<std::string>& args) {
+result<token_args> parse_token_args(const std::vector<std::string>& args) {
     token_args t;
     t.verb = args[0];
     for (std::size_t i = 1; i < args.size(); ++i) {
@@ -124,7 +124,7 @@ int run_token_command(const std::vector<std::string>& args, const std::string& a
         std::cout << token_usage;
         return args.empty() ? 2 : 0;
     }
-    auto t = parse(args);
+    auto t = parse_token_args(args);
     if (!t) return fail(t.error().message());
     auto o = resolved_options(t->serve_args, argv0);
     if (!o) return fail(o.error().message());

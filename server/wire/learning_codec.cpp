@@ -2,28 +2,28 @@
 
 #include <cmath>
 
+#include "server/wire/decimals.hpp"
+
 namespace tribune::server {
 namespace {
-
-double rounded(float v, double unit = 1000.0) { return std::round(static_cast<double>(v) * unit) / unit; }
 
 // The review band in force (event_learner.hpp, "CALIBRATED BAND"): its lines as P(hostile)
 // of the learned model, and the held-out evidence that chose them.
 json band_json(const learning_report& r) {
     const learning_options& o = r.options;
-    auto probability = [&](float u) { return rounded(1.0f / (1.0f + std::exp(-(o.kappa * u + o.offset)))); };
+    auto probability = [&](float u) { return to_decimals(1.0f / (1.0f + std::exp(-(o.kappa * u + o.offset))), 3); };
     const learned_band& b = r.band;
     return {{"narrowing", r.narrowing},
             {"narrowed", b.narrowed},
             {"approve_below_probability", probability(b.approve_at)},
             {"reject_from_probability", probability(b.reject_at)},
-            {"approve_at", rounded(b.approve_at)},
-            {"reject_at", rounded(b.reject_at)},
+            {"approve_at", to_decimals(b.approve_at, 3)},
+            {"reject_at", to_decimals(b.reject_at, 3)},
             {"checked_groups", b.checked},
-            {"approve", {{"checked_groups", b.approve_checked}, {"estimated_error", rounded(b.approve_error)},
-                         {"max_error", rounded(o.band.approve_error)}}},
-            {"reject", {{"checked_groups", b.reject_checked}, {"estimated_error", rounded(b.reject_error)},
-                        {"max_error", rounded(o.band.reject_error)}}},
+            {"approve", {{"checked_groups", b.approve_checked}, {"estimated_error", to_decimals(b.approve_error, 3)},
+                         {"max_error", to_decimals(o.band.approve_error, 3)}}},
+            {"reject", {{"checked_groups", b.reject_checked}, {"estimated_error", to_decimals(b.reject_error, 3)},
+                        {"max_error", to_decimals(o.band.reject_error, 3)}}},
             {"min_checked_groups", o.band.min_checked},
             {"min_labelled_groups", o.band.min_labels}};
 }
@@ -44,14 +44,14 @@ json unsure_json(const learning_report& r) {
 
 json correction_json(const std::optional<correction_note>& c) {
     if (!c) return nullptr;
-    return {{"delta", rounded(c->delta, 100.0)},
+    return {{"delta", to_decimals(c->delta, 2)},
             {"moved_from", c->moved_from ? json(to_string(*c->moved_from)) : json(nullptr)}};
 }
 
 json to_json(const learning_report& r) {
     json words = json::array();
     for (const auto& [word, shift] : r.top_words)
-        words.push_back({{"word", word}, {"shift", rounded(shift)}});
+        words.push_back({{"word", word}, {"shift", to_decimals(shift, 3)}});
     const learning_options& o = r.options;
     json reset = nullptr;
     if (r.reset)
@@ -64,15 +64,15 @@ json to_json(const learning_report& r) {
               {"hostile", {{"groups", r.counts.hostile_groups}, {"questions", r.counts.hostile_questions}}},
               {"genuine", {{"groups", r.counts.genuine_groups}, {"questions", r.counts.genuine_questions}}}}},
             {"bound",
-             {{"now", rounded(r.bound)},
-              {"max", rounded(o.bound_max)},
-              {"half_at_groups_per_class", rounded(o.bound_half)},
+             {{"now", to_decimals(r.bound, 3)},
+              {"max", to_decimals(o.bound_max, 3)},
+              {"half_at_groups_per_class", to_decimals(o.bound_half, 3)},
               {"rule", "|delta| <= max * m / (m + half_at_groups_per_class), "
                        "m = min(hostile groups, genuine groups)"}}},
             {"model",
-             {{"approve_below_probability", rounded(1.0f / (1.0f + std::exp(-o.offset)))},
+             {{"approve_below_probability", to_decimals(1.0f / (1.0f + std::exp(-o.offset)), 3)},
               {"reject_from_probability",
-               rounded(1.0f / (1.0f + std::exp(-(o.kappa * o.reject_at + o.offset))))}}},
+               to_decimals(1.0f / (1.0f + std::exp(-(o.kappa * o.reject_at + o.offset))), 3)}}},
             {"band", band_json(r)},
             {"unsure", unsure_json(r)},
             {"top_words", std::move(words)},

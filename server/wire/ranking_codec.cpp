@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/text/utf8.hpp"
+#include "server/wire/decimals.hpp"
 #include "server/wire/request_errors.hpp"
 
 namespace tribune::server {
@@ -22,8 +23,6 @@ std::optional<bool> to_bool(const std::string& s) {
     return std::nullopt;
 }
 
-// Three decimals: what a person compares, and what the page shows.
-double rounded(double v) { return std::round(v * 1000.0) / 1000.0; }
 
 status read_number(const std::map<std::string, std::string>& params, const char* name,
                    double& into) {
@@ -73,16 +72,16 @@ status decode_ranking_query(const std::map<std::string, std::string>& params, ra
 json to_json(const ranking& r, const ranking_query& q, question_fields f) {
     json items = json::array();
     for (const ranked_question& item : r.items) {
-        json rank = {{"score", rounded(item.score)},
+        json rank = {{"score", to_decimals(item.score, 3)},
                      {"votes", item.votes},
                      {"asked", item.asked},
                      {"public_questions", item.public_members},
                      {"answered", item.answered},
-                     {"age_minutes", rounded(item.age_minutes)},
+                     {"age_minutes", to_decimals(item.age_minutes, 3)},
                      {"parts",
-                      {{"votes", rounded(item.parts.votes)},
-                       {"group", rounded(item.parts.group)},
-                       {"recency", rounded(item.parts.recency)}}}};
+                      {{"votes", to_decimals(item.parts.votes, 3)},
+                       {"group", to_decimals(item.parts.group, 3)},
+                       {"recency", to_decimals(item.parts.recency, 3)}}}};
         items.push_back({{"question", to_json(item.q, f)}, {"rank", std::move(rank)}});
     }
     json topics = json::array();

@@ -4,12 +4,11 @@
 #include <cstdlib>
 
 #include "core/store/store_rules.hpp"
+#include "server/wire/decimals.hpp"
 #include "server/wire/request_errors.hpp"
 
 namespace tribune::server {
 namespace {
-
-double rounded(double v, double scale = 10000.0) { return std::round(v * scale) / scale; }
 
 status read_count(const std::map<std::string, std::string>& params, const char* name,
                   std::size_t& into) {
@@ -28,8 +27,8 @@ json word_list(const std::vector<word_stat>& words) {
         out.push_back({{"word", w.word},
                        {"rejected", w.rejected},
                        {"approved", w.approved},
-                       {"log_odds", rounded(w.log_odds)},
-                       {"z", rounded(w.z)}});
+                       {"log_odds", to_decimals(w.log_odds, 4)},
+                       {"z", to_decimals(w.z, 4)}});
     return out;
 }
 
@@ -62,9 +61,10 @@ json attributes_json(const event_stats& s) {
         json mean = json::array();
         json share = json::array();
         for (const attribute_bucket& b : s.attributes) {
-            mean.push_back(b.questions ? json(rounded(b.mean[k])) : json(nullptr));
-            share.push_back(b.questions ? json(rounded(static_cast<double>(b.over[k]) /
-                                                      static_cast<double>(b.questions)))
+            mean.push_back(b.questions ? json(to_decimals(b.mean[k], 4)) : json(nullptr));
+            share.push_back(b.questions ? json(to_decimals(static_cast<double>(b.over[k]) /
+                                                                  static_cast<double>(b.questions),
+                                                              4))
                                         : json(nullptr));
         }
         out[std::string(to_string(a))] = {{"mean", std::move(mean)}, {"share", std::move(share)}};
@@ -111,7 +111,7 @@ json to_json(const event_stats& s, const stats_query& q, question_fields f) {
     json out = json::object();
     out["event"] = q.event_slug;
     out["bucket_seconds"] = static_cast<double>(s.bucket_ms) / 1000.0;
-    out["threshold"] = rounded(s.threshold);
+    out["threshold"] = to_decimals(s.threshold, 4);
     out["public_only"] = q.public_only;
     out["total"] = s.total;
     json by_status = json::object();
