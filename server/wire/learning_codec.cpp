@@ -35,8 +35,8 @@ json unsure_json(const learning_report& r) {
     return {{"enabled", r.unsure && r.enabled && u.review_at > 0},
             {"active", r.unsure && r.enabled && u.review_at > 0 && r.counts.groups() >= u.min_labels},
             {"review_from_members", u.review_at},
-            {"approve_below_band_position", rounded(u.approve_below)},
-            {"reject_from_band_position", rounded(u.reject_from)},
+            {"approve_below_band_position", to_decimals(u.approve_below, 3)},
+            {"reject_from_band_position", to_decimals(u.reject_from, 3)},
             {"min_labelled_groups", u.min_labels}};
 }
 

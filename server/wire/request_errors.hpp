@@ -16,6 +16,9 @@ inline status invalid(std::string code, std::string message) {
     return status::error(error_kind::invalid_argument, std::move(code), std::move(message));
 }
 
+// 400 invalid_field: a member of the right name with the wrong type or value.
+inline status invalid_field(std::string message) { return invalid("invalid_field", std::move(message)); }
+
 // 404.
 inline status not_found(std::string code, std::string message) {
     return status::error(error_kind::not_found, std::move(code), std::move(message));

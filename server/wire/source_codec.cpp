@@ -5,8 +5,6 @@
 namespace tribune::server {
 namespace {
 
-status invalid_field(std::string message) { return invalid("invalid_field", std::move(message)); }
-
 json time_or_null(timestamp_ms t) { return t > 0 ? json(format_time(t)) : json(nullptr); }
 
 }  // namespace

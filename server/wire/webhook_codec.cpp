@@ -5,8 +5,6 @@
 namespace tribune::server {
 namespace {
 
-status invalid_field(std::string message) { return invalid("invalid_field", std::move(message)); }
-
 result<std::vector<std::string>> read_events(const json& v) {
     std::vector<std::string> out;
     if (!v.is_array()) return invalid_field("events must be an array of event types");

@@ -47,7 +47,9 @@ TEST_F(TriageDefaults, FollowTheCommittedModelsCalibratedThresholds) {
             EXPECT_LE(d.review_above, t.review) << to_string(a);
         }
         EXPECT_GE(d.reject_above, 0.95f) << to_string(a);
-        if (std::isfinite(t.reject)) EXPECT_GE(d.reject_above + 0.0051f, t.reject) << to_string(a);
+        if (std::isfinite(t.reject)) {
+            EXPECT_GE(d.reject_above + 0.0051f, t.reject) << to_string(a);
+        }
         EXPECT_LT(d.review_above, d.reject_above) << to_string(a);
     }
 }
