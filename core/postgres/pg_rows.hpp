@@ -56,6 +56,12 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from = std::nullopt,
                      std::string_view actor = {});
+// The same for a change of the shortlist of the event `event_slug` (payload
+// "s|action|question_id|actor"; the listener reads the shortlist itself).
+// REQUIRES: a transaction open on `db`.
+status notify_shortlist(pg_connection& db, const std::string& event_slug,
+                        std::string_view action, std::int64_t question_id,
+                        std::string_view actor);
 
 // Owes a delivery to every enabled hook of the event subscribed to the change the audit row
 // `decision_id` records (pg_webhooks.cpp). REQUIRES: a transaction open on `db`.
