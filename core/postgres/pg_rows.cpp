@@ -152,6 +152,20 @@ status log_change(pg_connection& db, const char* event_sql, pg_params params,
 
 }  // namespace
 
+status lock_numbering_of_event(pg_connection& db, std::int64_t event_id) {
+    // DO UPDATE (to the same value) locks the row whether it was there or not.
+    return db.run("INSERT INTO event_sequences AS e (event_id, seq) VALUES ($1, 0) "
+                  "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq",
+                  pg_params().add(event_id), "lock numbering");
+}
+
+status lock_numbering_of_question(pg_connection& db, std::int64_t question_id) {
+    return db.run("INSERT INTO event_sequences AS e (event_id, seq) "
+                  "SELECT event_id, 0 FROM questions WHERE id = $1 "
+                  "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq",
+                  pg_params().add(question_id), "lock numbering");
+}
+
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from, std::string_view actor) {
     std::string payload = std::to_string(question_id);
