@@ -9,7 +9,9 @@ import json
 import os
 import re
 import signal
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -76,7 +78,11 @@ class Postgres:
     benchmarks' --postgres runs; fresh() hands out a new empty database's URL."""
 
     def __init__(self, work):
-        self.dir = os.path.join(work, "pg")
+        # Its own directory, which the unprivileged user PostgreSQL runs as (when the benchmark
+        # runs as root) can reach: `work` is private to this user.
+        self.parent = tempfile.mkdtemp(prefix="tribune-bench-pg-")
+        os.chmod(self.parent, 0o755)
+        self.dir = os.path.join(self.parent, "pg")
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "postgres",
                               "pg-cluster")
         self.script = script
@@ -95,6 +101,7 @@ class Postgres:
 
     def stop(self):
         subprocess.run([self.script, "stop", self.dir], check=False)
+        shutil.rmtree(self.parent, ignore_errors=True)
 
 
 class Server:
