@@ -9,7 +9,9 @@ import json
 import os
 import re
 import signal
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -71,17 +73,49 @@ class Api:
             self.conn = None
 
 
+class Postgres:
+    """A throwaway PostgreSQL cluster (tests/postgres/pg-cluster) with fsync on, for the
+    benchmarks' --postgres runs; fresh() hands out a new empty database's URL."""
+
+    def __init__(self, work):
+        # Its own directory, which the unprivileged user PostgreSQL runs as (when the benchmark
+        # runs as root) can reach: `work` is private to this user.
+        self.parent = tempfile.mkdtemp(prefix="tribune-bench-pg-")
+        os.chmod(self.parent, 0o755)
+        self.dir = os.path.join(self.parent, "pg")
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "postgres",
+                              "pg-cluster")
+        self.script = script
+        subprocess.run([script, "start", self.dir], check=True, env={**os.environ, "TRIBUNE_PG_FSYNC": "on"})
+        if os.path.exists(os.path.join(self.dir, "skip")):
+            raise RuntimeError(open(os.path.join(self.dir, "skip")).read().strip())
+        with open(os.path.join(self.dir, "url")) as f:
+            self.url = f.read().strip()
+        self.count = 0
+
+    def fresh(self):
+        self.count += 1
+        name = f"bench{self.count}"
+        subprocess.run(["psql", "-q", self.url, "-c", f"CREATE DATABASE {name}"], check=True)
+        return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def stop(self):
+        subprocess.run([self.script, "stop", self.dir], check=False)
+        shutil.rmtree(self.parent, ignore_errors=True)
+
+
 class Server:
     """`tribune serve` on a free port with the given database and rate limits off."""
 
-    def __init__(self, binary, db, extra=()):
+    def __init__(self, binary, db, extra=(), admin_token=None):
+        """admin_token: for a database another server created (it prints none then)."""
         self.binary = binary
         args = [binary, "serve", "--port", "0", "--db", db, "--rate-ip", "0", "--rate-token", "0",
                 "--quiet", *extra]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.output = []
         self.port = None
-        self.admin_token = None
+        self.admin_token = admin_token
         deadline = time.time() + 60
         want_token = False
         for line in self.proc.stdout:
@@ -94,6 +128,8 @@ class Server:
             elif want_token and self.admin_token is None:
                 self.admin_token = line.split()[-1]
             if "tribune: dashboard" in line or time.time() > deadline:
+                break
+            if admin_token and self.port is not None:
                 break
         if self.port is None or self.admin_token is None:
             self.stop()

@@ -6,8 +6,10 @@
 //   tribune_load --url http://127.0.0.1:8080 --token trb_... [--event demo]
 //                [--bodies FILE --rate 5000 --duration 20 | --count N] [--connections 64]
 //                [--dashboards 1000] [--subscribe JSON] [--until-counted N] [--timeout S]
-//                [--linger S] [--threads 1] [--prefix P]
+//                [--linger S] [--threads 1] [--prefix P] [--dashboard-url URL]
 //
+// --dashboard-url: the dashboards connect there rather than to --url (another instance on
+// the same database: the fan-out across instances).
 // --bodies: one JSON object per line ({"text": ..., "author": ...}), used in turn; each post
 // adds "source":"load" and "external_id":"<prefix><n>". --subscribe defaults to the
 // dashboard's own first subscription (web/app.js: the Review tab, newest first, 100 items,
@@ -53,7 +55,7 @@ constexpr const char* default_subscribe =
 
 struct options {
     std::string url = "http://127.0.0.1:8080", token, event = "demo", bodies, subscribe,
-                prefix;
+                prefix, dashboard_url;
     double rate = 0, duration = 0, timeout = 120, linger = 2;
     std::size_t count = 0, connections = 64, dashboards = 0;
     int threads = 1;
@@ -65,6 +67,7 @@ options parse(int argc, char** argv) {
     o.subscribe = default_subscribe;
     o.prefix = "L" + std::to_string(::getpid()) + "-";
     std::map<std::string, std::string*> strings{{"--url", &o.url},       {"--token", &o.token},
+                                                {"--dashboard-url", &o.dashboard_url},
                                                 {"--event", &o.event},   {"--bodies", &o.bodies},
                                                 {"--subscribe", &o.subscribe},
                                                 {"--prefix", &o.prefix}};
@@ -91,8 +94,8 @@ options parse(int argc, char** argv) {
     return o;
 }
 
-target target_of(const options& o) {
-    const std::string rest = o.url.substr(o.url.find("://") + 3);
+target target_of(const options& o, const std::string& url) {
+    const std::string rest = url.substr(url.find("://") + 3);
     const auto colon = rest.find(':');
     const std::string host = rest.substr(0, colon);
     const auto port = static_cast<unsigned short>(
@@ -165,7 +168,9 @@ std::int64_t unix_ms(steady::time_point t) {
 
 int main(int argc, char** argv) {
     const options o = parse(argc, argv);
-    const target tgt = target_of(o);
+    const target tgt = target_of(o, o.url);
+    // Dashboards may watch another instance than the one posted to (several on one database).
+    const target dashboard_tgt = target_of(o, o.dashboard_url.empty() ? o.url : o.dashboard_url);
     load_run run(read_bodies(o.bodies), o.prefix, o.count, o.rate);
     latency_histogram page_delay, counted_delay;
     std::atomic<std::uint64_t> bytes{0};
@@ -179,7 +184,7 @@ int main(int argc, char** argv) {
     std::mutex counted_mutex;
     std::vector<steady::time_point> counted_at;
     for (std::size_t i = 0; i < o.dashboards; ++i) {
-        auto d = std::make_shared<dashboard>(ioc, tgt, dopt, run, page_delay, bytes);
+        auto d = std::make_shared<dashboard>(ioc, dashboard_tgt, dopt, run, page_delay, bytes);
         d->start([&] { ready.fetch_add(1); },
                  [&](steady::time_point t) {
                      std::lock_guard lock(counted_mutex);

@@ -72,6 +72,7 @@ status check_listed(pg_connection& db, std::int64_t event_id, std::int64_t quest
 result<question> postgres_store::add_vote(std::int64_t question_id, const std::string& voter) {
     lease db(*this);
     auto r = in_transaction_status(*db, [&]() -> status {
+        if (status s = lock_numbering_of_question(*db, question_id); !s) return s;
         auto cur = db->exec("SELECT status FROM questions WHERE id = $1 FOR UPDATE",
                             pg_params().add(question_id), "read question");
         if (!cur) return cur.error();

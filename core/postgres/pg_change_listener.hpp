@@ -1,20 +1,25 @@
 #pragma once
 // pg_change_listener: the change_source of a PostgreSQL database shared by several Tribune
 // instances. On its own connection it LISTENs on postgres_store::change_channel; each
-// notification another instance's transaction sent at COMMIT ("id|created" or
-// "id|updated|from|actor", pg_rows::notify_change) is read back as the question it names
-// and handed to the sink as a question_change. Notifications from this process's own store
-// connections are skipped: the service announced those itself.
+// notification a transaction sent at COMMIT ("event_id|seq|payload", pg_rows::log_change) is
+// read back — the question it names, or the event's shortlist — and handed to the sink with
+// its number. Changes of every process, this one's included, arrive here; a number already
+// delivered is skipped.
 //
-// A lost connection (PostgreSQL restarted) is re-established every second; changes committed
-// while it was down are not replayed (dashboards on this instance see them on their next
-// snapshot or resync, not live).
+// What it may have missed is read from event_changes: after a lost connection (PostgreSQL
+// restarted) is re-established (tried every second), and whenever a notification's number
+// is not the next one of its event. Rows older than a day are pruned (once an hour).
 //
-// Thread safety: start() and stop() from one thread; the sink is called from the listener's
-// own thread. Ownership: borrows the store, which outlives it.
+// Thread safety: open(), start() and stop() from one thread; epoch() and positions() after
+// open() returned; announce() from any thread (the store's pool); the sink is called from
+// the listener's own thread. Ownership: borrows the store, which outlives it.
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "core/postgres/postgres_store.hpp"
 #include "core/store/change_source.hpp"
@@ -28,18 +33,44 @@ public:
     pg_change_listener(const pg_change_listener&) = delete;
     pg_change_listener& operator=(const pg_change_listener&) = delete;
 
-    status start(event_sink& sink) override;
+    status open() override;
+    const std::string& epoch() const override { return epoch_; }
+    std::vector<std::pair<std::string, std::uint64_t>> positions() const override;
+    status start(numbered_sink& sink) override;
     void stop() override;
+    status announce(const shortlist_change& change) override;
 
 private:
+    struct event_position {
+        std::string slug;
+        std::uint64_t seq = 0;  // the last number delivered (or known at open())
+    };
+
     // Connects and LISTENs. Errors: unavailable.
     status listen();
-    void run(event_sink& sink);
-    // Reads one notification's question and hands the change to the sink.
-    void deliver(event_sink& sink, const std::string& payload);
+    void run(numbered_sink& sink);
+    // Delivers every change numbered after what was delivered, read from event_changes.
+    // Errors: unavailable (the connection is lost; tried again after reconnecting).
+    status catch_up(numbered_sink& sink);
+    // Delivers the changes of `event_id` numbered after its position, from event_changes.
+    status catch_up_event(numbered_sink& sink, std::int64_t event_id);
+    // Handles one notification "event_id|seq|payload".
+    void on_notification(numbered_sink& sink, const std::string& notification);
+    // Reads the change `payload` names back and hands it to the sink, numbered `seq`; false
+    // (nothing delivered, the position kept) when the database cannot be read now.
+    bool deliver(numbered_sink& sink, std::int64_t event_id, std::uint64_t seq,
+                 const std::string& payload);
+    // The position of `event_id`, its slug read when it is new. Null when unreadable.
+    event_position* position_of(std::int64_t event_id);
+    void prune_now_and_then();
 
     postgres_store& store_;
     pg_connection conn_;  // used by the listener thread only (after start())
+    std::string epoch_;
+    // Written by open() and then by the listener thread only.
+    std::unordered_map<std::int64_t, event_position> positions_;
+    std::chrono::steady_clock::time_point last_prune_{};
+    bool behind_ = false;  // listener thread only: changes may be unread (catch_up() next)
     std::atomic<bool> stopping_{false};
     std::thread thread_;
 };

@@ -76,6 +76,7 @@ result<std::int64_t> write_decision(pg_connection& db, const decision_request& d
 // members it moved are appended to `moved`.
 result<decision_outcome> apply_one(pg_connection& db, const decision_request& d,
                                    std::vector<moved_member>& moved) {
+    if (status s = lock_numbering_of_question(db, d.question_id); !s) return s;
     auto group = db.exec("SELECT coalesce(cluster_id, id) FROM questions WHERE id = $1",
                          pg_params().add(d.question_id), "read question");
     if (!group) return group.error();
@@ -171,7 +172,8 @@ result<decision_outcome> postgres_store::undo_last(const undo_request& u) {
     lease db(*this);
     std::vector<moved_member> moved;
     auto r = in_transaction<decision_outcome>(*db, [&]() -> result<decision_outcome> {
-        // The question's row first: an undo and a decision on it take turns.
+        // The numbering, then the question's row: an undo and a decision on it take turns.
+        if (status s = lock_numbering_of_question(*db, u.question_id); !s) return s;
         auto locked = db->exec("SELECT 1 FROM questions WHERE id = $1 FOR UPDATE",
                                pg_params().add(u.question_id), "lock question");
         if (!locked) return locked.error();

@@ -64,7 +64,7 @@ result<std::int64_t> move_member(pg_connection& db, std::int64_t id, question_st
                           "move group member");
         !s)
         return s;
-    if (status s = notify_change(db, id, from, "triage"); !s) return s;
+    if (status s = notify_change(db, id, from, ""); !s) return s;
     auto r = db.exec(
         "INSERT INTO decisions (question_id, actor, action, from_status, to_status, reason, at) "
         "VALUES ($1, 'triage', $2, $3, $4, $5, $6) RETURNING id",

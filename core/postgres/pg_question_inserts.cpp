@@ -7,6 +7,8 @@
 // once store it once — the second waits for the first's transaction, then stores nothing and
 // answers with the stored question.
 
+#include <set>
+
 #include "core/domain/group_heat.hpp"
 #include "core/domain/question_filter.hpp"
 #include "core/postgres/pg_rows.hpp"
@@ -117,6 +119,10 @@ result<std::vector<insert_outcome>> postgres_store::insert_batch(
     lease db(*this);
     return in_transaction<std::vector<insert_outcome>>(
         *db, [&]() -> result<std::vector<insert_outcome>> {
+            std::set<std::int64_t> events;  // in order: two batches lock them alike
+            for (const question_insert& in : batch) events.insert(in.q.event_id);
+            for (std::int64_t e : events)
+                if (status s = lock_numbering_of_event(*db, e); !s) return s;
             auto ids = reserve_ids(*db, batch.size());
             if (!ids) return ids.error();
             std::vector<insert_outcome> out;

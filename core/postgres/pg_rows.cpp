@@ -132,6 +132,41 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
     return std::optional<question>(std::move(qs->front()));
 }
 
+namespace {
+
+// Numbers a change of the event `event_sql` selects (one column, event_id, bound to $1) with
+// the event's next sequence number, keeps it in event_changes and announces it (migration
+// 0004). The upsert's row lock on the event's counter is held to COMMIT: changes of one
+// event commit in the order of their numbers, and NOTIFY delivers them in commit order.
+status log_change(pg_connection& db, const char* event_sql, pg_params params,
+                  const std::string& payload) {
+    std::string sql = "WITH ev AS (";
+    sql += event_sql;
+    sql += "), s AS (INSERT INTO event_sequences AS e (event_id, seq) SELECT event_id, 1 FROM ev "
+           "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq + 1 RETURNING event_id, seq), "
+           "l AS (INSERT INTO event_changes (event_id, seq, payload, at) "
+           "SELECT event_id, seq, $2::text, $3::bigint FROM s) "
+           "SELECT pg_notify('tribune_changes', s.event_id || '|' || s.seq || '|' || $2::text) "
+           "FROM s";
+    return db.run(sql, params.add(payload).add(now_ms()), "announce change");
+}
+
+}  // namespace
+
+status lock_numbering_of_event(pg_connection& db, std::int64_t event_id) {
+    // DO UPDATE (to the same value) locks the row whether it was there or not.
+    return db.run("INSERT INTO event_sequences AS e (event_id, seq) VALUES ($1, 0) "
+                  "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq",
+                  pg_params().add(event_id), "lock numbering");
+}
+
+status lock_numbering_of_question(pg_connection& db, std::int64_t question_id) {
+    return db.run("INSERT INTO event_sequences AS e (event_id, seq) "
+                  "SELECT event_id, 0 FROM questions WHERE id = $1 "
+                  "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq",
+                  pg_params().add(question_id), "lock numbering");
+}
+
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from, std::string_view actor) {
     std::string payload = std::to_string(question_id);
@@ -144,8 +179,21 @@ status notify_change(pg_connection& db, std::int64_t question_id,
     } else {
         payload += "|created";
     }
-    return db.run("SELECT pg_notify('tribune_changes', $1)", pg_params().add(payload),
-                  "announce change");
+    return log_change(db, "SELECT event_id FROM questions WHERE id = $1",
+                      pg_params().add(question_id), payload);
+}
+
+status notify_shortlist(pg_connection& db, const std::string& event_slug,
+                        std::string_view action, std::int64_t question_id,
+                        std::string_view actor) {
+    std::string payload = "s|";
+    payload += action.substr(0, 40);
+    payload += '|';
+    payload += std::to_string(question_id);
+    payload += '|';
+    payload += actor.substr(0, 200);
+    return log_change(db, "SELECT id AS event_id FROM events WHERE slug = $1",
+                      pg_params().add(event_slug), payload);
 }
 
 }  // namespace tribune::pg_rows

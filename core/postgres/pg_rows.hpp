@@ -57,6 +57,21 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from = std::nullopt,
                      std::string_view actor = {});
+// The same for a change of the shortlist of the event `event_slug` (payload
+// "s|action|question_id|actor"; the listener reads the shortlist itself).
+// REQUIRES: a transaction open on `db`.
+status notify_shortlist(pg_connection& db, const std::string& event_slug,
+                        std::string_view action, std::int64_t question_id,
+                        std::string_view actor);
+
+// Takes the row lock on an event's numbering (event_sequences; the row is created when
+// missing) — FIRST, before any other row lock, in every transaction that will number a
+// change. The numbering's lock is held to COMMIT, so a transaction that took it after another
+// row lock could wait for it while holding a row the holder needs (a deadlock between ingest,
+// decisions and votes); taken first, it only orders them.
+// REQUIRES: a transaction open on `db`.
+status lock_numbering_of_event(pg_connection& db, std::int64_t event_id);
+status lock_numbering_of_question(pg_connection& db, std::int64_t question_id);
 
 // Owes a delivery to every enabled hook of the event subscribed to the change the audit row
 // `decision_id` records (pg_webhooks.cpp). REQUIRES: a transaction open on `db`.

@@ -4,8 +4,11 @@
 // Unlike sqlite_store, no process-local cache of "events with a hook" is kept: another
 // instance may create a hook at any time, so the outbox insert always runs (an INSERT ...
 // SELECT over the webhooks_event index; nothing is inserted for an event without hooks).
-// With several instances each one's dispatcher reads the same outbox: a delivery may be sent
-// by two of them (at-least-once, as documented; receivers deduplicate by delivery id).
+// With several instances each one's dispatcher reads the same outbox: due_deliveries() claims
+// the hooks it hands out (FOR UPDATE SKIP LOCKED, then a claim that lasts webhook_claim_ms,
+// released by record_attempts()), so one delivery is attempted by one instance at a time. A
+// claim of an instance that died expires, and another instance delivers (at-least-once, as
+// documented; receivers deduplicate by delivery id).
 
 #include "core/domain/webhook_event.hpp"
 #include "core/postgres/pg_rows.hpp"
@@ -18,6 +21,9 @@ namespace tribune {
 using namespace pg_rows;
 
 namespace {
+
+// Longer than any delivery attempt (config::webhook_timeout).
+constexpr timestamp_ms webhook_claim_ms = 60'000;
 
 constexpr std::string_view hook_columns =
     "SELECT h.id, h.event_id, e.slug, h.url, h.secret, h.events, h.created_by, h.created_at, "
@@ -181,21 +187,32 @@ status postgres_store::delete_webhook(std::int64_t id) {
 result<std::vector<pending_delivery>> postgres_store::due_deliveries(
     timestamp_ms now, const std::set<std::int64_t>& busy, std::size_t limit) {
     lease db(*this);
+    // Claims the due hooks first (see migration 0004): another instance's claimed or locked
+    // hooks are skipped, so that no delivery is attempted twice at once.
+    std::string busy_ids = "{";
+    for (std::int64_t id : busy) {
+        if (busy_ids.size() > 1) busy_ids += ',';
+        busy_ids += std::to_string(id);
+    }
+    busy_ids += '}';
     auto r = db->exec(
+        "WITH c AS (SELECT h.id FROM webhooks h WHERE h.disabled_at IS NULL "
+        "AND h.next_attempt_at <= $1 AND h.claimed_until <= $1 AND NOT (h.id = ANY($3::bigint[])) "
+        "AND EXISTS (SELECT 1 FROM webhook_outbox o WHERE o.hook_id = h.id) "
+        "ORDER BY h.id LIMIT $4 FOR UPDATE SKIP LOCKED), "
+        "u AS (UPDATE webhooks w SET claimed_until = $2 FROM c WHERE w.id = c.id RETURNING w.id) "
         "SELECT o.id, o.delivery_id, h.id, h.url, h.secret, e.slug, o.type, o.question_id, "
         "o.attempts, h.consecutive_failures, d.id, d.actor, d.action, d.from_status, "
         "d.to_status, d.reason, d.at "
-        "FROM webhooks h JOIN events e ON e.id = h.event_id "
+        "FROM u JOIN webhooks h ON h.id = u.id JOIN events e ON e.id = h.event_id "
         "JOIN webhook_outbox o ON o.id = (SELECT min(id) FROM webhook_outbox WHERE hook_id = h.id) "
-        "JOIN decisions d ON d.id = o.decision_id "
-        "WHERE h.disabled_at IS NULL AND h.next_attempt_at <= $1 ORDER BY o.id",
-        pg_params().add(now), "read webhook outbox");
+        "JOIN decisions d ON d.id = o.decision_id ORDER BY o.id",
+        pg_params().add(now).add(now + webhook_claim_ms).add(busy_ids)
+            .add(static_cast<std::int64_t>(limit)),
+        "claim webhook deliveries");
     if (!r) return r.error();
     std::vector<pending_delivery> out;
-    for (int i = 0; i < r->rows() && out.size() < limit; ++i) {
-        if (busy.count(r->integer(i, 2)) > 0) continue;
-        out.push_back(read_delivery(*r, i));
-    }
+    for (int i = 0; i < r->rows(); ++i) out.push_back(read_delivery(*r, i));
     return out;
 }
 
@@ -233,7 +250,7 @@ status postgres_store::record_attempts(const std::vector<attempt_record>& rs) {
             if (r.disable_reason) hook.add(a.at + a.duration_ms).add(*r.disable_reason);
             else hook.add_null().add_null();
             hook.add(a.hook_id);
-            if (status s = db->run("UPDATE webhooks SET consecutive_failures = $1, "
+            if (status s = db->run("UPDATE webhooks SET consecutive_failures = $1, claimed_until = 0, "
                                    "next_attempt_at = $2, disabled_at = coalesce(disabled_at, $3::bigint), "
                                    "disabled_reason = coalesce($4::text, disabled_reason) WHERE id = $5",
                                    hook, "update webhook state");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/postgres/pg_change_listener.hpp"
+#include "core/postgres/pg_rows.hpp"
 #include "core/sqlite/migrator.hpp"
 
 namespace tribune {
@@ -83,12 +84,10 @@ result<std::unique_ptr<postgres_store>> postgres_store::open(const std::string& 
     std::unique_ptr<postgres_store> s(new postgres_store());
     s->url_ = url;
     s->schema_version_ = *version;
-    s->own_pids_.push_back(PQbackendPID(first->get()));
     s->pool_.push_back(std::move(first.value()));
     for (std::size_t i = 1; i < connections; ++i) {
         auto c = pg_connection::open(url);
         if (!c) return c.error();
-        s->own_pids_.push_back(PQbackendPID(c->get()));
         s->pool_.push_back(std::move(c.value()));
     }
     return s;
@@ -102,16 +101,22 @@ pg_connection postgres_store::acquire() {
     lock.unlock();
     // A connection PostgreSQL dropped (a restart) is reconnected on its next use; when that
     // fails, the call's statement answers unavailable and the next use tries again.
-    if (!c.ok() && c.reset()) {
-        std::lock_guard pids(pids_mutex_);
-        own_pids_.push_back(PQbackendPID(c.get()));
-    }
+    if (!c.ok()) c.reset();
     return c;
 }
 
-bool postgres_store::is_own_backend(int pid) const {
-    std::lock_guard lock(pids_mutex_);
-    return std::find(own_pids_.begin(), own_pids_.end(), pid) != own_pids_.end();
+status postgres_store::announce_shortlist(const shortlist_change& change) {
+    lease db(*this);
+    return pg_rows::in_transaction_status(*db, [&] {
+        return pg_rows::notify_shortlist(*db, change.event, change.action, change.question_id,
+                                         change.actor);
+    });
+}
+
+status postgres_store::prune_changes(timestamp_ms before) {
+    lease db(*this);
+    return db->run("DELETE FROM event_changes WHERE at < $1", pg_params().add(before),
+                   "prune changes");
 }
 
 std::unique_ptr<change_source> postgres_store::open_change_source() {

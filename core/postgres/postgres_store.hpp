@@ -42,7 +42,7 @@ namespace tribune {
 class postgres_store final : public store_backend {
 public:
     // The schema this code reads and writes (migrations/postgresql/ up to this number).
-    static constexpr int required_schema_version = 5;
+    static constexpr int required_schema_version = 6;
     // The NOTIFY channel of committed question changes.
     static constexpr const char* change_channel = "tribune_changes";
 
@@ -153,11 +153,14 @@ public:
     status save_source_cursor(std::int64_t id, const std::string& cursor) override;
 
     int schema_version() const override { return schema_version_; }
-    // A pg_change_listener on its own connection: the changes of every other instance.
+    // A pg_change_listener on its own connection: every change committed to the database.
     std::unique_ptr<change_source> open_change_source() override;
-    // Whether a notification from backend `pid` came from this store's own connections (its
-    // changes were announced here already).
-    bool is_own_backend(int pid) const;
+    // Numbers and announces a committed change of a shortlist in a transaction of its own
+    // (pg_rows::notify_shortlist). Errors: unavailable.
+    status announce_shortlist(const shortlist_change& change);
+    // Forgets the numbered changes kept before `before` (a listener down longer than that
+    // cannot replay them; its dashboards get snapshots). Errors: unavailable.
+    status prune_changes(timestamp_ms before);
 
     // Bulk import (COPY FROM STDIN): stores `batch` as new questions of one event in one
     // transaction, each starting its own group, with an "auto" audit row each. No
@@ -193,10 +196,6 @@ private:
     std::mutex pool_mutex_;
     std::condition_variable pool_cv_;
     std::vector<pg_connection> pool_;  // GUARDED_BY(pool_mutex_)
-    // The server process ids of the pool's connections, past and present (a reconnected
-    // connection gets a new one; old ones are kept, PostgreSQL does not reuse them soon).
-    mutable std::mutex pids_mutex_;
-    std::vector<int> own_pids_;  // GUARDED_BY(pids_mutex_)
     int schema_version_ = 0;
 };
 

@@ -1,25 +1,59 @@
 #pragma once
-// change_source: the question changes other processes committed to a database this process
-// shares with them (several Tribune instances on one PostgreSQL database), delivered to an
-// event_sink — the server's live feed — as if they had been made here. A backend without
-// sharing (SQLite: one process) has none (store_backend::open_change_source() returns null).
+// change_source: the changes committed to a database that several processes share (several
+// Tribune instances on one PostgreSQL database), delivered to an event_sink — the server's
+// live feed — numbered per event by the database (numbered_sink). A backend without sharing (SQLite: one
+// process) has none (store_backend::open_change_source() returns null), and its hub numbers
+// the changes itself.
 //
-// Thread safety: start() and stop() from one thread; the sink is called from the source's own
-// thread, as event_sink allows.
+// With a change source, the source delivers EVERY committed change, this process's own
+// included, each with its number; the process must not
+// publish its services' own announcements (they would appear twice). A change of the
+// shortlist, which the store does not announce, is handed to announce() instead.
+// Numbers are per event, increase by one per change, and are the same on every instance; a
+// position (epoch(), seq) is valid on every instance of the same database.
+//
+// Thread safety: open(), start() and stop() from one thread; epoch() and positions() after
+// open(); announce() from any thread; the sink is called from the source's own thread, in
+// the order of the numbers of each event.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/domain/status.hpp"
 #include "core/service/event_sink.hpp"
 
 namespace tribune {
 
+// What a change_source delivers to: each change with the number the database gave it in its
+// event. Called from the source's thread, in the order of the numbers of each event.
+class numbered_sink {
+public:
+    virtual ~numbered_sink() = default;
+    virtual void question_changed(const question_change& change, std::uint64_t seq) = 0;
+    virtual void shortlist_changed(const shortlist_change& change, std::uint64_t seq) = 0;
+};
+
 class change_source {
 public:
     virtual ~change_source() = default;
-    // Starts delivering to `sink`, which must outlive stop(). Errors: unavailable when the
-    // database cannot be listened to.
-    virtual status start(event_sink& sink) = 0;
+    // Connects and starts listening; notifications wait until start(). Errors: unavailable.
+    virtual status open() = 0;
+    // Names the numbering (the same on every instance of the database).
+    virtual const std::string& epoch() const = 0;
+    // The last number of every event as of open(): changes up to it are not delivered.
+    virtual std::vector<std::pair<std::string, std::uint64_t>> positions() const = 0;
+    // Starts delivering to `sink`, which must outlive stop(): every change numbered after
+    // positions(), in order, also those committed while the connection was lost (read back
+    // once it is re-established). Errors: unavailable.
+    virtual status start(numbered_sink& sink) = 0;
     // Stops delivering; returns once the sink is no longer called. Idempotent.
     virtual void stop() = 0;
+    // Numbers and announces a change of an event's shortlist (already committed): every
+    // instance's sink receives it, with the shortlist as it is when read back. Errors:
+    // unavailable (the change is stored; streams see it with the next change or a snapshot).
+    virtual status announce(const shortlist_change& change) = 0;
 };
 
 }  // namespace tribune

@@ -30,6 +30,7 @@
 #include "server/http/static_files.hpp"
 #include "server/live/hub.hpp"
 #include "server/live/live_feed.hpp"
+#include "server/live/numbered_feed.hpp"
 #include "server/live/presence.hpp"
 #include "server/net/listener.hpp"
 #include "server/ops/log.hpp"
@@ -49,9 +50,12 @@ struct app::impl {
     metrics stats;
     presence online;  // open streams, moderators online, arrivals
     std::unique_ptr<hub> broadcast;
+    // What the services announce. With `remote`, it relays (see live_feed).
     std::unique_ptr<live_feed> feed;
-    // Changes other instances commit to a shared database (PostgreSQL), fed to `feed`; null
-    // on SQLite. Stopped before the feed and hub it calls.
+    // What `remote` delivers: every change committed to a shared database (PostgreSQL),
+    // numbered by it; `remote` is null on SQLite, and stopped (and destroyed) before the
+    // feeds and the hub it calls.
+    std::unique_ptr<numbered_feed> numbered;
     std::unique_ptr<change_source> remote;
     std::unique_ptr<question_service> service;
     std::unique_ptr<shortlist_service> shortlist;
@@ -151,11 +155,18 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     if (!db) return db.error();
     p->db = std::move(db.value());
     p->query = std::make_unique<moderation_query>(*p->db);
-    p->broadcast = std::make_unique<hub>(p->cfg.history_per_event, *p->query);
+    p->remote = p->db->open_change_source();
+    if (p->remote) {
+        if (status s = p->remote->open(); !s) return s;
+    }
+    p->broadcast = std::make_unique<hub>(p->cfg.history_per_event, *p->query,
+                                         p->remote ? p->remote->epoch() : std::string());
+    if (p->remote)
+        for (const auto& [slug, seq] : p->remote->positions()) p->broadcast->start_at(slug, seq);
     // Exact counts per state from the first frame on, before anything can change them.
     p->broadcast->seed_counts();
-    p->feed = std::make_unique<live_feed>(*p->broadcast, p->online);
-    p->remote = p->db->open_change_source();
+    p->numbered = std::make_unique<numbered_feed>(*p->broadcast, p->online);
+    p->feed = std::make_unique<live_feed>(*p->broadcast, p->online, p->remote.get());
 
     service_options opts;
     opts.max_text_chars = p->cfg.max_text_chars;
@@ -203,7 +214,7 @@ void app::start() {
     impl_->started = true;
     impl_->service->start();
     if (impl_->remote) {
-        if (status s = impl_->remote->start(*impl_->feed); !s)
+        if (status s = impl_->remote->start(*impl_->numbered); !s)
             log_line("live changes of other instances unavailable: " + s.message());
     }
     impl_->dispatcher->start();

@@ -23,33 +23,42 @@ std::size_t index_of(question_status s) { return static_cast<std::size_t>(s); }
 
 }  // namespace
 
-hub::hub(std::size_t history_per_event, moderation_query& counts)
-    : history_limit_(history_per_event), epoch_(random_epoch()), counts_(counts) {}
+hub::hub(std::size_t history_per_event, moderation_query& counts, std::string epoch)
+    : history_limit_(history_per_event),
+      epoch_(epoch.empty() ? random_epoch() : std::move(epoch)),
+      counts_(counts) {}
 
-void hub::publish(const question_change& change) {
+void hub::publish(const question_change& change, std::optional<std::uint64_t> seq) {
     // Encode outside the lock; only the number and the counts are set under it.
     const std::string body = encode_change(change);
     auto rec = std::make_shared<change_record>();
     rec->change = change;
-    fan_out(change.q.event, std::move(rec), body, change.from, change.q.status);
+    fan_out(change.q.event, std::move(rec), body, change.from, change.q.status, seq);
 }
 
-void hub::publish(const shortlist_change& change) {
+void hub::publish(const shortlist_change& change, std::optional<std::uint64_t> seq) {
     const std::string body = encode_shortlist_change(change, question_fields{});
     auto rec = std::make_shared<change_record>();
     rec->change.q.event = change.event;
     rec->shortlist = std::make_shared<const shortlist_change>(change);
-    fan_out(change.event, std::move(rec), body, std::nullopt, std::nullopt);
+    fan_out(change.event, std::move(rec), body, std::nullopt, std::nullopt, seq);
 }
 
 void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
                   const std::string& body, std::optional<question_status> from,
-                  std::optional<question_status> to) {
+                  std::optional<question_status> to, std::optional<std::uint64_t> seq) {
     // Released after the mutex (see the header comment).
     std::vector<std::shared_ptr<stream_subscriber>> alive;
     std::lock_guard lock(mutex_);
     channel& ch = channel_for(event);
-    rec->seq = ++ch.seq;
+    if (seq) {
+        if (*seq <= ch.seq) return;                  // delivered before
+        if (*seq != ch.seq + 1) ch.history.clear();  // numbers lacking: no resume across them
+        ch.seq = *seq;
+    } else {
+        ++ch.seq;
+    }
+    rec->seq = ch.seq;
     rec->message = numbered_change(rec->seq, body);
     if (ch.counted) {
         if (from) --ch.counts[index_of(*from)];
@@ -77,6 +86,14 @@ hub::channel& hub::channel_for(const std::string& event) {
     // questions is still to be announced, so it starts from zero, exactly.
     if (created && seeded_all_) it->second.counted = true;
     return it->second;
+}
+
+void hub::start_at(const std::string& event, std::uint64_t seq) {
+    std::lock_guard lock(mutex_);
+    channel& ch = channel_for(event);
+    if (seq <= ch.seq) return;
+    ch.seq = seq;
+    ch.history.clear();
 }
 
 void hub::start_counting(channel& ch, const status_counts& counts) {

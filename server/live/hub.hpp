@@ -39,12 +39,18 @@ namespace tribune::server {
 
 class hub {
   public:
-    hub(std::size_t history_per_event, moderation_query& counts);
+    // `epoch` names the numbering: empty for a random one (the hub numbers the changes
+    // itself, and positions are valid in this run only), or a change_source's (the changes
+    // arrive numbered by the database, and positions are valid on every instance).
+    hub(std::size_t history_per_event, moderation_query& counts, std::string epoch = {});
 
     // Numbers `change` in its event and hands it to the event's streams. Any thread.
-    void publish(const question_change& change);
+    // A change numbered already (`seq`, by a change_source) keeps its number: one not above
+    // the event's last is dropped (delivered before), and one that skips numbers empties the
+    // history, so that no stream resumes across the numbers it lacks.
+    void publish(const question_change& change, std::optional<std::uint64_t> seq = std::nullopt);
     // The same for a change of the event's shortlist.
-    void publish(const shortlist_change& change);
+    void publish(const shortlist_change& change, std::optional<std::uint64_t> seq = std::nullopt);
 
     // Where an event's stream stands for a joining subscriber.
     struct position {
@@ -68,7 +74,11 @@ class hub {
     // from the start (see the header comment); without it events are counted when joined.
     void seed_counts();
 
-    // Identifies this server run; sequence numbers restart with each run.
+    // Where the database's numbering of `event` stands before any of its changes is
+    // published (change_source::positions()). Call before seed_counts().
+    void start_at(const std::string& event, std::uint64_t seq);
+
+    // Identifies the numbering: this server run's, or the shared database's.
     const std::string& epoch() const { return epoch_; }
 
   private:
@@ -85,7 +95,7 @@ class hub {
     // the event's streams; moves the counts by `from` -> `to` when given.
     void fan_out(const std::string& event, std::shared_ptr<change_record> rec,
                  const std::string& body, std::optional<question_status> from,
-                 std::optional<question_status> to);
+                 std::optional<question_status> to, std::optional<std::uint64_t> seq);
     // REQUIRES: mutex_ held.
     channel& channel_for(const std::string& event);
     // REQUIRES: mutex_ held.

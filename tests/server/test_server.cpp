@@ -1,7 +1,8 @@
 #include "tests/server/test_server.hpp"
 
 #include "core/service/access_service.hpp"
-#include "core/sqlite/sqlite_store.hpp"
+#include "core/store/open_store.hpp"
+#include "tests/postgres/test_postgres.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -11,8 +12,27 @@
 #include "core/classify/placeholder_classifier.hpp"
 
 namespace tribune::test {
+namespace {
+
+// TRIBUNE_TEST_BACKEND=postgresql: every test runs on a new database of the PostgreSQL test
+// cluster (tests/postgres/pg-cluster) rather than a SQLite file — the PostgreSQL run of a
+// subset of the suite (tests/server/CMakeLists.txt, server_suite_on_postgresql).
+bool on_postgres() {
+    const char* backend = std::getenv("TRIBUNE_TEST_BACKEND");
+    return backend != nullptr && std::string_view(backend) == "postgresql";
+}
+
+bool is_postgres_url(const std::string& db) { return db.rfind("postgresql://", 0) == 0; }
+
+}  // namespace
 
 void server_test::SetUp() {
+    if (on_postgres()) {
+        std::string why;
+        // Kept in cfg_ until the first start, which default_config() reads it from.
+        cfg_.db_path = testing::fresh_postgres_database(&why);
+        if (cfg_.db_path.empty()) GTEST_SKIP() << why;
+    }
     std::string pattern =
         (std::filesystem::temp_directory_path() / "tribune-itest-XXXXXX").string();
     ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "mkdtemp failed";
@@ -34,7 +54,7 @@ server::config server_test::default_config() const {
     server::config cfg;
     cfg.address = "127.0.0.1";
     cfg.port = 0;
-    cfg.db_path = (dir_ / "tribune.db").string();
+    cfg.db_path = is_postgres_url(cfg_.db_path) ? cfg_.db_path : (dir_ / "tribune.db").string();
     cfg.quiet = true;
     cfg.web_root = std::string(TRIBUNE_SOURCE_DIR) + "/web";
     cfg.migrations_dir = std::string(TRIBUNE_SOURCE_DIR) + "/migrations";
@@ -49,9 +69,9 @@ std::string server_test::token_for(std::string_view role_name, std::string_view 
                                    std::string_view event) {
     const std::string key = std::string(role_name) + "/" + std::string(name) + "/" + std::string(event);
     if (auto it = tokens_.find(key); it != tokens_.end()) return it->second;
-    // A second connection to the same database file, as `tribune token create` would use.
-    auto db = sqlite_store::open(cfg_.db_path.empty() ? default_config().db_path : cfg_.db_path,
-                                 std::string(TRIBUNE_SOURCE_DIR) + "/migrations", 1);
+    // A second connection to the same database, as `tribune token create` would use.
+    auto db = open_store(cfg_.db_path.empty() ? default_config().db_path : cfg_.db_path,
+                         std::string(TRIBUNE_SOURCE_DIR) + "/migrations", 1);
     EXPECT_TRUE(db.is_ok()) << db.error().message();
     if (!db) return {};
     access_service access(**db);

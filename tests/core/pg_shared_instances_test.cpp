@@ -1,0 +1,162 @@
+// What several Tribune instances on one PostgreSQL database share through the store (issue
+// 15): the numbering of every event's changes (pg_change_listener, migration 0004) and the
+// claim of a webhook delivery, so that two instances never attempt the same one at once. Two
+// stores opened on one fresh database of the test cluster stand for two instances.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "core/postgres/postgres_store.hpp"
+#include "core/text/prepared_text.hpp"
+#include "core/util/wall_clock.hpp"
+#include "tests/postgres/test_postgres.hpp"
+
+namespace tribune {
+namespace {
+
+// Records what a change source delivers.
+class recording_sink final : public numbered_sink {
+public:
+    void question_changed(const question_change& c, std::uint64_t seq) override {
+        std::lock_guard lock(mutex_);
+        seqs_.push_back(seq);
+        ids_.push_back(c.q.id);
+        cv_.notify_all();
+    }
+    void shortlist_changed(const shortlist_change& c, std::uint64_t seq) override {
+        std::lock_guard lock(mutex_);
+        seqs_.push_back(seq);
+        ids_.push_back(-c.question_id);
+        cv_.notify_all();
+    }
+    // The numbers delivered once `n` changes were (or what came within a generous bound).
+    std::vector<std::uint64_t> wait_for(std::size_t n) {
+        std::unique_lock lock(mutex_);
+        cv_.wait_for(lock, std::chrono::seconds(20), [&] { return seqs_.size() >= n; });
+        return seqs_;
+    }
+    std::vector<std::int64_t> ids() {
+        std::lock_guard lock(mutex_);
+        return ids_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<std::uint64_t> seqs_;
+    std::vector<std::int64_t> ids_;
+};
+
+class pg_shared_instances : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string why;
+        const std::string url = testing::fresh_postgres_database(&why);
+        if (url.empty()) GTEST_SKIP() << why;
+        for (auto* s : {&a_, &b_}) {
+            auto opened = postgres_store::open(url, TRIBUNE_SOURCE_DIR "/migrations/postgresql");
+            ASSERT_TRUE(opened.is_ok()) << opened.error().message();
+            *s = std::move(opened).value();
+        }
+        demo_ = a_->find_event("demo").value();
+    }
+    question insert(postgres_store& s, const std::string& text) {
+        question_insert in;
+        in.q.event_id = demo_.id;
+        in.q.text = text;
+        in.q.status = question_status::pending;
+        in.q.scored.lang = "en";
+        in.search_text = prepare_text(text)->normal.text;
+        auto r = s.insert_batch({in});
+        EXPECT_TRUE(r.is_ok()) << r.error().message();
+        return r ? r->front().stored : question{};
+    }
+
+    std::unique_ptr<postgres_store> a_, b_;
+    event_info demo_;
+};
+
+TEST_F(pg_shared_instances, every_change_is_numbered_once_per_event_and_none_is_skipped) {
+    auto source = b_->open_change_source();
+    ASSERT_NE(source, nullptr);
+    ASSERT_TRUE(source->open().is_ok());
+    EXPECT_FALSE(source->epoch().empty());
+    std::uint64_t at = 0;
+    for (const auto& [slug, seq] : source->positions())
+        if (slug == "demo") at = seq;
+    // Committed by both "instances" before the source starts: delivered all the same.
+    const question first = insert(*a_, "Committed on A before B listens?");
+    const question second = insert(*b_, "Committed on B itself?");
+    decision_request d;
+    d.question_id = first.id;
+    d.to = question_status::approved;
+    d.action = "approve";
+    d.actor = "alice";
+    d.expected_version = first.version;
+    ASSERT_TRUE(a_->apply_decision(d).is_ok());
+    recording_sink sink;
+    ASSERT_TRUE(source->start(sink).is_ok());
+    const question third = insert(*a_, "Committed on A while B listens?");
+    shortlist_change listed;
+    listed.event = "demo";
+    listed.action = "added";
+    listed.question_id = first.id;
+    ASSERT_TRUE(source->announce(listed).is_ok());
+
+    const auto seqs = sink.wait_for(5);
+    source->stop();
+    EXPECT_EQ(seqs, (std::vector<std::uint64_t>{at + 1, at + 2, at + 3, at + 4, at + 5}));
+    EXPECT_EQ(sink.ids(),
+              (std::vector<std::int64_t>{first.id, second.id, first.id, third.id, -first.id}));
+
+    // Another source opened now starts after all of them, with the same epoch.
+    auto again = a_->open_change_source();
+    ASSERT_TRUE(again->open().is_ok());
+    EXPECT_EQ(again->epoch(), source->epoch());
+    for (const auto& [slug, seq] : again->positions())
+        if (slug == "demo") EXPECT_EQ(seq, at + 5);
+}
+
+TEST_F(pg_shared_instances, a_claimed_webhook_delivery_is_not_handed_to_another_instance) {
+    new_webhook w;
+    w.event_id = demo_.id;
+    w.url = "http://127.0.0.1:9/hook";
+    w.secret = "whsec_test";
+    w.events = {"question.created"};
+    w.created_by = "admin";
+    w.created_at = wall_clock_ms();
+    auto hook = a_->create_webhook(w);
+    ASSERT_TRUE(hook.is_ok()) << hook.error().message();
+    insert(*a_, "Owed to the hook?");
+    const timestamp_ms now = wall_clock_ms() + 1;
+
+    auto on_a = a_->due_deliveries(now, {}, 10);
+    auto on_b = b_->due_deliveries(now, {}, 10);
+    ASSERT_TRUE(on_a.is_ok() && on_b.is_ok());
+    ASSERT_EQ(on_a->size(), 1u) << "the owed delivery is due";
+    EXPECT_TRUE(on_b->empty()) << "B was handed the delivery A is attempting";
+
+    // A's attempt failed and is recorded: the claim is released, and the retry is due to
+    // whichever instance asks first once its backoff has passed.
+    attempt_record failed;
+    failed.outbox_id = on_a->front().outbox_id;
+    failed.log.hook_id = hook->id;
+    failed.log.delivery_id = on_a->front().delivery_id;
+    failed.log.type = on_a->front().type;
+    failed.log.question_id = on_a->front().question_id;
+    failed.log.attempt = 1;
+    failed.log.at = now;
+    failed.log.outcome = "failed";
+    failed.hook_failures = 1;
+    failed.hook_next_attempt_at = now;
+    ASSERT_TRUE(a_->record_attempts({failed}).is_ok());
+    auto retry = b_->due_deliveries(now, {}, 10);
+    ASSERT_TRUE(retry.is_ok());
+    EXPECT_EQ(retry->size(), 1u) << "the released delivery is due again";
+}
+
+}  // namespace
+}  // namespace tribune
