@@ -103,7 +103,9 @@ scores toxicity_at(float p) {
 }
 
 TEST(UnsureDecision, GuessesOnlyForSmallUndecidedGroupsInReviewByAScore) {
-    const triage_policy pol = triage_policy::defaults();
+    triage_policy pol = triage_policy::defaults();  // the lines above, whatever the model's defaults
+    pol.at(attribute::toxicity).review_above = 0.27f;
+    pol.at(attribute::toxicity).reject_above = 0.95f;
     const verdict in_band{question_status::pending, "toxicity 0.60 >= review 0.27", verdict_rule::review};
     const unsure_rule rule{3, 0.25f, 0.25f, 100};
     EXPECT_NEAR(*band_position(toxicity_at(0.60f), pol), 0.357f, 0.01f);
@@ -291,6 +293,9 @@ protected:
         o.unsure = {3, approve_below, approve_below, 0};
         service_ = std::make_unique<question_service>(*db_, model_, sink_, o);
         ASSERT_TRUE(service_->start().is_ok());
+        event_policy on;  // the rule is off by default; these tests are about it on
+        on.auto_decide_unsure = true;
+        ASSERT_TRUE(service_->set_policy("demo", on).is_ok());
     }
 };
 
