@@ -1,5 +1,5 @@
 // Functional tests of the committed model: the hand-written cases of
-// tests/classifier/functional_cases.tsv (negation, praise, counter-speech and quoting,
+// tests/fixtures/classifier/functional_cases.tsv (negation, praise, counter-speech and quoting,
 // neutral sentences naming a group, obfuscated slurs and insults, threats, derogation
 // (explicit, implicit, phrased as a question), abuse of targets that are not a protected
 // group, polite questions; English and French), scored per slice at each attribute's `decision`
@@ -41,7 +41,7 @@ const std::map<slice_key, double> minimum = {
 class Functional : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        std::ifstream in(TRIBUNE_SOURCE_DIR "/tests/classifier/functional_cases.tsv");
+        std::ifstream in(TRIBUNE_SOURCE_DIR "/tests/fixtures/classifier/functional_cases.tsv");
         cases_ = train::read_functional_cases(in, malformed_);
     }
     static std::vector<train::functional_case> cases_;

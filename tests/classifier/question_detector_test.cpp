@@ -1,5 +1,5 @@
 // Tests of the "is it a question?" detector (core/classify/question_detector.hpp): the
-// committed model against the hand-written cases of tests/classifier/question_cases.tsv
+// committed model against the hand-written cases of tests/fixtures/classifier/question_cases.tsv
 // (minimum share right per slice and language), and the loader's contract (round trip,
 // every kind of bad file refused with its error code, never a crash). The minimums were
 // set from what the committed model does (models/QUESTION_MODEL_CARD.md lists the measured
@@ -76,7 +76,7 @@ protected:
 std::unique_ptr<question_detector> QuestionDetector::model_;
 
 TEST_F(QuestionDetector, the_hand_written_cases_reach_their_minimum_per_slice) {
-    std::ifstream in(TRIBUNE_SOURCE_DIR "/tests/classifier/question_cases.tsv");
+    std::ifstream in(TRIBUNE_SOURCE_DIR "/tests/fixtures/classifier/question_cases.tsv");
     ASSERT_TRUE(in);
     std::size_t malformed = 0;
     const auto cases = train::read_question_cases(in, malformed);

@@ -5,7 +5,7 @@ push `identity_attack`, and so that negation and quoting have examples to learn 
 
 Every sentence here is generated from the lists below (no external data). The rows are
 TRAIN-ONLY (prepare_data.py never puts them in the validation split), so validation
-numbers stay comparable with earlier models. tests/classifier/functional_cases.tsv is a
+numbers stay comparable with earlier models. tests/fixtures/classifier/functional_cases.tsv is a
 separate, hand-written test file: nothing here is taken from it, and it is never trained on.
 
 Python standard library only; deterministic (seeded sampling).

@@ -1,5 +1,5 @@
 #pragma once
-// functional_cases: reads tests/classifier/functional_cases.tsv (hand-written functional
+// functional_cases: reads tests/fixtures/classifier/functional_cases.tsv (hand-written functional
 // test cases: slice, lang, attribute, expected, text) and scores a classifier on each
 // slice. Shared by the functional GoogleTest and the model card, so both count the same
 // way. The trainer never trains on these cases. Header-only; pure functions.

@@ -100,7 +100,7 @@ void write_functional(std::ostream& card, const card_inputs& in, std::string& su
     const auto cases = read_functional_cases(f, malformed);
     const auto results = score_functional_cases(in.clf, cases);
     const auto at_half = score_functional_cases(in.clf, cases, 0.5f);
-    card << "\n## Functional tests (`tests/classifier/functional_cases.tsv`, hand-written, never trained on)\n\n"
+    card << "\n## Functional tests (`tests/fixtures/classifier/functional_cases.tsv`, hand-written, never trained on)\n\n"
          << "Share of cases right: a hostile case must reach its attribute's `decision` threshold, a benign one must stay below. "
          << "`tests/classifier/functional_test.cpp` asserts a minimum per slice.\n\n"
          << "The last column counts at a calibrated 0.5 instead of `decision`.\n\n"

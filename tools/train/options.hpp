@@ -8,7 +8,7 @@ namespace tribune::train {
 
 struct options {
     std::string data, model, card, card_intro;
-    std::string functional_cases;  // tests/classifier/functional_cases.tsv: reported, never trained on
+    std::string functional_cases;  // tests/fixtures/classifier/functional_cases.tsv: reported, never trained on
     std::string dump_tokens;  // write "split \t labels \t tokens" per example and stop
     std::string dump_predictions;  // after training: the shipped model's scores on the validation split
     std::string dump_spans;        // after training: span-model token probabilities of the span posts

@@ -99,7 +99,7 @@ void write_slices(std::ostream& out, const question_card_inputs& in, std::string
 void write_cases(std::ostream& out, const question_card_inputs& in, std::string& summary) {
     if (in.cases.empty()) return;
     const auto results = score_question_cases(in.detector, in.cases);
-    out << "\n### Hand-written cases (`" << "tests/classifier/question_cases.tsv"
+    out << "\n### Hand-written cases (`" << "tests/fixtures/classifier/question_cases.tsv"
         << "`, never trained on; `tests/classifier/question_detector_test.cpp` holds the detector to a minimum per slice)\n\n"
         << "| slice | lang | cases | right |\n|---|---|---|---|\n";
     std::size_t n = 0, right = 0;

@@ -1,5 +1,5 @@
 #pragma once
-// question_cases: reads tests/classifier/question_cases.tsv (hand-written cases for the
+// question_cases: reads tests/fixtures/classifier/question_cases.tsv (hand-written cases for the
 // "is it a question?" detector: slice, lang, expected, text) and scores a detector per
 // slice. Shared by the detector's GoogleTest and the model card, so both count the same
 // way. The trainer never trains on these cases. Header-only; pure functions.

@@ -8,7 +8,7 @@
 // scripts/train-question-model runs it.
 //
 // usage: train_question --data questions.tsv --model out.tlm --card CARD.md
-//                       [--cases tests/classifier/question_cases.tsv] [--epochs N]
+//                       [--cases tests/fixtures/classifier/question_cases.tsv] [--epochs N]
 //                       [--buckets-log2 B] [--lr X]
 
 #include <chrono>
