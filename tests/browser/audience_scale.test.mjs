@@ -126,7 +126,16 @@ describe(`audience page with ${N.toLocaleString('en')} approved questions`, { ti
     await page.fill('#a-q', 'park benches');
     await page.click('#a-search-go');
     // Questions 3, 10, ..., 4994 hold "park benches"; question 4994 is the newest of them.
-    await page.waitForFunction(() => document.querySelectorAll('#a-list .a-item').length >= 50, null, WAIT);
+    // The list shown before (and the unfiltered "Newest" list the click asked for) already
+    // holds 50 items: wait until the search's own answer is what is shown.
+    await page.waitForFunction(
+      () => {
+        const texts = [...document.querySelectorAll('#a-list .a-item .a-text')].map((e) => e.textContent);
+        return texts.length >= 50 && texts.every((t) => t.includes('park benches'));
+      },
+      null,
+      WAIT,
+    );
     const texts = await page.$$eval('#a-list .a-item .a-text', (els) => els.slice(0, 3).map((e) => e.textContent));
     assert.deepEqual(texts, [
       'Question 4994 about the park benches?',
