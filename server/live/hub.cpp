@@ -87,8 +87,9 @@ void hub::deliver(fan_out_work& w) {
     for (const member& m : w.members) {
         auto s = m.stream.lock();
         if (!s) continue;  // gone; its destructor's leave() takes it off
+        if (!m.spec) continue;  // delivered by publish()
         delivery d{w.batch, nullptr};
-        if (m.spec) {
+        {
             auto& v = by_view[m.spec->key()];
             if (!v) {
                 page_window* window = nullptr;
@@ -127,6 +128,8 @@ void hub::publish(const shortlist_change& change, std::optional<std::uint64_t> s
 void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
                   const std::string& body, std::optional<question_status> from,
                   std::optional<question_status> to, std::optional<std::uint64_t> seq) {
+    // Released after the mutex (see the header comment).
+    std::vector<std::shared_ptr<stream_subscriber>> alive;
     std::lock_guard lock(mutex_);
     channel& ch = channel_for(event);
     const std::uint64_t before = ch.seq;
@@ -149,6 +152,22 @@ void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
     ch.history.push_back(shared);
     while (ch.history.size() > history_limit_) ch.history.pop_front();
     if (ch.subscribers.empty()) return;
+    // Streams without a view (per-change, display: a few mirrors, not dashboards) get each
+    // change at once, one by one, so that their send queue limits count changes as before.
+    std::shared_ptr<change_batch> single;
+    for (const auto& [key, m] : ch.subscribers) {
+        if (m.spec) continue;
+        auto s = m.stream.lock();
+        if (!s) continue;
+        if (!single) {
+            single = std::make_shared<change_batch>();
+            single->prev = before;
+            single->first = single->last = shared->seq;
+            single->records.push_back(shared);
+        }
+        s->deliver(delivery{single, nullptr});
+        alive.push_back(std::move(s));
+    }
     // Bounded: a fan-out thread this far behind drops what waits; streams see the gap.
     if (ch.pending.size() >= max_pending_per_event) ch.pending.clear();
     if (ch.pending.empty()) ch.pending_prev = before;

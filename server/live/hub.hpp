@@ -14,8 +14,9 @@
 // Who is online, the arrivals per minute and revocation are presence's; the hub only
 // numbers and fans out changes.
 //
-// Fan-out off the threads that answer HTTP: publish() only numbers, counts and queues the
-// record in its event's pending batch (bounded: beyond max_pending_per_event the oldest are
+// Fan-out off the threads that answer HTTP: publish() numbers, counts and queues the record
+// in its event's pending batch (streams without a view — per-change, display — get it at
+// once, as a batch of one, so their send queues count changes one by one) (bounded: beyond max_pending_per_event the oldest are
 // dropped, and streams see the gap). The hub's own fan-out thread takes every event's batch
 // at most once per tick (the first change after a quiet tick goes at once), encodes it once
 // per distinct view among the event's streams (view_spec::encode: the entries and the whole

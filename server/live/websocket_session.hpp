@@ -37,7 +37,7 @@ class websocket_session final : public stream_subscriber,
                                 public stream_transport,
                                 public std::enable_shared_from_this<websocket_session> {
   public:
-    static constexpr int max_waiting_deliveries = 16;
+    static constexpr int max_waiting_deliveries = 1024;
 
     websocket_session(boost::asio::ip::tcp::socket&& socket, presence& p, const config& cfg,
                       std::string event, stream_identity who,
