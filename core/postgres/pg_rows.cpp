@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "core/domain/question_filter.hpp"
+#include "core/postgres/pg_array.hpp"
 #include "core/store/store_rules.hpp"
 
 namespace tribune::pg_rows {
@@ -132,6 +133,17 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
     return std::optional<question>(std::move(qs->front()));
 }
 
+result<std::vector<std::int64_t>> reserve_question_ids(pg_connection& db, std::size_t n) {
+    auto r = db.exec("SELECT nextval(pg_get_serial_sequence('questions', 'id')) "
+                     "FROM generate_series(1, $1)",
+                     pg_params().add(static_cast<std::int64_t>(n)), "reserve question ids");
+    if (!r) return r.error();
+    std::vector<std::int64_t> ids;
+    ids.reserve(n);
+    for (int i = 0; i < r->rows(); ++i) ids.push_back(r->integer(i, 0));
+    return ids;
+}
+
 namespace {
 
 // Numbers a change of the event `event_sql` selects (one column, event_id, bound to $1) with
@@ -181,6 +193,34 @@ status notify_change(pg_connection& db, std::int64_t question_id,
     }
     return log_change(db, "SELECT event_id FROM questions WHERE id = $1",
                       pg_params().add(question_id), payload);
+}
+
+status notify_created(pg_connection& db,
+                      const std::vector<std::pair<std::int64_t, std::int64_t>>& changes) {
+    if (changes.empty()) return status::ok();
+    pg_array events, payloads;
+    for (const auto& [event_id, question_id] : changes) {
+        events.add(event_id);
+        payloads.add(std::to_string(question_id) + "|created");
+    }
+    // Each event's counter moves once by its count of changes (the upsert's row lock is the
+    // numbering lock the transaction already holds); the changes then take the numbers
+    // last - count + 1 .. last in the order given. pg_notify is volatile, so it runs after
+    // the sort: notifications leave in number order.
+    return db.run(
+        "WITH c AS (SELECT e, p, o FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY "
+        "AS x(e, p, o)), "
+        "n AS (SELECT e, count(*) AS k FROM c GROUP BY e), "
+        "s AS (INSERT INTO event_sequences AS es (event_id, seq) SELECT e, k FROM n ORDER BY e "
+        "ON CONFLICT (event_id) DO UPDATE SET seq = es.seq + excluded.seq "
+        "RETURNING event_id, seq), "
+        "m AS (SELECT c.e, c.p, s.seq - n.k + row_number() OVER (PARTITION BY c.e ORDER BY c.o) "
+        "AS seq FROM c JOIN n ON n.e = c.e JOIN s ON s.event_id = c.e), "
+        "l AS (INSERT INTO event_changes (event_id, seq, payload, at) "
+        "SELECT e, seq, p, $3::bigint FROM m) "
+        "SELECT pg_notify('tribune_changes', e || '|' || seq || '|' || p) FROM m ORDER BY e, seq",
+        pg_params().add(events.literal()).add(payloads.literal()).add(now_ms()),
+        "announce changes");
 }
 
 status notify_shortlist(pg_connection& db, const std::string& event_slug,
