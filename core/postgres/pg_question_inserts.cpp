@@ -2,10 +2,11 @@
 // decided before (near_duplicate_index); this file only writes the group down.
 //
 // A batch is written set-wise, each step ONE statement over unnest() of array parameters
-// (pg_array), whatever the batch's size: numbering lock, ids, the questions, their groups'
-// counters, spans, audit rows, webhook deliveries, the numbered changes — about ten round
-// trips per batch instead of about eight per question, all under one acquisition of each
-// event's numbering lock (taken first, held to COMMIT).
+// (pg_array), whatever the batch's size: BEGIN + numbering locks + ids (one round trip), the
+// questions, their groups' counters (read FOR UPDATE only when joining stored groups, one
+// upsert), spans, audit rows, webhook deliveries, then the numbered changes + COMMIT (one
+// round trip) — 7 to 8 round trips per batch instead of about 8 per question, under one
+// acquisition of each event's numbering lock (taken first, held to COMMIT).
 //
 // Idempotency across instances: the insert meets the unique index questions_external with
 // ON CONFLICT DO NOTHING, so two instances storing the same (event, source, external_id) at
@@ -295,71 +296,93 @@ status answer_known(pg_connection& db, std::vector<insert_outcome>& out,
     return status::ok();
 }
 
+// Everything of a batch between opening its transaction (numbering locked, ids reserved) and
+// announcing its changes: the questions, known identities, groups, spans, audit rows and
+// webhook deliveries.
+result<std::vector<insert_outcome>> write_batch(pg_connection& db,
+                                                const std::vector<question_insert>& batch,
+                                                const std::vector<std::int64_t>& ids) {
+    if (ids.size() != batch.size())
+        return status::error(error_kind::internal, "storage_error", "question ids not reserved");
+    auto groups = resolve_groups(batch, ids, {});
+    if (!groups) return groups.error();
+    const timestamp_ms now = now_ms();
+    auto inserted = insert_questions(db, batch, ids, *groups, now);
+    if (!inserted) return inserted.error();
+    std::vector<bool> stored(batch.size());
+    std::vector<std::size_t> skipped;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        stored[i] = inserted->count(ids[i]) > 0;
+        if (!stored[i]) skipped.push_back(i);
+    }
+    std::vector<std::int64_t> final_ids = ids;
+    std::vector<std::int64_t> final_groups = *groups;
+    if (!skipped.empty()) {
+        auto known = find_known(db, batch, skipped);
+        if (!known) return known.error();
+        for (const auto& [i, k] : *known) final_ids[i] = k.id;
+        auto regrouped = resolve_groups(batch, ids, *known);
+        if (!regrouped) return regrouped.error();
+        if (status s = regroup(db, ids, stored, *groups, *regrouped); !s) return s;
+        final_groups = std::move(*regrouped);
+    }
+    std::vector<insert_outcome> out(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        question& q = out[i].stored;
+        out[i].inserted = stored[i];
+        if (stored[i]) {
+            q = batch[i].q;
+            q.created_at = asked_at(batch[i].q, now);
+            q.updated_at = now;
+            q.version = 1;
+        }
+        q.id = final_ids[i];
+        q.cluster_id = final_groups[i];
+    }
+    if (status s = count_groups(db, out, stored); !s) return s;
+    auto audit = write_spans_and_audit(db, batch, out, stored, now);
+    if (!audit) return audit.error();
+    std::vector<audited_change> owed;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (!stored[i]) continue;
+        const question& q = out[i].stored;
+        owed.push_back({q.event_id, q.id, (*audit)[q.id], "auto", std::nullopt, q.status});
+    }
+    if (status s = queue_webhooks(db, owed); !s) return s;
+    if (status s = answer_known(db, out, stored); !s) return s;
+    return out;
+}
+
 }  // namespace
 
+// One round trip opens the transaction, takes the numbering locks (events in order: two
+// batches lock them alike) and reserves the ids; one closes it, numbering and announcing
+// the changes and committing. A failure anywhere rolls everything back.
 result<std::vector<insert_outcome>> postgres_store::insert_batch(
     const std::vector<question_insert>& batch) {
     if (batch.empty()) return std::vector<insert_outcome>{};
     lease db(*this);
-    return in_transaction<std::vector<insert_outcome>>(
-        *db, [&]() -> result<std::vector<insert_outcome>> {
-            std::set<std::int64_t> events;  // in order: two batches lock them alike
-            for (const question_insert& in : batch) events.insert(in.q.event_id);
-            for (std::int64_t e : events)
-                if (status s = lock_numbering_of_event(*db, e); !s) return s;
-            auto ids = reserve_question_ids(*db, batch.size());
-            if (!ids) return ids.error();
-            auto groups = resolve_groups(batch, *ids, {});
-            if (!groups) return groups.error();
-            const timestamp_ms now = now_ms();
-            auto inserted = insert_questions(*db, batch, *ids, *groups, now);
-            if (!inserted) return inserted.error();
-            std::vector<bool> stored(batch.size());
-            std::vector<std::size_t> skipped;
-            for (std::size_t i = 0; i < batch.size(); ++i) {
-                stored[i] = inserted->count((*ids)[i]) > 0;
-                if (!stored[i]) skipped.push_back(i);
-            }
-            std::vector<std::int64_t> final_ids = *ids;
-            std::vector<std::int64_t> final_groups = *groups;
-            if (!skipped.empty()) {
-                auto known = find_known(*db, batch, skipped);
-                if (!known) return known.error();
-                for (const auto& [i, k] : *known) final_ids[i] = k.id;
-                auto regrouped = resolve_groups(batch, *ids, *known);
-                if (!regrouped) return regrouped.error();
-                if (status s = regroup(*db, *ids, stored, *groups, *regrouped); !s) return s;
-                final_groups = std::move(*regrouped);
-            }
-            std::vector<insert_outcome> out(batch.size());
-            for (std::size_t i = 0; i < batch.size(); ++i) {
-                question& q = out[i].stored;
-                out[i].inserted = stored[i];
-                if (stored[i]) {
-                    q = batch[i].q;
-                    q.created_at = asked_at(batch[i].q, now);
-                    q.updated_at = now;
-                    q.version = 1;
-                }
-                q.id = final_ids[i];
-                q.cluster_id = final_groups[i];
-            }
-            if (status s = count_groups(*db, out, stored); !s) return s;
-            auto audit = write_spans_and_audit(*db, batch, out, stored, now);
-            if (!audit) return audit.error();
-            std::vector<audited_change> owed;
-            std::vector<std::pair<std::int64_t, std::int64_t>> created;
-            for (std::size_t i = 0; i < out.size(); ++i) {
-                if (!stored[i]) continue;
-                const question& q = out[i].stored;
-                owed.push_back({q.event_id, q.id, (*audit)[q.id], "auto", std::nullopt, q.status});
-                created.emplace_back(q.event_id, q.id);
-            }
-            if (status s = queue_webhooks(*db, owed); !s) return s;
-            if (status s = notify_created(*db, created); !s) return s;
-            if (status s = answer_known(*db, out, stored); !s) return s;
-            return out;
-        });
+    std::set<std::int64_t> events;
+    for (const question_insert& in : batch) events.insert(in.q.event_id);
+    std::string open = "BEGIN; ";
+    for (std::int64_t e : events) open += lock_numbering_of_event_sql(e) + "; ";
+    open += reserve_question_ids_sql(batch.size());
+    auto opened = db->exec_script(open, "open batch");
+    auto out = opened ? write_batch(*db, batch, read_ids(*opened))
+                      : result<std::vector<insert_outcome>>(opened.error());
+    if (!out) {
+        db->run("ROLLBACK", {}, "rollback");
+        return out;
+    }
+    std::vector<std::pair<std::int64_t, std::int64_t>> created;
+    for (const insert_outcome& o : *out)
+        if (o.inserted) created.emplace_back(o.stored.event_id, o.stored.id);
+    const std::string close = created.empty() ? "COMMIT" : notify_created_sql(created) + "; COMMIT";
+    if (status s = db->run_script(close, "commit batch"); !s) {
+        db->run("ROLLBACK", {}, "rollback");
+        return s;
+    }
+    return out;
 }
 
 }  // namespace tribune
