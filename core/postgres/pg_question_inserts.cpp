@@ -374,9 +374,9 @@ result<std::vector<insert_outcome>> postgres_store::insert_batch(
         db->run("ROLLBACK", {}, "rollback");
         return out;
     }
-    std::vector<std::pair<std::int64_t, std::int64_t>> created;
+    std::vector<question> created;
     for (const insert_outcome& o : *out)
-        if (o.inserted) created.emplace_back(o.stored.event_id, o.stored.id);
+        if (o.inserted) created.push_back(o.stored);
     const std::string close = created.empty() ? "COMMIT" : notify_created_sql(created) + "; COMMIT";
     if (status s = db->run_script(close, "commit batch"); !s) {
         db->run("ROLLBACK", {}, "rollback");

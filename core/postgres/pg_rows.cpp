@@ -191,31 +191,46 @@ status lock_numbering_of_question(pg_connection& db, std::int64_t question_id) {
 
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from, std::string_view actor) {
-    std::string payload = std::to_string(question_id);
+    // The state and version are read from the row as this transaction left it, so that the
+    // payload says what the change made of the question even if a later one is read back.
+    std::string head = std::to_string(question_id);
+    std::string tail;
     if (from) {
-        payload += "|updated|";
-        payload += to_string(*from);
-        payload += '|';
+        head += "|moved|";
+        head += to_string(*from);
+        head += '|';
+        tail = "|";
         // NOTIFY payloads are limited to 8000 bytes; an actor is a short name.
-        payload += actor.substr(0, 200);
+        tail += actor.substr(0, 200);
     } else {
-        payload += "|created";
+        head += "|new|";
     }
-    return log_change(db, "SELECT event_id FROM questions WHERE id = $1",
-                      pg_params().add(question_id), payload);
+    return db.run(
+        "WITH ev AS (SELECT event_id, $2::text || status || '|' || version || $3::text AS p "
+        "FROM questions WHERE id = $1), "
+        "s AS (INSERT INTO event_sequences AS e (event_id, seq) SELECT event_id, 1 FROM ev "
+        "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq + 1 RETURNING event_id, seq), "
+        "l AS (INSERT INTO event_changes (event_id, seq, payload, at) "
+        "SELECT s.event_id, s.seq, ev.p, $4::bigint FROM s, ev) "
+        "SELECT pg_notify('tribune_changes', s.event_id || '|' || s.seq || '|' || ev.p) FROM s, ev",
+        pg_params().add(question_id).add(head).add(tail).add(now_ms()), "announce change");
 }
 
-std::string notify_created_sql(const std::vector<std::pair<std::int64_t, std::int64_t>>& changes) {
+std::string notify_created_sql(const std::vector<question>& created) {
     pg_array events, payloads;
-    for (const auto& [event_id, question_id] : changes) {
-        events.add(event_id);
-        payloads.add(std::to_string(question_id) + "|created");
+    for (const question& q : created) {
+        events.add(q.event_id);
+        std::string payload = std::to_string(q.id) + "|new|";
+        payload += to_string(q.status);
+        payload += '|';
+        payload += std::to_string(q.version);
+        payloads.add(payload);
     }
     // Each event's counter moves once by its count of changes (the upsert's row lock is the
     // numbering lock the transaction already holds); the changes then take the numbers
     // last - count + 1 .. last in the order given. pg_notify is volatile, so it runs after
     // the sort: notifications leave in number order. The literals hold digits, commas,
-    // quotes, '|' and "created": nothing to escape.
+    // quotes, '|', digits and state names: nothing to escape.
     return "WITH c AS (SELECT e, p, o FROM unnest('" + events.literal() + "'::bigint[], '" +
            payloads.literal() + "'::text[]) WITH ORDINALITY AS x(e, p, o)), "
            "n AS (SELECT e, count(*) AS k FROM c GROUP BY e), "

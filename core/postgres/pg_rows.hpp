@@ -53,18 +53,19 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
 
 // Announces that question `id` changed — created (no `from`), or moved from `from` by
 // `actor` — delivered to every listener at COMMIT (pg_change_listener reads it back). The
-// payload: "id|created" or "id|updated|from|actor".
-// REQUIRES: a transaction open on `db`.
+// payload names the question's state and version as the change left them (read from its
+// row in this transaction): "id|new|state|version" or "id|moved|from|state|version|actor".
+// REQUIRES: a transaction open on `db`, after the change was written.
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from = std::nullopt,
                      std::string_view actor = {});
 // notify_change() for new questions, as ONE statement without parameters (its arrays are
-// written inline: numbers only), for a script that ends with COMMIT: the changes take their
-// events' next numbers in the order given (an event's are consecutive: no gap, none twice),
-// are kept in event_changes and announced in number order. Each element: (event_id,
-// question_id). REQUIRES (when run): a transaction open that took lock_numbering_of_event()
+// written inline: numbers and state names only), for a script that ends with COMMIT: the
+// changes take their events' next numbers in the order given (an event's are consecutive: no
+// gap, none twice), are kept in event_changes and announced in number order. Each element:
+// a question as stored (its event, id, state and version are used). REQUIRES (when run): a transaction open that took lock_numbering_of_event()
 // of each event.
-std::string notify_created_sql(const std::vector<std::pair<std::int64_t, std::int64_t>>& changes);
+std::string notify_created_sql(const std::vector<question>& created);
 // The same for a change of the shortlist of the event `event_slug` (payload
 // "s|action|question_id|actor"; the listener reads the shortlist itself).
 // REQUIRES: a transaction open on `db`.

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 
 #include "core/postgres/postgres_store.hpp"
@@ -28,6 +29,12 @@ public:
         std::lock_guard lock(mutex_);
         seqs_.push_back(seq);
         ids_.push_back(c.q.id);
+        std::string state(c.from ? to_string(*c.from) : "-");
+        state += '>';
+        state += to_string(c.q.status);
+        state += '@';
+        state += std::to_string(c.q.version);
+        states_.push_back(std::move(state));
         cv_.notify_all();
     }
     void shortlist_changed(const shortlist_change& c, std::uint64_t seq) override {
@@ -46,12 +53,18 @@ public:
         std::lock_guard lock(mutex_);
         return ids_;
     }
+    // Each question change as "from>state@version" ("-" for a new question).
+    std::vector<std::string> states() {
+        std::lock_guard lock(mutex_);
+        return states_;
+    }
 
 private:
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<std::uint64_t> seqs_;
     std::vector<std::int64_t> ids_;
+    std::vector<std::string> states_;
 };
 
 class pg_shared_instances : public ::testing::Test {
@@ -115,6 +128,10 @@ TEST_F(pg_shared_instances, every_change_is_numbered_once_per_event_and_none_is_
     EXPECT_EQ(seqs, (std::vector<std::uint64_t>{at + 1, at + 2, at + 3, at + 4, at + 5}));
     EXPECT_EQ(sink.ids(),
               (std::vector<std::int64_t>{first.id, second.id, first.id, third.id, -first.id}));
+    // The first question was approved before B read its creation back: the creation is still
+    // delivered as what it made (pending, version 1), the decision as pending -> approved.
+    EXPECT_EQ(sink.states(), (std::vector<std::string>{"->pending@1", "->pending@1",
+                                                       "pending>approved@2", "->pending@1"}));
 
     // Another source opened now starts after all of them, with the same epoch.
     auto again = a_->open_change_source();
