@@ -7,6 +7,7 @@
 //                      [--kappa K --offset C --l2-text L --l2-inputs L --lr R --epochs N
 //                       --bound-max B --bound-half H] [--unsure K --unsure-below F]
 //                      [--try "unsure=K unsure_below=A unsure_reject=R unsure_labels=N" ...]
+//                      [--try "unsure=K unsure_cal=1 ua_err=A ur_err=R own_rej=0|1" ...]
 //
 // It reads a flood from scripts/make-flood and, in arrival order, runs the shipped classifier
 // on each question's text as prepare_text() gives it, then the default triage policy with the
@@ -19,7 +20,10 @@
 // With --unsure K (or unsure=K in a --try), "auto-decided, unsure" (core/triage/
 // unsure_decision.hpp, the function ingest calls): a question in review by a score in an
 // undecided group of fewer than K members is decided on the corrected band position, and the
-// moderator's later decision on its group covers it.
+// moderator's later decision on its group covers it. unsure_cal=1: the zones are the
+// correction's unsure lines (event_correction.hpp, learned_band; calibrated_unsure_rule), drawn
+// with the error limits ua_err / ur_err; as on the server, the correction then does not reject
+// on its own (own_rej=1 lets it, own_rej=0 forbids it with the rule off too).
 //
 // Groups: `original` = the flood's `original` field (what perfect near-duplicate grouping on
 // canonical text would give), `canon` = the exact normal form of the text after stripping
