@@ -167,23 +167,33 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     EXPECT_EQ(learning()["band"]["narrowing"], false);
 
     // Auto-decided, unsure: off by default; once an event turns it on (with inheritance on, which
-    // this fixture turned off) it waits for 100 decided groups; the switch round-trips.
+    // this fixture turned off) it waits for 100 decided groups, and guesses nothing until the
+    // held-out check has drawn its lines; while it is on the correction does not reject on its own.
     ASSERT_EQ(call(http::verb::put, "/api/v1/events/askjpm/policy",
                    json{{"inherit_group_decisions", true}}.dump()).status, 200u);
     EXPECT_EQ(get("/api/v1/events/askjpm/policy").body["auto_decide_unsure"], false);
     EXPECT_EQ(learning()["unsure"]["enabled"], false);
+    EXPECT_EQ(learning()["band"]["own_rejections"], true);
     auto on = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", true}}.dump());
     ASSERT_EQ(on.status, 200u) << on;
     EXPECT_EQ(on.body["auto_decide_unsure"], true);
-    auto unsure = learning()["unsure"];
+    auto report = learning();
+    auto unsure = report["unsure"];
     EXPECT_EQ(unsure["enabled"], true);
     EXPECT_EQ(unsure["active"], false);
     EXPECT_EQ(unsure["review_from_members"], 3);
     EXPECT_EQ(unsure["min_labelled_groups"], 100);
+    EXPECT_EQ(unsure["approve_below_band_position"], 0);
+    EXPECT_EQ(unsure["reject_from_band_position"], 1000);
+    EXPECT_EQ(unsure["approve"]["checked_groups"], 0);
+    EXPECT_DOUBLE_EQ(unsure["approve"]["max_error"].get<double>(), 0.125);
+    EXPECT_DOUBLE_EQ(unsure["reject"]["max_error"].get<double>(), 0.2);
+    EXPECT_EQ(report["band"]["own_rejections"], false);
     auto off = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", false}}.dump());
     ASSERT_EQ(off.status, 200u) << off;
     EXPECT_EQ(off.body["auto_decide_unsure"], false);
     EXPECT_EQ(learning()["unsure"]["enabled"], false);
+    EXPECT_EQ(learning()["band"]["own_rejections"], true);
 }
 
 }  // namespace
