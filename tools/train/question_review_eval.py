@@ -21,6 +21,7 @@ reach review (so a model cannot look better by flagging nothing).
 Python standard library only.
 """
 import argparse
+import bisect
 import json
 import math
 import os
@@ -114,6 +115,19 @@ def report(name, rows, scores, lines):
               f"({100 * tox5 / n:.1f}%); by attribute " + " ".join(f"{a} {per[a]}" for a in ATTRS))
 
 
+def margin_auc(genuine_scores, hostile_scores, lines):
+    """ROC-AUC of the largest margin over the review lines (score - line), hostile questions
+    against genuine ones: how well the model tells them apart whatever the lines."""
+    def margin(sc):
+        return max(sc[x] - lines[x] for x in ATTRS)
+    g = sorted(margin(x) for x in genuine_scores)
+    wins = 0.0
+    for v in (margin(x) for x in hostile_scores):
+        lo, hi = bisect.bisect_left(g, v), bisect.bisect_right(g, v)
+        wins += lo + 0.5 * (hi - lo)
+    return wins / (len(g) * len(hostile_scores))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", default=os.path.join(ROOT, "build/release/tribune"))
@@ -136,13 +150,7 @@ def main():
         if idx:
             hit = sum(1 for i in idx if any(hs[i][x] >= lines[x] for x in ATTRS))
             print(f"hostile questions {lang}: n {len(idx)}, to review {hit} ({100 * hit / len(idx):.1f}%)")
-    # How well the model tells the two apart whatever the lines: ROC-AUC of the largest margin
-    # over the review lines (score - line), hostile questions against genuine ones.
-    margin = lambda sc: max(sc[x] - lines[x] for x in ATTRS)  # noqa: E731
-    g, h = sorted(margin(x) for x in gs), [margin(x) for x in hs]
-    import bisect
-    auc = sum(bisect.bisect_left(g, v) + 0.5 * (bisect.bisect_right(g, v) - bisect.bisect_left(g, v)) for v in h)
-    print(f"hostile vs genuine questions ROC-AUC (largest margin over the lines): {auc / (len(g) * len(h)):.3f}")
+    print(f"hostile vs genuine questions ROC-AUC (largest margin over the lines): {margin_auc(gs, hs, lines):.3f}")
     if a.show:
         worst = sorted(range(len(genuine)), key=lambda i: -max(gs[i][x] - lines[x] for x in ATTRS))
         for i in worst[:a.show]:
