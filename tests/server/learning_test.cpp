@@ -65,14 +65,16 @@ std::vector<std::string> nickname_questions() {
 std::vector<std::string> pointed_questions() {
     std::vector<std::string> out;
     for (const std::string& p : places) {
-        out.push_back("Why do you keep closing branches in poor neighbourhoods of " + p + "?");
-        out.push_back("Will you fire more people in " + p + " this year?");
+        out.push_back("Why do you keep closing branches in poor neighbourhoods of " + p + " while paying huge bonuses?");
+        out.push_back("Will you lay off more people in " + p + " this year while paying huge bonuses?");
     }
     return out;
 }
 
-// A pointed question like those approved, just inside the shipped model's review band.
-const std::string probe = "Why do you keep closing branches in poor neighborhoods of Springfield?";
+// A pointed question like those approved, just inside the shipped model's review band
+// (toxicity 0.32, review from 0.28; without "while paying huge bonuses" the model approves it
+// on its own, 0.20).
+const std::string probe = "Why do you keep closing branches in poor neighborhoods of Springfield while paying huge bonuses?";
 
 TEST_F(learning_test, decisions_on_a_theme_move_a_new_question_on_it_out_of_review) {
     json before = post_text("askjpm", probe);
