@@ -7,6 +7,7 @@
 //                      [--kappa K --offset C --l2-text L --l2-inputs L --lr R --epochs N
 //                       --bound-max B --bound-half H] [--unsure K --unsure-below F]
 //                      [--try "unsure=K unsure_below=A unsure_reject=R unsure_labels=N" ...]
+//                      [--try "unsure=K unsure_cal=1 ua_err=A ur_err=R own_rej=0|1" ...]
 //
 // It reads a flood from scripts/make-flood and, in arrival order, runs the shipped classifier
 // on each question's text as prepare_text() gives it, then the default triage policy with the
@@ -19,7 +20,10 @@
 // With --unsure K (or unsure=K in a --try), "auto-decided, unsure" (core/triage/
 // unsure_decision.hpp, the function ingest calls): a question in review by a score in an
 // undecided group of fewer than K members is decided on the corrected band position, and the
-// moderator's later decision on its group covers it.
+// moderator's later decision on its group covers it. unsure_cal=1: the zones are the
+// correction's unsure lines (event_correction.hpp, learned_band; calibrated_unsure_rule), drawn
+// with the error limits ua_err / ur_err; as on the server, the correction then does not reject
+// on its own (own_rej=1 lets it, own_rej=0 forbids it with the rule off too).
 //
 // Groups: `original` = the flood's `original` field (what perfect near-duplicate grouping on
 // canonical text would give), `canon` = the exact normal form of the text after stripping
@@ -71,7 +75,8 @@ struct settings {
     bool learn = true;
     bool inherit = true;
     bool narrow = false;  // --narrow: the calibrated band (event_learner.hpp)
-    unsure_rule unsure{0, 0.25f, 0.25f, 100};  // --unsure K --unsure-below F: auto-decided, unsure (off: K = 0)
+    unsure_rule unsure{0, 0.25f, 0.25f, 100, false};  // --unsure K --unsure-below F: auto-decided, unsure (off: K = 0)
+    int own_rejections = -1;  // own_rej=0|1: whether the correction rejects on its own; -1: as the server, not with unsure
     bool strip_noise = true;
     std::string group = "original";
     std::string half = "all";
@@ -200,7 +205,8 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
         for (std::size_t i = begin; i < end; ++i) {
             const post& p = posts[i];
             ++w.posted;
-            corrected_triage t = correction->apply(p.features, p.raw, policy, false, {}, s.narrow);
+            const bool own = s.own_rejections >= 0 ? s.own_rejections == 1 : !(s.inherit && s.unsure.review_at > 0);
+            corrected_triage t = correction->apply(p.features, p.raw, policy, false, {}, s.narrow, own);
             question_status st = t.final.status;
             group_state& g = groups[static_cast<std::size_t>(group_of[i])];
             // What ingest_pipeline does: the group's decision, else the correction's escalation.
@@ -222,7 +228,8 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
                 if (t.moved()) (st == question_status::approved ? w.moved_down : w.moved_up) += 1;
                 if (s.inherit && s.unsure.review_at > 0)
                     if (auto u = unsure_verdict(t.final, t.corrected.values, policy, g.members,
-                                                correction->counts().groups(), s.unsure)) {
+                                                correction->counts().groups(),
+                                                calibrated_unsure_rule(s.unsure, *correction, s.narrow))) {
                         st = u->status;
                         g.unsure.push_back(i);
                         ++w.unsure;
@@ -326,6 +333,12 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
                 b.narrowed ? " narrowed" : "", static_cast<double>(b.approve_error),
                 static_cast<long long>(b.approve_checked), static_cast<double>(b.reject_error),
                 static_cast<long long>(b.reject_checked));
+    if (s.unsure.calibrated)
+        std::printf("unsure lines [%.2f, %.2f): approve error %.3f on %lld, reject error %.3f on %lld held-out groups; unsure decided %d\n",
+                    static_cast<double>(b.unsure_approve_at), static_cast<double>(b.unsure_reject_at),
+                    static_cast<double>(b.unsure_approve_error), static_cast<long long>(b.unsure_approve_checked),
+                    static_cast<double>(b.unsure_reject_error), static_cast<long long>(b.unsure_reject_checked),
+                    [&] { int n = 0; for (const wave_stats& w : waves) n += w.unsure; return n; }());
     return 0;
 }
 
@@ -364,6 +377,10 @@ bool apply_try(const std::string& spec, settings& s) {
         else if (k == "unsure") s.unsure.review_at = static_cast<std::uint32_t>(std::stoul(v));
         else if (k == "unsure_below") s.unsure.approve_below = std::stof(v);
         else if (k == "unsure_reject") s.unsure.reject_from = std::stof(v);
+        else if (k == "unsure_cal") s.unsure.calibrated = v == "1";
+        else if (k == "ua_err") s.lo.band.unsure_approve_error = std::stof(v);
+        else if (k == "ur_err") s.lo.band.unsure_reject_error = std::stof(v);
+        else if (k == "own_rej") s.own_rejections = std::stoi(v);
         else if (k == "unsure_labels") s.unsure.min_labels = std::stoll(v);
         else return false;
     }

@@ -99,9 +99,67 @@ class Postgres:
         subprocess.run(["psql", "-q", self.url, "-c", f"CREATE DATABASE {name}"], check=True)
         return self.url.rsplit("/", 1)[0] + "/" + name
 
+    def cpu(self):
+        """CPU seconds used so far by the cluster's processes that are alive (the postmaster,
+        the backends serving Tribune's connections, the WAL writer, ...), from /proc."""
+        with open(os.path.join(self.dir, "data", "postmaster.pid")) as f:
+            postmaster = int(f.readline())
+        out = subprocess.run(["pgrep", "-P", str(postmaster)], stdout=subprocess.PIPE, text=True).stdout
+        total = 0.0
+        for pid in [postmaster] + [int(x) for x in out.split()]:
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            except OSError:
+                pass
+        return total
+
     def stop(self):
         subprocess.run([self.script, "stop", self.dir], check=False)
         shutil.rmtree(self.parent, ignore_errors=True)
+
+
+class PgActivity(threading.Thread):
+    """What the backends of one database are doing, sampled every 0.1 s over one psql session
+    (pg_stat_activity): per sample, each backend not idle counts once under "CPU" (active,
+    waiting on nothing), its wait event ("Lock:transactionid", "IO:WALSync", "LWLock:WALWrite"
+    ...) or "idle in transaction" (holding its locks while the client works or the round trip
+    runs). summary() gives the mean number of backends in each state over the samples."""
+
+    QUERY = ("SELECT CASE WHEN state = 'active' THEN coalesce(wait_event_type || ':' || wait_event, 'CPU') "
+             "ELSE state END FROM pg_stat_activity WHERE datname = current_database() "
+             "AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle' "
+             "AND query NOT LIKE 'LISTEN%';\nSELECT '--end--';\n")
+
+    def __init__(self, url):
+        super().__init__(daemon=True)
+        self.proc = subprocess.Popen(["psql", "-qAtX", url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self.counts, self.samples, self.stopped = {}, 0, False
+
+    def run(self):
+        while not self.stopped and self.proc.poll() is None:
+            self.proc.stdin.write(self.QUERY)
+            self.proc.stdin.flush()
+            for line in self.proc.stdout:
+                line = line.strip()
+                if line == "--end--":
+                    break
+                if line:
+                    self.counts[line] = self.counts.get(line, 0) + 1
+            self.samples += 1
+            time.sleep(0.1)
+
+    def stop(self):
+        self.stopped = True
+        self.join(timeout=5)
+        self.proc.terminate()
+        return self.summary()
+
+    def summary(self):
+        n = max(self.samples, 1)
+        return {k: v / n for k, v in sorted(self.counts.items(), key=lambda kv: -kv[1])}
 
 
 class Server:

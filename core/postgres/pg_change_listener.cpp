@@ -162,8 +162,10 @@ bool pg_change_listener::deliver(numbered_sink& sink, std::int64_t event_id, std
                                  const std::string& payload) {
     event_position* at = position_of(event_id);
     if (at == nullptr) return false;
-    // "id|created", "id|updated|from|actor" or "s|action|question_id|actor" (the actor may
-    // itself contain '|').
+    // "id|new|state|version", "id|moved|from|state|version|actor" or
+    // "s|action|question_id|actor" (the actor may itself contain '|'); "id|created" and
+    // "id|updated|from|actor" from instances of an earlier version (no state: the question is
+    // shown as read back).
     const auto parts = split_nonempty(payload, '|');
     at->seq = seq;  // (put back below when the change cannot be read now)
     if (parts.size() < 2) return true;
@@ -197,7 +199,26 @@ bool pg_change_listener::deliver(numbered_sink& sink, std::int64_t event_id, std
     if (!q) return true;  // gone: nothing to show
     question_change c;
     c.q = std::move(q.value());
-    if (parts[1] == "created") {
+    // What the change made of the question: a later change may already be read back. The
+    // state and version are shown as of this change (the hub counts states by them, and a
+    // client applies changes by version); the other fields are as read back.
+    const auto as_of = [&](const std::string& state, const std::string& version) {
+        std::int64_t v = 0;
+        const auto s = status_from_string(state);
+        if (s && parse_number(version, v) && v < c.q.version) {
+            c.q.status = *s;
+            c.q.version = v;
+        }
+    };
+    if (parts[1] == "new") {
+        c.kind = change_kind::created;
+        if (parts.size() >= 4) as_of(parts[2], parts[3]);
+    } else if (parts[1] == "moved") {
+        c.kind = change_kind::updated;
+        if (parts.size() >= 3) c.from = status_from_string(parts[2]);
+        if (parts.size() >= 5) as_of(parts[3], parts[4]);
+        c.actor = actor_after(5);
+    } else if (parts[1] == "created") {
         c.kind = change_kind::created;
     } else {
         c.kind = change_kind::updated;

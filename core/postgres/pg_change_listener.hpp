@@ -3,7 +3,9 @@
 // instances. On its own connection it LISTENs on postgres_store::change_channel; each
 // notification a transaction sent at COMMIT ("event_id|seq|payload", pg_rows::log_change) is
 // read back — the question it names, or the event's shortlist — and handed to the sink with
-// its number. Changes of every process, this one's included, arrive here; a number already
+// its number. A question read back after a later change of it is shown with the state and
+// version this change gave it (the payload names them), so that every change is delivered
+// with its own version and the hubs' counts move by what each change did. Changes of every process, this one's included, arrive here; a number already
 // delivered is skipped.
 //
 // What it may have missed is read from event_changes: after a lost connection (PostgreSQL

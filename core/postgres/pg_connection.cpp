@@ -104,13 +104,20 @@ status pg_connection::run(std::string_view sql, const pg_params& params, std::st
 }
 
 status pg_connection::run_script(const std::string& sql, std::string_view what) {
+    auto r = exec_script(sql, what);
+    return r ? status::ok() : r.error();
+}
+
+result<pg_result> pg_connection::exec_script(const std::string& sql, std::string_view what) {
     if (!conn_) return unavailable(std::string(what) + ": no connection");
     PGresult* r = PQexec(conn_.get(), sql.c_str());
     const ExecStatusType st = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
-    status out = status::ok();
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) out = error_of(r, what);
-    PQclear(r);
-    return out;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        status s = error_of(r, what);
+        PQclear(r);
+        return s;
+    }
+    return pg_result(r);
 }
 
 status pg_connection::copy_in(std::string_view copy_sql, const std::string& rows,

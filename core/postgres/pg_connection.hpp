@@ -91,8 +91,11 @@ public:
                            std::string_view what = "query");
     // exec() for a statement whose rows do not matter.
     status run(std::string_view sql, const pg_params& params = {}, std::string_view what = "query");
-    // Several statements without parameters (a migration file).
+    // Several statements without parameters (a migration file), in one round trip.
     status run_script(const std::string& sql, std::string_view what);
+    // run_script() answering with the rows of the last statement (processing stops at the
+    // first error, which is returned).
+    result<pg_result> exec_script(const std::string& sql, std::string_view what);
 
     // COPY ... FROM STDIN: `copy_sql` starts it, `rows` is the whole data in COPY's text format.
     status copy_in(std::string_view copy_sql, const std::string& rows, std::string_view what);

@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "core/domain/question_filter.hpp"
+#include "core/postgres/pg_array.hpp"
 #include "core/store/store_rules.hpp"
 
 namespace tribune::pg_rows {
@@ -132,6 +133,24 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
     return std::optional<question>(std::move(qs->front()));
 }
 
+std::string reserve_question_ids_sql(std::size_t n) {
+    return "SELECT nextval(pg_get_serial_sequence('questions', 'id')) FROM generate_series(1, " +
+           std::to_string(n) + ")";
+}
+
+std::vector<std::int64_t> read_ids(const pg_result& r) {
+    std::vector<std::int64_t> ids;
+    ids.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) ids.push_back(r.integer(i, 0));
+    return ids;
+}
+
+result<std::vector<std::int64_t>> reserve_question_ids(pg_connection& db, std::size_t n) {
+    auto r = db.exec_script(reserve_question_ids_sql(n), "reserve question ids");
+    if (!r) return r.error();
+    return read_ids(*r);
+}
+
 namespace {
 
 // Numbers a change of the event `event_sql` selects (one column, event_id, bound to $1) with
@@ -153,11 +172,14 @@ status log_change(pg_connection& db, const char* event_sql, pg_params params,
 
 }  // namespace
 
-status lock_numbering_of_event(pg_connection& db, std::int64_t event_id) {
+std::string lock_numbering_of_event_sql(std::int64_t event_id) {
     // DO UPDATE (to the same value) locks the row whether it was there or not.
-    return db.run("INSERT INTO event_sequences AS e (event_id, seq) VALUES ($1, 0) "
-                  "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq",
-                  pg_params().add(event_id), "lock numbering");
+    return "INSERT INTO event_sequences AS e (event_id, seq) VALUES (" + std::to_string(event_id) +
+           ", 0) ON CONFLICT (event_id) DO UPDATE SET seq = e.seq";
+}
+
+status lock_numbering_of_event(pg_connection& db, std::int64_t event_id) {
+    return db.run_script(lock_numbering_of_event_sql(event_id), "lock numbering");
 }
 
 status lock_numbering_of_question(pg_connection& db, std::int64_t question_id) {
@@ -169,18 +191,57 @@ status lock_numbering_of_question(pg_connection& db, std::int64_t question_id) {
 
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from, std::string_view actor) {
-    std::string payload = std::to_string(question_id);
+    // The state and version are read from the row as this transaction left it, so that the
+    // payload says what the change made of the question even if a later one is read back.
+    std::string head = std::to_string(question_id);
+    std::string tail;
     if (from) {
-        payload += "|updated|";
-        payload += to_string(*from);
-        payload += '|';
+        head += "|moved|";
+        head += to_string(*from);
+        head += '|';
+        tail = "|";
         // NOTIFY payloads are limited to 8000 bytes; an actor is a short name.
-        payload += actor.substr(0, 200);
+        tail += actor.substr(0, 200);
     } else {
-        payload += "|created";
+        head += "|new|";
     }
-    return log_change(db, "SELECT event_id FROM questions WHERE id = $1",
-                      pg_params().add(question_id), payload);
+    return db.run(
+        "WITH ev AS (SELECT event_id, $2::text || status || '|' || version || $3::text AS p "
+        "FROM questions WHERE id = $1), "
+        "s AS (INSERT INTO event_sequences AS e (event_id, seq) SELECT event_id, 1 FROM ev "
+        "ON CONFLICT (event_id) DO UPDATE SET seq = e.seq + 1 RETURNING event_id, seq), "
+        "l AS (INSERT INTO event_changes (event_id, seq, payload, at) "
+        "SELECT s.event_id, s.seq, ev.p, $4::bigint FROM s, ev) "
+        "SELECT pg_notify('tribune_changes', s.event_id || '|' || s.seq || '|' || ev.p) FROM s, ev",
+        pg_params().add(question_id).add(head).add(tail).add(now_ms()), "announce change");
+}
+
+std::string notify_created_sql(const std::vector<question>& created) {
+    pg_array events, payloads;
+    for (const question& q : created) {
+        events.add(q.event_id);
+        std::string payload = std::to_string(q.id) + "|new|";
+        payload += to_string(q.status);
+        payload += '|';
+        payload += std::to_string(q.version);
+        payloads.add(payload);
+    }
+    // Each event's counter moves once by its count of changes (the upsert's row lock is the
+    // numbering lock the transaction already holds); the changes then take the numbers
+    // last - count + 1 .. last in the order given. pg_notify is volatile, so it runs after
+    // the sort: notifications leave in number order. The literals hold digits, commas,
+    // quotes, '|', digits and state names: nothing to escape.
+    return "WITH c AS (SELECT e, p, o FROM unnest('" + events.literal() + "'::bigint[], '" +
+           payloads.literal() + "'::text[]) WITH ORDINALITY AS x(e, p, o)), "
+           "n AS (SELECT e, count(*) AS k FROM c GROUP BY e), "
+           "s AS (INSERT INTO event_sequences AS es (event_id, seq) SELECT e, k FROM n ORDER BY e "
+           "ON CONFLICT (event_id) DO UPDATE SET seq = es.seq + excluded.seq "
+           "RETURNING event_id, seq), "
+           "m AS (SELECT c.e, c.p, s.seq - n.k + row_number() OVER (PARTITION BY c.e ORDER BY c.o) "
+           "AS seq FROM c JOIN n ON n.e = c.e JOIN s ON s.event_id = c.e), "
+           "l AS (INSERT INTO event_changes (event_id, seq, payload, at) "
+           "SELECT e, seq, p, " + std::to_string(now_ms()) + "::bigint FROM m) "
+           "SELECT pg_notify('tribune_changes', e || '|' || seq || '|' || p) FROM m ORDER BY e, seq";
 }
 
 status notify_shortlist(pg_connection& db, const std::string& event_slug,

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/domain/question.hpp"
@@ -52,11 +53,19 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
 
 // Announces that question `id` changed — created (no `from`), or moved from `from` by
 // `actor` — delivered to every listener at COMMIT (pg_change_listener reads it back). The
-// payload: "id|created" or "id|updated|from|actor".
-// REQUIRES: a transaction open on `db`.
+// payload names the question's state and version as the change left them (read from its
+// row in this transaction): "id|new|state|version" or "id|moved|from|state|version|actor".
+// REQUIRES: a transaction open on `db`, after the change was written.
 status notify_change(pg_connection& db, std::int64_t question_id,
                      std::optional<question_status> from = std::nullopt,
                      std::string_view actor = {});
+// notify_change() for new questions, as ONE statement without parameters (its arrays are
+// written inline: numbers and state names only), for a script that ends with COMMIT: the
+// changes take their events' next numbers in the order given (an event's are consecutive: no
+// gap, none twice), are kept in event_changes and announced in number order. Each element:
+// a question as stored (its event, id, state and version are used). REQUIRES (when run): a transaction open that took lock_numbering_of_event()
+// of each event.
+std::string notify_created_sql(const std::vector<question>& created);
 // The same for a change of the shortlist of the event `event_slug` (payload
 // "s|action|question_id|actor"; the listener reads the shortlist itself).
 // REQUIRES: a transaction open on `db`.
@@ -71,6 +80,8 @@ status notify_shortlist(pg_connection& db, const std::string& event_slug,
 // decisions and votes); taken first, it only orders them.
 // REQUIRES: a transaction open on `db`.
 status lock_numbering_of_event(pg_connection& db, std::int64_t event_id);
+// The same as a statement without parameters, for a script.
+std::string lock_numbering_of_event_sql(std::int64_t event_id);
 status lock_numbering_of_question(pg_connection& db, std::int64_t question_id);
 
 // Owes a delivery to every enabled hook of the event subscribed to the change the audit row
@@ -78,6 +89,23 @@ status lock_numbering_of_question(pg_connection& db, std::int64_t question_id);
 status queue_webhooks(pg_connection& db, std::int64_t event_id, std::int64_t question_id,
                       std::int64_t decision_id, std::string_view action,
                       std::optional<question_status> from, question_status to);
+// queue_webhooks() for many audit rows in ONE statement (the group commit).
+struct audited_change {
+    std::int64_t event_id = 0;
+    std::int64_t question_id = 0;
+    std::int64_t decision_id = 0;
+    std::string_view action;
+    std::optional<question_status> from;
+    question_status to = question_status::pending;
+};
+status queue_webhooks(pg_connection& db, const std::vector<audited_change>& changes);
+
+// `n` fresh question ids from the questions table's sequence, in one round trip. An id not
+// used afterwards (a known identity) is a gap, as with any sequence.
+result<std::vector<std::int64_t>> reserve_question_ids(pg_connection& db, std::size_t n);
+// The same as a statement without parameters, for a script; read_ids() reads its rows.
+std::string reserve_question_ids_sql(std::size_t n);
+std::vector<std::int64_t> read_ids(const pg_result& r);
 
 // Runs `body` inside BEGIN ... COMMIT (READ COMMITTED), rolling back when it fails.
 template <typename T, typename F>

@@ -11,6 +11,7 @@
 // documented; receivers deduplicate by delivery id).
 
 #include "core/domain/webhook_event.hpp"
+#include "core/postgres/pg_array.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
 #include "core/store/store_rules.hpp"
@@ -108,14 +109,28 @@ namespace pg_rows {
 status queue_webhooks(pg_connection& db, std::int64_t event_id, std::int64_t question_id,
                       std::int64_t decision_id, std::string_view action,
                       std::optional<question_status> from, question_status to) {
-    const auto type = webhook_event_of(action, from, to);
-    if (!type) return status::ok();
+    return queue_webhooks(db, {{event_id, question_id, decision_id, action, from, to}});
+}
+
+status queue_webhooks(pg_connection& db, const std::vector<audited_change>& changes) {
+    pg_array types, questions, decisions, events;
+    for (const audited_change& c : changes) {
+        const auto type = webhook_event_of(c.action, c.from, c.to);
+        if (!type) continue;
+        types.add(to_string(*type));
+        questions.add(c.question_id);
+        decisions.add(c.decision_id);
+        events.add(c.event_id);
+    }
+    if (types.size() == 0) return status::ok();
     return db.run(
         "INSERT INTO webhook_outbox (delivery_id, hook_id, type, question_id, decision_id) "
-        "SELECT replace(gen_random_uuid()::text, '-', ''), id, $1::text, $2::bigint, $3::bigint "
-        "FROM webhooks WHERE event_id = $4::bigint AND disabled_at IS NULL "
-        "AND strpos(events, ',' || $1::text || ',') > 0",
-        pg_params().add(to_string(*type)).add(question_id).add(decision_id).add(event_id),
+        "SELECT replace(gen_random_uuid()::text, '-', ''), w.id, x.t, x.q, x.d "
+        "FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[]) WITH ORDINALITY "
+        "AS x(t, q, d, e, o) JOIN webhooks w ON w.event_id = x.e AND w.disabled_at IS NULL "
+        "AND strpos(w.events, ',' || x.t || ',') > 0 ORDER BY x.o, w.id",
+        pg_params().add(types.literal()).add(questions.literal()).add(decisions.literal())
+            .add(events.literal()),
         "queue webhook deliveries");
 }
 

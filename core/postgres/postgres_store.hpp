@@ -9,6 +9,7 @@
 //   pg_events.cpp             events, policies, settings              (event_store)
 //   pg_question_reads.cpp     questions by id, pages, scans, counts   (question_store)
 //   pg_question_inserts.cpp   the group commit of new questions       (question_store)
+//   pg_question_import.cpp    bulk import with COPY                   (import_questions)
 //   pg_decisions.cpp          decisions, undo, the audit trail, groups (decision_store)
 //   pg_audience.cpp           votes and the shortlist                 (audience_store)
 //   pg_access.cpp             tokens and sessions                     (access_store)

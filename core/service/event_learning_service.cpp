@@ -213,14 +213,16 @@ result<learning_report> event_learning_service::report(const std::string& event_
     r.enabled = (*pol)->source.learn_from_decisions;
     r.narrowing = (*pol)->source.narrow_review_band;
     r.unsure = (*pol)->source.auto_decide_unsure && (*pol)->source.inherit_group_decisions;
-    r.unsure_rule_in_force = options_.unsure;
+    r.unsure_rule_in_force = calibrated_unsure_rule(options_.unsure, event_correction{}, r.narrowing);
     r.band.reject_at = options_.learner.reject_at;
+    r.band.unsure_reject_at = options_.learner.reject_at;
     r.options = options_.learner;
     r.last_decision = st.after;
     if (c) {
         r.counts = c->counts();
         r.bound = c->bound();
         r.band = c->band();
+        r.unsure_rule_in_force = calibrated_unsure_rule(options_.unsure, *c, r.narrowing);
         r.top_words = top_words(st, *c);
     }
     auto reset = labels_.get_learning_reset(ev->id);

@@ -241,8 +241,11 @@ verdict ingest_pipeline::triage(question& q, const prepared_text* text, const co
     if (!correction || correction->empty()) return p.thresholds.evaluate(q.scored, p.premoderate, words);
     thread_local model_features features;
     model_.features(*text, features);
+    // With "auto-decided, unsure" on, the correction does not reject on its own (OWN
+    // REJECTIONS, event_correction.hpp): the unsure rule's checked guess decides instead.
     corrected_triage t = correction->apply(features, q.scored, p.thresholds, p.premoderate, words,
-                                           p.narrow_review_band);
+                                           p.narrow_review_band,
+                                           !(p.auto_decide_unsure && p.inherit_group_decisions));
     if (t.delta != 0.0f) {
         q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
         if (options_.on_corrected) options_.on_corrected(t.moved() ? "moved" : "shifted");
@@ -276,7 +279,8 @@ void ingest_pipeline::decide_unsure(group_commit::item& it, std::uint32_t member
     const scores corrected =
         q.correction ? event_correction::shifted(q.scored.values, q.correction->delta) : q.scored.values;
     auto v = unsure_verdict(verdict{q.status, q.verdict, it.triaged_rule}, corrected, p.thresholds,
-                            members, correction->counts().groups(), options_.unsure);
+                            members, correction->counts().groups(),
+                            calibrated_unsure_rule(options_.unsure, *correction, p.narrow_review_band));
     if (!v) return;
     q.status = v->status;
     q.verdict = std::move(v->reason);

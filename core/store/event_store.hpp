@@ -47,9 +47,11 @@ struct event_policy {
     // and no moderator's decision, is decided on the (corrected) scores' best guess, marked
     // "auto-decided, unsure"; the group goes to review once it grows, and the moderator's
     // decision covers the unsure members (core/triage/unsure_decision.hpp). Read only while
-    // inherit_group_decisions is on. Off by default: on the project's floods it saves about a
-    // quarter of the decisions but loses more than 3 % of the genuine questions
-    // (docs/benchmarks.md, "Auto-decided, unsure"); an event can turn it on.
+    // inherit_group_decisions is on. While on, the event's correction does not reject on its
+    // own (event_correction.hpp, OWN REJECTIONS), and the guesses are limited by lines checked
+    // on the event's held-out decisions (learned_band's unsure lines). Off by default: on the
+    // seed-3 flood it lost 3.10 % of the genuine questions (the goal is under 3 %) for 6 %
+    // fewer decisions (docs/benchmarks.md, "Unsure lines"); an event can turn it on.
     bool auto_decide_unsure = false;
 };
 

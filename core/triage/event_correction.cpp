@@ -36,7 +36,7 @@ event_correction::event_correction(std::unordered_map<std::uint32_t, float> text
       input_weights_(input_weights),
       bound_(bound),
       reject_at_(reject_at),
-      band_{.approve_at = 0.0f, .reject_at = reject_at},
+      band_{.approve_at = 0.0f, .reject_at = reject_at, .unsure_reject_at = reject_at},
       counts_(counts),
       escalation_(escalation) {}
 
@@ -135,7 +135,8 @@ float event_correction::delta(const model_features& features, const scores& raw,
 
 corrected_triage event_correction::apply(const model_features& features, const classification& raw,
                                          const triage_policy& policy, bool premoderate,
-                                         const std::vector<word_match>& words, bool narrow) const {
+                                         const std::vector<word_match>& words, bool narrow,
+                                         bool own_rejections) const {
     corrected_triage out;
     out.raw = policy.evaluate(raw, premoderate, words);
     out.final = out.raw;
@@ -146,6 +147,13 @@ corrected_triage event_correction::apply(const model_features& features, const c
     if (out.delta == 0.0f) return out;
     out.corrected.values = shifted(raw.values, out.delta);
     out.final = policy.evaluate(out.corrected, premoderate, words);
+    // OWN REJECTIONS off: what only the correction rejects goes to review.
+    if (!own_rejections && out.final.status == question_status::auto_rejected) {
+        out.final = verdict{question_status::pending,
+                            out.final.reason + "; to review: the event correction does not reject on its own",
+                            verdict_rule::review};
+        if (out.raw.status == question_status::pending) out.final.reason = out.raw.reason;
+    }
     if (out.moved()) out.final.reason += describe_shift(out.delta, out.raw.status);
     return out;
 }

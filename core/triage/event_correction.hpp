@@ -74,6 +74,17 @@ struct learned_band {
     float reject_error = 0.0f;      // estimated genuine share among what the narrowing rejects
     std::int64_t approve_checked = 0;  // held-out groups in [base approve line, approve_at)
     std::int64_t reject_checked = 0;   // held-out groups in [reject_at, base reject line)
+    // UNSURE LINES (unsure_decision.hpp): the same held-out check with the looser error
+    // limits of band_options::unsure_*, over the default band [0, base reject line). A
+    // question in review whose group is still small may be guessed approved below
+    // unsure_approve_at and rejected from unsure_reject_at. With no narrowed part the line
+    // stays at its band edge (0, or the base reject line): no guess on that side.
+    float unsure_approve_at = 0.0f;
+    float unsure_reject_at = 0.0f;
+    float unsure_approve_error = 0.0f;
+    float unsure_reject_error = 0.0f;
+    std::int64_t unsure_approve_checked = 0;
+    std::int64_t unsure_reject_checked = 0;
 };
 
 // How many labels a correction was fitted on: distinct near-duplicate groups (a bulk decision
@@ -115,10 +126,17 @@ public:
                 const triage_policy& policy, bool narrow = false) const;
 
     // The verdict with the correction applied, under the rules above. `words` are the
-    // question's word-list matches.
+    // question's word-list matches. OWN REJECTIONS: with own_rejections false, a question
+    // only the correction would reject goes to review instead (in review by a score, so
+    // the unsure rule, unsure_decision.hpp, may guess it while its group is small). An
+    // event with that rule on uses it: what the correction rejects is never decided by a
+    // human, so held-out labels cannot check it, and on the seed-3 flood (16.6% French, 86%
+    // of it hostile) it learned "French = hostile" and rejected 4.4% of the genuine
+    // questions (docs/benchmarks.md).
     corrected_triage apply(const model_features& features, const classification& raw,
                            const triage_policy& policy, bool premoderate,
-                           const std::vector<word_match>& words, bool narrow = false) const;
+                           const std::vector<word_match>& words, bool narrow = false,
+                           bool own_rejections = true) const;
 
     // Whether a new question, triaged (q.status, q.scored raw, q.correction) and joining a
     // group that has `members` members and no moderator's decision, goes to review instead
@@ -129,6 +147,8 @@ public:
     float bound() const { return bound_; }
     // The calibrated band (equal to the default band until it narrowed).
     const learned_band& band() const { return band_; }
+    // The default band's upper line in corrected-margin units (0: the policy's lines).
+    float default_reject_at() const { return reject_at_; }
     const label_counts& counts() const { return counts_; }
     bool empty() const { return bound_ <= 0.0f; }
     const correction_input_vector& input_weights() const { return input_weights_; }

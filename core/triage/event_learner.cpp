@@ -218,6 +218,7 @@ bool odd_group(std::int64_t id) { return id % 2 != 0; }
 learned_band event_learner::calibrate(const triage_policy& policy) const {
     const band_options& b = options_.band;
     learned_band band{.approve_at = 0.0f, .reject_at = options_.reject_at};
+    band.unsure_reject_at = options_.reject_at;
     if (options_.reject_at <= 0.0f || static_cast<std::int64_t>(groups_.size()) < b.min_labels)
         return band;
     // Each half's correction predicts the other half's groups.
@@ -226,31 +227,55 @@ learned_band event_learner::calibrate(const triage_policy& policy) const {
         event_correction(halves[0].text_weights, halves[0].input_weights, 1.0f, 0.0f, {}),
         event_correction(halves[1].text_weights, halves[1].input_weights, 1.0f, 0.0f, {})};
     std::vector<checked_group> inside;  // held-out groups in the default band [0, reject_at)
+    std::vector<checked_group> beyond;  // held-out groups the default band's upper line rejects
     for (const auto& [group_id, g] : groups_) {
         const event_correction& judge = judges[even_group(group_id) ? 1 : 0];
         const learning_example& ex = g.example;
         const float u = event_correction::review_margin(ex.raw, policy) +
                         judge.learned_shift(ex.features, ex.raw, policy);
         ++band.checked;
-        if (u < 0.0f || u >= options_.reject_at) continue;
-        inside.push_back({u, static_cast<double>(g.hostile) / static_cast<double>(g.hostile + g.genuine)});
+        if (u < 0.0f) continue;
+        (u < options_.reject_at ? inside : beyond)
+            .push_back({u, static_cast<double>(g.hostile) / static_cast<double>(g.hostile + g.genuine)});
     }
     std::sort(inside.begin(), inside.end(), [](const checked_group& x, const checked_group& y) { return x.u < y.u; });
-    const narrowed_part approved = widest(inside, true, b.approve_error, b.min_checked, options_.reject_at);
+    const narrowed_part approved = widest(inside, true, b.approve_error, b.min_checked, band.reject_at);
     if (approved.n > 0) {
         band.approve_at = approved.line;
         band.approve_checked = static_cast<std::int64_t>(approved.n);
         band.approve_error = approved.error;
     }
-    std::vector<checked_group> above(inside.begin() + static_cast<std::ptrdiff_t>(approved.n), inside.end());
-    std::reverse(above.begin(), above.end());
-    const narrowed_part rejected = widest(above, false, b.reject_error, b.min_checked, band.approve_at);
-    if (rejected.n > 0) {
-        band.reject_at = rejected.line;
-        band.reject_checked = static_cast<std::int64_t>(rejected.n);
-        band.reject_error = rejected.error;
+    narrowed_part rejected;
+    {
+        std::vector<checked_group> above(inside.begin() + static_cast<std::ptrdiff_t>(approved.n), inside.end());
+        std::reverse(above.begin(), above.end());
+        rejected = widest(above, false, b.reject_error, b.min_checked, band.approve_at);
+        if (rejected.n > 0) {
+            band.reject_at = rejected.line;
+            band.reject_checked = static_cast<std::int64_t>(rejected.n);
+            band.reject_error = rejected.error;
+        }
     }
     band.narrowed = approved.n > 0 || rejected.n > 0;
+    // The unsure lines: the same scan over every held-out group from the review line up, since
+    // with the unsure rule the correction does not reject on its own (OWN REJECTIONS).
+    inside.insert(inside.end(), beyond.begin(), beyond.end());
+    std::sort(inside.begin(), inside.end(), [](const checked_group& x, const checked_group& y) { return x.u < y.u; });
+    const narrowed_part guess_approved =
+        widest(inside, true, b.unsure_approve_error, b.min_checked, inside.empty() ? 0.0f : inside.back().u);
+    if (guess_approved.n > 0) {
+        band.unsure_approve_at = guess_approved.line;
+        band.unsure_approve_checked = static_cast<std::int64_t>(guess_approved.n);
+        band.unsure_approve_error = guess_approved.error;
+    }
+    std::vector<checked_group> rest(inside.begin() + static_cast<std::ptrdiff_t>(guess_approved.n), inside.end());
+    std::reverse(rest.begin(), rest.end());
+    const narrowed_part guess_rejected = widest(rest, false, b.unsure_reject_error, b.min_checked, band.unsure_approve_at);
+    if (guess_rejected.n > 0) {
+        band.unsure_reject_at = guess_rejected.line;
+        band.unsure_reject_checked = static_cast<std::int64_t>(guess_rejected.n);
+        band.unsure_reject_error = guess_rejected.error;
+    }
     return band;
 }
 

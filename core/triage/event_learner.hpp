@@ -83,6 +83,14 @@ struct band_options {
     float reject_error = 0.10f;      // at most this share of genuine among newly rejected
     std::int64_t min_checked = 30;   // held-out groups a narrowed part needs
     std::int64_t min_labels = 100;   // labelled groups before any calibration
+    // The UNSURE LINES (event_correction.hpp, learned_band): the error limits for a guess on a
+    // question whose group is small (unsure_decision.hpp). Looser than the band's own, since a
+    // wrong guess costs at most the few questions posted before the group reaches review.
+    // Chosen with bench/event_learning_sim on seeds 2 and 3 only (docs/benchmarks.md, "Unsure
+    // lines"): 0.15 on the approve side brought seed 2's leak to 0.95-0.98%, 0.25 on the
+    // reject side its loss to 2.8% and seed 3's to 3.5%.
+    float unsure_approve_error = 0.125f;
+    float unsure_reject_error = 0.20f;
 };
 
 struct learning_options {

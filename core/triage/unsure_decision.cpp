@@ -1,5 +1,6 @@
 #include "core/triage/unsure_decision.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -33,6 +34,20 @@ std::optional<verdict> unsure_verdict(const verdict& own, const scores& correcte
                   static_cast<double>(rule.reject_from), rule.review_at);
     return verdict{approve ? question_status::approved : question_status::auto_rejected,
                    std::string(unsure_marker) + own.reason + buf, own.rule};
+}
+
+unsure_rule calibrated_unsure_rule(const unsure_rule& rule, const event_correction& correction, bool narrow) {
+    unsure_rule r = rule;
+    if (!rule.calibrated) return r;
+    r.approve_below = 0.0f;  // nothing in review sits below 0
+    r.reject_from = unsure_never;
+    const learned_band& b = correction.band();
+    const float lo = narrow ? b.approve_at : 0.0f;
+    const float hi = narrow ? b.reject_at : correction.default_reject_at();
+    if (!(correction.default_reject_at() > 0.0f) || !(hi > lo)) return r;
+    if (b.unsure_approve_checked > 0) r.approve_below = std::max(0.0f, (b.unsure_approve_at - lo) / (hi - lo));
+    if (b.unsure_reject_checked > 0) r.reject_from = std::min(unsure_never, (b.unsure_reject_at - lo) / (hi - lo));
+    return r;
 }
 
 }  // namespace tribune

@@ -33,12 +33,15 @@
 #include <string_view>
 
 #include "core/domain/classification.hpp"
+#include "core/triage/event_correction.hpp"
 #include "core/triage/triage_policy.hpp"
 
 namespace tribune {
 
 inline constexpr std::string_view unsure_action = "unsure";
 inline constexpr std::string_view unsure_marker = "auto-decided, unsure: ";
+// A band position no question reaches: reject_from = unsure_never guesses no rejection.
+inline constexpr float unsure_never = 1000.0f;
 
 // Chosen with bench/event_learning_sim on scripts/make-flood floods with seeds 2 and 3 only
 // (docs/benchmarks.md, "Auto-decided, unsure"): K = 3 with 0.15 / 0.5 kept leak and loss
@@ -50,6 +53,9 @@ struct unsure_rule {
     // Labelled groups the event's correction must have learned from before any guess: at the
     // start of an event everything in the band goes to a human, as without the rule.
     std::int64_t min_labels = 100;
+    // The zones from the event correction's UNSURE LINES (calibrated_unsure_rule below), checked
+    // on the event's held-out decisions; false: approve_below and reject_from as given.
+    bool calibrated = true;
 };
 
 // Where the scores sit in their review band: 0 at the review line, 1 at the reject line
@@ -64,5 +70,15 @@ std::optional<float> band_position(const scores& s, const triage_policy& policy)
 std::optional<verdict> unsure_verdict(const verdict& own, const scores& corrected,
                                       const triage_policy& policy, std::uint32_t members_before,
                                       std::int64_t labels_learned, const unsure_rule& rule = {});
+
+// The rule with its zones taken from the event correction's UNSURE LINES (learned_band,
+// event_correction.hpp), i.e. checked on the event's own held-out decisions, as positions in
+// the band the correction maps onto the policy (`narrow`: the calibrated band, as
+// event_correction::apply). A side whose line was not calibrated guesses nothing
+// (approve_below 0, reject_from unsure_never); a correction with no rescaled band
+// (default_reject_at 0) gives a rule that guesses nothing. A question the correction would
+// reject but may not (OWN REJECTIONS, event_correction.hpp) sits beyond position 1.
+// review_at and min_labels are kept from `rule`; a rule with calibrated false is returned as is.
+unsure_rule calibrated_unsure_rule(const unsure_rule& rule, const event_correction& correction, bool narrow);
 
 }  // namespace tribune

@@ -15,6 +15,7 @@ json band_json(const learning_report& r) {
     const learned_band& b = r.band;
     return {{"narrowing", r.narrowing},
             {"narrowed", b.narrowed},
+            {"own_rejections", !r.unsure},
             {"approve_below_probability", probability(b.approve_at)},
             {"reject_from_probability", probability(b.reject_at)},
             {"approve_at", to_decimals(b.approve_at, 3)},
@@ -37,7 +38,15 @@ json unsure_json(const learning_report& r) {
             {"review_from_members", u.review_at},
             {"approve_below_band_position", to_decimals(u.approve_below, 3)},
             {"reject_from_band_position", to_decimals(u.reject_from, 3)},
-            {"min_labelled_groups", u.min_labels}};
+            {"min_labelled_groups", u.min_labels},
+            {"approve_below", to_decimals(r.band.unsure_approve_at, 3)},
+            {"reject_from", to_decimals(r.band.unsure_reject_at, 3)},
+            {"approve", {{"checked_groups", r.band.unsure_approve_checked},
+                         {"estimated_error", to_decimals(r.band.unsure_approve_error, 3)},
+                         {"max_error", to_decimals(r.options.band.unsure_approve_error, 3)}}},
+            {"reject", {{"checked_groups", r.band.unsure_reject_checked},
+                        {"estimated_error", to_decimals(r.band.unsure_reject_error, 3)},
+                        {"max_error", to_decimals(r.options.band.unsure_reject_error, 3)}}}};
 }
 
 }  // namespace

@@ -17,8 +17,8 @@ const PLACES = ['Detroit', 'Cleveland', 'Memphis', 'Baltimore', 'Newark', 'Camde
 const VERBS = ['steals', 'drains', 'eats', 'wants', 'devours'];
 const nickname = NOUNS.map((n, i) => `Dimon the bloodsucker ${VERBS[i % 5]} our ${n}`);
 const pointed = PLACES.flatMap((p) => [
-  `Why do you keep closing branches in poor neighbourhoods of ${p}?`,
-  `Will you fire more people in ${p} this year?`,
+  `Why do you keep closing branches in poor neighbourhoods of ${p} while paying huge bonuses?`,
+  `Will you lay off more people in ${p} this year while paying huge bonuses?`,
 ]);
 
 let api;
@@ -69,7 +69,7 @@ describe('learning on the dashboard', { timeout: 120000 }, () => {
     assert.ok(n >= 30, JSON.stringify(learned.body));
 
     // A pointed question like those approved, just inside the model's review band: approved now.
-    const probe = await post('Why do you keep closing branches in poor neighborhoods of Springfield?');
+    const probe = await post('Why do you keep closing branches in poor neighborhoods of Springfield while paying huge bonuses?');
     assert.equal(probe.status, 'approved', JSON.stringify(probe));
     assert.equal(probe.event_correction.moved_from, 'pending');
 

@@ -290,7 +290,7 @@ protected:
     void restart(float approve_below) {
         if (service_) service_->stop();
         service_options o;
-        o.unsure = {3, approve_below, approve_below, 0};
+        o.unsure = {3, approve_below, approve_below, 0, false};  // fixed zones, no calibration
         service_ = std::make_unique<question_service>(*db_, model_, sink_, o);
         ASSERT_TRUE(service_->start().is_ok());
         event_policy on;  // the rule is off by default; these tests are about it on

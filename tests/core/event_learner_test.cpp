@@ -2,6 +2,7 @@
 // and the correction's verdict rules (event_learner.hpp, event_correction.hpp).
 
 #include "core/triage/event_learner.hpp"
+#include "core/triage/unsure_decision.hpp"
 
 #include <gtest/gtest.h>
 
@@ -333,6 +334,124 @@ TEST(event_learner, a_narrowed_band_maps_its_lines_onto_the_policys) {
     EXPECT_EQ(c.apply(high.features, scored(high), policy, false, {}, true).final.status,
               question_status::auto_rejected);
     EXPECT_EQ(c.apply(high.features, scored(high), policy, false, {}, false).final.status, question_status::pending);
+}
+
+// UNSURE LINES (event_correction.hpp, learned_band; unsure_decision.hpp): the same held-out
+// check as the band, with looser limits. Labels that overlap in the middle of the band: a
+// strict limit narrows the band little, a loose one lets a small group be guessed further in.
+TEST(event_learner, unsure_lines_are_checked_on_held_out_labels_and_guess_only_beyond_them) {
+    const triage_policy policy = triage_policy::defaults();
+    learning_options o = stiff();
+    o.band.approve_error = 0.05f;
+    o.band.reject_error = 0.05f;
+    o.band.unsure_approve_error = 0.25f;
+    o.band.unsure_reject_error = 0.25f;
+    event_learner l(o);
+    for (int i = 0; i < 200; ++i) {
+        const float step = static_cast<float>(i % 20) / 20.0f;
+        l.set_label(i, i, false, example(toxicity_at_margin(policy, 0.1f + 2.4f * step), {neutral}));
+        l.set_label(10000 + i, 10000 + i, true, example(toxicity_at_margin(policy, 1.2f + 2.6f * step), {neutral}));
+    }
+    auto c = l.fit(policy);
+    const learned_band& b = c->band();
+    // Both sides calibrated, each on enough held-out groups and within its own limit, never
+    // narrower than the band's strict lines, never crossed.
+    ASSERT_GT(b.unsure_approve_checked, 0);
+    ASSERT_GT(b.unsure_reject_checked, 0);
+    EXPECT_GE(b.unsure_approve_checked, o.band.min_checked);
+    EXPECT_GE(b.unsure_reject_checked, o.band.min_checked);
+    EXPECT_LE(b.unsure_approve_error, o.band.unsure_approve_error);
+    EXPECT_LE(b.unsure_reject_error, o.band.unsure_reject_error);
+    EXPECT_GE(b.unsure_approve_at, b.approve_at);
+    EXPECT_LT(b.unsure_approve_at, b.unsure_reject_at);
+    EXPECT_GT(b.unsure_approve_at, b.approve_at);
+
+    // A question in review is guessed only beyond the unsure lines, in either band mapping.
+    for (bool narrow : {false, true}) {
+        const unsure_rule rule = calibrated_unsure_rule(unsure_rule{}, *c, narrow);
+        int approved = 0, rejected = 0, left = 0;
+        for (float margin = 0.02f; margin < 4.5f; margin += 0.02f) {
+            auto ex = example(toxicity_at_margin(policy, margin), {neutral});
+            const corrected_triage t = c->apply(ex.features, scored(ex), policy, false, {}, narrow);
+            if (t.final.status != question_status::pending) continue;
+            const float u = event_correction::review_margin(ex.raw, policy) + c->learned_shift(ex.features, ex.raw, policy);
+            auto v = unsure_verdict(t.final, t.corrected.values, policy, 0, c->counts().groups(), rule);
+            if (!v) {
+                ++left;
+                continue;
+            }
+            if (v->status == question_status::approved) {
+                ++approved;
+                EXPECT_LT(u, b.unsure_approve_at + 1e-3f) << margin;
+            } else {
+                ++rejected;
+                EXPECT_GE(u, b.unsure_reject_at - 1e-3f) << margin;
+            }
+        }
+        EXPECT_GT(approved, 0) << narrow;
+        EXPECT_GT(rejected, 0) << narrow;
+        EXPECT_GT(left, 0) << narrow;
+    }
+
+    // Too few labels: no unsure line, so the rule guesses nothing; nor does an event with
+    // no correction.
+    auto few = separated_learner(static_cast<int>(o.band.min_labels / 2) - 1, o).fit(policy);
+    EXPECT_EQ(few->band().unsure_approve_checked, 0);
+    EXPECT_EQ(few->band().unsure_reject_at, o.reject_at);
+    for (const event_correction* none : {few.get(), static_cast<const event_correction*>(nullptr)}) {
+        const event_correction empty;
+        const unsure_rule rule = calibrated_unsure_rule(unsure_rule{}, none ? *none : empty, true);
+        for (float margin = 0.02f; margin < 4.5f; margin += 0.1f) {
+            const verdict in_band{question_status::pending, "x", verdict_rule::review};
+            scores at{};
+            at[attribute::toxicity] = toxicity_at_margin(policy, margin);
+            EXPECT_FALSE(unsure_verdict(in_band, at, policy, 0, 1000, rule).has_value())
+                << margin;
+        }
+    }
+}
+
+// OWN REJECTIONS (event_correction.hpp): with own_rejections false (an event with the unsure
+// rule on), what only the correction would reject goes to review, in review by a score so the
+// unsure rule may guess it; with it true, rejected as before. What the shipped model rejects
+// stays rejected either way.
+TEST(event_learner, without_own_rejections_what_only_the_correction_rejects_goes_to_review) {
+    const triage_policy policy = triage_policy::defaults();
+    learning_options o = stiff();
+    o.reject_at = 1.5f;  // an upper line inside the policy's band
+    event_learner l(o);
+    for (int i = 0; i < 200; ++i) {
+        const float step = static_cast<float>(i % 20) / 20.0f;
+        l.set_label(i, i, false, example(toxicity_at_margin(policy, 0.1f + 1.0f * step), {neutral}));
+        l.set_label(10000 + i, 10000 + i, true, example(toxicity_at_margin(policy, 1.7f + 1.8f * step), {neutral}));
+    }
+    auto c = l.fit(policy);
+    for (bool narrow : {false, true}) {
+        int beyond = 0;
+        for (float margin = 1.6f; margin < 3.6f; margin += 0.05f) {
+            auto ex = example(toxicity_at_margin(policy, margin), {neutral});
+            ASSERT_EQ(policy.evaluate(scored(ex), false).status, question_status::pending) << margin;
+            const corrected_triage own = c->apply(ex.features, scored(ex), policy, false, {}, narrow, true);
+            const corrected_triage not_own = c->apply(ex.features, scored(ex), policy, false, {}, narrow, false);
+            if (own.final.status != question_status::auto_rejected) {
+                EXPECT_EQ(not_own.final.status, own.final.status) << margin;
+                continue;
+            }
+            ++beyond;
+            EXPECT_EQ(not_own.final.status, question_status::pending) << margin;
+            EXPECT_EQ(not_own.final.rule, verdict_rule::review) << margin;
+            EXPECT_FALSE(not_own.moved()) << margin;
+            EXPECT_EQ(not_own.delta, own.delta) << margin;
+        }
+        if (!narrow) {
+            EXPECT_GT(beyond, 0);  // (narrowed, this band approves up to its upper line)
+        }
+    }
+    // The shipped model's own rejection is untouched.
+    auto high = example(0.99f, {neutral});
+    ASSERT_EQ(policy.evaluate(scored(high), false).status, question_status::auto_rejected);
+    EXPECT_EQ(c->apply(high.features, scored(high), policy, false, {}, true, false).final.status,
+              question_status::auto_rejected);
 }
 
 }  // namespace

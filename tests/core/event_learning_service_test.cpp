@@ -130,15 +130,16 @@ std::vector<std::string> nickname_questions(std::size_t n) {
 std::vector<std::string> pointed_questions(std::size_t n) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < n; ++i)
-        out.push_back(i % 2 == 0 ? "Why do you keep closing branches in poor neighbourhoods of " + places[i / 2 % places.size()] + "?"
-                                 : "Will you fire more people in " + places[i / 2 % places.size()] + " this year?");
+        out.push_back(i % 2 == 0 ? "Why do you keep closing branches in poor neighbourhoods of " + places[i / 2 % places.size()] + " while paying huge bonuses?"
+                                 : "Will you lay off more people in " + places[i / 2 % places.size()] + " this year while paying huge bonuses?");
     return out;
 }
 
 const std::string probe = "Dimon the bloodsucker swallows our scholarships";
 // A pointed question of the kind the moderators approve, just inside the shipped model's
-// review band (toxicity 0.32, review from 0.29).
-const std::string genuine_probe = "Why do you keep closing branches in poor neighborhoods of Springfield?";
+// review band (toxicity 0.32, review from 0.28; without "while paying huge bonuses" the model
+// approves it on its own, 0.20).
+const std::string genuine_probe = "Why do you keep closing branches in poor neighborhoods of Springfield while paying huge bonuses?";
 
 TEST_F(event_learning_service_test, decisions_are_labels_counted_per_class) {
     instance a = open();

@@ -5,9 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <set>
+#include <string>
+#include <thread>
 
 #include "core/postgres/postgres_store.hpp"
 #include "core/text/prepared_text.hpp"
@@ -24,6 +29,12 @@ public:
         std::lock_guard lock(mutex_);
         seqs_.push_back(seq);
         ids_.push_back(c.q.id);
+        std::string state(c.from ? to_string(*c.from) : "-");
+        state += '>';
+        state += to_string(c.q.status);
+        state += '@';
+        state += std::to_string(c.q.version);
+        states_.push_back(std::move(state));
         cv_.notify_all();
     }
     void shortlist_changed(const shortlist_change& c, std::uint64_t seq) override {
@@ -42,12 +53,18 @@ public:
         std::lock_guard lock(mutex_);
         return ids_;
     }
+    // Each question change as "from>state@version" ("-" for a new question).
+    std::vector<std::string> states() {
+        std::lock_guard lock(mutex_);
+        return states_;
+    }
 
 private:
     std::mutex mutex_;
     std::condition_variable cv_;
     std::vector<std::uint64_t> seqs_;
     std::vector<std::int64_t> ids_;
+    std::vector<std::string> states_;
 };
 
 class pg_shared_instances : public ::testing::Test {
@@ -111,6 +128,10 @@ TEST_F(pg_shared_instances, every_change_is_numbered_once_per_event_and_none_is_
     EXPECT_EQ(seqs, (std::vector<std::uint64_t>{at + 1, at + 2, at + 3, at + 4, at + 5}));
     EXPECT_EQ(sink.ids(),
               (std::vector<std::int64_t>{first.id, second.id, first.id, third.id, -first.id}));
+    // The first question was approved before B read its creation back: the creation is still
+    // delivered as what it made (pending, version 1), the decision as pending -> approved.
+    EXPECT_EQ(sink.states(), (std::vector<std::string>{"->pending@1", "->pending@1",
+                                                       "pending>approved@2", "->pending@1"}));
 
     // Another source opened now starts after all of them, with the same epoch.
     auto again = a_->open_change_source();
@@ -118,6 +139,90 @@ TEST_F(pg_shared_instances, every_change_is_numbered_once_per_event_and_none_is_
     EXPECT_EQ(again->epoch(), source->epoch());
     for (const auto& [slug, seq] : again->positions())
         if (slug == "demo") EXPECT_EQ(seq, at + 5);
+}
+
+// Two instances commit batches of one event at the same time, each batch with retries of
+// its own items and of the other instance's: every identity is stored once (one of all its
+// outcomes says "inserted", all name the same question), every stored question's change is
+// numbered once, and the numbers run on with no gap and none twice.
+TEST_F(pg_shared_instances, concurrent_batches_store_each_identity_once_and_number_without_gaps) {
+    auto source = b_->open_change_source();
+    ASSERT_NE(source, nullptr);
+    ASSERT_TRUE(source->open().is_ok());
+    std::uint64_t at = 0;
+    for (const auto& [slug, seq] : source->positions())
+        if (slug == "demo") at = seq;
+    recording_sink sink;
+    ASSERT_TRUE(source->start(sink).is_ok());
+
+    constexpr int rounds = 12, per_batch = 8;
+    // Batch r of instance i: identities r*per_batch + k, k < per_batch — the same for both
+    // instances — with item k+1 retrying item k's identity when k is even.
+    auto batch_of = [&](int r, const std::string& instance) {
+        std::vector<question_insert> batch;
+        for (int k = 0; k < per_batch; ++k) {
+            const int identity = r * per_batch + (k % 2 == 1 ? k - 1 : k);
+            question_insert in;
+            in.q.event_id = demo_.id;
+            in.q.text = "Question " + std::to_string(identity) + " from " + instance + "?";
+            in.q.status = question_status::pending;
+            in.q.scored.lang = "en";
+            in.q.source = "form";
+            in.q.external_id = std::to_string(identity);
+            in.search_text = prepare_text(in.q.text)->normal.text;
+            if (k == 1) in.group = group_choice::join_item(0);
+            batch.push_back(std::move(in));
+        }
+        return batch;
+    };
+    std::vector<insert_outcome> on_a, on_b;
+    auto run = [&](postgres_store& s, const std::string& name, std::vector<insert_outcome>& out) {
+        for (int r = 0; r < rounds; ++r) {
+            auto done = s.insert_batch(batch_of(r, name));
+            ASSERT_TRUE(done.is_ok()) << done.error().message();
+            out.insert(out.end(), done->begin(), done->end());
+        }
+    };
+    std::thread ta([&] { run(*a_, "A", on_a); });
+    std::thread tb([&] { run(*b_, "B", on_b); });
+    ta.join();
+    tb.join();
+    ASSERT_EQ(on_a.size(), std::size_t{rounds * per_batch});
+    ASSERT_EQ(on_b.size(), std::size_t{rounds * per_batch});
+
+    std::map<std::string, std::set<std::int64_t>> ids_of;  // identity -> question ids answered
+    std::map<std::string, int> inserted_of;
+    std::vector<std::int64_t> stored;
+    for (const auto* side : {&on_a, &on_b})
+        for (const insert_outcome& o : *side) {
+            ids_of[*o.stored.external_id].insert(o.stored.id);
+            if (o.inserted) {
+                ++inserted_of[*o.stored.external_id];
+                stored.push_back(o.stored.id);
+            }
+        }
+    const std::size_t identities = rounds * per_batch / 2;
+    ASSERT_EQ(ids_of.size(), identities);
+    for (const auto& [identity, ids] : ids_of) {
+        EXPECT_EQ(ids.size(), 1u) << "identity " << identity << " stored as several questions";
+        EXPECT_EQ(inserted_of[identity], 1) << "identity " << identity;
+    }
+    EXPECT_EQ(a_->count_by_status(demo_.id)->at(question_status::pending),
+              static_cast<std::int64_t>(identities));
+
+    const auto seqs = sink.wait_for(identities);
+    source->stop();
+    std::vector<std::uint64_t> expected;
+    for (std::uint64_t n = 1; n <= identities; ++n) expected.push_back(at + n);
+    EXPECT_EQ(seqs, expected) << "numbers delivered out of order, twice, or with a gap";
+    auto announced = sink.ids();
+    std::sort(announced.begin(), announced.end());
+    std::sort(stored.begin(), stored.end());
+    EXPECT_EQ(announced, stored) << "each stored question is announced once";
+    auto again = a_->open_change_source();
+    ASSERT_TRUE(again->open().is_ok());
+    for (const auto& [slug, seq] : again->positions())
+        if (slug == "demo") EXPECT_EQ(seq, at + identities);
 }
 
 TEST_F(pg_shared_instances, a_claimed_webhook_delivery_is_not_handed_to_another_instance) {

@@ -156,6 +156,42 @@ TEST_P(store_contract, inserts_write_the_chosen_groups_and_skip_known_identities
     EXPECT_EQ(db_->count_by_status(demo_.id)->at(question_status::pending), 4);
 }
 
+TEST_P(store_contract, a_retry_of_a_question_stored_in_the_same_batch_answers_with_its_final_group) {
+    auto identity = [](question_insert in, const std::string& id) {
+        in.q.source = "form";
+        in.q.external_id = id;
+        return in;
+    };
+    const question old = insert({identity(make("old"), "a")})[0];
+    // 0 retries "a" (stored before); 1 joins 0's group, so the stored group of "a"; 2 retries
+    // 1, so it answers with 1, whose group is "a"'s; 3 joins 2; 4 retries 3 inside the batch.
+    auto r = db_->insert_batch({identity(make("old again"), "a"),
+                                identity(make("joins a", question_status::pending,
+                                              group_choice::join_item(0)), "b"),
+                                identity(make("b again"), "b"),
+                                identity(make("joins b", question_status::pending,
+                                              group_choice::join_item(2)), "c"),
+                                identity(make("c again"), "c")});
+    ASSERT_TRUE(r.is_ok()) << r.error().message();
+    ASSERT_EQ(r->size(), 5u);
+    EXPECT_FALSE((*r)[0].inserted);
+    EXPECT_EQ((*r)[0].stored.id, old.id);
+    EXPECT_TRUE((*r)[1].inserted);
+    EXPECT_EQ((*r)[1].stored.cluster_id, old.cluster_id);
+    EXPECT_FALSE((*r)[2].inserted);
+    EXPECT_EQ((*r)[2].stored.id, (*r)[1].stored.id);
+    EXPECT_EQ((*r)[2].stored.text, "joins a");
+    EXPECT_TRUE((*r)[3].inserted);
+    EXPECT_EQ((*r)[3].stored.cluster_id, old.cluster_id);
+    EXPECT_EQ((*r)[3].stored.cluster_size, 3);
+    EXPECT_FALSE((*r)[4].inserted);
+    EXPECT_EQ((*r)[4].stored.id, (*r)[3].stored.id);
+    EXPECT_EQ(db_->get_question(old.id)->cluster_size, 3);
+    EXPECT_EQ(db_->get_question((*r)[3].stored.id)->cluster_id, old.cluster_id);
+    EXPECT_EQ(db_->count_by_status(demo_.id)->at(question_status::pending), 3);
+    EXPECT_EQ(db_->list_decisions((*r)[1].stored.id)->size(), 1u);
+}
+
 TEST_P(store_contract, pages_filter_sort_and_continue_exactly) {
     const char* t[] = {"Quand les frais baissent-ils ?", "you absolute idiot", "fees fees",
                        "another idiot", "Sh1t happens with fees"};

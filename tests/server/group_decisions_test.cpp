@@ -33,10 +33,16 @@ protected:
 const std::string question_text = "Why is the minister such an idiot about the overdraft fees?";
 
 TEST_F(group_decisions_test, a_retweet_of_a_rejected_question_is_auto_rejected_naming_the_group) {
+    // The first question's two changes are read from a stream opened before them, so that the
+    // stream opened below starts after them (on PostgreSQL they reach the hub through NOTIFY,
+    // possibly after a snapshot taken right after the decision's answer).
+    auto before = open_snapshot("askjpm");
+    ASSERT_TRUE(before);
     json first = post_text("askjpm", question_text);
     ASSERT_EQ(first["status"], "pending") << first.dump();
     const std::int64_t group = first["cluster"]["id"].get<std::int64_t>();
     decide(id_of(first), "reject", "alice");
+    ASSERT_EQ(read_changes(*before, 2).size(), 2u);
 
     auto ws = open_snapshot("askjpm");
     ASSERT_TRUE(ws);

@@ -65,14 +65,16 @@ std::vector<std::string> nickname_questions() {
 std::vector<std::string> pointed_questions() {
     std::vector<std::string> out;
     for (const std::string& p : places) {
-        out.push_back("Why do you keep closing branches in poor neighbourhoods of " + p + "?");
-        out.push_back("Will you fire more people in " + p + " this year?");
+        out.push_back("Why do you keep closing branches in poor neighbourhoods of " + p + " while paying huge bonuses?");
+        out.push_back("Will you lay off more people in " + p + " this year while paying huge bonuses?");
     }
     return out;
 }
 
-// A pointed question like those approved, just inside the shipped model's review band.
-const std::string probe = "Why do you keep closing branches in poor neighborhoods of Springfield?";
+// A pointed question like those approved, just inside the shipped model's review band
+// (toxicity 0.32, review from 0.28; without "while paying huge bonuses" the model approves it
+// on its own, 0.20).
+const std::string probe = "Why do you keep closing branches in poor neighborhoods of Springfield while paying huge bonuses?";
 
 TEST_F(learning_test, decisions_on_a_theme_move_a_new_question_on_it_out_of_review) {
     json before = post_text("askjpm", probe);
@@ -167,23 +169,33 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     EXPECT_EQ(learning()["band"]["narrowing"], false);
 
     // Auto-decided, unsure: off by default; once an event turns it on (with inheritance on, which
-    // this fixture turned off) it waits for 100 decided groups; the switch round-trips.
+    // this fixture turned off) it waits for 100 decided groups, and guesses nothing until the
+    // held-out check has drawn its lines; while it is on the correction does not reject on its own.
     ASSERT_EQ(call(http::verb::put, "/api/v1/events/askjpm/policy",
                    json{{"inherit_group_decisions", true}}.dump()).status, 200u);
     EXPECT_EQ(get("/api/v1/events/askjpm/policy").body["auto_decide_unsure"], false);
     EXPECT_EQ(learning()["unsure"]["enabled"], false);
+    EXPECT_EQ(learning()["band"]["own_rejections"], true);
     auto on = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", true}}.dump());
     ASSERT_EQ(on.status, 200u) << on;
     EXPECT_EQ(on.body["auto_decide_unsure"], true);
-    auto unsure = learning()["unsure"];
+    auto report = learning();
+    auto unsure = report["unsure"];
     EXPECT_EQ(unsure["enabled"], true);
     EXPECT_EQ(unsure["active"], false);
     EXPECT_EQ(unsure["review_from_members"], 3);
     EXPECT_EQ(unsure["min_labelled_groups"], 100);
+    EXPECT_EQ(unsure["approve_below_band_position"], 0);
+    EXPECT_EQ(unsure["reject_from_band_position"], 1000);
+    EXPECT_EQ(unsure["approve"]["checked_groups"], 0);
+    EXPECT_DOUBLE_EQ(unsure["approve"]["max_error"].get<double>(), 0.125);
+    EXPECT_DOUBLE_EQ(unsure["reject"]["max_error"].get<double>(), 0.2);
+    EXPECT_EQ(report["band"]["own_rejections"], false);
     auto off = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", false}}.dump());
     ASSERT_EQ(off.status, 200u) << off;
     EXPECT_EQ(off.body["auto_decide_unsure"], false);
     EXPECT_EQ(learning()["unsure"]["enabled"], false);
+    EXPECT_EQ(learning()["band"]["own_rejections"], true);
 }
 
 }  // namespace

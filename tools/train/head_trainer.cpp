@@ -57,6 +57,11 @@ void head_trainer::deep_forward(const text_feature_set& fs, std::vector<float>& 
         for (std::size_t j = 0; j < dh_; ++j) z[k] += w2_[k * dh_ + j] * hid[j];
 }
 
+bool head_trainer::is_question_negative(const example& e) {
+    return e.y[static_cast<std::size_t>(attribute::toxicity)] == 0 && e.sources != "tribune_counter_data" &&
+           e.original.find('?') != std::string::npos;
+}
+
 float head_trainer::source_weight(const std::string& sources) const {
     float w = 0.0f;
     std::size_t pos = 0;
@@ -289,9 +294,13 @@ void head_trainer::train(const dataset& data) {
             fx_.extract(e.text, fs);
             const float w = (e.lang == "fr" ? opt_.fr_weight : 1.0f) *
                             (e.sources == "tribune_counter_data" ? opt_.counter_weight : source_weight(e.sources));
+            const bool question_negative = is_question_negative(e);
             head_logits hw;
             for (std::size_t h = 0; h < heads; ++h)
-                hw[h] = w * (example_weight_.empty() ? 1.0f : example_weight_[order[k]][h]);
+                hw[h] = w * (example_weight_.empty() ? 1.0f : example_weight_[order[k]][h]) *
+                        (question_negative && h != static_cast<std::size_t>(attribute::identity_attack)
+                             ? opt_.question_negative_weight
+                             : 1.0f);
             step(fs, e.y, hw, deep_cache.empty() ? nullptr : &deep_cache[order[k]]);
         }
         std::array<std::vector<scored>, heads> v, fr;

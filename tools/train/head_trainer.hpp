@@ -53,6 +53,9 @@ public:
 private:
     // opt.source_weights for an example's comma-separated sources (1 when none is listed).
     float source_weight(const std::string& sources) const;
+    // A real (not template) train text known not toxic whose original holds a '?': weighted by
+    // opt.question_negative_weight.
+    static bool is_question_negative(const example& e);
     // One AdaGrad step; `frozen_deep`, when given, is the (no longer learning) deep part's
     // output for this example.
     void step(const text_feature_set& fs, const std::array<std::int8_t, heads>& y, const head_logits& weight,

@@ -32,6 +32,7 @@ void write_parameters(std::ostream& card, const card_inputs& in) {
          << "| class weighting | positives weighted sqrt(neg/pos), capped at " << opt.max_pos_weight << " |\n"
          << "| NB scaling | " << (opt.nb_floor > 0 ? "each head's input for a bucket scaled by max(abs(r), " + fmt(opt.nb_floor, 2) + "), r the add-one-smoothed log ratio of the bucket's presence in the head's positive and negative train texts (NB-SVM style, Wang and Manning 2012); the shipped weights include the scale" : std::string("off")) << " |\n"
          << "| counter-data | tools/train/counter_data.py templates, train only, gradient weight " << opt.counter_weight << " |\n"
+         << "| ordinary questions | real train texts known not toxic whose text holds a '?' (TREC, Jigsaw, OLID, Davidson, the French sets), gradient weight " << opt.question_negative_weight << " on every head but identity_attack |\n"
          << "| calibration | Platt scaling per head (score = sigmoid(a * logit + b)), fitted on the calibration half of the validation split with its positives reweighted to a class prior chosen per head (below) |\n"
          << "| span model | token-level logistic model: the token's own features and its neighbours' (two more weight columns), its share of each head's logit, absolute and relative to the document's largest, and the document's toxicity logit; trained "
          << opt.span_epochs << " epochs on the gold spans of toxic_spans2021's train split plus non-toxic train texts (all tokens negative); threshold "

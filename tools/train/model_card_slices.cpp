@@ -122,27 +122,47 @@ void write_functional(std::ostream& card, const card_inputs& in, std::string& su
     summary += "functional " + fmt(n ? static_cast<double>(right) / static_cast<double>(n) : -1) + "; ";
 }
 
-// Benign questions: how many would be held?
+// Questions sent to review: TREC (benign), then every report-half text whose original holds a
+// '?' split by its labels (genuine: toxicity 0 and no attribute 1; hostile: any attribute 1),
+// so that a model cannot look better on genuine questions by missing hostile ones.
 void write_benign_questions(std::ostream& card, const card_inputs& in, std::string& summary) {
-    std::size_t n = 0, flagged = 0;
-    std::array<std::size_t, heads> by{};
-    for (const eval_row& r : in.rows) {
-        if (r.ex->sources.find("trec_questions") == std::string::npos) continue;
-        ++n;
+    struct tally {
+        std::size_t n = 0, flagged = 0, tox_half = 0;
+        std::array<std::size_t, heads> by{};
+    };
+    tally trec, genuine, hostile;
+    const auto count = [&](tally& t, const eval_row& r) {
+        ++t.n;
         bool any = false;
         for (std::size_t h = 0; h < heads; ++h)
             if (r.c.values.values[h] >= thresholds_of(in, static_cast<attribute>(h)).review) {
                 any = true;
-                ++by[h];
+                ++t.by[h];
             }
-        flagged += any;
+        t.flagged += any;
+        t.tox_half += r.c.values.values[static_cast<std::size_t>(attribute::toxicity)] >= 0.5f;
+    };
+    for (const eval_row& r : in.rows) {
+        if (r.ex->sources.find("trec_questions") != std::string::npos) count(trec, r);
+        if (r.ex->original.find('?') == std::string::npos) continue;
+        bool positive = false;
+        for (std::size_t h = 0; h < heads; ++h) positive = positive || r.ex->y[h] == 1;
+        if (positive) count(hostile, r);
+        else if (r.ex->y[static_cast<std::size_t>(attribute::toxicity)] == 0) count(genuine, r);
     }
-    card << "\nBenign TREC questions in the report half sent to review by any attribute's `review_above`: " << flagged
-         << " of " << n << " ("
-         << fmt(n ? 100.0 * static_cast<double>(flagged) / static_cast<double>(n) : -1, 1) << "%); by attribute:";
-    for (std::size_t h = 0; h < heads; ++h) card << " " << attr_name(h) << " " << by[h];
-    card << ".\n";
-    summary += "TREC to review " + std::to_string(flagged) + "/" + std::to_string(n) + "; ";
+    const auto pct = [](std::size_t a, std::size_t n) { return fmt(n ? 100.0 * static_cast<double>(a) / static_cast<double>(n) : -1, 1); };
+    const auto line = [&](const char* what, const tally& t) {
+        card << "\n" << what << " sent to review by any attribute's `review_above`: " << t.flagged << " of " << t.n << " ("
+             << pct(t.flagged, t.n) << "%); toxicity >= 0.5: " << t.tox_half << " (" << pct(t.tox_half, t.n) << "%); by attribute:";
+        for (std::size_t h = 0; h < heads; ++h) card << " " << attr_name(h) << " " << t.by[h];
+        card << ".\n";
+    };
+    line("Benign TREC questions in the report half", trec);
+    line("Genuine report-half texts holding a '?' (toxicity 0, no attribute 1)", genuine);
+    line("Hostile report-half texts holding a '?' (any attribute 1)", hostile);
+    summary += "TREC to review " + std::to_string(trec.flagged) + "/" + std::to_string(trec.n) + "; genuine '?' to review " +
+               std::to_string(genuine.flagged) + "/" + std::to_string(genuine.n) + "; hostile '?' to review " +
+               std::to_string(hostile.flagged) + "/" + std::to_string(hostile.n) + "; ";
 }
 
 }  // namespace tribune::train

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* usage =
     "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] "
-    "[--dump-tokens FILE] [--dump-predictions FILE] [--dump-spans FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--group-context 0|1] [--fr-weight X] [--counter-weight X] [--source-weights SRC=W,...] [--nb-floor X] [--identity-balance X] [--identity-balance-tox X] [--min-norm-sq N] [--span-epochs N] [--deep-dim D] [--deep-hidden H] [--deep-buckets-log2 B] [--deep-lr X] "
+    "[--dump-tokens FILE] [--dump-predictions FILE] [--dump-spans FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--group-context 0|1] [--fr-weight X] [--counter-weight X] [--source-weights SRC=W,...] [--question-negative-weight X] [--nb-floor X] [--identity-balance X] [--identity-balance-tox X] [--min-norm-sq N] [--span-epochs N] [--deep-dim D] [--deep-hidden H] [--deep-buckets-log2 B] [--deep-lr X] "
     "[--span-lr X] [--span-l2 X] [--span-dense-lr X]\n";
 
 }  // namespace
@@ -39,6 +39,7 @@ int parse_options(int argc, char** argv, options& opt) {
         else if (a == "--fr-weight") opt.fr_weight = std::stof(v);
         else if (a == "--counter-weight") opt.counter_weight = std::stof(v);
         else if (a == "--source-weights") opt.source_weights = v;
+        else if (a == "--question-negative-weight") opt.question_negative_weight = std::stof(v);
         else if (a == "--nb-floor") opt.nb_floor = std::stof(v);
         else if (a == "--identity-balance") opt.identity_balance = std::stof(v);
         else if (a == "--identity-balance-tox") opt.identity_balance_tox = std::stof(v);
