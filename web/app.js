@@ -287,7 +287,9 @@ function setShortlist(items) {
 }
 
 const conn = new Connection(slug, {
-  extra: { shortlist: true }, // the executives' shortlist, marked on the cards
+  // The executives' shortlist, marked on the cards; page frames (only what changes the first
+  // page) for the orders the server can keep a page of.
+  extra: { shortlist: true, page: true },
   onSnapshot(msg) {
     if (msg.shortlist) setShortlist(msg.shortlist.items);
     viewGen += 1;

@@ -17,6 +17,10 @@
 // review and heat as the latest message said (groupOf(q)), and re-sorts the loaded items after a
 // frame: a decision in one group moves all of that group's cards.
 //
+// Page frames (a subscribe with "page": true, for the newest and oldest orders) carry only what
+// changes the view's first page and the page itself as ids: the loaded items become that page
+// (_takePage), and what lies past it is loaded again through the list API when its end moved.
+//
 // The older per-change protocol (applyChange, list(statuses)) is kept for tools and tests.
 
 export const STATUSES = ['pending', 'held', 'approved', 'rejected', 'auto_rejected', 'answered'];
@@ -135,6 +139,8 @@ export class Store {
       this.view.statuses = msg.view.status.length ? msg.view.status : null;
     }
     this.view.items = items;
+    this.view.pageIds = new Set(items.map((q) => q.id));
+    this.view.pageCursor = msg.next_cursor ?? null;
     this.view.cursor = msg.next_cursor ?? null;
     this.view.complete = !msg.next_cursor;
     this.view.ready = true;
@@ -166,7 +172,32 @@ export class Store {
     }
     // Another member's decision moves a whole group in the impact order.
     if (changed.length && this.view.sort === 'impact') this.view.items.sort(this._comparator());
+    if (Array.isArray(msg.page)) this._takePage(msg.page, msg.next_cursor ?? null);
     this._changed({ type: 'frame', ids: changed });
+  }
+
+  // A page frame's page (docs/api.md "Page frames"): the view's first questions, by id, in
+  // order, every one of them held (the frame or an earlier one brought it). What was loaded
+  // past the page stays while the page ends where it did (same next_cursor); otherwise it is
+  // dropped and loaded again from the page's new end.
+  _takePage(ids, nextCursor) {
+    const v = this.view;
+    const page = [];
+    for (const id of ids) {
+      const q = this.questions.get(id);
+      if (q) page.push(q);
+    }
+    const inPage = new Set(ids);
+    const before = v.pageIds || new Set();
+    const keepTail = nextCursor !== null && nextCursor === v.pageCursor;
+    const tail = keepTail ? v.items.filter((q) => !inPage.has(q.id) && !before.has(q.id)) : [];
+    v.items = page.concat(tail);
+    v.pageIds = inPage;
+    v.pageCursor = nextCursor;
+    if (!keepTail) {
+      v.cursor = nextCursor;
+      v.complete = nextCursor === null;
+    }
   }
 
   // The next page of the view from the list API, in the view's order.

@@ -12,8 +12,8 @@
 // the same database: the fan-out across instances).
 // --bodies: one JSON object per line ({"text": ..., "author": ...}), used in turn; each post
 // adds "source":"load" and "external_id":"<prefix><n>". --subscribe defaults to the
-// dashboard's own first subscription (web/app.js: the Review tab, newest first, 100 items,
-// activity on). --until-counted N: stop once every dashboard's counts add up to N (the flood
+// dashboard's subscription of the Review tab's states sorted newest first (web/app.js: 100
+// items, activity on, page frames; the Review tab's own order, impact, gets no page frames). --until-counted N: stop once every dashboard's counts add up to N (the flood
 // benchmark; reports when that happened, in Unix milliseconds).
 //
 // Delivery delays: "page" = from a question's 201 to the frame that upserts it, for the
@@ -46,7 +46,7 @@ namespace {
 
 constexpr const char* default_subscribe =
     R"({"type":"subscribe","id":1,"view":{"sort":"newest","status":["pending","held"]},)"
-    R"("limit":100,"activity":true})";
+    R"("limit":100,"activity":true,"page":true})";
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "tribune_load: " << why << " (see the header of bench/load/main.cpp)\n";

@@ -266,6 +266,8 @@ void app::stop() {
     impl_->ioc.stop();
     for (auto& t : impl_->threads) t.join();
     impl_->threads.clear();
+    // Nothing more is posted onto the sessions' strands (the io_context goes first).
+    impl_->broadcast->stop();
 }
 
 void app::run_until_signal() {

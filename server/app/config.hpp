@@ -24,6 +24,9 @@ struct config {
     std::size_t ingest_queue_capacity = 10000;
     std::size_t max_batch = 1024;  // questions per group commit, at most
     std::size_t ws_send_queue_limit = 1024;  // messages; beyond this a client is dropped
+    // Bytes waiting for one client (beyond the message being written): past it a view
+    // client resyncs, a per-change client is dropped (it resumes with since).
+    std::size_t ws_send_queue_bytes = 2u << 20;
     std::size_t history_per_event = 4096;    // messages kept for `since` resume
     std::size_t snapshot_limit = 500;
 

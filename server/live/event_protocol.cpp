@@ -16,10 +16,11 @@ event_protocol::~event_protocol() {
     if (joined_ != nullptr) hub_.leave(event_, joined_);
 }
 
-hub::position event_protocol::join(std::optional<std::uint64_t> since, const std::string& epoch) {
+hub::position event_protocol::join(std::optional<std::uint64_t> since, const std::string& epoch,
+                                   std::shared_ptr<const view_spec> spec) {
     auto self = transport_->subscriber();
     joined_ = self.get();
-    return hub_.join(event_, self, since, epoch);
+    return hub_.join(event_, self, since, epoch, std::move(spec));
 }
 
 }  // namespace tribune::server

@@ -25,11 +25,15 @@ class event_protocol : public stream_protocol {
     ~event_protocol() override;  // leaves the hub
 
     void on_open(stream_transport& t) override { transport_ = &t; }
+    // Batches were dropped: cut the connection; the client resumes from the hub's history.
+    void on_gap() override { transport_->drop(); }
 
   protected:
     // Joins the session to the event (again: no effect) at the resume point given; see
     // hub::join. REQUIRES: open.
-    hub::position join(std::optional<std::uint64_t> since, const std::string& epoch);
+    // `spec`: the view the session shows, so the hub encodes its frames once per view.
+    hub::position join(std::optional<std::uint64_t> since, const std::string& epoch,
+                       std::shared_ptr<const view_spec> spec = nullptr);
 
     hub& hub_;
     moderation_query& query_;

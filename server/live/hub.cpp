@@ -2,6 +2,9 @@
 
 #include <random>
 
+#include "core/util/thread_name.hpp"
+#include "server/live/page_window.hpp"
+
 #include "server/wire/shortlist_codec.hpp"
 #include "server/wire/stream_codec.hpp"
 
@@ -26,7 +29,85 @@ std::size_t index_of(question_status s) { return static_cast<std::size_t>(s); }
 hub::hub(std::size_t history_per_event, moderation_query& counts, std::string epoch)
     : history_limit_(history_per_event),
       epoch_(epoch.empty() ? random_epoch() : std::move(epoch)),
-      counts_(counts) {}
+      counts_(counts) {
+    fan_out_thread_ = std::thread([this] { run(); });
+}
+
+hub::~hub() { stop(); }
+
+void hub::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (fan_out_thread_.joinable()) fan_out_thread_.join();
+}
+
+void hub::run() {
+    name_this_thread("tribune-fanout");
+    auto last_tick = std::chrono::steady_clock::now() - tick;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        wake_.wait(lock, [this] { return work_waiting_ || stopping_; });
+        // The first change after a quiet tick goes at once; later ones gather for a tick.
+        wake_.wait_until(lock, last_tick + tick, [this] { return stopping_; });
+        if (stopping_) return;
+        work_waiting_ = false;
+        std::vector<fan_out_work> work;
+        for (auto& [event, ch] : channels_) {
+            if (ch.pending.empty()) continue;
+            auto batch = std::make_shared<change_batch>();
+            batch->records = std::move(ch.pending);
+            ch.pending.clear();
+            batch->prev = ch.pending_prev;
+            batch->first = batch->records.front()->seq;
+            batch->last = batch->records.back()->seq;
+            fan_out_work w;
+            w.event = event;
+            w.batch = std::move(batch);
+            w.members.reserve(ch.subscribers.size());
+            for (const auto& [key, m] : ch.subscribers) w.members.push_back(m);
+            work.push_back(std::move(w));
+        }
+        last_tick = std::chrono::steady_clock::now();
+        lock.unlock();
+        for (fan_out_work& w : work) deliver(w);
+        work.clear();  // releases the last references outside the mutex
+        lock.lock();
+    }
+}
+
+void hub::deliver(fan_out_work& w) {
+    // Encoded once per distinct view: every session with the same view gets the same bytes.
+    std::unordered_map<std::string, std::shared_ptr<const view_batch>> by_view;
+    // The event's page windows this tick uses; the others are dropped (they would go stale).
+    auto& windows = windows_[w.event];
+    std::unordered_map<std::string, std::unique_ptr<page_window>> used;
+    for (const member& m : w.members) {
+        auto s = m.stream.lock();
+        if (!s) continue;  // gone; its destructor's leave() takes it off
+        if (!m.spec) continue;  // delivered by publish()
+        delivery d{w.batch, nullptr};
+        {
+            auto& v = by_view[m.spec->key()];
+            if (!v) {
+                page_window* window = nullptr;
+                if (m.spec->pages()) {
+                    auto& slot = used[m.spec->key()];
+                    if (auto old = windows.find(m.spec->key()); old != windows.end())
+                        slot = std::move(old->second);
+                    if (!slot) slot = std::make_unique<page_window>(m.spec, w.event, counts_);
+                    window = slot.get();
+                }
+                v = m.spec->encode(w.batch, window);
+            }
+            d.view = v;
+        }
+        s->deliver(std::move(d));
+    }
+    windows = std::move(used);
+}
 
 void hub::publish(const question_change& change, std::optional<std::uint64_t> seq) {
     // Encode outside the lock; only the number and the counts are set under it.
@@ -51,6 +132,7 @@ void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
     std::vector<std::shared_ptr<stream_subscriber>> alive;
     std::lock_guard lock(mutex_);
     channel& ch = channel_for(event);
+    const std::uint64_t before = ch.seq;
     if (seq) {
         if (*seq <= ch.seq) return;                  // delivered before
         if (*seq != ch.seq + 1) ch.history.clear();  // numbers lacking: no resume across them
@@ -69,14 +151,30 @@ void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
     std::shared_ptr<const change_record> shared = std::move(rec);
     ch.history.push_back(shared);
     while (ch.history.size() > history_limit_) ch.history.pop_front();
-    for (auto it = ch.subscribers.begin(); it != ch.subscribers.end();) {
-        if (auto s = it->second.lock()) {
-            s->deliver(shared);
-            alive.push_back(std::move(s));
-            ++it;
-        } else {
-            it = ch.subscribers.erase(it);  // gone; its destructor's leave() finds nothing
+    if (ch.subscribers.empty()) return;
+    // Streams without a view (per-change, display: a few mirrors, not dashboards) get each
+    // change at once, one by one, so that their send queue limits count changes as before.
+    std::shared_ptr<change_batch> single;
+    for (const auto& [key, m] : ch.subscribers) {
+        if (m.spec) continue;
+        auto s = m.stream.lock();
+        if (!s) continue;
+        if (!single) {
+            single = std::make_shared<change_batch>();
+            single->prev = before;
+            single->first = single->last = shared->seq;
+            single->records.push_back(shared);
         }
+        s->deliver(delivery{single, nullptr});
+        alive.push_back(std::move(s));
+    }
+    // Bounded: a fan-out thread this far behind drops what waits; streams see the gap.
+    if (ch.pending.size() >= max_pending_per_event) ch.pending.clear();
+    if (ch.pending.empty()) ch.pending_prev = before;
+    ch.pending.push_back(std::move(shared));
+    if (!work_waiting_) {
+        work_waiting_ = true;
+        wake_.notify_one();
     }
 }
 
@@ -156,11 +254,12 @@ hub::position hub::position_of(const channel& ch, std::optional<std::uint64_t> s
 }
 
 hub::position hub::join(const std::string& event, const std::shared_ptr<stream_subscriber>& s,
-                        std::optional<std::uint64_t> since, const std::string& epoch) {
+                        std::optional<std::uint64_t> since, const std::string& epoch,
+                        std::shared_ptr<const view_spec> spec) {
     count_event(event);
     std::lock_guard lock(mutex_);
     channel& ch = channel_for(event);
-    ch.subscribers.try_emplace(s.get(), s);
+    ch.subscribers.insert_or_assign(s.get(), member{s, std::move(spec)});
     return position_of(ch, since, epoch);
 }
 

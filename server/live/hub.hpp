@@ -14,19 +14,35 @@
 // Who is online, the arrivals per minute and revocation are presence's; the hub only
 // numbers and fans out changes.
 //
-// Thread safety: one mutex guards all state. publish() only posts records onto the
-// streams' strands (stream_subscriber::deliver) under it, which never blocks and keeps every
-// stream's records in order. Subscribers locked from their weak references are released only
-// after the mutex: releasing the last reference runs the session's destructor, which calls
-// leave(). join() returns the current position synchronously; records after that position
-// reach the subscriber afterwards.
+// Fan-out off the threads that answer HTTP: publish() numbers, counts and queues the record
+// in its event's pending batch (streams without a view — per-change, display — get it at
+// once, as a batch of one, so their send queues count changes one by one) (bounded: beyond max_pending_per_event the oldest are
+// dropped, and streams see the gap). The hub's own fan-out thread takes every event's batch
+// at most once per tick (the first change after a quiet tick goes at once), encodes it once
+// per distinct view among the event's streams (view_spec::encode: the entries and the whole
+// frame, shared by every session with that view) and hands each stream one delivery per
+// tick. Work per change is thus per distinct view, not per session, and the per-session work
+// is one post per tick. A page view (view_spec::pages()) is encoded through a page_window the
+// fan-out thread keeps per event and view, so its frame carries only what changes the page;
+// the window reads the database (outside the mutex) at its first batch and when it runs low.
+//
+// Thread safety: one mutex guards all state but the page windows, which only the fan-out
+// thread touches; the fan-out thread holds it only to take the
+// batches and the subscriber lists, and encodes and delivers outside it (deliveries of one
+// event stay in order: one thread delivers them). Subscribers locked from their weak
+// references are released outside the mutex: releasing the last reference runs the
+// session's destructor, which calls leave(). join() returns the current position
+// synchronously; records after that position reach the subscriber afterwards.
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -34,15 +50,29 @@
 #include "core/service/moderation_query.hpp"
 #include "server/live/change_record.hpp"
 #include "server/live/stream_subscriber.hpp"
+#include "server/live/page_window.hpp"
+#include "server/live/view_spec.hpp"
 
 namespace tribune::server {
 
 class hub {
   public:
+    // At most one fan-out per event per tick: the frame interval of the view protocol, so
+    // a dashboard reading along gets one shared frame per tick.
+    static constexpr std::chrono::milliseconds tick{100};
+    // Changes waiting for the fan-out thread, per event.
+    static constexpr std::size_t max_pending_per_event = 65536;
+
     // `epoch` names the numbering: empty for a random one (the hub numbers the changes
     // itself, and positions are valid in this run only), or a change_source's (the changes
     // arrive numbered by the database, and positions are valid on every instance).
     hub(std::size_t history_per_event, moderation_query& counts, std::string epoch = {});
+    ~hub();  // stop()
+    // Stops the fan-out thread: nothing is delivered after it returns (call it before the
+    // streams' executors go away). Idempotent.
+    void stop();
+    hub(const hub&) = delete;
+    hub& operator=(const hub&) = delete;
 
     // Numbers `change` in its event and hands it to the event's streams. Any thread.
     // A change numbered already (`seq`, by a change_source) keeps its number: one not above
@@ -61,12 +91,14 @@ class hub {
         std::optional<std::vector<std::shared_ptr<const change_record>>> missed;
     };
 
-    // Joins `s` to `event` (again: no effect) and returns the current position. When
+    // Joins `s` to `event` (again: replaces its view) and returns the current position. `spec`:
+    // the view the stream shows (view protocol), for frames encoded once per view. When
     // `since`/`epoch` name a point still in the history, `missed` holds every record after
     // it. Records numbered after the returned seq are delivered to `s` afterwards, in order;
     // records up to it may also arrive (already posted) and are to be ignored by seq.
     position join(const std::string& event, const std::shared_ptr<stream_subscriber>& s,
-                  std::optional<std::uint64_t> since, const std::string& epoch);
+                  std::optional<std::uint64_t> since, const std::string& epoch,
+                  std::shared_ptr<const view_spec> spec = nullptr);
     // Takes `s` off the event (no effect when it is not joined). Called by its destructor.
     void leave(const std::string& event, const stream_subscriber* s);
 
@@ -82,14 +114,32 @@ class hub {
     const std::string& epoch() const { return epoch_; }
 
   private:
+    struct member {
+        std::weak_ptr<stream_subscriber> stream;
+        std::shared_ptr<const view_spec> spec;  // null: no view (per-change, display)
+    };
     struct channel {
         std::uint64_t seq = 0;
         bool counted = false;
         std::uint64_t counted_from = 0;  // seq at which counting began
         state_counts counts{};
         std::deque<std::shared_ptr<const change_record>> history;
-        std::unordered_map<const stream_subscriber*, std::weak_ptr<stream_subscriber>> subscribers;
+        std::vector<std::shared_ptr<const change_record>> pending;  // for the next tick
+        std::uint64_t pending_prev = 0;  // seq just before pending.front()
+        std::unordered_map<const stream_subscriber*, member> subscribers;
     };
+    // One event's work for a tick, taken under the mutex.
+    struct fan_out_work {
+        std::string event;
+        std::shared_ptr<const change_batch> batch;
+        std::vector<member> members;
+    };
+
+    // The fan-out thread: waits for changes, then delivers every event's batch, each tick.
+    void run();
+    // Encodes `w` once per distinct view and delivers it. REQUIRES: mutex_ not held.
+    // The fan-out thread only.
+    void deliver(fan_out_work& w);
 
     // Numbers `rec` (its change and message body set) in `event`, keeps it and hands it to
     // the event's streams; moves the counts by `from` -> `to` when given.
@@ -112,6 +162,13 @@ class hub {
     mutable std::mutex mutex_;
     std::unordered_map<std::string, channel> channels_;  // GUARDED_BY(mutex_)
     bool seeded_all_ = false;                            // GUARDED_BY(mutex_)
+    bool work_waiting_ = false;                          // GUARDED_BY(mutex_)
+    bool stopping_ = false;                              // GUARDED_BY(mutex_)
+    std::condition_variable wake_;
+    // Per event, per view key: the pages of page views (the fan-out thread only, no mutex).
+    std::unordered_map<std::string, std::unordered_map<std::string, std::unique_ptr<page_window>>>
+        windows_;
+    std::thread fan_out_thread_;  // last: started once everything above is built
 };
 
 }  // namespace tribune::server

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "server/live/activity_record.hpp"
+#include "server/live/change_batch.hpp"
 #include "server/live/change_record.hpp"
 #include "server/live/stream_subscriber.hpp"
 
@@ -61,6 +62,15 @@ class stream_protocol {
     virtual void on_message(const std::string& text) = 0;
     // The hub's next change (not called once closing).
     virtual void on_record(std::shared_ptr<const change_record> r) = 0;
+    // The hub's next batch of changes (not called once closing). By default each record in
+    // turn to on_record().
+    virtual void on_batch(const delivery& d) {
+        for (const auto& r : d.batch->records) on_record(r);
+    }
+    // Batches were dropped because the session had too many waiting on its strand: what the
+    // client has is no longer contiguous. event_protocol cuts the connection (the client
+    // reconnects and resumes from the hub's history); view_protocol sends a fresh snapshot.
+    virtual void on_gap() = 0;
     // Presence's newest activity message (not called once closing).
     virtual void on_activity(std::shared_ptr<const activity_record>) {}
     // Everything queued has been written.

@@ -13,7 +13,7 @@
 
 #include "core/domain/role.hpp"
 #include "server/live/activity_record.hpp"
-#include "server/live/change_record.hpp"
+#include "server/live/change_batch.hpp"
 
 namespace tribune::server {
 
@@ -32,8 +32,9 @@ class stream_subscriber {
     // True for the view protocol, whose clients may ask for activity messages.
     virtual bool receives_activity() const = 0;
 
-    // The event's next numbered change.
-    virtual void deliver(std::shared_ptr<const change_record> r) = 0;
+    // The event's next changes, in order. Bounded: when too many deliveries wait on the
+    // stream's strand, later ones are dropped and the protocol told (stream_protocol::on_gap).
+    virtual void deliver(delivery d) = 0;
     // The event's newest activity message.
     virtual void deliver_activity(std::shared_ptr<const activity_record> a) = 0;
     // Closes with 1001 (going away): the server stops.

@@ -51,19 +51,22 @@ void view_protocol::subscribe(subscribe_request req) {
         if (status st = restrict_to_public(req.view.filter.statuses); !st)
             return send(error_message(st));
     subscribed_once_ = true;
-    hub::position p = join(req.since, req.epoch);
+    auto spec = std::make_shared<const view_spec>(std::move(req.view), req.id, req.shortlist, lens_,
+                                                  req.page);
+    hub::position p = join(req.since, req.epoch, spec);
     if (!p.counted)
         return send(error_message(status::error(error_kind::unavailable, "unavailable",
                                                 "the event's counts cannot be read now")));
-    view_.emplace(std::move(req.view), req.id, req.shortlist, lens_);
+    view_.emplace(std::move(spec));
     resync_ = false;
-    if (p.missed && p.missed->size() <= cfg_.ws_send_queue_limit) {
+    // A page view resumes with a snapshot: its frames follow the hub's page, not the changes.
+    if (p.missed && p.missed->size() <= cfg_.ws_send_queue_limit && !view_->spec()->pages()) {
         // A resume: exactly the changes after `since`, as one frame at once (nothing when
         // nothing was missed).
         view_->reset(*req.since, p.counts);
         for (const auto& r : *p.missed) view_->add(r);
         if (view_->frame_due()) {
-            send(view_->take_frame());
+            transport_->send(view_->take_frame());
             last_frame_at_ = clock::now();
         }
     } else {
@@ -109,16 +112,66 @@ void view_protocol::send_snapshot() {
 
 void view_protocol::on_record(std::shared_ptr<const change_record> r) {
     if (!view_ || !view_->add(r)) return;
+    taken();
+}
+
+void view_protocol::on_batch(const delivery& d) {
+    if (!view_) return;
+    const auto fit = view_->fit_of(*d.batch);
+    if (view_->spec()->pages() && fit != view_subscription::fit::old) {
+        // The hub's page for this view; without it (the window could not be read, or the
+        // batch was encoded for an older subscribe) the client gets a fresh snapshot.
+        if (fit == view_subscription::fit::gap || !d.view || !d.view->page || !d.view->counted ||
+            d.view->key != view_->spec()->key())
+            return on_gap();
+        view_->add_page(d.view);
+        return taken();
+    }
+    switch (fit) {
+        case view_subscription::fit::old:
+            return;
+        case view_subscription::fit::gap:
+            return on_gap();
+        case view_subscription::fit::next:
+            // The hub's encoding for this view, unless it was made for an older subscribe.
+            if (d.view && d.view->counted && d.view->key == view_->spec()->key()) {
+                view_->add(d.view);
+                return taken();
+            }
+            break;
+        case view_subscription::fit::overlap:
+            break;
+    }
+    for (const auto& r : d.batch->records) view_->add(r);
+    taken();
+}
+
+void view_protocol::on_gap() {
+    if (!view_ || transport_->closing()) return;
+    // Where the event stands now; the snapshot is labelled with it.
+    hub::position p = join(std::nullopt, std::string(), view_->spec());
+    if (!p.counted) return transport_->drop();
+    view_->reset(p.seq, p.counts);
+    start_resync();
+    schedule_frame();
+}
+
+void view_protocol::taken() {
     if (!transport_->idle() && transport_->write_age() > stall_timeout) return transport_->drop();
     // Changes pile up beyond the cap only while the socket has not taken the last frame: a
     // client reading along gets them all, however many arrive between two frames.
-    if (resync_ || (view_->pending() > cfg_.ws_send_queue_limit && !transport_->idle())) {
-        // Too far behind to catch up change by change: forget them, keep seq and counts,
-        // and send a fresh snapshot when the socket drains.
-        resync_ = true;
-        view_->reset(view_->seq(), view_->counts());
-    }
+    // Bounded in changes and in bytes: beyond either, what waits is replaced by a snapshot.
+    const bool over = view_->pending() > cfg_.ws_send_queue_limit ||
+                      view_->pending_bytes() > cfg_.ws_send_queue_bytes;
+    if (resync_ || (over && !transport_->idle())) start_resync();
     schedule_frame();
+}
+
+void view_protocol::start_resync() {
+    // Too far behind to catch up change by change: forget them, keep seq and counts, and
+    // send a fresh snapshot when the socket drains.
+    resync_ = true;
+    view_->reset(view_->seq(), view_->counts());
 }
 
 void view_protocol::schedule_frame() {
@@ -144,7 +197,7 @@ void view_protocol::flush() {
         return send_snapshot();
     }
     if (!view_->frame_due()) return;
-    send(view_->take_frame());
+    transport_->send(view_->take_frame());
     last_frame_at_ = clock::now();
 }
 

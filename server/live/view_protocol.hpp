@@ -8,9 +8,13 @@
 // An executive's stream sees through its lens (stream_lens.hpp): its views are held to
 // approved and answered questions.
 //
+// Changes arrive from the hub once per tick, already encoded for the view (shared by every
+// session with the same view): a client reading along sends the hub's frame as it is.
+//
 // Back-pressure: at most one frame is in flight; changes wait in the subscription. When
 // more than ws_send_queue_limit wait behind an unfinished write they are dropped and the
-// client gets a fresh snapshot once its socket drains; a socket that has not drained for
+// client gets a fresh snapshot once its socket drains (so too when the hub dropped batches
+// for this session: on_gap); a socket that has not drained for
 // stall_timeout is cut. A slow client never slows ingest or other clients. Activity: at
 // most one message waits, a newer one replacing it; it is written only when nothing else is
 // queued, so it never waits behind itself nor holds frames back by more than one small write.
@@ -53,6 +57,8 @@ class view_protocol final : public event_protocol {
     // Nothing is sent before the client's subscribe message (on_open: event_protocol's).
     void on_message(const std::string& text) override;
     void on_record(std::shared_ptr<const change_record> r) override;
+    void on_batch(const delivery& d) override;
+    void on_gap() override;
     void on_activity(std::shared_ptr<const activity_record> a) override;
     void on_drained() override;
     void on_timer() override;
@@ -61,6 +67,11 @@ class view_protocol final : public event_protocol {
     using clock = std::chrono::steady_clock;
 
     void subscribe(subscribe_request req);
+    // After the view took changes: falls back to a snapshot when too far behind, and
+    // schedules the frame.
+    void taken();
+    // Forgets what is pending and sends a fresh snapshot once the socket drains.
+    void start_resync();
     void send(std::string message);
     void send_snapshot();
     void schedule_frame();

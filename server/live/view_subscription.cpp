@@ -6,59 +6,90 @@
 
 namespace tribune::server {
 
-view_subscription::view_subscription(stream_view view, std::int64_t id, bool shortlist,
-                                     stream_lens lens)
-    : view_(std::move(view)),
-      other_than_state_(view_.filter),
-      id_(id),
-      shortlist_(shortlist),
-      lens_(lens) {
-    other_than_state_.statuses.clear();
-}
+view_subscription::view_subscription(std::shared_ptr<const view_spec> spec)
+    : spec_(std::move(spec)) {}
 
 void view_subscription::reset(std::uint64_t seq, const state_counts& counts) {
     seq_ = seq;
     frame_base_ = seq;
     counts_ = counts;
     pending_.clear();
+    pending_bytes_ = 0;
+    whole_.reset();
+    page_.reset();
+    page_shortlist_.reset();
+    synced_ = false;
 }
 
-bool view_subscription::status_in_view(question_status s) const {
-    const auto& st = view_.filter.statuses;
-    return st.empty() || std::find(st.begin(), st.end(), s) != st.end();
-}
-
-std::optional<bool> view_subscription::concerns(const question_change& c) const {
-    const bool before_state = c.from && status_in_view(*c.from);
-    const bool after_state = status_in_view(c.q.status);
-    if (!before_state && !after_state) return std::nullopt;
-    // Everything but the state is the same before and after: test it once.
-    if (!matches(other_than_state_, c.q)) return std::nullopt;
-    return after_state;
+void view_subscription::keep(frame_entry e) {
+    // Each shortlist entry carries the whole shortlist: the newest replaces one still pending.
+    if (e.shortlist)
+        std::erase_if(pending_, [this](const frame_entry& x) {
+            if (x.shortlist) pending_bytes_ -= x.text->size();
+            return x.shortlist;
+        });
+    pending_bytes_ += e.text->size();
+    pending_.push_back(std::move(e));
 }
 
 bool view_subscription::add(const std::shared_ptr<const change_record>& r) {
     if (r->seq <= seq_) return false;
     seq_ = r->seq;
+    whole_.reset();
     if (r->counted) counts_ = r->counts;
-    if (r->shortlist) {
-        if (!shortlist_) return true;
-        // Each carries the whole shortlist: the newest replaces one still pending.
-        std::erase_if(pending_, [](const entry& e) { return e.record->shortlist != nullptr; });
-        pending_.push_back({r, true});
-        return true;
-    }
-    if (auto in_view = concerns(r->change)) pending_.push_back({r, *in_view});
+    if (auto e = spec_->entry_for(*r)) keep(std::move(*e));
     return true;
 }
 
-std::string view_subscription::take_frame() {
-    std::vector<std::string> entries;
-    entries.reserve(pending_.size());
-    for (const entry& e : pending_) entries.push_back(change_entry(*e.record, e.in_view, lens_));
-    std::string out = frame_message(id_, frame_base_, seq_, counts_, entries);
+view_subscription::fit view_subscription::fit_of(const change_batch& b) const {
+    if (b.last <= seq_) return fit::old;
+    if (b.prev == seq_) return fit::next;
+    return b.prev < seq_ ? fit::overlap : fit::gap;
+}
+
+void view_subscription::add(std::shared_ptr<const view_batch> v) {
+    const bool alone = pending_.empty() && frame_base_ == seq_ && v->counted;
+    seq_ = v->batch->last;
+    if (v->counted) counts_ = v->counts;
+    for (const frame_entry& e : v->entries) keep(e);
+    whole_ = alone ? std::move(v) : nullptr;
+}
+
+void view_subscription::add_page(std::shared_ptr<const view_batch> v) {
+    const bool shared = synced_ && v->diff_valid && !frame_due() && v->batch->prev == seq_;
+    seq_ = v->batch->last;
+    if (v->counted) counts_ = v->counts;
+    if (v->shortlist) page_shortlist_ = v->shortlist;
+    if (shared) {
+        whole_ = std::move(v);
+    } else {
+        whole_.reset();
+        page_ = std::move(v);
+    }
+}
+
+std::shared_ptr<const std::string> view_subscription::take_frame() {
+    std::shared_ptr<const std::string> out;
+    if (spec_->pages()) synced_ = whole_ || page_;
+    if (page_) {
+        std::vector<frame_entry> entries = page_->whole;
+        if (page_shortlist_) entries.push_back(*page_shortlist_);
+        out = std::make_shared<const std::string>(
+            frame_message(spec_->id(), frame_base_, seq_, counts_, entries, page_->tail));
+    } else if (whole_) {
+        // The hub's frame for this view and batch: the same bytes, encoded once.
+        const std::string* frame = &whole_->frame;
+        out = std::shared_ptr<const std::string>(std::move(whole_), frame);
+    } else {
+        out = std::make_shared<const std::string>(
+            frame_message(spec_->id(), frame_base_, seq_, counts_, pending_));
+    }
     frame_base_ = seq_;
     pending_.clear();
+    pending_bytes_ = 0;
+    whole_.reset();
+    page_.reset();
+    page_shortlist_.reset();
     return out;
 }
 

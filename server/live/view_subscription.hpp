@@ -1,15 +1,14 @@
 #pragma once
 // view_subscription: one subscriber's view of an event's change stream. It takes the
-// event's numbered changes in order, keeps those that concern the view — a question that is
-// in it after the change ("upsert") or was in it before ("remove") — and turns everything
-// gathered since the last frame into one frame: the kept changes, the event's exact counts
-// per state and the sequence number the frame brings the client to.
+// event's numbered changes in order — one by one (a resume) or as the hub's batches — keeps
+// the entries that concern the view (view_spec: a question that is in it after the change,
+// "upsert", or was in it before, "remove"; the newest shortlist when asked for) and turns
+// everything gathered since the last frame into one frame: the kept changes, the event's
+// exact counts per state and the sequence number the frame brings the client to.
 //
-// A question is "in the view" when tribune::matches(view.filter, question) holds. A change
-// alters only the state (or the vote count, which no filter reads), so whether the question
-// was in the view before is the same test with the state it came from. A subscription that
-// asked for the shortlist also keeps its changes — only the newest of those pending, since
-// each carries the whole shortlist. Entries are encoded for the stream's lens.
+// Shared frames: when everything pending is exactly one batch as the hub encoded it for this
+// view (view_batch) and the client stands right before it, take_frame() returns that shared
+// frame, byte for byte what the entries would give, without encoding anything.
 //
 // Thread safety: none; owned and used by one websocket_session on its strand.
 
@@ -19,19 +18,20 @@
 #include <string>
 #include <vector>
 
+#include "server/live/change_batch.hpp"
 #include "server/live/change_record.hpp"
-#include "server/live/stream_lens.hpp"
-#include "server/live/stream_view.hpp"
+#include "server/live/view_spec.hpp"
 
 namespace tribune::server {
 
 class view_subscription {
 public:
-    view_subscription(stream_view view, std::int64_t id, bool shortlist, stream_lens lens);
+    explicit view_subscription(std::shared_ptr<const view_spec> spec);
 
-    const stream_view& view() const { return view_; }
-    std::int64_t id() const { return id_; }
-    bool shortlist() const { return shortlist_; }
+    const std::shared_ptr<const view_spec>& spec() const { return spec_; }
+    const stream_view& view() const { return spec_->view(); }
+    std::int64_t id() const { return spec_->id(); }
+    bool shortlist() const { return spec_->shortlist(); }
     std::uint64_t seq() const { return seq_; }
     const state_counts& counts() const { return counts_; }
 
@@ -43,35 +43,44 @@ public:
     // REQUIRES: records arrive in increasing seq order.
     bool add(const std::shared_ptr<const change_record>& r);
 
+    // How a batch relates to seq(): already had, the next one, overlapping (some records
+    // already had), or after a gap (records between are missing).
+    enum class fit { old, next, overlap, gap };
+    fit fit_of(const change_batch& b) const;
+    // Takes a batch. REQUIRES: fit_of(*v.batch) == next, v encoded for spec().
+    void add(std::shared_ptr<const view_batch> v);
+    // Takes a page view's batch (spec()->pages()). The next frame is the hub's shared one
+    // when the client's page is the hub's page before it (it took the previous page frame)
+    // and nothing else is pending; otherwise it carries the whole page after the newest
+    // batch taken, so a client that skipped batches needs nothing of them (what waits is one
+    // batch, whatever the backlog). REQUIRES: v->page, fit_of(*v->batch) is next or overlap.
+    void add_page(std::shared_ptr<const view_batch> v);
+
     // True when a frame is due: changes or counts moved since the last frame.
     bool frame_due() const { return seq_ != frame_base_; }
-    // Changes kept for the next frame.
+    // Changes kept for the next frame, and the bytes of their entries.
     std::size_t pending() const { return pending_.size(); }
+    std::size_t pending_bytes() const { return pending_bytes_; }
     // The frame of everything since the last one; afterwards frame_due() is false.
     // REQUIRES: frame_due().
-    std::string take_frame();
-
-    // Whether the change concerns the view: empty when it does not, else whether the question
-    // is in the view after it.
-    std::optional<bool> concerns(const question_change& c) const;
+    std::shared_ptr<const std::string> take_frame();
 
 private:
-    struct entry {
-        std::shared_ptr<const change_record> record;
-        bool in_view = false;
-    };
+    void keep(frame_entry e);
 
-    bool status_in_view(question_status s) const;
-
-    stream_view view_;
-    question_filter other_than_state_;  // view_.filter without its states
-    std::int64_t id_;
-    bool shortlist_;
-    stream_lens lens_;
+    std::shared_ptr<const view_spec> spec_;
     std::uint64_t seq_ = 0;         // last change taken
     std::uint64_t frame_base_ = 0;  // seq the client has after the last frame or snapshot
     state_counts counts_{};
-    std::vector<entry> pending_;
+    std::vector<frame_entry> pending_;
+    std::size_t pending_bytes_ = 0;
+    // Page views: the client has the hub's page as of seq_ (it took a page frame since the
+    // last reset), and the newest batch when the next frame must carry the whole page.
+    bool synced_ = false;
+    std::shared_ptr<const view_batch> page_;
+    std::optional<frame_entry> page_shortlist_;  // the newest since the last frame
+    // Set while pending_ is exactly this batch's entries from frame_base_ on.
+    std::shared_ptr<const view_batch> whole_;
 };
 
 }  // namespace tribune::server

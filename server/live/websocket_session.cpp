@@ -63,9 +63,20 @@ void websocket_session::on_read(beast::error_code ec, std::size_t) {
     do_read();
 }
 
-void websocket_session::deliver(std::shared_ptr<const change_record> r) {
-    net::post(ws_.get_executor(), [self = shared_from_this(), r = std::move(r)]() mutable {
-        if (!self->closing_) self->protocol_->on_record(std::move(r));
+void websocket_session::deliver(delivery d) {
+    if (deliveries_waiting_.fetch_add(1) >= max_waiting_deliveries) {
+        deliveries_waiting_.fetch_sub(1);
+        if (gap_posted_.exchange(true)) return;
+        // Runs after every delivery already waiting: the protocol sees the gap after them.
+        net::post(ws_.get_executor(), [self = shared_from_this()] {
+            self->gap_posted_ = false;
+            if (!self->closing_) self->protocol_->on_gap();
+        });
+        return;
+    }
+    net::post(ws_.get_executor(), [self = shared_from_this(), d = std::move(d)] {
+        self->deliveries_waiting_.fetch_sub(1);
+        if (!self->closing_) self->protocol_->on_batch(d);
     });
 }
 
@@ -83,7 +94,10 @@ void websocket_session::close_with(websocket::close_code code) {
     net::post(ws_.get_executor(), [self = shared_from_this(), code] {
         if (self->closing_) return;
         self->closing_ = true;
-        if (!self->queue_.empty()) self->queue_.erase(self->queue_.begin() + 1, self->queue_.end());
+        if (!self->queue_.empty()) {
+            self->queue_.erase(self->queue_.begin() + 1, self->queue_.end());
+            self->queued_bytes_ = self->queue_.front()->size();
+        }
         self->timer_.cancel();
         self->ws_.async_close(code, [self](beast::error_code) {});
     });
@@ -92,6 +106,10 @@ void websocket_session::close_with(websocket::close_code code) {
 void websocket_session::send(std::shared_ptr<const std::string> message) {
     if (closing_) return;
     if (queue_.size() >= queue_limit_) return drop();
+    // The message being written does not count: one snapshot may be larger than the cap.
+    const std::size_t waiting = queue_.empty() ? 0 : queued_bytes_ - queue_.front()->size();
+    if (!queue_.empty() && waiting + message->size() > cfg_.ws_send_queue_bytes) return drop();
+    queued_bytes_ += message->size();
     queue_.push_back(std::move(message));
     if (queue_.size() == 1) do_write();
 }
@@ -117,6 +135,7 @@ void websocket_session::do_write() {
 
 void websocket_session::on_write(beast::error_code ec, std::size_t) {
     if (ec) return drop();
+    queued_bytes_ -= queue_.front()->size();
     queue_.pop_front();
     if (closing_) return;
     if (!queue_.empty()) return do_write();
@@ -128,7 +147,10 @@ void websocket_session::drop() {
     // read completes with an error and the last reference goes away.
     closing_ = true;
     // The message being written must outlive the write, which completes with an error.
-    if (!queue_.empty()) queue_.erase(queue_.begin() + 1, queue_.end());
+    if (!queue_.empty()) {
+        queue_.erase(queue_.begin() + 1, queue_.end());
+        queued_bytes_ = queue_.front()->size();
+    }
     timer_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);

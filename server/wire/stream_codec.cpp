@@ -135,6 +135,10 @@ result<subscribe_request> decode_subscribe(const json& msg) {
         if (!it->is_boolean()) return invalid("invalid_field", "activity must be true or false");
         r.activity = it->get<bool>();
     }
+    if (auto it = msg.find("page"); it != msg.end() && !it->is_null()) {
+        if (!it->is_boolean()) return invalid("invalid_field", "page must be true or false");
+        r.page = it->get<bool>();
+    }
     if (auto it = msg.find("shortlist"); it != msg.end() && !it->is_null()) {
         if (!it->is_boolean()) return invalid("invalid_field", "shortlist must be true or false");
         r.shortlist = it->get<bool>();
@@ -219,10 +223,33 @@ std::string change_entry(const change_record& r, bool in_view, const stream_lens
                        .dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
+std::string page_entry(const question& q, std::uint64_t seq, const stream_lens& lens) {
+    return spliced("upsert", seq,
+                   json{{"type", "question"},
+                        {"change", "page"},
+                        {"from", nullptr},
+                        {"actor", nullptr},
+                        {"question", to_json(q, lens.fields)}}
+                       .dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+std::string page_tail(const std::vector<std::int64_t>& ids,
+                      const std::optional<std::string>& next_cursor) {
+    std::string out = ",\"page\":[";
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (i) out += ',';
+        out += std::to_string(ids[i]);
+    }
+    out += "],\"next_cursor\":";
+    out += next_cursor ? json(*next_cursor).dump() : "null";
+    return out;
+}
+
 std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::uint64_t seq,
-                          const state_counts& counts, const std::vector<std::string>& entries) {
-    std::size_t size = 160;
-    for (const std::string& e : entries) size += e.size() + 1;
+                          const state_counts& counts, const std::vector<frame_entry>& entries,
+                          std::string_view tail) {
+    std::size_t size = 160 + tail.size();
+    for (const frame_entry& e : entries) size += e.text->size() + 1;
     std::string out;
     out.reserve(size);
     out += "{\"type\":\"frame\",\"subscription\":";
@@ -236,9 +263,11 @@ std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::ui
     out += ",\"changes\":[";
     for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i) out += ',';
-        out += entries[i];
+        out += *entries[i].text;
     }
-    out += "]}";
+    out += ']';
+    out += tail;
+    out += '}';
     return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "core/domain/status.hpp"
 #include "core/service/event_sink.hpp"
 #include "core/store/store.hpp"
+#include "server/live/change_batch.hpp"
 #include "server/live/change_record.hpp"
 #include "server/live/stream_lens.hpp"
 #include "server/live/stream_view.hpp"
@@ -50,6 +52,9 @@ struct subscribe_request {
     // The subscription asks for the executives' shortlist: in its snapshot, and each change
     // of it in the frames.
     bool shortlist = false;
+    // The subscription asks for page frames: only what changes the view's first `limit`
+    // questions (view_spec::pages() says when the server honours it).
+    bool page = false;
 };
 
 // Errors (invalid_argument): invalid_json when `msg` is not an object of type "subscribe";
@@ -70,9 +75,20 @@ state_counts counts_from(const status_counts& c);
 // id and version only; the question's members are those lens.fields allows.
 std::string change_entry(const change_record& r, bool in_view, const stream_lens& lens);
 
-// {"type":"frame","subscription":id,"prev":prev,"seq":seq,"counts":{...},"changes":[entries]}
+// {"type":"frame","subscription":id,"prev":prev,"seq":seq,"counts":{...},"changes":[entries]
+//  <tail>}; `tail` is empty or starts with a comma (page_tail).
 std::string frame_message(std::int64_t subscription, std::uint64_t prev, std::uint64_t seq,
-                          const state_counts& counts, const std::vector<std::string>& entries);
+                          const state_counts& counts, const std::vector<frame_entry>& entries,
+                          std::string_view tail = {});
+
+// A page frame's entry for a question that is on the page without a change in this frame
+// (it moved up, or the client needs the whole page): {"op":"upsert","seq":seq,
+// "type":"question","change":"page","from":null,"actor":null,"question":{...}}, `seq` being
+// where the server last saw the question change (or read it).
+std::string page_entry(const question& q, std::uint64_t seq, const stream_lens& lens);
+// A page frame's members after "changes": ,"page":[ids in order],"next_cursor":"..."|null.
+std::string page_tail(const std::vector<std::int64_t>& ids,
+                      const std::optional<std::string>& next_cursor);
 
 // What a view's snapshot shows besides its position and counts.
 struct snapshot_content {

@@ -152,6 +152,32 @@ describe('store: views and frames', () => {
     assert.deepEqual(s.viewItems().map((x) => x.id), [9, 1], 'newest first');
   });
 
+  test('a page frame makes the loaded items its page; what lies past it stays while the page ends where it did', () => {
+    const s = new Store();
+    s.beginView('k', { sort: 'newest', statuses: ['pending'] });
+    s.applySnapshot({ counts: { pending: 5 }, items: [q(5, 'pending', 1), q(4, 'pending', 1)], next_cursor: '0_4' });
+    s.appendPage([q(3, 'pending', 1), q(2, 'pending', 1)], '0_2');
+    // Two newer questions push 5 and 4 below the page: no entry for them, the page says so.
+    const page = (prev, seq, changes, ids, next) => ({ ...frame(prev, seq, changes, { pending: 7 }), page: ids, next_cursor: next });
+    s.applyFrame(page(1, 3, [up(q(7, 'pending', 1)), up(q(6, 'pending', 1))], [7, 6], '0_6'));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [7, 6], 'the page; the rest is loaded again from its new end');
+    assert.equal(s.view.cursor, '0_6');
+    assert.equal(s.view.complete, false);
+    assert.equal(s.counts.pending, 7);
+    s.appendPage([q(5, 'pending', 1), q(4, 'pending', 1)], '0_4');
+    // 6 is decided: it leaves, 5 moves up into the page ("change": "page"), the end moves.
+    s.applyFrame(page(3, 4, [rm(q(6, 'approved', 2), { from: 'pending' }), up(q(5, 'pending', 1), { change: 'page' })], [7, 5], '0_5'));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [7, 5]);
+    assert.equal(s.get(6).status, 'approved');
+    assert.equal(s.lastActor.has(5), false, 'a question that only moved up has no actor');
+    s.appendPage([q(4, 'pending', 1)], null);
+    // A frame that leaves the page's end in place keeps what was loaded past it.
+    s.applyFrame(page(4, 5, [up(q(7, 'held', 2), { change: 'updated', from: 'pending' })], [7, 5], '0_5'));
+    assert.deepEqual(s.viewItems().map((x) => x.id), [7, 5, 4]);
+    assert.equal(s.get(7).version, 2);
+    assert.equal(s.view.complete, true);
+  });
+
   test('our own decision leaves a state view at once', () => {
     const s = new Store();
     s.beginView('k', { statuses: ['pending', 'held'] });

@@ -1,0 +1,66 @@
+#pragma once
+// change_batch and view_batch: what the hub's fan-out thread hands a stream at each tick.
+// A change_batch is every change an event numbered since the previous tick, in order
+// (after prev, first..last). A view_batch is the same batch as one view (view_spec) sees
+// it, encoded once for every session with that view: the change entries that concern it
+// and, ready to send, the frame that takes a client from prev to last.
+//
+// Thread safety: immutable once built; shared between threads as shared_ptr<const>.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/live/change_record.hpp"
+
+namespace tribune::server {
+
+struct change_batch {
+    // The seq the batch continues from: nothing numbered after it and before `first` was
+    // lost (numbers a change_source skipped carry no change). A stream at `prev` takes the
+    // batch as the next; one at an earlier seq lacks what a dropped batch held.
+    std::uint64_t prev = 0;
+    std::uint64_t first = 0;  // seq of records.front()
+    std::uint64_t last = 0;   // seq of records.back()
+    std::vector<std::shared_ptr<const change_record>> records;  // never empty
+};
+
+// One change entry of a frame ({"op":...,"seq":...}), encoded for a view's lens.
+struct frame_entry {
+    std::shared_ptr<const std::string> text;
+    bool shortlist = false;  // a whole shortlist: a newer one replaces it in a pending frame
+};
+
+struct view_batch {
+    std::shared_ptr<const change_batch> batch;
+    std::string key;                   // view_spec::key() of the view it was encoded for
+    std::vector<frame_entry> entries;  // the changes that concern the view, in order
+    state_counts counts{};             // after batch->last, when `counted`
+    bool counted = false;
+    // frame_message(id, prev, last, counts, entries): what a client at prev gets.
+    std::string frame;
+
+    // Page views (view_spec::pages()) only: `entries` and `frame` take a client whose page
+    // was the hub's page before the batch to the page after it (page_window::advance);
+    // `whole` holds the page after the batch entire, for a client whose page is another one
+    // (it just subscribed, or it skipped batches): frame_message(id, its seq, last, counts,
+    // whole, tail). `diff_valid` is false when the hub had no page before the batch.
+    bool page = false;
+    bool diff_valid = false;
+    std::vector<frame_entry> whole;  // every question of the page, in order
+    std::string tail;                // page_tail(): the page's ids and next_cursor
+    // The batch's newest shortlist entry, when the view asked for the shortlist (also the
+    // last of `entries`).
+    std::optional<frame_entry> shortlist;
+};
+
+// What a stream gets at a tick: the batch, and the view's encoding of it when the stream
+// has a view the hub knows (else null).
+struct delivery {
+    std::shared_ptr<const change_batch> batch;
+    std::shared_ptr<const view_batch> view;
+};
+
+}  // namespace tribune::server

@@ -1,0 +1,126 @@
+#include "server/live/page_window.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
+#include "core/store/store_rules.hpp"
+#include "server/wire/question_codec.hpp"
+#include "server/wire/stream_codec.hpp"
+
+namespace tribune::server {
+
+page_window::page_window(std::shared_ptr<const view_spec> spec, std::string event,
+                         moderation_query& query)
+    : spec_(std::move(spec)), event_(std::move(event)), query_(query) {}
+
+bool page_window::load(std::uint64_t seq) {
+    question_query q;
+    q.event_slug = event_;
+    q.filter = spec_->view().filter;
+    q.sort = spec_->view().sort;
+    q.limit = capacity();
+    auto page = query_.page(q);
+    if (!page) return false;
+    // What the window held keeps its encodings when the read shows the same version.
+    std::unordered_map<std::int64_t, item> held;
+    for (item& it : items_) held.emplace(it.q.id, std::move(it));
+    items_.clear();
+    for (question& fresh : page->items) {
+        auto h = held.find(fresh.id);
+        if (h != held.end() && h->second.q.version == fresh.version) {
+            items_.push_back(std::move(h->second));
+            continue;
+        }
+        items_.push_back(item{std::move(fresh), seq, nullptr, nullptr});
+    }
+    complete_ = !page->next;
+    loaded_ = true;
+    return true;
+}
+
+void page_window::take(const std::shared_ptr<const change_record>& r,
+                       std::vector<std::shared_ptr<const change_record>>& left) {
+    auto in_view = spec_->concerns(r->change);
+    if (!in_view) return;
+    const question& q = r->change.q;
+    auto at = std::find_if(items_.begin(), items_.end(), [&](const item& x) { return x.q.id == q.id; });
+    if (at != items_.end()) {
+        if (at->q.version >= q.version) return;  // the window already shows this or later
+        items_.erase(at);
+    }
+    if (!*in_view) {
+        left.push_back(r);
+        return;
+    }
+    // Past the window's last question, while the database holds more: its place is among
+    // the questions the window does not hold.
+    if (!complete_ && !items_.empty() && spec_->sorts_before(items_.back().q, q)) return;
+    auto pos = std::partition_point(items_.begin(), items_.end(), [&](const item& x) {
+        return spec_->sorts_before(x.q, q);
+    });
+    items_.insert(pos, item{q, r->seq, r, nullptr});
+    if (items_.size() > capacity()) {
+        items_.pop_back();
+        complete_ = false;
+    }
+}
+
+const std::shared_ptr<const std::string>& page_window::whole_entry(item& it) {
+    if (!it.whole) it.whole = std::make_shared<const std::string>(page_entry(it.q, it.seq, spec_->lens()));
+    return it.whole;
+}
+
+void page_window::advance(const change_batch& b, view_batch& out) {
+    const std::size_t limit = spec_->view().limit;
+    // The page before the batch, by id and version.
+    std::unordered_map<std::int64_t, std::int64_t> before;
+    // A window that missed batches (its view had no stream for a while) starts over.
+    const bool had_page = loaded_ && b.prev == at_;
+    at_ = b.last;
+    if (had_page) {
+        for (std::size_t i = 0; i < items_.size() && i < limit; ++i)
+            before.emplace(items_[i].q.id, items_[i].q.version);
+        for (item& it : items_) it.change.reset();
+        std::vector<std::shared_ptr<const change_record>> left;
+        for (const auto& r : b.records)
+            if (!r->shortlist) take(r, left);
+        if (items_.size() < limit && !complete_ && !load(b.last)) return;
+        // A question that left the view from the page: its removal (the newest, if several).
+        std::unordered_map<std::int64_t, std::shared_ptr<const change_record>> removed;
+        for (const auto& r : left)
+            if (before.contains(r->change.q.id)) removed[r->change.q.id] = r;
+        for (const auto& r : left) {
+            auto it = removed.find(r->change.q.id);
+            if (it == removed.end() || it->second != r) continue;
+            const bool back_in = std::any_of(items_.begin(), items_.begin() + std::min(limit, items_.size()),
+                                             [&](const item& x) { return x.q.id == r->change.q.id; });
+            if (!back_in)
+                out.entries.push_back({std::make_shared<const std::string>(change_entry(*r, false, spec_->lens())), false});
+        }
+    } else if (!load(b.last)) {
+        return;
+    }
+    std::vector<std::int64_t> ids;
+    for (std::size_t i = 0; i < items_.size() && i < limit; ++i) {
+        item& it = items_[i];
+        ids.push_back(it.q.id);
+        out.whole.push_back({whole_entry(it), false});
+        auto was = before.find(it.q.id);
+        if (had_page && was != before.end() && was->second == it.q.version) continue;
+        if (it.change)
+            out.entries.push_back({std::make_shared<const std::string>(change_entry(*it.change, true, spec_->lens())), false});
+        else
+            out.entries.push_back({whole_entry(it), false});
+    }
+    std::optional<std::string> next;
+    if (items_.size() > limit)
+        next = encode_cursor(next_page_cursor(items_[limit - 1].q, spec_->view().sort, 0));
+    else if (!complete_ && !items_.empty())
+        next = encode_cursor(next_page_cursor(items_.back().q, spec_->view().sort, 0));
+    out.tail = page_tail(ids, next);
+    out.page = true;
+    out.diff_valid = had_page;
+}
+
+}  // namespace tribune::server

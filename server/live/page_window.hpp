@@ -1,0 +1,65 @@
+#pragma once
+// page_window: one page view's first page, kept in memory by the hub's fan-out thread so
+// that a frame carries only what changes the page (docs/api.md "Page frames") and every
+// dashboard with that view shares its encoding.
+//
+// It holds the view's first 2 x limit questions in the view's order (the page and a reserve
+// that refills it when questions leave), read from the database at the first batch and
+// again whenever the reserve runs out; in between it follows the event's changes: a change
+// that puts a question in the view at or above the window's last question enters it, one
+// that takes a question out of the view leaves it. Questions are matched by id and
+// `version`, so a read that already shows a later change is not undone by that change.
+// Exact for orders a question's own members fix (view_spec::pages(): newest, oldest).
+//
+// Thread safety: none; used by the hub's fan-out thread only.
+// Ownership: borrows the query; it outlives the hub.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/service/moderation_query.hpp"
+#include "server/live/change_batch.hpp"
+#include "server/live/view_spec.hpp"
+
+namespace tribune::server {
+
+class page_window {
+  public:
+    // REQUIRES: spec->pages().
+    page_window(std::shared_ptr<const view_spec> spec, std::string event, moderation_query& query);
+
+    // Moves the window over `b` and sets `out`'s page members (view_batch): the entries and
+    // the tail of the page after `b`, and the entries that take the page before `b` to it
+    // (out.entries, in that order: removals, then the page's new or changed questions).
+    // When the database cannot be read the window keeps what it has (it is read again at the
+    // next batch) and out.page stays false: the sessions resync.
+    void advance(const change_batch& b, view_batch& out);
+
+  private:
+    struct item {
+        question q;
+        std::uint64_t seq = 0;                        // where it was last seen changing
+        std::shared_ptr<const change_record> change;  // its change in the current batch
+        std::shared_ptr<const std::string> whole;     // page_entry(), encoded once
+    };
+
+    // Reads the window from the database; false when it cannot be read.
+    bool load(std::uint64_t seq);
+    // Applies one question change. `left`: the changes that took a question out of the view.
+    void take(const std::shared_ptr<const change_record>& r,
+              std::vector<std::shared_ptr<const change_record>>& left);
+    std::size_t capacity() const { return 2 * spec_->view().limit; }
+    const std::shared_ptr<const std::string>& whole_entry(item& it);
+
+    std::shared_ptr<const view_spec> spec_;
+    std::string event_;
+    moderation_query& query_;
+    std::vector<item> items_;  // in the view's order
+    bool loaded_ = false;
+    std::uint64_t at_ = 0;     // the last seq of the last batch taken
+    bool complete_ = false;    // items_ is the whole view
+};
+
+}  // namespace tribune::server

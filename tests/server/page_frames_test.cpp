@@ -1,0 +1,219 @@
+// Page frames (docs/api.md "Page frames"): a view-protocol subscription with "page": true
+// gets frames that carry only what changes its first page, plus the page as ids; the client
+// that applies them holds exactly the database's first page, with exact counts, after
+// creations, decisions that take questions out of the page, and a refill from the database.
+// Also the per-session byte cap: a client that stops reading gets a resync, not a backlog.
+
+#include <set>
+#include <thread>
+
+#include "tests/server/test_server.hpp"
+
+namespace tribune::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A page subscriber's copy of its page, built only from what the server sent.
+struct page_copy {
+    std::map<std::int64_t, json> held;  // by id, newest version
+    std::vector<std::int64_t> page;     // ids in order
+    json counts;
+    json next_cursor;
+    std::int64_t seq = -1;
+    int frames = 0;
+    std::size_t most_upserts = 0;  // in one frame
+    std::vector<json> removals;
+    std::vector<std::string> problems;
+
+    void apply(const json& m) {
+        const std::string type = m.value("type", "");
+        if (type == "snapshot") {
+            held.clear();
+            page.clear();
+            for (const json& q : m["items"]) {
+                held[id_of(q)] = q;
+                page.push_back(id_of(q));
+            }
+            counts = m["counts"];
+            next_cursor = m["next_cursor"];
+            seq = m["seq"].get<std::int64_t>();
+            return;
+        }
+        if (type != "frame") return;  // activity and the like
+        ++frames;
+        if (m["prev"].get<std::int64_t>() != seq)
+            problems.push_back("frame continues from " + m["prev"].dump() + ", client at " + std::to_string(seq));
+        seq = m["seq"].get<std::int64_t>();
+        counts = m["counts"];
+        std::size_t upserts = 0;
+        for (const json& c : m["changes"]) {
+            const json& q = c["question"];
+            auto it = held.find(id_of(q));
+            if (it != held.end() && it->second["version"].get<std::int64_t>() > q["version"].get<std::int64_t>())
+                continue;
+            held[id_of(q)] = q;
+            if (c["op"] == "upsert") ++upserts;
+            if (c["op"] == "remove") removals.push_back(c);
+        }
+        most_upserts = std::max(most_upserts, upserts);
+        if (!m.contains("page")) {
+            problems.push_back("a page frame without its page: " + m.dump().substr(0, 200));
+            return;
+        }
+        page = m["page"].get<std::vector<std::int64_t>>();
+        next_cursor = m["next_cursor"];
+        for (std::int64_t id : page)
+            if (!held.contains(id)) problems.push_back("page names " + std::to_string(id) + ", never sent");
+    }
+};
+
+class page_frames_test : public server_test {
+  protected:
+    std::unique_ptr<ws_client> open_page(const json& view, int limit, page_copy& copy) {
+        auto ws = open_stream("demo", "mode=view");
+        if (ws == nullptr) return ws;
+        json sub = {{"type", "subscribe"}, {"id", 7}, {"view", view}, {"limit", limit}, {"page", true}};
+        EXPECT_TRUE(ws->send_text(sub.dump()));
+        auto m = ws->read_json(default_ws_timeout);
+        if (!m || (*m)["type"] != "snapshot") {
+            ADD_FAILURE() << "no snapshot";
+            return nullptr;
+        }
+        copy.apply(*m);
+        return ws;
+    }
+
+    void read_to(ws_client& ws, page_copy& copy, std::int64_t seq) {
+        const auto deadline = std::chrono::steady_clock::now() + 30s;
+        while (copy.seq < seq && std::chrono::steady_clock::now() < deadline) {
+            auto m = ws.read_json(5s);
+            if (!m) break;
+            copy.apply(*m);
+        }
+        EXPECT_GE(copy.seq, seq) << "the stream stopped short";
+    }
+
+    // The page as the question list shows it now, and where the list continues.
+    std::pair<std::vector<std::int64_t>, json> db_page(const std::string& query, int limit) {
+        auto r = get("/api/v1/events/demo/questions?limit=" + std::to_string(limit) + query);
+        EXPECT_EQ(r.status, 200u) << r;
+        std::vector<std::int64_t> ids;
+        for (const json& q : r.body["items"]) ids.push_back(id_of(q));
+        return {ids, r.body["next_cursor"]};
+    }
+
+    void expect_exact(const page_copy& copy, const std::string& query, int limit) {
+        EXPECT_TRUE(copy.problems.empty()) << copy.problems.front();
+        auto [ids, next] = db_page(query, limit);
+        EXPECT_EQ(copy.page, ids) << "the client's page is the database's";
+        EXPECT_EQ(copy.next_cursor, next) << "the list continues where the page ends";
+        for (std::int64_t id : copy.page) {
+            auto it = copy.held.find(id);
+            if (it == copy.held.end()) continue;
+            EXPECT_EQ(it->second["version"], get_question(id)["version"]) << "question " << id;
+        }
+        auto ev = get("/api/v1/events/demo");
+        for (const char* s : {"pending", "held", "approved", "rejected", "auto_rejected", "answered"})
+            EXPECT_EQ(copy.counts.value(s, std::int64_t{-1}), ev.body["counts"].value(s, std::int64_t{0})) << s;
+    }
+};
+
+TEST_F(page_frames_test, a_page_frame_carries_only_its_page_and_the_page_stays_exact) {
+    page_copy page;
+    auto ws = open_page(json::object(), 3, page);
+    ASSERT_NE(ws, nullptr);
+    const std::int64_t base = page.seq;
+
+    // From several connections at once: frames gather many creations, of which only the
+    // newest three are on the page.
+    std::vector<std::thread> posters;
+    for (int t = 0; t < 4; ++t)
+        posters.emplace_back([&, t] {
+            for (int i = 0; i < 10; ++i)
+                post_text("demo", "Question " + std::to_string(t * 10 + i) + " about the budget?");
+        });
+    for (auto& t : posters) t.join();
+    read_to(*ws, page, base + 40);
+    EXPECT_LE(page.most_upserts, 3u) << "a frame carries at most the page's questions";
+    EXPECT_LT(page.frames, 40) << "40 creations in fewer frames";
+    expect_exact(page, "", 3);
+    ASSERT_EQ(page.page.size(), 3u);
+}
+
+TEST_F(page_frames_test, questions_leaving_the_page_are_replaced_from_the_reserve_and_the_database) {
+    // Approved questions only; the page is 3, the server's window 6.
+    const json view = {{"status", {"approved"}}};
+    std::vector<std::int64_t> approved;
+    for (int i = 0; i < 10; ++i) {
+        json q = post_text("demo", "What is the plan for the park number " + std::to_string(i) + "?");
+        if (q["status"] == "approved") approved.push_back(id_of(q));
+    }
+    ASSERT_GE(approved.size(), 9u) << "the placeholder classifier approves clean questions";
+    page_copy page;
+    auto ws = open_page(view, 3, page);
+    ASSERT_NE(ws, nullptr);
+    const std::int64_t base = page.seq;
+    expect_exact(page, "&status=approved", 3);
+
+    // A creation first, so that the hub holds the page before the decisions.
+    json fresh = post_text("demo", "And the park by the river?");
+    read_to(*ws, page, base + 1);
+    // Take the newest two off the page: the next two come up from the window's reserve.
+    decide(approved[approved.size() - 1], "reject", "alice");
+    decide(id_of(fresh), "reject", "alice");
+    read_to(*ws, page, base + 3);
+    expect_exact(page, "&status=approved", 3);
+    EXPECT_FALSE(page.removals.empty()) << "a question that left the view from the page: its removal";
+    for (const json& r : page.removals) EXPECT_EQ(r["question"]["status"], "rejected");
+
+    // Five more: the window runs out and is read again from the database.
+    for (int i = 2; i < 7; ++i) decide(approved[approved.size() - i], "reject", "bob");
+    read_to(*ws, page, base + 8);
+    expect_exact(page, "&status=approved", 3);
+    ASSERT_EQ(page.page.size(), 3u);
+    EXPECT_EQ(page.page.front(), approved[approved.size() - 7]);
+}
+
+TEST_F(page_frames_test, a_reader_that_stops_is_resynced_at_the_byte_cap_not_the_message_cap) {
+    // The change cap out of reach: only the bytes waiting can trigger the resync.
+    ASSERT_NO_FATAL_FAILURE(restart_with([](server::config& c) {
+        c.ws_send_queue_limit = 1'000'000;
+        c.ws_send_queue_bytes = 64 * 1024;
+    }));
+    json sub = {{"type", "subscribe"}, {"id", 1}, {"view", json::object()}, {"limit", 50}};
+    stalled_ws_client stalled(port(), "/api/v1/events/demo/stream?mode=view", sub.dump(), admin_token());
+    ASSERT_TRUE(stalled.ok());
+
+    std::vector<std::string> texts;
+    for (int i = 0; i < 1000; ++i)
+        texts.push_back("Question " + std::to_string(i) + " " + std::string(1800, 'x') + "?");
+    // In two parts: the first part's frame is still unfinished on the stalled socket when
+    // the second part's changes arrive and wait.
+    auto post_range = [&](std::size_t from, std::size_t to) {
+        std::vector<std::thread> pool;
+        for (int t = 0; t < 8; ++t)
+            pool.emplace_back([&, t] {
+                for (std::size_t i = from + t; i < to; i += 8) post_text("demo", texts[i]);
+            });
+        for (auto& t : pool) t.join();
+    };
+    post_range(0, 300);
+    std::this_thread::sleep_for(400ms);
+    post_range(300, 1000);
+
+    int snapshots = 0;
+    std::int64_t seq = -1;
+    const bool caught_up = stalled.read_until(
+        [&](const json& m) {
+            if (m.value("type", "") == "snapshot") ++snapshots;
+            if (m.contains("seq")) seq = m["seq"].get<std::int64_t>();
+            return snapshots >= 2;
+        },
+        30s);
+    EXPECT_TRUE(caught_up) << "the stalled client got a fresh snapshot (" << snapshots << " snapshots, at seq "
+                           << seq << ")";
+}
+
+}  // namespace
+}  // namespace tribune::test

@@ -1,0 +1,185 @@
+// view_frame_test: the frames the hub encodes once per view (view_spec::encode) are the
+// frames a session would encode on its own from the same changes (view_subscription taking
+// them one by one), byte for byte, for every lens; and a session takes the shared frame only
+// when it stands right before the batch with nothing else pending. No server: records are
+// built here the way the hub builds them.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/live/change_batch.hpp"
+#include "server/live/view_spec.hpp"
+#include "server/live/view_subscription.hpp"
+#include "server/wire/shortlist_codec.hpp"
+#include "server/wire/stream_codec.hpp"
+
+namespace tribune::server {
+namespace {
+
+using json = nlohmann::json;
+
+class view_frame_test : public ::testing::Test {
+  protected:
+    // The next numbered change of question `id`: created in `to`, or moved `from` -> `to`.
+    std::shared_ptr<const change_record> change(std::int64_t id, question_status to,
+                                                std::optional<question_status> from = {},
+                                                std::string author = "ann") {
+        auto r = std::make_shared<change_record>();
+        r->change.kind = from ? change_kind::updated : change_kind::created;
+        r->change.from = from;
+        r->change.actor = from ? "mod" : "";
+        question& q = r->change.q;
+        q.id = id;
+        q.event = "demo";
+        q.text = "Question " + std::to_string(id) + "?";
+        q.author = author;
+        q.status = to;
+        q.version = from ? 2 : 1;
+        q.cluster_id = id;
+        r->seq = ++seq_;
+        r->message = numbered_change(r->seq, encode_change(r->change));
+        if (from) --counts_[static_cast<std::size_t>(*from)];
+        ++counts_[static_cast<std::size_t>(to)];
+        r->counts = counts_;
+        r->counted = true;
+        return r;
+    }
+
+    std::shared_ptr<const change_record> shortlist(std::int64_t id) {
+        auto r = std::make_shared<change_record>();
+        shortlist_change s;
+        s.event = "demo";
+        s.action = "added";
+        s.question_id = id;
+        r->change.q.event = "demo";
+        r->shortlist = std::make_shared<const shortlist_change>(s);
+        r->seq = ++seq_;
+        r->message = numbered_change(r->seq, encode_shortlist_change(s, question_fields{}));
+        r->counts = counts_;
+        r->counted = true;
+        return r;
+    }
+
+    static std::shared_ptr<const change_batch> batch_of(
+        std::vector<std::shared_ptr<const change_record>> records) {
+        auto b = std::make_shared<change_batch>();
+        b->prev = records.front()->seq - 1;
+        b->first = records.front()->seq;
+        b->last = records.back()->seq;
+        b->records = std::move(records);
+        return b;
+    }
+
+    std::uint64_t seq_ = 0;
+    state_counts counts_{};
+};
+
+std::shared_ptr<const view_spec> spec_of(std::vector<question_status> states, stream_lens lens = {},
+                                         bool with_shortlist = false) {
+    stream_view v;
+    v.filter.statuses = std::move(states);
+    return std::make_shared<const view_spec>(v, 3, with_shortlist, lens);
+}
+
+TEST_F(view_frame_test, the_shared_frame_equals_what_each_session_would_encode_for_every_lens) {
+    std::vector<std::shared_ptr<const change_record>> before = {change(1, question_status::pending)};
+    const std::uint64_t start = seq_;
+    const state_counts at_start = counts_;
+    auto b = batch_of({change(2, question_status::pending), change(3, question_status::approved),
+                       change(1, question_status::approved, question_status::pending),
+                       shortlist(3), change(4, question_status::held), shortlist(4),
+                       change(3, question_status::answered, question_status::approved)});
+    stream_lens executive;
+    executive.public_only = true;
+    executive.fields.scores = false;
+    const std::vector<std::shared_ptr<const view_spec>> specs = {
+        spec_of({question_status::pending, question_status::held}),
+        spec_of({question_status::approved, question_status::answered}, executive, true),
+        spec_of({}, {}, true),
+        spec_of({question_status::rejected})};
+    for (const auto& spec : specs) {
+        SCOPED_TRACE(spec->key());
+        view_subscription one_by_one(spec);
+        one_by_one.reset(start, at_start);
+        for (const auto& r : b->records) one_by_one.add(r);
+        const std::string expected = *one_by_one.take_frame();
+
+        auto shared = spec->encode(b);
+        EXPECT_EQ(shared->frame, expected);
+        view_subscription session(spec);
+        session.reset(start, at_start);
+        ASSERT_EQ(session.fit_of(*b), view_subscription::fit::next);
+        session.add(shared);
+        auto sent = session.take_frame();
+        EXPECT_EQ(*sent, expected);
+        EXPECT_EQ(sent.get(), &shared->frame) << "the hub's bytes, not a copy";
+    }
+    // What the frames say, once: the review view got its three questions, the removal of 1,
+    // and the counts after the batch.
+    const json f = json::parse(specs[0]->encode(b)->frame);
+    EXPECT_EQ(f["prev"], start);
+    EXPECT_EQ(f["seq"], seq_);
+    EXPECT_EQ(f["counts"]["approved"], 1);
+    EXPECT_EQ(f["counts"]["answered"], 1);
+    std::vector<std::string> ops;
+    for (const json& c : f["changes"]) ops.push_back(c["op"].get<std::string>() + std::to_string(c["question"]["id"].get<int>()));
+    EXPECT_EQ(ops, (std::vector<std::string>{"upsert2", "remove1", "upsert4"}));
+    // Only the newest shortlist of the batch is in a frame that asked for it.
+    const json all = json::parse(specs[2]->encode(b)->frame);
+    int shortlists = 0;
+    for (const json& c : all["changes"]) shortlists += c["op"] == "shortlist";
+    EXPECT_EQ(shortlists, 1);
+}
+
+TEST_F(view_frame_test, a_session_behind_or_with_changes_pending_encodes_its_own_frame) {
+    auto spec = spec_of({question_status::pending});
+    view_subscription s(spec);
+    s.reset(0, counts_);
+    auto b1 = batch_of({change(1, question_status::pending), change(2, question_status::pending)});
+    auto b2 = batch_of({change(3, question_status::pending)});
+    auto b3 = batch_of({change(4, question_status::pending)});
+    s.add(spec->encode(b1));
+    auto v2 = spec->encode(b2);
+    ASSERT_EQ(s.fit_of(*b2), view_subscription::fit::next);
+    s.add(v2);  // two batches in one frame: not the hub's frame of either
+    auto frame = s.take_frame();
+    EXPECT_NE(frame.get(), &v2->frame);
+    const json f = json::parse(*frame);
+    EXPECT_EQ(f["prev"], 0);
+    EXPECT_EQ(f["seq"], 3);
+    EXPECT_EQ(f["changes"].size(), 3u);
+
+    EXPECT_EQ(s.fit_of(*b2), view_subscription::fit::old);
+    EXPECT_EQ(s.fit_of(*batch_of({change(5, question_status::pending)})), view_subscription::fit::gap)
+        << "batch 4 never came";
+    view_subscription late(spec);
+    late.reset(3, counts_);
+    EXPECT_EQ(late.fit_of(*b3), view_subscription::fit::next);
+    view_subscription mid(spec);
+    mid.reset(1, counts_);
+    EXPECT_EQ(mid.fit_of(*b1), view_subscription::fit::overlap);
+}
+
+TEST_F(view_frame_test, views_that_differ_in_anything_a_frame_shows_have_different_keys) {
+    stream_lens executive;
+    executive.public_only = true;
+    EXPECT_EQ(spec_of({question_status::pending})->key(), spec_of({question_status::pending})->key());
+    EXPECT_NE(spec_of({question_status::pending})->key(), spec_of({question_status::held})->key());
+    EXPECT_NE(spec_of({question_status::approved})->key(),
+              spec_of({question_status::approved}, executive)->key());
+    EXPECT_NE(spec_of({question_status::approved})->key(),
+              spec_of({question_status::approved}, {}, true)->key());
+    stream_view a, b;
+    a.filter.score_attr = b.filter.score_attr = attribute::toxicity;
+    a.filter.min_score = 0.5f;
+    b.filter.min_score = 0.5001f;  // the same when echoed to thousandths, not the same filter
+    EXPECT_NE(view_spec(a, 1, false, {}).key(), view_spec(b, 1, false, {}).key());
+    EXPECT_NE(view_spec(a, 1, false, {}).key(), view_spec(a, 2, false, {}).key());
+}
+
+}  // namespace
+}  // namespace tribune::server
