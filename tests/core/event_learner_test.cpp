@@ -260,6 +260,19 @@ learning_options stiff() {
     return o;
 }
 
+// 200 genuine and 200 hostile labelled groups, each side's margins spread evenly over
+// [from, from + span) in 20 steps: genuine from `genuine_from`, hostile from `hostile_from`.
+void label_ramps(event_learner& l, const triage_policy& policy, float genuine_from,
+                 float genuine_span, float hostile_from, float hostile_span) {
+    for (int i = 0; i < 200; ++i) {
+        const float step = static_cast<float>(i % 20) / 20.0f;
+        l.set_label(i, i, false,
+                    example(toxicity_at_margin(policy, genuine_from + genuine_span * step), {neutral}));
+        l.set_label(10000 + i, 10000 + i, true,
+                    example(toxicity_at_margin(policy, hostile_from + hostile_span * step), {neutral}));
+    }
+}
+
 TEST(event_learner, the_band_narrows_where_held_out_labels_show_the_correction_right) {
     const triage_policy policy = triage_policy::defaults();
     const learning_options o = stiff();
@@ -347,11 +360,7 @@ TEST(event_learner, unsure_lines_are_checked_on_held_out_labels_and_guess_only_b
     o.band.unsure_approve_error = 0.25f;
     o.band.unsure_reject_error = 0.25f;
     event_learner l(o);
-    for (int i = 0; i < 200; ++i) {
-        const float step = static_cast<float>(i % 20) / 20.0f;
-        l.set_label(i, i, false, example(toxicity_at_margin(policy, 0.1f + 2.4f * step), {neutral}));
-        l.set_label(10000 + i, 10000 + i, true, example(toxicity_at_margin(policy, 1.2f + 2.6f * step), {neutral}));
-    }
+    label_ramps(l, policy, 0.1f, 2.4f, 1.2f, 2.6f);
     auto c = l.fit(policy);
     const learned_band& b = c->band();
     // Both sides calibrated, each on enough held-out groups and within its own limit, never
@@ -420,11 +429,7 @@ TEST(event_learner, without_own_rejections_what_only_the_correction_rejects_goes
     learning_options o = stiff();
     o.reject_at = 1.5f;  // an upper line inside the policy's band
     event_learner l(o);
-    for (int i = 0; i < 200; ++i) {
-        const float step = static_cast<float>(i % 20) / 20.0f;
-        l.set_label(i, i, false, example(toxicity_at_margin(policy, 0.1f + 1.0f * step), {neutral}));
-        l.set_label(10000 + i, 10000 + i, true, example(toxicity_at_margin(policy, 1.7f + 1.8f * step), {neutral}));
-    }
+    label_ramps(l, policy, 0.1f, 1.0f, 1.7f, 1.8f);
     auto c = l.fit(policy);
     for (bool narrow : {false, true}) {
         int beyond = 0;
