@@ -49,6 +49,17 @@ struct options {
     float span_lr = 0.01f;
     float span_l2 = 1e-6f;
     float span_dense_lr = 0.1f;  // learning rate of the span model's dense weights
+    // Heads that may get a calibration per language (calibration.hpp), comma-separated.
+    // Not toxicity or identity_attack (measured: tools/train/model_card_intro.md): their
+    // French fits moved the pooled review line and the functional file's French hate
+    // phrased as a question.
+    std::string language_calibration = "severe_toxicity,insult,profanity,threat";
+    // Learn the neighbour-share weights (linear_model.hpp); off: they stay 0 (measured no
+    // gain on the calibration half: model_card_intro.md).
+    bool span_neighbours = false;
+    // At most this many non-toxic train texts as all-negative span documents (0: the span
+    // model learns from the gold-span posts alone, measured better: model_card_intro.md).
+    std::size_t span_negative_docs = 0;
 };
 
 // Parses argv into `out`. Returns 0 on success, else the exit code (2: usage error, with
