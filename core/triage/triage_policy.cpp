@@ -26,7 +26,7 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 //    branch open?"...), the threshold is raised above the highest of them instead, with a
 //    margin: threat 0.72 (pick 0.440; "no" 0.685, calibrated to a class prior of 0.2, far
 //    above its share of live text, so an everyday word scores high on it; calibration half:
-//    recall about half instead of 0.9) and severe_toxicity 0.20 (pick 0.101; "hello" 0.151;
+//    recall about half instead of 0.9) and severe_toxicity 0.20 (pick 0.091; "hello" 0.151;
 //    calibrated to the calibration half's own mix). Texts these floors let through mostly
 //    still reach review on another attribute.
 //  - reject_above is the model's 95%-precision point rounded to two decimals, raised to at
