@@ -96,6 +96,7 @@ result<issued_token> access_service::create_token(const std::string& name, role 
 
 status access_service::revoke(std::int64_t token_id) {
     if (status s = db_.revoke_token(token_id); !s) return s;
+    recent_.forget_all();
     if (on_revoked_) on_revoked_(token_id);
     return status::ok();
 }
@@ -104,11 +105,15 @@ result<principal> access_service::authenticate_token(std::string_view secret) {
     if (secret.substr(0, token_prefix.size()) != token_prefix ||
         !plausible_secret(secret.substr(token_prefix.size())))
         return unauthenticated("invalid_token", "the access token is malformed");
+    const auto now = token_cache::clock::now();
+    if (auto known = recent_.find(secret, now)) return std::move(*known);
     auto t = db_.find_token(sha256_hex(secret));
     if (!t) return t.error();
     if (!t->has_value()) return unauthenticated("invalid_token", "unknown access token");
     if ((*t)->revoked_at) return unauthenticated("invalid_token", "the access token was revoked");
-    return to_principal(**t, false);
+    principal who = to_principal(**t, false);
+    recent_.remember(secret, who, now);
+    return who;
 }
 
 result<issued_session> access_service::open_session(std::string_view token_secret,

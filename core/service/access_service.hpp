@@ -8,6 +8,10 @@
 // broadcast hub closes that token's open streams).
 //
 // Ownership: borrows the stores; they must outlive the service.
+// A token authenticated once is remembered for a second (token_cache): a revocation made
+// through this service takes effect at once, one made by another instance sharing the store
+// within that second.
+//
 // Thread safety: all methods are safe from any thread. set_revocation_observer() must be
 // called before the server starts.
 
@@ -20,6 +24,7 @@
 
 #include "core/domain/role.hpp"
 #include "core/domain/status.hpp"
+#include "core/service/token_cache.hpp"
 #include "core/store/access_store.hpp"
 #include "core/store/event_store.hpp"
 #include "core/store/store.hpp"
@@ -75,6 +80,7 @@ private:
     event_store& events_;
     access_store& db_;
     std::function<void(std::int64_t)> on_revoked_;
+    token_cache recent_;
 };
 
 }  // namespace tribune

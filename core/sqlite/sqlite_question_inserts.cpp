@@ -7,9 +7,11 @@
 // - A question's id is given explicitly (the next rowid, which SQLite would pick anyway) so
 //   that a question starting its own group is written with its cluster_id at once, without a
 //   second UPDATE of the row and its index.
-// - A group's size, review count and heat are written per question (an upsert returning the
-//   new values), since the question carries them to the dashboard and its heat depends on
-//   its arrival.
+// - A group's size, review count and heat are written per question (an upsert, then a read of
+//   the row by its key), since the question carries them to the dashboard and its heat depends
+//   on its arrival. Not an upsert with RETURNING: SQLite collects RETURNING rows in an
+//   ephemeral table, created and dropped per execution, which cost more than the whole
+//   upsert (callgrind, docs/benchmarks.md, session 6).
 // - The full-text rows are written LAST, one plain INSERT each. FTS5 flushes its pending
 //   terms to a new index segment at every statement savepoint once it is part of the
 //   transaction, and any statement that may write several rows opens one (an INSERT firing a
@@ -34,7 +36,7 @@ namespace {
 
 // The statements of one group commit (cached by the connection).
 struct insert_statements {
-    sqlite_statement next_id, question, grow_group, span, audit, search;
+    sqlite_statement next_id, question, grow_group, read_group, span, audit, search;
 
     status prepare(sqlite_connection& db) {
         if (status s = prepare_into(db, next_id, "SELECT coalesce(max(id), 0) + 1 FROM questions");
@@ -54,7 +56,11 @@ struct insert_statements {
         if (status s = prepare_into(db, grow_group,
                 "INSERT INTO question_clusters (id, size, review, heat) VALUES (?, 1, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET size = size + 1, review = review + excluded.review, "
-                "heat = tribune_add_heat(heat, excluded.heat) RETURNING size, review, heat");
+                "heat = tribune_add_heat(heat, excluded.heat)");
+            !s)
+            return s;
+        if (status s = prepare_into(db, read_group,
+                "SELECT size, review, heat FROM question_clusters WHERE id = ?");
             !s)
             return s;
         if (status s = prepare_into(db, span,
@@ -121,12 +127,15 @@ status write_group(sqlite_connection& db, insert_statements& st, question& q, st
     st.grow_group.bind(1, group);
     st.grow_group.bind(2, std::int64_t{in_review(q.status) ? 1 : 0});
     st.grow_group.bind(3, arrival_heat(q.created_at));
-    if (st.grow_group.step() != SQLITE_ROW) return db.last_error("count group");
+    if (status s = step_done(db, st.grow_group, "count group"); !s) return s;
+    st.read_group.reset();
+    st.read_group.bind(1, group);
+    if (st.read_group.step() != SQLITE_ROW) return db.last_error("read group");
     q.cluster_id = group;
-    q.cluster_size = st.grow_group.column_int(0);
-    q.cluster_review = st.grow_group.column_int(1);
-    q.cluster_heat = st.grow_group.column_int(2);
-    st.grow_group.reset();
+    q.cluster_size = st.read_group.column_int(0);
+    q.cluster_review = st.read_group.column_int(1);
+    q.cluster_heat = st.read_group.column_int(2);
+    st.read_group.reset();
     return status::ok();
 }
 

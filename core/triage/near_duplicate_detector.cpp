@@ -53,6 +53,22 @@ constexpr std::array<std::uint64_t, hash_count> make_seeds() {
 }
 constexpr auto seeds = make_seeds();
 
+// The MinHash minimums of `shingles`: for each function k, the least mix64(h ^ seeds[k]).
+// It is most of the fingerprint's cost (48 mixes per 4-gram), and the 48 functions are
+// independent lanes, so GCC builds it three times (AVX-512, AVX2, baseline x86-64) and picks
+// the widest the CPU has at load time; every clone computes exactly the same minimums.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void minhash_minimums(const std::uint64_t* shingles, std::size_t n,
+                      std::array<std::uint64_t, hash_count>& mins) {
+    mins.fill(std::numeric_limits<std::uint64_t>::max());
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t h = shingles[i];
+        for (std::size_t k = 0; k < hash_count; ++k) mins[k] = std::min(mins[k], mix64(h ^ seeds[k]));
+    }
+}
+
 bool has_digit(const std::u32string& w) {
     return std::any_of(w.begin(), w.end(), [](char32_t c) { return c >= '0' && c <= '9'; });
 }
@@ -91,9 +107,7 @@ near_duplicate_detector::fingerprint near_duplicate_detector::fingerprint_of_nor
     fingerprint fp = comparable_of_normalized(normal);
     if (fp.empty()) return fp;
     std::array<std::uint64_t, hash_count> mins;
-    mins.fill(std::numeric_limits<std::uint64_t>::max());
-    for (std::uint64_t h : fp.shingles)
-        for (std::size_t k = 0; k < hash_count; ++k) mins[k] = std::min(mins[k], mix64(h ^ seeds[k]));
+    minhash_minimums(fp.shingles.data(), fp.shingles.size(), mins);
     for (std::size_t b = 0; b < band_count; ++b) {
         std::uint64_t key = mix64(b + 1);
         for (std::size_t r = 0; r < rows_per_band; ++r) key = mix64(key ^ mins[b * rows_per_band + r]);

@@ -81,6 +81,44 @@ TEST_F(access_service_test, unknown_malformed_and_revoked_tokens_are_refused) {
     EXPECT_EQ(access_->revoke(9999).code(), "token_not_found");
 }
 
+TEST_F(access_service_test, a_token_just_authenticated_is_refused_at_once_after_its_revocation) {
+    auto t = access_->create_token("carol", role::moderator, std::nullopt);
+    ASSERT_TRUE(t.is_ok());
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(access_->authenticate_token(t->secret).is_ok());
+    ASSERT_TRUE(access_->revoke(t->info.id).is_ok());
+    EXPECT_EQ(access_->authenticate_token(t->secret).error().message(), "the access token was revoked");
+}
+
+TEST(token_cache, keeps_a_principal_for_its_ttl_only) {
+    token_cache cache(std::chrono::seconds(1), 16);
+    const auto t0 = token_cache::clock::time_point{} + std::chrono::hours(1);
+    principal who;
+    who.token_id = 7;
+    who.name = "bridge";
+    cache.remember("trb_a", who, t0);
+    auto found = cache.find("trb_a", t0 + std::chrono::milliseconds(999));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->token_id, 7);
+    EXPECT_EQ(found->name, "bridge");
+    EXPECT_FALSE(cache.find("trb_a", t0 + std::chrono::seconds(1)).has_value());
+    EXPECT_FALSE(cache.find("trb_b", t0).has_value());
+    cache.forget_all();
+    EXPECT_FALSE(cache.find("trb_a", t0).has_value());
+}
+
+TEST(token_cache, never_holds_more_than_its_capacity) {
+    token_cache cache(std::chrono::seconds(1), 4);
+    const auto t0 = token_cache::clock::time_point{} + std::chrono::hours(1);
+    principal who;
+    for (int i = 0; i < 10; ++i) {
+        who.token_id = i;
+        cache.remember("trb_" + std::to_string(i), who, t0);
+        EXPECT_LE(cache.size(), 4u);
+    }
+    ASSERT_TRUE(cache.find("trb_9", t0).has_value());
+    EXPECT_EQ(cache.find("trb_9", t0)->token_id, 9);
+}
+
 TEST_F(access_service_test, sessions_expire_and_close) {
     auto t = access_->create_token("carol", role::executive, std::nullopt);
     auto expired = access_->open_session(t->secret, std::chrono::seconds(-1));

@@ -1,7 +1,11 @@
 #include "core/triage/near_duplicate_detector.hpp"
+#include "core/util/mix64.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,6 +104,42 @@ TEST_F(near_duplicate_detector_test, band_keys_are_stable_and_shared_by_near_cop
     int unrelated = 0;
     for (std::size_t i = 0; i < near_duplicate_detector::band_count; ++i) unrelated += a.bands[i] == c.bands[i];
     EXPECT_EQ(unrelated, 0);
+}
+
+// The band keys as the detector documents them, computed one hash at a time: MinHash over the
+// 4-gram hashes with 48 seeded mix64 functions, 16 bands of 3. Stored keys must stay
+// what they were (the index is rebuilt from them at start), whichever of the detector's
+// builds for the CPU (AVX-512, AVX2, baseline) computes them.
+std::array<std::int64_t, near_duplicate_detector::band_count> reference_bands(
+    const std::vector<std::uint64_t>& shingles) {
+    constexpr std::size_t n = near_duplicate_detector::band_count * near_duplicate_detector::rows_per_band;
+    std::array<std::uint64_t, n> seeds{};
+    std::uint64_t x = 0x74726962756e65ULL;
+    for (auto& v : seeds) v = mix64(x += 0x9e3779b97f4a7c15ULL);
+    std::array<std::uint64_t, n> mins;
+    mins.fill(~std::uint64_t{0});
+    for (std::uint64_t h : shingles)
+        for (std::size_t k = 0; k < n; ++k) mins[k] = std::min(mins[k], mix64(h ^ seeds[k]));
+    std::array<std::int64_t, near_duplicate_detector::band_count> bands{};
+    for (std::size_t b = 0; b < bands.size(); ++b) {
+        std::uint64_t key = mix64(b + 1);
+        for (std::size_t r = 0; r < near_duplicate_detector::rows_per_band; ++r)
+            key = mix64(key ^ mins[b * near_duplicate_detector::rows_per_band + r]);
+        bands[b] = static_cast<std::int64_t>(key);
+    }
+    return bands;
+}
+
+TEST_F(near_duplicate_detector_test, band_keys_are_the_documented_minhash_on_every_cpu_build) {
+    std::string longer;
+    for (int i = 0; i < 40; ++i) longer += "word" + std::to_string(i) + " ";
+    for (const std::string& text :
+         {std::string("When will you lower the overdraft fees?"), std::string("a b"),
+          std::string("Quand allez-vous baisser les frais de découvert ?"), longer}) {
+        auto fp = detector_.fingerprint_of(text);
+        ASSERT_FALSE(fp.empty()) << text;
+        EXPECT_EQ(fp.bands, reference_bands(fp.shingles)) << text;
+    }
 }
 
 TEST_F(near_duplicate_detector_test, threshold_is_configurable) {
