@@ -49,6 +49,16 @@
 // narrowing decides on. The bound still caps every shift, so the band narrows only as far as
 // the bound lets the correction move a question.
 //
+// OWN REJECTIONS. The correction rejects on its own (a question the shipped model approved or
+// left in review) only from learned_band::own_reject_at: the lowest held-out corrected margin
+// such that, of the held-out groups at or above it, the genuine share (genuine + 1) / (n + 2)
+// is at most band.own_reject_error, with at least band.min_checked of them; never below the
+// band's reject line (the policy still decides from the corrected scores). Before the check
+// passes (fewer than band.min_labels labelled groups, or no such line) it rejects nothing on
+// its own. Why: on the seed-3 flood (16.6% French, 86% of it hostile) the unchecked
+// correction learned "French = hostile" and auto-rejected 585 genuine questions that the
+// shipped model had left in review (docs/benchmarks.md, session 6).
+//
 // Memory: one example per labelled group (its model_features, about 2 KB for a tweet), at
 // most max_groups groups: beyond that the oldest labelled groups are forgotten.
 //
@@ -91,6 +101,10 @@ struct band_options {
     // reject side its loss to 2.8% and seed 3's to 3.5%.
     float unsure_approve_error = 0.125f;
     float unsure_reject_error = 0.20f;
+    // OWN REJECTIONS: at most this share of genuine among the held-out groups from the own
+    // rejection line up (learned_band::own_reject_at). Strict, since a question the correction
+    // rejects on its own is never seen by a human and so never corrects the fit.
+    float own_reject_error = 0.03f;
 };
 
 struct learning_options {
