@@ -33,7 +33,7 @@ const TABS = [
   { id: 'all', label: 'All', statuses: null, sort: 'newest' },
 ];
 const PAGE_SIZE = 50; // cards in the DOM at once; the rest is paged
-const FIRST_PAGE = 100; // questions in a view's snapshot
+const FIRST_PAGE = PAGE_SIZE; // questions in a view's snapshot and page frames: the page shown
 const FETCH_LIMIT = 200; // questions per list request (the API allows up to 500)
 const FILTER_DELAY_MS = 250; // typing in a filter box subscribes once it pauses
 const UNDO_DEPTH = 20; // own decisions remembered for u
@@ -289,7 +289,8 @@ function setShortlist(items) {
 const conn = new Connection(slug, {
   // The executives' shortlist, marked on the cards; page frames (only what changes the first
   // page) for the orders the server can keep a page of.
-  extra: { shortlist: true, page: true },
+  // Acks: the next frame comes once this tab applied the last one.
+  extra: { shortlist: true, page: true, ack: true },
   onSnapshot(msg) {
     if (msg.shortlist) setShortlist(msg.shortlist.items);
     viewGen += 1;

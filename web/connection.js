@@ -13,6 +13,10 @@
 // continue from our seq (a message lost) forces such a reconnect at once. Retries back off
 // exponentially with jitter (the transport is live_socket.js, shared by every live page).
 //
+// With `extra.ack` the subscribe asks for acks: each snapshot and frame is acknowledged
+// ({"type":"ack","seq":N}) once its callback has applied it, and the server sends the next frame
+// only then, with the view's newest state: a busy tab gets fewer frames, never a backlog.
+//
 // Callbacks: onSnapshot(msg) for each snapshot (the caller replaces its view), onFrame(msg) for
 // each frame in seq order, onError(error) for a refused subscribe, onState({state, attempt,
 // retryAt, error}) where state is "connecting" | "live" | "waiting" | "closed", and
@@ -59,6 +63,11 @@ export class Connection extends LiveSocket {
     ws.send(JSON.stringify(msg));
   }
 
+  _ack(seq) {
+    if (!this.extra.ack || !this.ws || this.ws.readyState !== 1 /* WebSocket.OPEN */) return;
+    this.ws.send(JSON.stringify({ type: 'ack', seq }));
+  }
+
   url() {
     let u = LiveSocket.wsUrl(`/api/v1/events/${encodeURIComponent(this.slug)}/stream?mode=view`);
     if (this.resumable && this.seq != null && this.epoch != null) {
@@ -97,6 +106,7 @@ export class Connection extends LiveSocket {
       this.seq = msg.seq;
       this.resumable = true;
       this.onSnapshot(msg);
+      this._ack(msg.seq);
       this._live();
     } else if (msg.type === 'frame') {
       if (this.seq == null) return; // frames before any snapshot cannot be placed
@@ -112,6 +122,7 @@ export class Connection extends LiveSocket {
       }
       this.seq = msg.seq;
       this.onFrame(msg);
+      this._ack(msg.seq);
     }
     // Other types (future additions) are ignored.
   }

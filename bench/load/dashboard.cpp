@@ -20,7 +20,9 @@ dashboard::dashboard(net::io_context& ioc, const target& t, const dashboard_opti
       run_(run),
       page_delay_(page_delay),
       bytes_(bytes),
-      ws_(net::make_strand(ioc)) {}
+      ws_(net::make_strand(ioc)),
+      acks_(o.subscribe.find("\"ack\":true") != std::string::npos),
+      seen_(run.total(), false) {}
 
 void dashboard::start(std::function<void()> on_ready,
                       std::function<void(steady::time_point)> on_counted) {
@@ -74,10 +76,16 @@ void dashboard::on_message(std::string_view m) {
         for (std::int64_t i : s.upserted) {
             if (i < 0) continue;
             const std::int64_t a = run_.answered_at(static_cast<std::size_t>(i));
+            // Only the frame that first shows it: later frames may carry it again.
+            if (static_cast<std::size_t>(i) < seen_.size()) {
+                if (seen_[static_cast<std::size_t>(i)]) continue;
+                seen_[static_cast<std::size_t>(i)] = true;
+            }
             // A frame may overtake its 201 on the way to this process: a delay of about 0.
             page_delay_.record(a < 0 ? 0 : since_start - a);
         }
     }
+    if (acks_ && s.seq) ack(*s.seq);
     if (!stats_.ready && s.type == scanned_message::kind::snapshot) {
         stats_.ready = true;
         if (on_ready_) on_ready_();
@@ -87,6 +95,24 @@ void dashboard::on_message(std::string_view m) {
         counted_reached_ = true;
         if (on_counted_) on_counted_(now);
     }
+}
+
+void dashboard::ack(std::uint64_t seq) {
+    if (ack_writing_) {
+        ack_waiting_ = seq;
+        return;
+    }
+    ack_writing_ = true;
+    ack_message_ = "{\"type\":\"ack\",\"seq\":" + std::to_string(seq) + "}";
+    ws_.async_write(net::buffer(ack_message_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->ack_writing_ = false;
+        if (ec) return self->fail();
+        if (self->ack_waiting_ != 0) {
+            const std::uint64_t next = self->ack_waiting_;
+            self->ack_waiting_ = 0;
+            self->ack(next);
+        }
+    });
 }
 
 void dashboard::close() {

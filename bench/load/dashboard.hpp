@@ -1,8 +1,10 @@
 #pragma once
 // dashboard: one view-protocol WebSocket client, as the dashboard opens it (a subscribe
 // message, then snapshots and frames). For each message it records when it arrived, its
-// size, the event's counted total, and for each question of the run that a frame upserts,
-// the delay from that question's 201 to this frame.
+// size, the event's counted total, and for each question of the run the first frame that
+// upserts (the frame that makes it visible), the delay from that question's 201 to this
+// frame. When its subscribe asks for acks ("ack":true) it acknowledges each snapshot and
+// frame once scanned, as web/connection.js does once it has applied one.
 //
 // Lifetime: shared_from_this() held by its pending operation. Thread safety: its state is
 // touched on its strand only; read stats() after the io_context stopped.
@@ -49,6 +51,8 @@ class dashboard : public std::enable_shared_from_this<dashboard> {
     void on_message(std::string_view m);
     void read();
     void fail();
+    // Acknowledges `seq` (at most one write in flight; a newer seq replaces one waiting).
+    void ack(std::uint64_t seq);
 
     const target& target_;
     const dashboard_options& options_;
@@ -61,6 +65,11 @@ class dashboard : public std::enable_shared_from_this<dashboard> {
     std::function<void(steady::time_point)> on_counted_;
     bool counted_reached_ = false;
     bool closing_ = false;  // close() asked: errors from now on are expected
+    const bool acks_;       // the subscribe asked for acks
+    bool ack_writing_ = false;
+    std::uint64_t ack_waiting_ = 0;  // 0: none
+    std::string ack_message_;        // the one being written
+    std::vector<bool> seen_;         // by ticket: upserted by an earlier frame
     dashboard_stats stats_;
 };
 

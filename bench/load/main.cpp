@@ -12,12 +12,12 @@
 // the same database: the fan-out across instances).
 // --bodies: one JSON object per line ({"text": ..., "author": ...}), used in turn; each post
 // adds "source":"load" and "external_id":"<prefix><n>". --subscribe defaults to the
-// dashboard's subscription of the Review tab's states sorted newest first (web/app.js: 100
-// items, activity on, page frames; the Review tab's own order, impact, gets no page frames). --until-counted N: stop once every dashboard's counts add up to N (the flood
+// dashboard's subscription of the Review tab's states sorted newest first (web/app.js: 50
+// items, activity on, page frames, acks; the Review tab's own order, impact, gets no page frames). --until-counted N: stop once every dashboard's counts add up to N (the flood
 // benchmark; reports when that happened, in Unix milliseconds).
 //
-// Delivery delays: "page" = from a question's 201 to the frame that upserts it, for the
-// questions a frame carries; "counted" = from a question's 201 to the first message whose
+// Delivery delays: "page" = from a question's 201 to the first frame that upserts it (makes it
+// visible), for the questions that reach the page; "counted" = from a question's 201 to the first message whose
 // counts include it (ids are handed out in commit order, so the event's total reaching the
 // question's ordinal), for every question on every dashboard.
 
@@ -46,7 +46,7 @@ namespace {
 
 constexpr const char* default_subscribe =
     R"({"type":"subscribe","id":1,"view":{"sort":"newest","status":["pending","held"]},)"
-    R"("limit":100,"activity":true,"page":true})";
+    R"("limit":50,"activity":true,"page":true,"ack":true})";
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "tribune_load: " << why << " (see the header of bench/load/main.cpp)\n";

@@ -101,9 +101,9 @@ classification linear_classifier::score(const normalized_text& n) const {
     model_.score(features, logits, &contrib);
 
     classification out;
-    for (std::size_t h = 0; h < attribute_count; ++h)
-        out.values.values[h] = model_.calibrated(static_cast<attribute>(h), logits[h]);
     out.lang = std::string(language_detector::detect(n.text, features.tokens));
+    for (std::size_t h = 0; h < attribute_count; ++h)
+        out.values.values[h] = model_.calibrated(static_cast<attribute>(h), logits[h], out.lang);
     if (features.tokens.empty()) return out;
 
     model_.span_probabilities(features, logits, contrib, span_probability);

@@ -7,9 +7,10 @@
 namespace tribune {
 namespace {
 
-constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '3'};
+constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '4'};
 constexpr char magic_v1[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '1'};
 constexpr char magic_v2[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '2'};
+constexpr char magic_v3[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '3'};
 constexpr std::size_t header_u32s = 10;
 constexpr std::uint32_t flag_scope = 1u;
 constexpr std::uint32_t flag_joined = 2u;
@@ -21,7 +22,30 @@ using model_file::put;
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
+// Index of `lang` in calibration_languages, or calibration_languages.size().
+std::size_t language_index(std::string_view lang) {
+    return static_cast<std::size_t>(std::find(calibration_languages.begin(), calibration_languages.end(), lang) -
+                                    calibration_languages.begin());
+}
+
 }  // namespace
+
+const head_calibration& linear_model::calibration(attribute a, std::string_view lang) const {
+    const std::size_t l = language_index(lang);
+    const auto h = static_cast<std::size_t>(a);
+    return l < calibration_languages.size() ? language_calibration_[l][h] : calibration_[h];
+}
+
+void linear_model::set_calibration(attribute a, head_calibration c) {
+    const auto h = static_cast<std::size_t>(a);
+    calibration_[h] = c;
+    for (auto& per_language : language_calibration_) per_language[h] = c;
+}
+
+void linear_model::set_language_calibration(attribute a, std::string_view lang, head_calibration c) {
+    const std::size_t l = language_index(lang);
+    if (l < calibration_languages.size()) language_calibration_[l][static_cast<std::size_t>(a)] = c;
+}
 
 linear_model linear_model::quantize(const feature_config& config, const std::vector<float>& weights,
                                     const head_logits& bias) {
@@ -65,6 +89,10 @@ status linear_model::save(const std::string& path) const {
         put<float>(out, thresholds_[h].decision);
         put<float>(out, thresholds_[h].review);
         put<float>(out, thresholds_[h].reject);
+        for (const auto& per_language : language_calibration_) {
+            put<float>(out, per_language[h].a);
+            put<float>(out, per_language[h].b);
+        }
     }
     put<float>(out, weight_scale_[span_self_column]);
     put<float>(out, weight_scale_[span_context_column]);
@@ -74,6 +102,7 @@ status linear_model::save(const std::string& path) const {
     put<float>(out, span_.relative);
     for (float w : span_.head_weight) put<float>(out, w);
     for (float w : span_.relative_weight) put<float>(out, w);
+    for (float w : span_.neighbour_weight) put<float>(out, w);
     out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size());
     deep_.serialize(out);
     return model_file::save_with_checksum(std::move(out), path);
@@ -84,10 +113,10 @@ result<linear_model> linear_model::load(const std::string& path) {
     if (!file) return file.error();
     const std::string& in = file.value();
     auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, what, why); };
-    for (const char* old : {magic_v1, magic_v2})
+    for (const char* old : {magic_v1, magic_v2, magic_v3})
         if (in.size() >= sizeof magic && std::memcmp(in.data(), old, sizeof magic) == 0)
             return corrupt(std::string("it is in format ") + old[7] +
-                           " (an older Tribune model); this build reads format 3: retrain with scripts/train-model");
+                           " (an older Tribune model); this build reads format 4: retrain with scripts/train-model");
     const std::size_t fixed = sizeof magic + header_u32s * 4;
     if (in.size() < fixed + 8) return corrupt("too short");
     if (std::memcmp(in.data(), magic, sizeof magic) != 0) return corrupt("wrong magic");
@@ -123,6 +152,10 @@ result<linear_model> linear_model::load(const std::string& path) {
         m.thresholds_[h].decision = r.get<float>();
         m.thresholds_[h].review = r.get<float>();
         m.thresholds_[h].reject = r.get<float>();  // +inf: never
+        for (auto& per_language : m.language_calibration_) {
+            per_language[h].a = r.read_float();
+            per_language[h].b = r.read_float();
+        }
     }
     m.weight_scale_[span_self_column] = r.read_float();
     m.weight_scale_[span_context_column] = r.read_float();
@@ -132,6 +165,7 @@ result<linear_model> linear_model::load(const std::string& path) {
     m.span_.relative = r.read_float();
     for (float& w : m.span_.head_weight) w = r.read_float();
     for (float& w : m.span_.relative_weight) w = r.read_float();
+    for (float& w : m.span_.neighbour_weight) w = r.read_float();
     if (r.failed() || r.left() < std::uint64_t{b} * model_columns) return corrupt("size does not match its header");
     if (!r.finite()) return corrupt("non-finite parameters");
     m.weights_.resize(std::size_t{b} * model_columns);
@@ -141,8 +175,8 @@ result<linear_model> linear_model::load(const std::string& path) {
     return m;
 }
 
-float linear_model::calibrated(attribute a, float logit) const {
-    const head_calibration& c = calibration_[static_cast<std::size_t>(a)];
+float linear_model::calibrated(attribute a, float logit, std::string_view lang) const {
+    const head_calibration& c = calibration(a, lang);
     return sigmoid(c.a * logit + c.b);
 }
 
@@ -208,16 +242,23 @@ void linear_model::span_probabilities(const text_feature_set& features, const he
     head_logits top{};
     for (std::size_t t = 0; t < n; ++t)
         for (std::size_t h = 0; h < attribute_count; ++h) top[h] = std::max(top[h], token_contrib[t][h]);
-    head_logits relative_unit{};
-    for (std::size_t h = 0; h < attribute_count; ++h)
+    head_logits relative_unit{}, neighbour_unit{};
+    for (std::size_t h = 0; h < attribute_count; ++h) {
         relative_unit[h] = top[h] > 0 ? span_.relative_weight[h] / top[h] : 0.0f;
+        neighbour_unit[h] = top[h] > 0 ? span_.neighbour_weight[h] / top[h] : 0.0f;
+    }
     out.resize(n);
     for (std::size_t t = 0; t < n; ++t) {
         float z = doc + static_cast<float>(acc[t][0]) * self_unit;
         if (t > 0) z += static_cast<float>(acc[t - 1][1]) * context_unit;
         if (t + 1 < n) z += static_cast<float>(acc[t + 1][1]) * context_unit;
-        for (std::size_t h = 0; h < attribute_count; ++h)
+        for (std::size_t h = 0; h < attribute_count; ++h) {
             z += (span_.head_weight[h] * unscale + relative_unit[h]) * token_contrib[t][h];
+            float beside = 0.0f;
+            if (t > 0) beside += token_contrib[t - 1][h];
+            if (t + 1 < n) beside += token_contrib[t + 1][h];
+            z += neighbour_unit[h] * beside;
+        }
         out[t] = sigmoid(z);
     }
 }

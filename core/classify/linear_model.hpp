@@ -5,7 +5,11 @@
 // on the validation split.
 //
 //   logit[h] = bias[h] + doc_scale * sum_entries(value * weight_scale[h] * q[bucket][h])
-//   score[h] = sigmoid(calib_a[h] * logit[h] + calib_b[h])      (Platt scaling)
+//   score[h] = sigmoid(calib_a[h][lang] * logit[h] + calib_b[h][lang])      (Platt scaling)
+//
+// with one calibration per head for each language of calibration_languages (the language
+// language_detector gives the text) and a main one for any other ("und"). A language the
+// trainer had too few validation texts for carries the main calibration.
 //
 // The sum decomposes exactly over tokens, so score() can also return each token's share
 // of each head's logit. The span model scores each token t from two more weight columns
@@ -15,10 +19,12 @@
 //   span_logit[t] = span.bias + self[t] + context[t-1] + context[t+1]
 //                   + sum_h span.head_weight[h] * share[t][h] / doc_scale
 //                   + sum_h span.relative_weight[h] * share[t][h] / max_u share[u][h]
+//                   + sum_h span.neighbour_weight[h] * (share[t-1][h] + share[t+1][h]) / max_u share[u][h]
 //                   + span.doc_weight * logit[toxicity]
 //
 // (the relative term is 0 for a head with no positive share; it is what lets the model pick
-// the one or two words that carry a document, as gold spans mostly are).
+// the one or two words that carry a document, as gold spans mostly are; the neighbour term,
+// the same for the tokens either side, lets a span grow over a phrase).
 //
 // and a token belongs to a toxic span when sigmoid(span_logit[t]) >= span.threshold, or,
 // in a text whose toxicity reaches its review threshold, when it is at least
@@ -29,16 +35,18 @@
 //
 //   logit[h] = bias[h] + deep[h] + sum over tokens of share[t][h]
 //
-// File format 3 (little-endian): magic "TRIBLM03", u32 version (3), u32 heads (6), u32
+// File format 4 (little-endian): magic "TRIBLM04", u32 version (4), u32 heads (6), u32
 // columns (8), u32 buckets, u32 char_ngram_min, u32 char_ngram_max, u32 word_bigrams,
 // u32 max_tokens, u32 min_norm_sq, u32 feature flags (bit 0 scope features, bit 1 joined pairs),
-// heads x {f32 bias, weight_scale, calib_a, calib_b, decision, review, reject},
+// heads x {f32 bias, weight_scale, calib_a, calib_b, decision, review, reject,
+// per language of calibration_languages {calib_a, calib_b}},
 // span {f32 self_scale, context_scale, bias, doc_weight, threshold, relative, 6 x head_weight,
-// 6 x relative_weight},
+// 6 x relative_weight, 6 x neighbour_weight},
 // buckets*columns i8 weights (row-major by bucket: 6 heads, span self, span context),
 // the deep part (bag_network::serialize; u32 0 0 0 when there is none),
-// u64 FNV-1a checksum of all preceding bytes (model_file.hpp). Format 1 and 2 files
-// ("TRIBLM01", "TRIBLM02") are refused with a message that says to retrain.
+// u64 FNV-1a checksum of all preceding bytes (model_file.hpp). Format 1, 2 and 3 files
+// ("TRIBLM01" to "TRIBLM03"; format 3 had one calibration per head) are refused with a
+// message that says to retrain.
 //
 // Thread safety: immutable after load()/quantize(); score() is const and safe from any
 // number of threads.
@@ -46,6 +54,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/domain/attribute.hpp"
@@ -74,6 +83,8 @@ struct span_parameters {
     std::array<float, attribute_count> head_weight{};  // times the token's unscaled head share
     // times the token's share relative to the document's largest share of that head
     std::array<float, attribute_count> relative_weight{};
+    // times the neighbours' (t - 1 and t + 1) shares relative to the document's largest
+    std::array<float, attribute_count> neighbour_weight{};
     float threshold = 0.5f;   // token probability at which a token is in a span
     // In a text toxic enough for review, a token at least this share of the text's largest
     // token probability is in a span too (0: off). Gold spans mostly mark the one or two
@@ -83,6 +94,9 @@ struct span_parameters {
 
 using head_logits = std::array<float, attribute_count>;
 
+// Languages (language_detector's codes) that may have a calibration of their own.
+inline constexpr std::array<std::string_view, 2> calibration_languages = {"en", "fr"};
+
 // Weight columns per bucket: the six heads, then the span model's self and context columns.
 inline constexpr std::size_t model_columns = attribute_count + 2;
 inline constexpr std::size_t span_self_column = attribute_count;
@@ -90,7 +104,7 @@ inline constexpr std::size_t span_context_column = attribute_count + 1;
 
 class linear_model {
 public:
-    static constexpr std::uint32_t format_version = 3;
+    static constexpr std::uint32_t format_version = 4;
     static constexpr std::uint64_t max_file_bytes = 64ull << 20;
 
     // Errors: not_found "model_missing" when the file cannot be opened; invalid_argument
@@ -112,19 +126,20 @@ public:
     void set_thresholds(attribute a, head_thresholds t) {
         thresholds_[static_cast<std::size_t>(a)] = t;
     }
-    const head_calibration& calibration(attribute a) const {
-        return calibration_[static_cast<std::size_t>(a)];
-    }
-    void set_calibration(attribute a, head_calibration c) {
-        calibration_[static_cast<std::size_t>(a)] = c;
-    }
+    // The calibration of head `a` for a text in `lang` (the main one for a language
+    // outside calibration_languages).
+    const head_calibration& calibration(attribute a, std::string_view lang = {}) const;
+    // Sets the main calibration of head `a` and, for every language, its calibration too.
+    void set_calibration(attribute a, head_calibration c);
+    // Sets the calibration of head `a` for `lang` only. REQUIRES: lang is in calibration_languages.
+    void set_language_calibration(attribute a, std::string_view lang, head_calibration c);
     const span_parameters& span_model() const { return span_; }
     const bag_network& deep() const { return deep_; }
     void set_deep(bag_network d) { deep_ = std::move(d); }
     void set_span_model(const span_parameters& s) { span_ = s; }
 
-    // The calibrated score of head `a` for an (uncalibrated) logit.
-    float calibrated(attribute a, float logit) const;
+    // The calibrated score of head `a` for an (uncalibrated) logit of a text in `lang`.
+    float calibrated(attribute a, float logit, std::string_view lang = {}) const;
 
     // Fills `logits` (uncalibrated); when token_contrib is not null, resizes it to
     // features.tokens.size() and fills each token's exact share of each logit's linear part
@@ -144,6 +159,7 @@ private:
     head_logits bias_{};
     std::array<float, model_columns> weight_scale_{};
     std::array<head_calibration, attribute_count> calibration_{};
+    std::array<std::array<head_calibration, attribute_count>, calibration_languages.size()> language_calibration_{};
     std::array<head_thresholds, attribute_count> thresholds_{};
     span_parameters span_;
     std::vector<std::int8_t> weights_;  // buckets * model_columns

@@ -23,14 +23,14 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 //    identity_attack 0.47). Where that pick would send an ordinary short text to review (the
 //    twenty everyday texts of triage_defaults_test.cpp: "hello", "merci", "When will the new
 //    branch open?"...), the threshold is raised above the highest of them instead, with a
-//    margin: threat 0.72 (pick 0.450; "no" 0.685, calibrated to a class prior of 0.2, far
+//    margin: threat 0.72 (pick 0.440; "no" 0.685, calibrated to a class prior of 0.2, far
 //    above its share of live text, so an everyday word scores high on it; calibration half:
 //    recall about half instead of 0.9) and severe_toxicity 0.20 (pick 0.091; "hello" 0.151;
 //    calibrated to the calibration half's own mix). Texts these floors let through mostly
 //    still reach review on another attribute.
 //  - reject_above is the model's 95%-precision point rounded to two decimals, raised to at
 //    least 0.95 (the validation mix is far more toxic than live traffic, so precision there
-//    overstates precision on a Q&A): toxicity 0.95, insult 0.99 (0.985), threat 0.95.
+//    overstates precision on a Q&A): toxicity 0.95, insult 0.99 (0.981), threat 0.95.
 //  - identity_attack: its 95%-precision point (0.988) is rounded up to 0.99, so only
 //    near-certain attacks are auto-rejected (they stay restorable).
 //  - severe_toxicity reaches no 95%-precision point: it never rejects alone. Profanity alone

@@ -27,6 +27,13 @@ struct change_batch {
     std::vector<std::shared_ptr<const change_record>> records;  // never empty
 };
 
+// A question as a page shows it: by id and version.
+struct page_item {
+    std::int64_t id = 0;
+    std::int64_t version = 0;
+    bool operator==(const page_item&) const = default;
+};
+
 // One change entry of a frame ({"op":...,"seq":...}), encoded for a view's lens.
 struct frame_entry {
     std::shared_ptr<const std::string> text;
@@ -45,11 +52,12 @@ struct view_batch {
     // Page views (view_spec::pages()) only: `entries` and `frame` take a client whose page
     // was the hub's page before the batch to the page after it (page_window::advance);
     // `whole` holds the page after the batch entire, for a client whose page is another one
-    // (it just subscribed, or it skipped batches): frame_message(id, its seq, last, counts,
-    // whole, tail). `diff_valid` is false when the hub had no page before the batch.
+    // (it just subscribed, or it skipped batches): such a client gets the entries of `whole`
+    // it does not hold at that version (view_subscription), then the tail. `diff_valid` is false when the hub had no page before the batch.
     bool page = false;
     bool diff_valid = false;
     std::vector<frame_entry> whole;  // every question of the page, in order
+    std::vector<page_item> versions;  // (id, version) of each of `whole`
     std::string tail;                // page_tail(): the page's ids and next_cursor
     // The batch's newest shortlist entry, when the view asked for the shortlist (also the
     // last of `entries`).

@@ -106,6 +106,7 @@ void page_window::advance(const change_batch& b, view_batch& out) {
         item& it = items_[i];
         ids.push_back(it.q.id);
         out.whole.push_back({whole_entry(it), false});
+        out.versions.push_back({it.q.id, it.q.version});
         auto was = before.find(it.q.id);
         if (had_page && was != before.end() && was->second == it.q.version) continue;
         if (it.change)

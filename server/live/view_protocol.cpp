@@ -38,7 +38,21 @@ void view_protocol::send(std::string message) {
 void view_protocol::on_message(const std::string& text) {
     auto msg = read_client_message(text);
     if (!msg) return send(error_message(msg.error()));
-    if (*msg) subscribe(std::move(**msg));
+    if (msg->ack) return on_ack(*msg->ack);
+    if (msg->subscribe) subscribe(std::move(*msg->subscribe));
+}
+
+void view_protocol::on_ack(std::uint64_t seq) {
+    if (!unacked_ || seq < *unacked_) return;
+    unacked_.reset();
+    schedule_frame();
+}
+
+void view_protocol::sent_view_message(std::uint64_t seq) {
+    last_frame_at_ = clock::now();
+    if (!ack_) return;
+    unacked_ = seq;
+    unacked_since_ = last_frame_at_;
 }
 
 void view_protocol::subscribe(subscribe_request req) {
@@ -59,6 +73,9 @@ void view_protocol::subscribe(subscribe_request req) {
                                                 "the event's counts cannot be read now")));
     view_.emplace(std::move(spec));
     resync_ = false;
+    // A new subscription: the client drops what answered the old one, acks included.
+    ack_ = req.ack;
+    unacked_.reset();
     // A page view resumes with a snapshot: its frames follow the hub's page, not the changes.
     if (p.missed && p.missed->size() <= cfg_.ws_send_queue_limit && !view_->spec()->pages()) {
         // A resume: exactly the changes after `since`, as one frame at once (nothing when
@@ -67,7 +84,7 @@ void view_protocol::subscribe(subscribe_request req) {
         for (const auto& r : *p.missed) view_->add(r);
         if (view_->frame_due()) {
             transport_->send(view_->take_frame());
-            last_frame_at_ = clock::now();
+            sent_view_message(view_->seq());
         }
     } else {
         view_->reset(p.seq, p.counts);
@@ -107,7 +124,8 @@ void view_protocol::send_snapshot() {
     c.shortlist = shortlist ? &*shortlist : nullptr;
     c.fields = lens_.fields;
     send(snapshot_message(event_, hub_.epoch(), view_->seq(), view_->counts(), c));
-    last_frame_at_ = clock::now();
+    if (view_->spec()->pages()) view_->took_snapshot(page->items);
+    sent_view_message(view_->seq());
 }
 
 void view_protocol::on_record(std::shared_ptr<const change_record> r) {
@@ -158,12 +176,13 @@ void view_protocol::on_gap() {
 
 void view_protocol::taken() {
     if (!transport_->idle() && transport_->write_age() > stall_timeout) return transport_->drop();
+    if (unacked_ && clock::now() - unacked_since_ > stall_timeout) return transport_->drop();
     // Changes pile up beyond the cap only while the socket has not taken the last frame: a
     // client reading along gets them all, however many arrive between two frames.
     // Bounded in changes and in bytes: beyond either, what waits is replaced by a snapshot.
     const bool over = view_->pending() > cfg_.ws_send_queue_limit ||
                       view_->pending_bytes() > cfg_.ws_send_queue_bytes;
-    if (resync_ || (over && !transport_->idle())) start_resync();
+    if (resync_ || (over && (!transport_->idle() || unacked_))) start_resync();
     schedule_frame();
 }
 
@@ -176,6 +195,7 @@ void view_protocol::start_resync() {
 
 void view_protocol::schedule_frame() {
     if (timer_armed_ || transport_->closing() || !view_) return;
+    if (unacked_) return;  // on_ack calls again once the client has applied the last one
     if (!resync_ && !view_->frame_due()) return;
     if (!transport_->idle()) return;  // on_drained calls again once the socket has drained
     const auto due = last_frame_at_ + frame_interval;
@@ -191,14 +211,14 @@ void view_protocol::on_timer() {
 }
 
 void view_protocol::flush() {
-    if (transport_->closing() || !view_) return;
+    if (transport_->closing() || !view_ || unacked_) return;
     if (resync_) {
         resync_ = false;
         return send_snapshot();
     }
     if (!view_->frame_due()) return;
     transport_->send(view_->take_frame());
-    last_frame_at_ = clock::now();
+    sent_view_message(view_->seq());
 }
 
 void view_protocol::on_drained() {

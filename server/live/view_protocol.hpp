@@ -11,7 +11,11 @@
 // Changes arrive from the hub once per tick, already encoded for the view (shared by every
 // session with the same view): a client reading along sends the hub's frame as it is.
 //
-// Back-pressure: at most one frame is in flight; changes wait in the subscription. When
+// Back-pressure: at most one frame is in flight; changes wait in the subscription. A client
+// that subscribed with "ack" gets no frame while its last snapshot or frame is unacknowledged:
+// its pace, not the kernel's socket buffers, sets how many frames it gets, and a page view
+// then sends the newest page (latest wins), never a backlog. One unacknowledged for
+// stall_timeout is cut. When
 // more than ws_send_queue_limit wait behind an unfinished write they are dropped and the
 // client gets a fresh snapshot once its socket drains (so too when the hub dropped batches
 // for this session: on_gap); a socket that has not drained for
@@ -67,6 +71,10 @@ class view_protocol final : public event_protocol {
     using clock = std::chrono::steady_clock;
 
     void subscribe(subscribe_request req);
+    // The client applied everything up to `seq`.
+    void on_ack(std::uint64_t seq);
+    // A snapshot or frame that brings the client to `seq` was sent.
+    void sent_view_message(std::uint64_t seq);
     // After the view took changes: falls back to a snapshot when too far behind, and
     // schedules the frame.
     void taken();
@@ -88,6 +96,9 @@ class view_protocol final : public event_protocol {
     bool resync_ = false;  // fell behind: the next thing to send is a fresh snapshot
     bool timer_armed_ = false;
     clock::time_point last_frame_at_{};
+    bool ack_ = false;                       // the subscription acknowledges what it applies
+    std::optional<std::uint64_t> unacked_;   // seq of the message sent and not acknowledged
+    clock::time_point unacked_since_{};
 
     bool activity_wanted_ = false;        // the last subscribe asked for it
     std::uint64_t activity_version_ = 0;  // of the newest record accepted; older ones are stale

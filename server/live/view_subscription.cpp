@@ -19,6 +19,12 @@ void view_subscription::reset(std::uint64_t seq, const state_counts& counts) {
     page_.reset();
     page_shortlist_.reset();
     synced_ = false;
+    client_page_.clear();
+}
+
+void view_subscription::took_snapshot(const std::vector<question>& items) {
+    client_page_.clear();
+    for (const question& q : items) client_page_.push_back({q.id, q.version});
 }
 
 void view_subscription::keep(frame_entry e) {
@@ -72,18 +78,24 @@ std::shared_ptr<const std::string> view_subscription::take_frame() {
     std::shared_ptr<const std::string> out;
     if (spec_->pages()) synced_ = whole_ || page_;
     if (page_) {
-        std::vector<frame_entry> entries = page_->whole;
+        // Only what the client's page lacks: a question it was sent at this version it holds.
+        std::vector<frame_entry> entries;
+        for (std::size_t i = 0; i < page_->whole.size(); ++i)
+            if (std::find(client_page_.begin(), client_page_.end(), page_->versions[i]) == client_page_.end())
+                entries.push_back(page_->whole[i]);
         if (page_shortlist_) entries.push_back(*page_shortlist_);
         out = std::make_shared<const std::string>(
             frame_message(spec_->id(), frame_base_, seq_, counts_, entries, page_->tail));
     } else if (whole_) {
         // The hub's frame for this view and batch: the same bytes, encoded once.
+        if (whole_->page) client_page_ = whole_->versions;
         const std::string* frame = &whole_->frame;
         out = std::shared_ptr<const std::string>(std::move(whole_), frame);
     } else {
         out = std::make_shared<const std::string>(
             frame_message(spec_->id(), frame_base_, seq_, counts_, pending_));
     }
+    if (page_) client_page_ = page_->versions;
     frame_base_ = seq_;
     pending_.clear();
     pending_bytes_ = 0;

@@ -51,10 +51,14 @@ public:
     void add(std::shared_ptr<const view_batch> v);
     // Takes a page view's batch (spec()->pages()). The next frame is the hub's shared one
     // when the client's page is the hub's page before it (it took the previous page frame)
-    // and nothing else is pending; otherwise it carries the whole page after the newest
-    // batch taken, so a client that skipped batches needs nothing of them (what waits is one
-    // batch, whatever the backlog). REQUIRES: v->page, fit_of(*v->batch) is next or overlap.
+    // and nothing else is pending; otherwise it carries the page after the newest batch
+    // taken, less the questions the client's own page already shows at the same version (the
+    // page of its last frame or snapshot: a client holds every question it was sent), so a
+    // client that skipped batches needs nothing of them (what waits is one batch, whatever
+    // the backlog). REQUIRES: v->page, fit_of(*v->batch) is next or overlap.
     void add_page(std::shared_ptr<const view_batch> v);
+    // The snapshot just sent shows `items` as the client's page. Page views only.
+    void took_snapshot(const std::vector<question>& items);
 
     // True when a frame is due: changes or counts moved since the last frame.
     bool frame_due() const { return seq_ != frame_base_; }
@@ -79,6 +83,8 @@ private:
     bool synced_ = false;
     std::shared_ptr<const view_batch> page_;
     std::optional<frame_entry> page_shortlist_;  // the newest since the last frame
+    // Page views: the client's page after its last frame or snapshot (empty after a reset).
+    std::vector<page_item> client_page_;
     // Set while pending_ is exactly this batch's entries from frame_base_ on.
     std::shared_ptr<const view_batch> whole_;
 };

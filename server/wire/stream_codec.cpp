@@ -90,16 +90,24 @@ std::string review_snapshot_message(const std::string& event, const std::string&
         .dump();
 }
 
-result<std::optional<subscribe_request>> read_client_message(const std::string& text) {
+result<client_message> read_client_message(const std::string& text) {
+    client_message out;
     json msg = json::parse(text, nullptr, false);
-    if (msg.is_discarded() || !msg.is_object()) return std::optional<subscribe_request>{};
+    if (msg.is_discarded() || !msg.is_object()) return out;
     // Pings and types of later versions are ignored; so is a "type" that is not a string.
     auto type = msg.find("type");
-    if (type == msg.end() || !type->is_string() || type->get<std::string>() != "subscribe")
-        return std::optional<subscribe_request>{};
+    if (type == msg.end() || !type->is_string()) return out;
+    if (type->get<std::string>() == "ack") {
+        auto seq = msg.find("seq");
+        if (seq != msg.end() && seq->is_number_integer() && seq->get<std::int64_t>() >= 0)
+            out.ack = static_cast<std::uint64_t>(seq->get<std::int64_t>());
+        return out;
+    }
+    if (type->get<std::string>() != "subscribe") return out;
     auto req = decode_subscribe(msg);
     if (!req) return req.error();
-    return std::optional<subscribe_request>(std::move(*req));
+    out.subscribe = std::move(*req);
+    return out;
 }
 
 result<subscribe_request> decode_subscribe(const json& msg) {
@@ -138,6 +146,10 @@ result<subscribe_request> decode_subscribe(const json& msg) {
     if (auto it = msg.find("page"); it != msg.end() && !it->is_null()) {
         if (!it->is_boolean()) return invalid("invalid_field", "page must be true or false");
         r.page = it->get<bool>();
+    }
+    if (auto it = msg.find("ack"); it != msg.end() && !it->is_null()) {
+        if (!it->is_boolean()) return invalid("invalid_field", "ack must be true or false");
+        r.ack = it->get<bool>();
     }
     if (auto it = msg.find("shortlist"); it != msg.end() && !it->is_null()) {
         if (!it->is_boolean()) return invalid("invalid_field", "shortlist must be true or false");

@@ -55,14 +55,25 @@ struct subscribe_request {
     // The subscription asks for page frames: only what changes the view's first `limit`
     // questions (view_spec::pages() says when the server honours it).
     bool page = false;
+    // The client acknowledges each snapshot and frame ({"type":"ack","seq":N}) once it has
+    // applied it, and gets no frame while one is unacknowledged.
+    bool ack = false;
+};
+
+// A client's message the view protocol acts on: a subscribe, or an ack of the snapshot or
+// frame that brought the client to `ack`.
+struct client_message {
+    std::optional<subscribe_request> subscribe;
+    std::optional<std::uint64_t> ack;
 };
 
 // Errors (invalid_argument): invalid_json when `msg` is not an object of type "subscribe";
 // invalid_status, invalid_field, invalid_limit, invalid_since naming the bad member.
 result<subscribe_request> decode_subscribe(const json& msg);
-// A client's text message: a subscribe request; empty for a message the protocol ignores
-// (not JSON, not an object, or another type such as a ping). Errors: as decode_subscribe.
-result<std::optional<subscribe_request>> read_client_message(const std::string& text);
+// A client's text message: a subscribe request or an ack; neither for a message the protocol
+// ignores (not JSON, not an object, another type such as a ping, an ack without a
+// non-negative integer seq). Errors: as decode_subscribe.
+result<client_message> read_client_message(const std::string& text);
 
 // The view as the snapshot echoes it back (the same members a subscribe message carries).
 json to_json(const stream_view& v);

@@ -327,6 +327,32 @@ describe('connection: extra subscribe members and the display stream', () => {
     assert.deepEqual(sent[0].view, { status: ['approved'] });
   });
 
+  test('with extra.ack each snapshot and applied frame is acknowledged with its seq, after its callback', () => {
+    const sent = [];
+    const order = [];
+    const c = new Connection('demo', {
+      onSnapshot: () => order.push('snapshot'),
+      onFrame: () => order.push('frame'),
+      onState: () => {},
+      extra: { page: true, ack: true },
+    });
+    c.subscribe({ status: ['pending'] }, 50);
+    c.ws = { readyState: 1, send: (m) => { sent.push(JSON.parse(m)); order.push('ack'); } };
+    c._handle({ type: 'snapshot', subscription: 1, epoch: 'e', seq: 10, items: [] });
+    c._handle({ type: 'frame', subscription: 1, prev: 10, seq: 14, changes: [] });
+    c._handle({ type: 'frame', subscription: 1, prev: 12, seq: 13, changes: [] }); // old: not applied
+    c._handle({ type: 'frame', subscription: 0, prev: 14, seq: 20, changes: [] }); // another subscription
+    assert.deepEqual(sent, [{ type: 'ack', seq: 10 }, { type: 'ack', seq: 14 }]);
+    assert.deepEqual(order, ['snapshot', 'ack', 'frame', 'ack']);
+    // Without it, nothing is acknowledged.
+    const quiet = [];
+    const d = new Connection('demo', { onSnapshot: () => {}, onFrame: () => {}, onState: () => {} });
+    d.subscribe({}, 50);
+    d.ws = { readyState: 1, send: (m) => quiet.push(m) };
+    d._handle({ type: 'snapshot', subscription: 1, epoch: 'e', seq: 3, items: [] });
+    assert.deepEqual(quiet, []);
+  });
+
   test('the display takes whole display messages of its own event only', () => {
     const shown = [];
     const states = [];

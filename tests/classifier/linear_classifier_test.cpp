@@ -127,13 +127,14 @@ TEST(ModelLoading, TruncatedOrFlippedCommittedModelIsCorrupt) {
 }
 
 TEST(ModelLoading, AnOlderFormatIsRefusedWithAClearMessage) {
-    // Format 1 (before calibration and the span model) and format 2 (before the relative
-    // span rule, group context and the optional deep part): the magic "TRIBLM01"/"TRIBLM02";
-    // the loader names the format and says to retrain.
+    // Format 1 (before calibration and the span model), format 2 (before the relative
+    // span rule, group context and the optional deep part) and format 3 (one calibration per
+    // head, before the per-language ones): the magic "TRIBLM01" to "TRIBLM03"; the loader
+    // names the format and says to retrain.
     const std::string path = temp_path("old");
-    for (const char old : {'1', '2'}) {
+    for (const char old : {'1', '2', '3'}) {
         std::string v = read_file(committed_model).substr(0, 4096);
-        ASSERT_EQ(v.substr(0, 8), "TRIBLM03");
+        ASSERT_EQ(v.substr(0, 8), "TRIBLM04");
         v[7] = old;
         v[8] = static_cast<char>(old - '0');
         write_file(path, v);
@@ -145,15 +146,15 @@ TEST(ModelLoading, AnOlderFormatIsRefusedWithAClearMessage) {
     }
 
     // A future version with the current magic (and a valid checksum) is refused too.
-    std::string v4 = read_file(committed_model);
-    v4[8] = 4;
-    v4.resize(v4.size() - 8);
-    const std::uint64_t sum = model_file::fnv64(v4.data(), v4.size());
-    v4.append(reinterpret_cast<const char*>(&sum), 8);
-    write_file(path, v4);
+    std::string future = read_file(committed_model);
+    future[8] = 5;
+    future.resize(future.size() - 8);
+    const std::uint64_t sum = model_file::fnv64(future.data(), future.size());
+    future.append(reinterpret_cast<const char*>(&sum), 8);
+    write_file(path, future);
     auto f = linear_classifier::load(path);
     ASSERT_FALSE(f.is_ok());
-    EXPECT_NE(f.error().message().find("unsupported version 4"), std::string::npos) << f.error().message();
+    EXPECT_NE(f.error().message().find("unsupported version 5"), std::string::npos) << f.error().message();
     std::filesystem::remove(path);
 }
 
@@ -207,7 +208,7 @@ TEST(PreparedText, ScoresLanguageAndSpansAreThoseOfTheRawText) {
 // A model whose insult head and span self column are +3 on every feature of the word
 // "idiot" and 0 elsewhere (span bias -1, so other tokens stay at probability 0.27), so the
 // only span can be the (obfuscated) idiot, whatever surrounds it.
-linear_classifier idiot_model() {
+linear_model idiot_linear_model() {
     feature_config cfg;
     cfg.buckets = 1u << 12;
     feature_extractor fx(cfg);
@@ -228,7 +229,39 @@ linear_classifier idiot_model() {
     sp.bias = -1.0f;
     sp.threshold = 0.5f;
     m.set_span_model(sp);
-    return linear_classifier(std::move(m));
+    return m;
+}
+
+linear_classifier idiot_model() { return linear_classifier(idiot_linear_model()); }
+
+TEST(Calibration, ATextGetsItsLanguagesCalibrationAndTheFileKeepsIt) {
+    // French insult scores calibrated with b - 2 beside the main (1, 0); English and
+    // undetermined texts keep the main one.
+    constexpr auto insult = static_cast<std::size_t>(attribute::insult);
+    const linear_classifier plain = idiot_model();
+    linear_model m = idiot_linear_model();
+    m.set_language_calibration(attribute::insult, "fr", head_calibration{1.0f, -2.0f});
+    const std::string path = temp_path("language_calibration");
+    ASSERT_TRUE(m.save(path).is_ok());
+    auto loaded = linear_classifier::load(path);
+    ASSERT_TRUE(loaded.is_ok()) << loaded.error().message();
+    const linear_classifier built(std::move(m));
+    const std::string french = "je pense que tu es un idiot et que tu le sais";
+    const std::string english = "I think that you are an idiot and you know it";
+    const auto p = plain.classify(french), f = built.classify(french), g = loaded.value()->classify(french);
+    ASSERT_TRUE(p.is_ok() && f.is_ok() && g.is_ok());
+    ASSERT_EQ(f->lang, "fr");
+    const double main_score = p->values.values[insult];
+    const double logit = std::log(main_score / (1 - main_score));
+    EXPECT_NEAR(f->values.values[insult], 1 / (1 + std::exp(-(logit - 2))), 1e-5);
+    EXPECT_EQ(g->values.values, f->values.values);
+    const auto e = plain.classify(english), h = built.classify(english);
+    ASSERT_TRUE(e.is_ok() && h.is_ok());
+    ASSERT_EQ(h->lang, "en");
+    EXPECT_EQ(h->values.values, e->values.values);
+    EXPECT_EQ(loaded.value()->model().calibration(attribute::insult, "fr").b, -2.0f);
+    EXPECT_EQ(loaded.value()->model().calibration(attribute::insult, "und").b, 0.0f);
+    std::filesystem::remove(path);
 }
 
 struct span_case {

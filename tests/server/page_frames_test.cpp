@@ -175,6 +175,41 @@ TEST_F(page_frames_test, questions_leaving_the_page_are_replaced_from_the_reserv
     EXPECT_EQ(page.page.front(), approved[approved.size() - 7]);
 }
 
+TEST_F(page_frames_test, a_client_that_acks_gets_no_frame_before_its_ack_then_the_newest_page) {
+    auto ws = open_stream("demo", "mode=view");
+    ASSERT_NE(ws, nullptr);
+    json sub = {{"type", "subscribe"}, {"id", 7}, {"view", json::object()}, {"limit", 3}, {"page", true}, {"ack", true}};
+    ASSERT_TRUE(ws->send_text(sub.dump()));
+    page_copy page;
+    auto snap = ws->read_json(default_ws_timeout);
+    ASSERT_TRUE(snap && (*snap)["type"] == "snapshot");
+    page.apply(*snap);
+    const std::int64_t base = page.seq;
+
+    for (int i = 0; i < 12; ++i) post_text("demo", "Question " + std::to_string(i) + " about the tram?");
+    // Unacknowledged, the snapshot holds every frame back (the changes above are numbered
+    // well within this wait; a server that sent frames anyway would have sent one by now).
+    auto early = ws->read_json(1500ms);
+    EXPECT_FALSE(early && (*early)["type"] == "frame") << "a frame before the ack: " << early->dump().substr(0, 200);
+
+    // The ack: the next frame continues from the snapshot with the newest page, and no more
+    // than the page's questions; each later frame waits for its own ack.
+    ASSERT_TRUE(ws->send_text(json{{"type", "ack"}, {"seq", base}}.dump()));
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (page.seq < base + 12 && std::chrono::steady_clock::now() < deadline) {
+        auto m = ws->read_json(5s);
+        if (!m) break;
+        page.apply(*m);
+        if ((*m)["type"] == "frame") {
+            ASSERT_TRUE(ws->send_text(json{{"type", "ack"}, {"seq", page.seq}}.dump()));
+        }
+    }
+    ASSERT_GE(page.seq, base + 12) << "the stream stopped short";
+    EXPECT_GE(page.frames, 1);
+    EXPECT_LE(page.most_upserts, 3u);
+    expect_exact(page, "", 3);
+}
+
 TEST_F(page_frames_test, a_reader_that_stops_is_resynced_at_the_byte_cap_not_the_message_cap) {
     // The change cap out of reach: only the bytes waiting can trigger the resync.
     ASSERT_NO_FATAL_FAILURE(restart_with([](server::config& c) {

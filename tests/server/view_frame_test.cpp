@@ -164,6 +164,85 @@ TEST_F(view_frame_test, a_session_behind_or_with_changes_pending_encodes_its_own
     EXPECT_EQ(mid.fit_of(*b1), view_subscription::fit::overlap);
 }
 
+// A page view's batch as page_window::advance leaves it: the page after `b` is `page`
+// (ids and versions, in order); the shared frame takes the hub's previous page to it.
+std::shared_ptr<const view_batch> page_batch(const view_spec& spec, std::shared_ptr<const change_batch> b,
+                                             const std::vector<page_item>& page) {
+    auto v = std::make_shared<view_batch>();
+    v->counts = b->records.back()->counts;
+    v->counted = true;
+    v->page = true;
+    v->diff_valid = true;
+    std::vector<std::int64_t> ids;
+    for (const page_item& p : page) {
+        question q;
+        q.id = p.id;
+        q.version = p.version;
+        q.event = "demo";
+        v->whole.push_back({std::make_shared<const std::string>(page_entry(q, b->last, spec.lens())), false});
+        v->versions.push_back(p);
+        ids.push_back(p.id);
+    }
+    v->tail = page_tail(ids, std::nullopt);
+    v->entries = v->whole;
+    v->frame = frame_message(spec.id(), b->prev, b->last, v->counts, v->entries, v->tail);
+    v->key = spec.key();
+    v->batch = std::move(b);
+    return v;
+}
+
+std::vector<std::int64_t> upserted_ids(const std::string& frame) {
+    std::vector<std::int64_t> out;
+    const json f = json::parse(frame);
+    for (const json& c : f["changes"])
+        if (c["op"] == "upsert") out.push_back(c["question"]["id"].get<std::int64_t>());
+    return out;
+}
+
+TEST_F(view_frame_test, a_page_session_that_skipped_batches_gets_only_what_its_page_lacks) {
+    stream_view view;
+    view.sort = question_sort::newest;
+    view.limit = 3;
+    auto spec = std::make_shared<const view_spec>(view, 3, false, stream_lens{}, true);
+    ASSERT_TRUE(spec->pages());
+    // Questions 1 and 2 exist before the snapshot.
+    change(1, question_status::pending);
+    change(2, question_status::pending);
+    view_subscription s(spec);
+    s.reset(seq_, counts_);
+    question one, two;
+    one.id = 1;
+    two.id = 2;
+    one.version = two.version = 1;
+    s.took_snapshot({two, one});
+
+    // The first frame after the snapshot: only the question the snapshot did not show.
+    auto b3 = batch_of({change(3, question_status::pending)});
+    s.add_page(page_batch(*spec, b3, {{3, 1}, {2, 1}, {1, 1}}));
+    const json first = json::parse(*s.take_frame());
+    EXPECT_EQ(upserted_ids(first.dump()), (std::vector<std::int64_t>{3}));
+    EXPECT_EQ(first["page"], json::parse("[3,2,1]"));
+
+    // Two batches before the next frame (the client was slow to ack, or its socket to drain):
+    // the newest page, less what the client's page shows at the same version.
+    auto b4 = batch_of({change(4, question_status::pending)});
+    auto b5 = batch_of({change(5, question_status::pending)});
+    s.add_page(page_batch(*spec, b4, {{4, 1}, {3, 1}, {2, 1}}));
+    s.add_page(page_batch(*spec, b5, {{5, 1}, {4, 1}, {3, 1}}));
+    const json second = json::parse(*s.take_frame());
+    EXPECT_EQ(second["prev"], b3->last);
+    EXPECT_EQ(second["seq"], b5->last);
+    EXPECT_EQ(upserted_ids(second.dump()), (std::vector<std::int64_t>{5, 4})) << "3 is on the client's page";
+    EXPECT_EQ(second["page"], json::parse("[5,4,3]"));
+
+    // A question of the client's page changed meanwhile: it goes again, at its new version.
+    auto b6 = batch_of({change(4, question_status::held, question_status::pending)});
+    auto b7 = batch_of({change(6, question_status::pending)});
+    s.add_page(page_batch(*spec, b6, {{5, 1}, {4, 2}, {3, 1}}));
+    s.add_page(page_batch(*spec, b7, {{6, 1}, {5, 1}, {4, 2}}));
+    EXPECT_EQ(upserted_ids(*s.take_frame()), (std::vector<std::int64_t>{6, 4}));
+}
+
 TEST_F(view_frame_test, views_that_differ_in_anything_a_frame_shows_have_different_keys) {
     stream_lens executive;
     executive.public_only = true;

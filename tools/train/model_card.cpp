@@ -34,9 +34,12 @@ void write_parameters(std::ostream& card, const card_inputs& in) {
          << "| counter-data | tools/train/counter_data.py templates, train only, gradient weight " << opt.counter_weight << " |\n"
          << "| ordinary questions | real train texts known not toxic whose text holds a '?' (TREC, Jigsaw, OLID, Davidson, the French sets), gradient weight " << opt.question_negative_weight << " on every head but identity_attack |\n"
          << "| calibration | Platt scaling per head (score = sigmoid(a * logit + b)), fitted on the calibration half of the validation split with its positives reweighted to a class prior chosen per head (below) |\n"
-         << "| span model | token-level logistic model: the token's own features and its neighbours' (two more weight columns), its share of each head's logit, absolute and relative to the document's largest, and the document's toxicity logit; trained "
-         << opt.span_epochs << " epochs on the gold spans of toxic_spans2021's train split plus non-toxic train texts (all tokens negative); threshold "
-         << fmt(in.clf.model().span_model().threshold, 2) << " chosen on the calibration half |\n"
+         << "| span model | token-level logistic model: the token's own features and its neighbours' (two more weight columns), its share of each head's logit, absolute and relative to the document's largest"
+         << (opt.span_neighbours ? ", its neighbours' relative shares" : "") << ", and the document's toxicity logit; trained "
+         << opt.span_epochs << " epochs on the gold spans of toxic_spans2021's train split"
+         << (opt.span_negative_docs > 0 ? " plus up to " + std::to_string(opt.span_negative_docs) + " non-toxic train texts (all tokens negative)" : std::string(" alone"))
+         << "; threshold " << fmt(in.clf.model().span_model().threshold, 2) << " and relative share "
+         << fmt(in.clf.model().span_model().relative, 2) << " chosen on the calibration half |\n"
          << "| quantization | int8 per weight, one float scale per column (6 heads + 2 span columns) |\n"
          << "| model file | " << in.cfg.buckets * model_columns / 1024 << " KiB of weights + header |\n"
          << "| examples | " << in.data.examples.size() << " after deduplication: " << in.data.train.size() << " train (including the counter-data templates), "
@@ -69,6 +72,25 @@ void write_thresholds(std::ostream& card, const card_inputs& in) {
         card << "| " << attr_name(h) << " | " << (prior > 0 ? fmt(prior, 1) : std::string("the mix")) << " | " << fmt(c.a, 3) << " | " << (c.b < 0 ? "-" + fmt(-c.b) : fmt(c.b))
              << " | " << fmt(t.decision) << " | " << fmt(t.review) << " | " << fmt(t.reject) << " |\n";
     }
+    card << "\nPer-language calibration: each head has a Platt fit of its own for each language the detector names "
+         << "(`en`, `fr`), at the head's prior, on the calibration-half texts detected as that language, pulled toward the main fit "
+         << "(ridge " << fmt(language_ridge, 1) << "): both (a, b) and a shift of b alone (main's a) are fitted, and the one with the lower "
+         << "cross-validated log loss is the candidate; it is fitted only with at least " << min_language_texts
+         << " such texts and " << min_language_class << " of each class, and kept only when its log loss (positives weighted to the head's prior), "
+         << "cross-validated over " << language_folds << " folds of those texts, is at least " << fmt(100 * min_language_gain, 0) << "% below the main fit's on the same texts; else the language keeps the main fit. "
+         << "Texts detected as neither (`und`) use the main fit. The thresholds above apply to every language.\n\n"
+         << "| attribute | lang | calibration-half texts | positives | log loss, own fit (cross-validated) | log loss, main fit | Platt a | Platt b |\n|---|---|---|---|---|---|---|---|\n";
+    for (std::size_t h = 0; h < heads; ++h)
+        for (std::size_t l = 0; l < calibration_languages.size(); ++l) {
+            const auto a = static_cast<attribute>(h);
+            const language_fit& f = in.calibration.language[h][l];
+            const auto& c = in.clf.model().calibration(a, calibration_languages[l]);
+            card << "| " << attr_name(h) << " | " << calibration_languages[l] << " | " << f.n << " | " << f.positives << " | "
+                 << (!f.enabled ? std::string("not tried") : f.cv_loss_own >= 0 ? fmt(f.cv_loss_own, 4) : std::string("too few")) << " | "
+                 << (!f.enabled ? std::string("not tried") : f.cv_loss_main >= 0 ? fmt(f.cv_loss_main, 4) : std::string("too few")) << " | "
+                 << (f.fitted ? fmt(c.a, 3) : std::string("main")) << " | "
+                 << (f.fitted ? (c.b < 0 ? "-" + fmt(-c.b) : fmt(c.b)) : std::string("main")) << " |\n";
+        }
 }
 
 namespace {

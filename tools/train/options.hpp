@@ -49,6 +49,19 @@ struct options {
     float span_lr = 0.01f;
     float span_l2 = 1e-6f;
     float span_dense_lr = 0.1f;  // learning rate of the span model's dense weights
+    // Heads that may get a calibration per language (calibration.hpp), comma-separated.
+    // Not toxicity, identity_attack, severe_toxicity or profanity (measured:
+    // tools/train/model_card_intro.md): their French fits moved the pooled review line, the
+    // functional file's French hate phrased as a question, sent one more genuine French
+    // question to review, and put French profanity without a target below identity_attack.
+    std::string language_calibration = "insult,threat";
+    // Learn the neighbour-share weights (linear_model.hpp); off: they stay 0 (measured no
+    // gain on the calibration half: model_card_intro.md).
+    bool span_neighbours = false;
+    // At most this many non-toxic train texts as all-negative span documents. Without them
+    // (0) span F1 on the gold-span posts is higher, but the model then marks words of polite
+    // questions above the confident-span probability (model_card_intro.md).
+    std::size_t span_negative_docs = 8000;
 };
 
 // Parses argv into `out`. Returns 0 on success, else the exit code (2: usage error, with

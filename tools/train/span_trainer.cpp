@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "core/classify/language_detector.hpp"
 #include "core/classify/linear_classifier.hpp"
 #include "core/text/text_normalizer.hpp"
 #include "tools/train/metrics.hpp"
@@ -15,7 +16,6 @@ namespace tribune::train {
 namespace {
 
 constexpr std::size_t tox = static_cast<std::size_t>(attribute::toxicity);
-constexpr std::size_t max_negative_docs = 8000;
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
@@ -30,6 +30,7 @@ struct span_doc {
     std::vector<token_entry> entries;
     std::vector<head_logits> share;   // unscaled head shares per token
     std::vector<head_logits> relative;  // share / the document's largest share (0 if none > 0)
+    std::vector<head_logits> beside;    // relative of the tokens either side, summed
     float doc_logit = 0.0f;
     std::vector<std::uint8_t> label;  // 1: most of the token's characters are gold
 };
@@ -62,6 +63,12 @@ span_doc make_doc(const linear_model& model, const feature_extractor& fx, const 
             d.share[t][h] = contrib[t][h] * unscale;
             d.relative[t][h] = top[h] > 0 ? contrib[t][h] / top[h] : 0.0f;
         }
+    d.beside.assign(nt, head_logits{});
+    for (std::size_t t = 0; t < nt; ++t)
+        for (std::size_t h = 0; h < heads; ++h) {
+            if (t > 0) d.beside[t][h] += d.relative[t - 1][h];
+            if (t + 1 < nt) d.beside[t][h] += d.relative[t + 1][h];
+        }
     const std::set<std::size_t> gold(e.gold.begin(), e.gold.end());
     d.label.resize(nt, 0);
     for (std::size_t t = 0; t < nt && !gold.empty(); ++t) {
@@ -76,9 +83,10 @@ span_doc make_doc(const linear_model& model, const feature_extractor& fx, const 
 // AdaGrad state of the span model's parameters.
 struct span_learner {
     std::vector<float> self, context, g_self, g_context;
-    // head weights, relative weights, doc weight, bias
-    static constexpr std::size_t doc_index = 2 * heads, bias_index = 2 * heads + 1;
-    std::array<float, 2 * heads + 2> dense{}, g_dense{};
+    // head weights, relative weights, neighbour weights, doc weight, bias
+    static constexpr std::size_t neighbour_index = 2 * heads, doc_index = 3 * heads, bias_index = 3 * heads + 1;
+    std::array<float, 3 * heads + 2> dense{}, g_dense{};
+    bool neighbours = true;
     float lr = 0.1f, dense_lr = 0.1f, l2 = 1e-6f;
 
     explicit span_learner(std::size_t buckets)
@@ -86,7 +94,9 @@ struct span_learner {
 
     float token_logit(const span_doc& d, std::size_t t) const {
         float z = dense[bias_index] + dense[doc_index] * d.doc_logit;
-        for (std::size_t h = 0; h < heads; ++h) z += dense[h] * d.share[t][h] + dense[heads + h] * d.relative[t][h];
+        for (std::size_t h = 0; h < heads; ++h)
+            z += dense[h] * d.share[t][h] + dense[heads + h] * d.relative[t][h] +
+                 dense[neighbour_index + h] * d.beside[t][h];
         for (std::uint32_t k = d.begin[t]; k < d.begin[t + 1]; ++k) z += d.entries[k].value * self[d.entries[k].bucket];
         for (const std::size_t u : {t - 1, t + 1}) {
             if (u >= d.label.size()) continue;  // t - 1 wraps for t = 0
@@ -106,6 +116,7 @@ struct span_learner {
         for (std::size_t h = 0; h < heads; ++h) {
             adagrad(dense[h], g_dense[h], g * d.share[t][h], dense_lr);
             adagrad(dense[heads + h], g_dense[heads + h], g * d.relative[t][h], dense_lr);
+            if (neighbours) adagrad(dense[neighbour_index + h], g_dense[neighbour_index + h], g * d.beside[t][h], dense_lr);
         }
         adagrad(dense[doc_index], g_dense[doc_index], g * d.doc_logit, dense_lr);
         adagrad(dense[bias_index], g_dense[bias_index], g, dense_lr);
@@ -131,7 +142,7 @@ span_weights train_span_model(const linear_model& model, const dataset& data, co
     std::size_t positives = 0, tokens = 0, negative_docs = 0;
     for (std::size_t i : data.train) {
         const example& e = data.examples[i];
-        const bool negative = !e.has_spans && e.y[tox] == 0 && negative_docs < max_negative_docs && i % 4 == 0;
+        const bool negative = !e.has_spans && e.y[tox] == 0 && negative_docs < opt.span_negative_docs && i % 4 == 0;
         if (!e.has_spans && !negative) continue;
         negative_docs += negative;
         docs.push_back(make_doc(model, fx, e));
@@ -144,6 +155,7 @@ span_weights train_span_model(const linear_model& model, const dataset& data, co
     learner.lr = opt.span_lr;
     learner.dense_lr = opt.span_dense_lr;
     learner.l2 = opt.span_l2;
+    learner.neighbours = opt.span_neighbours;
     std::mt19937_64 rng(opt.seed + 1);
     for (int epoch = 1; epoch <= opt.span_epochs; ++epoch) {
         std::vector<std::size_t> order(docs.size());
@@ -165,6 +177,7 @@ span_weights train_span_model(const linear_model& model, const dataset& data, co
     for (std::size_t h = 0; h < heads; ++h) {
         out.params.head_weight[h] = learner.dense[h];
         out.params.relative_weight[h] = learner.dense[heads + h];
+        out.params.neighbour_weight[h] = learner.dense[span_learner::neighbour_index + h];
     }
     out.params.doc_weight = learner.dense[span_learner::doc_index];
     out.params.bias = learner.dense[span_learner::bias_index];
@@ -204,7 +217,10 @@ void dump_span_tokens(const linear_model& model, const dataset& data, const std:
         head_logits z;
         model.score(fs, z, &contrib);
         model.span_probabilities(fs, z, contrib, prob);
-        out << e.key << '\t' << (in_calibration_half(e) ? "cal" : "rep") << '\t';
+        const auto tox_h = attribute::toxicity;
+        const bool reviewed = model.calibrated(tox_h, z[tox], language_detector::detect(n.text, fs.tokens)) >=
+                              model.thresholds(tox_h).review;
+        out << e.key << '\t' << (in_calibration_half(e) ? "cal" : "rep") << (reviewed ? "" : "-") << '\t';
         for (std::size_t k = 0; k < e.gold.size(); ++k) out << (k ? "," : "") << e.gold[k];
         out << '\t';
         for (std::size_t t = 0; t < fs.tokens.size(); ++t) {

@@ -1,8 +1,9 @@
 #pragma once
 // span_trainer: trains the token-level span model (linear_model.hpp: the span self and
 // context weight columns, the weights of the heads' token shares and of the document's
-// toxicity logit) on the gold character spans of toxic_spans2021's train split, with
-// non-toxic train texts as all-negative documents, then picks the token threshold with the
+// toxicity logit, optionally the neighbours' shares) on the gold character spans of
+// toxic_spans2021's train split, with up to options::span_negative_docs non-toxic train
+// texts as all-negative documents, then picks the token threshold with the
 // best character F1 on the calibration half of the validation split.
 // Single-threaded and seeded.
 

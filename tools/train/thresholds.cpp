@@ -3,6 +3,7 @@
 #include <limits>
 #include <vector>
 
+#include "core/classify/language_detector.hpp"
 #include "tools/train/metrics.hpp"
 #include "tools/train/train_log.hpp"
 
@@ -16,9 +17,10 @@ void choose_head_thresholds(linear_model& model, const dataset& data, const opti
     for (std::size_t i : data.calibration) {
         fx.extract(data.examples[i].text, fs);
         model.score(fs, z, nullptr);
+        const std::string_view lang = language_detector::detect(data.examples[i].text, fs.tokens);
         for (std::size_t h = 0; h < heads; ++h)
             if (data.examples[i].y[h] >= 0)
-                v[h].push_back({model.calibrated(static_cast<attribute>(h), z[h]), data.examples[i].y[h]});
+                v[h].push_back({model.calibrated(static_cast<attribute>(h), z[h], lang), data.examples[i].y[h]});
     }
     for (std::size_t h = 0; h < heads; ++h) {
         const chosen_thresholds c = choose(v[h], opt.review_recall, opt.review_max_fpr, opt.reject_precision, 10);

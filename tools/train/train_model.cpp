@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     }
     linear_model heads_only = linear_model::quantize(cfg, weights, tr.bias());
     heads_only.set_deep(tr.deep_network());
-    const calibration_report calibration = calibrate_heads(heads_only, data);
+    const calibration_report calibration = calibrate_heads(heads_only, data, opt.language_calibration);
     log_threshold_check(heads_only, data);
     choose_head_thresholds(heads_only, data, opt);
 
@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
     model.set_deep(heads_only.deep());
     for (attribute a : all_attributes) {
         model.set_calibration(a, heads_only.calibration(a));
+        for (const std::string_view lang : calibration_languages)
+            model.set_language_calibration(a, lang, heads_only.calibration(a, lang));
         model.set_thresholds(a, heads_only.thresholds(a));
     }
     model.set_span_model(sw.params);
