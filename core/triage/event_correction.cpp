@@ -27,6 +27,18 @@ std::string describe_shift(float delta, question_status from) {
     return buf;
 }
 
+std::string own_rejection_refused(float u, const learned_band& b) {
+    char buf[160];
+    if (b.own_reject_at >= no_own_rejections)
+        std::snprintf(buf, sizeof buf, "; to review: the event correction would reject it (margin %.2f) but its "
+                      "rejections are not checked on held-out decisions yet", static_cast<double>(u));
+    else
+        std::snprintf(buf, sizeof buf, "; to review: the event correction would reject it (margin %.2f) but rejects "
+                      "on its own only from %.2f (held-out check)", static_cast<double>(u),
+                      static_cast<double>(b.own_reject_at));
+    return buf;
+}
+
 }  // namespace
 
 event_correction::event_correction(std::unordered_map<std::uint32_t, float> text_weights,
@@ -147,8 +159,16 @@ corrected_triage event_correction::apply(const model_features& features, const c
     if (out.delta == 0.0f) return out;
     out.corrected.values = shifted(raw.values, out.delta);
     out.final = policy.evaluate(out.corrected, premoderate, words);
-    // OWN REJECTIONS off: what only the correction rejects goes to review.
-    if (!own_rejections && out.final.status == question_status::auto_rejected) {
+    // OWN REJECTIONS: what only the correction rejects goes to review, unless it is on or
+    // above the line the held-out check drew (and the caller allows own rejections at all).
+    if (out.final.status == question_status::auto_rejected && own_rejections) {
+        const float u = review_margin(raw.values, policy) + learned_shift(features, raw.values, policy);
+        if (u < band_.own_reject_at) {
+            out.final = verdict{question_status::pending, out.raw.status == question_status::pending ? out.raw.reason : out.final.reason,
+                                verdict_rule::review};
+            out.final.reason += own_rejection_refused(u, band_);
+        }
+    } else if (!own_rejections && out.final.status == question_status::auto_rejected) {
         out.final = verdict{question_status::pending,
                             out.final.reason + "; to review: the event correction does not reject on its own",
                             verdict_rule::review};

@@ -62,6 +62,9 @@ struct escalation_rule {
     float reject_margin = 3.0f;
 };
 
+// A corrected margin no question reaches: the correction rejects nothing on its own.
+inline constexpr float no_own_rejections = 1.0e6f;
+
 // The learned review band in corrected-margin units, and the evidence it was chosen on
 // (event_learner.hpp, "CALIBRATED BAND"). approve_at = 0 and reject_at = the learner's
 // reject_at are the band before any narrowing.
@@ -85,6 +88,15 @@ struct learned_band {
     float unsure_reject_error = 0.0f;
     std::int64_t unsure_approve_checked = 0;
     std::int64_t unsure_reject_checked = 0;
+    // OWN REJECTION LINE: the corrected margin from which the correction may reject, on its
+    // own, a question the shipped model left in review or approved (event_learner.hpp, "OWN
+    // REJECTIONS"). Chosen by the same held-out check, from the top of the held-out groups
+    // down, with band_options::own_reject_error; until that check passes it is
+    // no_own_rejections and the correction rejects nothing on its own (what it would reject
+    // goes to review, saying why).
+    float own_reject_at = no_own_rejections;
+    float own_reject_error = 0.0f;
+    std::int64_t own_reject_checked = 0;
 };
 
 // How many labels a correction was fitted on: distinct near-duplicate groups (a bulk decision
@@ -126,7 +138,10 @@ public:
                 const triage_policy& policy, bool narrow = false) const;
 
     // The verdict with the correction applied, under the rules above. `words` are the
-    // question's word-list matches. OWN REJECTIONS: with own_rejections false, a question
+    // question's word-list matches. OWN REJECTIONS: a question only the correction would
+    // reject is rejected only when its corrected margin (review margin + learned shift,
+    // unbounded, as the held-out check measured it) is at or above band().own_reject_at;
+    // below it, it goes to review, its verdict saying so. With own_rejections false, a question
     // only the correction would reject goes to review instead (in review by a score, so
     // the unsure rule, unsure_decision.hpp, may guess it while its group is small). An
     // event with that rule on uses it: what the correction rejects is never decided by a

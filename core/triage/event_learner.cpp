@@ -271,6 +271,14 @@ learned_band event_learner::calibrate(const triage_policy& policy) const {
     std::vector<checked_group> rest(inside.begin() + static_cast<std::ptrdiff_t>(guess_approved.n), inside.end());
     std::reverse(rest.begin(), rest.end());
     const narrowed_part guess_rejected = widest(rest, false, b.unsure_reject_error, b.min_checked, band.unsure_approve_at);
+    // OWN REJECTIONS: the same scan from the top of every held-out group, with its own limit.
+    std::vector<checked_group> top(inside.rbegin(), inside.rend());
+    const narrowed_part own = widest(top, false, b.own_reject_error, b.min_checked, 0.0f);
+    if (own.n > 0) {
+        band.own_reject_at = std::max(own.line, band.reject_at);
+        band.own_reject_checked = static_cast<std::int64_t>(own.n);
+        band.own_reject_error = own.error;
+    }
     if (guess_rejected.n > 0) {
         band.unsure_reject_at = guess_rejected.line;
         band.unsure_reject_checked = static_cast<std::int64_t>(guess_rejected.n);

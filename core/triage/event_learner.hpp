@@ -49,6 +49,16 @@
 // narrowing decides on. The bound still caps every shift, so the band narrows only as far as
 // the bound lets the correction move a question.
 //
+// OWN REJECTIONS. The correction rejects on its own (a question the shipped model approved or
+// left in review) only from learned_band::own_reject_at: the lowest held-out corrected margin
+// such that, of the held-out groups at or above it, the genuine share (genuine + 1) / (n + 2)
+// is at most band.own_reject_error, with at least band.min_checked of them; never below the
+// band's reject line (the policy still decides from the corrected scores). Before the check
+// passes (fewer than band.min_labels labelled groups, or no such line) it rejects nothing on
+// its own. Why: on the seed-3 flood (16.6% French, 86% of it hostile) the unchecked
+// correction learned "French = hostile" and auto-rejected 585 genuine questions that the
+// shipped model had left in review (docs/benchmarks.md, session 6).
+//
 // Memory: one example per labelled group (its model_features, about 2 KB for a tweet), at
 // most max_groups groups: beyond that the oldest labelled groups are forgotten.
 //
@@ -86,11 +96,16 @@ struct band_options {
     // The UNSURE LINES (event_correction.hpp, learned_band): the error limits for a guess on a
     // question whose group is small (unsure_decision.hpp). Looser than the band's own, since a
     // wrong guess costs at most the few questions posted before the group reaches review.
-    // Chosen with bench/event_learning_sim on seeds 2 and 3 only (docs/benchmarks.md, "Unsure
-    // lines"): 0.15 on the approve side brought seed 2's leak to 0.95-0.98%, 0.25 on the
-    // reject side its loss to 2.8% and seed 3's to 3.5%.
-    float unsure_approve_error = 0.125f;
-    float unsure_reject_error = 0.20f;
+    // Chosen with bench/moderated_flood on seeds 2 and 3 only (docs/benchmarks.md, session 6):
+    // 0.125 / 0.20 lost 4.55% of seed 3's genuine questions, 0.20 / 0.10 2.99%, 0.25 / 0.08
+    // leaked 0.95% of seed 2's hostile ones; 0.20 / 0.08 kept leak under 0.85% and loss under
+    // 2.7% on both.
+    float unsure_approve_error = 0.20f;
+    float unsure_reject_error = 0.08f;
+    // OWN REJECTIONS: at most this share of genuine among the held-out groups from the own
+    // rejection line up (learned_band::own_reject_at). Strict, since a question the correction
+    // rejects on its own is never seen by a human and so never corrects the fit.
+    float own_reject_error = 0.03f;
 };
 
 struct learning_options {

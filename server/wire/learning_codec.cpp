@@ -25,6 +25,10 @@ json band_json(const learning_report& r) {
                          {"max_error", to_decimals(o.band.approve_error, 3)}}},
             {"reject", {{"checked_groups", b.reject_checked}, {"estimated_error", to_decimals(b.reject_error, 3)},
                         {"max_error", to_decimals(o.band.reject_error, 3)}}},
+            {"own_reject", {{"from", b.own_reject_at >= no_own_rejections ? json(nullptr) : json(to_decimals(b.own_reject_at, 3))},
+                            {"checked_groups", b.own_reject_checked},
+                            {"estimated_error", to_decimals(b.own_reject_error, 3)},
+                            {"max_error", to_decimals(o.band.own_reject_error, 3)}}},
             {"min_checked_groups", o.band.min_checked},
             {"min_labelled_groups", o.band.min_labels}};
 }

@@ -328,7 +328,8 @@ TEST(event_learner, few_or_mixed_labels_leave_the_band_as_it_is) {
 TEST(event_learner, a_narrowed_band_maps_its_lines_onto_the_policys) {
     const triage_policy policy = triage_policy::defaults();
     // No learned weights (u = m), default band [0, 4), calibrated band [1, 3).
-    const learned_band band{.approve_at = 1.0f, .reject_at = 3.0f, .narrowed = true};
+    learned_band band{.approve_at = 1.0f, .reject_at = 3.0f, .narrowed = true};
+    band.own_reject_at = 3.0f;  // its own rejections checked from the band's reject line up
     const event_correction c({}, correction_input_vector{}, 10.0f, 4.0f, band, {});
     const float review = policy.at(attribute::toxicity).review_above;
     const float reject = policy.at(attribute::toxicity).reject_above;
@@ -457,6 +458,77 @@ TEST(event_learner, without_own_rejections_what_only_the_correction_rejects_goes
     ASSERT_EQ(policy.evaluate(scored(high), false).status, question_status::auto_rejected);
     EXPECT_EQ(c->apply(high.features, scored(high), policy, false, {}, true, false).final.status,
               question_status::auto_rejected);
+}
+
+}  // namespace
+}  // namespace tribune
+
+namespace tribune {
+namespace {
+
+// OWN REJECTIONS (event_learner.hpp, event_correction.hpp). A correction that adds 1 to every
+// question's corrected margin (a constant input weight): a question at raw margin 3.2 of the
+// default band [0, 4) has corrected margin 4.2, so the correction alone would reject it,
+// while the shipped model leaves it in review.
+TEST(event_learner, the_correction_rejects_on_its_own_only_from_its_checked_line) {
+    const triage_policy policy = triage_policy::defaults();
+    correction_input_vector plus_one{};
+    plus_one[correction_inputs - 1] = 1.0f;
+    auto ex = example(toxicity_at_margin(policy, 3.2f), {neutral});
+    ASSERT_EQ(policy.evaluate(scored(ex), false).status, question_status::pending);
+    auto with_line = [&](float own_reject_at) {
+        learned_band b{.approve_at = 0.0f, .reject_at = 4.0f};
+        b.own_reject_at = own_reject_at;
+        return event_correction({}, plus_one, 10.0f, 4.0f, b, {});
+    };
+    // Its margin is above the checked line: rejected, and the verdict names the correction.
+    const corrected_triage accepted = with_line(4.1f).apply(ex.features, scored(ex), policy, false, {});
+    EXPECT_EQ(accepted.final.status, question_status::auto_rejected);
+    EXPECT_NE(accepted.final.reason.find("pending without it"), std::string::npos) << accepted.final.reason;
+    // Below the checked line: to review, saying why.
+    const corrected_triage refused = with_line(4.3f).apply(ex.features, scored(ex), policy, false, {});
+    EXPECT_EQ(refused.final.status, question_status::pending);
+    EXPECT_EQ(refused.final.rule, verdict_rule::review);
+    EXPECT_NE(refused.final.reason.find("rejects on its own only from 4.30"), std::string::npos)
+        << refused.final.reason;
+    // No checked line (the default): nothing is rejected on the correction's word alone...
+    const corrected_triage unchecked = with_line(no_own_rejections).apply(ex.features, scored(ex), policy, false, {});
+    EXPECT_EQ(unchecked.final.status, question_status::pending);
+    EXPECT_NE(unchecked.final.reason.find("not checked on held-out decisions"), std::string::npos)
+        << unchecked.final.reason;
+    const event_correction plain({}, plus_one, 10.0f, 4.0f, {});
+    EXPECT_EQ(plain.apply(ex.features, scored(ex), policy, false, {}).final.status, question_status::pending);
+    // ...while what the shipped model rejects on its own stays rejected.
+    auto over = example(0.97f, {neutral});
+    EXPECT_EQ(plain.apply(over.features, scored(over), policy, false, {}).final.status, question_status::auto_rejected);
+}
+
+TEST(event_learner, the_own_rejection_line_is_drawn_where_held_out_labels_are_hostile) {
+    const triage_policy policy = triage_policy::defaults();
+    const learning_options o = stiff();
+    // Genuine groups low in the band, hostile ones high: the top of the held-out groups is
+    // hostile only, so the correction may reject from a line, checked on enough of them.
+    event_learner clean(o);
+    label_ramps(clean, policy, 0.1f, 1.5f, 2.5f, 3.0f);
+    auto c = clean.fit(policy);
+    const learned_band& b = c->band();
+    ASSERT_LT(b.own_reject_at, no_own_rejections);
+    EXPECT_GE(b.own_reject_checked, o.band.min_checked);
+    EXPECT_LE(b.own_reject_error, o.band.own_reject_error);
+    EXPECT_GE(b.own_reject_at, b.reject_at);
+    // Some genuine groups among the highest held-out margins (a theme the correction wrongly
+    // learned as hostile): the check fails, and the correction rejects nothing on its own.
+    event_learner mixed(o);
+    label_ramps(mixed, policy, 0.1f, 1.5f, 2.5f, 3.0f);
+    for (int i = 0; i < 40; ++i)
+        mixed.set_label(20000 + i, 20000 + i, false,
+                        example(toxicity_at_margin(policy, 2.5f + 3.0f * static_cast<float>(i % 20) / 20.0f), {neutral}));
+    auto m = mixed.fit(policy);
+    EXPECT_EQ(m->band().own_reject_checked, 0);
+    EXPECT_EQ(m->band().own_reject_at, no_own_rejections);
+    // Fewer labelled groups than band.min_labels: no check, no own rejections.
+    auto few = separated_learner(static_cast<int>(o.band.min_labels / 2) - 1, o).fit(policy);
+    EXPECT_EQ(few->band().own_reject_at, no_own_rejections);
 }
 
 }  // namespace

@@ -153,6 +153,10 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     EXPECT_EQ(band["reject_at"], 4.5);
     EXPECT_EQ(band["approve"]["max_error"], 0.1);
     EXPECT_EQ(band["min_labelled_groups"], 100);
+    // No held-out check yet: the correction rejects nothing on its own.
+    EXPECT_TRUE(band["own_reject"]["from"].is_null()) << band.dump();
+    EXPECT_EQ(band["own_reject"]["checked_groups"], 0);
+    EXPECT_DOUBLE_EQ(band["own_reject"]["max_error"].get<double>(), 0.03);
 
     auto bad = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"narrow_review_band", "no"}}.dump());
     EXPECT_EQ(bad.status, 400u) << bad;
@@ -188,8 +192,8 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     EXPECT_EQ(unsure["approve_below_band_position"], 0);
     EXPECT_EQ(unsure["reject_from_band_position"], 1000);
     EXPECT_EQ(unsure["approve"]["checked_groups"], 0);
-    EXPECT_DOUBLE_EQ(unsure["approve"]["max_error"].get<double>(), 0.125);
-    EXPECT_DOUBLE_EQ(unsure["reject"]["max_error"].get<double>(), 0.2);
+    EXPECT_DOUBLE_EQ(unsure["approve"]["max_error"].get<double>(), 0.2);
+    EXPECT_DOUBLE_EQ(unsure["reject"]["max_error"].get<double>(), 0.08);
     EXPECT_EQ(report["band"]["own_rejections"], false);
     auto off = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", false}}.dump());
     ASSERT_EQ(off.status, 200u) << off;
