@@ -10,9 +10,10 @@ using namespace pg_rows;
 result<event_info> postgres_store::create_event(const new_event& e) {
     lease db(*this);
     auto r = db->exec(
-        "INSERT INTO events (slug, title, premoderate, created_at) VALUES ($1, $2, $3, $4) "
-        "RETURNING id, slug, title, premoderate, created_at",
-        pg_params().add(e.slug).add(e.title).add(e.premoderate ? 1 : 0).add(now_ms()),
+        "INSERT INTO events (slug, title, premoderate, created_at, auto_decide_unsure) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id, slug, title, premoderate, created_at",
+        pg_params().add(e.slug).add(e.title).add(e.premoderate ? 1 : 0).add(now_ms())
+            .add(event_policy{}.auto_decide_unsure ? 1 : 0),
         "create event");
     if (!r && r.error().code() == "unique_violation")
         return status::error(error_kind::conflict, "event_exists",

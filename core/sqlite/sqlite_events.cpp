@@ -10,12 +10,16 @@ using namespace sqlite_rows;
 result<event_info> sqlite_store::create_event(const new_event& e) {
     std::lock_guard lock(write_mutex_);
     auto st = writer_.prepare(
-        "INSERT INTO events (slug, title, premoderate, created_at) VALUES (?, ?, ?, ?)");
+        "INSERT INTO events (slug, title, premoderate, created_at, auto_decide_unsure) "
+        "VALUES (?, ?, ?, ?, ?)");
     if (!st) return st.error();
     st->bind(1, std::string_view(e.slug));
     st->bind(2, std::string_view(e.title));
     st->bind(3, std::int64_t{e.premoderate ? 1 : 0});
     st->bind(4, now_ms());
+    // A new event takes event_policy's defaults; the column's own default (0) is what events
+    // created before that default changed keep.
+    st->bind(5, std::int64_t{event_policy{}.auto_decide_unsure ? 1 : 0});
     int rc = st->step();
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return status::error(error_kind::conflict, "event_exists",
