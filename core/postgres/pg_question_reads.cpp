@@ -182,4 +182,15 @@ status postgres_store::scan_recent_groups(std::size_t limit,
     return status::ok();
 }
 
+result<std::optional<grouping_row>> postgres_store::grouping_of(std::int64_t id) {
+    lease db(*this);
+    auto r = db->exec("SELECT id, event_id, coalesce(cluster_id, id), "
+                      "coalesce(group_text, search_text) FROM questions WHERE id = $1",
+                      pg_params().add(id), "read grouping");
+    if (!r) return r.error();
+    if (r->rows() == 0) return std::optional<grouping_row>();
+    return std::optional<grouping_row>(
+        grouping_row{r->integer(0, 0), r->integer(0, 1), r->integer(0, 2), r->text(0, 3)});
+}
+
 }  // namespace tribune

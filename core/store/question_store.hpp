@@ -120,6 +120,13 @@ public:
                                       const std::function<void(const grouping_row&)>& f) = 0;
     // Calls `f` for every group of every event that has a decision (group_decision.hpp).
     virtual status scan_group_decisions(const std::function<void(const group_decision&)>& f) = 0;
+
+    // For an index fed by other processes' commits (a shared database): the grouping row of
+    // question `id` (as scan_recent_groups reads it); empty when there is no such question.
+    virtual result<std::optional<grouping_row>> grouping_of(std::int64_t id) = 0;
+    // The decision of group `cluster_id` as stored now (group_decision.hpp); empty when it
+    // has none (never decided, withdrawn, or no such group).
+    virtual result<std::optional<group_decision>> group_decision_of(std::int64_t cluster_id) = 0;
 };
 
 }  // namespace tribune
