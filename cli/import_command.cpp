@@ -11,6 +11,7 @@
 
 #include "cli/command_support.hpp"
 #include "core/service/question_service.hpp"
+#include "core/store/open_store.hpp"
 #include "server/wire/question_codec.hpp"
 
 namespace tribune::server {
@@ -24,6 +25,7 @@ constexpr const char* import_usage =
     "  already stored are skipped. Other options: as tribune serve.\n";
 
 constexpr std::size_t bad_lines_shown = 20;
+constexpr std::size_t submitters = 8;
 
 // Announcements go nowhere: on PostgreSQL the store announces its commits to every instance
 // (NOTIFY); on SQLite no other process hears this one's hub.
@@ -100,13 +102,13 @@ struct tally {
     std::optional<status> error;                   // the first commit that failed
 };
 
-// Submits every question, waiting while the queue is full; returns once each is answered.
-status submit_all(question_service& service, std::vector<submission>& subs, tally& t) {
-    std::size_t sent = 0;
-    for (submission& s : subs) {
+// Submits subs[first], subs[first + step], ..., waiting while the queue is full. A refusal
+// other than a full queue is the tally's error (and counts as answered).
+void submit_slice(question_service& service, std::vector<submission>& subs, std::size_t first,
+                    std::size_t step, tally& t) {
+    for (std::size_t i = first; i < subs.size(); i += step) {
         for (;;) {
-            submission copy = s;
-            status st = service.submit(std::move(copy), [&t](result<submit_outcome> r) {
+            status st = service.submit(subs[i], [&t](result<submit_outcome> r) {
                 std::lock_guard lock(t.mutex);
                 ++t.answered;
                 if (!r) {
@@ -118,14 +120,29 @@ status submit_all(question_service& service, std::vector<submission>& subs, tall
                 t.done.notify_all();
             });
             if (st) break;
-            if (st.code() != "queue_full") return st;
+            if (st.code() != "queue_full") {
+                std::lock_guard lock(t.mutex);
+                ++t.answered;  // never queued: counted as answered, so the wait ends
+                if (!t.error) t.error = st;
+                t.done.notify_all();
+                break;
+            }
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
-        ++sent;
     }
+}
+
+// Submits every question from `submitters` threads (a retry's look-up of its (source,
+// external_id) is a database round trip each: several run at once); returns once each is
+// answered.
+void submit_all(question_service& service, std::vector<submission>& subs, std::size_t submitters,
+                tally& t) {
+    std::vector<std::thread> threads;
+    for (std::size_t k = 0; k < submitters; ++k)
+        threads.emplace_back([&, k] { submit_slice(service, subs, k, submitters, t); });
+    for (std::thread& th : threads) th.join();
     std::unique_lock lock(t.mutex);
-    t.done.wait(lock, [&] { return t.answered == sent; });
-    return status::ok();
+    t.done.wait(lock, [&] { return t.answered == subs.size(); });
 }
 
 }  // namespace
@@ -148,7 +165,8 @@ int run_import_command(const std::vector<std::string>& args, const std::string& 
     std::string question_model;
     auto signal = make_question_signal(*o, &question_model);
     if (!signal) return fail(signal.error().message());
-    auto db = open_database(*o);
+    // Connections for the submitters' look-ups, the group commit and the learning.
+    auto db = open_store(o->cfg.db_path, o->cfg.migrations_dir, submitters + 2);
     if (!db) return fail(db.error().message());
     if (auto ev = (*db)->find_event(a->event); !ev) return fail(ev.error().message());
 
@@ -172,9 +190,8 @@ int run_import_command(const std::vector<std::string>& args, const std::string& 
     (*db)->prefer_bulk_writes();
     if (status st = service.start(); !st) return fail(st.message());
     tally t;
-    status st = submit_all(service, *subs, t);
+    submit_all(service, *subs, submitters, t);
     service.stop();
-    if (!st) return fail(st.message());
     if (t.error) return fail("import stopped: " + t.error->message() +
                              " (questions answered before it are stored; run it again)");
     std::cout << "tribune: imported " << t.created << " new question" << (t.created == 1 ? "" : "s")
