@@ -75,6 +75,7 @@ public:
                                                   const std::string& external_id) override;
     result<question_page> list_questions(const question_query& q) override;
     result<status_counts> count_by_status(std::int64_t event_id) override;
+    result<numbered_counts> count_by_status_numbered(std::int64_t event_id) override;
     status scan_questions(std::int64_t event_id,
                           const std::function<void(const question&)>& f) override;
     status scan_recent_groups(std::size_t limit,

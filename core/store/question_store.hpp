@@ -77,6 +77,13 @@ struct grouping_row {
 
 using status_counts = std::map<question_status, std::int64_t>;
 
+// An event's counts per state and, when the store numbers the event's changes (a database
+// several instances share), the number of the last change they include (read with them).
+struct numbered_counts {
+    status_counts counts;
+    std::optional<std::uint64_t> through;
+};
+
 class question_store {
 public:
     virtual ~question_store() = default;
@@ -111,6 +118,13 @@ public:
     virtual result<question_page> list_questions(const question_query& q) = 0;
     // Every state of question_status, with 0 for the states no question of the event is in.
     virtual result<status_counts> count_by_status(std::int64_t event_id) = 0;
+    // count_by_status() with the number of the event's last change the counts include, read
+    // in the same snapshot, for a store that numbers changes. Default: no number.
+    virtual result<numbered_counts> count_by_status_numbered(std::int64_t event_id) {
+        auto counts = count_by_status(event_id);
+        if (!counts) return counts.error();
+        return numbered_counts{std::move(*counts), std::nullopt};
+    }
     // Calls `f` for every question of the event, oldest first, without spans.
     virtual status scan_questions(std::int64_t event_id,
                                   const std::function<void(const question&)>& f) = 0;
