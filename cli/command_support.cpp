@@ -1,7 +1,11 @@
 #include "cli/command_support.hpp"
 
+#include <filesystem>
 #include <iostream>
 
+#include "core/classify/linear_classifier.hpp"
+#include "core/classify/placeholder_classifier.hpp"
+#include "core/classify/question_detector.hpp"
 #include "core/store/open_store.hpp"
 
 namespace tribune::server {
@@ -33,6 +37,35 @@ result<std::pair<std::string, std::string>> option_at(const std::vector<std::str
 
 result<std::unique_ptr<store_backend>> open_database(const serve_options& o) {
     return open_store(o.cfg.db_path, o.cfg.migrations_dir, 1);
+}
+
+result<std::unique_ptr<classifier>> make_classifier(const serve_options& o) {
+    if (o.classifier_kind == "placeholder")
+        return std::unique_ptr<classifier>(new placeholder_classifier());
+    auto model = linear_classifier::load(o.cfg.model_path);
+    if (!model)
+        return status::error(model.error().kind(), model.error().code(),
+                             "cannot load the classifier model " + o.cfg.model_path + ": " +
+                                 model.error().message());
+    return std::unique_ptr<classifier>(std::move(model.value()));
+}
+
+// The "is it a question?" model, question.tlm beside the classifier model: null (and
+// `*name` empty) when there is no such file, an error when it is there but cannot be loaded.
+result<std::unique_ptr<question_signal>> make_question_signal(const serve_options& o,
+                                                              std::string* name) {
+    const std::string path =
+        std::filesystem::path(o.cfg.model_path).replace_filename("question.tlm").string();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return std::unique_ptr<question_signal>();
+    auto model = question_detector::load(path);
+    if (!model)
+        return status::error(model.error().kind(), model.error().code(),
+                             "cannot load the question model " + path + ": " +
+                                 model.error().message());
+    *name = path;
+    return std::unique_ptr<question_signal>(
+        new model_question_signal<question_detector>(std::move(model.value())));
 }
 
 }  // namespace tribune::server

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "cli/serve_options.hpp"
+#include "core/classify/classifier.hpp"
 #include "core/domain/status.hpp"
+#include "core/service/question_signal.hpp"
 #include "core/store/store_backend.hpp"
 
 namespace tribune::server {
@@ -32,5 +34,13 @@ result<std::pair<std::string, std::string>> option_at(const std::vector<std::str
 // Opens (creating and migrating) the database the options name, with one connection.
 // Errors: a one-line explanation.
 result<std::unique_ptr<store_backend>> open_database(const serve_options& o);
+
+// The classifier the options name (--classifier placeholder, else the model file).
+// Errors: a one-line explanation naming the model file.
+result<std::unique_ptr<classifier>> make_classifier(const serve_options& o);
+// The "is it a question?" model, question.tlm beside the classifier model: null (and
+// `*name` empty) when there is no such file, an error when it is there but cannot be loaded.
+result<std::unique_ptr<question_signal>> make_question_signal(const serve_options& o,
+                                                              std::string* name);
 
 }  // namespace tribune::server

@@ -7,6 +7,7 @@
 #include "cli/backup_command.hpp"
 #include "cli/bridge_command.hpp"
 #include "cli/classify_command.hpp"
+#include "cli/import_command.hpp"
 #include "cli/migrate_command.hpp"
 #include "cli/replay_command.hpp"
 #include "cli/report_command.hpp"
@@ -26,6 +27,8 @@ constexpr const char* usage =
     "             (tribune classify --help)\n"
     "  token      create, list or revoke access tokens (tribune token --help)\n"
     "  migrate    create or migrate the database, then exit (takes serve's --db, --migrations)\n"
+    "  import     load a file of questions (JSON lines) into an event, scored and triaged\n"
+    "             like ingest (--event SLUG [--db PATH|URL] FILE; tribune import --help)\n"
     "  backup     copy the database consistently while the server runs (--to FILE [--db PATH])\n"
     "  report     write an event's report as one self-contained HTML page\n"
     "             (--event SLUG [--db PATH] [--out FILE]; tribune report --help)\n"
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
     if (command == "migrate") return run_migrate_command(rest, argv0);
     if (command == "token") return run_token_command(rest, argv0);
     if (command == "classify") return classify(argc, argv, argv0);
+    if (command == "import") return run_import_command(rest, argv0);
     if (command == "backup") return run_backup_command(rest);
     if (command == "report") return run_report_command(rest, argv0);
     if (command == "bridge") return run_bridge_command(rest, argv0);

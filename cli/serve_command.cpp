@@ -7,44 +7,11 @@
 #include "cli/command_support.hpp"
 #include "cli/serve_options.hpp"
 #include "cli/token_command.hpp"
-#include "core/classify/linear_classifier.hpp"
-#include "core/classify/placeholder_classifier.hpp"
-#include "core/classify/question_detector.hpp"
-#include "core/service/question_signal.hpp"
 #include "core/store/database_location.hpp"
 #include "server/app/app.hpp"
 
 namespace tribune::server {
 namespace {
-
-result<std::unique_ptr<classifier>> make_classifier(const serve_options& o) {
-    if (o.classifier_kind == "placeholder")
-        return std::unique_ptr<classifier>(new placeholder_classifier());
-    auto model = linear_classifier::load(o.cfg.model_path);
-    if (!model)
-        return status::error(model.error().kind(), model.error().code(),
-                             "cannot load the classifier model " + o.cfg.model_path + ": " +
-                                 model.error().message());
-    return std::unique_ptr<classifier>(std::move(model.value()));
-}
-
-// The "is it a question?" model, question.tlm beside the classifier model: null (and
-// `*name` empty) when there is no such file, an error when it is there but cannot be loaded.
-result<std::unique_ptr<question_signal>> make_question_signal(const serve_options& o,
-                                                              std::string* name) {
-    const std::string path =
-        std::filesystem::path(o.cfg.model_path).replace_filename("question.tlm").string();
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return std::unique_ptr<question_signal>();
-    auto model = question_detector::load(path);
-    if (!model)
-        return status::error(model.error().kind(), model.error().code(),
-                             "cannot load the question model " + path + ": " +
-                                 model.error().message());
-    *name = path;
-    return std::unique_ptr<question_signal>(
-        new model_question_signal<question_detector>(std::move(model.value())));
-}
 
 // The database as the start-up lines name it: a file's absolute path, a URL without password.
 std::string database_description(const std::string& db) {

@@ -234,4 +234,9 @@ status postgres_store::scan_group_decisions(const std::function<void(const group
     return scan_decided(*db, f);
 }
 
+result<std::optional<group_decision>> postgres_store::group_decision_of(std::int64_t cluster_id) {
+    lease db(*this);
+    return decided_one(*db, cluster_id);
+}
+
 }  // namespace tribune

@@ -151,21 +151,37 @@ status follow_group(pg_connection& db, const decision_request& d, const group_re
     return status::ok();
 }
 
+namespace {
+
+constexpr const char* decided_columns =
+    "SELECT id, decision, decided_by, decided_question, decided_at FROM question_clusters ";
+
+group_decision read_decided(const pg_result& r, int i) {
+    group_decision g;
+    g.cluster_id = r.integer(i, 0);
+    g.outcome = status_from_string(r.text(i, 1)).value_or(question_status::rejected);
+    g.actor = r.text(i, 2);
+    g.question_id = r.integer(i, 3);
+    g.at = r.integer(i, 4);
+    return g;
+}
+
+}  // namespace
+
 status scan_decided(pg_connection& db, const std::function<void(const group_decision&)>& f) {
-    auto r = db.exec("SELECT id, decision, decided_by, decided_question, decided_at FROM "
-                     "question_clusters WHERE decision IS NOT NULL ORDER BY id",
-                     {}, "scan group decisions");
+    auto r = db.exec(std::string(decided_columns) + "WHERE decision IS NOT NULL ORDER BY id", {},
+                     "scan group decisions");
     if (!r) return r.error();
-    for (int i = 0; i < r->rows(); ++i) {
-        group_decision g;
-        g.cluster_id = r->integer(i, 0);
-        g.outcome = status_from_string(r->text(i, 1)).value_or(question_status::rejected);
-        g.actor = r->text(i, 2);
-        g.question_id = r->integer(i, 3);
-        g.at = r->integer(i, 4);
-        f(g);
-    }
+    for (int i = 0; i < r->rows(); ++i) f(read_decided(*r, i));
     return status::ok();
+}
+
+result<std::optional<group_decision>> decided_one(pg_connection& db, std::int64_t cluster) {
+    auto r = db.exec(std::string(decided_columns) + "WHERE id = $1 AND decision IS NOT NULL",
+                     pg_params().add(cluster), "read group decision");
+    if (!r) return r.error();
+    if (r->rows() == 0) return std::optional<group_decision>();
+    return std::optional<group_decision>(read_decided(*r, 0));
 }
 
 }  // namespace tribune::pg_rows

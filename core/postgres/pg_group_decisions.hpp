@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -37,5 +38,7 @@ status count_review(pg_connection& db, std::int64_t cluster, question_status fro
 status follow_group(pg_connection& db, const decision_request& d, const group_ref& g,
                     decision_outcome& out, std::vector<moved_member>& moved);
 status scan_decided(pg_connection& db, const std::function<void(const group_decision&)>& f);
+// The decision of group `cluster`; empty when it has none.
+result<std::optional<group_decision>> decided_one(pg_connection& db, std::int64_t cluster);
 
 }  // namespace tribune::pg_rows

@@ -299,15 +299,17 @@ status answer_known(pg_connection& db, std::vector<insert_outcome>& out,
 // Everything of a batch between opening its transaction (numbering locked, ids reserved) and
 // announcing its changes: the questions, known identities, groups, spans, audit rows and
 // webhook deliveries.
+// `bulk`: the questions go through COPY (copy_questions) instead of unnest() arrays.
 result<std::vector<insert_outcome>> write_batch(pg_connection& db,
                                                 const std::vector<question_insert>& batch,
-                                                const std::vector<std::int64_t>& ids) {
+                                                const std::vector<std::int64_t>& ids, bool bulk) {
     if (ids.size() != batch.size())
         return status::error(error_kind::internal, "storage_error", "question ids not reserved");
     auto groups = resolve_groups(batch, ids, {});
     if (!groups) return groups.error();
     const timestamp_ms now = now_ms();
-    auto inserted = insert_questions(db, batch, ids, *groups, now);
+    auto inserted = bulk ? copy_questions(db, batch, ids, *groups, now)
+                         : insert_questions(db, batch, ids, *groups, now);
     if (!inserted) return inserted.error();
     std::vector<bool> stored(batch.size());
     std::vector<std::size_t> skipped;
@@ -368,7 +370,7 @@ result<std::vector<insert_outcome>> postgres_store::insert_batch(
     for (std::int64_t e : events) open += lock_numbering_of_event_sql(e) + "; ";
     open += reserve_question_ids_sql(batch.size());
     auto opened = db->exec_script(open, "open batch");
-    auto out = opened ? write_batch(*db, batch, read_ids(*opened))
+    auto out = opened ? write_batch(*db, batch, read_ids(*opened), bulk_writes_.load())
                       : result<std::vector<insert_outcome>>(opened.error());
     if (!out) {
         db->run("ROLLBACK", {}, "rollback");

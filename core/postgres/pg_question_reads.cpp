@@ -146,6 +146,24 @@ result<status_counts> postgres_store::count_by_status(std::int64_t event_id) {
     return counts;
 }
 
+result<numbered_counts> postgres_store::count_by_status_numbered(std::int64_t event_id) {
+    lease db(*this);
+    // ONE statement, so one snapshot: a commit's questions and its numbers are both in it or
+    // both not (they are written in one transaction).
+    auto r = db->exec("SELECT status, count(*) FROM questions WHERE event_id = $1 GROUP BY status "
+                      "UNION ALL SELECT NULL, coalesce((SELECT seq FROM event_sequences "
+                      "WHERE event_id = $1), 0)",
+                      pg_params().add(event_id), "count questions");
+    if (!r) return r.error();
+    numbered_counts out;
+    for (question_status s : all_statuses) out.counts[s] = 0;
+    for (int i = 0; i < r->rows(); ++i) {
+        if (r->is_null(i, 0)) out.through = static_cast<std::uint64_t>(r->integer(i, 1));
+        else if (auto s = status_from_string(r->text(i, 0))) out.counts[*s] = r->integer(i, 1);
+    }
+    return out;
+}
+
 status postgres_store::scan_questions(std::int64_t event_id,
                                       const std::function<void(const question&)>& f) {
     lease db(*this);
@@ -180,6 +198,17 @@ status postgres_store::scan_recent_groups(std::size_t limit,
         f(row);
     }
     return status::ok();
+}
+
+result<std::optional<grouping_row>> postgres_store::grouping_of(std::int64_t id) {
+    lease db(*this);
+    auto r = db->exec("SELECT id, event_id, coalesce(cluster_id, id), "
+                      "coalesce(group_text, search_text) FROM questions WHERE id = $1",
+                      pg_params().add(id), "read grouping");
+    if (!r) return r.error();
+    if (r->rows() == 0) return std::optional<grouping_row>();
+    return std::optional<grouping_row>(
+        grouping_row{r->integer(0, 0), r->integer(0, 1), r->integer(0, 2), r->text(0, 3)});
 }
 
 }  // namespace tribune

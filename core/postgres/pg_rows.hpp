@@ -9,11 +9,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/domain/question.hpp"
 #include "core/postgres/pg_connection.hpp"
+#include "core/store/question_store.hpp"
 #include "core/util/wall_clock.hpp"
 
 namespace tribune::pg_rows {
@@ -106,6 +108,15 @@ result<std::vector<std::int64_t>> reserve_question_ids(pg_connection& db, std::s
 // The same as a statement without parameters, for a script; read_ids() reads its rows.
 std::string reserve_question_ids_sql(std::size_t n);
 std::vector<std::int64_t> read_ids(const pg_result& r);
+
+// The questions of a group-commit batch (ids reserved, groups resolved) written with COPY into
+// the connection's staging table, then INSERT ... SELECT ... ON CONFLICT DO NOTHING: the ids
+// actually stored (pg_question_import.cpp). REQUIRES: a transaction open on `db`.
+result<std::unordered_set<std::int64_t>> copy_questions(pg_connection& db,
+                                                        const std::vector<question_insert>& batch,
+                                                        const std::vector<std::int64_t>& ids,
+                                                        const std::vector<std::int64_t>& groups,
+                                                        timestamp_ms now);
 
 // Runs `body` inside BEGIN ... COMMIT (READ COMMITTED), rolling back when it fails.
 template <typename T, typename F>

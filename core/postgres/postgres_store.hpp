@@ -9,7 +9,7 @@
 //   pg_events.cpp             events, policies, settings              (event_store)
 //   pg_question_reads.cpp     questions by id, pages, scans, counts   (question_store)
 //   pg_question_inserts.cpp   the group commit of new questions       (question_store)
-//   pg_question_import.cpp    bulk import with COPY                   (import_questions)
+//   pg_question_import.cpp    the questions of a batch written with COPY (prefer_bulk_writes)
 //   pg_decisions.cpp          decisions, undo, the audit trail, groups (decision_store)
 //   pg_audience.cpp           votes and the shortlist                 (audience_store)
 //   pg_access.cpp             tokens and sessions                     (access_store)
@@ -29,6 +29,7 @@
 // Thread safety: all public methods are safe to call concurrently; each call leases one
 // connection of the pool for its duration.
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -74,11 +75,14 @@ public:
                                                   const std::string& external_id) override;
     result<question_page> list_questions(const question_query& q) override;
     result<status_counts> count_by_status(std::int64_t event_id) override;
+    result<numbered_counts> count_by_status_numbered(std::int64_t event_id) override;
     status scan_questions(std::int64_t event_id,
                           const std::function<void(const question&)>& f) override;
     status scan_recent_groups(std::size_t limit,
                               const std::function<void(const grouping_row&)>& f) override;
     status scan_group_decisions(const std::function<void(const group_decision&)>& f) override;
+    result<std::optional<grouping_row>> grouping_of(std::int64_t id) override;
+    result<std::optional<group_decision>> group_decision_of(std::int64_t cluster_id) override;
 
     // decision_store
     result<decision_outcome> apply_decision(const decision_request& d) override;
@@ -163,11 +167,10 @@ public:
     // cannot replay them; its dashboards get snapshots). Errors: unavailable.
     status prune_changes(timestamp_ms before);
 
-    // Bulk import (COPY FROM STDIN): stores `batch` as new questions of one event in one
-    // transaction, each starting its own group, with an "auto" audit row each. No
-    // idempotency check: for loading a fresh event from an export.
-    // REQUIRES: every q.event_id the same. Returns how many were stored.
-    result<std::size_t> import_questions(const std::vector<question_insert>& batch);
+    // From now on the group commit writes its questions with COPY into a staging table,
+    // then INSERT ... SELECT from it (pg_rows::copy_questions): for `tribune import`. The
+    // outcomes, idempotency, groups, audit rows and announcements are those of insert_batch.
+    void prefer_bulk_writes() override { bulk_writes_.store(true); }
 
     // The connection string it was opened with (for a listener's own connection).
     const std::string& url() const { return url_; }
@@ -194,6 +197,7 @@ private:
     void release(pg_connection c);
 
     std::string url_;
+    std::atomic<bool> bulk_writes_{false};
     std::mutex pool_mutex_;
     std::condition_variable pool_cv_;
     std::vector<pg_connection> pool_;  // GUARDED_BY(pool_mutex_)

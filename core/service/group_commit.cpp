@@ -41,6 +41,31 @@ void group_commit::between_batches(
     if (!changed.empty()) index_.apply(changed);
 }
 
+status group_commit::absorb(const question_change& c) {
+    std::lock_guard lock(mutex_);
+    if (c.kind == change_kind::created) {
+        if (index_.contains(c.q.id)) return status::ok();
+        auto row = questions_.grouping_of(c.q.id);
+        if (!row) return row.error();
+        if (!*row) return status::ok();
+        near_duplicate_index::entry e;
+        e.id = (*row)->id;
+        e.event_id = (*row)->event_id;
+        e.cluster_id = (*row)->cluster_id;
+        e.normal_text = std::move((*row)->group_text);
+        e.fp = index_.detector().fingerprint_of_normalized(e.normal_text);
+        std::vector<near_duplicate_index::entry> one;
+        one.push_back(std::move(e));
+        index_.commit(std::move(one));
+        return status::ok();
+    }
+    if (c.actor.empty() || !c.from || *c.from == c.q.status) return status::ok();
+    auto decision = questions_.group_decision_of(c.q.cluster_id);
+    if (!decision) return decision.error();
+    index_.apply({group_decision_change{c.q.cluster_id, std::move(*decision)}});
+    return status::ok();
+}
+
 result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch,
                                                       const before_insert& step) {
     std::lock_guard lock(mutex_);

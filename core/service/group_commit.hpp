@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/domain/group_decision.hpp"
+#include "core/service/event_sink.hpp"
 #include "core/service/policy_service.hpp"
 #include "core/store/question_store.hpp"
 #include "core/triage/near_duplicate_index.hpp"
@@ -78,6 +79,18 @@ public:
     // Runs `decide` (a moderator's decision, its whole transaction) between two batches, then
     // records in the index the group decisions it reports in `changed`.
     void between_batches(const std::function<void(std::vector<group_decision_change>& changed)>& decide);
+
+    // A change committed to a database several instances share, as the change_source
+    // delivers it (this instance's own included), recorded in the index between two batches:
+    // a new question not in the index yet (another instance stored it) is read from the store
+    // (its grouping row) and added, so it is a candidate for the questions planned after; a
+    // moderator's move (an update with an actor) re-reads its group's decision from the store,
+    // so the questions that join the group after inherit it. The store decides: what this
+    // reads is what the committing instance wrote. Other changes are ignored.
+    // REQUIRES: options::track_ids (this instance's own questions are then skipped, exactly,
+    // since a batch enters the index under the mutex this takes). Errors: the store's (the
+    // index then lacks that question or decision until it is rebuilt at the next start).
+    status absorb(const question_change& c);
 
     const near_duplicate_index& index() const { return index_; }
 

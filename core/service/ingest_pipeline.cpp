@@ -45,6 +45,7 @@ constexpr std::size_t committed_batches_waiting = 4;
 near_duplicate_index::options index_options(const service_options& o) {
     near_duplicate_index::options io;
     io.capacity = o.grouping_window;
+    io.track_ids = o.shared_store;
     return io;
 }
 
@@ -95,6 +96,8 @@ void ingest_pipeline::stop() {
     committed_.close();
     if (completer_.joinable()) completer_.join();
 }
+
+status ingest_pipeline::check(const submission& s) const { return check_submission(s, options_); }
 
 status ingest_pipeline::submit(submission s, submit_callback done) {
     if (status st = check_submission(s, options_); !st) return st;

@@ -95,6 +95,9 @@ public:
     // is called exactly once, after the commit, from a worker thread — or at once from this
     // thread for a retry of an already stored (source, external_id).
     status submit(submission s, submit_callback done);
+    // What submit() checks of a submission's own fields, without its event or the queue:
+    // invalid_argument (text_required, text_too_long, invalid_utf8, invalid_field).
+    status check(const submission& s) const;
 
     // Questions waiting for a scoring worker.
     std::size_t queue_depth() const { return queue_.size(); }

@@ -19,9 +19,9 @@ result<event_info> moderation_query::event(const std::string& slug) { return db_
 result<event_counts> moderation_query::counts(const std::string& slug) {
     auto ev = db_.find_event(slug);
     if (!ev) return ev.error();
-    auto counts = db_.count_by_status(ev->id);
+    auto counts = db_.count_by_status_numbered(ev->id);
     if (!counts) return counts.error();
-    return event_counts{std::move(*ev), std::move(*counts)};
+    return event_counts{std::move(*ev), std::move(counts->counts), counts->through};
 }
 
 result<event_settings> moderation_query::settings(std::int64_t event_id) {
@@ -36,7 +36,7 @@ result<std::vector<event_counts>> moderation_query::counts_by_event() {
     for (event_info& e : *events) {
         auto counts = db_.count_by_status(e.id);
         if (!counts) continue;
-        out.push_back({std::move(e), std::move(*counts)});
+        out.push_back({std::move(e), std::move(*counts), std::nullopt});
     }
     return out;
 }

@@ -25,6 +25,9 @@ namespace tribune {
 struct event_counts {
     event_info event;
     status_counts counts;
+    // The number of the event's last change the counts include, when the store numbers
+    // changes (question_store::count_by_status_numbered).
+    std::optional<std::uint64_t> through;
 };
 
 // The review queue as the per-change stream's snapshot shows it.

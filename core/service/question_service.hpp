@@ -63,6 +63,8 @@ public:
         learning_.stop();
     }
 
+    // See ingest_pipeline::check.
+    status check(const submission& s) const { return ingest_.check(s); }
     // See ingest_pipeline::submit.
     status submit(submission s, submit_callback done) {
         return ingest_.submit(std::move(s), std::move(done));
@@ -93,6 +95,11 @@ public:
     }
     // The event's learned correction, now (tests, the simulator's checks).
     event_learning_service& learning_service() { return learning_; }
+
+    // A change committed to a shared database, from the change_source (group_commit::absorb):
+    // feeds the near-duplicate index with other instances' questions and group decisions.
+    // REQUIRES: service_options::shared_store. Any thread.
+    status absorb(const question_change& c) { return ingest_.commit().absorb(c); }
 
     std::size_t queue_depth() const { return ingest_.queue_depth(); }
     const classifier& model() const { return model_; }

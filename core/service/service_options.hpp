@@ -28,6 +28,9 @@ struct service_options {
     // The near-duplicate index's window: the most recent questions (all events) a new one
     // is compared with (near_duplicate_index.hpp).
     std::size_t grouping_window = std::size_t{1} << 17;
+    // True when other processes commit to the same database (PostgreSQL shared by several
+    // instances): the index then tracks ids, so question_service::absorb() can feed it.
+    bool shared_store = false;
     // The per-event correction learned from moderators' decisions (event_learning_service):
     // its learner's settings, and how often to look for decisions made by another instance.
     learning_options learning;

@@ -219,4 +219,9 @@ status sqlite_store::scan_group_decisions(const std::function<void(const group_d
     return scan_decided(*db, f);
 }
 
+result<std::optional<group_decision>> sqlite_store::group_decision_of(std::int64_t cluster_id) {
+    reader_lease db(*this);
+    return decided_one(*db, cluster_id);
+}
+
 }  // namespace tribune

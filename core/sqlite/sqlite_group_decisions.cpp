@@ -176,23 +176,40 @@ status follow_group(sqlite_connection& db, const decision_request& d, const grou
     return status::ok();
 }
 
+namespace {
+
+constexpr const char* decided_columns =
+    "SELECT id, decision, decided_by, decided_question, decided_at FROM question_clusters ";
+
+group_decision read_decided(sqlite_statement& st) {
+    group_decision g;
+    g.cluster_id = st.column_int(0);
+    g.outcome = status_from_string(st.column_text(1)).value_or(question_status::rejected);
+    g.actor = st.column_text(2);
+    g.question_id = st.column_int(3);
+    g.at = st.column_int(4);
+    return g;
+}
+
+}  // namespace
+
 status scan_decided(sqlite_connection& db, const std::function<void(const group_decision&)>& f) {
-    auto st = db.prepare(
-        "SELECT id, decision, decided_by, decided_question, decided_at FROM question_clusters "
-        "WHERE decision IS NOT NULL");
+    auto st = db.prepare(std::string(decided_columns) + "WHERE decision IS NOT NULL");
     if (!st) return st.error();
     int rc;
-    while ((rc = st->step()) == SQLITE_ROW) {
-        group_decision g;
-        g.cluster_id = st->column_int(0);
-        g.outcome = status_from_string(st->column_text(1)).value_or(question_status::rejected);
-        g.actor = st->column_text(2);
-        g.question_id = st->column_int(3);
-        g.at = st->column_int(4);
-        f(g);
-    }
+    while ((rc = st->step()) == SQLITE_ROW) f(read_decided(*st));
     if (rc != SQLITE_DONE) return db.last_error("scan group decisions");
     return status::ok();
+}
+
+result<std::optional<group_decision>> decided_one(sqlite_connection& db, std::int64_t cluster) {
+    auto st = db.prepare(std::string(decided_columns) + "WHERE id = ? AND decision IS NOT NULL");
+    if (!st) return st.error();
+    st->bind(1, cluster);
+    const int rc = st->step();
+    if (rc == SQLITE_ROW) return std::optional<group_decision>(read_decided(*st));
+    if (rc != SQLITE_DONE) return db.last_error("read group decision");
+    return std::optional<group_decision>();
 }
 
 }  // namespace tribune::sqlite_rows

@@ -45,5 +45,7 @@ status follow_group(sqlite_connection& db, const decision_request& d, const grou
 
 // The decision of every decided group, for sqlite_store::scan_group_decisions.
 status scan_decided(sqlite_connection& db, const std::function<void(const group_decision&)>& f);
+// The decision of group `cluster`; empty when it has none.
+result<std::optional<group_decision>> decided_one(sqlite_connection& db, std::int64_t cluster);
 
 }  // namespace tribune::sqlite_rows

@@ -96,4 +96,18 @@ status sqlite_store::scan_recent_groups(std::size_t limit,
     return status::ok();
 }
 
+result<std::optional<grouping_row>> sqlite_store::grouping_of(std::int64_t id) {
+    reader_lease db(*this);
+    auto st = db->prepare("SELECT id, event_id, coalesce(cluster_id, id), "
+                          "coalesce(group_text, search_text) FROM questions WHERE id = ?");
+    if (!st) return st.error();
+    st->bind(1, id);
+    const int rc = st->step();
+    if (rc == SQLITE_ROW)
+        return std::optional<grouping_row>(grouping_row{st->column_int(0), st->column_int(1),
+                                                        st->column_int(2), st->column_text(3)});
+    if (rc != SQLITE_DONE) return db->last_error("read grouping");
+    return std::optional<grouping_row>();
+}
+
 }  // namespace tribune

@@ -85,6 +85,8 @@ public:
     status scan_recent_groups(std::size_t limit,
                               const std::function<void(const grouping_row&)>& f) override;
     status scan_group_decisions(const std::function<void(const group_decision&)>& f) override;
+    result<std::optional<grouping_row>> grouping_of(std::int64_t id) override;
+    result<std::optional<group_decision>> group_decision_of(std::int64_t cluster_id) override;
 
     // decision_store
     result<decision_outcome> apply_decision(const decision_request& d) override;

@@ -288,6 +288,22 @@ status memory_store::scan_group_decisions(const std::function<void(const group_d
     return status::ok();
 }
 
+result<std::optional<group_decision>> memory_store::group_decision_of(std::int64_t cluster_id) {
+    std::lock_guard lock(mutex_);
+    auto g = groups_.find(cluster_id);
+    if (g == groups_.end()) return std::optional<group_decision>();
+    return g->second.decision;
+}
+
+result<std::optional<grouping_row>> memory_store::grouping_of(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    auto it = questions_.find(id);
+    if (it == questions_.end()) return std::optional<grouping_row>();
+    const question_row& r = it->second;
+    return std::optional<grouping_row>(grouping_row{
+        r.q.id, r.q.event_id, r.q.cluster_id, r.group_text.empty() ? r.search_text : r.group_text});
+}
+
 status memory_store::scan_questions(std::int64_t event_id,
                                     const std::function<void(const question&)>& f) {
     std::vector<question> qs;

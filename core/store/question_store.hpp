@@ -77,6 +77,13 @@ struct grouping_row {
 
 using status_counts = std::map<question_status, std::int64_t>;
 
+// An event's counts per state and, when the store numbers the event's changes (a database
+// several instances share), the number of the last change they include (read with them).
+struct numbered_counts {
+    status_counts counts;
+    std::optional<std::uint64_t> through;
+};
+
 class question_store {
 public:
     virtual ~question_store() = default;
@@ -111,6 +118,13 @@ public:
     virtual result<question_page> list_questions(const question_query& q) = 0;
     // Every state of question_status, with 0 for the states no question of the event is in.
     virtual result<status_counts> count_by_status(std::int64_t event_id) = 0;
+    // count_by_status() with the number of the event's last change the counts include, read
+    // in the same snapshot, for a store that numbers changes. Default: no number.
+    virtual result<numbered_counts> count_by_status_numbered(std::int64_t event_id) {
+        auto counts = count_by_status(event_id);
+        if (!counts) return counts.error();
+        return numbered_counts{std::move(*counts), std::nullopt};
+    }
     // Calls `f` for every question of the event, oldest first, without spans.
     virtual status scan_questions(std::int64_t event_id,
                                   const std::function<void(const question&)>& f) = 0;
@@ -120,6 +134,13 @@ public:
                                       const std::function<void(const grouping_row&)>& f) = 0;
     // Calls `f` for every group of every event that has a decision (group_decision.hpp).
     virtual status scan_group_decisions(const std::function<void(const group_decision&)>& f) = 0;
+
+    // For an index fed by other processes' commits (a shared database): the grouping row of
+    // question `id` (as scan_recent_groups reads it); empty when there is no such question.
+    virtual result<std::optional<grouping_row>> grouping_of(std::int64_t id) = 0;
+    // The decision of group `cluster_id` as stored now (group_decision.hpp); empty when it
+    // has none (never decided, withdrawn, or no such group).
+    virtual result<std::optional<group_decision>> group_decision_of(std::int64_t cluster_id) = 0;
 };
 
 }  // namespace tribune

@@ -26,6 +26,10 @@ public:
     // The changes other processes commit to this database, for the live feed; null when no
     // other process can write to it (SQLite).
     virtual std::unique_ptr<change_source> open_change_source() { return nullptr; }
+    // For a bulk import (`tribune import`): from now on new questions may be written with
+    // the backend's bulk loading (PostgreSQL: COPY into a staging table), with the same
+    // outcomes as before. Default: nothing changes (SQLite).
+    virtual void prefer_bulk_writes() {}
 };
 
 }  // namespace tribune

@@ -105,7 +105,8 @@ near_duplicate_index::near_duplicate_index(options o)
     : detector_(o.rule),
       // At most 2^30, so that 32 bits of a sequence number name one question of the window.
       capacity_(std::bit_ceil(std::clamp<std::size_t>(o.capacity, 1, std::size_t{1} << 30))),
-      recent_(std::clamp<std::size_t>(o.recent, 1, capacity_)) {
+      recent_(std::clamp<std::size_t>(o.recent, 1, capacity_)),
+      track_ids_(o.track_ids) {
     clear();
 }
 
@@ -120,6 +121,7 @@ void near_duplicate_index::clear() {
     recent_fps_.clear();
     members_.clear();
     decided_.clear();
+    ids_.clear();
 }
 
 std::size_t near_duplicate_index::home(std::uint64_t key) const {
@@ -208,6 +210,7 @@ void near_duplicate_index::evict(record& r) {
         members_.erase(g);
         decided_.erase(r.cluster);
     }
+    if (track_ids_) ids_.erase(r.id);
     r.id = 0;
     r.keyed = false;
     r.normal.clear();
@@ -223,6 +226,7 @@ void near_duplicate_index::add(entry e) {
     if (r.id != 0) evict(r);
     r.seq = seq;
     r.id = e.id;
+    if (track_ids_) ids_[e.id] = seq;
     r.cluster = e.cluster_id;
     r.event_id = e.event_id;
     r.normal = std::move(e.normal_text);
@@ -392,7 +396,13 @@ void near_duplicate_index::apply(const std::vector<group_decision_change>& chang
 
 void near_duplicate_index::commit(std::vector<entry> stored) {
     std::lock_guard lock(mutex_);
-    for (entry& e : stored) add(std::move(e));
+    for (entry& e : stored)
+        if (!track_ids_ || ids_.count(e.id) == 0) add(std::move(e));
+}
+
+bool near_duplicate_index::contains(std::int64_t id) const {
+    std::lock_guard lock(mutex_);
+    return ids_.count(id) != 0;
 }
 
 status near_duplicate_index::rebuild(question_store& db) {
@@ -435,7 +445,9 @@ std::size_t near_duplicate_index::memory_bytes() const {
     bytes += members_.size() * (2 * sizeof(std::int64_t) + sizeof(void*)) +
              members_.bucket_count() * sizeof(void*) +
              decided_.size() * (sizeof(std::int64_t) + sizeof(group_decision) + sizeof(void*)) +
-             decided_.bucket_count() * sizeof(void*);
+             decided_.bucket_count() * sizeof(void*) +
+             ids_.size() * (sizeof(std::int64_t) + sizeof(std::uint64_t) + sizeof(void*)) +
+             ids_.bucket_count() * sizeof(void*);
     for (const cached& c : recent_fps_) {
         bytes += c.fp.shingles.capacity() * sizeof(std::uint64_t) +
                  c.fp.content_words.capacity() * sizeof(std::u32string);

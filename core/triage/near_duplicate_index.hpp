@@ -76,6 +76,11 @@ public:
         std::size_t capacity = std::size_t{1} << 17;  // questions in the window (to 2^k, <= 2^30)
         std::size_t recent = 4096;                    // fingerprints kept whole
         near_duplicate_detector::options rule{};
+        // Keeps a map from id to window slot (about 40 bytes per windowed question), so that
+        // commit() skips a question already indexed and contains() answers: for an index that
+        // is also fed other processes' commits, where this process's own questions arrive a
+        // second time (a database several instances share).
+        bool track_ids = false;
     };
 
     // A new question to group.
@@ -119,7 +124,11 @@ public:
     void apply(const std::vector<group_decision_change>& changes);
 
     // Adds the questions of a committed batch, in the order they were stored (ascending ids).
+    // With options::track_ids, a question already in the window is skipped (another
+    // process's questions may come later than newer ones of this process, with lower ids).
     void commit(std::vector<entry> stored);
+    // With options::track_ids: whether question `id` is in the window; false without.
+    bool contains(std::int64_t id) const;
 
     // Forgets everything, then indexes the store's most recent `capacity` questions and the
     // decisions of their groups.
@@ -180,6 +189,7 @@ private:
     const near_duplicate_detector detector_;
     const std::size_t capacity_;  // a power of two
     const std::size_t recent_;    // at most capacity_
+    const bool track_ids_;
 
     mutable std::mutex mutex_;
     std::uint64_t next_seq_ = 0;               // GUARDED_BY(mutex_)
@@ -192,6 +202,8 @@ private:
     // By cluster id: members in the window of every group there, decisions of decided ones.
     std::unordered_map<std::int64_t, std::uint32_t> members_;  // GUARDED_BY(mutex_)
     std::unordered_map<std::int64_t, group_decision> decided_;  // GUARDED_BY(mutex_)
+    // With track_ids_: the window's questions by id.
+    std::unordered_map<std::int64_t, std::uint64_t> ids_;  // GUARDED_BY(mutex_)
     mutable counters work_;                    // GUARDED_BY(mutex_)
 };
 

@@ -165,7 +165,6 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
         for (const auto& [slug, seq] : p->remote->positions()) p->broadcast->start_at(slug, seq);
     // Exact counts per state from the first frame on, before anything can change them.
     p->broadcast->seed_counts();
-    p->numbered = std::make_unique<numbered_feed>(*p->broadcast, p->online);
     p->feed = std::make_unique<live_feed>(*p->broadcast, p->online, p->remote.get());
 
     service_options opts;
@@ -174,12 +173,14 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     opts.max_batch = p->cfg.max_batch;
     opts.workers = p->cfg.scoring_workers;
     opts.question_model = p->signal.get();
+    opts.shared_store = p->remote != nullptr;
     metrics* stats = &p->stats;
     opts.on_scored = [stats](double s) { stats->observe_scoring(s); };
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
     opts.on_corrected = [stats](std::string_view effect) { stats->count_correction(effect); };
     p->service = std::make_unique<question_service>(*p->db, *p->model, *p->feed, std::move(opts));
     if (status s = p->service->load_groups(); !s) return s;
+    p->numbered = std::make_unique<numbered_feed>(*p->broadcast, p->online, *p->service);
     p->shortlist = std::make_unique<shortlist_service>(*p->db, *p->db, *p->service, *p->feed);
     p->ranking = std::make_unique<ranking_service>(*p->db);
     p->audience = std::make_unique<audience_service>(*p->service, *p->query);

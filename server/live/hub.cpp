@@ -143,8 +143,10 @@ void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
     rec->seq = ch.seq;
     rec->message = numbered_change(rec->seq, body);
     if (ch.counted) {
-        if (from) --ch.counts[index_of(*from)];
-        if (to) ++ch.counts[index_of(*to)];
+        if (rec->seq > ch.counted_through) {  // else already in the counts read
+            if (from) --ch.counts[index_of(*from)];
+            if (to) ++ch.counts[index_of(*to)];
+        }
         rec->counts = ch.counts;
         rec->counted = true;
     }
@@ -194,11 +196,17 @@ void hub::start_at(const std::string& event, std::uint64_t seq) {
     ch.history.clear();
 }
 
-void hub::start_counting(channel& ch, const status_counts& counts) {
+void hub::start_counting(channel& ch, const status_counts& counts,
+                         std::optional<std::uint64_t> through) {
     ch.counts = {};
     for (const auto& [s, n] : counts) ch.counts[index_of(s)] = n;
     ch.counted = true;
     ch.counted_from = ch.seq;
+    ch.counted_through = through.value_or(0);
+}
+
+bool hub::can_start_counting(const channel& ch, std::optional<std::uint64_t> through) {
+    return !through || *through >= ch.seq;
 }
 
 void hub::count_event(const std::string& event) {
@@ -215,8 +223,10 @@ void hub::count_event(const std::string& event) {
         std::lock_guard lock(mutex_);
         channel& ch = channel_for(event);
         if (ch.counted) return;
-        if (ch.seq != seq_before) continue;  // a change was numbered meanwhile: read again
-        start_counting(ch, read->counts);
+        // A change was numbered meanwhile (or, numbered by the database, the counts miss
+        // one): read again.
+        if (read->through ? !can_start_counting(ch, read->through) : ch.seq != seq_before) continue;
+        start_counting(ch, read->counts, read->through);
         return;
     }
 }
@@ -231,7 +241,8 @@ void hub::seed_counts() {
     std::lock_guard lock(mutex_);
     for (const auto& [slug, counted] : read) {
         channel& ch = channels_[slug];
-        if (!ch.counted && counted) start_counting(ch, counted->counts);
+        if (!ch.counted && counted && can_start_counting(ch, counted->through))
+            start_counting(ch, counted->counts, counted->through);
     }
     seeded_all_ = true;
 }

@@ -9,7 +9,10 @@
 // or when a stream first joins an event not counted yet — always outside the hub's mutex,
 // and taken only if no change was numbered while they were read (else read again). A change
 // committed but not yet announced while they are read would be counted twice; seeding at
-// start-up closes that window.
+// start-up closes that window when the hub numbers the changes itself (SQLite). When a
+// change_source numbers them (PostgreSQL), the counts come with the number of the last change
+// they include (event_counts::through): changes up to it that arrive afterwards do not move
+// the counts again, and counts read before changes the hub already has are read again.
 //
 // Who is online, the arrivals per minute and revocation are presence's; the hub only
 // numbers and fans out changes.
@@ -122,6 +125,9 @@ class hub {
         std::uint64_t seq = 0;
         bool counted = false;
         std::uint64_t counted_from = 0;  // seq at which counting began
+        // The counts include every change numbered up to this one (event_counts::through):
+        // those arriving later are numbered and fanned out, but not counted again.
+        std::uint64_t counted_through = 0;
         state_counts counts{};
         std::deque<std::shared_ptr<const change_record>> history;
         std::vector<std::shared_ptr<const change_record>> pending;  // for the next tick
@@ -152,7 +158,12 @@ class hub {
     position position_of(const channel& ch, std::optional<std::uint64_t> since,
                          const std::string& epoch) const;
     // From now on `ch` is counted, starting from `counts`. REQUIRES: mutex_ held.
-    static void start_counting(channel& ch, const status_counts& counts);
+    // `through`: the number of the last change `counts` include, when known.
+    static void start_counting(channel& ch, const status_counts& counts,
+                               std::optional<std::uint64_t> through);
+    // Whether counts that include the changes up to `through` (when known) can start `ch`:
+    // not when `ch` has numbered changes they miss. REQUIRES: mutex_ held.
+    static bool can_start_counting(const channel& ch, std::optional<std::uint64_t> through);
     // Counts the event from the store if it is not counted yet. REQUIRES: mutex_ not held.
     void count_event(const std::string& event);
 

@@ -4,21 +4,27 @@
 // the hub, which fans it out under that number; each new question also goes to presence,
 // which counts the arrivals per minute (so they count every instance's arrivals).
 //
-// Thread safety: called from the change source's thread; never blocks for long (the hub and
-// presence only post onto the streams' strands).
-// Ownership: borrows the hub and presence; both outlive it.
+// Thread safety: called from the change source's thread. The hub and presence only post onto
+// the streams' strands; absorbing waits for the batch being committed (group_commit's mutex)
+// and reads one row for another instance's new question or a moderator's move.
+// Ownership: borrows the hub, presence and the service; all outlive it.
 
+#include "core/service/question_service.hpp"
 #include "core/store/change_source.hpp"
 #include "server/live/hub.hpp"
 #include "server/live/presence.hpp"
+#include "server/ops/log.hpp"
 
 namespace tribune::server {
 
 class numbered_feed final : public numbered_sink {
   public:
-    numbered_feed(hub& h, presence& p) : hub_(h), presence_(p) {}
+    numbered_feed(hub& h, presence& p, question_service& s) : hub_(h), presence_(p), service_(s) {}
 
     void question_changed(const question_change& change, std::uint64_t seq) override {
+        if (status st = service_.absorb(change); !st)
+            log_line("near-duplicate index: change of question " + std::to_string(change.q.id) +
+                     " not absorbed: " + st.message());
         hub_.publish(change, seq);
         if (change.kind == change_kind::created) presence_.arrived(change.q.event);
     }
@@ -29,6 +35,7 @@ class numbered_feed final : public numbered_sink {
   private:
     hub& hub_;
     presence& presence_;
+    question_service& service_;
 };
 
 }  // namespace tribune::server

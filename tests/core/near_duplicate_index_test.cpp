@@ -133,6 +133,49 @@ TEST(near_duplicate_index, a_failed_commit_leaves_no_candidate) {
     EXPECT_EQ(plan(g, demo, {fees_again}).front(), group_choice::join(stored[0].stored.id));
 }
 
+// Two instances on one database (the store shared): each absorbs the changes the database
+// delivers, the other's and its own (group_commit::absorb).
+TEST(near_duplicate_index, an_instance_absorbs_the_questions_and_group_decisions_of_another) {
+    memory_store db;
+    near_duplicate_index::options shared;
+    shared.track_ids = true;
+    group_commit a(db, shared), b(db, shared);
+    const std::int64_t demo = db.find_event("demo")->id;
+    auto stored = store_batch(a, demo, {fees});
+    ASSERT_EQ(stored.size(), 1u);
+    const question& original = stored[0].stored;
+    EXPECT_EQ(plan(b, demo, {fees_again}).front(), group_choice::own_group()) << "not absorbed yet";
+
+    question_change created{change_kind::created, std::nullopt, original, ""};
+    ASSERT_TRUE(b.absorb(created).is_ok());
+    ASSERT_TRUE(a.absorb(created).is_ok());  // its own: indexed once
+    EXPECT_EQ(a.index().size(), 1u);
+    EXPECT_EQ(b.index().size(), 1u);
+    EXPECT_EQ(plan(b, demo, {fees_again}).front(), group_choice::join(original.cluster_id));
+
+    // A rejects it: B reads the group's decision back when the move reaches it.
+    decision_request reject;
+    reject.question_id = original.id;
+    reject.to = question_status::rejected;
+    reject.action = "reject";
+    reject.actor = "alice";
+    auto out = db.apply_decision(reject);
+    ASSERT_TRUE(out.is_ok() && out->group && out->group->now);
+    EXPECT_FALSE(b.index().decision_of(original.cluster_id).has_value());
+    ASSERT_TRUE(b.absorb({change_kind::updated, question_status::pending, out->updated, "alice"}).is_ok());
+    ASSERT_TRUE(b.index().decision_of(original.cluster_id).has_value());
+    EXPECT_EQ(*b.index().decision_of(original.cluster_id), *out->group->now);
+
+    // Withdrawn on A (restore): withdrawn on B.
+    decision_request restore = reject;
+    restore.to = question_status::pending;
+    restore.action = "restore";
+    auto back = db.apply_decision(restore);
+    ASSERT_TRUE(back.is_ok());
+    ASSERT_TRUE(b.absorb({change_kind::updated, question_status::rejected, back->updated, "alice"}).is_ok());
+    EXPECT_FALSE(b.index().decision_of(original.cluster_id).has_value());
+}
+
 TEST(near_duplicate_index, rebuilt_at_start_it_chooses_the_groups_it_chose_before) {
     testing::temp_dir dir;
     const std::string db_path = dir.file("t.db");

@@ -469,6 +469,13 @@ TEST_P(store_contract, the_recent_window_streams_oldest_first) {
     EXPECT_EQ(rows[1].event_id, o.q.event_id);
     EXPECT_EQ(rows[2].cluster_id, qs[0].id);
     EXPECT_EQ(rows[2].group_text, "four");
+    // One question's row, as the scan reads it (an index fed by other instances' commits).
+    auto one = db_->grouping_of(qs[3].id);
+    ASSERT_TRUE(one.is_ok() && one->has_value());
+    EXPECT_EQ((*one)->id, qs[3].id);
+    EXPECT_EQ((*one)->cluster_id, qs[0].id);
+    EXPECT_EQ((*one)->group_text, "four");
+    EXPECT_FALSE(db_->grouping_of(qs[3].id + 1000)->has_value());
     std::vector<std::int64_t> scanned;
     ASSERT_TRUE(db_->scan_questions(demo_.id, [&](const question& q) {
                        scanned.push_back(q.id);
@@ -575,6 +582,10 @@ TEST_P(store_contract, a_decision_becomes_its_groups_and_withdrawing_it_releases
     ASSERT_TRUE(db_->scan_group_decisions([&](const group_decision& g) { seen.push_back(g); }).is_ok());
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0], *out->group->now);
+    auto stored = db_->group_decision_of(qs[0].id);
+    ASSERT_TRUE(stored.is_ok() && stored->has_value());
+    EXPECT_EQ(**stored, *out->group->now);
+    EXPECT_FALSE(db_->group_decision_of(qs[1].id + 1000)->has_value());
 
     // A later member inherited the rejection (ingest decided it; the store writes "inherit").
     member.group = group_choice::join(qs[0].id);
@@ -607,6 +618,7 @@ TEST_P(store_contract, a_decision_becomes_its_groups_and_withdrawing_it_releases
     seen.clear();
     ASSERT_TRUE(db_->scan_group_decisions([&](const group_decision& g) { seen.push_back(g); }).is_ok());
     EXPECT_TRUE(seen.empty());
+    EXPECT_FALSE(db_->group_decision_of(qs[0].id)->has_value()) << "withdrawn";
     // A decision on another member of a group whose decision it does not hold changes nothing.
     decision_request hold = decide(qs[1].id, question_status::held, "bob");
     hold.action = "hold";

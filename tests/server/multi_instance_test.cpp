@@ -141,6 +141,42 @@ TEST_F(multi_instance_test, a_question_posted_to_one_reaches_the_other_and_back)
     EXPECT_EQ(moved["question"]["status"], "held") << moved.dump();
 }
 
+// The near-duplicate index is shared through the changes each instance receives: a question
+// stored by B is a grouping candidate on A, and a group decision made on B is inherited on A
+// (placeholder classifier: "idiot" scores insult 0.80, so the question waits in review).
+TEST_F(multi_instance_test, near_duplicates_group_across_instances_and_inherit_the_other_ones_decision) {
+    const std::string text = "Why is the minister such an idiot about the overdraft fees?";
+    auto on_a = stream(*a_);
+    ASSERT_NE(on_a, nullptr);
+    ASSERT_TRUE(on_a->read_json().has_value());  // its snapshot
+
+    auto original = post_question(*b_, {{"text", text}});
+    ASSERT_EQ(original.status, 201u) << original;
+    ASSERT_EQ(original.body["status"], "pending") << original;
+    const std::int64_t id = id_of(original.body);
+    const json group = original.body["cluster"]["id"];
+    // A's dashboard shows it once A's index has it (the index absorbs a change first).
+    ASSERT_FALSE(next_about(*on_a, id).is_null()) << "B's question never reached A";
+
+    auto copy = post_question(*a_, {{"text", "RT @bob: " + text + " #AskJPM"}});
+    ASSERT_EQ(copy.status, 201u) << copy;
+    EXPECT_EQ(copy.body["cluster"]["id"], group)
+        << "a near-duplicate posted to A did not join the group B started: " << copy;
+
+    // A moderator rejects the original on B: the group's decision reaches A's index.
+    auto decided = decide(*b_, id, "reject", original.body["version"].get<std::int64_t>());
+    ASSERT_EQ(decided.status, 200u) << decided;
+    json moved = next_about(*on_a, id);
+    while (!moved.is_null() && moved["question"]["status"] != "rejected") moved = next_about(*on_a, id);
+    ASSERT_FALSE(moved.is_null()) << "the rejection made on B never reached A's stream";
+
+    auto later = post_question(*a_, {{"text", "RT @carol: " + text + " https://t.co/x2"}});
+    ASSERT_EQ(later.status, 201u) << later;
+    EXPECT_EQ(later.body["cluster"]["id"], group) << later;
+    EXPECT_EQ(later.body["status"], "auto_rejected")
+        << "a question joining a group rejected on B did not inherit the decision on A: " << later;
+}
+
 TEST_F(multi_instance_test, idempotency_and_optimistic_concurrency_hold_across_instances) {
     const json body = {{"text", "Retried by a bridge?"}, {"source", "bridge"}, {"external_id", "m-1"}};
     auto first = post_question(*a_, body);

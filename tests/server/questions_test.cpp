@@ -6,7 +6,10 @@
 #include <thread>
 #include <vector>
 
+#include <fstream>
+
 #include "tests/server/test_server.hpp"
+#include "tests/server/tribune_process.hpp"
 
 namespace tribune::test {
 namespace {
@@ -68,6 +71,93 @@ TEST_F(questions_test, post_answers_201_lists_it_and_broadcasts_it_to_an_open_st
     EXPECT_EQ(m["question"]["status"], "approved");
     EXPECT_EQ(m["question"]["version"], 1);
     expect_silence(*ws);
+}
+
+// `tribune import` (issue 15) into the running server's database — a SQLite file, or on
+// PostgreSQL (server_suite_on_postgresql) its database, where the questions go through COPY.
+class import_test : public server_test {
+protected:
+    int import(const std::vector<std::string>& lines, std::string* out, const std::string& name) {
+        const std::string file = (temp_dir() / name).string();
+        std::ofstream f(file);
+        for (const std::string& l : lines) f << l << "\n";
+        f.close();
+        return run_tribune({"import", "--event", "demo", "--db", current_config().db_path,
+                            "--migrations", TRIBUNE_SOURCE_DIR "/migrations", "--classifier",
+                            "placeholder", file},
+                           out);
+    }
+    static std::string line(std::string_view text, const std::string& external_id) {
+        return json{{"text", text}, {"source", "csv"}, {"external_id", external_id}}.dump();
+    }
+};
+
+TEST_F(import_test, a_bad_line_is_named_and_nothing_is_imported) {
+    std::string out;
+    const int code = import({line(clean_text, "1"), R"({"text": 42})", "not json", "",
+                             line(review_text, "4")},
+                            &out, "bad.jsonl");
+    EXPECT_EQ(code, 1) << out;
+    EXPECT_NE(out.find("bad.jsonl:2: invalid_field"), std::string::npos) << out;
+    EXPECT_NE(out.find("bad.jsonl:3: invalid_json"), std::string::npos) << out;
+    EXPECT_NE(out.find("2 bad lines"), std::string::npos) << out;
+    EXPECT_EQ(out.find(":4:"), std::string::npos) << "the empty line is skipped: " << out;
+    EXPECT_TRUE(list_all("demo").empty()) << "a bad file imports nothing";
+    EXPECT_EQ(run_tribune({"import", "--db", current_config().db_path, "x.jsonl"}, &out), 2) << out;
+}
+
+TEST_F(import_test, imported_questions_are_triaged_grouped_and_announced_like_ingest_once) {
+    const bool shared = current_config().db_path.rfind("postgresql://", 0) == 0;
+    auto ws = open_snapshot("demo");
+    ASSERT_TRUE(ws);
+    // The same texts through the API, as the reference for scores, states and verdicts.
+    json ingested_review = post_text("demo", review_text);
+    json ingested_reject = post_text("demo", reject_text);
+
+    std::string out;
+    ASSERT_EQ(import({line(clean_text, "1"), line(review_text, "2"), line(reject_text, "3"),
+                      line(clean_text, "1")},  // a repeat in the file: stored once
+                     &out, "questions.jsonl"),
+              0)
+        << out;
+    EXPECT_NE(out.find("imported 3 new questions into demo (1 already stored)"), std::string::npos)
+        << out;
+    std::map<std::string, json> by_external;
+    for (const json& q : list_all("demo"))
+        if (q["source"] == "csv") by_external[q["external_id"].get<std::string>()] = q;
+    ASSERT_EQ(by_external.size(), 3u);
+    EXPECT_EQ(by_external["1"]["status"], "approved");
+    for (const auto& [ext, ref] : {std::pair{"2", ingested_review}, std::pair{"3", ingested_reject}}) {
+        const json& q = by_external[ext];
+        EXPECT_EQ(q["status"], ref["status"]) << q.dump();
+        EXPECT_EQ(q["scores"], ref["scores"]) << q.dump();
+        EXPECT_EQ(q["spans"], ref["spans"]) << q.dump();
+        // Grouped like ingest: the imported copy joins the group of the same text posted before.
+        EXPECT_EQ(q["cluster"]["id"], ref["cluster"]["id"]) << q.dump();
+    }
+    // The audit trail has the automatic verdict, as for a posted question.
+    auto trail = get("/api/v1/questions/" + std::to_string(id_of(by_external["3"])) + "/decisions");
+    ASSERT_EQ(trail.status, 200u) << trail;
+    ASSERT_EQ(trail.body["items"].size(), 1u) << trail;
+    EXPECT_EQ(trail.body["items"][0]["actor"], "triage");
+
+    // Run again: every (source, external_id) is known, nothing is stored twice.
+    ASSERT_EQ(import({line(clean_text, "1"), line(review_text, "2"), line(reject_text, "3")}, &out,
+                     "questions.jsonl"),
+              0)
+        << out;
+    EXPECT_NE(out.find("imported 0 new questions into demo (3 already stored)"), std::string::npos)
+        << out;
+    EXPECT_EQ(list_all("demo").size(), 5u);
+
+    // Announced: on PostgreSQL the open stream gets each new question (after the two posted).
+    // On SQLite another process's commits reach dashboards with their next snapshot.
+    if (shared) {
+        std::set<std::int64_t> created;
+        for (const json& m : read_changes(*ws, 5)) created.insert(id_of(m["question"]));
+        for (const auto& [ext, q] : by_external)
+            EXPECT_EQ(created.count(id_of(q)), 1u) << "import of " << ext << " not announced";
+    }
 }
 
 TEST_F(questions_test, optional_fields_are_null_when_absent) {

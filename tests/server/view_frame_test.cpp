@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "core/service/moderation_query.hpp"
+#include "core/store/memory_store.hpp"
 #include "server/live/change_batch.hpp"
+#include "server/live/hub.hpp"
 #include "server/live/view_spec.hpp"
 #include "server/live/view_subscription.hpp"
 #include "server/wire/shortlist_codec.hpp"
@@ -258,6 +261,64 @@ TEST_F(view_frame_test, views_that_differ_in_anything_a_frame_shows_have_differe
     b.filter.min_score = 0.5001f;  // the same when echoed to thousandths, not the same filter
     EXPECT_NE(view_spec(a, 1, false, {}).key(), view_spec(b, 1, false, {}).key());
     EXPECT_NE(view_spec(a, 1, false, {}).key(), view_spec(a, 2, false, {}).key());
+}
+
+// The hub seeded at an instance's start on a database that numbers changes (PostgreSQL): the
+// counts it reads include the changes numbered up to `through`, which the change source
+// delivers afterwards (their numbers are after its position); they must not count twice.
+class numbered_counts_store final : public memory_store {
+public:
+    std::uint64_t through = 0;
+    result<numbered_counts> count_by_status_numbered(std::int64_t event_id) override {
+        auto c = count_by_status(event_id);
+        if (!c) return c.error();
+        return numbered_counts{*c, through};
+    }
+};
+
+class silent_subscriber final : public stream_subscriber {
+public:
+    const stream_identity& identity() const override { return id_; }
+    bool receives_activity() const override { return false; }
+    void deliver(delivery) override {}
+    void deliver_activity(std::shared_ptr<const activity_record>) override {}
+    void close_going_away() override {}
+    void close_revoked() override {}
+
+private:
+    stream_identity id_;
+};
+
+TEST(hub_counts, changes_the_seeded_counts_include_are_not_counted_again) {
+    numbered_counts_store db;
+    const std::int64_t demo = db.find_event("demo")->id;
+    question_insert in;
+    in.q.event_id = demo;
+    in.q.text = "Committed between the position and the counts?";
+    in.q.status = question_status::pending;
+    auto stored = db.insert_batch({in});
+    ASSERT_TRUE(stored.is_ok());
+    moderation_query query(db);
+    hub h(64, query, "shared-epoch");
+    h.start_at("demo", 5);  // the listener's position at open()
+    db.through = 6;         // the counts were read after change 6 (the insert) committed
+    h.seed_counts();
+    auto sub = std::make_shared<silent_subscriber>();
+    const std::size_t pending = static_cast<std::size_t>(question_status::pending);
+    EXPECT_EQ(h.join("demo", sub, std::nullopt, "").counts[pending], 1);
+
+    question_change created;
+    created.q = (*stored)[0].stored;
+    created.q.event = "demo";
+    h.publish(created, 6);  // the insert, delivered after the seeding: already counted
+    auto p = h.join("demo", sub, std::nullopt, "");
+    EXPECT_EQ(p.seq, 6u);
+    EXPECT_EQ(p.counts[pending], 1) << "a change the seeded counts include was counted again";
+    created.q.id += 1;
+    h.publish(created, 7);  // a later one moves them
+    EXPECT_EQ(h.join("demo", sub, std::nullopt, "").counts[pending], 2);
+    h.leave("demo", sub.get());
+    h.stop();
 }
 
 }  // namespace
