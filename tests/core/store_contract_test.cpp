@@ -518,7 +518,10 @@ TEST_P(store_contract, learning_and_band_narrowing_switches_round_trip) {
         EXPECT_EQ(got->learn_from_decisions, learn);
         EXPECT_EQ(got->narrow_review_band, narrow);
     }
-    EXPECT_FALSE(db_->get_policy(demo_.id)->auto_decide_unsure);  // off by default
+    // A new event takes event_policy's default: the unsure rule on.
+    auto fresh = db_->create_event({"fresh", "Fresh", false});
+    ASSERT_TRUE(fresh.is_ok());
+    EXPECT_TRUE(db_->get_policy(fresh->id)->auto_decide_unsure);
     event_policy p;
     p.auto_decide_unsure = true;
     ASSERT_TRUE(db_->save_policy(demo_.id, p).is_ok());

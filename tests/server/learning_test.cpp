@@ -172,14 +172,14 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     EXPECT_EQ(policy.body["narrow_review_band"], false);
     EXPECT_EQ(learning()["band"]["narrowing"], false);
 
-    // Auto-decided, unsure: off by default; once an event turns it on (with inheritance on, which
-    // this fixture turned off) it waits for 100 decided groups, and guesses nothing until the
-    // held-out check has drawn its lines; while it is on the correction does not reject on its own.
+    // Auto-decided, unsure: on for a new event (read while inheritance is on, which this fixture
+    // turned off); it waits for 100 decided groups, and guesses nothing until the held-out
+    // check has drawn its lines; while it is on the correction does not reject on its own.
+    EXPECT_EQ(get("/api/v1/events/askjpm/policy").body["auto_decide_unsure"], true);
+    EXPECT_EQ(learning()["unsure"]["enabled"], false);  // inheritance is off
+    EXPECT_EQ(learning()["band"]["own_rejections"], true);
     ASSERT_EQ(call(http::verb::put, "/api/v1/events/askjpm/policy",
                    json{{"inherit_group_decisions", true}}.dump()).status, 200u);
-    EXPECT_EQ(get("/api/v1/events/askjpm/policy").body["auto_decide_unsure"], false);
-    EXPECT_EQ(learning()["unsure"]["enabled"], false);
-    EXPECT_EQ(learning()["band"]["own_rejections"], true);
     auto on = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", true}}.dump());
     ASSERT_EQ(on.status, 200u) << on;
     EXPECT_EQ(on.body["auto_decide_unsure"], true);
