@@ -508,6 +508,9 @@ TEST_P(store_contract, canonical_and_inheritance_settings_round_trip) {
 TEST_P(store_contract, learning_and_band_narrowing_switches_round_trip) {
     EXPECT_TRUE(db_->get_policy(demo_.id)->learn_from_decisions);
     EXPECT_TRUE(db_->get_policy(demo_.id)->narrow_review_band);
+    // The seeded demo event of a new database has no question: it has the unsure rule on like
+    // any new event (migrations 0016 / postgresql 0007).
+    EXPECT_TRUE(db_->get_policy(demo_.id)->auto_decide_unsure);
     for (const auto& [learn, narrow] : {std::pair{true, false}, std::pair{false, true}, std::pair{true, true}}) {
         event_policy p;
         p.learn_from_decisions = learn;
