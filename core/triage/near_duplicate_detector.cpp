@@ -57,7 +57,9 @@ constexpr auto seeds = make_seeds();
 // It is most of the fingerprint's cost (48 mixes per 4-gram), and the 48 functions are
 // independent lanes, so GCC builds it three times (AVX-512, AVX2, baseline x86-64) and picks
 // the widest the CPU has at load time; every clone computes exactly the same minimums.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under ThreadSanitizer: the clones are chosen by an ifunc resolver that runs before the
+// sanitizer's runtime is initialised, and the instrumented resolver crashes the program.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
 void minhash_minimums(const std::uint64_t* shingles, std::size_t n,
