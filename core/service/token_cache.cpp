@@ -4,7 +4,7 @@ namespace tribune {
 
 std::optional<principal> token_cache::find(std::string_view secret, clock::time_point now) const {
     std::lock_guard lock(mutex_);
-    auto it = entries_.find(std::string(secret));
+    auto it = entries_.find(secret);
     if (it == entries_.end() || now >= it->second.until) return std::nullopt;
     return it->second.who;
 }

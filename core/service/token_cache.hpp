@@ -13,6 +13,7 @@
 // an entry in or out).
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -42,10 +43,15 @@ private:
         principal who;
         clock::time_point until;
     };
+    // Lets find() look a string_view up without building a std::string per request.
+    struct secret_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
     const clock::duration ttl_;
     const std::size_t capacity_;
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, entry> entries_;  // GUARDED_BY(mutex_)
+    std::unordered_map<std::string, entry, secret_hash, std::equal_to<>> entries_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace tribune
