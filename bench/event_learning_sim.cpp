@@ -51,6 +51,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/classify/linear_classifier.hpp"
+#include "core/classify/question_detector.hpp"
 #include "core/text/prepared_text.hpp"
 #include "core/triage/event_learner.hpp"
 #include "core/triage/triage_policy.hpp"
@@ -68,6 +69,7 @@ struct post {
     model_features features;
     classification raw;
     std::string canon;
+    float question = -1.0f;  // models/question.tlm's probability (--auc only; -1: not computed)
 };
 
 struct settings {
@@ -502,6 +504,23 @@ int discrimination(const settings& s, const std::vector<post>& posts) {
                     "0.5/1/2 x logit: %.4f %.4f %.4f\n",
                     kn, top_sim_sum / std::max<std::size_t>(1, test.size()), auc(knn), auc(mixed[0]), auc(mixed[1]),
                     auc(mixed[2]));
+    }
+    // The question detector (models/question.tlm): does "is it a question" add to the correction?
+    auto qd = question_detector::load(std::string(TRIBUNE_SOURCE_DIR) + "/models/question.tlm");
+    if (qd) {
+        std::vector<std::pair<float, bool>> alone, mixed[3];
+        for (std::size_t i : test) {
+            auto prepared = prepare_text(s.strip_noise ? sim_canonical(posts[i].text) : posts[i].text);
+            if (!prepared) continue;
+            const float q = std::clamp((*qd)->question_probability(*prepared), 1e-4f, 1.0f - 1e-4f);
+            alone.emplace_back(-q, posts[i].hostile);
+            const float m = event_correction::review_margin(posts[i].raw.values, policy) +
+                            c->learned_shift(posts[i].features, posts[i].raw.values, policy);
+            const float betas[3] = {0.25f, 0.5f, 1.0f};
+            for (int b = 0; b < 3; ++b) mixed[b].emplace_back(m - betas[b] * std::log(q / (1 - q)), posts[i].hostile);
+        }
+        std::printf("question probability: AUC %.4f (lower = hostile); corrected - 0.25/0.5/1 x logit: %.4f %.4f %.4f\n",
+                    auc(alone), auc(mixed[0]), auc(mixed[1]), auc(mixed[2]));
     }
     return 0;
 }
