@@ -35,6 +35,7 @@
 // loss = genuine questions auto-rejected / genuine; decisions per 1,000 questions.
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -50,6 +51,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/classify/linear_classifier.hpp"
+#include "core/classify/question_detector.hpp"
 #include "core/text/prepared_text.hpp"
 #include "core/triage/event_learner.hpp"
 #include "core/triage/triage_policy.hpp"
@@ -67,6 +69,7 @@ struct post {
     model_features features;
     classification raw;
     std::string canon;
+    float question = -1.0f;  // models/question.tlm's probability (--auc only; -1: not computed)
 };
 
 struct settings {
@@ -439,6 +442,86 @@ int discrimination(const settings& s, const std::vector<post>& posts) {
     }
     std::printf("texts: train %zu, test %zu; AUC on test texts: raw margin %.4f, corrected %.4f (bound %.2f)\n",
                 first.size() - test.size(), test.size(), auc(raw), auc(corrected), static_cast<double>(c->bound()));
+    // Nearest labelled neighbours in the model's feature space (cosine over the hashed
+    // features): does a test text's k most similar training texts' label add to the correction?
+    std::vector<std::size_t> train;
+    for (const auto& [orig, i] : first)
+        if (std::hash<std::string>{}(orig) % 2 == 0 && in_band(i)) train.push_back(i);
+    std::unordered_map<std::uint32_t, std::vector<std::pair<std::uint32_t, float>>> postings;
+    std::vector<float> norm(train.size());
+    for (std::uint32_t t = 0; t < train.size(); ++t) {
+        const model_features& f = posts[train[t]].features;
+        double n2 = 0;
+        for (std::size_t k = 0; k < f.ids.size(); ++k) {
+            postings[f.ids[k]].emplace_back(t, f.values[k]);
+            n2 += static_cast<double>(f.values[k]) * f.values[k];
+        }
+        norm[t] = static_cast<float>(std::sqrt(n2));
+    }
+    const int ks[] = {5, 20};
+    for (const int kn : ks) {
+        std::vector<std::pair<float, bool>> knn, mixed[3];
+        std::vector<float> dot(train.size());
+        std::vector<std::uint32_t> touched;
+        double top_sim_sum = 0;
+        for (std::size_t i : test) {
+            const model_features& f = posts[i].features;
+            double n2 = 0;
+            for (std::size_t k = 0; k < f.ids.size(); ++k) {
+                n2 += static_cast<double>(f.values[k]) * f.values[k];
+                auto it = postings.find(f.ids[k]);
+                if (it == postings.end()) continue;
+                for (const auto& [t, v] : it->second) {
+                    if (dot[t] == 0.0f) touched.push_back(t);
+                    dot[t] += v * f.values[k];
+                }
+            }
+            const float ni = static_cast<float>(std::sqrt(n2));
+            std::vector<std::pair<float, std::uint32_t>> sims;
+            for (std::uint32_t t : touched) {
+                sims.emplace_back(dot[t] / (ni * norm[t] + 1e-9f), t);
+                dot[t] = 0.0f;
+            }
+            touched.clear();
+            const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(kn), sims.size());
+            std::partial_sort(sims.begin(), sims.begin() + static_cast<std::ptrdiff_t>(n), sims.end(),
+                              [](const auto& a, const auto& b) { return a.first > b.first; });
+            double h = 1, w = 2;  // (hostile + 1) / (n + 2), similarity-weighted
+            for (std::size_t k = 0; k < n; ++k) {
+                w += sims[k].first;
+                if (posts[train[sims[k].second]].hostile) h += sims[k].first;
+            }
+            if (n > 0) top_sim_sum += sims[0].first;
+            const float p = static_cast<float>(h / w);
+            knn.emplace_back(p, posts[i].hostile);
+            const float m = event_correction::review_margin(posts[i].raw.values, policy) +
+                            c->learned_shift(posts[i].features, posts[i].raw.values, policy);
+            const float lp = std::log(p / (1 - p));
+            const float betas[3] = {0.5f, 1.0f, 2.0f};
+            for (int b = 0; b < 3; ++b) mixed[b].emplace_back(m + betas[b] * lp, posts[i].hostile);
+        }
+        std::printf("k=%d nearest labelled neighbours (cosine, mean top similarity %.3f): AUC %.4f; corrected + "
+                    "0.5/1/2 x logit: %.4f %.4f %.4f\n",
+                    kn, top_sim_sum / std::max<std::size_t>(1, test.size()), auc(knn), auc(mixed[0]), auc(mixed[1]),
+                    auc(mixed[2]));
+    }
+    // The question detector (models/question.tlm): does "is it a question" add to the correction?
+    auto qd = question_detector::load(std::string(TRIBUNE_SOURCE_DIR) + "/models/question.tlm");
+    if (qd) {
+        std::vector<std::pair<float, bool>> alone, mixed[3];
+        for (std::size_t i : test) {
+            auto prepared = prepare_text(s.strip_noise ? sim_canonical(posts[i].text) : posts[i].text);
+            if (!prepared) continue;
+            const float q = std::clamp((*qd)->question_probability(*prepared), 1e-4f, 1.0f - 1e-4f);
+            alone.emplace_back(-q, posts[i].hostile);
+            const float m = event_correction::review_margin(posts[i].raw.values, policy) +
+                            c->learned_shift(posts[i].features, posts[i].raw.values, policy);
+            const float betas[3] = {0.25f, 0.5f, 1.0f};
+            for (int b = 0; b < 3; ++b) mixed[b].emplace_back(m - betas[b] * std::log(q / (1 - q)), posts[i].hostile);
+        }
+        std::printf("question probability: AUC %.4f (lower = hostile); corrected - 0.25/0.5/1 x logit: %.4f %.4f %.4f\n",
+                    auc(alone), auc(mixed[0]), auc(mixed[1]), auc(mixed[2]));
+    }
     return 0;
 }
 
