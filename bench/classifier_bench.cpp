@@ -3,6 +3,9 @@
 //
 //   cmake --preset bench && cmake --build --preset bench --target classifier_bench
 //   build/bench/bench/classifier_bench --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
+//
+// TRIBUNE_BENCH_MODEL=path measures another model file (e.g. the previous commit's) with the
+// same binary.
 
 #include <benchmark/benchmark.h>
 
@@ -16,7 +19,8 @@
 
 namespace {
 
-const std::string model_path = TRIBUNE_MODEL_PATH;
+const std::string model_path =
+    std::getenv("TRIBUNE_BENCH_MODEL") != nullptr ? std::getenv("TRIBUNE_BENCH_MODEL") : TRIBUNE_MODEL_PATH;
 
 // 280 code points each (checked at start-up).
 const std::string toxic_280 =

@@ -242,23 +242,26 @@ void linear_model::span_probabilities(const text_feature_set& features, const he
     head_logits top{};
     for (std::size_t t = 0; t < n; ++t)
         for (std::size_t h = 0; h < attribute_count; ++h) top[h] = std::max(top[h], token_contrib[t][h]);
-    head_logits relative_unit{}, neighbour_unit{};
+    head_logits share_unit{}, neighbour_unit{};
+    bool neighbours = false;  // the shipped models carry 0 neighbour weights: skip the term
     for (std::size_t h = 0; h < attribute_count; ++h) {
-        relative_unit[h] = top[h] > 0 ? span_.relative_weight[h] / top[h] : 0.0f;
+        share_unit[h] = span_.head_weight[h] * unscale + (top[h] > 0 ? span_.relative_weight[h] / top[h] : 0.0f);
         neighbour_unit[h] = top[h] > 0 ? span_.neighbour_weight[h] / top[h] : 0.0f;
+        neighbours = neighbours || neighbour_unit[h] != 0.0f;
     }
     out.resize(n);
     for (std::size_t t = 0; t < n; ++t) {
         float z = doc + static_cast<float>(acc[t][0]) * self_unit;
         if (t > 0) z += static_cast<float>(acc[t - 1][1]) * context_unit;
         if (t + 1 < n) z += static_cast<float>(acc[t + 1][1]) * context_unit;
-        for (std::size_t h = 0; h < attribute_count; ++h) {
-            z += (span_.head_weight[h] * unscale + relative_unit[h]) * token_contrib[t][h];
-            float beside = 0.0f;
-            if (t > 0) beside += token_contrib[t - 1][h];
-            if (t + 1 < n) beside += token_contrib[t + 1][h];
-            z += neighbour_unit[h] * beside;
-        }
+        for (std::size_t h = 0; h < attribute_count; ++h) z += share_unit[h] * token_contrib[t][h];
+        if (neighbours)
+            for (std::size_t h = 0; h < attribute_count; ++h) {
+                float beside = 0.0f;
+                if (t > 0) beside += token_contrib[t - 1][h];
+                if (t + 1 < n) beside += token_contrib[t + 1][h];
+                z += neighbour_unit[h] * beside;
+            }
         out[t] = sigmoid(z);
     }
 }

@@ -83,7 +83,8 @@ struct span_parameters {
     std::array<float, attribute_count> head_weight{};  // times the token's unscaled head share
     // times the token's share relative to the document's largest share of that head
     std::array<float, attribute_count> relative_weight{};
-    // times the neighbours' (t - 1 and t + 1) shares relative to the document's largest
+    // times the neighbours' (t - 1 and t + 1) shares relative to the document's largest;
+    // all 0 in the shipped models (no gain measured), and then span_probabilities skips the term
     std::array<float, attribute_count> neighbour_weight{};
     float threshold = 0.5f;   // token probability at which a token is in a span
     // In a text toxic enough for review, a token at least this share of the text's largest

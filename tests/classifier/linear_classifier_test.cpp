@@ -300,6 +300,29 @@ TEST(Spans, OffsetsPointIntoTheOriginalTextThroughObfuscation) {
     }
 }
 
+TEST(Spans, TheNeighbourTermRunsOnlyWhenItsWeightsAreNotZero) {
+    // The shipped models carry 0 neighbour weights and skip the term; a model with a weight
+    // on the insult share of a token's neighbours must still raise the words beside "idiot".
+    const std::string text = "you are an idiot today";
+    linear_model m = idiot_linear_model();
+    const feature_extractor fx(m.config());
+    text_feature_set fs;
+    fx.extract(text, fs);
+    head_logits z;
+    std::vector<head_logits> contrib;
+    m.score(fs, z, &contrib);
+    std::vector<float> plain, beside;
+    m.span_probabilities(fs, z, contrib, plain);
+    span_parameters sp = m.span_model();
+    sp.neighbour_weight[static_cast<std::size_t>(attribute::insult)] = 2.0f;
+    m.set_span_model(sp);
+    m.span_probabilities(fs, z, contrib, beside);
+    ASSERT_EQ(plain.size(), 5u);
+    ASSERT_EQ(beside.size(), 5u);
+    for (std::size_t t : {std::size_t{2}, std::size_t{4}}) EXPECT_GT(beside[t], plain[t] + 0.2f) << t;
+    for (std::size_t t : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) EXPECT_EQ(beside[t], plain[t]) << t;
+}
+
 TEST(Spans, NoSpansBelowTheReviewThreshold) {
     const linear_classifier clf = idiot_model();
     auto r = clf.classify("what a lovely day");

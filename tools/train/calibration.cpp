@@ -158,7 +158,8 @@ calibration_report calibrate_heads(linear_model& model, const dataset& data, con
         progress(msg + "; chosen " + (report.prior[h] > 0 ? fmt(report.prior[h], 1) : std::string("mix")) + " (a " +
                  fmt(c.a, 2) + ", b " + (c.b < 0 ? "-" + fmt(-c.b, 2) : fmt(c.b, 2)) + ")");
         const std::string name(to_string(static_cast<attribute>(h)));
-        const bool enabled = ("," + language_heads + ",").find("," + name + ",") != std::string::npos;
+        const bool shift_forced = ("," + language_heads + ",").find("," + name + ":b,") != std::string::npos;
+        const bool enabled = shift_forced || ("," + language_heads + ",").find("," + name + ",") != std::string::npos;
         for (std::size_t l = 0; l < calibration_languages.size(); ++l) {
             const std::vector<scored>& lv = by_language[h][l];
             language_fit& fit = report.language[h][l];
@@ -174,7 +175,7 @@ calibration_report calibrate_heads(linear_model& model, const dataset& data, con
             // with the lower cross-validated loss is tried against the main fit.
             const auto full = cross_validated_log_loss(lv, pw, c, false);
             const auto shift = cross_validated_log_loss(lv, pw, c, true);
-            fit.shift_only = shift.first < full.first;
+            fit.shift_only = shift_forced || shift.first < full.first;
             const auto [own, main] = fit.shift_only ? shift : full;
             const head_calibration lc = fit_language(lv, pw, c, fit.shift_only);
             if (!std::isfinite(lc.a) || !std::isfinite(lc.b) || lc.a <= 0 || lc.a > 20) continue;

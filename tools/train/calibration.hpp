@@ -65,7 +65,8 @@ struct calibration_report {
 // on that language's texts alone, pulled toward the main fit (language_ridge): (a, b), or b
 // alone, whichever cross-validates better, kept only when it beats the main fit in
 // cross-validation (language_folds).
-// Only the heads named in `language_heads` (comma-separated) get per-language fits.
+// Only the heads named in `language_heads` (comma-separated) get per-language fits; a head
+// named "HEAD:b" gets the b-alone candidate only.
 calibration_report calibrate_heads(linear_model& model, const dataset& data, const std::string& language_heads);
 
 // Logs, per source of the calibration half, the macro-F1 at a calibrated 0.5 against the

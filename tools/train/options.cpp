@@ -8,7 +8,7 @@ namespace {
 constexpr const char* usage =
     "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] "
     "[--dump-tokens FILE] [--dump-predictions FILE] [--dump-spans FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--group-context 0|1] [--fr-weight X] [--counter-weight X] [--source-weights SRC=W,...] [--question-negative-weight X] [--nb-floor X] [--identity-balance X] [--identity-balance-tox X] [--min-norm-sq N] [--span-epochs N] [--deep-dim D] [--deep-hidden H] [--deep-buckets-log2 B] [--deep-lr X] "
-    "[--span-lr X] [--span-l2 X] [--span-dense-lr X] [--span-neighbours 0|1] [--span-negative-docs N] [--language-calibration HEAD,...]\n";
+    "[--span-lr X] [--span-l2 X] [--span-dense-lr X] [--span-neighbours 0|1] [--span-negative-docs N] [--span-doc-weighting X] [--span-positive-weight X] [--language-calibration HEAD[:b],...|none]\n";
 
 }  // namespace
 
@@ -56,6 +56,8 @@ int parse_options(int argc, char** argv, options& opt) {
         else if (a == "--span-neighbours") opt.span_neighbours = v == "1";
         else if (a == "--language-calibration") opt.language_calibration = v == "none" ? std::string() : v;
         else if (a == "--span-negative-docs") opt.span_negative_docs = std::stoul(v);
+        else if (a == "--span-doc-weighting") opt.span_doc_weighting = std::stof(v);
+        else if (a == "--span-positive-weight") opt.span_positive_weight = std::stof(v);
         else if (a == "--char-ngrams") {  // "MIN-MAX"
             opt.char_min = std::stoi(v.substr(0, v.find('-')));
             opt.char_max = std::stoi(v.substr(v.find('-') + 1));

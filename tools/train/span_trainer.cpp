@@ -111,8 +111,8 @@ struct span_learner {
         w -= lr * g / std::sqrt(g2 + 1e-6f);
     }
 
-    void step(const span_doc& d, std::size_t t) {
-        const float g = sigmoid(token_logit(d, t)) - static_cast<float>(d.label[t]);
+    void step(const span_doc& d, std::size_t t, float weight) {
+        const float g = weight * (sigmoid(token_logit(d, t)) - static_cast<float>(d.label[t]));
         for (std::size_t h = 0; h < heads; ++h) {
             adagrad(dense[h], g_dense[h], g * d.share[t][h], dense_lr);
             adagrad(dense[heads + h], g_dense[heads + h], g * d.relative[t][h], dense_lr);
@@ -156,18 +156,21 @@ span_weights train_span_model(const linear_model& model, const dataset& data, co
     learner.dense_lr = opt.span_dense_lr;
     learner.l2 = opt.span_l2;
     learner.neighbours = opt.span_neighbours;
+    const double mean_tokens = static_cast<double>(tokens) / static_cast<double>(std::max<std::size_t>(docs.size(), 1));
     std::mt19937_64 rng(opt.seed + 1);
     for (int epoch = 1; epoch <= opt.span_epochs; ++epoch) {
         std::vector<std::size_t> order(docs.size());
         for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
         for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[static_cast<std::size_t>(rng() % i)]);
         double loss = 0;
-        for (std::size_t k : order)
+        for (std::size_t k : order) {
+            const float doc_w = static_cast<float>(std::pow(mean_tokens / static_cast<double>(std::max<std::size_t>(docs[k].label.size(), 1)), opt.span_doc_weighting));
             for (std::size_t t = 0; t < docs[k].label.size(); ++t) {
                 const float p = sigmoid(learner.token_logit(docs[k], t));
                 loss -= std::log(std::max(1e-7f, docs[k].label[t] ? p : 1 - p));
-                learner.step(docs[k], t);
+                learner.step(docs[k], t, doc_w * (docs[k].label[t] ? opt.span_positive_weight : 1.0f));
             }
+        }
         progress("span epoch " + std::to_string(epoch) + "/" + std::to_string(opt.span_epochs) +
                  " train token log loss " + fmt(loss / static_cast<double>(std::max<std::size_t>(tokens, 1)), 4));
     }
