@@ -15,6 +15,7 @@
 #include "core/store/memory_store.hpp"
 #include "server/live/change_batch.hpp"
 #include "server/live/hub.hpp"
+#include "server/live/page_window.hpp"
 #include "server/live/view_spec.hpp"
 #include "server/live/view_subscription.hpp"
 #include "server/wire/shortlist_codec.hpp"
@@ -244,6 +245,68 @@ TEST_F(view_frame_test, a_page_session_that_skipped_batches_gets_only_what_its_p
     s.add_page(page_batch(*spec, b6, {{5, 1}, {4, 2}, {3, 1}}));
     s.add_page(page_batch(*spec, b7, {{6, 1}, {5, 1}, {4, 2}}));
     EXPECT_EQ(upserted_ids(*s.take_frame()), (std::vector<std::int64_t>{6, 4}));
+}
+
+TEST_F(view_frame_test, page_sessions_that_skipped_the_same_batches_share_one_catch_up_frame) {
+    memory_store db;  // the window's first read: an empty event
+    moderation_query query(db);
+    stream_view view;
+    view.sort = question_sort::newest;
+    view.limit = 3;
+    auto spec = std::make_shared<const view_spec>(view, 3, true, stream_lens{}, true);
+    ASSERT_TRUE(spec->pages());
+    page_window window(spec, "demo", query);
+    view_subscription a(spec), b(spec);
+    for (view_subscription* s : {&a, &b}) {
+        s->reset(seq_, counts_);
+        s->took_snapshot({});
+    }
+    // Both take the first batch's frame: their page is then the hub's page after it.
+    auto b1 = batch_of({change(1, question_status::pending), change(2, question_status::pending)});
+    auto v1 = spec->encode(b1, &window);
+    ASSERT_TRUE(v1->page);
+    for (view_subscription* s : {&a, &b}) {
+        s->add_page(v1);
+        s->take_frame();
+    }
+    // Both skip a frame (acked late): two batches, a shortlist change in the first.
+    auto b2 = batch_of({change(3, question_status::pending), shortlist(1)});
+    auto b3 = batch_of({change(4, question_status::pending), change(2, question_status::held, question_status::pending)});
+    auto v2 = spec->encode(b2, &window);
+    auto v3 = spec->encode(b3, &window);
+    ASSERT_EQ(v3->catch_ups.size(), 1u) << "the page after b1 (b2's is b3's prev: v3->frame)";
+    EXPECT_EQ(v3->catch_ups[0].prev, b1->last);
+    for (view_subscription* s : {&a, &b}) {
+        s->add_page(v2);
+        s->add_page(v3);
+    }
+    auto fa = a.take_frame();
+    auto fb = b.take_frame();
+    EXPECT_EQ(fa.get(), fb.get()) << "one encoding for both";
+    EXPECT_EQ(fa.get(), v3->catch_ups[0].frame.get());
+    // What it says: from b1's page (2, 1) to b3's (4, 3, 2 at version 2), the shortlist
+    // changed in b2, and question 1 left the page.
+    const json f = json::parse(*fa);
+    EXPECT_EQ(f["prev"], b1->last);
+    EXPECT_EQ(f["seq"], b3->last);
+    EXPECT_EQ(upserted_ids(*fa), (std::vector<std::int64_t>{4, 3, 2}));
+    EXPECT_EQ(f["page"], json::parse("[4,3,2]"));
+    int shortlists = 0;
+    for (const json& c : f["changes"]) shortlists += c["op"] == "shortlist";
+    EXPECT_EQ(shortlists, 1) << "the shortlist change of the skipped batch";
+    EXPECT_EQ(f["counts"]["held"], 1);
+
+    // A session whose page is not the hub's (it just subscribed) gets its own frame.
+    view_subscription c(spec);
+    c.reset(b2->last, counts_);
+    question two;
+    two.id = 2;
+    two.version = 2;
+    c.took_snapshot({two});
+    c.add_page(v3);
+    auto fc = c.take_frame();
+    EXPECT_NE(fc.get(), fa.get());
+    EXPECT_EQ(upserted_ids(*fc), (std::vector<std::int64_t>{4, 3})) << "2 at version 2 is on its page";
 }
 
 TEST_F(view_frame_test, views_that_differ_in_anything_a_frame_shows_have_different_keys) {
