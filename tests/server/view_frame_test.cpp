@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -351,6 +352,52 @@ public:
 private:
     stream_identity id_;
 };
+
+// Counts the deliveries without a view: those publish() hands over at once.
+class counting_subscriber final : public stream_subscriber {
+public:
+    const stream_identity& identity() const override { return id_; }
+    bool receives_activity() const override { return false; }
+    void deliver(delivery d) override {
+        if (!d.view) ++at_once;
+    }
+    void deliver_activity(std::shared_ptr<const activity_record>) override {}
+    void close_going_away() override {}
+    void close_revoked() override {}
+    std::atomic<int> at_once{0};
+
+private:
+    stream_identity id_;
+};
+
+TEST(hub_views, a_stream_gets_each_change_at_once_exactly_while_it_has_no_view) {
+    memory_store db;
+    moderation_query query(db);
+    hub h(64, query);
+    auto a = std::make_shared<counting_subscriber>();
+    auto b = std::make_shared<counting_subscriber>();
+    auto view = spec_of({question_status::pending});
+    h.join("demo", a, std::nullopt, "");        // per-change: no view
+    h.join("demo", b, std::nullopt, "", view);  // a dashboard
+    question_change c;
+    c.q.event = "demo";
+    c.q.id = 1;
+    c.q.status = question_status::pending;
+    h.publish(c);
+    EXPECT_EQ(a->at_once, 1);
+    EXPECT_EQ(b->at_once, 0);
+    h.join("demo", a, std::nullopt, "", view);  // subscribes to a view instead
+    h.join("demo", b, std::nullopt, "");        // and the other drops its view
+    c.q.id = 2;
+    h.publish(c);
+    EXPECT_EQ(a->at_once, 1) << "a stream with a view gets batches from the fan-out thread";
+    EXPECT_EQ(b->at_once, 1);
+    h.leave("demo", b.get());
+    c.q.id = 3;
+    h.publish(c);
+    EXPECT_EQ(b->at_once, 1) << "gone";
+    h.stop();
+}
 
 TEST(hub_counts, changes_the_seeded_counts_include_are_not_counted_again) {
     numbered_counts_store db;
