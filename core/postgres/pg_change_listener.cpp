@@ -27,7 +27,9 @@ status pg_change_listener::listen() {
     auto c = pg_connection::open(store_.url());
     if (!c) return c.error();
     conn_ = std::move(c.value());
-    return conn_.run(std::string("LISTEN ") + postgres_store::change_channel, {}, "listen");
+    if (status st = conn_.run(std::string("LISTEN ") + postgres_store::change_channel, {}, "listen"); !st)
+        return st;
+    return conn_.run(std::string("LISTEN ") + presence_channel, {}, "listen");
 }
 
 status pg_change_listener::open() {
@@ -74,6 +76,27 @@ status pg_change_listener::announce(const shortlist_change& change) {
     return store_.announce_shortlist(change);
 }
 
+status pg_change_listener::announce_presence(std::string message) {
+    if (message.size() > max_presence_message)
+        return status::error(error_kind::invalid_argument, "presence_too_long",
+                             "a presence message is at most " +
+                                 std::to_string(max_presence_message) + " bytes");
+    std::lock_guard lock(presence_mutex_);
+    presence_pending_ = std::move(message);
+    return status::ok();
+}
+
+void pg_change_listener::send_presence() {
+    std::optional<std::string> message;
+    {
+        std::lock_guard lock(presence_mutex_);
+        message.swap(presence_pending_);
+    }
+    if (!message) return;
+    (void)conn_.run("SELECT pg_notify($1, $2)", pg_params().add(std::string(presence_channel)).add(*message),
+                    "announce presence");
+}
+
 void pg_change_listener::run(numbered_sink& sink) {
     using namespace std::chrono_literals;
     behind_ = true;  // what was committed since open() is unread
@@ -103,8 +126,13 @@ void pg_change_listener::run(numbered_sink& sink) {
             behind_ = true;
             continue;
         }
-        while (auto n = conn_.next_notification()) on_notification(sink, n->payload);
+        while (auto n = conn_.next_notification()) {
+            if (n->channel == presence_channel) sink.presence_announced(n->payload);
+            else on_notification(sink, n->payload);
+        }
+        send_presence();
     }
+    if (conn_.ok()) send_presence();  // the last word (app::stop: an empty listing)
 }
 
 status pg_change_listener::catch_up(numbered_sink& sink) {

@@ -19,6 +19,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -41,6 +43,10 @@ public:
     status start(numbered_sink& sink) override;
     void stop() override;
     status announce(const shortlist_change& change) override;
+    // Kept in one slot; the listener thread sends it on its own connection (NOTIFY on
+    // presence_channel) at its next turn, within 200 ms.
+    status announce_presence(std::string message) override;
+    static constexpr const char* presence_channel = "tribune_presence";
 
 private:
     struct event_position {
@@ -65,6 +71,9 @@ private:
     // The position of `event_id`, its slug read when it is new. Null when unreadable.
     event_position* position_of(std::int64_t event_id);
     void prune_now_and_then();
+    // Sends the pending presence message, if any (listener thread). A message that cannot be
+    // sent now is dropped: its sender repeats it (heartbeat).
+    void send_presence();
 
     postgres_store& store_;
     pg_connection conn_;  // used by the listener thread only (after start())
@@ -74,6 +83,8 @@ private:
     std::chrono::steady_clock::time_point last_prune_{};
     bool behind_ = false;  // listener thread only: changes may be unread (catch_up() next)
     std::atomic<bool> stopping_{false};
+    std::mutex presence_mutex_;
+    std::optional<std::string> presence_pending_;  // GUARDED_BY(presence_mutex_)
     std::thread thread_;
 };
 

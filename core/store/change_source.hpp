@@ -16,6 +16,7 @@
 // open(); announce() from any thread; the sink is called from the source's own thread, in
 // the order of the numbers of each event.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -33,6 +34,9 @@ public:
     virtual ~numbered_sink() = default;
     virtual void question_changed(const question_change& change, std::uint64_t seq) = 0;
     virtual void shortlist_changed(const shortlist_change& change, std::uint64_t seq) = 0;
+    // A message some instance (this one included) passed to announce_presence(). Not numbered,
+    // not stored: what was said while this instance was away is lost (senders repeat theirs).
+    virtual void presence_announced(const std::string& message) { (void)message; }
 };
 
 class change_source {
@@ -54,6 +58,12 @@ public:
     // instance's sink receives it, with the shortlist as it is when read back. Errors:
     // unavailable (the change is stored; streams see it with the next change or a snapshot).
     virtual status announce(const shortlist_change& change) = 0;
+    // Passes `message` (opaque here: the server's presence listing; at most
+    // max_presence_message bytes, longer ones are refused) to every instance's sink, this one's
+    // included, within about a second. Never blocks: the newest message not yet sent replaces
+    // an older one. Errors: invalid_argument (too long).
+    static constexpr std::size_t max_presence_message = 7'000;
+    virtual status announce_presence(std::string message) = 0;
 };
 
 }  // namespace tribune

@@ -97,6 +97,31 @@ struct app::impl {
         });
     }
 
+    // Several instances on one database: this instance's moderators online go to the others
+    // whenever they change (looked at twice a second) and every activity interval (the
+    // heartbeat; the others forget an instance after three of them without a word).
+    std::unique_ptr<net::steady_timer> presence_timer;
+    std::uint64_t presence_sent_version = 0;
+    std::chrono::steady_clock::time_point presence_sent_at{};
+
+    void share_presence() {
+        presence_timer->expires_after(std::min<std::chrono::steady_clock::duration>(
+            std::chrono::milliseconds(500), cfg.activity_interval));
+        presence_timer->async_wait([this](const boost::system::error_code& ec) {
+            if (ec) return;  // cancelled: stopping
+            const auto now = std::chrono::steady_clock::now();
+            const std::uint64_t v = online.local_version();
+            if (v != presence_sent_version || now - presence_sent_at >= cfg.activity_interval) {
+                const std::string head = online.instance() + "|";
+                (void)remote->announce_presence(
+                    head + online.local_listing(change_source::max_presence_message - head.size()));
+                presence_sent_version = v;
+                presence_sent_at = now;
+            }
+            share_presence();
+        });
+    }
+
     void watch_revocations() {
         revocation_timer->expires_after(std::chrono::seconds(2));
         revocation_timer->async_wait([this](const boost::system::error_code& ec) {
@@ -225,6 +250,11 @@ void app::start() {
     impl_->watch_revocations();
     impl_->activity_timer = std::make_unique<net::steady_timer>(impl_->ioc);
     impl_->tick_activity();
+    if (impl_->remote) {
+        impl_->online.set_remote_ttl(3 * impl_->cfg.activity_interval);
+        impl_->presence_timer = std::make_unique<net::steady_timer>(impl_->ioc);
+        impl_->share_presence();
+    }
     impl_->work.emplace(impl_->ioc.get_executor());
     for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i)
         impl_->threads.emplace_back([this] {
@@ -252,7 +282,11 @@ void app::stop() {
     //    (service::stop returns once every queued callback has run), then those answers
     //    are written.
     impl_->service->stop();
-    if (impl_->remote) impl_->remote->stop();
+    if (impl_->remote) {
+        // The other instances take this one's moderators off their lists now, not after the TTL.
+        (void)impl_->remote->announce_presence(impl_->online.instance() + "|");
+        impl_->remote->stop();  // sends it before it returns
+    }
     if (!impl_->acceptor->wait_for_requests(deadline))
         log_line("stop: drain timeout with " +
                  std::to_string(impl_->acceptor->requests_in_flight()) +

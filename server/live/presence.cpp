@@ -1,6 +1,8 @@
 #include "server/live/presence.hpp"
 
 #include <algorithm>
+#include <random>
+#include <set>
 
 #include "server/wire/stream_codec.hpp"
 
@@ -10,7 +12,38 @@ namespace {
 // Streams opened with these roles are listed among the moderators online.
 bool listed_role(role r) { return r == role::admin || r == role::moderator; }
 
+// A random name for this run among the instances of a shared database.
+std::string random_instance() {
+    std::random_device rd;
+    std::mt19937_64 gen((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+    static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string s(12, '0');
+    for (char& c : s) c = digits[gen() % 36];
+    return s;
+}
+
+// A name in a listing line: no tab or newline (token names may hold any text).
+std::string listing_field(const std::string& v) {
+    std::string out = v;
+    for (char& c : out)
+        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return out;
+}
+
+bool parse_count(std::string_view v, std::uint64_t& out) {
+    if (v.empty() || v.size() > 9) return false;
+    std::uint64_t n = 0;
+    for (char c : v) {
+        if (c < '0' || c > '9') return false;
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    out = n;
+    return true;
+}
+
 }  // namespace
+
+presence::presence() : instance_(random_instance()) {}
 
 void presence::open(const std::string& event, const std::shared_ptr<stream_subscriber>& s) {
     subscriber_list alive;  // released after the lock
@@ -32,6 +65,7 @@ void presence::open(const std::string& event, const std::shared_ptr<stream_subsc
     online_count& n = ch.online[it->second.listed_as];
     ++(it->second.admin ? n.admins : n.moderators);
     ch.online_changed = true;
+    ++listing_version_;
     publish(ch, event, clock::now(), alive);
 }
 
@@ -55,7 +89,10 @@ void presence::close(const std::string& event, const stream_subscriber* s) {
     channel& ch = it->second;
     auto m = ch.members.find(s);
     if (m == ch.members.end()) return;
-    if (unlist(ch, m->second)) ch.online_changed = true;
+    if (unlist(ch, m->second)) {
+        ch.online_changed = true;
+        ++listing_version_;
+    }
     if (m->second.view) --ch.views;
     ch.members.erase(m);
     --clients_;
@@ -76,7 +113,94 @@ void presence::tick() {
     subscriber_list alive;  // released after the lock
     std::lock_guard lock(mutex_);
     const auto now = clock::now();
+    expire_remote(now);
     for (auto& [event, ch] : channels_) publish(ch, event, now, alive);
+}
+
+std::string presence::local_listing(std::size_t max_bytes) const {
+    std::lock_guard lock(mutex_);
+    std::set<std::string> lines;  // sorted, so two equal listings are the same text
+    for (const auto& [event, ch] : channels_)
+        for (const auto& [name, n] : ch.online)
+            lines.insert(listing_field(event) + '\t' + listing_field(name) + '\t' +
+                         std::to_string(n.admins) + '\t' + std::to_string(n.moderators) + '\n');
+    std::string out;
+    for (const std::string& line : lines) {
+        if (out.size() + line.size() > max_bytes) break;  // the rest is not shared
+        out += line;
+    }
+    return out;
+}
+
+std::uint64_t presence::local_version() const {
+    std::lock_guard lock(mutex_);
+    return listing_version_;
+}
+
+void presence::set_remote_ttl(clock::duration ttl) {
+    std::lock_guard lock(mutex_);
+    remote_ttl_ = ttl;
+}
+
+void presence::remote_listing(const std::string& instance, const std::string& listing) {
+    remote_instance said;
+    std::string_view rest(listing);
+    while (!rest.empty()) {
+        const auto end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        std::string_view f[4];
+        std::size_t k = 0;
+        for (; k < 4; ++k) {
+            const auto tab = line.find('\t');
+            f[k] = line.substr(0, tab);
+            if (tab == std::string_view::npos) { ++k; break; }
+            line.remove_prefix(tab + 1);
+        }
+        online_count n;
+        if (k != 4 || f[0].empty() || f[1].empty() || !parse_count(f[2], n.admins) ||
+            !parse_count(f[3], n.moderators) || n.admins + n.moderators == 0)
+            continue;
+        said.events[std::string(f[0])][std::string(f[1])] = n;
+    }
+    subscriber_list alive;  // released after the lock
+    std::lock_guard lock(mutex_);
+    const auto now = clock::now();
+    said.heard = now;
+    remote_instance& before = remote_[instance];
+    std::set<std::string> changed;
+    for (const auto& [event, names] : before.events) {
+        auto it = said.events.find(event);
+        if (it == said.events.end() || it->second.size() != names.size() ||
+            !std::equal(names.begin(), names.end(), it->second.begin(), [](const auto& a, const auto& b) {
+                return a.first == b.first && a.second.admins == b.second.admins &&
+                       a.second.moderators == b.second.moderators;
+            }))
+            changed.insert(event);
+    }
+    for (const auto& [event, names] : said.events)
+        if (!before.events.contains(event)) changed.insert(event);
+    if (said.events.empty()) remote_.erase(instance);
+    else before = std::move(said);
+    for (const std::string& event : changed) {
+        channel& ch = channels_[event];
+        ch.online_changed = true;
+        publish(ch, event, now, alive);
+    }
+}
+
+bool presence::expire_remote(clock::time_point now) {
+    bool any = false;
+    for (auto it = remote_.begin(); it != remote_.end();) {
+        if (now - it->second.heard <= remote_ttl_) {
+            ++it;
+            continue;
+        }
+        for (const auto& [event, names] : it->second.events) channels_[event].online_changed = true;
+        it = remote_.erase(it);
+        any = true;
+    }
+    return any;
 }
 
 std::shared_ptr<const activity_record> presence::current_activity(channel& ch,
@@ -87,9 +211,20 @@ std::shared_ptr<const activity_record> presence::current_activity(channel& ch,
         return ch.activity;
     // A few names: cheap enough to encode under the lock, and done only when they or the
     // arrivals changed, never per question.
+    // This instance's names, and those the other instances list on this event.
+    std::map<std::string, online_count> all = ch.online;
+    for (const auto& [id, r] : remote_) {
+        auto it = r.events.find(event);
+        if (it == r.events.end()) continue;
+        for (const auto& [name, n] : it->second) {
+            online_count& c = all[name];
+            c.admins += n.admins;
+            c.moderators += n.moderators;
+        }
+    }
     std::vector<online_moderator> list;
-    list.reserve(ch.online.size());
-    for (const auto& [name, n] : ch.online)
+    list.reserve(all.size());
+    for (const auto& [name, n] : all)
         list.push_back(
             {name, n.admins > 0 ? role::admin : role::moderator, n.admins + n.moderators});
     auto rec = std::make_shared<activity_record>();
@@ -135,6 +270,7 @@ void presence::revoke(std::int64_t token_id) {
                 }
             if (unlisted) {
                 ch.online_changed = true;
+                ++listing_version_;
                 publish(ch, event, now, alive);
             }
         }

@@ -11,11 +11,17 @@
 // publishes the arrivals when they changed since the event's last publication. Each
 // publication is one shared activity_record.
 //
+// Several instances on one database: each tells the others what it lists (local_listing(),
+// sent by the app through the change source every heartbeat and whenever it changes), and
+// lists their names beside its own (remote_listing()); an instance not heard from within the
+// remote TTL (three heartbeats) leaves the list, so one killed without a word is gone then.
+//
 // Thread safety: one mutex guards all state; presence never calls into the hub. Activity is
 // only posted onto the streams' strands under it (stream_subscriber::deliver_activity).
 // Subscribers locked from their weak references are released only after the mutex:
 // releasing the last reference runs the session's destructor, which calls close().
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -32,7 +38,7 @@ namespace tribune::server {
 
 class presence {
   public:
-    presence() = default;
+    presence();
 
     // A stream opened on `event` (again: no effect). Publishes when the moderators changed.
     void open(const std::string& event, const std::shared_ptr<stream_subscriber>& s);
@@ -58,6 +64,20 @@ class presence {
     void close_settings_dependent(const std::string& event);
     // The distinct tokens of the open streams.
     std::vector<std::int64_t> token_ids() const;
+    // This instance's name among the instances of a shared database (random, per run).
+    const std::string& instance() const { return instance_; }
+    // What this instance lists, for the other instances: one line per event and name,
+    // "event\tname\tadmins\tmoderators\n", sorted, cut at a line end before `max_bytes`.
+    std::string local_listing(std::size_t max_bytes) const;
+    // Moves whenever local_listing() would change.
+    std::uint64_t local_version() const;
+    // Another instance's listing, in local_listing()'s format, replacing what it said before
+    // (empty: it lists nobody). Malformed lines are skipped. Publishes at once to the events
+    // whose list changed.
+    void remote_listing(const std::string& instance, const std::string& listing);
+    // How long another instance's listing counts without being repeated (default 15 s).
+    void set_remote_ttl(std::chrono::steady_clock::duration ttl);
+
     // Closes every stream with "going away" (shutdown). No activity is published after it.
     void close_all();
     // Open streams.
@@ -78,6 +98,11 @@ class presence {
         std::uint64_t admins = 0;
         std::uint64_t moderators = 0;
     };
+    // What another instance lists, by event and name.
+    struct remote_instance {
+        clock::time_point heard;
+        std::map<std::string, std::map<std::string, online_count>> events;
+    };
     struct channel {
         std::unordered_map<const stream_subscriber*, member> members;
         std::map<std::string, online_count> online;  // by name, so the list comes out sorted
@@ -91,6 +116,9 @@ class presence {
     // REQUIRES: mutex_ held (all of these).
     // Takes `m` off the moderators online; true when it was listed.
     static bool unlist(channel& ch, member& m);
+    // Drops the remote instances not heard from within remote_ttl_, marking their events'
+    // lists changed. True when one was dropped.
+    bool expire_remote(clock::time_point now);
     std::shared_ptr<const activity_record> current_activity(channel& ch, const std::string& event,
                                                             clock::time_point now);
     // Posts the current activity to every view stream of `ch`, unless it is the one last
@@ -102,6 +130,10 @@ class presence {
     mutable std::mutex mutex_;
     std::unordered_map<std::string, channel> channels_;  // GUARDED_BY(mutex_)
     std::uint64_t activity_version_ = 0;                 // GUARDED_BY(mutex_)
+    std::uint64_t listing_version_ = 0;                  // GUARDED_BY(mutex_)
+    std::map<std::string, remote_instance> remote_;     // GUARDED_BY(mutex_); by instance
+    clock::duration remote_ttl_ = std::chrono::seconds(15);  // GUARDED_BY(mutex_)
+    const std::string instance_;
     std::size_t clients_ = 0;                            // GUARDED_BY(mutex_)
     bool closed_ = false;                                // GUARDED_BY(mutex_); close_all() ran
 };

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "server/live/arrival_counter.hpp"
+#include "server/live/presence.hpp"
 #include "server/wire/stream_codec.hpp"
 #include "tests/server/test_server.hpp"
 
@@ -147,6 +148,29 @@ TEST(activity_codec, the_message_is_exactly_the_documented_one) {
     auto parsed = json::parse(server::activity_message("demo", odd, 0), nullptr, false);
     ASSERT_FALSE(parsed.is_discarded());
     EXPECT_EQ(parsed["moderators"][0]["name"], "a\"b");
+}
+
+// Another instance's listing (several instances on one database): its names are listed beside
+// this instance's, malformed lines are skipped, an empty listing takes them off, and an
+// instance not heard from within the TTL is forgotten at the next tick.
+TEST(presence_listing, another_instances_names_are_merged_and_forgotten) {
+    server::presence p;
+    const auto moderators = [&] {
+        return json::parse(p.activity("demo")->message)["moderators"];
+    };
+    EXPECT_EQ(p.local_listing(7'000), "");
+    p.remote_listing("other", "demo\talice\t0\t2\nnot a line\ndemo\t\t1\t1\ndemo\tbob\tx\t1\n"
+                              "demo\troot\t1\t0\nelse\tcarol\t0\t1\n");
+    EXPECT_EQ(moderators(), json::parse(R"([{"name":"alice","role":"moderator","connections":2},
+                                             {"name":"root","role":"admin","connections":1}])"));
+    p.remote_listing("third", "demo\talice\t1\t0\n");
+    EXPECT_EQ(moderators()[0], json::parse(R"({"name":"alice","role":"admin","connections":3})"));
+    p.remote_listing("other", "");
+    EXPECT_EQ(moderators(), json::parse(R"([{"name":"alice","role":"admin","connections":1}])"));
+    p.set_remote_ttl(std::chrono::milliseconds(0));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    p.tick();
+    EXPECT_EQ(moderators(), json::array());
 }
 
 TEST(activity_codec, a_subscribe_asks_for_activity_with_a_boolean) {

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -37,12 +38,12 @@ protected:
         url_ = testing::fresh_postgres_database(&why);
         if (url_.empty()) GTEST_SKIP() << why;
         std::string error;
-        a_ = tribune_process::serve(url_, {}, &error);
+        a_ = tribune_process::serve(url_, serve_args(), &error);
         ASSERT_NE(a_, nullptr) << error;
         ASSERT_FALSE(a_->admin_token().empty()) << a_->output();
         b_url_ = url_for_b();
         ASSERT_FALSE(b_url_.empty());
-        b_ = tribune_process::serve(b_url_, {}, &error);
+        b_ = tribune_process::serve(b_url_, serve_args(), &error);
         ASSERT_NE(b_, nullptr) << error;
         auth_ = {{"Authorization", "Bearer " + a_->admin_token()}};
     }
@@ -75,6 +76,8 @@ protected:
 
     // The database URL instance B connects with (the same as A's unless a test cuts B off).
     virtual std::string url_for_b() { return url_; }
+    // What both instances are started with besides the database.
+    virtual std::vector<std::string> serve_args() { return {}; }
 
     // Reads `ws` (the per-change protocol) until a message about each of `ids` arrived; the
     // messages read, in order (fewer when the stream stops first).
@@ -237,6 +240,76 @@ TEST_F(multi_instance_test, a_dashboard_of_a_killed_instance_resumes_on_the_othe
     expect_numbered_from(read, applied + 1);
     EXPECT_EQ(seq_of(read, id_of(p2.body)), applied + 1) << "missed: " << p2;
     EXPECT_EQ(seq_of(read, id_of(p3.body)), applied + 2) << "missed: " << p3;
+}
+
+// Presence across instances: the moderators online that a dashboard's activity message lists
+// are those of every instance (each tells the others every heartbeat, the activity interval,
+// here 300 ms, and whenever its list changes); an instance killed without a word leaves the
+// list after three heartbeats.
+class multi_instance_presence_test : public multi_instance_test {
+protected:
+    std::vector<std::string> serve_args() override { return {"--activity-interval-ms", "300"}; }
+
+    // The connections `activity` lists for `name` (0: not listed) and its role.
+    static std::pair<std::int64_t, std::string> listed(const json& activity, const std::string& name) {
+        for (const json& m : activity.value("moderators", json::array()))
+            if (m.value("name", "") == name)
+                return {m.value("connections", std::int64_t{0}), m.value("role", "")};
+        return {0, ""};
+    }
+    // Reads `ws` until an activity message for which `want` holds; null when none comes.
+    static json await_activity(ws_client& ws, const std::function<bool(const json&)>& want) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto m = ws.read_json(std::chrono::milliseconds(2'000));
+            if (m && m->value("type", "") == "activity" && want(*m)) return *m;
+        }
+        return {};
+    }
+};
+
+TEST_F(multi_instance_presence_test, moderators_on_one_instance_are_listed_on_the_other_until_they_leave_or_it_dies) {
+    std::string out;
+    ASSERT_EQ(run_tribune({"token", "create", "--role", "moderator", "--name", "alice", "--event",
+                           "demo", "--db", url_},
+                          &out),
+              0)
+        << out;
+    const std::string alice = out.substr(0, out.find('\n'));
+    ASSERT_EQ(alice.rfind("trb_", 0), 0u) << out;
+
+    // A dashboard on B (the admin's view stream, asking for activity).
+    std::string error;
+    auto dash = ws_client::connect(b_->port(), "/api/v1/events/demo/stream?mode=view", &error,
+                                   default_ws_timeout, auth_);
+    ASSERT_NE(dash, nullptr) << error;
+    ASSERT_TRUE(dash->send_text(json{{"type", "subscribe"}, {"id", 1}, {"view", json::object()},
+                                     {"limit", 5}, {"activity", true}}
+                                    .dump()));
+    const json first = await_activity(*dash, [](const json&) { return true; });
+    ASSERT_FALSE(first.is_null()) << "no activity message on B";
+    EXPECT_EQ(listed(first, "alice").first, 0) << first.dump();
+
+    // Alice opens two streams on A: B lists her, with both.
+    const header_list as_alice = {{"Authorization", "Bearer " + alice}};
+    auto one = ws_client::connect(a_->port(), "/api/v1/events/demo/stream", &error, default_ws_timeout, as_alice);
+    ASSERT_NE(one, nullptr) << error;
+    auto two = ws_client::connect(a_->port(), "/api/v1/events/demo/stream", &error, default_ws_timeout, as_alice);
+    ASSERT_NE(two, nullptr) << error;
+    json seen = await_activity(*dash, [&](const json& m) { return listed(m, "alice").first == 2; });
+    ASSERT_FALSE(seen.is_null()) << "alice's two streams on A never appeared on B";
+    EXPECT_EQ(listed(seen, "alice").second, "moderator") << seen.dump();
+
+    // One closes: B lists one.
+    one.reset();
+    seen = await_activity(*dash, [&](const json& m) { return listed(m, "alice").first == 1; });
+    ASSERT_FALSE(seen.is_null()) << "a stream closed on A, and B still lists it";
+
+    // A is killed with alice's stream open: B forgets A after three heartbeats.
+    a_->signal(SIGKILL);
+    ASSERT_TRUE(a_->wait(std::chrono::milliseconds(10'000)).has_value());
+    seen = await_activity(*dash, [&](const json& m) { return listed(m, "alice").first == 0; });
+    ASSERT_FALSE(seen.is_null()) << "B still lists the moderator of a killed instance";
 }
 
 // Instance B alone loses the database (its role may no longer log in, its sessions are
