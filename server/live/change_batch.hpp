@@ -40,6 +40,14 @@ struct frame_entry {
     bool shortlist = false;  // a whole shortlist: a newer one replaces it in a pending frame
 };
 
+// A page frame for a client whose page is the hub's page after an earlier batch (`prev`): it
+// skipped the batches since (it acked late, or its socket was slow to drain). Every such client
+// of the view gets these same bytes (view_subscription::take_frame).
+struct page_catch_up {
+    std::uint64_t prev = 0;
+    std::shared_ptr<const std::string> frame;
+};
+
 struct view_batch {
     std::shared_ptr<const change_batch> batch;
     std::string key;                   // view_spec::key() of the view it was encoded for
@@ -62,6 +70,9 @@ struct view_batch {
     // The batch's newest shortlist entry, when the view asked for the shortlist (also the
     // last of `entries`).
     std::optional<frame_entry> shortlist;
+    // Frames from the hub's pages after the few batches before `batch->prev`, newest first
+    // (page_window::catch_ups): what a client at one of them that took every batch since gets.
+    std::vector<page_catch_up> catch_ups;
 };
 
 // What a stream gets at a tick: the batch, and the view's encoding of it when the stream

@@ -157,7 +157,8 @@ void hub::fan_out(const std::string& event, std::shared_ptr<change_record> rec,
     // Streams without a view (per-change, display: a few mirrors, not dashboards) get each
     // change at once, one by one, so that their send queue limits count changes as before.
     std::shared_ptr<change_batch> single;
-    for (const auto& [key, m] : ch.subscribers) {
+    for (auto it = ch.subscribers.begin(); ch.without_view > 0 && it != ch.subscribers.end(); ++it) {
+        const member& m = it->second;
         if (m.spec) continue;
         auto s = m.stream.lock();
         if (!s) continue;
@@ -270,14 +271,23 @@ hub::position hub::join(const std::string& event, const std::shared_ptr<stream_s
     count_event(event);
     std::lock_guard lock(mutex_);
     channel& ch = channel_for(event);
-    ch.subscribers.insert_or_assign(s.get(), member{s, std::move(spec)});
+    const bool with_view = spec != nullptr;
+    auto [it, added] = ch.subscribers.try_emplace(s.get());
+    if (!added && !it->second.spec) --ch.without_view;
+    it->second = member{s, std::move(spec)};
+    if (!with_view) ++ch.without_view;
     return position_of(ch, since, epoch);
 }
 
 void hub::leave(const std::string& event, const stream_subscriber* s) {
     std::lock_guard lock(mutex_);
     auto it = channels_.find(event);
-    if (it != channels_.end()) it->second.subscribers.erase(s);
+    if (it == channels_.end()) return;
+    channel& ch = it->second;
+    auto m = ch.subscribers.find(s);
+    if (m == ch.subscribers.end()) return;
+    if (!m->second.spec) --ch.without_view;
+    ch.subscribers.erase(m);
 }
 
 }  // namespace tribune::server

@@ -133,6 +133,9 @@ class hub {
         std::vector<std::shared_ptr<const change_record>> pending;  // for the next tick
         std::uint64_t pending_prev = 0;  // seq just before pending.front()
         std::unordered_map<const stream_subscriber*, member> subscribers;
+        // How many of `subscribers` have no view (get each change at once, from publish()):
+        // publish() walks the subscribers only when there are any, not for 1,000 dashboards.
+        std::size_t without_view = 0;
     };
     // One event's work for a tick, taken under the mutex.
     struct fan_out_work {

@@ -1,5 +1,7 @@
 #include "server/live/page_window.hpp"
 
+#include "server/live/view_subscription.hpp"
+
 #include <algorithm>
 #include <unordered_map>
 #include <utility>
@@ -78,6 +80,9 @@ void page_window::advance(const change_batch& b, view_batch& out) {
     // A window that missed batches (its view had no stream for a while) starts over.
     const bool had_page = loaded_ && b.prev == at_;
     at_ = b.last;
+    // Catch-ups are built from pages of consecutive batches only: a batch not taken, or not
+    // paged (the database could not be read), breaks the chain.
+    if (!had_page) recent_.clear();
     if (had_page) {
         for (std::size_t i = 0; i < items_.size() && i < limit; ++i)
             before.emplace(items_[i].q.id, items_[i].q.version);
@@ -85,7 +90,10 @@ void page_window::advance(const change_batch& b, view_batch& out) {
         std::vector<std::shared_ptr<const change_record>> left;
         for (const auto& r : b.records)
             if (!r->shortlist) take(r, left);
-        if (items_.size() < limit && !complete_ && !load(b.last)) return;
+        if (items_.size() < limit && !complete_ && !load(b.last)) {
+            recent_.clear();
+            return;
+        }
         // A question that left the view from the page: its removal (the newest, if several).
         std::unordered_map<std::int64_t, std::shared_ptr<const change_record>> removed;
         for (const auto& r : left)
@@ -99,6 +107,7 @@ void page_window::advance(const change_batch& b, view_batch& out) {
                 out.entries.push_back({std::make_shared<const std::string>(change_entry(*r, false, spec_->lens())), false});
         }
     } else if (!load(b.last)) {
+        loaded_ = false;
         return;
     }
     std::vector<std::int64_t> ids;
@@ -122,6 +131,18 @@ void page_window::advance(const change_batch& b, view_batch& out) {
     out.tail = page_tail(ids, next);
     out.page = true;
     out.diff_valid = had_page;
+}
+
+void page_window::add_catch_ups(const change_batch& b, view_batch& out) {
+    if (out.shortlist)
+        for (recent_page& r : recent_) r.shortlist = out.shortlist;
+    for (const recent_page& r : recent_) {
+        if (r.seq == b.prev) continue;  // out.frame
+        out.catch_ups.push_back({r.seq, std::make_shared<const std::string>(view_subscription::page_frame(
+                                            spec_->id(), r.seq, out, r.versions, r.shortlist))});
+    }
+    recent_.push_front({b.last, out.versions, std::nullopt});
+    if (recent_.size() > max_catch_ups) recent_.pop_back();
 }
 
 }  // namespace tribune::server

@@ -15,6 +15,8 @@
 // Ownership: borrows the query; it outlives the hub.
 
 #include <cstdint>
+#include <deque>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,7 +39,21 @@ class page_window {
     // next batch) and out.page stays false: the sessions resync.
     void advance(const change_batch& b, view_batch& out);
 
+    // Sets out.catch_ups: for the hub's pages after the last max_catch_ups batches before
+    // `b` (but b.prev, whose client gets out.frame), the frame a client holding that page
+    // gets (view_subscription::page_frame, with the newest shortlist since); then remembers
+    // the page after `b`. REQUIRES: out as advance(b, out) and the shortlist left it, out.page.
+    void add_catch_ups(const change_batch& b, view_batch& out);
+
+    static constexpr std::size_t max_catch_ups = 8;
+
   private:
+    // The page after a recent batch, and the newest shortlist entry of the batches since.
+    struct recent_page {
+        std::uint64_t seq = 0;
+        std::vector<page_item> versions;
+        std::optional<frame_entry> shortlist;
+    };
     struct item {
         question q;
         std::uint64_t seq = 0;                        // where it was last seen changing
@@ -60,6 +76,7 @@ class page_window {
     bool loaded_ = false;
     std::uint64_t at_ = 0;     // the last seq of the last batch taken
     bool complete_ = false;    // items_ is the whole view
+    std::deque<recent_page> recent_;  // newest first; pages of consecutive batches only
 };
 
 }  // namespace tribune::server

@@ -80,7 +80,11 @@ std::shared_ptr<const view_batch> view_spec::encode(std::shared_ptr<const change
             out->entries.push_back(*out->shortlist);
             break;
         }
-        if (out->page) out->frame = frame_message(id_, b->prev, b->last, out->counts, out->entries, out->tail);
+        out->batch = b;
+        if (out->page) {
+            out->frame = frame_message(id_, b->prev, b->last, out->counts, out->entries, out->tail);
+            window->add_catch_ups(*b, *out);
+        }
         out->batch = std::move(b);
         out->key = key_;
         return out;

@@ -74,18 +74,34 @@ void view_subscription::add_page(std::shared_ptr<const view_batch> v) {
     }
 }
 
+std::string view_subscription::page_frame(std::int64_t subscription, std::uint64_t prev,
+                                          const view_batch& v,
+                                          const std::vector<page_item>& client_page,
+                                          const std::optional<frame_entry>& shortlist) {
+    // Only what the client's page lacks: a question it was sent at this version it holds.
+    std::vector<frame_entry> entries;
+    for (std::size_t i = 0; i < v.whole.size(); ++i)
+        if (std::find(client_page.begin(), client_page.end(), v.versions[i]) == client_page.end())
+            entries.push_back(v.whole[i]);
+    if (shortlist) entries.push_back(*shortlist);
+    return frame_message(subscription, prev, v.batch->last, v.counts, entries, v.tail);
+}
+
 std::shared_ptr<const std::string> view_subscription::take_frame() {
     std::shared_ptr<const std::string> out;
+    // The client's page is the hub's page as of frame_base_ (see synced_).
+    const bool was_synced = synced_;
     if (spec_->pages()) synced_ = whole_ || page_;
     if (page_) {
-        // Only what the client's page lacks: a question it was sent at this version it holds.
-        std::vector<frame_entry> entries;
-        for (std::size_t i = 0; i < page_->whole.size(); ++i)
-            if (std::find(client_page_.begin(), client_page_.end(), page_->versions[i]) == client_page_.end())
-                entries.push_back(page_->whole[i]);
-        if (page_shortlist_) entries.push_back(*page_shortlist_);
-        out = std::make_shared<const std::string>(
-            frame_message(spec_->id(), frame_base_, seq_, counts_, entries, page_->tail));
+        const page_catch_up* shared = nullptr;
+        if (was_synced)
+            for (const page_catch_up& c : page_->catch_ups)
+                if (c.prev == frame_base_) shared = &c;
+        if (shared != nullptr)
+            out = shared->frame;  // the hub's bytes for every client at frame_base_
+        else
+            out = std::make_shared<const std::string>(
+                page_frame(spec_->id(), frame_base_, *page_, client_page_, page_shortlist_));
     } else if (whole_) {
         // The hub's frame for this view and batch: the same bytes, encoded once.
         if (whole_->page) client_page_ = whole_->versions;

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,9 +66,18 @@ public:
     // Changes kept for the next frame, and the bytes of their entries.
     std::size_t pending() const { return pending_.size(); }
     std::size_t pending_bytes() const { return pending_bytes_; }
-    // The frame of everything since the last one; afterwards frame_due() is false.
+    // The frame of everything since the last one; afterwards frame_due() is false. A page
+    // view whose client has the hub's page of an earlier batch and took every batch since
+    // gets the hub's shared frame for it (view_batch::catch_ups) when there is one.
     // REQUIRES: frame_due().
     std::shared_ptr<const std::string> take_frame();
+
+    // The page frame that takes a client at `prev` whose page is `client_page` (ids and
+    // versions) to the page after `v`: the entries of v.whole it does not hold at that
+    // version, then `shortlist` when set, then the page's tail. REQUIRES: v.page, v.counted.
+    static std::string page_frame(std::int64_t subscription, std::uint64_t prev, const view_batch& v,
+                                  const std::vector<page_item>& client_page,
+                                  const std::optional<frame_entry>& shortlist);
 
 private:
     void keep(frame_entry e);

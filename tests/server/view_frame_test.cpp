@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "core/store/memory_store.hpp"
 #include "server/live/change_batch.hpp"
 #include "server/live/hub.hpp"
+#include "server/live/page_window.hpp"
 #include "server/live/view_spec.hpp"
 #include "server/live/view_subscription.hpp"
 #include "server/wire/shortlist_codec.hpp"
@@ -246,6 +248,68 @@ TEST_F(view_frame_test, a_page_session_that_skipped_batches_gets_only_what_its_p
     EXPECT_EQ(upserted_ids(*s.take_frame()), (std::vector<std::int64_t>{6, 4}));
 }
 
+TEST_F(view_frame_test, page_sessions_that_skipped_the_same_batches_share_one_catch_up_frame) {
+    memory_store db;  // the window's first read: an empty event
+    moderation_query query(db);
+    stream_view view;
+    view.sort = question_sort::newest;
+    view.limit = 3;
+    auto spec = std::make_shared<const view_spec>(view, 3, true, stream_lens{}, true);
+    ASSERT_TRUE(spec->pages());
+    page_window window(spec, "demo", query);
+    view_subscription a(spec), b(spec);
+    for (view_subscription* s : {&a, &b}) {
+        s->reset(seq_, counts_);
+        s->took_snapshot({});
+    }
+    // Both take the first batch's frame: their page is then the hub's page after it.
+    auto b1 = batch_of({change(1, question_status::pending), change(2, question_status::pending)});
+    auto v1 = spec->encode(b1, &window);
+    ASSERT_TRUE(v1->page);
+    for (view_subscription* s : {&a, &b}) {
+        s->add_page(v1);
+        s->take_frame();
+    }
+    // Both skip a frame (acked late): two batches, a shortlist change in the first.
+    auto b2 = batch_of({change(3, question_status::pending), shortlist(1)});
+    auto b3 = batch_of({change(4, question_status::pending), change(2, question_status::held, question_status::pending)});
+    auto v2 = spec->encode(b2, &window);
+    auto v3 = spec->encode(b3, &window);
+    ASSERT_EQ(v3->catch_ups.size(), 1u) << "the page after b1 (b2's is b3's prev: v3->frame)";
+    EXPECT_EQ(v3->catch_ups[0].prev, b1->last);
+    for (view_subscription* s : {&a, &b}) {
+        s->add_page(v2);
+        s->add_page(v3);
+    }
+    auto fa = a.take_frame();
+    auto fb = b.take_frame();
+    EXPECT_EQ(fa.get(), fb.get()) << "one encoding for both";
+    EXPECT_EQ(fa.get(), v3->catch_ups[0].frame.get());
+    // What it says: from b1's page (2, 1) to b3's (4, 3, 2 at version 2), the shortlist
+    // changed in b2, and question 1 left the page.
+    const json f = json::parse(*fa);
+    EXPECT_EQ(f["prev"], b1->last);
+    EXPECT_EQ(f["seq"], b3->last);
+    EXPECT_EQ(upserted_ids(*fa), (std::vector<std::int64_t>{4, 3, 2}));
+    EXPECT_EQ(f["page"], json::parse("[4,3,2]"));
+    int shortlists = 0;
+    for (const json& c : f["changes"]) shortlists += c["op"] == "shortlist";
+    EXPECT_EQ(shortlists, 1) << "the shortlist change of the skipped batch";
+    EXPECT_EQ(f["counts"]["held"], 1);
+
+    // A session whose page is not the hub's (it just subscribed) gets its own frame.
+    view_subscription c(spec);
+    c.reset(b2->last, counts_);
+    question two;
+    two.id = 2;
+    two.version = 2;
+    c.took_snapshot({two});
+    c.add_page(v3);
+    auto fc = c.take_frame();
+    EXPECT_NE(fc.get(), fa.get());
+    EXPECT_EQ(upserted_ids(*fc), (std::vector<std::int64_t>{4, 3})) << "2 at version 2 is on its page";
+}
+
 TEST_F(view_frame_test, views_that_differ_in_anything_a_frame_shows_have_different_keys) {
     stream_lens executive;
     executive.public_only = true;
@@ -288,6 +352,52 @@ public:
 private:
     stream_identity id_;
 };
+
+// Counts the deliveries without a view: those publish() hands over at once.
+class counting_subscriber final : public stream_subscriber {
+public:
+    const stream_identity& identity() const override { return id_; }
+    bool receives_activity() const override { return false; }
+    void deliver(delivery d) override {
+        if (!d.view) ++at_once;
+    }
+    void deliver_activity(std::shared_ptr<const activity_record>) override {}
+    void close_going_away() override {}
+    void close_revoked() override {}
+    std::atomic<int> at_once{0};
+
+private:
+    stream_identity id_;
+};
+
+TEST(hub_views, a_stream_gets_each_change_at_once_exactly_while_it_has_no_view) {
+    memory_store db;
+    moderation_query query(db);
+    hub h(64, query);
+    auto a = std::make_shared<counting_subscriber>();
+    auto b = std::make_shared<counting_subscriber>();
+    auto view = spec_of({question_status::pending});
+    h.join("demo", a, std::nullopt, "");        // per-change: no view
+    h.join("demo", b, std::nullopt, "", view);  // a dashboard
+    question_change c;
+    c.q.event = "demo";
+    c.q.id = 1;
+    c.q.status = question_status::pending;
+    h.publish(c);
+    EXPECT_EQ(a->at_once, 1);
+    EXPECT_EQ(b->at_once, 0);
+    h.join("demo", a, std::nullopt, "", view);  // subscribes to a view instead
+    h.join("demo", b, std::nullopt, "");        // and the other drops its view
+    c.q.id = 2;
+    h.publish(c);
+    EXPECT_EQ(a->at_once, 1) << "a stream with a view gets batches from the fan-out thread";
+    EXPECT_EQ(b->at_once, 1);
+    h.leave("demo", b.get());
+    c.q.id = 3;
+    h.publish(c);
+    EXPECT_EQ(b->at_once, 1) << "gone";
+    h.stop();
+}
 
 TEST(hub_counts, changes_the_seeded_counts_include_are_not_counted_again) {
     numbered_counts_store db;
