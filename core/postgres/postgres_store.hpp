@@ -44,7 +44,7 @@ namespace tribune {
 class postgres_store final : public store_backend {
 public:
     // The schema this code reads and writes (migrations/postgresql/ up to this number).
-    static constexpr int required_schema_version = 7;
+    static constexpr int required_schema_version = 8;
     // The NOTIFY channel of committed question changes.
     static constexpr const char* change_channel = "tribune_changes";
 

@@ -39,18 +39,24 @@ status event_exists(sqlite_connection& db, std::int64_t event_id) {
 
 }  // namespace
 
+const std::string& sqlite_store::label_decisions_sql() {
+    // Walks people's audit rows by id from the watermark (index decisions_by_people, 0017),
+    // then each row's question by key, so a refresh after a few decisions reads a few rows
+    // whatever the size of the event. CROSS JOIN keeps that order: without statistics the
+    // planner would start from the event's questions (every one of them) instead.
+    static const std::string sql =
+        "SELECT d.id, d.question_id, coalesce(q.cluster_id, q.id), d.action, q.text "
+        "FROM decisions d CROSS JOIN questions q ON q.id = d.question_id "
+        "WHERE d.id > ? AND q.event_id = ? AND d.actor <> 'triage' AND d.action IN " +
+        label_action_list() + " ORDER BY d.id LIMIT ?";
+    return sql;
+}
+
 result<std::vector<label_decision>> sqlite_store::label_decisions(std::int64_t event_id,
                                                                   std::int64_t after_decision,
                                                                   std::size_t limit) {
     reader_lease db(*this);
-    // Walks the audit trail by id from the watermark (its primary key), so a refresh after a
-    // few decisions reads a few rows.
-    static const std::string sql =
-        "SELECT d.id, d.question_id, coalesce(q.cluster_id, q.id), d.action, q.text "
-        "FROM decisions d JOIN questions q ON q.id = d.question_id "
-        "WHERE d.id > ? AND q.event_id = ? AND d.actor <> 'triage' AND d.action IN " +
-        label_action_list() + " ORDER BY d.id LIMIT ?";
-    auto st = db->prepare(sql);
+    auto st = db->prepare(label_decisions_sql());
     if (!st) return st.error();
     st->bind(1, after_decision);
     st->bind(2, event_id);

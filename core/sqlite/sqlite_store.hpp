@@ -47,7 +47,7 @@ struct moved_member;
 class sqlite_store final : public store_backend {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 16;
+    static constexpr int required_schema_version = 17;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,
@@ -128,6 +128,9 @@ public:
     result<std::vector<label_decision>> label_decisions(std::int64_t event_id,
                                                         std::int64_t after_decision,
                                                         std::size_t limit) override;
+    // The statement label_decisions() runs (one `?` each for the watermark, the event and the
+    // limit), public so that a test can check its query plan.
+    static const std::string& label_decisions_sql();
     result<std::int64_t> last_decision_id() override;
     result<learning_reset> get_learning_reset(std::int64_t event_id) override;
     status save_learning_reset(std::int64_t event_id, const learning_reset& r) override;
