@@ -47,7 +47,7 @@ struct moved_member;
 class sqlite_store final : public store_backend {
 public:
     // The schema this code reads and writes (migrations/ up to this number).
-    static constexpr int required_schema_version = 17;
+    static constexpr int required_schema_version = 18;
 
     // Opens or creates the database at `path` (its parent directory is created), applies the
     // migrations in `migrations_dir`. Errors: one-line explanations (newer database,

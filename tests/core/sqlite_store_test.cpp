@@ -505,5 +505,19 @@ TEST_F(sqlite_store_test, the_learners_read_starts_from_peoples_audit_rows_not_t
     EXPECT_EQ((*after)[0].action, "approve");
 }
 
+// The full-text index merges its segments 16 at a time (migration 0018), not 4: its cost per
+// commit stays flat as the event grows (docs/benchmarks.md, bench/insert_at_size).
+TEST_F(sqlite_store_test, the_full_text_index_merges_sixteen_segments_at_a_time) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(dir_.file("t.db").c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> conn(raw, &sqlite3_close);
+    sqlite3_stmt* st = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(raw, "SELECT v FROM questions_fts_config WHERE k = 'automerge'", -1, &st, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(st, 0), 16);
+    sqlite3_finalize(st);
+}
+
 }  // namespace
 }  // namespace tribune
