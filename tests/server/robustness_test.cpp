@@ -166,6 +166,7 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
     constexpr int posts = 800;
     constexpr int posters = 4;
     std::atomic<int> created{0};
+    std::atomic<int> received{0};  // by the fast client
     std::atomic<bool> stuck{false};
     std::mutex failure_mutex;
     std::string failure;
@@ -174,6 +175,12 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
         threads.emplace_back([&] {
             const header_list auth = bearer(admin_token());
             for (int i = 0; i < posts / posters && !stuck.load(); ++i) {
+                // The fast client must be fast: posting waits while it is more than 64
+                // changes (512 KB) behind, a quarter of the send queue's byte cap (2 MB), so
+                // a loaded machine (CI runs two test programs at once) cannot make it the
+                // slow one. The stalled client never reads, so it still passes the cap.
+                for (int w = 0; w < 10'000 && created.load() - received.load() > 64 && !stuck.load(); ++w)
+                    std::this_thread::sleep_for(1ms);
                 // A server that stops answering must fail the test, not hang it for
                 // 200 x the default timeout.
                 auto r = http_call(port(), http::verb::post, "/api/v1/events/demo/questions",
@@ -193,7 +200,6 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
         });
 
     // The fast client receives every change, in order.
-    int received = 0;
     for (int i = 0; i < posts && !stuck.load(); ++i) {
         auto m = fast->read_json(10s);
         if (!m) break;
@@ -206,7 +212,7 @@ TEST_F(robustness_test, a_stalled_stream_client_is_disconnected_and_the_others_k
     threads.clear();  // joins
     ASSERT_EQ(created.load(), posts) << "a post failed while a stream client was stalled: "
                                      << failure;
-    EXPECT_EQ(received, posts);
+    EXPECT_EQ(received.load(), posts);
     EXPECT_FALSE(fast->ended());
 
     // The stalled client now drains its buffers: a snapshot, then contiguous changes, then
