@@ -1,6 +1,7 @@
 #include "server/live/presence.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <random>
 #include <set>
 
@@ -30,15 +31,11 @@ std::string listing_field(const std::string& v) {
     return out;
 }
 
+// A count of at most nine digits, nothing else.
 bool parse_count(std::string_view v, std::uint64_t& out) {
     if (v.empty() || v.size() > 9) return false;
-    std::uint64_t n = 0;
-    for (char c : v) {
-        if (c < '0' || c > '9') return false;
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    out = n;
-    return true;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    return ec == std::errc{} && end == v.data() + v.size();
 }
 
 }  // namespace
@@ -169,15 +166,9 @@ void presence::remote_listing(const std::string& instance, const std::string& li
     said.heard = now;
     remote_instance& before = remote_[instance];
     std::set<std::string> changed;
-    for (const auto& [event, names] : before.events) {
-        auto it = said.events.find(event);
-        if (it == said.events.end() || it->second.size() != names.size() ||
-            !std::equal(names.begin(), names.end(), it->second.begin(), [](const auto& a, const auto& b) {
-                return a.first == b.first && a.second.admins == b.second.admins &&
-                       a.second.moderators == b.second.moderators;
-            }))
+    for (const auto& [event, names] : before.events)
+        if (auto it = said.events.find(event); it == said.events.end() || it->second != names)
             changed.insert(event);
-    }
     for (const auto& [event, names] : said.events)
         if (!before.events.contains(event)) changed.insert(event);
     if (said.events.empty()) remote_.erase(instance);
@@ -189,8 +180,7 @@ void presence::remote_listing(const std::string& instance, const std::string& li
     }
 }
 
-bool presence::expire_remote(clock::time_point now) {
-    bool any = false;
+void presence::expire_remote(clock::time_point now) {
     for (auto it = remote_.begin(); it != remote_.end();) {
         if (now - it->second.heard <= remote_ttl_) {
             ++it;
@@ -198,9 +188,7 @@ bool presence::expire_remote(clock::time_point now) {
         }
         for (const auto& [event, names] : it->second.events) channels_[event].online_changed = true;
         it = remote_.erase(it);
-        any = true;
     }
-    return any;
 }
 
 std::shared_ptr<const activity_record> presence::current_activity(channel& ch,

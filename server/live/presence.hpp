@@ -97,6 +97,7 @@ class presence {
     struct online_count {
         std::uint64_t admins = 0;
         std::uint64_t moderators = 0;
+        bool operator==(const online_count&) const = default;
     };
     // What another instance lists, by event and name.
     struct remote_instance {
@@ -117,8 +118,8 @@ class presence {
     // Takes `m` off the moderators online; true when it was listed.
     static bool unlist(channel& ch, member& m);
     // Drops the remote instances not heard from within remote_ttl_, marking their events'
-    // lists changed. True when one was dropped.
-    bool expire_remote(clock::time_point now);
+    // lists changed.
+    void expire_remote(clock::time_point now);
     std::shared_ptr<const activity_record> current_activity(channel& ch, const std::string& event,
                                                             clock::time_point now);
     // Posts the current activity to every view stream of `ch`, unless it is the one last
