@@ -60,9 +60,11 @@ void display_protocol::on_record(std::shared_ptr<const change_record> r) {
 }
 
 void display_protocol::on_message(const std::string&) {
-    if (waiting_ || !transport_->idle() || transport_->closing()) return;
-    static const auto pong = std::make_shared<const std::string>(display_pong_message());
-    transport_->send(pong);
+    if (waiting_ || transport_->closing()) return;  // the waiting display message answers it
+    // A message being written may be one the client read before it asked: the pong goes out
+    // once the write ends (on_drained), unless a display message is waiting by then.
+    pong_owed_ = true;
+    on_drained();
 }
 
 void display_protocol::offer() {
@@ -73,9 +75,17 @@ void display_protocol::offer() {
 }
 
 void display_protocol::on_drained() {
-    if (!waiting_ || !transport_->idle() || transport_->closing()) return;
-    transport_->send(std::move(waiting_));
-    waiting_.reset();
+    if (!transport_->idle() || transport_->closing()) return;
+    if (waiting_) {
+        transport_->send(std::move(waiting_));
+        waiting_.reset();
+    } else if (pong_owed_) {
+        static const auto pong = std::make_shared<const std::string>(display_pong_message());
+        transport_->send(pong);
+    } else {
+        return;
+    }
+    pong_owed_ = false;
 }
 
 }  // namespace tribune::server

@@ -12,8 +12,9 @@
 //
 // Back-pressure: at most one message is written at a time and one waits; a newer display
 // replaces the one waiting. A client message (the page pings every few seconds) is answered
-// {"type":"pong"} when nothing is being written or waiting (else what is on its way answers
-// it), so a client that hears nothing for a while knows the connection is dead.
+// by the display message waiting, if one is, else by {"type":"pong"} as soon as nothing is
+// being written (the message in flight may be one the client read before it asked), so a
+// client that hears nothing for a while knows the connection is dead.
 //
 // Thread safety: on its session's strand only (stream_protocol).
 // Ownership: borrows the shortlist service; it outlives every session.
@@ -57,6 +58,7 @@ class display_protocol final : public event_protocol {
     std::vector<shortlist_entry> entries_;
     std::uint64_t seq_ = 0;  // the last change applied
     std::shared_ptr<const std::string> waiting_;
+    bool pong_owed_ = false;  // a client message came while a write was in flight
 };
 
 }  // namespace tribune::server
