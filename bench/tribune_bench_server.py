@@ -102,7 +102,11 @@ class Postgres:
     def cpu(self):
         """CPU seconds used so far by the cluster's processes that are alive (the postmaster,
         the backends serving Tribune's connections, the WAL writer, ...), from /proc."""
-        with open(os.path.join(self.dir, "data", "postmaster.pid")) as f:
+        datadir = os.path.join(self.dir, "data")  # pg-cluster writes where it put the data
+        if os.path.exists(os.path.join(self.dir, "datadir")):
+            with open(os.path.join(self.dir, "datadir")) as f:
+                datadir = f.read().strip()
+        with open(os.path.join(datadir, "postmaster.pid")) as f:
             postmaster = int(f.readline())
         out = subprocess.run(["pgrep", "-P", str(postmaster)], stdout=subprocess.PIPE, text=True).stdout
         total = 0.0
