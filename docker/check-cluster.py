@@ -4,19 +4,23 @@ scripts/test runs: a minimal WebSocket client (RFC 6455: the handshake with the 
 header, unmasked text frames from the server, continuation frames, close).
 
     python3 docker/check-cluster.py LB_PORT TOKEN PID_A
+    python3 docker/check-cluster.py LB_PORT TOKEN 'SHELL COMMAND THAT KILLS INSTANCE A'
+The third argument is the process to kill with SIGKILL (docker/check-cluster), or a command that
+kills it (docker/check-compose: `docker compose kill -s SIGKILL tribune-a`).
 Exits 1 if a check fails."""
 import base64
 import json
 import os
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 
-port, token, pid_a = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+port, token, kill_a = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 lb = f"http://127.0.0.1:{port}"
 failed = 0
 
@@ -147,7 +151,10 @@ check(status == 409, f"a reject at the version before the hold answered {status}
 # One instance dies. nginx sends new requests to the survivor; a stream that was on the dead
 # instance reconnects through nginx with since/epoch and misses nothing.
 epoch = one.messages[0]["epoch"]
-os.kill(pid_a, signal.SIGKILL)
+if kill_a.isdigit():
+    os.kill(int(kill_a), signal.SIGKILL)
+else:
+    subprocess.run(kill_a, shell=True, check=True, stdout=subprocess.DEVNULL)
 until(lambda: one.closed or two.closed, 5)
 dropped = one if one.closed else two if two.closed else None
 check(dropped is not None, "the stream on the killed instance was closed")
