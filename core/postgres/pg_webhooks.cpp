@@ -6,9 +6,10 @@
 // SELECT over the webhooks_event index; nothing is inserted for an event without hooks).
 // With several instances each one's dispatcher reads the same outbox: due_deliveries() claims
 // the hooks it hands out (FOR UPDATE SKIP LOCKED, then a claim that lasts webhook_claim_ms,
-// released by record_attempts()), so one delivery is attempted by one instance at a time. A
-// claim of an instance that died expires, and another instance delivers (at-least-once, as
-// documented; receivers deduplicate by delivery id).
+// released by record_attempts(), or by release_claims() for the attempts a stopping instance
+// abandons), so one delivery is attempted by one instance at a time. A claim of an instance
+// that died expires, and another instance delivers (at-least-once, as documented; receivers
+// deduplicate by delivery id).
 
 #include "core/domain/webhook_event.hpp"
 #include "core/postgres/pg_array.hpp"
@@ -274,6 +275,19 @@ status postgres_store::record_attempts(const std::vector<attempt_record>& rs) {
         }
         return status::ok();
     });
+}
+
+status postgres_store::release_claims(const std::set<std::int64_t>& hook_ids) {
+    if (hook_ids.empty()) return status::ok();
+    std::string ids = "{";
+    for (std::int64_t id : hook_ids) {
+        if (ids.size() > 1) ids += ',';
+        ids += std::to_string(id);
+    }
+    ids += '}';
+    lease db(*this);
+    return db->run("UPDATE webhooks SET claimed_until = 0 WHERE id = ANY($1::bigint[])",
+                   pg_params().add(ids), "release webhook claims");
 }
 
 result<std::map<std::int64_t, std::int64_t>> postgres_store::backlog() {

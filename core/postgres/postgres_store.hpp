@@ -143,6 +143,7 @@ public:
                                                          const std::set<std::int64_t>& busy,
                                                          std::size_t limit) override;
     status record_attempts(const std::vector<attempt_record>& rs) override;
+    status release_claims(const std::set<std::int64_t>& hook_ids) override;
     result<std::map<std::int64_t, std::int64_t>> backlog() override;
     status disable_webhook(std::int64_t id, const std::string& reason, timestamp_ms at) override;
     result<std::vector<webhook_attempt>> list_attempts(std::int64_t hook_id, std::int64_t before_id,

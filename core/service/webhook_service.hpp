@@ -87,6 +87,8 @@ public:
     // What an attempt does to the outbox and the hook (backoff, disabling).
     attempt_record judge(const pending_delivery& d, const delivery_outcome& o) const;
     status record(const std::vector<attempt_record>& rs) { return hooks_.record_attempts(rs); }
+    // Hooks whose attempts were abandoned (shutdown): see webhook_store::release_claims.
+    status release(const std::set<std::int64_t>& hook_ids) { return hooks_.release_claims(hook_ids); }
     // Disables hooks whose backlog is over the limit and trims the delivery log.
     status housekeeping();
 

@@ -119,6 +119,14 @@ public:
                                                                  std::size_t limit) = 0;
     // Applies attempts in one transaction: log rows, outbox, hook state.
     virtual status record_attempts(const std::vector<attempt_record>& rs) = 0;
+    // Gives up this process's claim on `hook_ids` (due_deliveries() handed them out; their
+    // attempts were abandoned, e.g. at shutdown): another instance, or this one restarted, may
+    // deliver them at once rather than when the claim expires. Their deliveries stay owed.
+    // Stores that one process owns keep no claims: nothing to release.
+    virtual status release_claims(const std::set<std::int64_t>& hook_ids) {
+        (void)hook_ids;
+        return status::ok();
+    }
     // Owed deliveries per hook (hooks with none are absent).
     virtual result<std::map<std::int64_t, std::int64_t>> backlog() = 0;
     // Disables a hook whatever its state (e.g. a backlog over the limit).

@@ -45,7 +45,13 @@ void webhook_dispatcher::stop() {
     net::post(ioc_, [this] {
         timer_.cancel();
         flush();
-        ioc_.stop();  // abandons attempts in flight: they stay in the outbox
+        // Abandons attempts in flight: they stay in the outbox, and their hooks' claims are
+        // given up so that the next instance to poll (this one restarted, or another on a shared
+        // database) delivers them at once, not after the claim expires (60 s on PostgreSQL).
+        if (!busy_.empty())
+            if (status st = hooks_.release(busy_); !st)
+                log_line("webhooks: cannot release claims at shutdown: " + st.message());
+        ioc_.stop();
     });
     thread_.join();
 }

@@ -263,5 +263,30 @@ TEST_F(pg_shared_instances, a_claimed_webhook_delivery_is_not_handed_to_another_
     EXPECT_EQ(retry->size(), 1u) << "the released delivery is due again";
 }
 
+TEST_F(pg_shared_instances, a_claim_given_up_at_shutdown_is_due_at_once_on_another_instance) {
+    new_webhook w;
+    w.event_id = demo_.id;
+    w.url = "http://127.0.0.1:9/hook";
+    w.secret = "whsec_test";
+    w.events = {"question.created"};
+    w.created_by = "admin";
+    w.created_at = wall_clock_ms();
+    auto hook = a_->create_webhook(w);
+    ASSERT_TRUE(hook.is_ok()) << hook.error().message();
+    insert(*a_, "Owed when A stops?");
+    const timestamp_ms now = wall_clock_ms() + 1;
+    auto on_a = a_->due_deliveries(now, {}, 10);
+    ASSERT_TRUE(on_a.is_ok());
+    ASSERT_EQ(on_a->size(), 1u);
+    // A stops with the attempt in flight (webhook_dispatcher::stop): nothing is recorded, the
+    // claim is given up, and B, asking at the same moment, is handed the delivery: it does not
+    // wait for the claim to expire.
+    ASSERT_TRUE(a_->release_claims({hook->id}).is_ok());
+    auto on_b = b_->due_deliveries(now, {}, 10);
+    ASSERT_TRUE(on_b.is_ok());
+    ASSERT_EQ(on_b->size(), 1u) << "the delivery A gave up is due on B at once";
+    EXPECT_EQ(on_b->front().delivery_id, on_a->front().delivery_id) << "the same delivery";
+}
+
 }  // namespace
 }  // namespace tribune
