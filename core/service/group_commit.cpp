@@ -116,10 +116,14 @@ result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch,
     items.reserve(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i)
         items.push_back({batch[i].row.q.event_id, &batch[i].fp, first[i]});
+    // The rows to store: the store reads their number and events before the plan; the plan
+    // (with the step, which works on the items) moves them back into the items and out again.
     std::vector<question_insert> rows;
     rows.reserve(batch.size());
-    // Groups the batch and runs the step, then moves the rows into `rows`.
+    for (item& it : batch) rows.push_back(std::move(it.row));
     const auto plan = [&] {
+        for (std::size_t i = 0; i < batch.size(); ++i) batch[i].row = std::move(rows[i]);
+        rows.clear();
         const std::vector<group_choice> groups = index_.plan(items);
         if (step) {
             const auto decisions = index_.decisions_of(groups);
@@ -145,9 +149,9 @@ result<std::vector<insert_outcome>> group_commit::run(std::vector<item>& batch,
         stored = questions_.insert_batch_unsynced(rows);
     } else {
         batch_events events;
-        for (const item& it : batch) {
-            auto known = accounted_.find(it.row.q.event_id);
-            events.emplace(it.row.q.event_id, known == accounted_.end() ? 0 : known->second);
+        for (const question_insert& row : rows) {
+            auto known = accounted_.find(row.q.event_id);
+            events.emplace(row.q.event_id, known == accounted_.end() ? 0 : known->second);
         }
         stored = questions_.insert_planned_batch(events, rows, [&](const committed_elsewhere& since) {
             catch_up(since);
