@@ -532,9 +532,11 @@ TEST_F(pg_shared_learning, decisions_made_on_one_instance_refit_the_others_corre
 TEST_F(pg_shared_learning, a_reset_on_one_instance_empties_the_others_correction) {
     start(std::chrono::milliseconds(100));
     decide_on_b();
-    ASSERT_TRUE(on_a_->learning("demo").is_ok());  // A has learned
-    auto before = on_a_->learning_service().correction_for(demo_.id);
-    ASSERT_TRUE(before && !before->empty());
+    auto before = a_correction_once([](const event_correction* c) { return c && c->counts().groups() == 20; });
+    ASSERT_TRUE(before && before->counts().groups() == 20 && !before->empty()) << "A has not learned";
+    // Not needed to pass: lets A's polls see the decisions first, so that a poll which only
+    // looked for new decisions would never refresh after the reset (this test then fails).
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto reset = on_b_->reset_learning("demo", "root");
     ASSERT_TRUE(reset.is_ok()) << reset.error().message();
 
