@@ -176,6 +176,9 @@ int run_import_command(const std::vector<std::string>& args, const std::string& 
     opts.max_batch = o->cfg.max_batch;
     opts.workers = o->cfg.scoring_workers;
     opts.question_model = signal->get();
+    // A database running servers write to at the same time (PostgreSQL): each batch is grouped
+    // under its event's numbering lock with what they committed (group_commit.hpp).
+    opts.shared_store = (*db)->open_change_source() != nullptr;
     silent_sink sink;
     question_service service(**db, **model, sink, opts);
 

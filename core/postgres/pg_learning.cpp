@@ -52,6 +52,15 @@ result<std::int64_t> postgres_store::last_decision_id() {
     return r->integer(0, 0);
 }
 
+result<std::pair<std::int64_t, std::int64_t>> postgres_store::learning_mark() {
+    lease db(*this);
+    auto r = db->exec("SELECT (SELECT coalesce(max(id), 0) FROM decisions), "
+                      "(SELECT coalesce(sum(reset_after), 0) FROM event_learning)",
+                      {}, "read learning mark");
+    if (!r) return r.error();
+    return std::pair<std::int64_t, std::int64_t>{r->integer(0, 0), r->integer(0, 1)};
+}
+
 result<learning_reset> postgres_store::get_learning_reset(std::int64_t event_id) {
     lease db(*this);
     if (status s = event_exists(*db, event_id); !s) return s;

@@ -1,5 +1,12 @@
 // postgres_store as a question_store, writing: the group commit of new questions. Grouping is
-// decided before (near_duplicate_index); this file only writes the group down.
+// decided by the caller's near_duplicate_index; this file only writes the group down. With
+// insert_planned_batch the caller decides it inside the transaction, after the numbering locks
+// (question_store.hpp): each instance keeps its own index in memory, so two near-duplicates
+// committed at once on two instances would otherwise each miss the other and start two
+// groups. The lock orders the two batches; the second reads (read_missed, one statement, only
+// when its caller is behind) the questions and group decisions the first committed, and its
+// planner adds them to its index before grouping. Its caller usually is not behind: it
+// accounts for what its change listener delivered (group_commit::absorb).
 //
 // A batch is written set-wise, each step ONE statement over unnest() of array parameters
 // (pg_array), whatever the batch's size: BEGIN + numbering locks + ids (one round trip), the
@@ -23,6 +30,7 @@
 #include "core/domain/group_heat.hpp"
 #include "core/domain/question_filter.hpp"
 #include "core/postgres/pg_array.hpp"
+#include "core/postgres/pg_group_decisions.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
 #include "core/store/store_rules.hpp"
@@ -355,23 +363,97 @@ result<std::vector<insert_outcome>> write_batch(pg_connection& db,
     return out;
 }
 
+// The payload's field after `bars` '|' (the rest of it: an actor may contain '|'); "" when
+// it has fewer.
+std::string_view field_after(std::string_view payload, int bars) {
+    std::size_t at = std::string_view::npos;
+    for (int i = 0; i < bars; ++i) {
+        at = payload.find('|', at + 1);
+        if (at == std::string_view::npos) return {};
+    }
+    return payload.substr(at + 1);
+}
+
+// What committed to the batch's events after the numbers the caller gave, for those behind:
+// the new questions (their grouping rows) and, for each moderator's change, its group's
+// decision as stored now. Payloads as pg_rows::notify_change writes them: "id|new|state|
+// version", "id|moved|from|state|version|actor", "s|..." (a shortlist: nothing to group), and
+// "id|created" / "id|updated|from|actor" from earlier versions.
+// REQUIRES: a transaction open on `db` holding the events' numbering locks.
+status read_missed(pg_connection& db, const batch_events& events, committed_elsewhere& since) {
+    pg_array ev, after;
+    for (const auto& [event, known] : events) {
+        auto last = since.through.find(event);
+        if (!known || last == since.through.end() || *known >= last->second) continue;
+        ev.add(event);
+        after.add(static_cast<std::int64_t>(*known));
+    }
+    if (ev.size() == 0) return status::ok();
+    auto r = db.exec(
+        "SELECT c.event_id, c.payload, q.id, coalesce(q.cluster_id, q.id), "
+        "coalesce(q.group_text, q.search_text) FROM unnest($1::bigint[], $2::bigint[]) AS k(e, s) "
+        "JOIN event_changes c ON c.event_id = k.e AND c.seq > k.s "
+        "LEFT JOIN questions q ON q.id = CASE WHEN split_part(c.payload, '|', 1) ~ '^[0-9]{1,18}$' "
+        "THEN split_part(c.payload, '|', 1)::bigint END ORDER BY c.event_id, c.seq",
+        pg_params().add(ev.literal()).add(after.literal()), "read changes committed elsewhere");
+    if (!r) return r.error();
+    std::set<std::int64_t> decided;
+    for (int row = 0; row < r->rows(); ++row) {
+        if (r->is_null(row, 2)) continue;  // a shortlist's change, or a question gone since
+        const std::string payload = r->text(row, 1);
+        const std::string_view kind = field_after(payload, 1).substr(0, field_after(payload, 1).find('|'));
+        if (kind == "new" || kind == "created") {
+            since.created.push_back(
+                {r->integer(row, 2), r->integer(row, 0), r->integer(row, 3), r->text(row, 4)});
+        } else if (!field_after(payload, kind == "moved" ? 5 : 3).empty()) {
+            decided.insert(r->integer(row, 3));  // a moderator's: the group's decision may move
+        }
+    }
+    for (std::int64_t cluster : decided) {
+        auto d = decided_one(db, cluster);
+        if (!d) return d.error();
+        since.decisions.push_back({cluster, std::move(*d)});
+    }
+    return status::ok();
+}
+
 }  // namespace
 
 // One round trip opens the transaction, takes the numbering locks (events in order: two
-// batches lock them alike) and reserves the ids; one closes it, numbering and announcing
-// the changes and committing. A failure anywhere rolls everything back.
-result<std::vector<insert_outcome>> postgres_store::insert_batch(
-    const std::vector<question_insert>& batch) {
-    if (batch.empty()) return std::vector<insert_outcome>{};
+// batches lock them alike), reserves the ids and reads the events' last numbers; one closes
+// it, numbering and announcing the changes and committing. With a planner, between the two:
+// one read of what committed elsewhere when the caller is behind, then the plan. A failure
+// anywhere rolls everything back.
+result<std::vector<insert_outcome>> postgres_store::insert_in_order(
+    const batch_events& events, const std::vector<question_insert>& rows, const batch_planner* plan) {
+    if (rows.empty()) return std::vector<insert_outcome>{};
     lease db(*this);
-    std::set<std::int64_t> events;
-    for (const question_insert& in : batch) events.insert(in.q.event_id);
     std::string open = "BEGIN; ";
-    for (std::int64_t e : events) open += lock_numbering_of_event_sql(e) + "; ";
-    open += reserve_question_ids_sql(batch.size());
+    std::string in;
+    for (const auto& [e, known] : events) {
+        open += lock_numbering_of_event_sql(e) + "; ";
+        in += (in.empty() ? "" : ", ") + std::to_string(e);
+    }
+    // The ids (second column 0), then each event's last number (its id second).
+    open += "SELECT nextval(pg_get_serial_sequence('questions', 'id')), 0::bigint FROM "
+            "generate_series(1, " + std::to_string(rows.size()) + ") UNION ALL "
+            "SELECT seq, event_id FROM event_sequences WHERE event_id IN (" + in + ")";
     auto opened = db->exec_script(open, "open batch");
-    auto out = opened ? write_batch(*db, batch, read_ids(*opened), bulk_writes_.load())
-                      : result<std::vector<insert_outcome>>(opened.error());
+    result<std::vector<insert_outcome>> out = std::vector<insert_outcome>{};
+    if (!opened) {
+        out = opened.error();
+    } else {
+        std::vector<std::int64_t> ids;
+        committed_elsewhere since;
+        for (int i = 0; i < opened->rows(); ++i) {
+            if (opened->integer(i, 1) == 0) ids.push_back(opened->integer(i, 0));
+            else since.through[opened->integer(i, 1)] = static_cast<std::uint64_t>(opened->integer(i, 0));
+        }
+        status planned = plan ? read_missed(*db, events, since) : status::ok();
+        if (planned && plan) planned = (*plan)(since);
+        out = planned ? write_batch(*db, rows, ids, bulk_writes_.load())
+                      : result<std::vector<insert_outcome>>(planned);
+    }
     if (!out) {
         db->run("ROLLBACK", {}, "rollback");
         return out;
@@ -384,6 +466,32 @@ result<std::vector<insert_outcome>> postgres_store::insert_batch(
         db->run("ROLLBACK", {}, "rollback");
         return s;
     }
+    return out;
+}
+
+result<std::vector<insert_outcome>> postgres_store::insert_batch(
+    const std::vector<question_insert>& batch) {
+    batch_events events;
+    for (const question_insert& in : batch) events.emplace(in.q.event_id, std::nullopt);
+    return insert_in_order(events, batch, nullptr);
+}
+
+result<std::vector<insert_outcome>> postgres_store::insert_planned_batch(
+    const batch_events& events, std::vector<question_insert>& rows, const batch_planner& plan) {
+    for (const question_insert& in : rows)
+        if (events.count(in.q.event_id) == 0)
+            return status::error(error_kind::internal, "invalid_batch",
+                                 "a question's event is not among the batch's events");
+    return insert_in_order(events, rows, &plan);
+}
+
+result<std::map<std::int64_t, std::uint64_t>> postgres_store::last_change_numbers() {
+    lease db(*this);
+    auto r = db->exec("SELECT event_id, seq FROM event_sequences", {}, "read change numbers");
+    if (!r) return r.error();
+    std::map<std::int64_t, std::uint64_t> out;
+    for (int i = 0; i < r->rows(); ++i)
+        out[r->integer(i, 0)] = static_cast<std::uint64_t>(r->integer(i, 1));
     return out;
 }
 

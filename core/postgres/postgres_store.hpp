@@ -70,6 +70,13 @@ public:
     // question_store
     result<std::vector<insert_outcome>> insert_batch(
         const std::vector<question_insert>& batch) override;
+    // Plans inside the transaction, under the events' numbering locks (question_store.hpp);
+    // catches up from event_changes, in one more read, only for an event whose given number is
+    // behind its last (pg_question_inserts.cpp).
+    result<std::vector<insert_outcome>> insert_planned_batch(const batch_events& events,
+                                                             std::vector<question_insert>& rows,
+                                                             const batch_planner& plan) override;
+    result<std::map<std::int64_t, std::uint64_t>> last_change_numbers() override;
     result<question> get_question(std::int64_t id) override;
     result<std::optional<question>> find_external(std::int64_t event_id, const std::string& source,
                                                   const std::string& external_id) override;
@@ -125,6 +132,8 @@ public:
                                                         std::int64_t after_decision,
                                                         std::size_t limit) override;
     result<std::int64_t> last_decision_id() override;
+    // {the latest audit row's id, the sum of the events' reset watermarks} (each only grows).
+    result<std::pair<std::int64_t, std::int64_t>> learning_mark() override;
     result<learning_reset> get_learning_reset(std::int64_t event_id) override;
     status save_learning_reset(std::int64_t event_id, const learning_reset& r) override;
 
@@ -194,6 +203,10 @@ private:
     };
 
     postgres_store() = default;
+    // insert_batch (`plan` null) and insert_planned_batch.
+    result<std::vector<insert_outcome>> insert_in_order(const batch_events& events,
+                                                        const std::vector<question_insert>& rows,
+                                                        const batch_planner* plan);
     pg_connection acquire();
     void release(pg_connection c);
 

@@ -87,10 +87,11 @@ void event_learning_service::trainer_loop() {
             todo.swap(dirty_);
         }
         if (poll) {
-            // Decisions made by another instance: refresh every event when the trail grew.
-            auto last = labels_.last_decision_id();
-            if (last && *last != polled_) {
-                polled_ = *last;
+            // Decisions or resets made by another instance: refresh every event when the
+            // trail grew or a watermark moved.
+            auto mark = labels_.learning_mark();
+            if (mark && *mark != polled_) {
+                polled_ = *mark;
                 if (auto all = events_.list_events())
                     for (const event_info& e : *all) todo.insert(e.id);
             }

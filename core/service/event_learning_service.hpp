@@ -13,10 +13,17 @@
 // The features of a labelled question are extracted again from its text with the classifier
 // in use: a new model after a restart learns from the same decisions in its own features.
 //
-// REFRESH: decided() (after a moderator's decision, on the request's thread) marks the event and
-// wakes the trainer thread, which reads the new decisions, refits and publishes. Every
-// options.poll_interval the trainer also looks for decisions made elsewhere (another instance):
-// one read of the latest decision id when nothing changed.
+// REFRESH: decided() (after a moderator's decision, on the request's thread; on a database
+// several instances share, also for every moderator's change another instance committed, as
+// the change stream delivers it: question_service::absorb) marks the event and wakes the
+// trainer thread, which reads the new decisions, refits and publishes. Every
+// options.poll_interval the trainer also looks for decisions and resets made elsewhere
+// (another instance): one read of learning_store::learning_mark() when nothing changed.
+// SEVERAL INSTANCES: each fits its own correction from the same labels in the same order (an
+// event's decisions take their ids under its numbering lock, so in commit order: one
+// instance never reads past one that commits later), so they agree once each refreshed —
+// within the change stream's delay and a fit after a decision, within poll_interval after a
+// reset. Nothing is elected: a killed instance leaves nothing behind.
 //
 // Ownership: borrows the stores, the classifier and the policies; they must outlive it.
 // Thread safety: every method is safe from any thread. correction_for() takes one mutex only
@@ -133,7 +140,8 @@ private:
     std::condition_variable wake_;
     std::set<std::int64_t> dirty_;  // GUARDED_BY(wake_mutex_)
     bool stopping_ = false;         // GUARDED_BY(wake_mutex_)
-    std::int64_t polled_ = -1;      // the latest decision id at the last poll; trainer thread only
+    // learning_store::learning_mark() at the last poll; trainer thread only.
+    std::pair<std::int64_t, std::int64_t> polled_{-1, -1};
     std::thread trainer_;
 };
 

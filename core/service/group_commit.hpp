@@ -11,12 +11,20 @@
 // is planned against a decision that committed but is not in memory yet, or that was withdrawn
 // but still is (near_duplicate_index.hpp, "GROUP DECISIONS").
 //
+// SEVERAL INSTANCES on one database (options::track_ids): the store plans each batch inside its
+// transaction, under its events' numbering locks (question_store::insert_planned_batch), with
+// what other instances committed since the last change of each event this index accounted for
+// (its own batches, and what absorb() received in order): so a batch sees every commit of its
+// events before it, wherever it was made, and near-duplicates posted at once to two instances
+// join one group; a group decision made on another instance is inherited at once.
+//
 // Ownership: borrows the store (it must outlive this); owns the index.
 // Thread safety: every method is safe from any thread; run(), between_batches() and load()
 // serialise on one mutex (lock order: this mutex, then the store's).
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -81,7 +89,8 @@ public:
     void between_batches(const std::function<void(std::vector<group_decision_change>& changed)>& decide);
 
     // A change committed to a database several instances share, as the change_source
-    // delivers it (this instance's own included), recorded in the index between two batches:
+    // delivers it (this instance's own included) with its number `seq` in its event, recorded
+    // in the index between two batches:
     // a new question not in the index yet (another instance stored it) is read from the store
     // (its grouping row) and added, so it is a candidate for the questions planned after; a
     // moderator's move (an update with an actor) re-reads its group's decision from the store,
@@ -89,16 +98,26 @@ public:
     // reads is what the committing instance wrote. Other changes are ignored.
     // REQUIRES: options::track_ids (this instance's own questions are then skipped, exactly,
     // since a batch enters the index under the mutex this takes). Errors: the store's (the
-    // index then lacks that question or decision until it is rebuilt at the next start).
-    status absorb(const question_change& c);
+    // index lacks that question or decision until the next batch of its event catches up).
+    // A change numbered at or below what this index accounted for is skipped; one numbered
+    // right after it moves that position on (a batch of the event then needs no catch-up).
+    status absorb(const question_change& c, std::optional<std::uint64_t> seq = std::nullopt);
 
     const near_duplicate_index& index() const { return index_; }
 
 private:
     question_store& questions_;
     const commit_observer on_committed_;
+    // Adds what other instances committed (a batch's catch-up) to the index.
+    // REQUIRES: mutex_ held (both).
+    void catch_up(const committed_elsewhere& since);
+    status absorb_locked(const question_change& c);
+
     std::mutex mutex_;  // one batch or decision at a time, from plan to index
     near_duplicate_index index_;
+    const bool shared_;  // options::track_ids: fed other instances' commits
+    // With shared_: per event, the number of its last change the index accounts for.
+    std::map<std::int64_t, std::uint64_t> accounted_;  // GUARDED_BY(mutex_)
 };
 
 }  // namespace tribune

@@ -96,10 +96,15 @@ public:
     // The event's learned correction, now (tests, the simulator's checks).
     event_learning_service& learning_service() { return learning_; }
 
-    // A change committed to a shared database, from the change_source (group_commit::absorb):
-    // feeds the near-duplicate index with other instances' questions and group decisions.
+    // A change committed to a shared database, from the change_source, numbered `seq` in its
+    // event (group_commit::absorb): feeds the near-duplicate index with other instances'
+    // questions and group decisions; a moderator's change (any instance's) also has the
+    // event's correction refreshed soon (event_learning_service::decided).
     // REQUIRES: service_options::shared_store. Any thread.
-    status absorb(const question_change& c) { return ingest_.commit().absorb(c); }
+    status absorb(const question_change& c, std::optional<std::uint64_t> seq = std::nullopt) {
+        if (c.kind == change_kind::updated && !c.actor.empty()) learning_.decided(c.q.event_id);
+        return ingest_.commit().absorb(c, seq);
+    }
 
     std::size_t queue_depth() const { return ingest_.queue_depth(); }
     const classifier& model() const { return model_; }

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/domain/question.hpp"
@@ -59,6 +60,14 @@ public:
                                                                 std::size_t limit) = 0;
     // The id of the latest audit row of any event (0 when there is none).
     virtual result<std::int64_t> last_decision_id() = 0;
+    // What a process polls to notice labels or resets written by another process on the same
+    // database: changes whenever a decision is recorded or an event's reset moves its
+    // watermark. Default: {last_decision_id(), 0} (resets are not seen).
+    virtual result<std::pair<std::int64_t, std::int64_t>> learning_mark() {
+        auto last = last_decision_id();
+        if (!last) return last.error();
+        return std::pair<std::int64_t, std::int64_t>{*last, 0};
+    }
     // The event's latest reset ({} when never). Errors: not_found (event_not_found).
     virtual result<learning_reset> get_learning_reset(std::int64_t event_id) = 0;
     // Errors: not_found (event_not_found).

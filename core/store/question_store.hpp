@@ -75,6 +75,29 @@ struct grouping_row {
     std::string group_text;  // question_insert::group_text as stored, else its search_text
 };
 
+// What other processes sharing the database committed to the events of a batch after the
+// numbers its caller had accounted for (insert_planned_batch): for a near-duplicate index that
+// each process keeps in memory, so that it plans against every earlier commit, its own or not.
+struct committed_elsewhere {
+    // Per event of the batch whose number was given: the number of its last change committed
+    // before this batch (the batch's own new questions take the next numbers, in order).
+    std::map<std::int64_t, std::uint64_t> through;
+    // The new questions among the changes after the given numbers, in the order of their
+    // numbers (this process's own included when it had not accounted for them).
+    std::vector<grouping_row> created;
+    // The groups a moderator's change among them may have decided, replaced or withdrawn, with
+    // their decision as stored now.
+    std::vector<group_decision_change> decisions;
+};
+
+// The events of a batch, each with the number of its last change the caller has accounted for
+// (empty: the caller wants no catch-up for it).
+using batch_events = std::map<std::int64_t, std::optional<std::uint64_t>>;
+
+// Chooses what depends on other commits (the rows' groups, and what follows from them) once the
+// store ordered the batch after them. Fills the rows it was handed; an error aborts the batch.
+using batch_planner = std::function<status(const committed_elsewhere& since)>;
+
 using status_counts = std::map<question_status, std::int64_t>;
 
 // An event's counts per state and, when the store numbers the event's changes (a database
@@ -103,6 +126,32 @@ public:
     virtual result<std::vector<insert_outcome>> insert_batch_unsynced(
         const std::vector<question_insert>& batch) {
         return insert_batch(batch);
+    }
+    // insert_batch_unsynced() of `rows` after `plan` ran, in the same order as against other
+    // writers. `events`: every event of the rows; `plan` may change the rows' groups and
+    // triage (never their number, events or identities) and is called once, before anything
+    // is written.
+    // For a store several processes share (PostgreSQL), `plan` runs INSIDE the batch's
+    // transaction, once it holds each event's numbering lock (the lock every transaction that
+    // commits a numbered change of the event takes first: batches, decisions, votes): every
+    // change committed before is visible and none commits until this batch did, so two
+    // processes' batches of one event are planned one after the other. It gets what committed
+    // after the numbers in `events` (committed_elsewhere): nothing, and no extra read, when
+    // the caller had accounted for all of it. Two near-duplicates posted at once to two
+    // processes thus end in one group.
+    // Default (a store one process owns; its caller serialises its batches): plan({}), then
+    // insert_batch_unsynced(rows). Errors: plan's; insert_batch's.
+    virtual result<std::vector<insert_outcome>> insert_planned_batch(const batch_events& events,
+                                                                     std::vector<question_insert>& rows,
+                                                                     const batch_planner& plan) {
+        (void)events;
+        if (status s = plan(committed_elsewhere{}); !s) return s;
+        return insert_batch_unsynced(rows);
+    }
+    // For a store that numbers each event's changes (a database several processes share): the
+    // number of every event's last change; empty for a store that does not.
+    virtual result<std::map<std::int64_t, std::uint64_t>> last_change_numbers() {
+        return std::map<std::int64_t, std::uint64_t>{};
     }
     // Returns once every batch insert_batch_unsynced() committed before the call is durable.
     // Any thread. Errors: the store's (storage_error). Default: nothing to wait for.

@@ -23,7 +23,7 @@ class numbered_feed final : public numbered_sink {
     numbered_feed(hub& h, presence& p, question_service& s) : hub_(h), presence_(p), service_(s) {}
 
     void question_changed(const question_change& change, std::uint64_t seq) override {
-        if (status st = service_.absorb(change); !st)
+        if (status st = service_.absorb(change, seq); !st)
             log_line("near-duplicate index: change of question " + std::to_string(change.q.id) +
                      " not absorbed: " + st.message());
         hub_.publish(change, seq);
