@@ -124,6 +124,19 @@ result<event_policy> postgres_store::get_policy(std::int64_t event_id) {
     return p;
 }
 
+// Every save replaces all of an event's event_thresholds rows in one transaction (replace_lists),
+// so the rows' count and the sum of their inserting transaction ids change with every save
+// committed, by any instance (a later transaction has a larger id). One aggregate over a few
+// rows per event; no column is needed for it.
+result<std::optional<std::pair<std::int64_t, std::int64_t>>> postgres_store::policy_mark() {
+    lease db(*this);
+    auto r = db->exec(
+        "SELECT count(*), coalesce(sum(xmin::text::bigint), 0)::bigint FROM event_thresholds", {},
+        "read policy mark");
+    if (!r) return r.error();
+    return std::optional(std::pair<std::int64_t, std::int64_t>{r->integer(0, 0), r->integer(0, 1)});
+}
+
 status postgres_store::save_policy(std::int64_t event_id, const event_policy& p) {
     lease db(*this);
     return in_transaction_status(*db, [&]() -> status {

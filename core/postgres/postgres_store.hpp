@@ -63,6 +63,7 @@ public:
     result<event_info> find_event(const std::string& slug) override;
     result<std::vector<event_info>> list_events() override;
     result<event_policy> get_policy(std::int64_t event_id) override;
+    result<std::optional<std::pair<std::int64_t, std::int64_t>>> policy_mark() override;
     status save_policy(std::int64_t event_id, const event_policy& p) override;
     result<event_settings> get_settings(std::int64_t event_id) override;
     status save_settings(std::int64_t event_id, const event_settings& s) override;

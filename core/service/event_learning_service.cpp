@@ -76,17 +76,22 @@ void event_learning_service::decided(std::int64_t event_id) {
 }
 
 void event_learning_service::trainer_loop() {
+    // Polls every poll_interval even while decisions keep waking the thread.
+    auto next_poll = std::chrono::steady_clock::now() + options_.poll_interval;
     for (;;) {
         std::set<std::int64_t> todo;
-        bool poll = false;
         {
             std::unique_lock lock(wake_mutex_);
-            poll = !wake_.wait_for(lock, options_.poll_interval,
-                                   [&] { return stopping_ || !dirty_.empty(); });
+            wake_.wait_until(lock, next_poll, [&] { return stopping_ || !dirty_.empty(); });
             if (stopping_) return;
             todo.swap(dirty_);
         }
-        if (poll) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= next_poll) {
+            next_poll = now + options_.poll_interval;
+            // Policies saved through another instance: in force here from now on (the next
+            // fit uses them too). A failed read is retried at the next poll.
+            (void)policies_.reload_if_changed();
             // Decisions or resets made by another instance: refresh every event when the
             // trail grew or a watermark moved.
             auto mark = labels_.learning_mark();

@@ -18,7 +18,9 @@
 // the change stream delivers it: question_service::absorb) marks the event and wakes the
 // trainer thread, which reads the new decisions, refits and publishes. Every
 // options.poll_interval the trainer also looks for decisions and resets made elsewhere
-// (another instance): one read of learning_store::learning_mark() when nothing changed.
+// (another instance): one read of learning_store::learning_mark() when nothing changed. It
+// also has the policy_service reload the policies another instance saved
+// (policy_service::reload_if_changed: one read of event_store::policy_mark() when none was).
 // SEVERAL INSTANCES: each fits its own correction from the same labels in the same order (an
 // event's decisions take their ids under its numbering lock, so in commit order: one
 // instance never reads past one that commits later), so they agree once each refreshed —

@@ -58,8 +58,15 @@ result<std::shared_ptr<const compiled_policy>> policy_service::in_force(std::int
     auto c = compile(*p);
     if (!c) return c.error();
     std::lock_guard lock(mutex_);
-    // Another thread may have loaded it meanwhile; keep the first so all agree.
-    return policies_.emplace(event_id, *c).first->second;
+    // Another thread may have loaded it meanwhile; keep the first so all agree. What was read
+    // may predate a save another instance committed since a reload last read the mark: have
+    // the next reload_if_changed() read every policy again.
+    auto [it, inserted] = policies_.emplace(event_id, *c);
+    if (inserted) {
+        polled_.reset();
+        ++published_;
+    }
+    return it->second;
 }
 
 result<event_policy> policy_service::policy(const std::string& event_slug) {
@@ -79,7 +86,46 @@ result<event_policy> policy_service::set_policy(const std::string& event_slug,
     if (status st = events_.save_policy(ev->id, p); !st) return st;
     std::lock_guard lock(mutex_);
     policies_[ev->id] = *compiled;
+    ++published_;
     return p;
+}
+
+result<std::vector<std::int64_t>> policy_service::reload_if_changed() {
+    // The mark is read before the policies: a save committed after it is either in what is
+    // read below or moves the mark again for the next call.
+    auto mark = events_.policy_mark();
+    if (!mark) return mark.error();
+    if (!*mark) return std::vector<std::int64_t>{};  // only this process writes the store
+    std::vector<std::int64_t> ids;
+    std::uint64_t published = 0;
+    {
+        std::lock_guard lock(mutex_);
+        if (polled_ == **mark) return std::vector<std::int64_t>{};
+        published = published_;
+        for (const auto& [id, p] : policies_) ids.push_back(id);
+    }
+    std::vector<std::pair<std::int64_t, std::shared_ptr<const compiled_policy>>> loaded;
+    for (std::int64_t id : ids) {
+        auto p = events_.get_policy(id);
+        if (!p) return p.error();
+        auto c = compile(*p);
+        if (!c) return c.error();  // never for a saved policy: it was validated before
+        loaded.emplace_back(id, std::move(*c));
+    }
+    std::vector<std::int64_t> changed;
+    std::lock_guard lock(mutex_);
+    // A policy set_policy or in_force published meanwhile may be newer than what was read
+    // here, or older than the mark: keep what is in force and read again at the next call
+    // (the mark is left as it was).
+    if (published_ != published) return changed;
+    for (auto& [id, c] : loaded) {
+        auto& kept = policies_[id];
+        if (kept && kept->source == c->source) continue;
+        kept = std::move(c);
+        changed.push_back(id);
+    }
+    polled_ = **mark;
+    return changed;
 }
 
 result<dry_run_report> policy_service::dry_run(const std::string& event_slug,

@@ -4,9 +4,17 @@
 // the scoring workers (policy_service::in_force), so an admin's change applies to the next
 // question at once.
 //
+// SEVERAL INSTANCES on one database: a policy saved through another instance is not seen by
+// set_policy here; reload_if_changed() (called every poll interval by the learning trainer,
+// event_learning_service) reads event_store::policy_mark() and, when it moved, reloads every
+// policy kept here, so another instance's change is in force within one poll interval. A store
+// only this process writes has no mark: nothing is reloaded, a save applies at once as before.
+//
 // Ownership: borrows the stores; they must outlive it.
 // Thread safety: every method is safe from any thread. A compiled policy is immutable once
-// published; a change replaces the pointer.
+// published; a change replaces the pointer. A reload installs nothing when set_policy or a
+// first load published a policy after the reload began reading (published_ tells): a save
+// here is never undone by an older read, and the next reload reads again.
 
 #include <cstdint>
 #include <map>
@@ -70,6 +78,14 @@ public:
     // triaged as a new question would be now (with the event's correction when p learns).
     result<dry_run_report> dry_run(const std::string& event_slug, const event_policy& p);
 
+    // When event_store::policy_mark() moved since the policies kept here were last all read
+    // (or one was first loaded since), reloads every one of them from the store and returns
+    // the events whose policy in force changed. One read of the mark when nothing changed;
+    // nothing at all on a store without a mark. Any thread; one caller at a time is expected
+    // (the trainer thread), though concurrent calls are safe.
+    // Errors: the store's (the policies kept stay in force; the next call retries).
+    result<std::vector<std::int64_t>> reload_if_changed();
+
     // Validates the thresholds and builds the word list. Errors: invalid_threshold and the
     // codes of word_list::build.
     static result<std::shared_ptr<const compiled_policy>> compile(const event_policy& p);
@@ -83,6 +99,10 @@ private:
     std::mutex mutex_;
     // event id -> policy in force; GUARDED_BY(mutex_) (the map, not the policies)
     std::map<std::int64_t, std::shared_ptr<const compiled_policy>> policies_;
+    // Policies published by set_policy or a first load in in_force; GUARDED_BY(mutex_)
+    std::uint64_t published_ = 0;
+    // policy_mark() when the policies kept were last all reloaded; GUARDED_BY(mutex_)
+    std::optional<std::pair<std::int64_t, std::int64_t>> polled_;
 };
 
 }  // namespace tribune

@@ -7,7 +7,9 @@
 // Errors: as documented per method; unavailable when the storage cannot be read or written.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/domain/event_settings.hpp"
@@ -26,6 +28,8 @@ struct new_event {
 
 // An event's triage settings as an admin edits them.
 struct event_policy {
+    bool operator==(const event_policy&) const = default;
+
     triage_policy thresholds = triage_policy::defaults();
     bool premoderate = false;
     std::vector<std::string> banned;   // terms that auto-reject
@@ -75,6 +79,13 @@ public:
     // Replaces the whole policy at once; a term repeated in one list, or an event tag
     // repeated, is kept once. Errors: not_found (event_not_found).
     virtual status save_policy(std::int64_t event_id, const event_policy& p) = 0;
+    // What a process polls to notice a policy saved by another process on the same database
+    // (policy_service::reload_if_changed): a value that changes whenever any event's policy is
+    // saved. Default: none (a store only this process writes: its saves go through the
+    // policy_service, which applies them at once, so there is nothing to poll).
+    virtual result<std::optional<std::pair<std::int64_t, std::int64_t>>> policy_mark() {
+        return std::optional<std::pair<std::int64_t, std::int64_t>>{};
+    }
 
     // The event's settings (event_settings' defaults until saved). Errors: not_found
     // (event_not_found).

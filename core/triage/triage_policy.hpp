@@ -21,6 +21,7 @@ namespace tribune {
 struct threshold {
     float review_above = 1.01f;  // > 1 disables the rule
     float reject_above = 1.01f;
+    bool operator==(const threshold&) const = default;
 };
 
 // Which rule gave a verdict (decision_inheritance reads it: an approval a question inherits
@@ -45,6 +46,8 @@ public:
                      const std::vector<word_match>& words = {}) const;
     // The verdict for a question the classifier failed on.
     static verdict unscored(const std::string& why);
+
+    bool operator==(const triage_policy&) const = default;
 
 private:
     std::array<threshold, attribute_count> thresholds_{};

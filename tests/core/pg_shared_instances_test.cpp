@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <barrier>
 #include <functional>
+#include <future>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -544,6 +545,46 @@ TEST_F(pg_shared_learning, a_reset_on_one_instance_empties_the_others_correction
     ASSERT_NE(after, nullptr);
     EXPECT_EQ(after->counts().groups(), 0) << "A still applies the correction B's admin reset";
     EXPECT_TRUE(after->empty());
+}
+
+// An admin's policy saved through B is the one A's scoring applies after A's next poll (every
+// 100 ms here), though A kept the event's policy from before: A auto-rejects a question with
+// the term B's admin banned, and reports B's policy as its own.
+TEST_F(pg_shared_learning, a_policy_saved_on_one_instance_is_in_force_on_the_other) {
+    start(std::chrono::milliseconds(100));
+    auto submit_on_a = [&](const std::string& text) {
+        std::promise<result<submit_outcome>> done;
+        auto fut = done.get_future();
+        status st = on_a_->submit({"demo", text, {}, {}, {}},
+                                  [&](result<submit_outcome> r) { done.set_value(std::move(r)); });
+        EXPECT_TRUE(st.is_ok()) << st.message();
+        auto r = fut.get();
+        EXPECT_TRUE(r.is_ok()) << r.error().message();
+        return r ? r->q : question{};
+    };
+    auto before = on_a_->policy("demo");  // kept by A from now on
+    ASSERT_TRUE(before.is_ok());
+    ASSERT_NE(submit_on_a("Will the zorblax merger close this year?").status,
+              question_status::auto_rejected);
+
+    event_policy changed = *before;
+    changed.banned.push_back("zorblax");
+    threshold& th = changed.thresholds.at(all_attributes[0]);
+    th.review_above = th.reject_above * 0.75f;
+    ASSERT_FALSE(changed == *before);
+    ASSERT_TRUE(on_b_->set_policy("demo", changed).is_ok());
+
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    auto on_a = on_a_->policy("demo");
+    while (on_a.is_ok() && !(*on_a == changed) && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        on_a = on_a_->policy("demo");
+    }
+    ASSERT_TRUE(on_a.is_ok());
+    EXPECT_TRUE(*on_a == changed) << "A still applies the policy it had before B's admin saved one";
+    const question q = submit_on_a("How many branches will zorblax cut in Ohio?");
+    EXPECT_EQ(q.status, question_status::auto_rejected);
+    EXPECT_NE(q.verdict.find("zorblax"), std::string::npos) << q.verdict;
 }
 
 TEST_F(pg_shared_instances, a_claimed_webhook_delivery_is_not_handed_to_another_instance) {
