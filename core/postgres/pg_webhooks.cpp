@@ -279,15 +279,11 @@ status postgres_store::record_attempts(const std::vector<attempt_record>& rs) {
 
 status postgres_store::release_claims(const std::set<std::int64_t>& hook_ids) {
     if (hook_ids.empty()) return status::ok();
-    std::string ids = "{";
-    for (std::int64_t id : hook_ids) {
-        if (ids.size() > 1) ids += ',';
-        ids += std::to_string(id);
-    }
-    ids += '}';
+    pg_array ids;
+    for (std::int64_t id : hook_ids) ids.add(id);
     lease db(*this);
     return db->run("UPDATE webhooks SET claimed_until = 0 WHERE id = ANY($1::bigint[])",
-                   pg_params().add(ids), "release webhook claims");
+                   pg_params().add(ids.literal()), "release webhook claims");
 }
 
 result<std::map<std::int64_t, std::int64_t>> postgres_store::backlog() {

@@ -98,6 +98,20 @@ protected:
         EXPECT_TRUE(r.is_ok()) << r.error().message();
         return r ? r->front().stored : question{};
     }
+    // A hook on demo, created through A, owed one delivery (a question inserted on A).
+    webhook hook_owed_one(const std::string& text) {
+        new_webhook w;
+        w.event_id = demo_.id;
+        w.url = "http://127.0.0.1:9/hook";
+        w.secret = "whsec_test";
+        w.events = {"question.created"};
+        w.created_by = "admin";
+        w.created_at = wall_clock_ms();
+        auto hook = a_->create_webhook(w);
+        EXPECT_TRUE(hook.is_ok()) << hook.error().message();
+        insert(*a_, text);
+        return hook ? *hook : webhook{};
+    }
 
     std::unique_ptr<postgres_store> a_, b_;
     event_info demo_;
@@ -588,16 +602,8 @@ TEST_F(pg_shared_learning, a_policy_saved_on_one_instance_is_in_force_on_the_oth
 }
 
 TEST_F(pg_shared_instances, a_claimed_webhook_delivery_is_not_handed_to_another_instance) {
-    new_webhook w;
-    w.event_id = demo_.id;
-    w.url = "http://127.0.0.1:9/hook";
-    w.secret = "whsec_test";
-    w.events = {"question.created"};
-    w.created_by = "admin";
-    w.created_at = wall_clock_ms();
-    auto hook = a_->create_webhook(w);
-    ASSERT_TRUE(hook.is_ok()) << hook.error().message();
-    insert(*a_, "Owed to the hook?");
+    const webhook hook = hook_owed_one("Owed to the hook?");
+    ASSERT_GT(hook.id, 0);
     const timestamp_ms now = wall_clock_ms() + 1;
 
     auto on_a = a_->due_deliveries(now, {}, 10);
@@ -610,7 +616,7 @@ TEST_F(pg_shared_instances, a_claimed_webhook_delivery_is_not_handed_to_another_
     // whichever instance asks first once its backoff has passed.
     attempt_record failed;
     failed.outbox_id = on_a->front().outbox_id;
-    failed.log.hook_id = hook->id;
+    failed.log.hook_id = hook.id;
     failed.log.delivery_id = on_a->front().delivery_id;
     failed.log.type = on_a->front().type;
     failed.log.question_id = on_a->front().question_id;
@@ -626,16 +632,8 @@ TEST_F(pg_shared_instances, a_claimed_webhook_delivery_is_not_handed_to_another_
 }
 
 TEST_F(pg_shared_instances, a_claim_given_up_at_shutdown_is_due_at_once_on_another_instance) {
-    new_webhook w;
-    w.event_id = demo_.id;
-    w.url = "http://127.0.0.1:9/hook";
-    w.secret = "whsec_test";
-    w.events = {"question.created"};
-    w.created_by = "admin";
-    w.created_at = wall_clock_ms();
-    auto hook = a_->create_webhook(w);
-    ASSERT_TRUE(hook.is_ok()) << hook.error().message();
-    insert(*a_, "Owed when A stops?");
+    const webhook hook = hook_owed_one("Owed when A stops?");
+    ASSERT_GT(hook.id, 0);
     const timestamp_ms now = wall_clock_ms() + 1;
     auto on_a = a_->due_deliveries(now, {}, 10);
     ASSERT_TRUE(on_a.is_ok());
@@ -643,7 +641,7 @@ TEST_F(pg_shared_instances, a_claim_given_up_at_shutdown_is_due_at_once_on_anoth
     // A stops with the attempt in flight (webhook_dispatcher::stop): nothing is recorded, the
     // claim is given up, and B, asking at the same moment, is handed the delivery: it does not
     // wait for the claim to expire.
-    ASSERT_TRUE(a_->release_claims({hook->id}).is_ok());
+    ASSERT_TRUE(a_->release_claims({hook.id}).is_ok());
     auto on_b = b_->due_deliveries(now, {}, 10);
     ASSERT_TRUE(on_b.is_ok());
     ASSERT_EQ(on_b->size(), 1u) << "the delivery A gave up is due on B at once";
