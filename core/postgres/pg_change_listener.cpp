@@ -197,11 +197,7 @@ bool pg_change_listener::deliver(numbered_sink& sink, std::int64_t event_id, std
     const auto parts = split_nonempty(payload, '|');
     at->seq = seq;  // (put back below when the change cannot be read now)
     if (parts.size() < 2) return true;
-    const auto actor_after = [&](int bars) {
-        std::size_t at_bar = std::string::npos;
-        for (int i = 0; i < bars; ++i) at_bar = payload.find('|', at_bar + 1);
-        return at_bar == std::string::npos ? std::string() : payload.substr(at_bar + 1);
-    };
+    const auto actor_after = [&](int bars) { return std::string(pg_rows::payload_after(payload, bars)); };
     if (parts[0] == "s") {
         shortlist_change c;
         c.event = at->slug;

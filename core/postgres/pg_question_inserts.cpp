@@ -363,17 +363,6 @@ result<std::vector<insert_outcome>> write_batch(pg_connection& db,
     return out;
 }
 
-// The payload's field after `bars` '|' (the rest of it: an actor may contain '|'); "" when
-// it has fewer.
-std::string_view field_after(std::string_view payload, int bars) {
-    std::size_t at = std::string_view::npos;
-    for (int i = 0; i < bars; ++i) {
-        at = payload.find('|', at + 1);
-        if (at == std::string_view::npos) return {};
-    }
-    return payload.substr(at + 1);
-}
-
 // What committed to the batch's events after the numbers the caller gave, for those behind:
 // the new questions (their grouping rows) and, for each moderator's change, its group's
 // decision as stored now. Payloads as pg_rows::notify_change writes them: "id|new|state|
@@ -401,11 +390,12 @@ status read_missed(pg_connection& db, const batch_events& events, committed_else
     for (int row = 0; row < r->rows(); ++row) {
         if (r->is_null(row, 2)) continue;  // a shortlist's change, or a question gone since
         const std::string payload = r->text(row, 1);
-        const std::string_view kind = field_after(payload, 1).substr(0, field_after(payload, 1).find('|'));
+        const std::string_view rest = payload_after(payload, 1);
+        const std::string_view kind = rest.substr(0, rest.find('|'));
         if (kind == "new" || kind == "created") {
             since.created.push_back(
                 {r->integer(row, 2), r->integer(row, 0), r->integer(row, 3), r->text(row, 4)});
-        } else if (!field_after(payload, kind == "moved" ? 5 : 3).empty()) {
+        } else if (!payload_after(payload, kind == "moved" ? 5 : 3).empty()) {
             decided.insert(r->integer(row, 3));  // a moderator's: the group's decision may move
         }
     }

@@ -133,6 +133,15 @@ result<std::optional<question>> load_external(pg_connection& db, std::int64_t ev
     return std::optional<question>(std::move(qs->front()));
 }
 
+std::string_view payload_after(std::string_view payload, int bars) {
+    std::size_t at = std::string_view::npos;
+    for (int i = 0; i < bars; ++i) {
+        at = payload.find('|', at + 1);
+        if (at == std::string_view::npos) return {};
+    }
+    return payload.substr(at + 1);
+}
+
 std::string reserve_question_ids_sql(std::size_t n) {
     return "SELECT nextval(pg_get_serial_sequence('questions', 'id')) FROM generate_series(1, " +
            std::to_string(n) + ")";

@@ -68,6 +68,9 @@ status notify_change(pg_connection& db, std::int64_t question_id,
 // a question as stored (its event, id, state and version are used). REQUIRES (when run): a transaction open that took lock_numbering_of_event()
 // of each event.
 std::string notify_created_sql(const std::vector<question>& created);
+// A change payload's field after `bars` '|', with the rest of the payload (an actor, the last
+// field, may itself contain '|'); "" when the payload has fewer bars.
+std::string_view payload_after(std::string_view payload, int bars);
 // The same for a change of the shortlist of the event `event_slug` (payload
 // "s|action|question_id|actor"; the listener reads the shortlist itself).
 // REQUIRES: a transaction open on `db`.
