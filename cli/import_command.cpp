@@ -25,7 +25,7 @@ constexpr const char* import_usage =
     "  already stored are skipped. Other options: as tribune serve.\n";
 
 constexpr std::size_t bad_lines_shown = 20;
-constexpr std::size_t submitters = 8;
+constexpr std::size_t submitter_count = 8;
 
 // Announcements go nowhere: on PostgreSQL the store announces its commits to every instance
 // (NOTIFY); on SQLite no other process hears this one's hub.
@@ -166,7 +166,7 @@ int run_import_command(const std::vector<std::string>& args, const std::string& 
     auto signal = make_question_signal(*o, &question_model);
     if (!signal) return fail(signal.error().message());
     // Connections for the submitters' look-ups, the group commit and the learning.
-    auto db = open_store(o->cfg.db_path, o->cfg.migrations_dir, submitters + 2);
+    auto db = open_store(o->cfg.db_path, o->cfg.migrations_dir, submitter_count + 2);
     if (!db) return fail(db.error().message());
     if (auto ev = (*db)->find_event(a->event); !ev) return fail(ev.error().message());
 
@@ -193,7 +193,7 @@ int run_import_command(const std::vector<std::string>& args, const std::string& 
     (*db)->prefer_bulk_writes();
     if (status st = service.start(); !st) return fail(st.message());
     tally t;
-    submit_all(service, *subs, submitters, t);
+    submit_all(service, *subs, submitter_count, t);
     service.stop();
     if (t.error) return fail("import stopped: " + t.error->message() +
                              " (questions answered before it are stored; run it again)");

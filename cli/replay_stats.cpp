@@ -119,8 +119,7 @@ std::string replay_stats::summary_text(bool interrupted) const {
 }
 
 std::string replay_stats::summary_json(bool interrupted) const {
-    using json = nlohmann::json;
-    json j = {{"lines", total_lines_},
+    nlohmann::json j = {{"lines", total_lines_},
               {"sent", sent_.load()},
               {"requests", requests_.load()},
               {"accepted", stored()},
@@ -138,8 +137,8 @@ std::string replay_stats::summary_json(bool interrupted) const {
               {"elapsed_s", elapsed_s()}};
     std::lock_guard lock(mutex_);
     j["first_request_to_last_201_s"] =
-        first_send_ && last_created_ ? json(seconds_between(*first_send_, *last_created_)) : json();
-    json items = json::array();
+        first_send_ && last_created_ ? nlohmann::json(seconds_between(*first_send_, *last_created_)) : nlohmann::json();
+    nlohmann::json items = nlohmann::json::array();
     for (const auto& e : kept_errors_)
         items.push_back({{"line", e.line}, {"status", e.http_status}, {"code", e.code}, {"message", e.message}});
     j["error_items"] = std::move(items);

@@ -6,6 +6,6 @@ target_compile_options(tribune_warnings INTERFACE
   -Wcast-align -Woverloaded-virtual -Wformat=2)
 # In a unity batch every .cpp is an included file, and GCC then warns when a coroutine's frame
 # holds a type from that file's anonymous namespace: the batch is still one translation unit.
-if(TRIBUNE_UNITY)
+if(TRIBUNE_UNITY AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   target_compile_options(tribune_warnings INTERFACE -Wno-subobject-linkage)
 endif()

@@ -52,8 +52,8 @@ public:
         // The rule of the verdict row.q got with the event's correction (equal to `rule` when
         // the correction did not move it): what the unsure rule reads (unsure_decision.hpp).
         verdict_rule triaged_rule = verdict_rule::unscored;
-        std::vector<word_match> words;
-        std::shared_ptr<const compiled_policy> policy;
+        std::vector<word_match> words{};
+        std::shared_ptr<const compiled_policy> policy{};
     };
     // The group grouping chose for an item, as the steps before the insert see it.
     struct planned {

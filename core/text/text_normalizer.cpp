@@ -62,7 +62,6 @@ const fold_table::fold_entry* fold_of(char32_t cp) {
     return (it != last && it->cp == cp) ? it : nullptr;
 }
 
-constexpr bool is_ascii_letter(char32_t c) { return c >= 'a' && c <= 'z'; }
 
 // Symbols that may stand for letters inside a word.
 constexpr bool is_leet_symbol(char32_t c) { return c == '@' || c == '$' || c == '!'; }

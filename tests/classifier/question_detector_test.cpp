@@ -108,7 +108,7 @@ TEST_F(QuestionDetector, the_prepared_text_and_the_normalised_text_give_the_same
     for (const std::string text : {"Est-ce que la séance sera filmée ?", "No to the tram project!", ""}) {
         auto n = normalize(text);
         ASSERT_TRUE(n);
-        prepared_text p{text, n.value()};
+        prepared_text p{text, n.value(), n.value(), false};
         EXPECT_EQ(model_->question_probability(p), model_->question_probability(std::string_view(n->text))) << text;
     }
 }
