@@ -9,7 +9,7 @@ namespace {
 constexpr std::uint32_t max_dim = 64;
 constexpr std::uint32_t max_hidden = 1024;
 constexpr std::uint32_t max_buckets = 1u << 22;
-constexpr std::size_t prefetch_distance = 16;
+constexpr std::size_t bag_prefetch_distance = 16;
 
 }  // namespace
 
@@ -52,8 +52,8 @@ void accumulate(const std::vector<feature_entry>& entries, const std::int8_t* ta
         const std::size_t stop = std::min(n, i + chunk);
         for (; i < stop; ++i) {
             // Rows are scattered over a table larger than L2: fetch a few entries ahead.
-            if (i + prefetch_distance < n)
-                __builtin_prefetch(table + std::size_t{entries[i + prefetch_distance].bucket & mask} * D);
+            if (i + bag_prefetch_distance < n)
+                __builtin_prefetch(table + std::size_t{entries[i + bag_prefetch_distance].bucket & mask} * D);
             const std::int8_t* row = table + std::size_t{entries[i].bucket & mask} * D;
             const auto units = static_cast<std::int16_t>(entries[i].value * 2.0f);  // values are k/2
             for (std::size_t d = 0; d < D; ++d) part[d] = static_cast<std::int16_t>(part[d] + units * row[d]);

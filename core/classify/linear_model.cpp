@@ -1,4 +1,5 @@
 #include "core/classify/linear_model.hpp"
+#include "core/util/sigmoid.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,12 +16,10 @@ constexpr std::size_t header_u32s = 10;
 constexpr std::uint32_t flag_scope = 1u;
 constexpr std::uint32_t flag_joined = 2u;
 constexpr std::uint32_t flag_group = 4u;
-constexpr std::size_t prefetch_distance = 16;
+constexpr std::size_t weight_prefetch_distance = 16;
 constexpr const char* what = "Tribune model";
 
 using model_file::put;
-
-float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 // Index of `lang` in calibration_languages, or calibration_languages.size().
 std::size_t language_index(std::string_view lang) {
@@ -193,8 +192,8 @@ void linear_model::score(const text_feature_set& features, head_logits& logits,
         const std::size_t n = features.entries.size();
         for (std::size_t i = 0; i < n; ++i) {
             // Rows are scattered over a table larger than L2: fetch a few entries ahead.
-            if (i + prefetch_distance < n)
-                __builtin_prefetch(&weights_[std::size_t{features.entries[i + prefetch_distance].bucket} *
+            if (i + weight_prefetch_distance < n)
+                __builtin_prefetch(&weights_[std::size_t{features.entries[i + weight_prefetch_distance].bucket} *
                                              model_columns]);
             const feature_entry& e = features.entries[i];
             const std::int8_t* row = &weights_[std::size_t{e.bucket} * model_columns];

@@ -15,7 +15,7 @@ struct listed_word {
 
 // Lower-case ASCII words. Scores chosen so the default triage thresholds give:
 // "kill" -> auto_rejected (threat 0.95), insults -> pending, "damn" -> approved-ish.
-constexpr std::array<listed_word, 12> word_list = {{
+constexpr std::array<listed_word, 12> placeholder_words = {{
     {"idiot", attribute::insult, 0.80f},
     {"idiots", attribute::insult, 0.80f},
     {"stupid", attribute::insult, 0.70f},
@@ -55,7 +55,7 @@ result<classification> placeholder_classifier::classify(std::string_view text) c
             word.push_back(static_cast<char>(std::tolower(c)));
             ++j;
         }
-        for (const auto& w : word_list) {
+        for (const auto& w : placeholder_words) {
             if (w.word != word) continue;
             out.values[w.attr] = std::max(out.values[w.attr], w.score);
             out.values[attribute::toxicity] = std::max(out.values[attribute::toxicity], w.score);

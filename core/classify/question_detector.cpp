@@ -10,9 +10,9 @@
 namespace tribune {
 namespace {
 
-constexpr char magic[8] = {'T', 'R', 'I', 'B', 'Q', 'D', '0', '1'};
-constexpr const char* what = "Tribune question model";
-constexpr std::uint32_t max_buckets = 1u << 22;
+constexpr char detector_magic[8] = {'T', 'R', 'I', 'B', 'Q', 'D', '0', '1'};
+constexpr const char* detector_file_kind = "Tribune question model";
+constexpr std::uint32_t detector_max_buckets = 1u << 22;
 
 }  // namespace
 
@@ -30,7 +30,7 @@ question_detector question_detector::quantize(const std::vector<float>& weights,
 }
 
 status question_detector::save(const std::string& path) const {
-    std::string out(magic, sizeof magic);
+    std::string out(detector_magic, sizeof detector_magic);
     model_file::put<std::uint32_t>(out, format_version);
     model_file::put<std::uint32_t>(out, buckets());
     for (float v : {bias_, weight_scale_, calib_a_, calib_b_, threshold_}) model_file::put<float>(out, v);
@@ -40,18 +40,18 @@ status question_detector::save(const std::string& path) const {
 
 result<std::unique_ptr<question_detector>> question_detector::load(const std::string& path) {
     try {
-        auto file = model_file::read_file(path, max_file_bytes, what);
+        auto file = model_file::read_file(path, max_file_bytes, detector_file_kind);
         if (!file) return file.error();
         const std::string& in = file.value();
-        auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, what, why); };
-        if (in.size() < sizeof magic + 8 || std::memcmp(in.data(), magic, sizeof magic) != 0)
-            return corrupt("wrong magic (not a question model)");
+        auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, detector_file_kind, why); };
+        if (in.size() < sizeof detector_magic + 8 || std::memcmp(in.data(), detector_magic, sizeof detector_magic) != 0)
+            return corrupt("wrong detector_magic (not a question model)");
         if (!model_file::checksum_ok(in)) return corrupt("checksum mismatch");
-        model_file::reader r(in, sizeof magic, in.size() - 8);
+        model_file::reader r(in, sizeof detector_magic, in.size() - 8);
         const auto version = r.get<std::uint32_t>();
         const auto buckets = r.get<std::uint32_t>();
         if (r.failed() || version != format_version) return corrupt("unsupported version " + std::to_string(version));
-        if (buckets == 0 || (buckets & (buckets - 1)) != 0 || buckets > max_buckets) return corrupt("bad bucket count");
+        if (buckets == 0 || (buckets & (buckets - 1)) != 0 || buckets > detector_max_buckets) return corrupt("bad bucket count");
         std::unique_ptr<question_detector> d(new question_detector());
         d->features_ = question_features(buckets);
         d->bias_ = r.read_float();

@@ -1,6 +1,7 @@
 // postgres_store as a source_store: the social-network sources of each event and their resume
 // cursors (migration postgresql/0003_bridge_sources).
 
+#include "core/store/store_rules.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
 
@@ -30,16 +31,11 @@ bridge_source read_source(const pg_result& r, int row) {
     return s;
 }
 
-status not_found(std::int64_t id) {
-    return status::error(error_kind::not_found, "source_not_found",
-                         "no source with id " + std::to_string(id));
-}
-
 result<bridge_source> load_source(pg_connection& db, std::int64_t id) {
     auto r = db.exec(std::string(source_columns) + "WHERE s.id = $1", pg_params().add(id),
                      "read source");
     if (!r) return r.error();
-    if (r->empty()) return not_found(id);
+    if (r->empty()) return source_missing(id);
     return read_source(*r, 0);
 }
 
@@ -92,7 +88,7 @@ status postgres_store::delete_source(std::int64_t id) {
     auto r = db->exec("DELETE FROM bridge_sources WHERE id = $1", pg_params().add(id),
                       "delete source");
     if (!r) return r.error();
-    if (r->affected() == 0) return not_found(id);
+    if (r->affected() == 0) return source_missing(id);
     return status::ok();
 }
 

@@ -50,16 +50,11 @@ webhook read_hook(const pg_result& r, int i) {
     return w;
 }
 
-status not_found(std::int64_t id) {
-    return status::error(error_kind::not_found, "webhook_not_found",
-                         "no webhook with id " + std::to_string(id));
-}
-
 result<webhook> load_hook(pg_connection& db, std::int64_t id, bool lock = false) {
     auto r = db.exec(std::string(hook_columns) + "WHERE h.id = $1" + (lock ? " FOR UPDATE OF h" : ""),
                      pg_params().add(id), "read webhook");
     if (!r) return r.error();
-    if (r->empty()) return not_found(id);
+    if (r->empty()) return webhook_missing(id);
     return read_hook(*r, 0);
 }
 
@@ -303,7 +298,7 @@ status postgres_store::disable_webhook(std::int64_t id, const std::string& reaso
                       "disabled_reason = $2 WHERE id = $3",
                       pg_params().add(at).add(reason).add(id), "disable webhook");
     if (!r) return r.error();
-    return r->affected() == 0 ? not_found(id) : status::ok();
+    return r->affected() == 0 ? webhook_missing(id) : status::ok();
 }
 
 result<std::vector<webhook_attempt>> postgres_store::list_attempts(std::int64_t hook_id,

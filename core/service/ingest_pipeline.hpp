@@ -58,8 +58,8 @@ struct submission {
     // Set by the social bridges only (the REST API takes neither, docs/api.md): the original
     // post's link, and its own time (ms since the epoch). A time later than the question's
     // arrival, or not positive, is replaced by the arrival time when it is stored.
-    std::optional<std::string> origin_url;
-    std::optional<timestamp_ms> posted_at;
+    std::optional<std::string> origin_url{};
+    std::optional<timestamp_ms> posted_at{};
 };
 
 struct submit_outcome {

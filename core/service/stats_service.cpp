@@ -28,7 +28,7 @@ struct bucket_tally {
     std::int64_t questions = 0;
 };
 
-struct group_tally {
+struct group_visibility {
     std::int64_t size = 0;
     std::int64_t visible = 0;
     std::int64_t first_visible = 0;
@@ -42,7 +42,7 @@ struct word_tally {
 // Everything one scan gathers.
 struct tally {
     std::map<std::int64_t, bucket_tally> buckets;  // by bucket index
-    std::unordered_map<std::int64_t, group_tally> groups;
+    std::unordered_map<std::int64_t, group_visibility> groups;
     std::unordered_map<std::string, word_tally> words;
     std::map<std::string, std::int64_t> languages;
     double rejected_words = 0;
@@ -51,7 +51,7 @@ struct tally {
 
 void count_question(const stats_query& sq, const question& q, event_stats& out, tally& t) {
     const bool visible = !sq.public_only || is_public(q.status);
-    group_tally& g = t.groups[q.cluster_id];
+    group_visibility& g = t.groups[q.cluster_id];
     ++g.size;
     if (!visible) return;
     if (g.visible++ == 0) g.first_visible = q.id;

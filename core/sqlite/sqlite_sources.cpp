@@ -1,6 +1,7 @@
 // sqlite_store as a source_store: the social-network sources of each event and their resume
 // cursors (migration 0013_bridge_sources).
 
+#include "core/store/store_rules.hpp"
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
 
@@ -44,8 +45,7 @@ result<bridge_source> load_source(sqlite_connection& db, std::int64_t id) {
     q->bind(1, id);
     int rc = q->step();
     if (rc == SQLITE_DONE)
-        return status::error(error_kind::not_found, "source_not_found",
-                             "no source with id " + std::to_string(id));
+        return source_missing(id);
     if (rc != SQLITE_ROW) return db.last_error("read source");
     return read_source(*q);
 }

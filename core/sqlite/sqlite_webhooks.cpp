@@ -37,17 +37,12 @@ webhook read_hook(const sqlite_statement& s) {
     return w;
 }
 
-status not_found(std::int64_t id) {
-    return status::error(error_kind::not_found, "webhook_not_found",
-                         "no webhook with id " + std::to_string(id));
-}
-
 result<webhook> load_hook(sqlite_connection& db, std::int64_t id) {
     auto q = db.prepare(std::string(hook_columns) + "WHERE h.id = ?");
     if (!q) return q.error();
     q->bind(1, id);
     int rc = q->step();
-    if (rc == SQLITE_DONE) return not_found(id);
+    if (rc == SQLITE_DONE) return webhook_missing(id);
     if (rc != SQLITE_ROW) return db.last_error("read webhook");
     return read_hook(*q);
 }
@@ -288,7 +283,7 @@ status sqlite_store::disable_webhook(std::int64_t id, const std::string& reason,
         upd->bind(2, std::string_view(reason));
         upd->bind(3, id);
         if (upd->step() != SQLITE_DONE) return db.last_error("disable webhook");
-        return sqlite3_changes(db.get()) == 0 ? not_found(id) : status::ok();
+        return sqlite3_changes(db.get()) == 0 ? webhook_missing(id) : status::ok();
     });
     reload_hooked_events();  // whether committed or not
     return written;

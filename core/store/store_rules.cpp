@@ -57,6 +57,16 @@ status question_missing(std::int64_t id) {
                          "no question with id " + std::to_string(id));
 }
 
+status webhook_missing(std::int64_t id) {
+    return status::error(error_kind::not_found, "webhook_not_found",
+                         "no webhook with id " + std::to_string(id));
+}
+
+status source_missing(std::int64_t id) {
+    return status::error(error_kind::not_found, "source_not_found",
+                         "no source with id " + std::to_string(id));
+}
+
 result<std::int64_t> group_of(const group_choice& choice, const std::vector<insert_outcome>& done) {
     switch (choice.k) {
         case group_choice::kind::own: return std::int64_t{0};

@@ -35,6 +35,10 @@ decision_request undo_of(const decision_record& last, const undo_request& u);
 
 // Errors: not_found (question_not_found) for the question `id`.
 status question_missing(std::int64_t id);
+// Errors: not_found (webhook_not_found) for the webhook `id`.
+status webhook_missing(std::int64_t id);
+// Errors: not_found (source_not_found) for the social bridge source `id`.
+status source_missing(std::int64_t id);
 
 // The created_at a new question `q` is stored with at `now`: its own time when one was given
 // (a bridged post's, q.created_at > 0) and not later than now, else now.

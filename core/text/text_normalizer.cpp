@@ -24,17 +24,17 @@ using utf8::encode_utf8;
 // Classes used by the passes. `symbol` is an ASCII l33t or mask symbol (@ $ ! * # %):
 // part of a word, but not a letter until pass 5 converts it. The order matters:
 // kinds up to `digit` are alphanumeric, up to `symbol` are part of a word.
-enum class kind : std::uint8_t { letter, digit, symbol, space, punct };
+enum class char_kind : std::uint8_t { letter, digit, symbol, space, punct };
 
-constexpr bool is_alnum(kind k) { return k <= kind::digit; }
-constexpr bool is_word(kind k) { return k <= kind::symbol; }
+constexpr bool is_alnum(char_kind k) { return k <= char_kind::digit; }
+constexpr bool is_word(char_kind k) { return k <= char_kind::symbol; }
 
 struct item {
     char32_t cp;          // current output code point
     char32_t homoglyph;   // Latin look-alike of the original letter, 0 when none
     std::uint32_t start;  // original range [start, end), in code points
     std::uint32_t end;
-    kind k;
+    char_kind k;
     bool dead;
 };
 
@@ -89,8 +89,8 @@ constexpr char leet_letter(char32_t c) {
 
 inline bool in_word(const item& it) { return is_word(it.k); }
 
-constexpr kind ascii_punct_kind(char32_t c) {
-    return (is_leet_symbol(c) || is_mask_symbol(c)) ? kind::symbol : kind::punct;
+constexpr char_kind ascii_punct_kind(char32_t c) {
+    return (is_leet_symbol(c) || is_mask_symbol(c)) ? char_kind::symbol : char_kind::punct;
 }
 
 // Units after a number that make "1st", "10am", "5g" a quantity rather than l33t.
@@ -123,28 +123,28 @@ bool decode_and_fold(std::string_view in, item* out, std::uint32_t* leet_at, fol
     item* const first = out;
     auto note_leet = [&] { leet_at[sum.leet++] = static_cast<std::uint32_t>(out - first - 1); };
     auto push_space = [&](std::uint32_t at) {
-        if (out == first || out[-1].k == kind::space) return;  // trim start, collapse
-        *out++ = {U' ', 0, at, at + 1, kind::space, false};
+        if (out == first || out[-1].k == char_kind::space) return;  // trim start, collapse
+        *out++ = {U' ', 0, at, at + 1, char_kind::space, false};
     };
     while (i < n) {
         const unsigned char b = s[i];
         if (b < 0x80) {  // ASCII fast path
             ++i;
             if (b >= 'a' && b <= 'z') {
-                *out++ = {char32_t(b), 0, k, k + 1, kind::letter, false};
+                *out++ = {char32_t(b), 0, k, k + 1, char_kind::letter, false};
             } else if (b == ' ') {
                 push_space(k);
             } else if (b >= 'A' && b <= 'Z') {
-                *out++ = {char32_t(b + 32), 0, k, k + 1, kind::letter, false};
+                *out++ = {char32_t(b + 32), 0, k, k + 1, char_kind::letter, false};
             } else if (b >= '0' && b <= '9') {
-                *out++ = {char32_t(b), 0, k, k + 1, kind::digit, false};
+                *out++ = {char32_t(b), 0, k, k + 1, char_kind::digit, false};
                 note_leet();
             } else if (b >= 0x09 && b <= 0x0D) {
                 push_space(k);
             } else if (b > 0x20 && b < 0x7F) {
-                const kind pk = ascii_punct_kind(b);
+                const char_kind pk = ascii_punct_kind(b);
                 *out++ = {char32_t(b), 0, k, k + 1, pk, false};
-                if (pk == kind::symbol) note_leet();
+                if (pk == char_kind::symbol) note_leet();
             }  // other controls are dropped
             ++k;
             continue;
@@ -159,20 +159,20 @@ bool decode_and_fold(std::string_view in, item* out, std::uint32_t* leet_at, fol
             case fold_table::cls_space: push_space(k); break;
             case fold_table::cls_mark:
                 // Belongs to the preceding output character when adjacent to it.
-                if (out != first && out[-1].k != kind::space && out[-1].end == k)
+                if (out != first && out[-1].k != char_kind::space && out[-1].end == k)
                     out[-1].end = k + 1;
                 break;
             default: {
-                const kind kd = cls == fold_table::cls_digit    ? kind::digit
-                                : cls == fold_table::cls_punct ? kind::punct
-                                                               : kind::letter;
+                const char_kind kd = cls == fold_table::cls_digit    ? char_kind::digit
+                                : cls == fold_table::cls_punct ? char_kind::punct
+                                                               : char_kind::letter;
                 if (const auto* f = fold_of(cp)) {
                     for (char16_t u : f->out) {
                         if (u == 0) break;
-                        kind uk = (u >= '0' && u <= '9') ? kind::digit : kd;
-                        if (uk == kind::punct) uk = ascii_punct_kind(u);  // fullwidth ＠
+                        char_kind uk = (u >= '0' && u <= '9') ? char_kind::digit : kd;
+                        if (uk == char_kind::punct) uk = ascii_punct_kind(u);  // fullwidth ＠
                         *out++ = {char32_t(u), 0, k, k + 1, uk, false};
-                        if (uk == kind::digit || uk == kind::symbol) note_leet();
+                        if (uk == char_kind::digit || uk == char_kind::symbol) note_leet();
                     }
                     if (f->homoglyph != 0) {
                         out[-1].homoglyph = static_cast<unsigned char>(f->homoglyph);
@@ -203,7 +203,7 @@ void fold_homoglyphs(std::span<item> items) {
         bool has_latin = false, has_alike = false, all_alike = true;
         for (; j < n && in_word(items[j]); ++j) {
             const item& it = items[j];
-            if (it.k != kind::letter) continue;
+            if (it.k != char_kind::letter) continue;
             if (it.cp < 0x250) {
                 has_latin = true;
             } else if (it.homoglyph != 0) {
@@ -224,7 +224,7 @@ void fold_homoglyphs(std::span<item> items) {
 void join_spaced_letters(std::span<item> items) {
     const std::size_t n = items.size();
     auto single_letter = [&](std::size_t p) {
-        return items[p].k == kind::letter && (p == 0 || !is_alnum(items[p - 1].k)) &&
+        return items[p].k == char_kind::letter && (p == 0 || !is_alnum(items[p - 1].k)) &&
                (p + 1 == n || !is_alnum(items[p + 1].k));
     };
     // The separator after a single letter at p: [p+1, q) with items[q] the next single
@@ -232,7 +232,7 @@ void join_spaced_letters(std::span<item> items) {
     auto next_letter = [&](std::size_t p) {
         std::size_t q = p + 1;
         while (q < n && q - p - 1 < 3 && is_spacing_separator(items[q].cp) &&
-               items[q].k != kind::letter)
+               items[q].k != char_kind::letter)
             ++q;
         if (q == p + 1 || q >= n || !single_letter(q)) return n;
         return q;
@@ -272,7 +272,7 @@ void join_spaced_letters(std::span<item> items) {
         }
         if (letters >= 3 && distinctive >= 2) {
             for (std::size_t m = i; m < last; ++m)
-                if (items[m].k != kind::letter) items[m].dead = true;
+                if (items[m].k != char_kind::letter) items[m].dead = true;
         }
         i = last + 1;
     }
@@ -284,11 +284,11 @@ bool is_number_with_unit(const std::vector<item*>& w) {
     std::size_t p = 0;
     if (p < n && w[p]->cp == '$') ++p;
     const std::size_t digits_from = p;
-    while (p < n && w[p]->k == kind::digit) ++p;
+    while (p < n && w[p]->k == char_kind::digit) ++p;
     if (p == digits_from) return false;
     char32_t unit_buf[4];
     std::size_t unit_len = 0;
-    while (p < n && w[p]->k == kind::letter && unit_len < 4) unit_buf[unit_len++] = w[p++]->cp;
+    while (p < n && w[p]->k == char_kind::letter && unit_len < 4) unit_buf[unit_len++] = w[p++]->cp;
     const std::u32string_view unit(unit_buf, unit_len);
     if (p < n && w[p]->cp == '$') ++p;
     return p == n && (unit.size() <= 1 || is_unit_suffix(unit));  // "4b", "3d"
@@ -299,8 +299,8 @@ void fold_leet_word(std::vector<item*>& w) {
     const std::size_t n = w.size();
     std::size_t letters = 0;
     for (const item* it : w) {
-        if (it->k == kind::letter) ++letters;
-        if (it->k == kind::digit && leet_letter(it->cp) == 0) return;  // 2, 6, 8, 9: a code
+        if (it->k == char_kind::letter) ++letters;
+        if (it->k == char_kind::digit && leet_letter(it->cp) == 0) return;  // 2, 6, 8, 9: a code
     }
     if (letters == 0) return;
 
@@ -308,7 +308,7 @@ void fold_leet_word(std::vector<item*>& w) {
 
     std::size_t first_letter = n, last_letter = 0;
     for (std::size_t p = 0; p < n; ++p) {
-        if (w[p]->k == kind::letter) {
+        if (w[p]->k == char_kind::letter) {
             first_letter = std::min(first_letter, p);
             last_letter = p;
         }
@@ -326,7 +326,7 @@ void fold_leet_word(std::vector<item*>& w) {
         item& it = *w[p];
         const bool left_one = prev_one;
         prev_one = it.cp == '1';
-        if (it.k == kind::letter) continue;
+        if (it.k == char_kind::letter) continue;
         const bool before = p > first_letter, after = p < last_letter;
         if (is_mask_symbol(it.cp)) {
             if (before && after) it.cp = U'*';
@@ -336,14 +336,14 @@ void fold_leet_word(std::vector<item*>& w) {
         if (it.cp == '!' && !(before && after)) continue;
         if (const char c = letter_for(p, left_one)) {
             it.cp = static_cast<unsigned char>(c);
-            it.k = kind::letter;
+            it.k = char_kind::letter;
             converted = true;
         }
     }
     // Trailing run after the last letter.
     std::size_t trail = 0;
     for (std::size_t p = last_letter + 1; p < n; ++p) {
-        if (w[p]->k == kind::digit || w[p]->cp == '$' || w[p]->cp == '@')
+        if (w[p]->k == char_kind::digit || w[p]->cp == '$' || w[p]->cp == '@')
             ++trail;
         else
             break;
@@ -351,13 +351,13 @@ void fold_leet_word(std::vector<item*>& w) {
     if (trail == 0) return;
     bool symbols_only = true;
     for (std::size_t p = last_letter + 1; p < last_letter + 1 + trail; ++p)
-        if (w[p]->k == kind::digit) symbols_only = false;
+        if (w[p]->k == char_kind::digit) symbols_only = false;
     if (converted || symbols_only || (trail >= 2 && letters <= 2)) {
         bool left_one = false;
         for (std::size_t p = last_letter + 1; p < last_letter + 1 + trail; ++p) {
             const bool one = w[p]->cp == '1';
             w[p]->cp = static_cast<unsigned char>(letter_for(p, left_one));
-            w[p]->k = kind::letter;
+            w[p]->k = char_kind::letter;
             left_one = one;
         }
     }
@@ -462,7 +462,7 @@ result<normalized_text> normalize(std::string_view utf8) {
     std::size_t run = 0;
     for (const item& it : items) {
         if (it.dead) continue;
-        const bool letter = it.k == kind::letter;
+        const bool letter = it.k == char_kind::letter;
         if (letter && prev_letter && it.cp == prev) {
             if (++run >= 3) {
                 end[m - 1] = it.end;

@@ -1,4 +1,5 @@
 #include "core/triage/event_correction.hpp"
+#include "core/util/sigmoid.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,8 +17,6 @@ float logit(float p) {
     p = std::clamp(p, score_floor, 1.0f - score_floor);
     return std::log(p / (1.0f - p));
 }
-
-float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 std::string describe_shift(float delta, question_status from) {
     char buf[96];

@@ -1,4 +1,5 @@
 #include "core/triage/event_learner.hpp"
+#include "core/util/sigmoid.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,8 +11,6 @@ namespace {
 
 constexpr float adagrad_epsilon = 1e-6f;
 constexpr std::uint32_t shuffle_seed = 20261206u;
-
-float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 // One weighted example in the fit, its features mapped to dense indices.
 struct fit_example {

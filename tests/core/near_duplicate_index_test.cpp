@@ -286,7 +286,7 @@ int compare_with_reference(std::size_t window, int batches, unsigned seed) {
     const char* templates[] = {"When will you lower the overdraft fees for %?",
                                "Why did the bank close the branch in %?",
                                "Will the CEO of % resign?"};
-    const char* places[] = {"students", "retirees", "Paris", "Lyon", "nurses", "farmers",
+    const char* fillers[] = {"students", "retirees", "Paris", "Lyon", "nurses", "farmers",
                             "Berlin", "Madrid", "teachers", "Oslo", "miners", "Rome"};
     const char* words[] = {"fees", "bank", "close", "branches", "why", "when", "lower", "rates",
                            "overdraft", "pay", "bonus", "ceo", "resign", "loans", "staff",
@@ -296,7 +296,7 @@ int compare_with_reference(std::size_t window, int batches, unsigned seed) {
     auto random_text = [&] {
         if (rng() % 2 == 0) {
             std::string t = templates[rng() % 3];
-            t.replace(t.find('%'), 1, places[rng() % 12]);
+            t.replace(t.find('%'), 1, fillers[rng() % 12]);
             if (rng() % 2 == 0)
                 std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
             return t + noise[rng() % 4];
