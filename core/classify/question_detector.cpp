@@ -45,7 +45,7 @@ result<std::unique_ptr<question_detector>> question_detector::load(const std::st
         const std::string& in = file.value();
         auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, detector_file_kind, why); };
         if (in.size() < sizeof detector_magic + 8 || std::memcmp(in.data(), detector_magic, sizeof detector_magic) != 0)
-            return corrupt("wrong detector_magic (not a question model)");
+            return corrupt("wrong magic (not a question model)");
         if (!model_file::checksum_ok(in)) return corrupt("checksum mismatch");
         model_file::reader r(in, sizeof detector_magic, in.size() - 8);
         const auto version = r.get<std::uint32_t>();
