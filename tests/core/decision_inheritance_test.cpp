@@ -168,7 +168,7 @@ protected:
     question submit(const std::string& text) {
         std::promise<result<submit_outcome>> done;
         auto fut = done.get_future();
-        status st = service_->submit({"demo", text, {}, {}, {}, {}, {}},
+        status st = service_->submit({"demo", text, {}, {}, {}},
                                      [&](result<submit_outcome> r) { done.set_value(std::move(r)); });
         EXPECT_TRUE(st.is_ok()) << st.message();
         auto r = fut.get();

@@ -91,7 +91,7 @@ protected:
                                                    std::optional<std::string> external_id = {}) {
         std::promise<std::pair<result<submit_outcome>, bool>> done;
         auto fut = done.get_future();
-        status st = service_->submit({"demo", text, {}, std::string("test"), external_id, {}, {}},
+        status st = service_->submit({"demo", text, {}, std::string("test"), external_id},
                                      [&](result<submit_outcome> r) {
                                          const bool durable = db_.durable(text);
                                          done.set_value({std::move(r), durable});
@@ -113,7 +113,7 @@ TEST_F(durable_answer_test, every_answer_comes_after_its_commit_was_made_durable
     for (std::size_t i = 0; i < promises.size(); ++i) {
         answers.push_back(promises[i].get_future());
         const std::string text = "Question number " + std::to_string(i) + " about the fees?";
-        ASSERT_TRUE(service_->submit({"demo", text, {}, {}, {}, {}, {}},
+        ASSERT_TRUE(service_->submit({"demo", text, {}, {}, {}},
                                      [this, text, p = &promises[i]](result<submit_outcome> r) {
                                          p->set_value(r.is_ok() && db_.durable(text));
                                      })
