@@ -120,21 +120,21 @@ std::string replay_stats::summary_text(bool interrupted) const {
 
 std::string replay_stats::summary_json(bool interrupted) const {
     nlohmann::json j = {{"lines", total_lines_},
-              {"sent", sent_.load()},
-              {"requests", requests_.load()},
-              {"accepted", stored()},
-              {"created", created_.load()},
-              {"already_stored", existing_.load()},
-              {"approved", approved_.load()},
-              {"auto_rejected", auto_rejected_.load()},
-              {"in_review", in_review_.load()},
-              {"other_states", other_state_.load()},
-              {"errors", errors_.load()},
-              {"skipped", skipped_.load()},
-              {"retries", retries_.load()},
-              {"reconnects", reconnects_.load()},
-              {"interrupted", interrupted},
-              {"elapsed_s", elapsed_s()}};
+                        {"sent", sent_.load()},
+                        {"requests", requests_.load()},
+                        {"accepted", stored()},
+                        {"created", created_.load()},
+                        {"already_stored", existing_.load()},
+                        {"approved", approved_.load()},
+                        {"auto_rejected", auto_rejected_.load()},
+                        {"in_review", in_review_.load()},
+                        {"other_states", other_state_.load()},
+                        {"errors", errors_.load()},
+                        {"skipped", skipped_.load()},
+                        {"retries", retries_.load()},
+                        {"reconnects", reconnects_.load()},
+                        {"interrupted", interrupted},
+                        {"elapsed_s", elapsed_s()}};
     std::lock_guard lock(mutex_);
     j["first_request_to_last_201_s"] =
         first_send_ && last_created_ ? nlohmann::json(seconds_between(*first_send_, *last_created_)) : nlohmann::json();

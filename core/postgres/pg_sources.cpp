@@ -1,9 +1,9 @@
 // postgres_store as a source_store: the social-network sources of each event and their resume
 // cursors (migration postgresql/0003_bridge_sources).
 
-#include "core/store/store_rules.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
+#include "core/store/store_rules.hpp"
 
 namespace tribune {
 

@@ -1,9 +1,9 @@
 // sqlite_store as a source_store: the social-network sources of each event and their resume
 // cursors (migration 0013_bridge_sources).
 
-#include "core/store/store_rules.hpp"
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/store/store_rules.hpp"
 
 namespace tribune {
 

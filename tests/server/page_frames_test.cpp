@@ -70,6 +70,8 @@ struct page_copy {
 
 class page_frames_test : public server_test {
   protected:
+    static constexpr const char* states[] = {"pending", "held", "approved", "rejected", "auto_rejected", "answered"};
+
     std::unique_ptr<ws_client> open_page(const json& view, int limit, page_copy& copy) {
         auto ws = open_stream("demo", "mode=view");
         if (ws == nullptr) return ws;
@@ -108,7 +110,7 @@ class page_frames_test : public server_test {
         auto [ids, next] = db_page(query, limit);
         if (copy.page != ids || copy.next_cursor != next) return false;
         auto ev = get("/api/v1/events/demo");
-        for (const char* s : {"pending", "held", "approved", "rejected", "auto_rejected", "answered"})
+        for (const char* s : states)
             if (copy.counts.value(s, std::int64_t{-1}) != ev.body["counts"].value(s, std::int64_t{0})) return false;
         return true;
     }
@@ -137,7 +139,7 @@ class page_frames_test : public server_test {
             EXPECT_EQ(it->second["version"], get_question(id)["version"]) << "question " << id;
         }
         auto ev = get("/api/v1/events/demo");
-        for (const char* s : {"pending", "held", "approved", "rejected", "auto_rejected", "answered"})
+        for (const char* s : states)
             EXPECT_EQ(copy.counts.value(s, std::int64_t{-1}), ev.body["counts"].value(s, std::int64_t{0})) << s;
     }
 };
