@@ -54,10 +54,11 @@ struct event_policy {
     // inherit_group_decisions is on. While on, the event's correction does not reject on its
     // own (event_correction.hpp, OWN REJECTIONS), and the guesses are limited by lines checked
     // on the event's held-out decisions (learned_band's unsure lines). On for new events
-    // since session 6: with the lines' limits 0.20 / 0.08 it met the leak and loss goals on
-    // both tuning floods, where the defaults without it lost 3.1-3.3 % on seed 3
-    // (docs/benchmarks.md, "The moderated flood", session 6). Events created before keep
-    // theirs (the column's default, off); an event can turn it off.
+    // since session 6: with the lines' limits (0.20 / 0.08 then, 0.18 / 0.15 since session
+    // 10, band_options) it met the leak and loss goals on both tuning floods, where the
+    // defaults without it lost 3.1-3.3 % on seed 3 (docs/benchmarks.md, "The moderated
+    // flood", sessions 6 and 10). Events created before keep theirs (the column's default,
+    // off); an event can turn it off.
     bool auto_decide_unsure = true;
 };
 

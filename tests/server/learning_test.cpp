@@ -192,8 +192,8 @@ TEST_F(learning_test, the_band_narrowing_switch_is_in_the_policy_the_report_and_
     EXPECT_EQ(unsure["approve_below_band_position"], 0);
     EXPECT_EQ(unsure["reject_from_band_position"], 1000);
     EXPECT_EQ(unsure["approve"]["checked_groups"], 0);
-    EXPECT_DOUBLE_EQ(unsure["approve"]["max_error"].get<double>(), 0.2);
-    EXPECT_DOUBLE_EQ(unsure["reject"]["max_error"].get<double>(), 0.08);
+    EXPECT_DOUBLE_EQ(unsure["approve"]["max_error"].get<double>(), 0.18);
+    EXPECT_DOUBLE_EQ(unsure["reject"]["max_error"].get<double>(), 0.15);
     EXPECT_EQ(report["band"]["own_rejections"], false);
     auto off = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"auto_decide_unsure", false}}.dump());
     ASSERT_EQ(off.status, 200u) << off;
