@@ -63,6 +63,9 @@ void replay_connection::take_next() {
     request_.set(http::field::user_agent, "tribune-replay");
     request_.set(http::field::authorization, target_.authorization);
     request_.set(http::field::content_type, "application/json");
+    // Only the status is read: the id, status, version and group instead of the whole
+    // question (docs/api.md, "Prefer: return=minimal").
+    request_.set(http::field::prefer, "return=minimal");
     request_.keep_alive(true);
     request_.body() = std::move(ticket_->line.body);
     request_.prepare_payload();

@@ -4,6 +4,7 @@
 #include "server/api/question_view.hpp"
 #include "server/api/submission_reply.hpp"
 #include "server/http/executive_visibility.hpp"
+#include "server/http/prefer_header.hpp"
 #include "server/wire/question_codec.hpp"
 #include "server/wire/question_writer.hpp"
 
@@ -14,9 +15,12 @@ namespace http = boost::beast::http;
 void questions_resource::submit(request_context& ctx) {
     auto sub = ctx.decoded_body(
         [&](const json& body) { return decode_submission(body, ctx.param("slug")); });
-    if (sub)
-        submit_and_reply(ctx, s_.questions, std::move(*sub),
-                         [](const question& q) { return encode_question(q); });
+    if (!sub) return;
+    const bool minimal = prefers_minimal_return(ctx.request()[http::field::prefer]);
+    const question_encoder encode =
+        minimal ? &encode_question_minimal
+                : +[](const question& q) { return encode_question(q); };
+    submit_and_reply(ctx, s_.questions, std::move(*sub), encode, minimal);
 }
 
 void questions_resource::list(request_context& ctx) {

@@ -16,7 +16,9 @@ namespace tribune::server {
 // The answer's body, encoded (question_writer: no nlohmann tree per question).
 using question_encoder = std::string (*)(const question&);
 
+// `minimal`: the client asked for `Prefer: return=minimal` and `encode` writes the minimal
+// answer; the answer then says `Preference-Applied: return=minimal`.
 void submit_and_reply(request_context& ctx, question_service& questions, submission sub,
-                      question_encoder encode);
+                      question_encoder encode, bool minimal = false);
 
 }  // namespace tribune::server

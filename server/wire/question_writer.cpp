@@ -192,4 +192,21 @@ std::string encode_question(const question& q, question_fields f) {
     return out;
 }
 
+std::string encode_question_minimal(const question& q) {
+    std::string out;
+    out.reserve(96);
+    out += "{\"cluster\":{\"id\":";
+    append_int(out, q.cluster_id);
+    out += ",\"size\":";
+    append_int(out, q.cluster_size);
+    out += "},\"id\":";
+    append_int(out, q.id);
+    out += ",\"status\":";
+    append_json_string(out, to_string(q.status));
+    out += ",\"version\":";
+    append_int(out, q.version);
+    out += '}';
+    return out;
+}
+
 }  // namespace tribune::server

@@ -23,5 +23,9 @@ void append_json_string(std::string& out, std::string_view s);
 void append_question(std::string& out, const question& q, question_fields f = {});
 // The question object's text, as to_json(q, f).dump() writes it.
 std::string encode_question(const question& q, question_fields f = {});
+// The answer to a POST asked with `Prefer: return=minimal` (prefer_header.hpp): the members
+// id, status and version, and the group as cluster {id, size}, as to_json() names them, in
+// the same sorted order.
+std::string encode_question_minimal(const question& q);
 
 }  // namespace tribune::server

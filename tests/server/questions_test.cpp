@@ -207,6 +207,38 @@ TEST_F(questions_test, retry_with_same_source_and_external_id_answers_200_with_t
     EXPECT_EQ(list_all("demo").size(), 2u);
 }
 
+TEST_F(questions_test, prefer_return_minimal_answers_the_id_status_and_group_of_what_was_stored) {
+    const json body = {{"text", reject_text}, {"source", "replay"}, {"external_id", "m-1"}};
+    const header_list minimal = {{"Prefer", "return=minimal"}};
+    auto r = call(http::verb::post, "/api/v1/events/demo/questions", body.dump(), minimal);
+    ASSERT_EQ(r.status, 201u) << r;
+    EXPECT_EQ(r.header("preference-applied"), "return=minimal");
+    EXPECT_EQ(r.body.size(), 4u) << r.body.dump();
+    // The same question as a reader sees it: the minimal answer is what was stored.
+    const json stored = get_question(id_of(r.body));
+    EXPECT_EQ(r.body["status"], stored["status"]);
+    EXPECT_EQ(r.body["status"], "auto_rejected") << "a threat is rejected at once";
+    EXPECT_EQ(r.body["version"], stored["version"]);
+    EXPECT_EQ(r.body["cluster"]["id"], stored["cluster"]["id"]);
+    EXPECT_EQ(r.body["cluster"]["size"], stored["cluster"]["size"]);
+
+    // A retry answers 200, minimal too; without the header the whole question.
+    auto again = call(http::verb::post, "/api/v1/events/demo/questions", body.dump(), minimal);
+    ASSERT_EQ(again.status, 200u) << again;
+    EXPECT_EQ(again.body, r.body);
+    auto full = post("/api/v1/events/demo/questions", body);
+    ASSERT_EQ(full.status, 200u) << full;
+    EXPECT_EQ(full.header("preference-applied"), "");
+    EXPECT_EQ(full.body["text"], reject_text);
+
+    // Another preference is ignored.
+    auto other = call(http::verb::post, "/api/v1/events/demo/questions",
+                      json{{"text", clean_text}}.dump(), {{"Prefer", "return=representation"}});
+    ASSERT_EQ(other.status, 201u) << other;
+    EXPECT_EQ(other.header("preference-applied"), "");
+    EXPECT_EQ(other.body["text"], clean_text);
+}
+
 TEST_F(questions_test, the_same_external_id_in_another_event_is_another_question) {
     create_event("other", false);
     const json body = {{"text", clean_text}, {"source", "twitter"}, {"external_id", "7"}};
