@@ -27,10 +27,15 @@ void expect_maps_into(const std::string& original, const canonical_text& c) {
     ASSERT_EQ(k.size(), c.origin.size()) << original;
     for (std::size_t i = 0; i < k.size(); ++i) {
         ASSERT_LT(c.origin[i], o.size()) << original;
-        if (i > 0) EXPECT_LT(c.origin[i - 1], c.origin[i]) << original;
+        if (i > 0) {
+            EXPECT_LT(c.origin[i - 1], c.origin[i]) << original;
+        }
         // A space may stand for any whitespace of the original.
-        if (k[i] == U' ') EXPECT_TRUE(o[c.origin[i]] == U' ' || o[c.origin[i]] == U'\t') << original;
-        else EXPECT_EQ(k[i], o[c.origin[i]]) << original << " at " << i;
+        if (k[i] == U' ') {
+            EXPECT_TRUE(o[c.origin[i]] == U' ' || o[c.origin[i]] == U'\t') << original;
+        } else {
+            EXPECT_EQ(k[i], o[c.origin[i]]) << original << " at " << i;
+        }
     }
 }
 

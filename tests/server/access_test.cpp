@@ -620,13 +620,13 @@ void expect_security_headers(const http_response& r, std::string_view what) {
 TEST_F(access_test, every_answer_carries_the_security_headers) {
     ASSERT_NO_FATAL_FAILURE(make_world());
     using H = http::verb;
-    struct probe {
+    struct header_probe {
         H method;
         std::string target;
         bool anonymous;
         std::string body;
     };
-    const std::vector<probe> probes = {
+    const std::vector<header_probe> probes = {
         {H::get, "/", true, ""},
         {H::get, "/login", true, ""},
         {H::get, "/app.js", true, ""},

@@ -21,7 +21,6 @@ TEST_F(decisions_test, approve_updates_broadcasts_and_audits) {
     create_event("townhall", true);
     auto ws = open_snapshot("townhall");
     ASSERT_TRUE(ws);
-    const json& snap = ws.snapshot;
 
     json q = post_text("townhall", clean_text);
     ASSERT_EQ(q["status"], "held") << q.dump();

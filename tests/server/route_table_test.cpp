@@ -175,9 +175,9 @@ TEST(route_table_mistakes, are_refused_with_a_message_and_the_route_left_out) {
 TEST(access_rule_check, words_refusals_as_docs_api_md_lists_them) {
     const server::client_info remote{"192.0.2.1", false};
     const principal anonymous;
-    principal mod{1, "alice", role::moderator, 7, "demo", false};
-    principal exec{2, "erin", role::executive, std::nullopt, "", false};
-    principal admin{3, "root", role::admin, std::nullopt, "", false};
+    principal mod{1, "alice", role::moderator, 7, "demo", false, std::nullopt};
+    principal exec{2, "erin", role::executive, std::nullopt, "", false, std::nullopt};
+    principal admin{3, "root", role::admin, std::nullopt, "", false, std::nullopt};
     const auto decide = access_rule::roles({role::moderator}, "decide on questions")
                             .answer_by({role::executive}, "mark questions answered")
                             .on_event();
@@ -214,7 +214,7 @@ TEST(access_rule_check, words_refusals_as_docs_api_md_lists_them) {
     EXPECT_EQ(display.check("/d", anonymous, remote, "demo", {}, false).code(),
               "authentication_required");
     EXPECT_TRUE(display.check("/d", anonymous, remote, "demo", {}, true).is_ok());
-    principal screen{4, "room", role::display, 7, "demo", false};
+    principal screen{4, "room", role::display, 7, "demo", false, std::nullopt};
     EXPECT_TRUE(display.check("/d", screen, remote, "demo").is_ok());
     EXPECT_EQ(display.check("/d", screen, remote, "other", {}, true).code(), "forbidden");
     EXPECT_EQ(display.check("/d", mod, remote, "demo", {}, true).code(), "forbidden")
@@ -224,7 +224,7 @@ TEST(access_rule_check, words_refusals_as_docs_api_md_lists_them) {
     EXPECT_TRUE(access_rule::signed_in("who am I").check("/s", screen, remote).is_ok());
     // An analyst key reaches the routes that name its role, and no other: not even those open
     // to any token.
-    principal analyst{4, "coral", role::analyst, std::nullopt, "", false};
+    principal analyst{4, "coral", role::analyst, std::nullopt, "", false, std::nullopt};
     EXPECT_EQ(access_rule::any_token("list events").check("/x", analyst, remote).code(),
               "forbidden");
     const auto perspective =
