@@ -16,7 +16,7 @@ void questions_resource::submit(request_context& ctx) {
     auto sub = ctx.decoded_body(
         [&](const json& body) { return decode_submission(body, ctx.param("slug")); });
     if (!sub) return;
-    const bool minimal = prefers_minimal_return(ctx.request()[http::field::prefer]);
+    const bool minimal = request_prefers_minimal_return(ctx.request());
     const question_encoder encode =
         minimal ? &encode_question_minimal
                 : +[](const question& q) { return encode_question(q); };

@@ -1,6 +1,6 @@
 #include "server/http/prefer_header.hpp"
 
-#include <cctype>
+#include <boost/beast/core/string.hpp>
 
 namespace tribune::server {
 
@@ -10,15 +10,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
 }
 
 // One preference (between commas): its name and value, before any ';' parameter.
@@ -31,7 +22,7 @@ bool is_minimal_return(std::string_view preference) {
     std::string_view value = trim(head.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
         value = value.substr(1, value.size() - 2);
-    return equals_ignoring_case(name, "return") && equals_ignoring_case(value, "minimal");
+    return boost::beast::iequals(name, "return") && boost::beast::iequals(value, "minimal");
 }
 
 }  // namespace

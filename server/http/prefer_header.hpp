@@ -8,6 +8,8 @@
 //
 // Thread safety: pure functions.
 
+#include <boost/beast/http.hpp>
+
 #include <string_view>
 
 namespace tribune::server {
@@ -17,5 +19,15 @@ namespace tribune::server {
 // not), whatever parameters follow it after ';'. `return` as a parameter of another
 // preference ("handling=lenient; return=minimal") is not a preference and does not count.
 bool prefers_minimal_return(std::string_view prefer);
+
+// The same over every Prefer header of the request (RFC 7240 lets a client send several).
+template <typename Request>
+bool request_prefers_minimal_return(const Request& req) {
+    namespace http = boost::beast::http;
+    for (auto it = req.find(http::field::prefer); it != req.end() && it->name() == http::field::prefer;
+         ++it)
+        if (prefers_minimal_return(it->value())) return true;
+    return false;
+}
 
 }  // namespace tribune::server

@@ -336,9 +336,11 @@ TEST_F(BridgesTest, JetstreamKeepsTaggedPostsAndResumesAfterARestartFromTheCurso
     qs = wait_questions(2);
     EXPECT_EQ(external_ids(qs), (std::multiset<std::string>{"at://did:plc:ana/app.bsky.feed.post/3k4",
                                                              "at://did:plc:ben/app.bsky.feed.post/3k5"}));
-    for (const json& q : qs)
-        if (q["external_id"] == "at://did:plc:ben/app.bsky.feed.post/3k5")
+    for (const json& q : qs) {
+        if (q["external_id"] == "at://did:plc:ben/app.bsky.feed.post/3k5") {
             EXPECT_EQ(q["author"], "did:plc:ben") << "no identity event named ben: the DID";
+        }
+    }
     const auto targets = social_->targets();
     EXPECT_TRUE(std::count(targets.begin(), targets.end(),
                            "/subscribe?wantedCollections=app.bsky.feed.post&cursor=" + std::to_string(at(4) - 2000)))

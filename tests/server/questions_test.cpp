@@ -231,6 +231,13 @@ TEST_F(questions_test, prefer_return_minimal_answers_the_id_status_and_group_of_
     EXPECT_EQ(full.header("preference-applied"), "");
     EXPECT_EQ(full.body["text"], reject_text);
 
+    // Found in any of several Prefer headers.
+    auto second = call(http::verb::post, "/api/v1/events/demo/questions", body.dump(),
+                       {{"Prefer", "respond-async"}, {"Prefer", "return=minimal"}});
+    ASSERT_EQ(second.status, 200u) << second;
+    EXPECT_EQ(second.header("preference-applied"), "return=minimal");
+    EXPECT_EQ(second.body, r.body);
+
     // Another preference is ignored.
     auto other = call(http::verb::post, "/api/v1/events/demo/questions",
                       json{{"text", clean_text}}.dump(), {{"Prefer", "return=representation"}});

@@ -71,9 +71,14 @@ http_response http_call(std::uint16_t port, http::verb method, std::string_view 
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
     req.set(http::field::user_agent, "tribune-itest");
     bool has_type = false;
-    for (const auto& [name, value] : headers) {
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+        const auto& [name, value] = headers[i];
         if (beast::iequals(name, "content-type")) has_type = true;
-        req.set(name, value);
+        // A name given twice in `headers` is sent twice; once, it replaces a default above.
+        const bool repeated = std::any_of(headers.begin(), headers.begin() + static_cast<std::ptrdiff_t>(i),
+                                          [&](const auto& h) { return beast::iequals(h.first, name); });
+        if (repeated) req.insert(name, value);
+        else req.set(name, value);
     }
     if (!body.empty() && !has_type) req.set(http::field::content_type, "application/json");
     req.body() = std::move(body);

@@ -57,7 +57,8 @@ struct http_response {
 std::ostream& operator<<(std::ostream& os, const http_response& r);
 
 // One request on a fresh connection to 127.0.0.1:port. A non-empty body gets
-// `Content-Type: application/json` unless `headers` names a Content-Type.
+// `Content-Type: application/json` unless `headers` names a Content-Type. A header named
+// twice in `headers` is sent twice.
 http_response http_call(std::uint16_t port, http::verb method, std::string_view target,
                         std::string body = {}, const header_list& headers = {},
                         std::chrono::milliseconds timeout = default_http_timeout);
