@@ -80,53 +80,75 @@ function rebuild(list, key, build) {
 
 const timeBucket = () => Math.floor(Date.now() / 15000); // relative times move
 
-// The ranked list. items: [{question, rank}] best first.
-export function renderRanked(list, items, { focusId, starred, busy }) {
-  const key = JSON.stringify([
-    items,
-    focusId,
-    [...starred],
-    [...busy],
-    timeBucket(),
-  ]);
-  rebuild(list, key, () => rankedRows(items, { focusId, starred, busy }));
+// Rows keyed by `data-id`: a row whose own key is unchanged keeps its element, and stays where
+// it is unless the order moved it; only changed rows are built again. A press on a row's button
+// therefore survives a render of the other rows (a stream frame, another row's request
+// finishing): when the element under the pointer is replaced between mousedown and mouseup,
+// the browser sends the click to the list instead, and the press is lost.
+function rebuildRows(list, rows) {
+  const old = new Map([...list.children].map((el) => [el.dataset.id, el]));
+  const next = rows.map(({ id, key, build }) => {
+    const el = old.get(String(id));
+    if (el && el._key === key) return el;
+    const fresh = build();
+    fresh._key = key;
+    return fresh;
+  });
+  const keep = new Set(next);
+  for (const el of [...list.children]) if (!keep.has(el)) el.remove();
+  let cursor = list.firstChild;
+  for (const el of next) {
+    if (el === cursor) cursor = cursor.nextSibling;
+    else list.insertBefore(el, cursor);
+  }
 }
 
-function rankedRows(items, { focusId, starred, busy }) {
-  return items.map(({ question: q, rank }, i) => {
-    const on = starred.has(q.id);
-    return h(
-      'li',
+// The ranked list. items: [{question, rank}] best first.
+export function renderRanked(list, items, { focusId, starred, busy }) {
+  const bucket = timeBucket();
+  rebuildRows(
+    list,
+    items.map((item, i) => ({
+      id: item.question.id,
+      key: JSON.stringify([item, i, item.question.id === focusId, starred.has(item.question.id), busy.has(item.question.id), bucket]),
+      build: () => rankedRow(item, i, { focusId, starred, busy }),
+    })),
+  );
+}
+
+function rankedRow({ question: q, rank }, i, { focusId, starred, busy }) {
+  const on = starred.has(q.id);
+  return h(
+    'li',
+    {
+      class: `x-row${q.id === focusId ? ' focused' : ''}${on ? ' starred' : ''}${rank.answered ? ' answered' : ''}`,
+      'data-id': q.id,
+      'data-score': rank.score,
+    },
+    h('span', { class: 'x-rank', 'aria-hidden': 'true' }, String(i + 1)),
+    h(
+      'div',
+      { class: 'x-body' },
+      rank.answered ? h('span', { class: 'x-badge x-badge-answered' }, 'Answered') : null,
+      h('p', { class: 'x-text' }, q.text),
+      meta(q),
+      scoreLine(rank),
+      scoresLine(q),
+    ),
+    h(
+      'button',
       {
-        class: `x-row${q.id === focusId ? ' focused' : ''}${on ? ' starred' : ''}${rank.answered ? ' answered' : ''}`,
-        'data-id': q.id,
-        'data-score': rank.score,
+        type: 'button',
+        class: 'x-star',
+        'data-act': 'star',
+        'aria-pressed': on ? 'true' : 'false',
+        'aria-label': on ? `Remove #${q.id} from the shortlist` : `Add #${q.id} to the shortlist`,
+        title: on ? 'On the shortlist (s removes it)' : 'Add to the shortlist (s)',
+        disabled: busy.has(q.id),
       },
-      h('span', { class: 'x-rank', 'aria-hidden': 'true' }, String(i + 1)),
-      h(
-        'div',
-        { class: 'x-body' },
-        rank.answered ? h('span', { class: 'x-badge x-badge-answered' }, 'Answered') : null,
-        h('p', { class: 'x-text' }, q.text),
-        meta(q),
-        scoreLine(rank),
-        scoresLine(q),
-      ),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'x-star',
-          'data-act': 'star',
-          'aria-pressed': on ? 'true' : 'false',
-          'aria-label': on ? `Remove #${q.id} from the shortlist` : `Add #${q.id} to the shortlist`,
-          title: on ? 'On the shortlist (s removes it)' : 'Add to the shortlist (s)',
-          disabled: busy.has(q.id),
-        },
-        on ? '★' : '☆',
-      ),
-    );
-  });
+      on ? '★' : '☆',
+    ),
+  );
 }
 
 function entryActions(e, { first, last, busy }) {

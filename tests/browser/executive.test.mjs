@@ -102,6 +102,34 @@ describe('executive page', { timeout: 180000 }, () => {
     assert.equal(await page.locator('#x-ranked .x-scores').count(), 0, 'no classifier scores for executives by default');
   });
 
+  test('a press on a star survives a render of the other rows', async () => {
+    // When the element under the pointer is replaced between mousedown and mouseup, the
+    // browser sends the click to the list, and the star is lost: a render caused by another
+    // row (a stream frame) must keep the pressed row's elements.
+    const made = await admin.post('/api/v1/tokens', { name: 'gina', role: 'executive', event: slug });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const gina = apiClient(server.base, made.body.token);
+    const row = (id) => `#x-ranked .x-row[data-id="${id}"]`;
+    await page.$eval(row(ids[1]), (el) => {
+      el.dataset.mark = 'kept';
+    });
+    const star = await page.locator(`${row(ids[1])} .x-star`).boundingBox();
+    await page.mouse.move(star.x + star.width / 2, star.y + star.height / 2);
+    await page.mouse.down();
+    const added = await gina.post(`/api/v1/events/${slug}/shortlist`, { question_id: ids[0] });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    await page.waitForSelector(`${row(ids[0])} .x-star[aria-pressed="true"]`, WAIT);
+    assert.equal(await page.$eval(row(ids[1]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed row was built again');
+    await page.mouse.up();
+    await page.waitForSelector(`${row(ids[1])} .x-star[aria-pressed="true"]`, WAIT);
+    await waitApiOrder([ids[0], ids[1]]);
+    // The shortlist empty again for the tests below.
+    for (const id of [ids[0], ids[1]])
+      assert.equal((await gina.delete(`/api/v1/events/${slug}/shortlist/${id}`)).status, 200);
+    await waitOrder(page, []);
+    await page.waitForSelector(`${row(ids[1])} .x-star[aria-pressed="false"]`, WAIT);
+  });
+
   test('starring builds the shortlist; a second executive sees it live', async () => {
     other = await frank.context.newPage();
     watch(other, 'frank');
