@@ -72,7 +72,8 @@ http_response http_call(std::uint16_t port, http::verb method, std::string_view 
     req.set(http::field::user_agent, "tribune-itest");
     bool has_type = false;
     for (std::size_t i = 0; i < headers.size(); ++i) {
-        const auto& [name, value] = headers[i];
+        const std::string& name = headers[i].first;  // not a structured binding: clang 14's
+        const std::string& value = headers[i].second;  // lambdas cannot capture one
         if (beast::iequals(name, "content-type")) has_type = true;
         // A name given twice in `headers` is sent twice; once, it replaces a default above.
         const bool repeated = std::any_of(headers.begin(), headers.begin() + static_cast<std::ptrdiff_t>(i),
