@@ -159,7 +159,9 @@ TEST_F(pg_shared_instances, every_change_is_numbered_once_per_event_and_none_is_
     ASSERT_TRUE(again->open().is_ok());
     EXPECT_EQ(again->epoch(), source->epoch());
     for (const auto& [slug, seq] : again->positions())
-        if (slug == "demo") EXPECT_EQ(seq, at + 5);
+        if (slug == "demo") {
+            EXPECT_EQ(seq, at + 5);
+        }
 }
 
 // Two instances commit batches of one event at the same time, each batch with retries of
@@ -243,7 +245,9 @@ TEST_F(pg_shared_instances, concurrent_batches_store_each_identity_once_and_numb
     auto again = a_->open_change_source();
     ASSERT_TRUE(again->open().is_ok());
     for (const auto& [slug, seq] : again->positions())
-        if (slug == "demo") EXPECT_EQ(seq, at + identities);
+        if (slug == "demo") {
+            EXPECT_EQ(seq, at + identities);
+        }
 }
 
 // Feeds a group commit's index what a change source delivers, as the server's numbered_feed

@@ -255,6 +255,37 @@ TEST_P(store_contract, pages_filter_sort_and_continue_exactly) {
     EXPECT_EQ(db_->list_questions(q).error().code(), "event_not_found");
 }
 
+TEST_P(store_contract, every_question_of_a_long_page_carries_its_own_spans) {
+    // Pages longer than the store reads spans for at once, and of lengths between its lists.
+    std::vector<question_insert> rows;
+    for (int i = 0; i < 150; ++i) {
+        question_insert in = make("question number " + std::to_string(i));
+        in.q.scored.spans.clear();
+        for (int k = 0; k < i % 3; ++k)
+            in.q.scored.spans.push_back({static_cast<std::size_t>(k), static_cast<std::size_t>(k + 1 + i),
+                                         attribute::insult, 0.5f, ""});
+        rows.push_back(in);
+    }
+    insert(rows);
+    for (std::size_t limit : {1u, 5u, 9u, 64u, 65u, 150u}) {
+        question_query q;
+        q.event_slug = "demo";
+        q.sort = question_sort::oldest;
+        q.limit = limit;
+        auto page = db_->list_questions(q);
+        ASSERT_TRUE(page.is_ok()) << page.error().message();
+        ASSERT_EQ(page->items.size(), limit);
+        for (const question& x : page->items) {
+            const int i = std::stoi(x.text.substr(std::string("question number ").size()));
+            ASSERT_EQ(x.scored.spans.size(), static_cast<std::size_t>(i % 3)) << x.text << " limit " << limit;
+            for (std::size_t k = 0; k < x.scored.spans.size(); ++k) {
+                EXPECT_EQ(x.scored.spans[k].start, k) << x.text;
+                EXPECT_EQ(x.scored.spans[k].end, k + 1 + static_cast<std::size_t>(i)) << x.text;
+            }
+        }
+    }
+}
+
 TEST_P(store_contract, decisions_conflicts_undo_and_the_audit_trail) {
     auto qs = insert({make("a"), make("b"), make("c", question_status::auto_rejected)});
     auto out = db_->apply_decision(decide(qs[0].id, question_status::approved, "alice"));
