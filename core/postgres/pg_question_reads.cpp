@@ -180,6 +180,23 @@ status postgres_store::scan_questions(std::int64_t event_id,
     }
 }
 
+status postgres_store::scan_external_ids(const external_id_visitor& f) {
+    lease db(*this);
+    // In pages by id, so that a large event is never one result in memory.
+    constexpr std::int64_t page = 20000;
+    std::int64_t after = 0;
+    for (;;) {
+        auto r = db->exec(
+            "SELECT id, event_id, coalesce(source, ''), external_id FROM questions "
+            "WHERE external_id IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
+            pg_params().add(after).add(page), "scan external ids");
+        if (!r) return r.error();
+        for (int i = 0; i < r->rows(); ++i) f(r->integer(i, 1), r->text(i, 2), r->text(i, 3));
+        if (r->rows() < page) return status::ok();
+        after = r->integer(r->rows() - 1, 0);
+    }
+}
+
 status postgres_store::scan_recent_groups(std::size_t limit,
                                           const std::function<void(const grouping_row&)>& f) {
     lease db(*this);

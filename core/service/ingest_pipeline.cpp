@@ -71,6 +71,15 @@ ingest_pipeline::~ingest_pipeline() { stop(); }
 
 status ingest_pipeline::load_groups() {
     if (status s = commit_.load(); !s) return s;
+    if (!known_ids_ready_.load(std::memory_order_acquire)) {
+        // Without the stored identities every retry is looked up, as before the filter: slower,
+        // never wrong, so a failed scan does not stop the server.
+        const status scanned = questions_.scan_external_ids(
+            [this](std::int64_t event_id, std::string_view source, std::string_view external_id) {
+                known_ids_.add(event_id, source, external_id);
+            });
+        known_ids_ready_.store(scanned.is_ok(), std::memory_order_release);
+    }
     groups_loaded_ = true;
     return status::ok();
 }
@@ -101,12 +110,15 @@ status ingest_pipeline::check(const submission& s) const { return check_submissi
 
 status ingest_pipeline::submit(submission s, submit_callback done) {
     if (status st = check_submission(s, options_); !st) return st;
-    auto ev = events_.find_event(s.event_slug);
+    auto ev = known_events_.find_or_load(s.event_slug, events_);
     if (!ev) return ev.error();
 
     // A retry of a stored question answers at once without queueing. A retry racing the
     // first attempt is caught by the store's unique index inside the group commit.
-    if (s.external_id) {
+    // The filter answers "never stored" for nearly every new question without a read
+    // transaction; what it may contain is looked up.
+    if (s.external_id && (!known_ids_ready_.load(std::memory_order_acquire) ||
+                          known_ids_.may_contain(ev->id, s.source.value_or(""), *s.external_id))) {
         auto existing = questions_.find_external(ev->id, s.source.value_or(""), *s.external_id);
         if (!existing) return existing.error();
         if (existing->has_value()) {
@@ -167,6 +179,11 @@ void ingest_pipeline::commit_loop() {
                                                  const std::vector<group_commit::planned>& g) {
             before_insert(b, g);
         });
+        if (done.outcomes) {
+            for (const insert_outcome& o : *done.outcomes)
+                if (o.stored.external_id)
+                    known_ids_.add(o.stored.event_id, o.stored.source.value_or(""), *o.stored.external_id);
+        }
         // The committed queue closes only after the committer ended.
         committed_.push(done);
     }

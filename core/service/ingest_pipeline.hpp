@@ -39,6 +39,8 @@
 
 #include "core/classify/classifier.hpp"
 #include "core/service/correction_source.hpp"
+#include "core/service/event_id_cache.hpp"
+#include "core/service/external_id_filter.hpp"
 #include "core/service/event_sink.hpp"
 #include "core/service/policy_service.hpp"
 #include "core/service/service_options.hpp"
@@ -151,6 +153,12 @@ private:
     policy_service& policies_;
     const service_options& options_;
     const correction_source* corrections_;
+    // The events submit() found by slug (their id and slug never change).
+    event_id_cache known_events_;
+    // The identities of the stored questions (filled by load_groups(), then by each commit):
+    // submit() looks up in the store only those it may contain.
+    external_id_filter known_ids_;
+    std::atomic<bool> known_ids_ready_{false};
 
     bounded_queue<pending_item> queue_;
     bounded_queue<scored_item> scored_;

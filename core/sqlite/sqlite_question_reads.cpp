@@ -74,6 +74,19 @@ status sqlite_store::scan_questions(std::int64_t event_id,
     return status::ok();
 }
 
+status sqlite_store::scan_external_ids(const external_id_visitor& f) {
+    reader_lease db(*this);
+    // Read from the unique index questions_external alone (it covers these columns).
+    auto st = db->prepare(
+        "SELECT event_id, coalesce(source, ''), external_id FROM questions "
+        "WHERE external_id IS NOT NULL");
+    if (!st) return st.error();
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) f(st->column_int(0), st->column_text(1), st->column_text(2));
+    if (rc != SQLITE_DONE) return db->last_error("scan external ids");
+    return status::ok();
+}
+
 status sqlite_store::scan_recent_groups(std::size_t limit,
                                         const std::function<void(const grouping_row&)>& f) {
     reader_lease db(*this);

@@ -4,6 +4,7 @@
 #include "core/store/memory_store.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "core/domain/group_heat.hpp"
 #include "core/store/store_rules.hpp"
@@ -313,6 +314,17 @@ status memory_store::scan_questions(std::int64_t event_id,
             if (r.q.event_id == event_id) qs.push_back(read(r, false));
     }
     for (const question& q : qs) f(q);
+    return status::ok();
+}
+
+status memory_store::scan_external_ids(const external_id_visitor& f) {
+    std::vector<std::tuple<std::int64_t, std::string, std::string>> ids;
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [id, row] : questions_)
+            if (row.q.external_id) ids.emplace_back(row.q.event_id, row.q.source.value_or(""), *row.q.external_id);
+    }
+    for (const auto& [event_id, source, external_id] : ids) f(event_id, source, external_id);
     return status::ok();
 }
 

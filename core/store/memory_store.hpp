@@ -54,6 +54,7 @@ public:
     result<status_counts> count_by_status(std::int64_t event_id) override;
     status scan_questions(std::int64_t event_id,
                           const std::function<void(const question&)>& f) override;
+    status scan_external_ids(const external_id_visitor& f) override;
     status scan_recent_groups(std::size_t limit,
                               const std::function<void(const grouping_row&)>& f) override;
     status scan_group_decisions(const std::function<void(const group_decision&)>& f) override;

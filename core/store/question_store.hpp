@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/domain/group_choice.hpp"
@@ -181,6 +182,12 @@ public:
     // (the near-duplicate index's window, rebuilt at start).
     virtual status scan_recent_groups(std::size_t limit,
                                       const std::function<void(const grouping_row&)>& f) = 0;
+    // Calls `f` with the identity (event id, source or "", external id) of every stored
+    // question that has an external id, in no particular order (ingest's external_id_filter,
+    // filled at start; the views passed live only for the call).
+    using external_id_visitor =
+        std::function<void(std::int64_t event_id, std::string_view source, std::string_view external_id)>;
+    virtual status scan_external_ids(const external_id_visitor& f) = 0;
     // Calls `f` for every group of every event that has a decision (group_decision.hpp).
     virtual status scan_group_decisions(const std::function<void(const group_decision&)>& f) = 0;
 

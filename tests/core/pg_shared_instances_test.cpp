@@ -30,7 +30,7 @@ namespace tribune {
 namespace {
 
 // Records what a change source delivers.
-class recording_sink final : public numbered_sink {
+class numbered_recording_sink final : public numbered_sink {
 public:
     void question_changed(const question_change& c, std::uint64_t seq) override {
         std::lock_guard lock(mutex_);
@@ -135,7 +135,7 @@ TEST_F(pg_shared_instances, every_change_is_numbered_once_per_event_and_none_is_
     d.actor = "alice";
     d.expected_version = first.version;
     ASSERT_TRUE(a_->apply_decision(d).is_ok());
-    recording_sink sink;
+    numbered_recording_sink sink;
     ASSERT_TRUE(source->start(sink).is_ok());
     const question third = insert(*a_, "Committed on A while B listens?");
     shortlist_change listed;
@@ -175,7 +175,7 @@ TEST_F(pg_shared_instances, concurrent_batches_store_each_identity_once_and_numb
     std::uint64_t at = 0;
     for (const auto& [slug, seq] : source->positions())
         if (slug == "demo") at = seq;
-    recording_sink sink;
+    numbered_recording_sink sink;
     ASSERT_TRUE(source->start(sink).is_ok());
 
     constexpr int rounds = 12, per_batch = 8;

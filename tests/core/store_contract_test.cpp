@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -253,6 +255,28 @@ TEST_P(store_contract, pages_filter_sort_and_continue_exactly) {
     EXPECT_EQ(texts(q), (std::vector<std::string>{"Sh1t happens with fees"}));
     q.event_slug = "nope";
     EXPECT_EQ(db_->list_questions(q).error().code(), "event_not_found");
+}
+
+TEST_P(store_contract, the_scan_of_external_ids_lists_every_identity_once) {
+    std::vector<question_insert> rows;
+    for (int i = 0; i < 5; ++i) {
+        question_insert in = make("identified " + std::to_string(i));
+        if (i < 4) in.q.external_id = "x" + std::to_string(i);
+        if (i % 2 == 1) in.q.source = "tweets";
+        rows.push_back(in);
+    }
+    insert(rows);
+    std::vector<std::string> seen;
+    ASSERT_TRUE(db_->scan_external_ids([&](std::int64_t event_id, std::string_view source,
+                                           std::string_view external_id) {
+                       seen.push_back(std::to_string(event_id) + "|" + std::string(source) + "|" +
+                                      std::string(external_id));
+                   }).is_ok());
+    std::sort(seen.begin(), seen.end());
+    const std::string e = std::to_string(demo_.id);
+    std::vector<std::string> want{e + "||x0", e + "||x2", e + "|tweets|x1", e + "|tweets|x3"};
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(seen, want);
 }
 
 TEST_P(store_contract, every_question_of_a_long_page_carries_its_own_spans) {
