@@ -69,15 +69,6 @@ function scoreLine(rank) {
   );
 }
 
-// Replaces the list's children with build() unless `key` says nothing shown changed since
-// the last time (a render for another reason keeps the elements, the focus and the pointer).
-// The key holds everything the rows are built from, so no change can be missed.
-function rebuild(list, key, build) {
-  if (list._key === key) return;
-  list._key = key;
-  list.replaceChildren(...build());
-}
-
 const timeBucket = () => Math.floor(Date.now() / 15000); // relative times move
 
 // Rows keyed by `data-id`: a row whose own key is unchanged keeps its element, and stays where
@@ -194,45 +185,50 @@ function noteBox(e, draft) {
   );
 }
 
-// The shortlist in the order given. entries: [{question, answering_now, note, ...}].
+// The shortlist in the order given. entries: [{question, answering_now, note, ...}]. Rows
+// keyed like the ranked list's (rebuildRows): a press on one entry's button, or a note being
+// written in it, survives a render caused by another entry.
 export function renderShortlist(list, entries, { focusId, dragId, busy, drafts }) {
-  const key = JSON.stringify([
-    entries,
-    focusId,
-    dragId,
-    [...busy],
-    [...drafts],
-    timeBucket(),
-  ]);
-  rebuild(list, key, () => shortlistRows(entries, { focusId, dragId, busy, drafts }));
+  const bucket = timeBucket();
+  const last = entries.length - 1;
+  rebuildRows(
+    list,
+    entries.map((e, i) => {
+      const id = e.question.id;
+      const draft = drafts.get(id);
+      return {
+        id,
+        key: JSON.stringify([e, i, i === last, id === focusId, id === dragId, busy.has(id), draft ?? null, bucket]),
+        build: () => shortlistRow(e, i, { focusId, dragId, busy: busy.has(id), draft, last: i === last }),
+      };
+    }),
+  );
 }
 
-function shortlistRows(entries, { focusId, dragId, busy, drafts }) {
-  return entries.map((e, i) => {
-    const q = e.question;
-    const answered = q.status === 'answered';
-    const cls = ['x-entry'];
-    if (q.id === focusId) cls.push('focused');
-    if (e.answering_now) cls.push('now');
-    if (answered) cls.push('answered');
-    if (q.id === dragId) cls.push('dragging');
-    return h(
-      'li',
-      { class: cls.join(' '), 'data-id': q.id, 'aria-current': e.answering_now ? 'true' : null },
-      h('span', { class: 'drag-handle', title: 'Drag to reorder', 'aria-hidden': 'true' }, '⠿'),
-      h('span', { class: 'x-pos', 'aria-hidden': 'true' }, String(i + 1)),
-      h(
-        'div',
-        { class: 'x-body' },
-        e.answering_now ? h('span', { class: 'x-badge x-badge-now' }, 'Answering now') : null,
-        answered ? h('span', { class: 'x-badge x-badge-answered' }, 'Answered') : null,
-        h('p', { class: 'x-text' }, q.text),
-        meta(q, [h('span', { class: 'x-added', title: e.added_at }, `added by ${e.added_by}`)]),
-        noteBox(e, drafts.get(q.id)),
-        entryActions(e, { first: i === 0, last: i === entries.length - 1, busy: busy.has(q.id) }),
-      ),
-    );
-  });
+function shortlistRow(e, i, { focusId, dragId, busy, draft, last }) {
+  const q = e.question;
+  const answered = q.status === 'answered';
+  const cls = ['x-entry'];
+  if (q.id === focusId) cls.push('focused');
+  if (e.answering_now) cls.push('now');
+  if (answered) cls.push('answered');
+  if (q.id === dragId) cls.push('dragging');
+  return h(
+    'li',
+    { class: cls.join(' '), 'data-id': q.id, 'aria-current': e.answering_now ? 'true' : null },
+    h('span', { class: 'drag-handle', title: 'Drag to reorder', 'aria-hidden': 'true' }, '⠿'),
+    h('span', { class: 'x-pos', 'aria-hidden': 'true' }, String(i + 1)),
+    h(
+      'div',
+      { class: 'x-body' },
+      e.answering_now ? h('span', { class: 'x-badge x-badge-now' }, 'Answering now') : null,
+      answered ? h('span', { class: 'x-badge x-badge-answered' }, 'Answered') : null,
+      h('p', { class: 'x-text' }, q.text),
+      meta(q, [h('span', { class: 'x-added', title: e.added_at }, `added by ${e.added_by}`)]),
+      noteBox(e, draft),
+      entryActions(e, { first: i === 0, last, busy }),
+    ),
+  );
 }
 
 // Topic chips: the words most asked about; `selected` is the one searched.

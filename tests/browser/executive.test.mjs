@@ -182,6 +182,37 @@ describe('executive page', { timeout: 180000 }, () => {
     await waitOrder(other, [ids[1], ids[0], ids[2]]);
   });
 
+  test('a press on an entry\'s button survives a render of another entry', async () => {
+    // As for the stars above: another executive's note on a different entry arrives as a
+    // stream frame while the button is held; the held entry must keep its elements.
+    const entry = (id) => `#x-shortlist .x-entry[data-id="${id}"]`;
+    await page.$eval(entry(ids[1]), (el) => {
+      el.dataset.mark = 'kept';
+    });
+    const down = await page.locator(`${entry(ids[1])} button[data-act="down"]`).boundingBox();
+    await page.mouse.move(down.x + down.width / 2, down.y + down.height / 2);
+    await page.mouse.down();
+    const frankToken = await admin.post('/api/v1/tokens', { name: 'frank-api', role: 'executive', event: slug });
+    assert.equal(frankToken.status, 201, JSON.stringify(frankToken.body));
+    const noted = await apiClient(server.base, frankToken.body.token).patch(`/api/v1/events/${slug}/shortlist/${ids[2]}`, {
+      note: 'Ask the treasurer.',
+    });
+    assert.equal(noted.status, 200, JSON.stringify(noted.body));
+    await page.waitForFunction(
+      (id) => document.querySelector(`#x-shortlist .x-note-input[data-id="${id}"]`)?.value === 'Ask the treasurer.',
+      ids[2],
+      WAIT,
+    );
+    assert.equal(await page.$eval(entry(ids[1]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed entry was built again');
+    await page.mouse.up();
+    await waitOrder(page, [ids[0], ids[1], ids[2]]);
+    await waitApiOrder([ids[0], ids[1], ids[2]]);
+    // Back to the order the tests below expect.
+    await page.click(`${entry(ids[1])} button[data-act="up"]`);
+    await waitOrder(page, [ids[1], ids[0], ids[2]]);
+    await waitApiOrder([ids[1], ids[0], ids[2]]);
+  });
+
   test('answering now (one at a time) and a note reach the other executive', async () => {
     await page.click(`#x-shortlist .x-entry[data-id="${ids[0]}"] button[data-act="now"]`);
     await page.waitForSelector(`#x-shortlist .x-entry.now[data-id="${ids[0]}"]`, WAIT);
