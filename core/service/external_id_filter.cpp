@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/util/mix64.hpp"
+
 namespace tribune {
 
 namespace {
@@ -14,16 +16,6 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
         h *= 0x100000001b3ULL;
     }
     return h;
-}
-
-// A finaliser that spreads every input bit over the word (splitmix64's).
-std::uint64_t mix(std::uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
 }
 
 }  // namespace
@@ -41,8 +33,8 @@ external_id_filter::hashes external_id_filter::hash_of(std::int64_t event_id, st
     h = fnv1a(h, source);
     h = fnv1a(h, std::string_view("\0", 1));  // ("ab", "c") and ("a", "bc") differ
     h = fnv1a(h, external_id);
-    const std::uint64_t h1 = mix(h);
-    const std::uint64_t h2 = mix(h ^ 0x9e3779b97f4a7c15ULL) | 1;  // odd: the probes differ
+    const std::uint64_t h1 = mix64(h);
+    const std::uint64_t h2 = mix64(h ^ 0x9e3779b97f4a7c15ULL) | 1;  // odd: the probes differ
     return {h1, h2};
 }
 
