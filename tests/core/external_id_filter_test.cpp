@@ -112,5 +112,39 @@ TEST_F(filtered_ingest, identities_stored_before_the_start_are_known_at_once) {
     EXPECT_EQ(db_.lookups.load(), 1);
 }
 
+TEST_F(filtered_ingest, an_identity_stored_behind_the_filters_back_is_caught_by_the_store) {
+    // Another process writing to the same database (tribune import beside a running server, a
+    // second instance on PostgreSQL) stores identities this pipeline's filter never saw.
+    start();
+    question_insert row;
+    row.q.event_id = db_.find_event("demo")->id;
+    row.q.text = "Why did the fees rise in May?";
+    row.q.source = "tweets";
+    row.q.external_id = "t-42";
+    row.q.status = question_status::approved;
+    row.q.scored.lang = "en";
+    row.search_text = "why did the fees rise in may?";
+    auto stored = db_.insert_batch({row});
+    ASSERT_TRUE(stored.is_ok()) << stored.error().message();
+    const std::int64_t id = stored->front().stored.id;
+
+    auto again = submit_identified(*service_, "Why did the fees rise in May?", "t-42");
+    ASSERT_TRUE(again.is_ok()) << again.error().message();
+    EXPECT_FALSE(again->created);
+    EXPECT_EQ(again->q.id, id);
+    EXPECT_EQ(db_.lookups.load(), 0);  // not looked up first: the commit's unique identity caught it
+    auto counts = db_.count_by_status(row.q.event_id);
+    ASSERT_TRUE(counts.is_ok());
+    int total = 0;
+    for (const auto& [st, n] : *counts) total += static_cast<int>(n);
+    EXPECT_EQ(total, 1);
+    // The identity is known now: a further retry is looked up and answered the same way.
+    auto third = submit_identified(*service_, "Why did the fees rise in May?", "t-42");
+    ASSERT_TRUE(third.is_ok());
+    EXPECT_FALSE(third->created);
+    EXPECT_EQ(third->q.id, id);
+    EXPECT_EQ(db_.lookups.load(), 1);
+}
+
 }  // namespace
 }  // namespace tribune
