@@ -429,21 +429,20 @@ result<std::vector<insert_outcome>> postgres_store::insert_in_order(
             "generate_series(1, " + std::to_string(rows.size()) + ") UNION ALL "
             "SELECT seq, event_id FROM event_sequences WHERE event_id IN (" + in + ")";
     auto opened = db->exec_script(open, "open batch");
-    result<std::vector<insert_outcome>> out = std::vector<insert_outcome>{};
     if (!opened) {
-        out = opened.error();
-    } else {
-        std::vector<std::int64_t> ids;
-        committed_elsewhere since;
-        for (int i = 0; i < opened->rows(); ++i) {
-            if (opened->integer(i, 1) == 0) ids.push_back(opened->integer(i, 0));
-            else since.through[opened->integer(i, 1)] = static_cast<std::uint64_t>(opened->integer(i, 0));
-        }
-        status planned = plan ? read_missed(*db, events, since) : status::ok();
-        if (planned && plan) planned = (*plan)(since);
-        out = planned ? write_batch(*db, rows, ids, bulk_writes_.load())
-                      : result<std::vector<insert_outcome>>(planned);
+        db->run("ROLLBACK", {}, "rollback");
+        return opened.error();
     }
+    std::vector<std::int64_t> ids;
+    committed_elsewhere since;
+    for (int i = 0; i < opened->rows(); ++i) {
+        if (opened->integer(i, 1) == 0) ids.push_back(opened->integer(i, 0));
+        else since.through[opened->integer(i, 1)] = static_cast<std::uint64_t>(opened->integer(i, 0));
+    }
+    status planned = plan ? read_missed(*db, events, since) : status::ok();
+    if (planned && plan) planned = (*plan)(since);
+    result<std::vector<insert_outcome>> out = planned ? write_batch(*db, rows, ids, bulk_writes_.load())
+                                                      : result<std::vector<insert_outcome>>(planned);
     if (!out) {
         db->run("ROLLBACK", {}, "rollback");
         return out;
