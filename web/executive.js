@@ -457,6 +457,8 @@ function start() {
     readFilters(true);
   });
   $('#x-ranked').addEventListener('click', onRankedClick);
+  // A row held under the pointer is rebuilt once the press ends (executive_views.js).
+  for (const sel of ['#x-ranked', '#x-shortlist']) $(sel).addEventListener('rows-released', () => renderSoon());
   const list = $('#x-shortlist');
   list.addEventListener('click', onShortlistClick);
   list.addEventListener('pointerdown', (e) => {

@@ -72,11 +72,19 @@ function scoreLine(rank) {
 const timeBucket = () => Math.floor(Date.now() / 15000); // relative times move
 
 // Rows keyed by `data-id`: a row whose own key is unchanged keeps its element, and stays where
-// it is unless the order moved it; only changed rows are built again. A press on a row's button
-// therefore survives a render of the other rows (a stream frame, another row's request
-// finishing): when the element under the pointer is replaced between mousedown and mouseup,
-// the browser sends the click to the list instead, and the press is lost.
+// it is unless the order moved it; only changed rows are built again.
+// While a row is pressed (pointer down on it, not on a drag handle) the list is left as it is:
+// when the element under the pointer is replaced or moved between mousedown and mouseup (a
+// stream frame, the ranking's refresh, which moves every row's recency, another row's request
+// finishing), the browser sends the click to the list instead, and the press is lost. The
+// render waits for the press to end and its click to be delivered; the list then fires
+// 'rows-released' and the page renders again. Dragging re-renders as the entry moves.
 function rebuildRows(list, rows) {
+  trackPress(list);
+  if (list._pressed && list._pressed.isConnected) {
+    list._held = true;
+    return;
+  }
   const old = new Map([...list.children].map((el) => [el.dataset.id, el]));
   const next = rows.map(({ id, key, build }) => {
     const el = old.get(String(id));
@@ -92,6 +100,27 @@ function rebuildRows(list, rows) {
     if (el === cursor) cursor = cursor.nextSibling;
     else list.insertBefore(el, cursor);
   }
+}
+
+function trackPress(list) {
+  if (list._tracksPress) return;
+  list._tracksPress = true;
+  list.addEventListener('pointerdown', (e) => {
+    if (e.target.closest('.drag-handle')) return;
+    list._pressed = [...list.children].find((row) => row.contains(e.target)) || null;
+  });
+  const release = () => {
+    if (!list._pressed) return;
+    // After this input's mouseup and click, which follow pointerup in the same task.
+    setTimeout(() => {
+      list._pressed = null;
+      if (!list._held) return;
+      list._held = false;
+      list.dispatchEvent(new Event('rows-released'));
+    }, 0);
+  };
+  window.addEventListener('pointerup', release);
+  window.addEventListener('pointercancel', release);
 }
 
 // The ranked list. items: [{question, rank}] best first.

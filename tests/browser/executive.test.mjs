@@ -118,16 +118,44 @@ describe('executive page', { timeout: 180000 }, () => {
     await page.mouse.down();
     const added = await gina.post(`/api/v1/events/${slug}/shortlist`, { question_id: ids[0] });
     assert.equal(added.status, 200, JSON.stringify(added.body));
-    await page.waitForSelector(`${row(ids[0])} .x-star[aria-pressed="true"]`, WAIT);
+    // Time for the shortlist's stream frame to arrive while the button is held.
+    await page.waitForTimeout(1500);
     assert.equal(await page.$eval(row(ids[1]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed row was built again');
     await page.mouse.up();
     await page.waitForSelector(`${row(ids[1])} .x-star[aria-pressed="true"]`, WAIT);
+    // The render held during the press shows the other executive's star too.
+    await page.waitForSelector(`${row(ids[0])} .x-star[aria-pressed="true"]`, WAIT);
     await waitApiOrder([ids[0], ids[1]]);
     // The shortlist empty again for the tests below.
     for (const id of [ids[0], ids[1]])
       assert.equal((await gina.delete(`/api/v1/events/${slug}/shortlist/${id}`)).status, 200);
     await waitOrder(page, []);
     await page.waitForSelector(`${row(ids[1])} .x-star[aria-pressed="false"]`, WAIT);
+  });
+
+  test('a press on a star survives a change of its own row', async () => {
+    // The ranking's refresh changes every row (recency moves each score), and a vote changes
+    // the voted row: the row under a held button is built again only after the press.
+    const row = (id) => `#x-ranked .x-row[data-id="${id}"]`;
+    await page.$eval(row(ids[2]), (el) => {
+      el.dataset.mark = 'kept';
+    });
+    const star = await page.locator(`${row(ids[2])} .x-star`).boundingBox();
+    await page.mouse.move(star.x + star.width / 2, star.y + star.height / 2);
+    await page.mouse.down();
+    assert.equal((await admin.post(`/api/v1/public/questions/${ids[2]}/vote`, { voter: 'v9' })).status, 200);
+    // Time for the vote's stream frame and the ranking's refresh (at most one a second) to
+    // arrive; were the row built again meanwhile, the mark would be gone.
+    await page.waitForTimeout(2500);
+    assert.equal(await page.$eval(row(ids[2]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed row was built again');
+    await page.mouse.up();
+    await page.waitForSelector(`${row(ids[2])} .x-star[aria-pressed="true"]`, WAIT);
+    await waitApiOrder([ids[2]]);
+    // Built again after the press: the vote shows.
+    await page.waitForFunction((sel) => /▲ 1\b/.test(document.querySelector(sel)?.textContent || ''), `${row(ids[2])} .x-votes`, WAIT);
+    assert.equal((await admin.delete(`/api/v1/events/${slug}/shortlist/${ids[2]}`)).status, 200);
+    await waitOrder(page, []);
+    await page.waitForSelector(`${row(ids[2])} .x-star[aria-pressed="false"]`, WAIT);
   });
 
   test('starring builds the shortlist; a second executive sees it live', async () => {
@@ -198,14 +226,17 @@ describe('executive page', { timeout: 180000 }, () => {
       note: 'Ask the treasurer.',
     });
     assert.equal(noted.status, 200, JSON.stringify(noted.body));
+    // Time for the note's stream frame to arrive while the button is held.
+    await page.waitForTimeout(1500);
+    assert.equal(await page.$eval(entry(ids[1]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed entry was built again');
+    await page.mouse.up();
+    await waitOrder(page, [ids[0], ids[1], ids[2]]);
+    // The render held during the press shows the note.
     await page.waitForFunction(
       (id) => document.querySelector(`#x-shortlist .x-note-input[data-id="${id}"]`)?.value === 'Ask the treasurer.',
       ids[2],
       WAIT,
     );
-    assert.equal(await page.$eval(entry(ids[1]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed entry was built again');
-    await page.mouse.up();
-    await waitOrder(page, [ids[0], ids[1], ids[2]]);
     await waitApiOrder([ids[0], ids[1], ids[2]]);
     // Back to the order the tests below expect.
     await page.click(`${entry(ids[1])} button[data-act="up"]`);
