@@ -77,6 +77,16 @@ protected:
     void TearDown() override {
         if (service_) service_->stop();
     }
+    // Submits `text` as `id` again and expects question `stored_id` back (nothing created),
+    // with `lookups` store lookups by then.
+    void expect_stored_answer(const std::string& text, const std::string& id, std::int64_t stored_id,
+                              int lookups) {
+        auto again = submit_identified(*service_, text, id);
+        ASSERT_TRUE(again.is_ok()) << again.error().message();
+        EXPECT_FALSE(again->created);
+        EXPECT_EQ(again->q.id, stored_id);
+        EXPECT_EQ(db_.lookups.load(), lookups);
+    }
     lookup_counting_store db_;
     placeholder_classifier model_;
     ignoring_sink sink_;
@@ -90,11 +100,7 @@ TEST_F(filtered_ingest, a_new_identity_is_not_looked_up_and_a_retry_is_answered_
     ASSERT_TRUE(first.is_ok()) << first.error().message();
     EXPECT_TRUE(first->created);
     EXPECT_EQ(db_.lookups.load(), 0);
-    auto again = submit_identified(*service_, "When will fees fall?", "t-1");
-    ASSERT_TRUE(again.is_ok());
-    EXPECT_FALSE(again->created);
-    EXPECT_EQ(again->q.id, first->q.id);
-    EXPECT_EQ(db_.lookups.load(), 1);
+    expect_stored_answer("When will fees fall?", "t-1", first->q.id, 1);
 }
 
 TEST_F(filtered_ingest, identities_stored_before_the_start_are_known_at_once) {
@@ -105,11 +111,7 @@ TEST_F(filtered_ingest, identities_stored_before_the_start_are_known_at_once) {
     service_.reset();
     // A new service over the same store (a restart) reads the stored identities.
     start();
-    auto again = submit_identified(*service_, "Will the branch in Lyon stay open?", "t-9");
-    ASSERT_TRUE(again.is_ok());
-    EXPECT_FALSE(again->created);
-    EXPECT_EQ(again->q.id, first->q.id);
-    EXPECT_EQ(db_.lookups.load(), 1);
+    expect_stored_answer("Will the branch in Lyon stay open?", "t-9", first->q.id, 1);
 }
 
 TEST_F(filtered_ingest, an_identity_stored_behind_the_filters_back_is_caught_by_the_store) {
@@ -128,22 +130,15 @@ TEST_F(filtered_ingest, an_identity_stored_behind_the_filters_back_is_caught_by_
     ASSERT_TRUE(stored.is_ok()) << stored.error().message();
     const std::int64_t id = stored->front().stored.id;
 
-    auto again = submit_identified(*service_, "Why did the fees rise in May?", "t-42");
-    ASSERT_TRUE(again.is_ok()) << again.error().message();
-    EXPECT_FALSE(again->created);
-    EXPECT_EQ(again->q.id, id);
-    EXPECT_EQ(db_.lookups.load(), 0);  // not looked up first: the commit's unique identity caught it
+    // Not looked up first: the commit's unique identity catches it.
+    expect_stored_answer("Why did the fees rise in May?", "t-42", id, 0);
     auto counts = db_.count_by_status(row.q.event_id);
     ASSERT_TRUE(counts.is_ok());
     int total = 0;
     for (const auto& [st, n] : *counts) total += static_cast<int>(n);
     EXPECT_EQ(total, 1);
     // The identity is known now: a further retry is looked up and answered the same way.
-    auto third = submit_identified(*service_, "Why did the fees rise in May?", "t-42");
-    ASSERT_TRUE(third.is_ok());
-    EXPECT_FALSE(third->created);
-    EXPECT_EQ(third->q.id, id);
-    EXPECT_EQ(db_.lookups.load(), 1);
+    expect_stored_answer("Why did the fees rise in May?", "t-42", id, 1);
 }
 
 }  // namespace
