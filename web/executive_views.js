@@ -105,19 +105,23 @@ function rebuildRows(list, rows) {
 function trackPress(list) {
   if (list._tracksPress) return;
   list._tracksPress = true;
+  const free = () => {
+    clearTimeout(list._pressTimer);
+    list._pressed = null;
+    if (!list._held) return;
+    list._held = false;
+    list.dispatchEvent(new Event('rows-released'));
+  };
   list.addEventListener('pointerdown', (e) => {
     if (e.target.closest('.drag-handle')) return;
     list._pressed = [...list.children].find((row) => row.contains(e.target)) || null;
+    // Never held for long, should a release never arrive (the pointer let go outside the page).
+    clearTimeout(list._pressTimer);
+    if (list._pressed) list._pressTimer = setTimeout(free, 5000);
   });
   const release = () => {
-    if (!list._pressed) return;
     // After this input's mouseup and click, which follow pointerup in the same task.
-    setTimeout(() => {
-      list._pressed = null;
-      if (!list._held) return;
-      list._held = false;
-      list.dispatchEvent(new Event('rows-released'));
-    }, 0);
+    if (list._pressed) setTimeout(free, 0);
   };
   window.addEventListener('pointerup', release);
   window.addEventListener('pointercancel', release);
