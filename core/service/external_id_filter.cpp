@@ -41,7 +41,7 @@ external_id_filter::hashes external_id_filter::hash_of(std::int64_t event_id, st
 void external_id_filter::add(std::int64_t event_id, std::string_view source, std::string_view external_id) {
     const hashes h = hash_of(event_id, source, external_id);
     for (int i = 0; i < probes; ++i) {
-        const std::uint64_t bit = (h.h1 + static_cast<std::uint64_t>(i) * h.h2) & mask_;
+        const std::uint64_t bit = bit_of(h, i);
         words_[bit / 64].fetch_or(std::uint64_t{1} << (bit % 64), std::memory_order_relaxed);
     }
     added_.fetch_add(1, std::memory_order_relaxed);
@@ -51,7 +51,7 @@ bool external_id_filter::may_contain(std::int64_t event_id, std::string_view sou
                                      std::string_view external_id) const {
     const hashes h = hash_of(event_id, source, external_id);
     for (int i = 0; i < probes; ++i) {
-        const std::uint64_t bit = (h.h1 + static_cast<std::uint64_t>(i) * h.h2) & mask_;
+        const std::uint64_t bit = bit_of(h, i);
         if ((words_[bit / 64].load(std::memory_order_relaxed) & (std::uint64_t{1} << (bit % 64))) == 0)
             return false;
     }

@@ -32,9 +32,8 @@ public:
     void add(std::int64_t event_id, std::string_view source, std::string_view external_id);
     bool may_contain(std::int64_t event_id, std::string_view source,
                      std::string_view external_id) const;
-    // Identities added so far (for /metrics and tests).
+    // Identities added so far.
     std::uint64_t added() const { return added_.load(std::memory_order_relaxed); }
-    std::size_t bits() const { return mask_ + 1; }
 
 private:
     static constexpr int probes = 6;
@@ -42,6 +41,10 @@ private:
         std::uint64_t h1, h2;
     };
     static hashes hash_of(std::int64_t event_id, std::string_view source, std::string_view external_id);
+    // The bit of probe `i` (double hashing).
+    std::uint64_t bit_of(const hashes& h, int i) const {
+        return (h.h1 + static_cast<std::uint64_t>(i) * h.h2) & mask_;
+    }
 
     std::size_t mask_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> words_;

@@ -117,9 +117,10 @@ status ingest_pipeline::submit(submission s, submit_callback done) {
     // first attempt is caught by the store's unique index inside the group commit.
     // The filter answers "never stored" for nearly every new question without a read
     // transaction; what it may contain is looked up.
+    const std::string source = s.source.value_or("");
     if (s.external_id && (!known_ids_ready_.load(std::memory_order_acquire) ||
-                          known_ids_.may_contain(ev->id, s.source.value_or(""), *s.external_id))) {
-        auto existing = questions_.find_external(ev->id, s.source.value_or(""), *s.external_id);
+                          known_ids_.may_contain(ev->id, source, *s.external_id))) {
+        auto existing = questions_.find_external(ev->id, source, *s.external_id);
         if (!existing) return existing.error();
         if (existing->has_value()) {
             // Found, it may have committed a moment ago and not be durable yet (rare: a

@@ -59,7 +59,8 @@ namespace {
 constexpr std::size_t span_list_lengths[] = {1, 8, 64};
 constexpr std::size_t span_chunk = 64;
 
-const std::string& spans_sql(std::size_t length) {
+// The statement of list `k` of span_list_lengths.
+const std::string& spans_sql(std::size_t k) {
     static const std::vector<std::string> texts = [] {
         std::vector<std::string> out;
         for (std::size_t n : span_list_lengths) {
@@ -72,21 +73,15 @@ const std::string& spans_sql(std::size_t length) {
         }
         return out;
     }();
-    std::size_t k = 0;
-    while (span_list_lengths[k] < length) ++k;
     return texts[k];
 }
 
 status load_span_chunk(sqlite_connection& db, std::vector<question>& qs, std::size_t from,
                        std::size_t count) {
-    std::size_t length = 0;
-    for (std::size_t n : span_list_lengths) {
-        if (n >= count) {
-            length = n;
-            break;
-        }
-    }
-    auto st = db.prepare(spans_sql(length));
+    std::size_t k = 0;
+    while (span_list_lengths[k] < count) ++k;  // count <= span_chunk, the last length
+    const std::size_t length = span_list_lengths[k];
+    auto st = db.prepare(spans_sql(k));
     if (!st) return st.error();
     std::unordered_map<std::int64_t, question*> by_id;
     for (std::size_t i = 0; i < length; ++i) {
