@@ -56,6 +56,19 @@ describe('executive page', { timeout: 180000 }, () => {
     });
   };
 
+  // Holds the mouse button down on `button` in the row `rowSel`, then marks the row: a row
+  // built again while held loses the mark (and, in a browser, the click). Marked after the
+  // press, since a frame arriving just before it may build the row again, as it should.
+  const holdButtonOf = async (rowSel, button) => {
+    const b = await page.locator(`${rowSel} ${button}`).boundingBox();
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await page.mouse.down();
+    await page.$eval(rowSel, (el) => {
+      el.dataset.mark = 'kept';
+    });
+  };
+  const markKept = (rowSel) => page.$eval(rowSel, (el) => el.dataset.mark ?? null);
+
   before(async () => {
     server = await startServer();
     admin = apiClient(server.base, server.token);
@@ -110,17 +123,12 @@ describe('executive page', { timeout: 180000 }, () => {
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const gina = apiClient(server.base, made.body.token);
     const row = (id) => `#x-ranked .x-row[data-id="${id}"]`;
-    await page.$eval(row(ids[1]), (el) => {
-      el.dataset.mark = 'kept';
-    });
-    const star = await page.locator(`${row(ids[1])} .x-star`).boundingBox();
-    await page.mouse.move(star.x + star.width / 2, star.y + star.height / 2);
-    await page.mouse.down();
+    await holdButtonOf(row(ids[1]), '.x-star');
     const added = await gina.post(`/api/v1/events/${slug}/shortlist`, { question_id: ids[0] });
     assert.equal(added.status, 200, JSON.stringify(added.body));
     // Time for the shortlist's stream frame to arrive while the button is held.
     await page.waitForTimeout(1500);
-    assert.equal(await page.$eval(row(ids[1]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed row was built again');
+    assert.equal(await markKept(row(ids[1])), 'kept', 'the pressed row was built again');
     await page.mouse.up();
     await page.waitForSelector(`${row(ids[1])} .x-star[aria-pressed="true"]`, WAIT);
     // The render held during the press shows the other executive's star too.
@@ -137,17 +145,12 @@ describe('executive page', { timeout: 180000 }, () => {
     // The ranking's refresh changes every row (recency moves each score), and a vote changes
     // the voted row: the row under a held button is built again only after the press.
     const row = (id) => `#x-ranked .x-row[data-id="${id}"]`;
-    await page.$eval(row(ids[2]), (el) => {
-      el.dataset.mark = 'kept';
-    });
-    const star = await page.locator(`${row(ids[2])} .x-star`).boundingBox();
-    await page.mouse.move(star.x + star.width / 2, star.y + star.height / 2);
-    await page.mouse.down();
+    await holdButtonOf(row(ids[2]), '.x-star');
     assert.equal((await admin.post(`/api/v1/public/questions/${ids[2]}/vote`, { voter: 'v9' })).status, 200);
     // Time for the vote's stream frame and the ranking's refresh (at most one a second) to
     // arrive; were the row built again meanwhile, the mark would be gone.
     await page.waitForTimeout(2500);
-    assert.equal(await page.$eval(row(ids[2]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed row was built again');
+    assert.equal(await markKept(row(ids[2])), 'kept', 'the pressed row was built again');
     await page.mouse.up();
     await page.waitForSelector(`${row(ids[2])} .x-star[aria-pressed="true"]`, WAIT);
     await waitApiOrder([ids[2]]);
@@ -214,12 +217,7 @@ describe('executive page', { timeout: 180000 }, () => {
     // As for the stars above: another executive's note on a different entry arrives as a
     // stream frame while the button is held; the held entry must keep its elements.
     const entry = (id) => `#x-shortlist .x-entry[data-id="${id}"]`;
-    await page.$eval(entry(ids[1]), (el) => {
-      el.dataset.mark = 'kept';
-    });
-    const down = await page.locator(`${entry(ids[1])} button[data-act="down"]`).boundingBox();
-    await page.mouse.move(down.x + down.width / 2, down.y + down.height / 2);
-    await page.mouse.down();
+    await holdButtonOf(entry(ids[1]), 'button[data-act="down"]');
     const frankToken = await admin.post('/api/v1/tokens', { name: 'frank-api', role: 'executive', event: slug });
     assert.equal(frankToken.status, 201, JSON.stringify(frankToken.body));
     const noted = await apiClient(server.base, frankToken.body.token).patch(`/api/v1/events/${slug}/shortlist/${ids[2]}`, {
@@ -228,7 +226,7 @@ describe('executive page', { timeout: 180000 }, () => {
     assert.equal(noted.status, 200, JSON.stringify(noted.body));
     // Time for the note's stream frame to arrive while the button is held.
     await page.waitForTimeout(1500);
-    assert.equal(await page.$eval(entry(ids[1]), (el) => el.dataset.mark ?? null), 'kept', 'the pressed entry was built again');
+    assert.equal(await markKept(entry(ids[1])), 'kept', 'the pressed entry was built again');
     await page.mouse.up();
     await waitOrder(page, [ids[0], ids[1], ids[2]]);
     // The render held during the press shows the note.
