@@ -56,11 +56,22 @@ describe('executive page', { timeout: 180000 }, () => {
     });
   };
 
+  // Where `loc` is now. A render may have replaced the element between finding it and
+  // measuring it, and boundingBox() then answers null: ask again.
+  const box = async (loc) => {
+    for (let i = 0; i < 50; i++) {
+      const b = await loc.boundingBox();
+      if (b) return b;
+      await page.waitForTimeout(50);
+    }
+    throw new Error('no box');
+  };
+
   // Holds the mouse button down on `button` in the row `rowSel`, then marks the row: a row
   // built again while held loses the mark (and, in a browser, the click). Marked after the
   // press, since a frame arriving just before it may build the row again, as it should.
   const holdButtonOf = async (rowSel, button) => {
-    const b = await page.locator(`${rowSel} ${button}`).boundingBox();
+    const b = await box(page.locator(`${rowSel} ${button}`));
     await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
     await page.mouse.down();
     await page.$eval(rowSel, (el) => {
@@ -193,15 +204,6 @@ describe('executive page', { timeout: 180000 }, () => {
   test('dragging an entry by its handle reorders the shortlist', async () => {
     const handle = page.locator(`#x-shortlist .x-entry[data-id="${ids[1]}"] .drag-handle`);
     const target = page.locator(`#x-shortlist .x-entry[data-id="${ids[0]}"]`);
-    // Where they are now (a render may have replaced them a moment ago: ask again).
-    const box = async (loc) => {
-      for (let i = 0; i < 50; i++) {
-        const b = await loc.boundingBox();
-        if (b) return b;
-        await page.waitForTimeout(50);
-      }
-      throw new Error('no box');
-    };
     const from = await box(handle);
     const to = await box(target);
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
