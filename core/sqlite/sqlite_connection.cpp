@@ -1,5 +1,7 @@
 #include "core/sqlite/sqlite_connection.hpp"
 
+#include "core/sqlite/wal_buffer_vfs.hpp"
+
 #include <string>
 #include <utility>
 
@@ -38,7 +40,8 @@ result<sqlite_connection> sqlite_connection::open(const std::string& path, bool 
     sqlite3* db = nullptr;
     int flags = SQLITE_OPEN_NOMUTEX | (read_only ? SQLITE_OPEN_READONLY
                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    // A writer gathers each transaction's WAL frames into one write (wal_buffer_vfs.hpp).
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, read_only ? nullptr : wal_buffer_vfs::name());
     if (rc != SQLITE_OK) {
         std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
         sqlite3_close(db);

@@ -25,6 +25,7 @@
 #include "core/domain/question_filter.hpp"
 #include "core/sqlite/sqlite_rows.hpp"
 #include "core/sqlite/sqlite_store.hpp"
+#include "core/sqlite/wal_buffer_vfs.hpp"
 #include "core/store/store_rules.hpp"
 #include "core/triage/decision_inheritance.hpp"
 
@@ -187,12 +188,14 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch_unsynced(
     std::lock_guard lock(write_mutex_);
     if (status s = writer_.exec("PRAGMA synchronous=NORMAL"); !s) return s;
     auto out = insert_batch_locked(batch);
+    // The frames of a COMMIT are in the WAL file once it returns, unless that write failed:
+    // then nothing of this batch is acknowledged (wal_buffer_vfs.hpp).
+    const status flushed = out ? wal_buffer_vfs::flush(writer_.get()) : status::ok();
     // Every other transaction (decisions, settings, tokens) stays durable in its COMMIT.
-    if (status s = writer_.exec("PRAGMA synchronous=FULL"); !s) {
-        if (out) wal_sync_->committed();
-        return s;
-    }
-    if (out) wal_sync_->committed();
+    const status restored = writer_.exec("PRAGMA synchronous=FULL");
+    if (out && flushed) wal_sync_->committed();
+    if (!flushed) return flushed;
+    if (!restored) return restored;
     return out;
 }
 
