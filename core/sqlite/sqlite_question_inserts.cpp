@@ -186,13 +186,14 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
 result<std::vector<insert_outcome>> sqlite_store::insert_batch_unsynced(
     const std::vector<question_insert>& batch) {
     std::lock_guard lock(write_mutex_);
-    if (status s = writer_.exec("PRAGMA synchronous=NORMAL"); !s) return s;
+    // Prepared once (the statement cache), not parsed per batch as exec() would.
+    if (status s = run_control(writer_, "PRAGMA synchronous=NORMAL"); !s) return s;
     auto out = insert_batch_locked(batch);
     // The frames of a COMMIT are in the WAL file once it returns, unless that write failed:
     // then nothing of this batch is acknowledged (wal_buffer_vfs.hpp).
     const status flushed = out ? wal_buffer_vfs::flush(writer_.get()) : status::ok();
     // Every other transaction (decisions, settings, tokens) stays durable in its COMMIT.
-    const status restored = writer_.exec("PRAGMA synchronous=FULL");
+    const status restored = run_control(writer_, "PRAGMA synchronous=FULL");
     if (out && flushed) wal_sync_->committed();
     if (!flushed) return flushed;
     if (!restored) return restored;
