@@ -23,6 +23,11 @@ result<std::optional<question>> sqlite_store::find_external(std::int64_t event_i
 }
 
 result<question_page> sqlite_store::list_questions(const question_query& q) {
+    // A search sees every committed question: the full-text rows still pending are written
+    // first (sqlite_store::pending_search_).
+    if (!q.filter.search.empty()) {
+        if (status s = flush_search_rows(); !s) return s;
+    }
     reader_lease db(*this);
     auto ev = load_event(*db, q.event_slug);
     if (!ev) return ev.error();

@@ -48,6 +48,14 @@ result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path
         return sqlite_connection::error_for(rc, "register tribune_add_heat",
                                             sqlite3_errmsg(writer->get()));
 
+    // Full-text rows a crash left out (sqlite_store::pending_search_): the questions after the
+    // largest id questions_fts holds.
+    if (status s = writer->exec(
+            "INSERT INTO questions_fts (rowid, search_text) SELECT id, search_text FROM questions "
+            "WHERE id > (SELECT coalesce(max(id), 0) FROM questions_fts_docsize) ORDER BY id");
+        !s)
+        return s;
+
     std::unique_ptr<sqlite_store> s(new sqlite_store());
     s->writer_ = std::move(writer.value());
     s->schema_version_ = report->to_version;
@@ -62,6 +70,10 @@ result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::string& path
         s->readers_.push_back(std::move(r.value()));
     }
     return s;
+}
+
+sqlite_store::~sqlite_store() {
+    if (writer_.get() != nullptr) (void)flush_search_rows();
 }
 
 sqlite_connection sqlite_store::acquire_reader() {

@@ -57,6 +57,9 @@ public:
     static result<std::unique_ptr<sqlite_store>> open(const std::string& path,
                                                       const std::string& migrations_dir,
                                                       std::size_t readers = 4);
+    // Writes the full-text rows still pending (pending_search_); a failure here is left to
+    // the next open() to repair.
+    ~sqlite_store() override;
 
     // event_store
     result<event_info> create_event(const new_event& e) override;
@@ -184,6 +187,11 @@ private:
 
     sqlite_store() = default;
 
+    // Writes pending_search_ in a transaction of its own. Takes write_mutex_.
+    status flush_search_rows();
+    // Writes `rows` into questions_fts, in order. REQUIRES: write_mutex_ held, a transaction open.
+    status write_search_rows(const std::vector<std::pair<std::int64_t, std::string>>& rows);
+
     // One decision inside the caller's transaction (sqlite_decisions.cpp), with what it does
     // to its group; the other members it moved are appended to `moved`.
     // REQUIRES: write_mutex_ held and a transaction open.
@@ -216,6 +224,17 @@ private:
     // counts). GUARDED_BY(write_mutex_)
     std::optional<std::unordered_set<std::int64_t>> hooked_events_;
     sqlite_statement queue_webhooks_;  // prepared on first use; GUARDED_BY(write_mutex_)
+    // Full-text rows (question id, search text) of committed questions that questions_fts does
+    // not hold yet, oldest first. FTS5 writes a new index segment at every COMMIT that touched
+    // it, 12.5 % of the group commit's time with a segment per batch of ~9 questions
+    // (docs/profiles/flood-s12.md); these rows are written together instead: with the group
+    // commit that brings them to search_rows_per_write, before any search (list_questions),
+    // and when the store closes. What a crash leaves out, open() writes from the questions
+    // table: every question up to the largest id questions_fts holds is in it (the rows are
+    // written in id order), so those after it are the ones missing. One writing process per
+    // database file, as for the group commit. GUARDED_BY(write_mutex_)
+    std::vector<std::pair<std::int64_t, std::string>> pending_search_;
+    static constexpr std::size_t search_rows_per_write = 512;
     std::unique_ptr<wal_sync> wal_sync_;  // the WAL of the database's file
 
     std::mutex readers_mutex_;

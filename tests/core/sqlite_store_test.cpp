@@ -519,5 +519,78 @@ TEST_F(sqlite_store_test, the_full_text_index_merges_sixteen_segments_at_a_time)
     sqlite3_finalize(st);
 }
 
+// How many rows the full-text index holds, read on a connection of its own.
+int indexed_rows(const std::string& path) {
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return -1;
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> conn(raw, &sqlite3_close);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(raw, "SELECT count(*) FROM questions_fts_docsize", -1, &st, nullptr) != SQLITE_OK)
+        return -2;
+    const int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -3;
+    sqlite3_finalize(st);
+    return n;
+}
+
+question_query search_for(const std::string& words) {
+    question_query q;
+    q.event_slug = "demo";
+    q.filter.search = words;
+    q.limit = 100;
+    return q;
+}
+
+// The group commit leaves a batch's full-text rows pending (FTS5 writes a segment per COMMIT
+// that touches it); a search writes them first, so it still finds every committed question.
+TEST_F(sqlite_store_test, full_text_rows_wait_for_a_search_which_still_finds_every_question) {
+    ASSERT_TRUE(db_->insert_batch({make("When do fees fall?"), make("Why are fees so high?")}).is_ok());
+    ASSERT_TRUE(db_->insert_batch({make("Any news on the fees?")}).is_ok());
+    EXPECT_EQ(indexed_rows(dir_.file("t.db")), 0);
+    auto page = db_->list_questions(search_for("fees"));
+    ASSERT_TRUE(page.is_ok()) << page.error().message();
+    EXPECT_EQ(page->items.size(), 3u);
+    EXPECT_EQ(indexed_rows(dir_.file("t.db")), 3);
+}
+
+// Once enough are pending (512), they are written with the group commit that reaches that.
+TEST_F(sqlite_store_test, pending_full_text_rows_are_written_with_the_commit_that_reaches_512) {
+    for (int b = 0; b < 51; ++b) {
+        std::vector<question_insert> batch;
+        for (int i = 0; i < 10; ++i) batch.push_back(make("Question number " + std::to_string(b * 10 + i) + "?"));
+        ASSERT_TRUE(db_->insert_batch(batch).is_ok());
+    }
+    EXPECT_EQ(indexed_rows(dir_.file("t.db")), 0);  // 510 pending
+    ASSERT_TRUE(db_->insert_batch({make("Question 510?"), make("Question 511?")}).is_ok());
+    EXPECT_EQ(indexed_rows(dir_.file("t.db")), 512);
+}
+
+// A crash with rows pending: the files as they are (copied while the store is open) open as
+// a store whose search finds every committed question, and they are indexed once.
+TEST_F(sqlite_store_test, a_crash_with_full_text_rows_pending_loses_no_search) {
+    ASSERT_TRUE(db_->insert_batch({make("First about the dividend?")}).is_ok());
+    ASSERT_TRUE(db_->list_questions(search_for("dividend")).is_ok());  // indexed: one row
+    ASSERT_TRUE(db_->insert_batch({make("Second about the dividend?"), make("Third, dividend?")}).is_ok());
+    namespace fs = std::filesystem;
+    fs::copy_file(dir_.file("t.db"), dir_.file("crash.db"));
+    fs::copy_file(dir_.file("t.db") + "-wal", dir_.file("crash.db-wal"));
+    EXPECT_EQ(indexed_rows(dir_.file("crash.db")), 1);
+    {
+        auto reopened = sqlite_store::open(dir_.file("crash.db"), TRIBUNE_SOURCE_DIR "/migrations");
+        ASSERT_TRUE(reopened.is_ok()) << reopened.error().message();
+        auto page = (*reopened)->list_questions(search_for("dividend"));
+        ASSERT_TRUE(page.is_ok());
+        EXPECT_EQ(page->items.size(), 3u);
+    }
+    EXPECT_EQ(indexed_rows(dir_.file("crash.db")), 3);
+}
+
+// Closing the store writes what is pending.
+TEST_F(sqlite_store_test, closing_the_store_writes_the_pending_full_text_rows) {
+    ASSERT_TRUE(db_->insert_batch({make("Pending at close?"), make("Also pending?")}).is_ok());
+    grouping_.reset();
+    db_.reset();
+    EXPECT_EQ(indexed_rows(dir_.file("t.db")), 2);
+}
+
 }  // namespace
 }  // namespace tribune
