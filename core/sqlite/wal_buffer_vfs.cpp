@@ -159,20 +159,8 @@ int wal_file_size(sqlite3_file* f, sqlite3_int64* size) {
     return w->real->pMethods->xFileSize(w->real, size);
 }
 
-int wal_lock(sqlite3_file* f, int level) {
-    sqlite3_file* r = as_wal(f)->real;
-    return r->pMethods->xLock(r, level);
-}
 
-int wal_unlock(sqlite3_file* f, int level) {
-    sqlite3_file* r = as_wal(f)->real;
-    return r->pMethods->xUnlock(r, level);
-}
 
-int wal_check_reserved(sqlite3_file* f, int* out) {
-    sqlite3_file* r = as_wal(f)->real;
-    return r->pMethods->xCheckReservedLock(r, out);
-}
 
 int wal_file_control(sqlite3_file* f, int op, void* arg) {
     wal_file* w = as_wal(f);
@@ -180,17 +168,11 @@ int wal_file_control(sqlite3_file* f, int op, void* arg) {
     return w->real->pMethods->xFileControl(w->real, op, arg);
 }
 
-int wal_sector_size(sqlite3_file* f) {
-    sqlite3_file* r = as_wal(f)->real;
-    return r->pMethods->xSectorSize(r);
-}
 
-int wal_device_characteristics(sqlite3_file* f) {
-    sqlite3_file* r = as_wal(f)->real;
-    return r->pMethods->xDeviceCharacteristics(r);
-}
 
-// ---- the database file: the default VFS's, with xShmBarrier flushing the WAL first ----
+// ---- the database file: the default VFS's, with xShmBarrier flushing the WAL first. The
+// forward_* functions pass a call on as it is (to the default VFS's file at real_of(f)); the
+// WAL file's table uses those it does not change. ----
 
 int db_close(sqlite3_file* f) {
     db_file* d = as_db(f);
@@ -203,36 +185,36 @@ int db_close(sqlite3_file* f) {
     return d->real->pMethods->xClose(d->real);
 }
 
-int db_read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xRead(r, out, amount, offset);
 }
-int db_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xWrite(r, data, amount, offset);
 }
-int db_truncate(sqlite3_file* f, sqlite3_int64 size) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_truncate(sqlite3_file* f, sqlite3_int64 size) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xTruncate(r, size);
 }
-int db_sync(sqlite3_file* f, int flags) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_sync(sqlite3_file* f, int flags) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xSync(r, flags);
 }
-int db_file_size(sqlite3_file* f, sqlite3_int64* size) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_file_size(sqlite3_file* f, sqlite3_int64* size) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xFileSize(r, size);
 }
-int db_lock(sqlite3_file* f, int level) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_lock(sqlite3_file* f, int level) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xLock(r, level);
 }
-int db_unlock(sqlite3_file* f, int level) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_unlock(sqlite3_file* f, int level) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xUnlock(r, level);
 }
-int db_check_reserved(sqlite3_file* f, int* out) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_check_reserved(sqlite3_file* f, int* out) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xCheckReservedLock(r, out);
 }
 int db_file_control(sqlite3_file* f, int op, void* arg) {
@@ -240,20 +222,20 @@ int db_file_control(sqlite3_file* f, int op, void* arg) {
     if (op == flush_opcode) return d->wal != nullptr ? flush(d->wal) : SQLITE_OK;
     return d->real->pMethods->xFileControl(d->real, op, arg);
 }
-int db_sector_size(sqlite3_file* f) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_sector_size(sqlite3_file* f) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xSectorSize(r);
 }
-int db_device_characteristics(sqlite3_file* f) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_device_characteristics(sqlite3_file* f) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xDeviceCharacteristics(r);
 }
-int db_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xShmMap(r, region, size, extend, out);
 }
-int db_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xShmLock(r, offset, n, flags);
 }
 void db_shm_barrier(sqlite3_file* f) {
@@ -269,16 +251,16 @@ void db_shm_barrier(sqlite3_file* f) {
     }
     d->real->pMethods->xShmBarrier(d->real);
 }
-int db_shm_unmap(sqlite3_file* f, int delete_flag) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_shm_unmap(sqlite3_file* f, int delete_flag) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xShmUnmap(r, delete_flag);
 }
-int db_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xFetch(r, offset, amount, out);
 }
-int db_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
-    sqlite3_file* r = as_db(f)->real;
+int forward_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
+    sqlite3_file* r = real_of(f);
     return r->pMethods->xUnfetch(r, offset, page);
 }
 
@@ -392,32 +374,32 @@ bool register_vfs() {
     wal_methods.xTruncate = wal_truncate;
     wal_methods.xSync = wal_sync;
     wal_methods.xFileSize = wal_file_size;
-    wal_methods.xLock = wal_lock;
-    wal_methods.xUnlock = wal_unlock;
-    wal_methods.xCheckReservedLock = wal_check_reserved;
+    wal_methods.xLock = forward_lock;
+    wal_methods.xUnlock = forward_unlock;
+    wal_methods.xCheckReservedLock = forward_check_reserved;
     wal_methods.xFileControl = wal_file_control;
-    wal_methods.xSectorSize = wal_sector_size;
-    wal_methods.xDeviceCharacteristics = wal_device_characteristics;
+    wal_methods.xSectorSize = forward_sector_size;
+    wal_methods.xDeviceCharacteristics = forward_device_characteristics;
 
     db_methods.iVersion = 3;
     db_methods.xClose = db_close;
-    db_methods.xRead = db_read;
-    db_methods.xWrite = db_write;
-    db_methods.xTruncate = db_truncate;
-    db_methods.xSync = db_sync;
-    db_methods.xFileSize = db_file_size;
-    db_methods.xLock = db_lock;
-    db_methods.xUnlock = db_unlock;
-    db_methods.xCheckReservedLock = db_check_reserved;
+    db_methods.xRead = forward_read;
+    db_methods.xWrite = forward_write;
+    db_methods.xTruncate = forward_truncate;
+    db_methods.xSync = forward_sync;
+    db_methods.xFileSize = forward_file_size;
+    db_methods.xLock = forward_lock;
+    db_methods.xUnlock = forward_unlock;
+    db_methods.xCheckReservedLock = forward_check_reserved;
     db_methods.xFileControl = db_file_control;
-    db_methods.xSectorSize = db_sector_size;
-    db_methods.xDeviceCharacteristics = db_device_characteristics;
-    db_methods.xShmMap = db_shm_map;
-    db_methods.xShmLock = db_shm_lock;
+    db_methods.xSectorSize = forward_sector_size;
+    db_methods.xDeviceCharacteristics = forward_device_characteristics;
+    db_methods.xShmMap = forward_shm_map;
+    db_methods.xShmLock = forward_shm_lock;
     db_methods.xShmBarrier = db_shm_barrier;
-    db_methods.xShmUnmap = db_shm_unmap;
-    db_methods.xFetch = db_fetch;
-    db_methods.xUnfetch = db_unfetch;
+    db_methods.xShmUnmap = forward_shm_unmap;
+    db_methods.xFetch = forward_fetch;
+    db_methods.xUnfetch = forward_unfetch;
 
     the_vfs.iVersion = 2;
     // Room for a file of the default VFS, or of one made the default later if it fits.
