@@ -161,6 +161,19 @@ status write_spans_and_audit(sqlite_connection& db, insert_statements& st, const
     return step_done(db, st.audit, "insert audit row");
 }
 
+// Runs `body` (a transaction) with synchronous=NORMAL: its COMMIT writes the WAL without an
+// fsync. Every other transaction of the writer (decisions, settings, tokens) stays durable in
+// its COMMIT: FULL is restored after. Returns body's result, else the restore's error.
+// Both PRAGMAs are prepared once (the statement cache), not parsed per call.
+template <typename F>
+auto without_sync(sqlite_connection& db, F&& body) -> decltype(body()) {
+    if (status s = run_control(db, "PRAGMA synchronous=NORMAL"); !s) return s;
+    auto r = body();
+    const status restored = run_control(db, "PRAGMA synchronous=FULL");
+    if (!r || restored) return r;
+    return restored;
+}
+
 }  // namespace
 
 status sqlite_store::write_search_rows(const std::vector<std::pair<std::int64_t, std::string>>& rows) {
@@ -181,12 +194,12 @@ status sqlite_store::flush_search_rows() {
     if (pending_search_.empty()) return status::ok();
     // Not synced in its COMMIT (a search waits for it): the next durable COMMIT syncs these
     // frames with it, and what a power cut takes before that, open() writes again.
-    if (status s = run_control(writer_, "PRAGMA synchronous=NORMAL"); !s) return s;
-    const status s = in_transaction_status(writer_, [&] { return write_search_rows(pending_search_); });
-    const status restored = run_control(writer_, "PRAGMA synchronous=FULL");
-    if (!s) return s;
-    pending_search_.clear();
-    return restored;
+    return without_sync(writer_, [&]() -> status {
+        if (status s = in_transaction_status(writer_, [&] { return write_search_rows(pending_search_); }); !s)
+            return s;
+        pending_search_.clear();
+        return status::ok();
+    });
 }
 
 result<std::vector<insert_outcome>> sqlite_store::insert_batch(
@@ -198,18 +211,15 @@ result<std::vector<insert_outcome>> sqlite_store::insert_batch(
 result<std::vector<insert_outcome>> sqlite_store::insert_batch_unsynced(
     const std::vector<question_insert>& batch) {
     std::lock_guard lock(write_mutex_);
-    // Prepared once (the statement cache), not parsed per batch as exec() would.
-    if (status s = run_control(writer_, "PRAGMA synchronous=NORMAL"); !s) return s;
-    auto out = insert_batch_locked(batch);
-    // The frames of a COMMIT are in the WAL file once it returns, unless that write failed:
-    // then nothing of this batch is acknowledged (wal_buffer_vfs.hpp).
-    const status flushed = out ? wal_buffer_vfs::flush(writer_.get()) : status::ok();
-    // Every other transaction (decisions, settings, tokens) stays durable in its COMMIT.
-    const status restored = run_control(writer_, "PRAGMA synchronous=FULL");
-    if (out && flushed) wal_sync_->committed();
-    if (!flushed) return flushed;
-    if (!restored) return restored;
-    return out;
+    return without_sync(writer_, [&]() -> result<std::vector<insert_outcome>> {
+        auto out = insert_batch_locked(batch);
+        if (!out) return out;
+        // The frames of a COMMIT are in the WAL file once it returns, unless that write
+        // failed: then nothing of this batch is acknowledged (wal_buffer_vfs.hpp).
+        if (status s = wal_buffer_vfs::flush(writer_.get()); !s) return s;
+        wal_sync_->committed();
+        return out;
+    });
 }
 
 result<std::vector<insert_outcome>> sqlite_store::insert_batch_locked(
