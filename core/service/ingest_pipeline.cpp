@@ -141,6 +141,7 @@ status ingest_pipeline::submit(submission s, submit_callback done) {
     item.q.origin_url = std::move(s.origin_url);
     item.q.created_at = s.posted_at.value_or(0);
     item.done = std::move(done);
+    item.submitted = clock::now();
     if (stopped_.load())
         return status::error(error_kind::unavailable, "shutting_down", "the server is shutting down");
     if (!queue_.try_push(item))
@@ -156,7 +157,9 @@ void ingest_pipeline::score_loop() {
         std::vector<pending_item> batch = queue_.pop_batch(options_.max_batch);
         if (batch.empty()) return;  // closed and drained
         for (pending_item& item : batch) {
-            scored_item scored{score_one(std::move(item.q)), std::move(item.done)};
+            const time_point taken = clock::now();
+            scored_item scored{score_one(std::move(item.q)), std::move(item.done),
+                               {item.submitted, taken, clock::now()}};
             // The scored queue closes only after every scorer ended.
             scored_.push(scored);
         }
@@ -170,11 +173,14 @@ void ingest_pipeline::commit_loop() {
         if (batch.empty()) return;  // closed and drained
         std::vector<group_commit::item> rows;
         committed_batch done;
+        done.commit_started = clock::now();
         rows.reserve(batch.size());
         done.done.reserve(batch.size());
+        done.times.reserve(batch.size());
         for (scored_item& s : batch) {
             rows.push_back(std::move(s.row));
             done.done.push_back(std::move(s.done));
+            done.times.push_back(s.times);
         }
         done.outcomes = commit_.run(rows, [this](std::vector<group_commit::item>& b,
                                                  const std::vector<group_commit::planned>& g) {
@@ -185,6 +191,7 @@ void ingest_pipeline::commit_loop() {
                 if (o.stored.external_id)
                     known_ids_.add(o.stored.event_id, o.stored.source.value_or(""), *o.stored.external_id);
         }
+        done.committed = clock::now();
         // The committed queue closes only after the committer ended.
         committed_.push(done);
     }
@@ -196,8 +203,10 @@ void ingest_pipeline::complete_loop() {
         std::vector<committed_batch> batches = committed_.pop_batch(committed_batches_waiting);
         if (batches.empty()) return;  // closed and drained
         // One fsync for every batch waiting, while the committer writes the next.
+        const time_point sync_started = clock::now();
         const status durable = questions_.make_durable();
-        for (committed_batch& b : batches) complete(std::move(b), durable);
+        const time_point synced = clock::now();
+        for (committed_batch& b : batches) complete(std::move(b), durable, sync_started, synced);
     }
 }
 
@@ -329,13 +338,23 @@ void ingest_pipeline::before_insert(std::vector<group_commit::item>& batch,
     }
 }
 
-void ingest_pipeline::complete(committed_batch b, const status& durable) {
+void ingest_pipeline::complete(committed_batch b, const status& durable, time_point sync_started,
+                               time_point synced) {
     if (!b.outcomes) {
         for (submit_callback& done : b.done) done(b.outcomes.error());
         return;
     }
+    const auto seconds = [](time_point from, time_point to) {
+        return std::chrono::duration<double>(to - from).count();
+    };
     for (std::size_t i = 0; i < b.done.size(); ++i) {
         insert_outcome& o = (*b.outcomes)[i];
+        if (options_.on_stages && durable && o.inserted) {
+            const item_times& t = b.times[i];
+            options_.on_stages({seconds(t.submitted, t.scoring), seconds(t.scoring, t.scored),
+                                seconds(t.scored, b.commit_started), seconds(b.commit_started, b.committed),
+                                seconds(b.committed, sync_started), seconds(sync_started, synced)});
+        }
         // Committed (so announced below), but not acknowledged unless known durable.
         if (durable) b.done[i](submit_outcome{o.stored, o.inserted});
         else b.done[i](durable);

@@ -108,17 +108,26 @@ public:
     group_commit& commit() { return commit_; }
 
 private:
+    using time_point = std::chrono::steady_clock::time_point;
+    // When a question entered the ingest queue, a scoring worker took it, and it was scored.
+    struct item_times {
+        time_point submitted, scoring, scored;
+    };
     struct pending_item {
         question q;
         submit_callback done;
+        time_point submitted{};
     };
     struct scored_item {
         group_commit::item row;
         submit_callback done;
+        item_times times{};
     };
     struct committed_batch {
         std::vector<submit_callback> done;
         result<std::vector<insert_outcome>> outcomes = std::vector<insert_outcome>{};
+        std::vector<item_times> times;  // per question, as done
+        time_point commit_started{}, committed{};
     };
     void score_loop();
     void commit_loop();
@@ -144,7 +153,8 @@ private:
                        const std::vector<group_commit::planned>& groups) const;
     // Answers a committed batch (with `durable`'s error when its sync failed) and announces
     // what it stored.
-    void complete(committed_batch b, const status& durable);
+    // sync_started / synced: the fsync that made it durable (ingest_stages).
+    void complete(committed_batch b, const status& durable, time_point sync_started, time_point synced);
 
     event_store& events_;
     question_store& questions_;

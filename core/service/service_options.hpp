@@ -16,6 +16,17 @@ namespace tribune {
 
 class question_signal;  // core/service/question_signal.hpp
 
+// Where one stored question's time went between submit() and its answer (seconds), for the
+// tail of the ingest latency: each stage is a wait for the stage after it, or that stage.
+struct ingest_stages {
+    double queued = 0;     // in the ingest queue, until a scoring worker took it
+    double scoring = 0;    // scored, triaged and fingerprinted
+    double to_commit = 0;  // scored, waiting for the group commit that took it (the one running)
+    double commit = 0;     // its group commit: grouping, the insert, COMMIT
+    double to_sync = 0;    // committed, waiting for the fsync that covers it to start
+    double sync = 0;       // that fsync (question_store::make_durable)
+};
+
 struct service_options {
     std::size_t max_text_chars = 2000;
     std::size_t max_field_chars = 200;   // author, source, external_id, moderator
@@ -42,6 +53,8 @@ struct service_options {
     // Observers for metrics; called on worker threads. May be empty.
     std::function<void(double seconds)> on_scored;
     std::function<void(std::size_t batch_size, double seconds)> on_committed;
+    // Per stored question, on the completer thread just before its answer.
+    std::function<void(const ingest_stages&)> on_stages;
     // A new question's triage with the event's correction: `effect` is "shifted" (its status
     // unchanged), "moved" (the correction changed its status) or "escalated" (sent to review by
     // the correction's escalation, event_correction.hpp).

@@ -202,6 +202,7 @@ result<std::unique_ptr<app>> app::create(config cfg, std::unique_ptr<classifier>
     metrics* stats = &p->stats;
     opts.on_scored = [stats](double s) { stats->observe_scoring(s); };
     opts.on_committed = [stats](std::size_t n, double s) { stats->observe_commit(n, s); };
+    opts.on_stages = [stats](const ingest_stages& t) { stats->observe_stages(t); };
     opts.on_corrected = [stats](std::string_view effect) { stats->count_correction(effect); };
     p->service = std::make_unique<question_service>(*p->db, *p->model, *p->feed, std::move(opts));
     if (status s = p->service->load_groups(); !s) return s;

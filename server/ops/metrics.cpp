@@ -4,7 +4,24 @@
 
 namespace tribune::server {
 
-metrics::metrics() : scoring_(histogram::latency_bounds()), commit_(histogram::latency_bounds()) {}
+namespace {
+
+constexpr std::array<const char*, 6> stage_names = {"queued",  "scoring", "to_commit",
+                                                    "commit",  "to_sync", "sync"};
+
+}  // namespace
+
+metrics::metrics()
+    : scoring_(histogram::latency_bounds()),
+      commit_(histogram::latency_bounds()),
+      stages_{histogram(histogram::latency_bounds()), histogram(histogram::latency_bounds()),
+              histogram(histogram::latency_bounds()), histogram(histogram::latency_bounds()),
+              histogram(histogram::latency_bounds()), histogram(histogram::latency_bounds())} {}
+
+void metrics::observe_stages(const ingest_stages& t) {
+    const std::array<double, 6> v = {t.queued, t.scoring, t.to_commit, t.commit, t.to_sync, t.sync};
+    for (std::size_t i = 0; i < v.size(); ++i) stages_[i].observe(v[i]);
+}
 
 void metrics::count_request(const std::string& route, unsigned status, double seconds) {
     std::lock_guard lock(mutex_);
@@ -44,6 +61,15 @@ void metrics::render(std::string& out) const {
     scoring_.render(out, "tribune_scoring_seconds", "");
     append_family(out, "tribune_commit_seconds", "Time of one group commit.", "histogram");
     commit_.render(out, "tribune_commit_seconds", "");
+    append_family(out, "tribune_ingest_stage_seconds",
+                  "Where each stored question's time went between its POST being read and its "
+                  "answer, by stage: queued (for a scoring worker), scoring, to_commit (scored, "
+                  "waiting for its group commit), commit, to_sync (committed, waiting for the "
+                  "fsync that covers it), sync.",
+                  "histogram");
+    for (std::size_t i = 0; i < stages_.size(); ++i)
+        stages_[i].render(out, "tribune_ingest_stage_seconds",
+                          std::string("stage=\"") + stage_names[i] + "\"");
     append_sample_family(out, "tribune_group_commits_total", "Group commits of scored questions.",
                          "counter", commits_.load());
     append_sample_family(out, "tribune_committed_questions_total",

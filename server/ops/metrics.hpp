@@ -3,6 +3,7 @@
 //
 // Thread safety: all methods are safe to call concurrently.
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/service/service_options.hpp"
 #include "server/ops/histogram.hpp"
 
 namespace tribune::server {
@@ -24,6 +26,8 @@ public:
     void count_request(const std::string& route, unsigned status, double seconds);
     void observe_scoring(double seconds) { scoring_.observe(seconds); }
     void observe_commit(std::size_t batch, double seconds);
+    // Where a stored question's time went inside the ingest pipeline (ingest_stages).
+    void observe_stages(const ingest_stages& t);
     // A question triaged with its event's learned correction: effect "shifted", "moved" or
     // "escalated" or "unsure" (service_options::on_corrected); anything else is not counted.
     void count_correction(std::string_view effect);
@@ -37,6 +41,8 @@ private:
     std::map<std::string, std::unique_ptr<histogram>> request_seconds_;   // GUARDED_BY(mutex_)
     histogram scoring_;
     histogram commit_;
+    // One per ingest_stages member, in its order (stage_names in metrics.cpp).
+    std::array<histogram, 6> stages_;
     std::atomic<std::uint64_t> committed_questions_{0};
     std::atomic<std::uint64_t> commits_{0};
     std::atomic<std::uint64_t> corrected_shifted_{0};

@@ -9,6 +9,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "core/classify/placeholder_classifier.hpp"
 #include "core/service/question_service.hpp"
@@ -145,6 +146,44 @@ TEST_F(durable_answer_test, a_retry_of_a_stored_question_waits_for_durability_to
     auto again = submit("Asked once?", "x1");
     ASSERT_TRUE(again.first.is_ok());
     EXPECT_FALSE(again.first->created);
+}
+
+// Each stored question reports where its time went (service_options::on_stages), once, before
+// its answer: every stage is a part of the time from submit() to the answer.
+TEST(ingest_stages_test, each_stored_question_reports_its_stages_before_its_answer) {
+    syncing_store db;
+    placeholder_classifier model;
+    counting_sink sink;
+    std::mutex mutex;
+    std::vector<ingest_stages> seen;
+    service_options opts;
+    opts.on_stages = [&](const ingest_stages& t) {
+        std::lock_guard lock(mutex);
+        seen.push_back(t);
+    };
+    question_service service(db, model, sink, opts);
+    ASSERT_TRUE(service.start().is_ok());
+    for (int i = 0; i < 3; ++i) {
+        std::promise<std::size_t> reported;  // stages seen when the answer came
+        const auto t0 = std::chrono::steady_clock::now();
+        ASSERT_TRUE(service.submit({"demo", "Stage question " + std::to_string(i) + "?", {}, {}, {}},
+                                   [&](result<submit_outcome> r) {
+                                       EXPECT_TRUE(r.is_ok());
+                                       std::lock_guard lock(mutex);
+                                       reported.set_value(seen.size());
+                                   })
+                        .is_ok());
+        EXPECT_EQ(reported.get_future().get(), static_cast<std::size_t>(i + 1));
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::lock_guard lock(mutex);
+        const ingest_stages& t = seen.back();
+        for (double v : {t.queued, t.scoring, t.to_commit, t.commit, t.to_sync, t.sync}) EXPECT_GE(v, 0.0);
+        EXPECT_GT(t.commit, 0.0);
+        EXPECT_LE(t.queued + t.scoring + t.to_commit + t.commit + t.to_sync + t.sync, elapsed);
+    }
+    service.stop();
+    EXPECT_EQ(seen.size(), 3u);
 }
 
 TEST(sqlite_unsynced_commit, is_stored_and_survives_reopening_after_make_durable) {

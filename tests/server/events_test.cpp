@@ -137,6 +137,12 @@ TEST_F(events_test, metrics_in_prometheus_text_format) {
         << t;
     EXPECT_TRUE(has_line_matching(t, std::regex(R"(^tribune_scoring_seconds_count(\{[^}]*\})? [1-9])")))
         << t;
+    // Both posted questions, in each stage of the ingest pipeline.
+    EXPECT_NE(t.find("# TYPE tribune_ingest_stage_seconds histogram"), std::string::npos) << t;
+    for (const char* stage : {"queued", "scoring", "to_commit", "commit", "to_sync", "sync"})
+        EXPECT_TRUE(has_line_matching(
+            t, std::regex(std::string(R"(^tribune_ingest_stage_seconds_count\{stage=")") + stage + R"("\} 2$)")))
+            << stage << " in:\n" << t;
 
     // The client gauge follows disconnects.
     ws->close();
