@@ -6,8 +6,15 @@ namespace tribune::server {
 
 namespace {
 
-constexpr std::array<const char*, 6> stage_names = {"queued",  "scoring", "to_commit",
-                                                    "commit",  "to_sync", "sync"};
+// The label of each histogram in metrics::stages_, and the ingest_stages member it counts.
+constexpr std::array<std::pair<const char*, double ingest_stages::*>, 6> stage_fields = {{
+    {"queued", &ingest_stages::queued},
+    {"scoring", &ingest_stages::scoring},
+    {"to_commit", &ingest_stages::to_commit},
+    {"commit", &ingest_stages::commit},
+    {"to_sync", &ingest_stages::to_sync},
+    {"sync", &ingest_stages::sync},
+}};
 
 }  // namespace
 
@@ -19,8 +26,7 @@ metrics::metrics()
               histogram(histogram::latency_bounds()), histogram(histogram::latency_bounds())} {}
 
 void metrics::observe_stages(const ingest_stages& t) {
-    const std::array<double, 6> v = {t.queued, t.scoring, t.to_commit, t.commit, t.to_sync, t.sync};
-    for (std::size_t i = 0; i < v.size(); ++i) stages_[i].observe(v[i]);
+    for (std::size_t i = 0; i < stage_fields.size(); ++i) stages_[i].observe(t.*stage_fields[i].second);
 }
 
 void metrics::count_request(const std::string& route, unsigned status, double seconds) {
@@ -69,7 +75,7 @@ void metrics::render(std::string& out) const {
                   "histogram");
     for (std::size_t i = 0; i < stages_.size(); ++i)
         stages_[i].render(out, "tribune_ingest_stage_seconds",
-                          std::string("stage=\"") + stage_names[i] + "\"");
+                          std::string("stage=\"") + stage_fields[i].first + "\"");
     append_sample_family(out, "tribune_group_commits_total", "Group commits of scored questions.",
                          "counter", commits_.load());
     append_sample_family(out, "tribune_committed_questions_total",

@@ -41,7 +41,7 @@ private:
     std::map<std::string, std::unique_ptr<histogram>> request_seconds_;   // GUARDED_BY(mutex_)
     histogram scoring_;
     histogram commit_;
-    // One per ingest_stages member, in its order (stage_names in metrics.cpp).
+    // One per ingest_stages member, in the order of stage_fields (metrics.cpp).
     std::array<histogram, 6> stages_;
     std::atomic<std::uint64_t> committed_questions_{0};
     std::atomic<std::uint64_t> commits_{0};
