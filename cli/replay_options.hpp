@@ -35,9 +35,10 @@ struct replay_options {
     replay_pacing pacing = replay_pacing::max;
     double rate = 0;   // lines per second, when pacing == rate
     double speed = 1;  // speed-up factor, when pacing == speed
-    // A 201 comes after the group commit's fsync (about 4-6 ms on the dev VM), so a client's
-    // rate is at most connections / that latency: 32 kept a --max replay of the 80,000-question
-    // flood near 6,000/s whatever the server could take; 64 lets the group commits grow
+    // A 201 comes after the group commit and the fsync that covers it (about 5 ms per request
+    // in the 80,000-question flood on the dev VM, the fsync itself under 1 ms), so a client's
+    // rate is at most connections / that latency: 32 kept a --max replay of the flood near
+    // 6,000/s while the committer was idle half the time; 64 lets the group commits grow
     // (docs/benchmarks.md, "Session 13").
     int connections = 64;
     int timeout_s = 60;  // one request, from connect to the last byte of the answer
