@@ -229,6 +229,10 @@ class Server:
                      "tribune_scoring_seconds_sum", "tribune_committed_questions_total"):
             m = re.search("^" + name + r" ([0-9.eE+-]+)$", text, re.M)
             out[name] = float(m.group(1)) if m else 0.0
+        # Seconds per stage summed over every stored question (tribune_ingest_stage_seconds).
+        for stage, value in re.findall(r'^tribune_ingest_stage_seconds_sum\{stage="([a-z_]+)"\} ([0-9.eE+-]+)$',
+                                       text, re.M):
+            out["stage_" + stage] = float(value)
         return out
 
     def stop(self):
