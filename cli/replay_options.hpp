@@ -38,9 +38,11 @@ struct replay_options {
     // A 201 comes after the group commit and the fsync that covers it (about 5 ms per request
     // in the 80,000-question flood on the dev VM, the fsync itself under 1 ms), so a client's
     // rate is at most connections / that latency: 32 kept a --max replay of the flood near
-    // 6,000/s while the committer was idle half the time; 64 lets the group commits grow
-    // (docs/benchmarks.md, "Session 13").
-    int connections = 64;
+    // 6,000/s while the committer was idle half the time. More in flight makes each group
+    // commit larger and the server's CPU per question smaller: 64, 128, 256 and 512 took
+    // medians of 11.6, 9.0, 7.7 and 7.9 s for the flood, and 256 is a quarter of the server's
+    // default --max-connections (docs/benchmarks.md, "Session 14").
+    int connections = 256;
     int timeout_s = 60;  // one request, from connect to the last byte of the answer
     bool json = false;   // the summary as one JSON object on stdout
     bool quiet = false;  // no progress, only the summary (and the errors)

@@ -56,7 +56,7 @@ TEST(replay_options_test, reads_the_pacing_and_the_url) {
     o = parse_replay_args(base_args());
     ASSERT_TRUE(o);
     EXPECT_EQ(o->pacing, replay_pacing::max);
-    EXPECT_EQ(o->connections, 64);
+    EXPECT_EQ(o->connections, 256);
 }
 
 TEST(replay_options_test, refuses_bad_usage_with_a_clear_line) {
