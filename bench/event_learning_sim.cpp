@@ -3,7 +3,7 @@
 // bench/moderated_flood. Not a Google Benchmark; results in docs/benchmarks.md.
 //
 //   event_learning_sim FLOOD.jsonl [--waves 8] [--no-learn] [--no-inherit]
-//                      [--group original|canon|post] [--half all|a|b] [--json]
+//                      [--group original|canon|post] [--half all|a|b] [--json] [--by-source]
 //                      [--kappa K --offset C --l2-text L --l2-inputs L --lr R --epochs N
 //                       --bound-max B --bound-half H] [--unsure K --unsure-below F]
 //                      [--try "unsure=K unsure_below=A unsure_reject=R unsure_labels=N" ...]
@@ -66,6 +66,7 @@ struct post {
     std::string original;
     bool hostile = false;
     std::string kind;
+    std::string source;  // the flood's `dataset` and `lang`, e.g. "olid2019/en" (--by-source)
     model_features features;
     classification raw;
     std::string canon;
@@ -86,6 +87,7 @@ struct settings {
     bool json = false;
     bool brief = false;
     bool auc = false;
+    bool by_source = false;  // --by-source: decisions, leak and loss per source set and language
     std::string dump;
     float band_lo = -100, band_hi = 100;  // --auc: only texts whose raw margin is in [lo, hi)
     learning_options lo;
@@ -150,6 +152,7 @@ std::vector<post> load(const settings& s, const linear_classifier& model) {
         p.original = j.at("original").get<std::string>();
         p.hostile = j.at("label").get<std::string>() == "hostile";
         p.kind = j.value("kind", "?");
+        p.source = j.value("dataset", "?") + "/" + j.value("lang", "?");
         if (s.half != "all") {
             const bool even = std::hash<std::string>{}(p.original) % 2 == 0;
             if (even != (s.half == "a")) continue;
@@ -174,11 +177,43 @@ struct wave_stats {
 
 struct group_state {
     int decided = -1;  // -1 none, 1 hostile, 0 genuine
+    int decisions = 0;  // the moderator's decisions on the group
     std::uint32_t members = 0;  // questions in the group so far
     std::vector<std::size_t> unsure;  // members decided unsure (unsure_decision.hpp)
 };
 
 enum class fate { approved, auto_rejected, review, human_approved, human_rejected };
+
+// --by-source: per source set and language of the flood (its `dataset` and `lang`): posts,
+// the moderator's decisions on groups whose first post came from it, leak and loss.
+void print_by_source(const std::vector<post>& posts, const std::vector<int>& group_of,
+                     const std::vector<fate>& fates, const std::vector<group_state>& groups) {
+    struct row { long posts = 0, decisions = 0, hostile = 0, leak = 0, genuine = 0, loss = 0; };
+    std::map<std::string, row> rows;
+    std::vector<bool> first_seen(posts.size(), false);
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        row& r = rows[posts[i].source];
+        ++r.posts;
+        const auto g = static_cast<std::size_t>(group_of[i]);
+        if (!first_seen[g]) {
+            first_seen[g] = true;
+            r.decisions += groups[g].decisions;
+        }
+        if (posts[i].hostile) {
+            ++r.hostile;
+            if (fates[i] == fate::approved) ++r.leak;
+        } else {
+            ++r.genuine;
+            if (fates[i] == fate::auto_rejected) ++r.loss;
+        }
+    }
+    std::printf("source/lang | posts | decisions per 1,000 of its posts | hostile | leak | genuine | loss\n");
+    for (const auto& [name, r] : rows)
+        std::printf("%s | %ld | %.1f | %ld | %.2f%% | %ld | %.2f%%\n", name.c_str(), r.posts,
+                    1000.0 * static_cast<double>(r.decisions) / static_cast<double>(std::max(1L, r.posts)),
+                    r.hostile, 100.0 * static_cast<double>(r.leak) / static_cast<double>(std::max(1L, r.hostile)),
+                    r.genuine, 100.0 * static_cast<double>(r.loss) / static_cast<double>(std::max(1L, r.genuine)));
+}
 
 int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
     const triage_policy policy = triage_policy::defaults();
@@ -264,6 +299,7 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
             ++w.decisions;
             group_state& g = groups[static_cast<std::size_t>(gid)];
             g.decided = reject ? 1 : 0;
+            ++g.decisions;
             // The decision covers the members decided unsure (decision_inheritance.hpp).
             for (std::size_t i : g.unsure) fates[i] = reject ? fate::auto_rejected : fate::approved;
             g.unsure.clear();
@@ -342,6 +378,7 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
                     static_cast<double>(b.unsure_approve_error), static_cast<long long>(b.unsure_approve_checked),
                     static_cast<double>(b.unsure_reject_error), static_cast<long long>(b.unsure_reject_checked),
                     [&] { int n = 0; for (const wave_stats& w : waves) n += w.unsure; return n; }());
+    if (s.by_source) print_by_source(posts, group_of, fates, groups);
     return 0;
 }
 
@@ -574,6 +611,7 @@ bool parse(int argc, char** argv, settings& s) {
         else if (a == "--json") s.json = true;
         else if (a == "--brief") s.brief = true;
         else if (a == "--auc") s.auc = true;
+        else if (a == "--by-source") s.by_source = true;
         else if (a == "--dump") s.dump = next();
         else if (a == "--band") {
             s.band_lo = std::stof(next());
