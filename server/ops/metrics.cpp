@@ -1,5 +1,7 @@
 #include "server/ops/metrics.hpp"
 
+#include <tuple>
+
 #include "server/ops/prometheus_text.hpp"
 
 namespace tribune::server {
@@ -26,6 +28,8 @@ metrics::metrics()
               histogram(histogram::latency_bounds()), histogram(histogram::latency_bounds())} {}
 
 void metrics::observe_stages(const ingest_stages& t) {
+    static_assert(stage_fields.size() == std::tuple_size_v<decltype(stages_)>,
+                  "one histogram per stage label");
     for (std::size_t i = 0; i < stage_fields.size(); ++i) stages_[i].observe(t.*stage_fields[i].second);
 }
 
