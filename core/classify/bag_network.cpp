@@ -126,8 +126,7 @@ bool bag_network::parse(model_file::reader& in, bag_network& out) {
     read(out.w1_, std::size_t{hidden} * dim);
     read(out.b1_, hidden);
     read(out.w2_, std::size_t{attribute_count} * hidden);
-    out.table_.resize(std::size_t{buckets} * dim);
-    in.bytes(out.table_.data(), out.table_.size());
+    in.bytes_into(out.table_, std::size_t{buckets} * dim);
     return !in.failed() && in.finite();
 }
 

@@ -8,10 +8,11 @@
 namespace tribune {
 namespace {
 
-constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '4'};
+constexpr char magic[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '5'};
 constexpr char magic_v1[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '1'};
 constexpr char magic_v2[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '2'};
 constexpr char magic_v3[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '3'};
+constexpr char magic_v4[8] = {'T', 'R', 'I', 'B', 'L', 'M', '0', '4'};
 constexpr std::size_t header_u32s = 10;
 constexpr std::uint32_t flag_scope = 1u;
 constexpr std::uint32_t flag_joined = 2u;
@@ -104,18 +105,19 @@ status linear_model::save(const std::string& path) const {
     for (float w : span_.neighbour_weight) put<float>(out, w);
     out.append(reinterpret_cast<const char*>(weights_.data()), weights_.size());
     deep_.serialize(out);
+    conv_.serialize(out);
     return model_file::save_with_checksum(std::move(out), path);
 }
 
 result<linear_model> linear_model::load(const std::string& path) {
     auto file = model_file::read_file(path, max_file_bytes, what);
     if (!file) return file.error();
-    const std::string& in = file.value();
+    const std::string_view in = file.value().view();
     auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, what, why); };
-    for (const char* old : {magic_v1, magic_v2, magic_v3})
+    for (const char* old : {magic_v1, magic_v2, magic_v3, magic_v4})
         if (in.size() >= sizeof magic && std::memcmp(in.data(), old, sizeof magic) == 0)
             return corrupt(std::string("it is in format ") + old[7] +
-                           " (an older Tribune model); this build reads format 4: retrain with scripts/train-model");
+                           " (an older Tribune model); this build reads format 5: retrain with scripts/train-model");
     const std::size_t fixed = sizeof magic + header_u32s * 4;
     if (in.size() < fixed + 8) return corrupt("too short");
     if (std::memcmp(in.data(), magic, sizeof magic) != 0) return corrupt("wrong magic");
@@ -167,9 +169,9 @@ result<linear_model> linear_model::load(const std::string& path) {
     for (float& w : m.span_.neighbour_weight) w = r.read_float();
     if (r.failed() || r.left() < std::uint64_t{b} * model_columns) return corrupt("size does not match its header");
     if (!r.finite()) return corrupt("non-finite parameters");
-    m.weights_.resize(std::size_t{b} * model_columns);
-    r.bytes(m.weights_.data(), m.weights_.size());
+    r.bytes_into(m.weights_, std::size_t{b} * model_columns);
     if (!bag_network::parse(r, m.deep_)) return corrupt("bad deep part");
+    if (!conv_network::parse(r, m.conv_)) return corrupt("bad convolutional part");
     if (r.left() != 0) return corrupt("size does not match its header");
     return m;
 }
@@ -220,6 +222,7 @@ void linear_model::score(const text_feature_set& features, head_logits& logits,
     }
     for (std::size_t h = 0; h < attribute_count; ++h) logits[h] = bias_[h] + total[h];
     deep_.add_logits(features, logits);
+    conv_.add_logits(features, logits);
 }
 
 void linear_model::span_probabilities(const text_feature_set& features, const head_logits& logits,

@@ -31,11 +31,12 @@
 // span.relative times the text's most probable token (linear_classifier applies this).
 //
 // The deep part (bag_network.hpp, optional) adds an embedding-bag network's output to each
-// logit; its share belongs to no token:
+// logit, and the convolutional part (conv_network.hpp, optional) a convolutional network's;
+// their shares belong to no token:
 //
-//   logit[h] = bias[h] + deep[h] + sum over tokens of share[t][h]
+//   logit[h] = bias[h] + deep[h] + conv[h] + sum over tokens of share[t][h]
 //
-// File format 4 (little-endian): magic "TRIBLM04", u32 version (4), u32 heads (6), u32
+// File format 5 (little-endian): magic "TRIBLM05", u32 version (5), u32 heads (6), u32
 // columns (8), u32 buckets, u32 char_ngram_min, u32 char_ngram_max, u32 word_bigrams,
 // u32 max_tokens, u32 min_norm_sq, u32 feature flags (bit 0 scope features, bit 1 joined pairs),
 // heads x {f32 bias, weight_scale, calib_a, calib_b, decision, review, reject,
@@ -44,9 +45,10 @@
 // 6 x relative_weight, 6 x neighbour_weight},
 // buckets*columns i8 weights (row-major by bucket: 6 heads, span self, span context),
 // the deep part (bag_network::serialize; u32 0 0 0 when there is none),
-// u64 FNV-1a checksum of all preceding bytes (model_file.hpp). Format 1, 2 and 3 files
-// ("TRIBLM01" to "TRIBLM03"; format 3 had one calibration per head) are refused with a
-// message that says to retrain.
+// the convolutional part (conv_network::serialize; u32 0 0 0 0 0 when there is none),
+// u64 FNV-1a checksum of all preceding bytes (model_file.hpp). Format 1 to 4 files
+// ("TRIBLM01" to "TRIBLM04"; format 3 had one calibration per head, format 4 no
+// convolutional part) are refused with a message that says to retrain.
 //
 // Thread safety: immutable after load()/quantize(); score() is const and safe from any
 // number of threads.
@@ -60,6 +62,7 @@
 #include "core/domain/attribute.hpp"
 #include "core/domain/status.hpp"
 #include "core/classify/bag_network.hpp"
+#include "core/classify/conv_network.hpp"
 #include "core/classify/text_features.hpp"
 
 namespace tribune {
@@ -105,7 +108,7 @@ inline constexpr std::size_t span_context_column = attribute_count + 1;
 
 class linear_model {
 public:
-    static constexpr std::uint32_t format_version = 4;
+    static constexpr std::uint32_t format_version = 5;
     static constexpr std::uint64_t max_file_bytes = 64ull << 20;
 
     // Errors: not_found "model_missing" when the file cannot be opened; invalid_argument
@@ -137,6 +140,8 @@ public:
     const span_parameters& span_model() const { return span_; }
     const bag_network& deep() const { return deep_; }
     void set_deep(bag_network d) { deep_ = std::move(d); }
+    const conv_network& conv() const { return conv_; }
+    void set_conv(conv_network c) { conv_ = std::move(c); }
     void set_span_model(const span_parameters& s) { span_ = s; }
 
     // The calibrated score of head `a` for an (uncalibrated) logit of a text in `lang`.
@@ -144,7 +149,7 @@ public:
 
     // Fills `logits` (uncalibrated); when token_contrib is not null, resizes it to
     // features.tokens.size() and fills each token's exact share of each logit's linear part
-    // (the bias and the deep part are in no token).
+    // (the bias, the deep and the convolutional part are in no token).
     void score(const text_feature_set& features, head_logits& logits,
                std::vector<head_logits>* token_contrib) const;
 
@@ -165,6 +170,7 @@ private:
     span_parameters span_;
     std::vector<std::int8_t> weights_;  // buckets * model_columns
     bag_network deep_;
+    conv_network conv_;
 };
 
 }  // namespace tribune

@@ -9,9 +9,17 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "core/domain/status.hpp"
 
@@ -50,23 +58,69 @@ inline status corrupt(const std::string& path, const std::string& what, const st
                          "model file " + path + " is not a valid " + what + ": " + why);
 }
 
-// Reads the whole file (at most max_bytes). Errors: not_found "model_missing" when it
-// cannot be opened; invalid_argument "model_corrupt" when too large or unreadable.
-inline result<std::string> read_file(const std::string& path, std::uint64_t max_bytes, const std::string& what) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return status::error(error_kind::not_found, "model_missing", "cannot open model file " + path);
-    f.seekg(0, std::ios::end);
-    const auto size = static_cast<std::uint64_t>(std::max<std::streamoff>(0, f.tellg()));
-    if (size > max_bytes) return corrupt(path, what, "file too large");
-    f.seekg(0, std::ios::beg);
-    std::string in(static_cast<std::size_t>(size), '\0');
-    f.read(in.data(), static_cast<std::streamsize>(size));
-    if (!f) return corrupt(path, what, "read failed");
-    return in;
+// A model file mapped read-only into memory (the page cache's pages, no copy), unmapped
+// when destroyed. Move-only.
+class mapped_file {
+public:
+    mapped_file() = default;
+    mapped_file(const mapped_file&) = delete;
+    mapped_file& operator=(const mapped_file&) = delete;
+    mapped_file(mapped_file&& o) noexcept : data_(std::exchange(o.data_, nullptr)), size_(std::exchange(o.size_, 0)) {}
+    mapped_file& operator=(mapped_file&& o) noexcept {
+        if (this != &o) {
+            release();
+            data_ = std::exchange(o.data_, nullptr);
+            size_ = std::exchange(o.size_, 0);
+        }
+        return *this;
+    }
+    ~mapped_file() { release(); }
+
+    std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+private:
+    friend result<mapped_file> read_file(const std::string&, std::uint64_t, const std::string&);
+    void release() {
+        if (data_ != nullptr) ::munmap(data_, size_);
+        data_ = nullptr;
+        size_ = 0;
+    }
+    void* data_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+// Maps the whole file (at most max_bytes; an empty file gives an empty view). Errors:
+// not_found "model_missing" when it cannot be opened; invalid_argument "model_corrupt" when
+// it is not a regular file, too large or cannot be mapped.
+inline result<mapped_file> read_file(const std::string& path, std::uint64_t max_bytes, const std::string& what) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return status::error(error_kind::not_found, "model_missing", "cannot open model file " + path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return corrupt(path, what, "not a regular file");
+    }
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > max_bytes) {
+        ::close(fd);
+        return corrupt(path, what, "file too large");
+    }
+    mapped_file f;
+    if (size > 0) {
+        void* p = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p == MAP_FAILED) {
+            ::close(fd);
+            return corrupt(path, what, "read failed");
+        }
+        f.data_ = p;
+        f.size_ = static_cast<std::size_t>(size);
+    }
+    ::close(fd);
+    return f;
 }
 
 // True when the last 8 bytes of `in` are the checksum of the bytes before them.
-inline bool checksum_ok(const std::string& in) {
+inline bool checksum_ok(std::string_view in) {
     if (in.size() < 8) return false;
     std::uint64_t stored;
     std::memcpy(&stored, in.data() + in.size() - 8, 8);
@@ -77,7 +131,7 @@ inline bool checksum_ok(const std::string& in) {
 // read_float() also records non-finite values in finite().
 class reader {
 public:
-    reader(const std::string& in, std::size_t pos, std::size_t end) : in_(in), pos_(pos), end_(end) {}
+    reader(std::string_view in, std::size_t pos, std::size_t end) : in_(in), pos_(pos), end_(end) {}
 
     template <typename T>
     T get() {
@@ -104,13 +158,25 @@ public:
         std::memcpy(dst, in_.data() + pos_, n);
         pos_ += n;
     }
+    // Appends the next n bytes to `dst` (resized to them; no zero-fill first).
+    template <typename T>
+    void bytes_into(std::vector<T>& dst, std::size_t n) {
+        static_assert(sizeof(T) == 1);
+        if (pos_ + n > end_) {
+            failed_ = true;
+            return;
+        }
+        const auto* p = reinterpret_cast<const T*>(in_.data() + pos_);
+        dst.assign(p, p + n);
+        pos_ += n;
+    }
     std::size_t pos() const { return pos_; }
     std::size_t left() const { return end_ - pos_; }
     bool failed() const { return failed_; }
     bool finite() const { return finite_; }
 
 private:
-    const std::string& in_;
+    std::string_view in_;
     std::size_t pos_, end_;
     bool failed_ = false;
     bool finite_ = true;

@@ -42,7 +42,7 @@ result<std::unique_ptr<question_detector>> question_detector::load(const std::st
     try {
         auto file = model_file::read_file(path, max_file_bytes, detector_file_kind);
         if (!file) return file.error();
-        const std::string& in = file.value();
+        const std::string_view in = file.value().view();
         auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, detector_file_kind, why); };
         if (in.size() < sizeof detector_magic + 8 || std::memcmp(in.data(), detector_magic, sizeof detector_magic) != 0)
             return corrupt("wrong magic (not a question model)");

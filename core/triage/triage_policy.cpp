@@ -25,8 +25,8 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 //    branch open?"...), the threshold is raised above the highest of them instead, with a
 //    margin: threat 0.72 (pick 0.440; "no" 0.685, calibrated to a class prior of 0.2, far
 //    above its share of live text, so an everyday word scores high on it; calibration half:
-//    recall about half instead of 0.9) and severe_toxicity 0.20 (pick 0.091; "hello" 0.151;
-//    calibrated to the calibration half's own mix). Texts these floors let through mostly
+//    recall about half instead of 0.9) and severe_toxicity 0.60 (pick 0.398; "hello" 0.570,
+//    calibrated to a class prior of 0.2 like threat). Texts these floors let through mostly
 //    still reach review on another attribute.
 //  - reject_above is the model's 95%-precision point rounded to two decimals, raised to at
 //    least 0.95 (the validation mix is far more toxic than live traffic, so precision there
@@ -38,7 +38,7 @@ std::string describe(attribute a, float score, const char* rule, float limit) {
 triage_policy triage_policy::defaults() {
     triage_policy p;
     p.at(attribute::toxicity) = {0.28f, 0.95f};
-    p.at(attribute::severe_toxicity) = {0.20f, 1.01f};
+    p.at(attribute::severe_toxicity) = {0.60f, 1.01f};
     p.at(attribute::insult) = {0.52f, 0.99f};
     p.at(attribute::profanity) = {0.22f, 1.01f};
     p.at(attribute::threat) = {0.72f, 0.95f};

@@ -128,13 +128,13 @@ TEST(ModelLoading, TruncatedOrFlippedCommittedModelIsCorrupt) {
 
 TEST(ModelLoading, AnOlderFormatIsRefusedWithAClearMessage) {
     // Format 1 (before calibration and the span model), format 2 (before the relative
-    // span rule, group context and the optional deep part) and format 3 (one calibration per
-    // head, before the per-language ones): the magic "TRIBLM01" to "TRIBLM03"; the loader
-    // names the format and says to retrain.
+    // span rule, group context and the optional deep part), format 3 (one calibration per
+    // head, before the per-language ones) and format 4 (before the convolutional part): the
+    // magic "TRIBLM01" to "TRIBLM04"; the loader names the format and says to retrain.
     const std::string path = temp_path("old");
-    for (const char old : {'1', '2', '3'}) {
+    for (const char old : {'1', '2', '3', '4'}) {
         std::string v = read_file(committed_model).substr(0, 4096);
-        ASSERT_EQ(v.substr(0, 8), "TRIBLM04");
+        ASSERT_EQ(v.substr(0, 8), "TRIBLM05");
         v[7] = old;
         v[8] = static_cast<char>(old - '0');
         write_file(path, v);
@@ -147,14 +147,14 @@ TEST(ModelLoading, AnOlderFormatIsRefusedWithAClearMessage) {
 
     // A future version with the current magic (and a valid checksum) is refused too.
     std::string future = read_file(committed_model);
-    future[8] = 5;
+    future[8] = 6;
     future.resize(future.size() - 8);
     const std::uint64_t sum = model_file::fnv64(future.data(), future.size());
     future.append(reinterpret_cast<const char*>(&sum), 8);
     write_file(path, future);
     auto f = linear_classifier::load(path);
     ASSERT_FALSE(f.is_ok());
-    EXPECT_NE(f.error().message().find("unsupported version 5"), std::string::npos) << f.error().message();
+    EXPECT_NE(f.error().message().find("unsupported version 6"), std::string::npos) << f.error().message();
     std::filesystem::remove(path);
 }
 
@@ -334,7 +334,10 @@ TEST(Spans, NoSpansBelowTheReviewThreshold) {
 TEST(Spans, ContributionsSumExactlyToTheLogit) {
     auto c = linear_classifier::load(committed_model);
     ASSERT_TRUE(c.is_ok()) << c.error().message();
-    const linear_model& m = c.value()->model();
+    // A convolutional part's output belongs to no token (linear_model.hpp): the linear part of
+    // the committed model, without one (the shipped model has none), must decompose exactly.
+    linear_model m = c.value()->model();
+    m.set_conv(conv_network{});
     feature_extractor fx(m.config());
     std::vector<float> implied_bias;
     for (const char* text : {"you are a stupid idiot", "what time is the keynote?",

@@ -17,7 +17,7 @@ namespace {
 
 // The floors triage_policy.cpp documents.
 const std::map<attribute, float> review_floor = {{attribute::threat, 0.72f},
-                                                 {attribute::severe_toxicity, 0.20f}};
+                                                 {attribute::severe_toxicity, 0.60f}};
 
 class TriageDefaults : public ::testing::Test {
 protected:

@@ -21,7 +21,20 @@ head_calibration fit_platt(const std::vector<scored>& v, double positive_weight,
     // The default unit ridge pulling (a, b) toward (1, 0) is negligible with thousands of
     // texts, but it keeps the fit finite when a reweighted class is (nearly) separable.
     const double a0 = center.a, b0 = center.b;
+    // The penalised weighted log loss; Newton steps are halved until it falls, so logits
+    // far from the unit scale (a blended network's) cannot make the fit diverge.
+    auto objective = [&](double a, double b) {
+        double l = 0.5 * ridge_a * (a - a0) * (a - a0) + 0.5 * ridge * (b - b0) * (b - b0);
+        for (const scored& s : v) {
+            const double m = a * s.score + b;
+            // log(1 + exp(-m)) for a positive, log(1 + exp(m)) for a negative, without overflow.
+            const double x = s.label ? -m : m;
+            l += (s.label ? positive_weight : 1.0) * (x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)));
+        }
+        return l;
+    };
     double a = a0, b = b0;
+    double current = objective(a, b);
     for (int iter = 0; iter < 100; ++iter) {
         double ga = ridge_a * (a - a0), gb = ridge * (b - b0);
         double haa = ridge_a, hab = 0, hbb = ridge;
@@ -39,10 +52,18 @@ head_calibration fit_platt(const std::vector<scored>& v, double positive_weight,
         }
         const double det = haa * hbb - hab * hab;
         if (det <= 0) break;
-        const double da = (hbb * ga - hab * gb) / det;
-        const double db = (haa * gb - hab * ga) / det;
+        double da = (hbb * ga - hab * gb) / det;
+        double db = (haa * gb - hab * ga) / det;
+        double next = objective(a - da, b - db);
+        for (int halvings = 0; !(next <= current) && halvings < 40; ++halvings) {
+            da /= 2;
+            db /= 2;
+            next = objective(a - da, b - db);
+        }
+        if (!(next <= current)) break;
         a -= da;
         b -= db;
+        current = next;
         if (std::abs(da) < 1e-9 && std::abs(db) < 1e-9) break;
     }
     return {static_cast<float>(a), static_cast<float>(b)};

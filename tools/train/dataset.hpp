@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,16 @@ bool in_calibration_half(const example& e);
 // cannot be read; malformed lines and texts the normaliser rejects are skipped and counted
 // in the progress log.
 bool load_dataset(const std::string& path, dataset& out);
+
+// `order` shuffled by Fisher-Yates on raw mt19937_64 output (the trainers' epoch order; the
+// same rng state gives the same order).
+inline std::vector<std::size_t> shuffled(std::vector<std::size_t> order, std::mt19937_64& rng) {
+    for (std::size_t i = order.size(); i > 1; --i) {
+        const std::size_t j = static_cast<std::size_t>(rng() % i);
+        std::swap(order[i - 1], order[j]);
+    }
+    return order;
+}
 
 // Writes "split \t labels \t tokens" per example (for tools/train/compare_fasttext.py).
 void dump_tokens(const dataset& data, const std::string& path);

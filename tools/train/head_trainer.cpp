@@ -284,11 +284,7 @@ void head_trainer::train(const dataset& data) {
                 deep_forward(fs, u, hid, deep_cache[i]);
             }
         }
-        std::vector<std::size_t> order = data.train;
-        for (std::size_t i = order.size(); i > 1; --i) {  // Fisher-Yates on raw mt19937_64 output
-            const std::size_t j = static_cast<std::size_t>(rng() % i);
-            std::swap(order[i - 1], order[j]);
-        }
+        const std::vector<std::size_t> order = shuffled(data.train, rng);
         for (std::size_t k = 0; k < order.size(); ++k) {
             const example& e = data.examples[order[k]];
             fx_.extract(e.text, fs);

@@ -44,6 +44,8 @@ public:
     void logits(const text_feature_set& fs, head_logits& z) const;
 
     const feature_extractor& extractor() const { return fx_; }
+    // Per head: the weight of a negative and of a positive label (set_class_weights).
+    const std::array<std::array<float, 2>, heads>& class_weights() const { return class_weight_; }
     // The weights to ship: the learned weight times its NB scale, buckets * heads.
     std::vector<float> effective_weights() const;
     const head_logits& bias() const { return b_; }

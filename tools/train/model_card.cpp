@@ -40,6 +40,7 @@ void write_parameters(std::ostream& card, const card_inputs& in) {
          << (opt.span_negative_docs > 0 ? " plus up to " + std::to_string(opt.span_negative_docs) + " non-toxic train texts (all tokens negative)" : std::string(" alone"))
          << "; threshold " << fmt(in.clf.model().span_model().threshold, 2) << " and relative share "
          << fmt(in.clf.model().span_model().relative, 2) << " chosen on the calibration half |\n"
+         << "| convolutional part | " << (in.clf.model().conv().empty() ? std::string("none") : conv_description(in)) << " |\n"
          << "| quantization | int8 per weight, one float scale per column (6 heads + 2 span columns) |\n"
          << "| model file | " << in.cfg.buckets * model_columns / 1024 << " KiB of weights + header |\n"
          << "| examples | " << in.data.examples.size() << " after deduplication: " << in.data.train.size() << " train (including the counter-data templates), "
@@ -50,6 +51,60 @@ void write_parameters(std::ostream& card, const card_inputs& in) {
     for (std::size_t h = 0; h < heads; ++h)
         card << "| " << attr_name(h) << " | " << in.counts[h][1] << " | " << in.counts[h][0] << " | "
              << in.data.train.size() - in.counts[h][0] - in.counts[h][1] << " |\n";
+}
+
+std::string conv_description(const card_inputs& in) {
+    const conv_network::shape& s = in.clf.model().conv().dims();
+    const options& opt = in.opt;
+    return std::to_string(s.filters) + " filters of " + std::to_string(s.width) + " tokens over " +
+           std::to_string(s.dim) + "-dimensional token vectors (the mean of the token's feature rows in 2^" +
+           std::to_string(opt.conv_buckets_log2) + " hashed int8 embedding rows), ReLU, max over the first " +
+           std::to_string(s.max_tokens) + " tokens, one output per head; trained alone (AdaGrad, rate " +
+           fmt(opt.conv_lr, 2) + ", " + std::to_string(opt.conv_epochs) + " epoch(s), dropout " +
+           fmt(opt.conv_dropout, 1) + " on the pooled vector, French weighted " + fmt(opt.conv_fr_weight, 1) +
+           "), then added to the heads' logits " + opt.conv_heads +
+           " with a weight per head chosen on the calibration half (next section)";
+}
+
+void write_conv_part(std::ostream& card, const card_inputs& in) {
+    if (in.clf.model().conv().empty()) return;
+    // The same shipped model with its convolutional part removed, scored on the same texts.
+    linear_model without = in.clf.model();
+    without.set_conv(conv_network{});
+    const feature_extractor fx(without.config());
+    text_feature_set fs;
+    struct pair_logits {
+        head_logits with, without;
+        const example* ex;
+    };
+    std::vector<pair_logits> v;
+    for (const eval_row& r : in.rows) {
+        fx.extract(r.ex->text, fs);
+        pair_logits p{r.raw, {}, r.ex};
+        without.score(fs, p.without, nullptr);
+        v.push_back(p);
+    }
+    auto auc = [&](std::size_t h, bool with, const std::string& lang, const std::string& source) {
+        std::vector<scored> s;
+        for (const pair_logits& p : v)
+            if (p.ex->y[h] >= 0 && (lang.empty() || p.ex->lang == lang) &&
+                (source.empty() || p.ex->sources.find(source) != std::string::npos))
+                s.push_back({with ? p.with[h] : p.without[h], p.ex->y[h]});
+        return roc_auc(s);
+    };
+    card << "\n## The convolutional part (report half: ROC-AUC of the shipped model without it / with it)\n\n"
+         << "Its blend weight per head is the one (0 to 8 in steps of 0.1) with the highest mean of the "
+            "calibration half's French and non-French ROC-AUCs; heads outside `--conv-heads` get 0. "
+            "Calibration and thresholds are fitted after the blend, so they include it.\n\n"
+         << "| attribute | all | English | French | OLID tweets |\n|---|---|---|---|---|\n";
+    for (std::size_t h = 0; h < heads; ++h) {
+        auto cell = [&](const std::string& lang, const std::string& source) {
+            const double a = auc(h, false, lang, source), b = auc(h, true, lang, source);
+            return a < 0 ? std::string("n/a") : fmt(a) + " / " + fmt(b);
+        };
+        card << "| " << attr_name(h) << " | " << cell("", "") << " | " << cell("en", "") << " | " << cell("fr", "")
+             << " | " << cell("", "olid2019") << " |\n";
+    }
 }
 
 void write_thresholds(std::ostream& card, const card_inputs& in) {
@@ -142,6 +197,7 @@ std::string write_model_card(const card_inputs& in, std::string& summary) {
         card << intro.rdbuf();
     }
     write_parameters(card, in);
+    write_conv_part(card, in);
     write_thresholds(card, in);
     write_validation_metrics(card, in, summary);
     write_per_source(card, in);

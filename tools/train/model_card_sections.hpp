@@ -11,6 +11,8 @@ namespace tribune::train {
 
 // model_card.cpp
 void write_parameters(std::ostream& card, const card_inputs& in);
+void write_conv_part(std::ostream& card, const card_inputs& in);
+std::string conv_description(const card_inputs& in);
 void write_thresholds(std::ostream& card, const card_inputs& in);
 void write_validation_metrics(std::ostream& card, const card_inputs& in, std::string& summary);
 

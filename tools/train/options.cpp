@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* usage =
     "[--epochs N] [--buckets-log2 B] [--char-ngrams MIN-MAX] [--lr X] [--l2 X] [--max-pos-weight X] "
-    "[--dump-tokens FILE] [--dump-predictions FILE] [--dump-spans FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--group-context 0|1] [--fr-weight X] [--counter-weight X] [--source-weights SRC=W,...] [--question-negative-weight X] [--nb-floor X] [--identity-balance X] [--identity-balance-tox X] [--min-norm-sq N] [--span-epochs N] [--deep-dim D] [--deep-hidden H] [--deep-buckets-log2 B] [--deep-lr X] "
+    "[--dump-tokens FILE] [--dump-predictions FILE] [--dump-spans FILE] [--functional-cases TSV] [--scope-features 0|1] [--joined-pairs 0|1] [--group-context 0|1] [--fr-weight X] [--counter-weight X] [--source-weights SRC=W,...] [--question-negative-weight X] [--nb-floor X] [--identity-balance X] [--identity-balance-tox X] [--min-norm-sq N] [--span-epochs N] [--deep-dim D] [--deep-hidden H] [--deep-buckets-log2 B] [--deep-lr X] [--conv-filters N] [--conv-dim D] [--conv-width W] [--conv-buckets-log2 B] [--conv-max-tokens N] [--conv-epochs N] [--conv-lr X] [--conv-l2 X] [--conv-dropout P] [--conv-fr-weight X] [--conv-heads all|HEAD,...] "
     "[--span-lr X] [--span-l2 X] [--span-dense-lr X] [--span-neighbours 0|1] [--span-negative-docs N] [--span-doc-weighting X] [--span-positive-weight X] [--language-calibration HEAD[:b],...|none]\n";
 
 }  // namespace
@@ -50,6 +50,17 @@ int parse_options(int argc, char** argv, options& opt) {
         else if (a == "--deep-buckets-log2") opt.deep_buckets_log2 = std::stoi(v);
         else if (a == "--deep-lr") opt.deep_lr = std::stof(v);
         else if (a == "--deep-epochs") opt.deep_epochs = std::stoi(v);
+        else if (a == "--conv-filters") opt.conv_filters = std::stoi(v);
+        else if (a == "--conv-dim") opt.conv_dim = std::stoi(v);
+        else if (a == "--conv-width") opt.conv_width = std::stoi(v);
+        else if (a == "--conv-buckets-log2") opt.conv_buckets_log2 = std::stoi(v);
+        else if (a == "--conv-max-tokens") opt.conv_max_tokens = std::stoi(v);
+        else if (a == "--conv-epochs") opt.conv_epochs = std::stoi(v);
+        else if (a == "--conv-lr") opt.conv_lr = std::stof(v);
+        else if (a == "--conv-l2") opt.conv_l2 = std::stof(v);
+        else if (a == "--conv-dropout") opt.conv_dropout = std::stof(v);
+        else if (a == "--conv-fr-weight") opt.conv_fr_weight = std::stof(v);
+        else if (a == "--conv-heads") opt.conv_heads = v;
         else if (a == "--span-lr") opt.span_lr = std::stof(v);
         else if (a == "--span-l2") opt.span_l2 = std::stof(v);
         else if (a == "--span-dense-lr") opt.span_dense_lr = std::stof(v);

@@ -18,6 +18,7 @@
 #include "core/classify/linear_classifier.hpp"
 #include "core/classify/linear_model.hpp"
 #include "tools/train/calibration.hpp"
+#include "tools/train/conv_trainer.hpp"
 #include "tools/train/dataset.hpp"
 #include "tools/train/evaluation.hpp"
 #include "tools/train/head_trainer.hpp"
@@ -64,6 +65,11 @@ int main(int argc, char** argv) {
     }
     linear_model heads_only = linear_model::quantize(cfg, weights, tr.bias());
     heads_only.set_deep(tr.deep_network());
+    if (opt.conv_filters > 0) {
+        conv_trainer net(opt, cfg);
+        net.train(data, tr.class_weights());
+        heads_only.set_conv(net.network(fit_blend(heads_only, net, data, opt)));
+    }
     const calibration_report calibration = calibrate_heads(heads_only, data, opt.language_calibration);
     log_threshold_check(heads_only, data);
     choose_head_thresholds(heads_only, data, opt);
@@ -77,6 +83,7 @@ int main(int argc, char** argv) {
     }
     linear_model model = linear_model::quantize(cfg, weights, tr.bias());
     model.set_deep(heads_only.deep());
+    model.set_conv(heads_only.conv());
     for (attribute a : all_attributes) {
         model.set_calibration(a, heads_only.calibration(a));
         for (const std::string_view lang : calibration_languages)
