@@ -13,16 +13,21 @@ constexpr std::uint32_t conv_max_width = 7;
 constexpr std::uint32_t conv_max_tokens_limit = 4096;
 constexpr std::uint32_t conv_max_buckets = 1u << 22;
 
+// The kernels below are compiled twice, for the baseline x86-64 and for AVX2, and pick one at
+// run time. Both do the same operations in the same order per lane (no FMA), so both give the
+// same results.
+bool cpu_has_avx2() {
+    static const bool has = __builtin_cpu_supports("avx2");
+    return has;
+}
+
 // acc[p][f] += W[f][k] . v[t] for every filter f, token t and offset k with p = t - k + half
 // inside [0, positions): the filter weights are laid out [k][d][f] (wt) so the innermost
-// loop runs over the filters, contiguous, and vectorises without a horizontal sum. Built
-// for AVX2 too where the CPU has it (same operations in the same order per lane, no FMA, so
-// the same results as the baseline build).
+// loop runs over the filters, contiguous, and vectorises without a horizontal sum.
 template <std::size_t F>
-__attribute__((target_clones("avx2", "default"))) void convolve(const float* __restrict v, std::size_t n,
-                                                                std::size_t dim, std::size_t width,
-                                                                std::size_t positions, const float* __restrict wt,
-                                                                float* __restrict acc) {
+[[gnu::always_inline]] inline void convolve_kernel(const float* __restrict v, std::size_t n, std::size_t dim,
+                                                   std::size_t width, std::size_t positions,
+                                                   const float* __restrict wt, float* __restrict acc) {
     const auto half = static_cast<std::ptrdiff_t>(width / 2);
     for (std::size_t t = 0; t < n; ++t) {
         for (std::size_t k = 0; k < width; ++k) {
@@ -41,16 +46,15 @@ __attribute__((target_clones("avx2", "default"))) void convolve(const float* __r
 // acc[token][d] += units * row[d] and mass[token] += units for every entry of the first `n`
 // tokens, units = the entry's value in halves (1 or 2; values are k/2). Sums of small
 // integers are exact in float, so every build gives the same sums; sixteen lanes at a time
-// (GCC vector extensions: four SSE or two AVX2 registers).
+// (vector extensions: four SSE or two AVX2 registers).
 constexpr std::size_t conv_prefetch_distance = 16;
 using i8x16 = std::int8_t __attribute__((vector_size(16)));
 using f32x16 = float __attribute__((vector_size(64)));
 
 template <std::size_t D>
-__attribute__((target_clones("avx2", "default"))) void gather_rows(const feature_entry* entries, std::size_t count,
-                                                                   std::size_t n, const std::int8_t* table,
-                                                                   std::uint32_t mask, float* __restrict acc,
-                                                                   float* __restrict mass) {
+[[gnu::always_inline]] inline void gather_kernel(const feature_entry* entries, std::size_t count, std::size_t n,
+                                                 const std::int8_t* table, std::uint32_t mask, float* __restrict acc,
+                                                 float* __restrict mass) {
     static_assert(D % 16 == 0);
     for (std::size_t i = 0; i < count; ++i) {
         // Rows are scattered over a table larger than L2: fetch a few entries ahead.
@@ -74,6 +78,19 @@ __attribute__((target_clones("avx2", "default"))) void gather_rows(const feature
     }
 }
 
+template <std::size_t D>
+[[gnu::target("avx2")]] void gather_avx2(const feature_entry* entries, std::size_t count, std::size_t n,
+                                         const std::int8_t* table, std::uint32_t mask, float* acc, float* mass) {
+    gather_kernel<D>(entries, count, n, table, mask, acc, mass);
+}
+
+template <std::size_t D>
+void gather_rows(const feature_entry* entries, std::size_t count, std::size_t n, const std::int8_t* table,
+                 std::uint32_t mask, float* acc, float* mass) {
+    if (cpu_has_avx2()) return gather_avx2<D>(entries, count, n, table, mask, acc, mass);
+    gather_kernel<D>(entries, count, n, table, mask, acc, mass);
+}
+
 void gather_any(const std::vector<feature_entry>& entries, std::size_t n, std::size_t dim, const std::int8_t* table,
                 std::uint32_t mask, float* acc, float* mass) {
     switch (dim) {
@@ -91,6 +108,19 @@ void gather_any(const std::vector<feature_entry>& entries, std::size_t n, std::s
         for (std::size_t d = 0; d < dim; ++d) a[d] += units * static_cast<float>(row[d]);
         mass[e.token] += units;
     }
+}
+
+template <std::size_t F>
+[[gnu::target("avx2")]] void convolve_avx2(const float* v, std::size_t n, std::size_t dim, std::size_t width,
+                                           std::size_t positions, const float* wt, float* acc) {
+    convolve_kernel<F>(v, n, dim, width, positions, wt, acc);
+}
+
+template <std::size_t F>
+void convolve(const float* v, std::size_t n, std::size_t dim, std::size_t width, std::size_t positions,
+              const float* wt, float* acc) {
+    if (cpu_has_avx2()) return convolve_avx2<F>(v, n, dim, width, positions, wt, acc);
+    convolve_kernel<F>(v, n, dim, width, positions, wt, acc);
 }
 
 void convolve_any(const float* v, std::size_t n, std::size_t dim, std::size_t width, std::size_t positions,
