@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "tools/train/adagrad.hpp"
 #include "tools/train/metrics.hpp"
 #include "tools/train/train_log.hpp"
 
@@ -12,30 +13,17 @@ namespace {
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
-void ada(float& w, float& g2, float g, float lr) {
-    g2 += g * g;
-    w -= lr * g / std::sqrt(g2 + 1e-6f);
-}
-
 }  // namespace
 
 conv_trainer::conv_trainer(const options& o, const feature_config& c)
     : opt_(o), fx_(c), dim_(static_cast<std::size_t>(o.conv_dim)), filters_(static_cast<std::size_t>(o.conv_filters)),
       width_(static_cast<std::size_t>(o.conv_width)), max_tokens_(static_cast<std::size_t>(o.conv_max_tokens)),
       mask_((1u << o.conv_buckets_log2) - 1), rng_(o.seed + 11) {
-    auto uniform = [&](float a) { return a * (static_cast<float>(rng_() >> 11) * (2.0f / 9007199254740992.0f) - 1.0f); };
-    emb_.resize(std::size_t{mask_ + 1} * dim_);
-    for (float& x : emb_) x = uniform(0.1f);
-    emb_g2_.assign(emb_.size(), 0.0f);
-    w_.resize(filters_ * width_ * dim_);
-    const float fan = std::sqrt(6.0f / static_cast<float>(width_ * dim_ + filters_));
-    for (float& x : w_) x = uniform(fan);
-    w_g2_.assign(w_.size(), 0.0f);
+    init_uniform(emb_, emb_g2_, std::size_t{mask_ + 1} * dim_, 0.1f, rng_);
+    init_uniform(w_, w_g2_, filters_ * width_ * dim_, std::sqrt(6.0f / static_cast<float>(width_ * dim_ + filters_)), rng_);
     b_.assign(filters_, 0.0f);
     b_g2_.assign(filters_, 0.0f);
-    u_.resize(heads * filters_);
-    for (float& x : u_) x = uniform(std::sqrt(6.0f / static_cast<float>(filters_ + heads)));
-    u_g2_.assign(u_.size(), 0.0f);
+    init_uniform(u_, u_g2_, heads * filters_, std::sqrt(6.0f / static_cast<float>(filters_ + heads)), rng_);
 }
 
 void conv_trainer::forward(const text_feature_set& fs, activations& a, head_logits& z) const {
@@ -116,11 +104,11 @@ void conv_trainer::step(const text_feature_set& fs, const std::array<std::int8_t
     gp.assign(filters_, 0.0f);
     for (std::size_t h = 0; h < heads; ++h) {
         if (y[h] < 0) continue;
-        ada(c_[h], c_g2_[h], g[h], lr);
+        adagrad_step(c_[h], c_g2_[h], g[h], lr);
         for (std::size_t f = 0; f < filters_; ++f) {
             const float x = a.pooled[f] * keep[f];
             gp[f] += g[h] * u_[h * filters_ + f] * keep[f];
-            ada(u_[h * filters_ + f], u_g2_[h * filters_ + f], g[h] * x + opt_.conv_l2 * u_[h * filters_ + f], lr);
+            adagrad_step(u_[h * filters_ + f], u_g2_[h * filters_ + f], g[h] * x + opt_.conv_l2 * u_[h * filters_ + f], lr);
         }
     }
     const std::size_t n = a.tokens;
@@ -139,10 +127,10 @@ void conv_trainer::step(const text_feature_set& fs, const std::array<std::int8_t
             float* gvt = &gv[static_cast<std::size_t>(t) * dim_];
             for (std::size_t d = 0; d < dim_; ++d) {
                 gvt[d] += gp[f] * w[d];
-                ada(w[d], w2[d], gp[f] * v[d], lr);
+                adagrad_step(w[d], w2[d], gp[f] * v[d], lr);
             }
         }
-        ada(b_[f], b_g2_[f], gp[f], lr);
+        adagrad_step(b_[f], b_g2_[f], gp[f], lr);
     }
     // Token vectors are means of their rows: spread each token's gradient back.
     thread_local std::vector<float> mass;
@@ -154,7 +142,7 @@ void conv_trainer::step(const text_feature_set& fs, const std::array<std::int8_t
         const float share = e.value / mass[e.token];
         const float* gvt = &gv[std::size_t{e.token} * dim_];
         const std::size_t base = std::size_t{e.bucket & mask_} * dim_;
-        for (std::size_t d = 0; d < dim_; ++d) ada(emb_[base + d], emb_g2_[base + d], gvt[d] * share, lr);
+        for (std::size_t d = 0; d < dim_; ++d) adagrad_step(emb_[base + d], emb_g2_[base + d], gvt[d] * share, lr);
     }
 }
 

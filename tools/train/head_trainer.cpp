@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 
+#include "tools/train/adagrad.hpp"
 #include "tools/train/identity_terms.hpp"
 #include "tools/train/metrics.hpp"
 #include "tools/train/train_log.hpp"
@@ -25,18 +26,11 @@ head_trainer::head_trainer(const options& o, feature_config c)
     dh_ = static_cast<std::size_t>(o.deep_hidden);
     dmask_ = (1u << o.deep_buckets_log2) - 1;
     std::mt19937_64 rng(o.seed + 7);
-    auto uniform = [&](float a) { return a * (static_cast<float>(rng() >> 11) * (2.0f / 9007199254740992.0f) - 1.0f); };
-    emb_.resize(std::size_t{dmask_ + 1} * dd_);
-    for (float& x : emb_) x = uniform(0.1f);
-    emb_g2_.assign(emb_.size(), 0.0f);
-    w1_.resize(dh_ * dd_);
-    for (float& x : w1_) x = uniform(std::sqrt(6.0f / static_cast<float>(dd_ + dh_)));
-    w1_g2_.assign(w1_.size(), 0.0f);
+    init_uniform(emb_, emb_g2_, std::size_t{dmask_ + 1} * dd_, 0.1f, rng);
+    init_uniform(w1_, w1_g2_, dh_ * dd_, std::sqrt(6.0f / static_cast<float>(dd_ + dh_)), rng);
     b1_.assign(dh_, 0.0f);
     b1_g2_.assign(dh_, 0.0f);
-    w2_.resize(heads * dh_);
-    for (float& x : w2_) x = uniform(std::sqrt(6.0f / static_cast<float>(dh_ + heads)));
-    w2_g2_.assign(w2_.size(), 0.0f);
+    init_uniform(w2_, w2_g2_, heads * dh_, std::sqrt(6.0f / static_cast<float>(dh_ + heads)), rng);
 }
 
 void head_trainer::deep_forward(const text_feature_set& fs, std::vector<float>& u, std::vector<float>& hid,
@@ -227,10 +221,7 @@ void head_trainer::deep_backward(const text_feature_set& fs, const std::vector<f
                                  const std::vector<float>& hid, const head_logits& g,
                                  const std::array<std::int8_t, heads>& y) {
     const float lr = opt_.deep_lr;
-    auto ada = [lr](float& w, float& g2, float gr) {
-        g2 += gr * gr;
-        w -= lr * gr / std::sqrt(g2 + 1e-6f);
-    };
+    auto ada = [lr](float& w, float& g2, float gr) { adagrad_step(w, g2, gr, lr); };
     thread_local std::vector<float> gh, gu;
     gh.assign(dh_, 0.0f);
     for (std::size_t k = 0; k < heads; ++k) {
