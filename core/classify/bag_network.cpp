@@ -21,15 +21,7 @@ bag_network bag_network::quantize(std::uint32_t buckets, std::uint32_t dim, std:
     n.dim_ = dim;
     n.hidden_ = hidden;
     n.scale_.assign(dim, 1.0f);
-    n.table_.resize(embedding.size());
-    for (std::size_t d = 0; d < dim; ++d) {
-        float max_abs = 0.0f;
-        for (std::size_t i = d; i < embedding.size(); i += dim) max_abs = std::max(max_abs, std::fabs(embedding[i]));
-        const float scale = max_abs > 0 ? max_abs / 127.0f : 1.0f;
-        n.scale_[d] = scale;
-        for (std::size_t i = d; i < embedding.size(); i += dim)
-            n.table_[i] = static_cast<std::int8_t>(std::clamp(std::nearbyint(embedding[i] / scale), -127.0f, 127.0f));
-    }
+    model_file::quantize_columns(embedding, dim, n.table_, n.scale_.data());
     n.w1_ = std::move(w1);
     n.b1_ = std::move(b1);
     n.w2_ = std::move(w2);

@@ -153,15 +153,7 @@ conv_network conv_network::quantize(const shape& s, const std::vector<float>& em
     conv_network n;
     n.shape_ = s;
     n.scale_.assign(s.dim, 1.0f);
-    n.table_.resize(embedding.size());
-    for (std::size_t d = 0; d < s.dim; ++d) {
-        float max_abs = 0.0f;
-        for (std::size_t i = d; i < embedding.size(); i += s.dim) max_abs = std::max(max_abs, std::fabs(embedding[i]));
-        const float scale = max_abs > 0 ? max_abs / 127.0f : 1.0f;
-        n.scale_[d] = scale;
-        for (std::size_t i = d; i < embedding.size(); i += s.dim)
-            n.table_[i] = static_cast<std::int8_t>(std::clamp(std::nearbyint(embedding[i] / scale), -127.0f, 127.0f));
-    }
+    model_file::quantize_columns(embedding, s.dim, n.table_, n.scale_.data());
     n.w_ = std::move(w);
     n.b_ = std::move(b);
     n.u_ = std::move(u);

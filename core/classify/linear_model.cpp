@@ -52,18 +52,7 @@ linear_model linear_model::quantize(const feature_config& config, const std::vec
     linear_model m;
     m.config_ = config;
     m.bias_ = bias;
-    m.weights_.resize(weights.size());
-    for (std::size_t c = 0; c < model_columns; ++c) {
-        float max_abs = 0.0f;
-        for (std::size_t i = c; i < weights.size(); i += model_columns)
-            max_abs = std::max(max_abs, std::fabs(weights[i]));
-        const float scale = max_abs > 0 ? max_abs / 127.0f : 1.0f;
-        m.weight_scale_[c] = scale;
-        for (std::size_t i = c; i < weights.size(); i += model_columns) {
-            const float q = std::nearbyint(weights[i] / scale);
-            m.weights_[i] = static_cast<std::int8_t>(std::clamp(q, -127.0f, 127.0f));
-        }
-    }
+    model_file::quantize_columns(weights, model_columns, m.weights_, m.weight_scale_.data());
     return m;
 }
 

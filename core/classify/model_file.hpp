@@ -6,6 +6,7 @@
 //
 // Thread safety: plain values; a reader or writer is used by one thread.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -50,6 +51,22 @@ inline status save_with_checksum(std::string bytes, const std::string& path) {
     f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!f) return status::error(error_kind::internal, "model_write", "cannot write " + path);
     return status::ok();
+}
+
+// Quantizes `values` (rows of `columns` floats, row-major) to int8 with one scale per
+// column: scale[c] = the column's largest |value| / 127 (1 for an all-zero column), and each
+// value becomes round(value / scale[c]) clamped to [-127, 127]. Resizes `out`; `scale` holds
+// `columns` floats.
+inline void quantize_columns(const std::vector<float>& values, std::size_t columns, std::vector<std::int8_t>& out,
+                             float* scale) {
+    out.resize(values.size());
+    for (std::size_t c = 0; c < columns; ++c) {
+        float max_abs = 0.0f;
+        for (std::size_t i = c; i < values.size(); i += columns) max_abs = std::max(max_abs, std::fabs(values[i]));
+        scale[c] = max_abs > 0 ? max_abs / 127.0f : 1.0f;
+        for (std::size_t i = c; i < values.size(); i += columns)
+            out[i] = static_cast<std::int8_t>(std::clamp(std::nearbyint(values[i] / scale[c]), -127.0f, 127.0f));
+    }
 }
 
 // The error every loader returns for a file it cannot use.
@@ -149,16 +166,7 @@ public:
         finite_ = finite_ && std::isfinite(v);
         return v;
     }
-    // Copies n bytes into dst.
-    void bytes(void* dst, std::size_t n) {
-        if (pos_ + n > end_) {
-            failed_ = true;
-            return;
-        }
-        std::memcpy(dst, in_.data() + pos_, n);
-        pos_ += n;
-    }
-    // Appends the next n bytes to `dst` (resized to them; no zero-fill first).
+    // Sets `dst` to the next n bytes (no zero-fill first).
     template <typename T>
     void bytes_into(std::vector<T>& dst, std::size_t n) {
         static_assert(sizeof(T) == 1);

@@ -20,12 +20,7 @@ question_detector question_detector::quantize(const std::vector<float>& weights,
     question_detector d;
     d.features_ = question_features(static_cast<std::uint32_t>(weights.size()));
     d.bias_ = bias;
-    float max_abs = 0.0f;
-    for (float w : weights) max_abs = std::max(max_abs, std::fabs(w));
-    d.weight_scale_ = max_abs > 0 ? max_abs / 127.0f : 1.0f;
-    d.weights_.resize(weights.size());
-    for (std::size_t i = 0; i < weights.size(); ++i)
-        d.weights_[i] = static_cast<std::int8_t>(std::clamp(std::nearbyint(weights[i] / d.weight_scale_), -127.0f, 127.0f));
+    model_file::quantize_columns(weights, 1, d.weights_, &d.weight_scale_);
     return d;
 }
 
@@ -61,8 +56,7 @@ result<std::unique_ptr<question_detector>> question_detector::load(const std::st
         d->threshold_ = r.read_float();
         if (r.failed() || r.left() != buckets) return corrupt("size does not match its header");
         if (!r.finite()) return corrupt("non-finite parameters");
-        d->weights_.resize(buckets);
-        r.bytes(d->weights_.data(), buckets);
+        r.bytes_into(d->weights_, buckets);
         d->description_ = path;
         return d;
     } catch (const std::exception& e) {  // bad_alloc and the like
