@@ -1,6 +1,10 @@
 #include "cli/classify_command.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -103,6 +107,74 @@ std::string handle_line(const classifier& clf, const question_detector* question
     return answer(c.value(), questions->question_probability(prepared.value()));
 }
 
+
+// Writes all of `out` to stdout. False on a write error (a closed pipe and the like).
+bool write_all(std::string_view out) {
+    while (!out.empty()) {
+        const ssize_t n = ::write(STDOUT_FILENO, out.data(), out.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        out.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+// Longer input lines are answered with an error line and skipped (memory stays bounded).
+constexpr std::size_t max_line_bytes = 16u << 20;
+
+// Reads stdin in large chunks and answers every complete line in them; the answers are
+// written before the next read, which may block, so an interactive caller gets each answer
+// at once and a bulk pipe pays one write(2) per chunk, not per line (std::getline with an
+// `in_avail()` test wrote once per line: libstdc++'s unsynchronised cin reports nothing
+// buffered). A last line without a newline is answered at end of input. False on a read or
+// write error.
+bool serve_lines(const classifier& clf, const question_detector* questions) {
+    constexpr std::size_t chunk = 1u << 16;
+    std::string in;   // unanswered input: at most one partial line, then a chunk
+    std::string out;  // answers not yet written
+    bool skipping = false;  // inside an over-long line, up to its newline
+    auto answer_line = [&](std::string_view line) {
+        out += handle_line(clf, questions, line);
+        out += '\n';
+    };
+    for (;;) {
+        const std::size_t old_size = in.size();
+        in.resize(old_size + chunk);
+        const ssize_t n = ::read(STDIN_FILENO, in.data() + old_size, chunk);
+        if (n < 0 && errno == EINTR) {
+            in.resize(old_size);
+            continue;
+        }
+        if (n < 0) {
+            std::cerr << "tribune classify: cannot read stdin: " << std::strerror(errno) << "\n";
+            return false;
+        }
+        in.resize(old_size + static_cast<std::size_t>(n));
+        if (n == 0) break;
+        std::size_t start = 0;
+        for (std::size_t nl; (nl = in.find('\n', start)) != std::string::npos; start = nl + 1) {
+            if (skipping) {
+                skipping = false;
+                continue;
+            }
+            answer_line(std::string_view(in).substr(start, nl - start));
+        }
+        in.erase(0, start);
+        if (!skipping && in.size() > max_line_bytes) {
+            out += error_line("line_too_long", "the line is longer than " + std::to_string(max_line_bytes) + " bytes");
+            out += '\n';
+            skipping = true;
+        }
+        if (skipping) in.clear();
+        if (!write_all(out)) return false;
+        out.clear();
+    }
+    if (!in.empty() && !skipping) answer_line(in);
+    return write_all(out);
+}
+
 }  // namespace
 
 std::string classify_usage() {
@@ -161,16 +233,7 @@ int run_classify_command(int argc, char** argv, const std::string& default_model
         questions = std::move(q.value());
     }
 
-    std::ios::sync_with_stdio(false);
-    std::string line;
-    while (std::getline(std::cin, line)) {
-        std::cout << handle_line(clf, questions.get(), line) << '\n';
-        // Streaming: flush whenever no further input is already buffered, i.e. before the
-        // next read could block. An interactive caller gets each answer at once; a bulk
-        // pipe is not charged one write(2) per line.
-        if (std::cin.rdbuf()->in_avail() <= 0) std::cout.flush();
-    }
-    std::cout.flush();
+    return serve_lines(clf, questions.get()) ? 0 : 1;
     return 0;
 }
 

@@ -21,7 +21,7 @@ bag_network bag_network::quantize(std::uint32_t buckets, std::uint32_t dim, std:
     n.dim_ = dim;
     n.hidden_ = hidden;
     n.scale_.assign(dim, 1.0f);
-    model_file::quantize_columns(embedding, dim, n.table_, n.scale_.data());
+    n.table_ = model_file::quantize_columns(embedding, dim, n.scale_.data());
     n.w1_ = std::move(w1);
     n.b1_ = std::move(b1);
     n.w2_ = std::move(w2);
@@ -118,7 +118,7 @@ bool bag_network::parse(model_file::reader& in, bag_network& out) {
     read(out.w1_, std::size_t{hidden} * dim);
     read(out.b1_, hidden);
     read(out.w2_, std::size_t{attribute_count} * hidden);
-    in.bytes_into(out.table_, std::size_t{buckets} * dim);
+    out.table_ = in.table(std::size_t{buckets} * dim);
     return !in.failed() && in.finite();
 }
 

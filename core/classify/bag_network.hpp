@@ -58,7 +58,7 @@ public:
 private:
     std::uint32_t buckets_ = 0, dim_ = 0, hidden_ = 0;
     std::vector<float> scale_;       // per dimension
-    std::vector<std::int8_t> table_; // buckets x dim
+    byte_table table_;  // buckets x dim
     std::vector<float> w1_, b1_, w2_;
 };
 

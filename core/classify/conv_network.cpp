@@ -142,7 +142,7 @@ conv_network conv_network::quantize(const shape& s, const std::vector<float>& em
     conv_network n;
     n.shape_ = s;
     n.scale_.assign(s.dim, 1.0f);
-    model_file::quantize_columns(embedding, s.dim, n.table_, n.scale_.data());
+    n.table_ = model_file::quantize_columns(embedding, s.dim, n.scale_.data());
     n.w_ = std::move(w);
     n.b_ = std::move(b);
     n.u_ = std::move(u);
@@ -233,7 +233,7 @@ bool conv_network::parse(model_file::reader& in, conv_network& out) {
     read(out.b_, s.filters);
     read(out.u_, std::size_t{attribute_count} * s.filters);
     for (float& x : out.c_) x = in.read_float();
-    in.bytes_into(out.table_, std::size_t{s.buckets} * s.dim);
+    out.table_ = in.table(std::size_t{s.buckets} * s.dim);
     if (in.failed() || !in.finite()) return false;
     out.transpose();
     return true;

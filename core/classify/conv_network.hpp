@@ -68,7 +68,7 @@ private:
 
     shape shape_;
     std::vector<float> scale_;        // per dimension
-    std::vector<std::int8_t> table_;  // buckets x dim
+    byte_table table_;  // buckets x dim
     std::vector<float> w_, b_, u_;
     std::vector<float> wt_;  // W laid out [k][d][f] for add_logits
     logits c_{};

@@ -52,7 +52,7 @@ linear_model linear_model::quantize(const feature_config& config, const std::vec
     linear_model m;
     m.config_ = config;
     m.bias_ = bias;
-    model_file::quantize_columns(weights, model_columns, m.weights_, m.weight_scale_.data());
+    m.weights_ = model_file::quantize_columns(weights, model_columns, m.weight_scale_.data());
     return m;
 }
 
@@ -101,7 +101,7 @@ status linear_model::save(const std::string& path) const {
 result<linear_model> linear_model::load(const std::string& path) {
     auto file = model_file::read_file(path, max_file_bytes, what);
     if (!file) return file.error();
-    const std::string_view in = file.value().view();
+    const std::string_view in = file.value()->view();
     auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, what, why); };
     for (const char* old : {magic_v1, magic_v2, magic_v3, magic_v4})
         if (in.size() >= sizeof magic && std::memcmp(in.data(), old, sizeof magic) == 0)
@@ -111,7 +111,7 @@ result<linear_model> linear_model::load(const std::string& path) {
     if (in.size() < fixed + 8) return corrupt("too short");
     if (std::memcmp(in.data(), magic, sizeof magic) != 0) return corrupt("wrong magic");
     if (!model_file::checksum_ok(in)) return corrupt("checksum mismatch");
-    model_file::reader r(in, sizeof magic, in.size() - 8);
+    model_file::reader r(in, sizeof magic, in.size() - 8, file.value());
     const auto version = r.get<std::uint32_t>();
     const auto heads = r.get<std::uint32_t>();
     const auto columns = r.get<std::uint32_t>();
@@ -158,7 +158,7 @@ result<linear_model> linear_model::load(const std::string& path) {
     for (float& w : m.span_.neighbour_weight) w = r.read_float();
     if (r.failed() || r.left() < std::uint64_t{b} * model_columns) return corrupt("size does not match its header");
     if (!r.finite()) return corrupt("non-finite parameters");
-    r.bytes_into(m.weights_, std::size_t{b} * model_columns);
+    m.weights_ = r.table(std::size_t{b} * model_columns);
     if (!bag_network::parse(r, m.deep_)) return corrupt("bad deep part");
     if (!conv_network::parse(r, m.conv_)) return corrupt("bad convolutional part");
     if (r.left() != 0) return corrupt("size does not match its header");

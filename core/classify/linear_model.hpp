@@ -59,6 +59,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/classify/byte_table.hpp"
 #include "core/domain/attribute.hpp"
 #include "core/domain/status.hpp"
 #include "core/classify/bag_network.hpp"
@@ -168,7 +169,7 @@ private:
     std::array<std::array<head_calibration, attribute_count>, calibration_languages.size()> language_calibration_{};
     std::array<head_thresholds, attribute_count> thresholds_{};
     span_parameters span_;
-    std::vector<std::int8_t> weights_;  // buckets * model_columns
+    byte_table weights_;  // buckets * model_columns
     bag_network deep_;
     conv_network conv_;
 };

@@ -16,12 +16,14 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "core/classify/byte_table.hpp"
 #include "core/domain/status.hpp"
 
 namespace tribune::model_file {
@@ -55,11 +57,9 @@ inline status save_with_checksum(std::string bytes, const std::string& path) {
 
 // Quantizes `values` (rows of `columns` floats, row-major) to int8 with one scale per
 // column: scale[c] = the column's largest |value| / 127 (1 for an all-zero column), and each
-// value becomes round(value / scale[c]) clamped to [-127, 127]. Resizes `out`; `scale` holds
-// `columns` floats.
-inline void quantize_columns(const std::vector<float>& values, std::size_t columns, std::vector<std::int8_t>& out,
-                             float* scale) {
-    out.resize(values.size());
+// value becomes round(value / scale[c]) clamped to [-127, 127]. `scale` holds `columns` floats.
+inline byte_table quantize_columns(const std::vector<float>& values, std::size_t columns, float* scale) {
+    std::vector<std::int8_t> out(values.size());
     for (std::size_t c = 0; c < columns; ++c) {
         float max_abs = 0.0f;
         for (std::size_t i = c; i < values.size(); i += columns) max_abs = std::max(max_abs, std::fabs(values[i]));
@@ -67,6 +67,7 @@ inline void quantize_columns(const std::vector<float>& values, std::size_t colum
         for (std::size_t i = c; i < values.size(); i += columns)
             out[i] = static_cast<std::int8_t>(std::clamp(std::nearbyint(values[i] / scale[c]), -127.0f, 127.0f));
     }
+    return byte_table::owned(std::move(out));
 }
 
 // The error every loader returns for a file it cannot use.
@@ -96,7 +97,7 @@ public:
     std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
 
 private:
-    friend result<mapped_file> read_file(const std::string&, std::uint64_t, const std::string&);
+    friend result<std::shared_ptr<const mapped_file>> read_file(const std::string&, std::uint64_t, const std::string&);
     void release() {
         if (data_ != nullptr) ::munmap(data_, size_);
         data_ = nullptr;
@@ -108,8 +109,9 @@ private:
 
 // Maps the whole file (at most max_bytes; an empty file gives an empty view). Errors:
 // not_found "model_missing" when it cannot be opened; invalid_argument "model_corrupt" when
-// it is not a regular file, too large or cannot be mapped.
-inline result<mapped_file> read_file(const std::string& path, std::uint64_t max_bytes, const std::string& what) {
+// it is not a regular file, too large or cannot be mapped. Shared: the tables of a loaded
+// model are views into the mapping (byte_table), and keep it alive.
+inline result<std::shared_ptr<const mapped_file>> read_file(const std::string& path, std::uint64_t max_bytes, const std::string& what) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return status::error(error_kind::not_found, "model_missing", "cannot open model file " + path);
     struct stat st {};
@@ -122,18 +124,18 @@ inline result<mapped_file> read_file(const std::string& path, std::uint64_t max_
         ::close(fd);
         return corrupt(path, what, "file too large");
     }
-    mapped_file f;
+    auto f = std::make_shared<mapped_file>();
     if (size > 0) {
         void* p = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         if (p == MAP_FAILED) {
             ::close(fd);
             return corrupt(path, what, "read failed");
         }
-        f.data_ = p;
-        f.size_ = static_cast<std::size_t>(size);
+        f->data_ = p;
+        f->size_ = static_cast<std::size_t>(size);
     }
     ::close(fd);
-    return f;
+    return std::shared_ptr<const mapped_file>(std::move(f));
 }
 
 // True when the last 8 bytes of `in` are the checksum of the bytes before them.
@@ -145,10 +147,12 @@ inline bool checksum_ok(std::string_view in) {
 }
 
 // Sequential reads from a buffer. A read past `end` sets failed() and yields zeros;
-// read_float() also records non-finite values in finite().
+// read_float() also records non-finite values in finite(). With a `keeper` (the mapping `in`
+// lies in), table() returns views into `in`; without one, copies.
 class reader {
 public:
-    reader(std::string_view in, std::size_t pos, std::size_t end) : in_(in), pos_(pos), end_(end) {}
+    reader(std::string_view in, std::size_t pos, std::size_t end, std::shared_ptr<const void> keeper = nullptr)
+        : in_(in), pos_(pos), end_(end), keeper_(std::move(keeper)) {}
 
     template <typename T>
     T get() {
@@ -166,17 +170,16 @@ public:
         finite_ = finite_ && std::isfinite(v);
         return v;
     }
-    // Sets `dst` to the next n bytes (no zero-fill first).
-    template <typename T>
-    void bytes_into(std::vector<T>& dst, std::size_t n) {
-        static_assert(sizeof(T) == 1);
+    // The next n bytes as a table (empty, and failed(), past the end).
+    byte_table table(std::size_t n) {
         if (pos_ + n > end_) {
             failed_ = true;
-            return;
+            return {};
         }
-        const auto* p = reinterpret_cast<const T*>(in_.data() + pos_);
-        dst.assign(p, p + n);
+        const auto* p = reinterpret_cast<const std::int8_t*>(in_.data() + pos_);
         pos_ += n;
+        if (keeper_) return byte_table::view(keeper_, p, n);
+        return byte_table::owned(std::vector<std::int8_t>(p, p + n));
     }
     std::size_t pos() const { return pos_; }
     std::size_t left() const { return end_ - pos_; }
@@ -186,6 +189,7 @@ public:
 private:
     std::string_view in_;
     std::size_t pos_, end_;
+    std::shared_ptr<const void> keeper_;
     bool failed_ = false;
     bool finite_ = true;
 };

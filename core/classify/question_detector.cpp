@@ -20,7 +20,7 @@ question_detector question_detector::quantize(const std::vector<float>& weights,
     question_detector d;
     d.features_ = question_features(static_cast<std::uint32_t>(weights.size()));
     d.bias_ = bias;
-    model_file::quantize_columns(weights, 1, d.weights_, &d.weight_scale_);
+    d.weights_ = model_file::quantize_columns(weights, 1, &d.weight_scale_);
     return d;
 }
 
@@ -37,12 +37,12 @@ result<std::unique_ptr<question_detector>> question_detector::load(const std::st
     try {
         auto file = model_file::read_file(path, max_file_bytes, detector_file_kind);
         if (!file) return file.error();
-        const std::string_view in = file.value().view();
+        const std::string_view in = file.value()->view();
         auto corrupt = [&](const std::string& why) { return model_file::corrupt(path, detector_file_kind, why); };
         if (in.size() < sizeof detector_magic + 8 || std::memcmp(in.data(), detector_magic, sizeof detector_magic) != 0)
             return corrupt("wrong magic (not a question model)");
         if (!model_file::checksum_ok(in)) return corrupt("checksum mismatch");
-        model_file::reader r(in, sizeof detector_magic, in.size() - 8);
+        model_file::reader r(in, sizeof detector_magic, in.size() - 8, file.value());
         const auto version = r.get<std::uint32_t>();
         const auto buckets = r.get<std::uint32_t>();
         if (r.failed() || version != format_version) return corrupt("unsupported version " + std::to_string(version));
@@ -56,7 +56,7 @@ result<std::unique_ptr<question_detector>> question_detector::load(const std::st
         d->threshold_ = r.read_float();
         if (r.failed() || r.left() != buckets) return corrupt("size does not match its header");
         if (!r.finite()) return corrupt("non-finite parameters");
-        r.bytes_into(d->weights_, buckets);
+        d->weights_ = r.table(buckets);
         d->description_ = path;
         return d;
     } catch (const std::exception& e) {  // bad_alloc and the like

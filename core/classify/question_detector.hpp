@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/classify/byte_table.hpp"
 #include "core/classify/question_features.hpp"
 #include "core/domain/status.hpp"
 #include "core/text/prepared_text.hpp"
@@ -65,7 +66,7 @@ private:
 
     question_features features_;
     float bias_ = 0.0f, weight_scale_ = 1.0f, calib_a_ = 1.0f, calib_b_ = 0.0f, threshold_ = 0.5f;
-    std::vector<std::int8_t> weights_;
+    byte_table weights_;
     std::string description_;
 };
 

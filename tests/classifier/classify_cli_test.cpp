@@ -126,6 +126,36 @@ TEST(ClassifyCli, AnswersEachLineBeforeEndOfInput) {
     EXPECT_EQ(p.wait_exit(), 0);
 }
 
+TEST(ClassifyCli, ALineSentInPiecesIsAnsweredOnceAndALastLineNeedsNoNewline) {
+    classify_process p({"classify", "--model", model});
+    ASSERT_TRUE(p.started());
+    p.send("you are a stu");
+    EXPECT_TRUE(p.read_line(std::chrono::milliseconds(300)).empty()) << "answered half a line";
+    p.send("pid idiot\nquelle heure est-il ?");  // the second line ends with the input
+    const json first = json::parse(p.read_line());
+    EXPECT_GT(first["scores"]["insult"].get<double>(), 0.5);
+    p.close_input();
+    const json second = json::parse(p.read_line());
+    EXPECT_EQ(second["lang"], "fr");
+    EXPECT_TRUE(p.read_line(std::chrono::milliseconds(5000)).empty());
+    EXPECT_EQ(p.wait_exit(), 0);
+}
+
+TEST(ClassifyCli, AnOverlongLineGetsOneErrorLineAndTheNextLineIsAnswered) {
+    classify_process p({"classify", "--model", model});
+    ASSERT_TRUE(p.started());
+    const std::string piece(1u << 20, 'a');
+    for (int i = 0; i < 17; ++i) p.send(piece);  // 17 MiB, over the 16 MiB limit
+    p.send(piece + "\nyou are a stupid idiot\n");
+    const json error = json::parse(p.read_line(std::chrono::milliseconds(20000)));
+    EXPECT_EQ(error["error"]["code"], "line_too_long");
+    const json next = json::parse(p.read_line(std::chrono::milliseconds(20000)));
+    EXPECT_GT(next["scores"]["insult"].get<double>(), 0.5);
+    p.close_input();
+    EXPECT_TRUE(p.read_line(std::chrono::milliseconds(5000)).empty());
+    EXPECT_EQ(p.wait_exit(), 0);
+}
+
 TEST(ClassifyCli, BadLinesYieldErrorLinesAndTheRunGoesOnInOrder) {
     classify_process p({"classify", "--model", model});
     ASSERT_TRUE(p.started());

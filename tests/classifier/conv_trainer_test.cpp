@@ -98,8 +98,11 @@ TEST(ConvTrainer, LearnsATwoWordPatternAndShipsWhatItLearned) {
         linear_model::quantize(cfg, std::vector<float>(std::size_t{cfg.buckets} * model_columns, 0.0f), head_logits{});
     const head_logits blend = fit_blend(heads_only, net, data, o);
     EXPECT_GT(blend[toxicity], 0.0f);
-    for (std::size_t h = 0; h < heads; ++h)
-        if (h != toxicity) EXPECT_EQ(blend[h], 0.0f) << h;
+    for (std::size_t h = 0; h < heads; ++h) {
+        if (h != toxicity) {
+            EXPECT_EQ(blend[h], 0.0f) << h;
+        }
+    }
 
     // The quantized network inside a model scores what the trainer's float network scored.
     heads_only.set_conv(net.network(blend));
