@@ -8,7 +8,11 @@
 //                       --bound-max B --bound-half H] [--unsure K --unsure-below F]
 //                      [--try "unsure=K unsure_below=A unsure_reject=R unsure_labels=N" ...]
 //                      [--try "unsure=K unsure_cal=1 ua_err=A ur_err=R own_rej=0|1" ...]
+//                      [--model M.tlm] [--try "review.toxicity=X reject.insult=Y ..."]
 //
+// --model scores with another model file (default models/toxicity.tlm); review.ATTR / reject.ATTR
+// in a --try replace the default policy's lines, so a candidate model is judged with lines
+// derived from its own card (core/triage/triage_policy.cpp says how), not the shipped model's.
 // It reads a flood from scripts/make-flood and, in arrival order, runs the shipped classifier
 // on each question's text as prepare_text() gives it, then the default triage policy with the
 // event correction in force (event_correction::apply). After each wave the moderator of
@@ -92,6 +96,9 @@ struct settings {
     float band_lo = -100, band_hi = 100;  // --auc: only texts whose raw margin is in [lo, hi)
     learning_options lo;
     std::vector<std::string> tries;  // "key=value ..." settings, each run in turn
+    std::string model = std::string(TRIBUNE_SOURCE_DIR) + "/models/toxicity.tlm";  // --model
+    // The triage lines (review.ATTR=X, reject.ATTR=X in --try): a candidate model's own lines.
+    triage_policy policy = triage_policy::defaults();
 };
 
 bool starts_with(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
@@ -216,7 +223,7 @@ void print_by_source(const std::vector<post>& posts, const std::vector<int>& gro
 }
 
 int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
-    const triage_policy policy = triage_policy::defaults();
+    const triage_policy& policy = s.policy;
 
     std::vector<int> group_of(posts.size());
     {
@@ -422,6 +429,11 @@ bool apply_try(const std::string& spec, settings& s) {
         else if (k == "ur_err") s.lo.band.unsure_reject_error = std::stof(v);
         else if (k == "own_rej") s.own_rejections = std::stoi(v);
         else if (k == "unsure_labels") s.unsure.min_labels = std::stoll(v);
+        else if (starts_with(k, "review.") || starts_with(k, "reject.")) {
+            const auto a = attribute_from_string(k.substr(7));
+            if (!a) return false;
+            (k[2] == 'v' ? s.policy.at(*a).review_above : s.policy.at(*a).reject_above) = std::stof(v);
+        }
         else return false;
     }
     return true;
@@ -446,7 +458,7 @@ double auc(std::vector<std::pair<float, bool>> v) {
 // How well the correction can separate at best: fit on every text of one half of the
 // originals (one example each, no selection by the review band), measure on the other half.
 int discrimination(const settings& s, const std::vector<post>& posts) {
-    const triage_policy policy = triage_policy::defaults();
+    const triage_policy& policy = s.policy;
     std::unordered_map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < posts.size(); ++i) first.try_emplace(posts[i].original, i);
     event_learner learner(s.lo);
@@ -563,7 +575,7 @@ int discrimination(const settings& s, const std::vector<post>& posts) {
 }
 
 int run(const settings& s) {
-    auto model = linear_classifier::load(std::string(TRIBUNE_SOURCE_DIR) + "/models/toxicity.tlm");
+    auto model = linear_classifier::load(s.model);
     if (!model) {
         std::fprintf(stderr, "event_learning_sim: %s\n", model.error().message().c_str());
         return 2;
@@ -574,7 +586,7 @@ int run(const settings& s) {
     if (s.auc) return discrimination(s, posts);
     if (!s.dump.empty()) {  // one line per post: original, hostile, raw review margin, six scores
         std::ofstream out(s.dump);
-        const triage_policy policy = triage_policy::defaults();
+        const triage_policy& policy = s.policy;
         for (const post& p : posts) {
             out << p.original << ' ' << p.hostile << ' ' << event_correction::review_margin(p.raw.values, policy);
             for (float v : p.raw.values.values) out << ' ' << v;
@@ -618,6 +630,7 @@ bool parse(int argc, char** argv, settings& s) {
             s.band_hi = std::stof(next());
         }
         else if (a == "--try") s.tries.push_back(next());
+        else if (a == "--model") s.model = next();
         else if (a == "--kappa") s.lo.kappa = std::stof(next());
         else if (a == "--offset") s.lo.offset = std::stof(next());
         else if (a == "--l2-text") s.lo.l2_text = std::stof(next());
@@ -641,7 +654,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: event_learning_sim FLOOD.jsonl [--waves N] [--no-learn] [--no-inherit] "
                              "[--raw-text] [--group original|canon|post] [--half all|a|b] [--json] "
                              "[--kappa K] [--offset C] [--l2-text L] [--l2-inputs L] [--lr R] [--epochs N] "
-                             "[--bound-max B] [--bound-half H]\n");
+                             "[--bound-max B] [--bound-half H] [--model M.tlm] [--try \"key=value ...\"]...\n");
         return 2;
     }
     return run(s);
