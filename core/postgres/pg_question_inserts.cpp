@@ -185,7 +185,7 @@ status regroup(pg_connection& db, const std::vector<std::int64_t>& ids,
 }
 
 struct group_counters {
-    std::int64_t size = 0, review = 0, heat = 0;
+    std::int64_t size = 0, review = 0, heat = 0, event = 0;
 };
 
 // Counts each stored question in its group, in batch order: `out[i]` gets its group's size,
@@ -210,6 +210,7 @@ status count_groups(pg_connection& db, std::vector<insert_outcome>& out, const s
         if (!stored[i]) continue;
         question& q = out[i].stored;
         group_counters& g = groups[q.cluster_id];
+        g.event = q.event_id;
         const std::int64_t arrival = arrival_heat(q.created_at);
         g.heat = g.size == 0 ? arrival : add_heat(g.heat, arrival);
         g.size += 1;
@@ -218,20 +219,22 @@ status count_groups(pg_connection& db, std::vector<insert_outcome>& out, const s
         q.cluster_review = g.review;
         q.cluster_heat = g.heat;
     }
-    pg_array ids, sizes, reviews, heats;
+    pg_array ids, sizes, reviews, heats, events;
     for (const auto& [id, g] : groups) {
         if (g.size == 0) continue;
         ids.add(id);
         sizes.add(g.size);
         reviews.add(g.review);
         heats.add(g.heat);
+        events.add(g.event);
     }
     if (ids.size() == 0) return status::ok();
     return db.run(
-        "INSERT INTO question_clusters (id, size, review, heat) SELECT * FROM unnest("
-        "$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) ON CONFLICT (id) DO UPDATE "
-        "SET size = excluded.size, review = excluded.review, heat = excluded.heat",
-        pg_params().add(ids.literal()).add(sizes.literal()).add(reviews.literal()).add(heats.literal()),
+        "INSERT INTO question_clusters (id, size, review, heat, event_id) SELECT * FROM unnest("
+        "$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) ON CONFLICT (id) DO UPDATE "
+        "SET size = excluded.size, review = excluded.review, heat = excluded.heat, event_id = excluded.event_id",
+        pg_params().add(ids.literal()).add(sizes.literal()).add(reviews.literal()).add(heats.literal())
+            .add(events.literal()),
         "count groups");
 }
 

@@ -1,6 +1,8 @@
 // postgres_store as a question_store, reading: questions by id and by external identity,
 // filtered pages (the SQL of a page is built here, every value bound), scans and counts.
 
+#include <algorithm>
+
 #include "core/domain/question_filter.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
@@ -38,6 +40,14 @@ const char* key_column(question_sort s) {
                                         : nullptr;
 }
 
+// Whether an impact query can walk question_clusters_impact (migration 0009): only groups
+// with members in review are in that index, so the view must hold review states only.
+bool walks_impact_index(const question_query& q) {
+    if (q.sort != question_sort::impact || q.filter.statuses.empty()) return false;
+    return std::all_of(q.filter.statuses.begin(), q.filter.statuses.end(),
+                       [](question_status s) { return s == question_status::pending || s == question_status::held; });
+}
+
 // The WHERE and ORDER BY of a page after "WHERE q.event_id = $1", its values added to `p`.
 std::string page_tail(const question_query& q, const std::vector<std::string>& terms, pg_params& p) {
     const question_filter& f = q.filter;
@@ -73,7 +83,14 @@ std::string page_tail(const question_query& q, const std::vector<std::string>& t
         sql += " AND to_tsvector('simple', q.search_text) @@ to_tsquery('simple', " +
                (p.add(ts_query(terms)), param()) + ")";
     const char* key = key_column(q.sort);
-    if (q.sort == question_sort::impact) {
+    if (walks_impact_index(q)) {
+        // Every question has a group (its own id when it starts one): impact's columns as they are.
+        if (q.after) {
+            p.add(q.after->key).add(q.after->heat).add(q.after->group).add(q.after->id);
+            sql += " AND (c.review, c.heat, c.id, q.id) < (" + placeholders(4, static_cast<int>(p.size()) - 3) + ")";
+        }
+        sql += " ORDER BY c.review DESC, c.heat DESC, c.id DESC, q.id DESC";
+    } else if (q.sort == question_sort::impact) {
         if (q.after) {
             p.add(q.after->key).add(q.after->heat).add(q.after->group).add(q.after->id);
             sql += " AND (coalesce(c.review, 0), coalesce(c.heat, 0), coalesce(q.cluster_id, q.id), "
@@ -119,8 +136,17 @@ result<question_page> postgres_store::list_questions(const question_query& q) {
     if (!ev) return ev.error();
     pg_params p;
     p.add(ev->id);
-    const std::string sql = std::string(question_columns) + "WHERE q.event_id = $1" +
-                            page_tail(q, search_terms(q.filter.search), p);
+    std::string sql;
+    if (walks_impact_index(q)) {
+        // The leading groups in order, then each one's questions newest first.
+        const std::string_view columns = question_columns.substr(0, question_columns.find("FROM "));
+        sql = std::string(columns) +
+              "FROM question_clusters c JOIN questions q ON q.event_id = c.event_id AND q.cluster_id = c.id "
+              "JOIN events e ON e.id = q.event_id WHERE c.event_id = $1 AND c.review > 0";
+    } else {
+        sql = std::string(question_columns) + "WHERE q.event_id = $1";
+    }
+    sql += page_tail(q, search_terms(q.filter.search), p);
     auto r = db->exec(sql, p, "list questions");
     if (!r) return r.error();
     question_page page;

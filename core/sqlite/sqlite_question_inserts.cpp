@@ -58,7 +58,7 @@ struct insert_statements {
             return s;
         // tribune_add_heat: group_heat.hpp's add_heat (sqlite_store::open registers it).
         if (status s = prepare_into(db, grow_group,
-                "INSERT INTO question_clusters (id, size, review, heat) VALUES (?, 1, ?, ?) "
+                "INSERT INTO question_clusters (id, size, review, heat, event_id) VALUES (?, 1, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET size = size + 1, review = review + excluded.review, "
                 "heat = tribune_add_heat(heat, excluded.heat)");
             !s)
@@ -127,6 +127,7 @@ status write_group(sqlite_connection& db, insert_statements& st, question& q, st
     st.grow_group.bind(1, group);
     st.grow_group.bind(2, std::int64_t{in_review(q.status) ? 1 : 0});
     st.grow_group.bind(3, arrival_heat(q.created_at));
+    st.grow_group.bind(4, q.event_id);
     if (status s = step_done(db, st.grow_group, "count group"); !s) return s;
     st.read_group.reset();
     st.read_group.bind(1, group);

@@ -54,8 +54,13 @@ INSERT INTO questions_fts (rowid, search_text)
 SELECT id, search_text FROM questions WHERE event_id = (SELECT id FROM events WHERE slug = '${slug}');
 UPDATE questions SET
   severity = CAST(round(max(s_toxicity, s_severe_toxicity, s_insult, s_profanity, s_threat, s_identity_attack) * 1000) AS INTEGER),
-  search_text = lower(text)
+  search_text = lower(text),
+  cluster_id = id
 WHERE event_id = (SELECT id FROM events WHERE slug = '${slug}');
+-- Each question starts its own near-duplicate group, as the insert would record it.
+INSERT INTO question_clusters (id, size, review, heat, event_id)
+SELECT id, 1, CASE WHEN status IN ('pending', 'held') THEN 1 ELSE 0 END, 0, event_id
+FROM questions WHERE event_id = (SELECT id FROM events WHERE slug = '${slug}');
 `,
   );
 }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/service/group_commit.hpp"
+#include "core/sqlite/sqlite_question_query.hpp"
 #include "core/text/prepared_text.hpp"
 #include "tests/core/temp_dir.hpp"
 
@@ -517,6 +518,42 @@ TEST_F(sqlite_store_test, the_full_text_index_merges_sixteen_segments_at_a_time)
     ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
     EXPECT_EQ(sqlite3_column_int(st, 0), 16);
     sqlite3_finalize(st);
+}
+
+// The plan SQLite chooses for `sql` (EXPLAIN QUERY PLAN's details, one per line).
+std::string query_plan(const std::string& path, const std::string& sql) {
+    sqlite3* raw = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return "cannot open";
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close)> conn(raw, &sqlite3_close);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(raw, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &st, nullptr) != SQLITE_OK)
+        return std::string("cannot prepare: ") + sqlite3_errmsg(raw);
+    std::string plan;
+    while (sqlite3_step(st) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(st, 3)) + std::string("\n");
+    sqlite3_finalize(st);
+    return plan;
+}
+
+// The Review tab's order (pending and held by impact) walks the groups' impact index
+// (migration 0019) instead of sorting every question in review: its first page costs the
+// same on an event of any size. Other impact views keep the sort.
+TEST_F(sqlite_store_test, the_review_queue_by_impact_walks_the_groups_index_without_a_sort) {
+    ASSERT_TRUE(db_->insert_batch({make("When do fees fall?")}).is_ok());
+    question_query q;
+    q.event_slug = "demo";
+    q.sort = question_sort::impact;
+    q.filter.statuses = {question_status::pending, question_status::held};
+    const std::string plan = query_plan(dir_.file("t.db"), sqlite_rows::page_sql(q, {}));
+    EXPECT_NE(plan.find("question_clusters_impact"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+    q.after = page_cursor{2, 10, 5, 7};  // a later page too
+    const std::string later = query_plan(dir_.file("t.db"), sqlite_rows::page_sql(q, {}));
+    EXPECT_EQ(later.find("TEMP B-TREE"), std::string::npos) << later;
+
+    q.filter.statuses = {question_status::pending, question_status::approved};
+    q.after.reset();
+    EXPECT_EQ(query_plan(dir_.file("t.db"), sqlite_rows::page_sql(q, {})).find("question_clusters_impact"),
+              std::string::npos);
 }
 
 // How many rows the full-text index holds, read on a connection of its own.
