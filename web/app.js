@@ -321,6 +321,12 @@ const conn = new Connection(slug, {
         ui.checked.delete(q.id);
       }
     }
+    // A page frame names the page: as after a snapshot, keep selected only what the view still
+    // shows (a question that left the view while this tab was behind comes with no removal).
+    if (Array.isArray(msg.page) && ui.checked.size) {
+      const shown = new Set(store.viewItems().map((q) => q.id));
+      for (const id of ui.checked) if (!shown.has(id)) ui.checked.delete(id);
+    }
     performance.measure('tribune:frame', { start: t0, end: performance.now(), detail: (msg.changes || []).length });
     scheduleRender();
     gauge.changed(); // every frame moves the event (its counts at least): the charts follow

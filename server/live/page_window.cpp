@@ -12,6 +12,14 @@
 
 namespace tribune::server {
 
+bool page_window::same_shown(const question& a, const question& b) const {
+    if (a.version != b.version) return false;
+    // In an impact view a question's entry also shows its group's numbers, which its
+    // group's other members move without a new version of it.
+    return !spec_->reread_pages() || (a.cluster_size == b.cluster_size && a.cluster_review == b.cluster_review &&
+                                      a.cluster_heat == b.cluster_heat);
+}
+
 page_window::page_window(std::shared_ptr<const view_spec> spec, std::string event,
                          moderation_query& query)
     : spec_(std::move(spec)), event_(std::move(event)), query_(query) {}
@@ -30,7 +38,7 @@ bool page_window::load(std::uint64_t seq) {
     items_.clear();
     for (question& fresh : page->items) {
         auto h = held.find(fresh.id);
-        if (h != held.end() && h->second.q.version == fresh.version) {
+        if (h != held.end() && same_shown(h->second.q, fresh)) {
             items_.push_back(std::move(h->second));
             continue;
         }
@@ -68,6 +76,26 @@ void page_window::take(const std::shared_ptr<const change_record>& r,
     }
 }
 
+bool page_window::reread(const change_batch& b, std::vector<std::shared_ptr<const change_record>>& left) {
+    // The batch's newest change of each question, and those that took one out of the view.
+    std::unordered_map<std::int64_t, std::shared_ptr<const change_record>> latest;
+    for (const auto& r : b.records) {
+        if (r->shortlist) continue;
+        latest[r->change.q.id] = r;
+        if (auto in_view = spec_->concerns(r->change); in_view && !*in_view) left.push_back(r);
+    }
+    if (latest.empty()) return true;  // no question changed: neither did the order
+    if (!load(b.last)) return false;
+    // A question the read shows as its change in the batch left it goes out as that change.
+    for (item& it : items_) {
+        auto l = latest.find(it.q.id);
+        if (l == latest.end() || !same_shown(l->second->change.q, it.q)) continue;
+        it.change = l->second;
+        it.seq = l->second->seq;
+    }
+    return true;
+}
+
 const std::shared_ptr<const std::string>& page_window::whole_entry(item& it) {
     if (!it.whole) it.whole = std::make_shared<const std::string>(page_entry(it.q, it.seq, spec_->lens()));
     return it.whole;
@@ -75,8 +103,8 @@ const std::shared_ptr<const std::string>& page_window::whole_entry(item& it) {
 
 void page_window::advance(const change_batch& b, view_batch& out) {
     const std::size_t limit = spec_->view().limit;
-    // The page before the batch, by id and version.
-    std::unordered_map<std::int64_t, std::int64_t> before;
+    // The page before the batch, by id (the questions as the clients were last sent them).
+    std::unordered_map<std::int64_t, question> before;
     // A window that missed batches (its view had no stream for a while) starts over.
     const bool had_page = loaded_ && b.prev == at_;
     at_ = b.last;
@@ -84,15 +112,21 @@ void page_window::advance(const change_batch& b, view_batch& out) {
     // paged (the database could not be read), breaks the chain.
     if (!had_page) recent_.clear();
     if (had_page) {
-        for (std::size_t i = 0; i < items_.size() && i < limit; ++i)
-            before.emplace(items_[i].q.id, items_[i].q.version);
+        for (std::size_t i = 0; i < items_.size() && i < limit; ++i) before.emplace(items_[i].q.id, items_[i].q);
         for (item& it : items_) it.change.reset();
         std::vector<std::shared_ptr<const change_record>> left;
-        for (const auto& r : b.records)
-            if (!r->shortlist) take(r, left);
-        if (items_.size() < limit && !complete_ && !load(b.last)) {
-            recent_.clear();
-            return;
+        if (spec_->reread_pages()) {
+            if (!reread(b, left)) {
+                recent_.clear();
+                return;
+            }
+        } else {
+            for (const auto& r : b.records)
+                if (!r->shortlist) take(r, left);
+            if (items_.size() < limit && !complete_ && !load(b.last)) {
+                recent_.clear();
+                return;
+            }
         }
         // A question that left the view from the page: its removal (the newest, if several).
         std::unordered_map<std::int64_t, std::shared_ptr<const change_record>> removed;
@@ -117,7 +151,7 @@ void page_window::advance(const change_batch& b, view_batch& out) {
         out.whole.push_back({whole_entry(it), false});
         out.versions.push_back({it.q.id, it.q.version});
         auto was = before.find(it.q.id);
-        if (had_page && was != before.end() && was->second == it.q.version) continue;
+        if (had_page && was != before.end() && same_shown(was->second, it.q)) continue;
         if (it.change)
             out.entries.push_back({std::make_shared<const std::string>(change_entry(*it.change, true, spec_->lens())), false});
         else

@@ -9,7 +9,12 @@
 // that puts a question in the view at or above the window's last question enters it, one
 // that takes a question out of the view leaves it. Questions are matched by id and
 // `version`, so a read that already shows a later change is not undone by that change.
-// Exact for orders a question's own members fix (view_spec::pages(): newest, oldest).
+// Exact for orders a question's own members fix (newest, oldest). For an order that other
+// questions' changes move (view_spec::reread_pages(): impact, where a question's place
+// follows its group's members in review and heat), the window is instead read again from the
+// database at every batch that changed a question, one read per tick for every dashboard
+// with the view (the query is the list API's: ORDER BY over the event's questions in the
+// view); a page entry is sent again when its group's numbers moved.
 //
 // Thread safety: none; used by the hub's fan-out thread only.
 // Ownership: borrows the query; it outlives the hub.
@@ -63,10 +68,18 @@ class page_window {
 
     // Reads the window from the database; false when it cannot be read.
     bool load(std::uint64_t seq);
+    // Reads the window again after `b` (reread_pages()), when `b` changed a question; the
+    // items the batch changed keep their change. `left`: as take(). False when the database
+    // cannot be read.
+    bool reread(const change_batch& b, std::vector<std::shared_ptr<const change_record>>& left);
+    // Whether a client holding `a` shows `b` as it is (same version; in a reread view also
+    // the same group numbers).
+    bool same_shown(const question& a, const question& b) const;
     // Applies one question change. `left`: the changes that took a question out of the view.
     void take(const std::shared_ptr<const change_record>& r,
               std::vector<std::shared_ptr<const change_record>>& left);
-    std::size_t capacity() const { return 2 * spec_->view().limit; }
+    // A reread window holds one more than the page (whether the view goes on past it).
+    std::size_t capacity() const { return spec_->reread_pages() ? spec_->view().limit + 1 : 2 * spec_->view().limit; }
     const std::shared_ptr<const std::string>& whole_entry(item& it);
 
     std::shared_ptr<const view_spec> spec_;

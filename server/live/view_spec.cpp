@@ -16,7 +16,8 @@ view_spec::view_spec(stream_view view, std::int64_t id, bool shortlist, stream_l
       id_(id),
       shortlist_(shortlist),
       lens_(lens),
-      pages_(page && (view_.sort == question_sort::newest || view_.sort == question_sort::oldest)) {
+      pages_(page && (view_.sort == question_sort::newest || view_.sort == question_sort::oldest ||
+                      view_.sort == question_sort::impact)) {
     other_than_state_.statuses.clear();
     // The view as the snapshot echoes it (every member of the filter, the order, the page
     // size), then what else shapes the frame's bytes.
@@ -33,6 +34,8 @@ view_spec::view_spec(stream_view view, std::int64_t id, bool shortlist, stream_l
         key_ += '|' + std::to_string(std::bit_cast<std::uint32_t>(view_.filter.max_score));
     }
 }
+
+bool view_spec::reread_pages() const { return pages_ && view_.sort == question_sort::impact; }
 
 bool view_spec::sorts_before(const question& a, const question& b) const {
     return view_.sort == question_sort::oldest ? a.id < b.id : a.id > b.id;

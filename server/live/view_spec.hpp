@@ -34,10 +34,14 @@ class view_spec {
     bool shortlist() const { return shortlist_; }
     const stream_lens& lens() const { return lens_; }
     // True when the frames carry only what changes the view's first page (view().limit
-    // questions): the client asked for it and the order is one a question's own members
-    // fix (newest, oldest), so the hub can keep the page in memory (page_window).
+    // questions): the client asked for it and the order is newest, oldest or impact, so the
+    // hub keeps the page in memory (page_window).
     bool pages() const { return pages_; }
-    // Whether `a` comes before `b` in the view's order. REQUIRES: pages().
+    // True for a page view whose order other questions' changes move (impact: a question's
+    // place follows its group's members in review and heat): the hub's window reads the page
+    // again at each batch instead of following the changes one by one.
+    bool reread_pages() const;
+    // Whether `a` comes before `b` in the view's order. REQUIRES: pages(), !reread_pages().
     bool sorts_before(const question& a, const question& b) const;
     // Equal for two specs exactly when every member above is equal.
     const std::string& key() const { return key_; }

@@ -243,10 +243,29 @@ describe('moderator dashboard', { timeout: 120000 }, () => {
     const resumed = new URL(sockets[1].url);
     assert.match(resumed.searchParams.get('since') || '', /^\d+$/, sockets[1].url);
     assert.ok(resumed.searchParams.get('epoch'), sockets[1].url);
-    assert.equal(sockets[1].first, 'frame', 'a resume gets the missed change (in a frame), not a snapshot');
+    // The Review tab (impact order) takes page frames: a resume gets the page as it is now.
+    assert.equal(sockets[1].first, 'snapshot', 'a page subscription is resumed with its page');
     assert.ok(
-      sockets[1].firstMsg.changes.some((c) => c.question.id === q.id),
-      `the missed question is in the resume frame: ${JSON.stringify(sockets[1].firstMsg).slice(0, 300)}`,
+      sockets[1].firstMsg.items.some((item) => item.id === q.id),
+      `the missed question is on the resumed page: ${JSON.stringify(sockets[1].firstMsg).slice(0, 300)}`,
+    );
+
+    // An order without page frames (severity) resumes with the changes it missed.
+    await pageD.selectOption('#f-sort', 'severity');
+    await pageD.waitForSelector(card(q.id), WAIT);
+    drop = true;
+    const q2 = await postQuestion({ text: 'Also sent while the stream was down', author: 'ray' });
+    sockets[1].page.close({ code: 1001, reason: 'test drops the stream again' });
+    await pageD.waitForFunction(() => document.querySelector('#conn').dataset.state !== 'live', null, WAIT);
+    drop = false;
+    await pageD.waitForSelector(card(q2.id), WAIT);
+    await pageD.waitForSelector('#conn[data-state="live"]', WAIT);
+    assert.ok(sockets.length >= 3, 'a third connection was made');
+    assert.match(new URL(sockets[2].url).searchParams.get('since') || '', /^\d+$/, sockets[2].url);
+    assert.equal(sockets[2].first, 'frame', 'a resume gets the missed change (in a frame), not a snapshot');
+    assert.ok(
+      sockets[2].firstMsg.changes.some((c) => c.question.id === q2.id),
+      `the missed question is in the resume frame: ${JSON.stringify(sockets[2].firstMsg).slice(0, 300)}`,
     );
     await pageD.close();
   });

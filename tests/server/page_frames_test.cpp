@@ -200,6 +200,49 @@ TEST_F(page_frames_test, questions_leaving_the_page_are_replaced_from_the_reserv
     EXPECT_EQ(page.page.front(), approved[approved.size() - 7]);
 }
 
+TEST_F(page_frames_test, an_impact_page_follows_groups_that_grow_and_are_decided_below_and_on_it) {
+    // The dashboard's Review tab: pending and held by impact. The placeholder classifier sends
+    // texts with "idiot" to review; each topic is a group of its own.
+    const json view = {{"status", {"pending", "held"}}, {"sort", "impact"}};
+    const std::string query = "&status=pending,held&sort=impact";
+    auto text = [](const std::string& topic) { return "Why is the minister such an idiot about " + topic + "?"; };
+    std::vector<std::int64_t> singles;
+    for (const char* topic : {"pensions", "taxes", "fees", "rents"}) {
+        json q = post_text("demo", text(topic));
+        ASSERT_EQ(q["status"], "pending") << q.dump();
+        singles.push_back(id_of(q));
+    }
+    page_copy page;
+    auto ws = open_page(view, 2, page);
+    ASSERT_NE(ws, nullptr);
+    EXPECT_EQ(page.page, (std::vector<std::int64_t>{singles[3], singles[2]})) << "four groups of one: newest first";
+    const int frames_before = page.frames;
+
+    // The oldest group grows below the page until it leads: its members take the page, and the
+    // frames carry at most the page.
+    json rt1 = post_text("demo", "RT @a: " + text("pensions"));
+    json rt2 = post_text("demo", "@b " + text("pensions") + " #AskJPM");
+    ASSERT_EQ(rt1["cluster"]["id"], rt2["cluster"]["id"]);
+    read_until_exact(*ws, page, query, 2);
+    EXPECT_EQ(page.page, (std::vector<std::int64_t>{id_of(rt2), id_of(rt1)}));
+    EXPECT_GT(page.frames, frames_before) << "page frames, not snapshots";
+    EXPECT_LE(page.most_upserts, 2u) << "a frame carries at most the page's questions";
+    for (std::int64_t id : page.page)
+        EXPECT_EQ(page.held[id]["cluster"]["in_review"], 3) << "the page shows its groups' numbers as they are";
+
+    // Another group grows to two below the page: not on it, but the page's group numbers stay.
+    post_text("demo", "RT @c: " + text("taxes"));
+    read_until_exact(*ws, page, query, 2);
+    EXPECT_EQ(page.page, (std::vector<std::int64_t>{id_of(rt2), id_of(rt1)}));
+
+    // Deciding the leading group takes it off the page: removals, and the next group comes up.
+    for (std::int64_t id : {id_of(rt2), id_of(rt1), singles[0]}) decide(id, "reject", "alice");
+    read_until_exact(*ws, page, query, 2);
+    EXPECT_FALSE(page.removals.empty()) << "a question that left the view from the page: its removal";
+    ASSERT_EQ(page.page.size(), 2u);
+    EXPECT_EQ(page.held[page.page[0]]["cluster"]["in_review"], 2) << "the taxes group leads now";
+}
+
 TEST_F(page_frames_test, a_client_that_acks_gets_no_frame_before_its_ack_then_the_newest_page) {
     auto ws = open_stream("demo", "mode=view");
     ASSERT_NE(ws, nullptr);
