@@ -17,7 +17,7 @@
 // review and heat as the latest message said (groupOf(q)), and re-sorts the loaded items after a
 // frame: a decision in one group moves all of that group's cards.
 //
-// Page frames (a subscribe with "page": true, for the newest, oldest and impact orders) carry only what
+// Page frames (a subscribe with "page": true: newest, oldest, impact over review states) carry only what
 // changes the view's first page and the page itself as ids: the loaded items become that page
 // (_takePage), and what lies past it is loaded again through the list API when its end moved.
 //

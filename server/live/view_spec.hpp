@@ -34,8 +34,8 @@ class view_spec {
     bool shortlist() const { return shortlist_; }
     const stream_lens& lens() const { return lens_; }
     // True when the frames carry only what changes the view's first page (view().limit
-    // questions): the client asked for it and the order is newest, oldest or impact, so the
-    // hub keeps the page in memory (page_window).
+    // questions): the client asked for it and the order is newest, oldest, or impact over
+    // pending and held (the Review tab), so the hub keeps the page in memory (page_window).
     bool pages() const { return pages_; }
     // True for a page view whose order other questions' changes move (impact: a question's
     // place follows its group's members in review and heat): the hub's window reads the page

@@ -243,6 +243,25 @@ TEST_F(page_frames_test, an_impact_page_follows_groups_that_grow_and_are_decided
     EXPECT_EQ(page.held[page.page[0]]["cluster"]["in_review"], 2) << "the taxes group leads now";
 }
 
+TEST_F(page_frames_test, an_impact_view_beyond_review_states_gets_ordinary_frames) {
+    // Its page would have to be sorted from the whole event at every tick: no page frames.
+    auto ws = open_stream("demo", "mode=view");
+    ASSERT_NE(ws, nullptr);
+    json sub = {{"type", "subscribe"}, {"id", 7}, {"view", {{"status", {"approved"}}, {"sort", "impact"}}},
+                {"limit", 3}, {"page", true}};
+    ASSERT_TRUE(ws->send_text(sub.dump()));
+    auto snap = ws->read_json(default_ws_timeout);
+    ASSERT_TRUE(snap && (*snap)["type"] == "snapshot");
+    json q = post_text("demo", "What is the plan for the harbour?");
+    ASSERT_EQ(q["status"], "approved") << q.dump();
+    std::optional<json> frame;
+    for (int i = 0; i < 10 && !(frame && (*frame)["type"] == "frame"); ++i) frame = ws->read_json(5s);
+    ASSERT_TRUE(frame && (*frame)["type"] == "frame");
+    EXPECT_FALSE(frame->contains("page")) << frame->dump().substr(0, 300);
+    ASSERT_EQ((*frame)["changes"].size(), 1u);
+    EXPECT_EQ((*frame)["changes"][0]["question"]["id"], q["id"]);
+}
+
 TEST_F(page_frames_test, a_client_that_acks_gets_no_frame_before_its_ack_then_the_newest_page) {
     auto ws = open_stream("demo", "mode=view");
     ASSERT_NE(ws, nullptr);
