@@ -1,8 +1,6 @@
 // postgres_store as a question_store, reading: questions by id and by external identity,
 // filtered pages (the SQL of a page is built here, every value bound), scans and counts.
 
-#include <algorithm>
-
 #include "core/domain/question_filter.hpp"
 #include "core/postgres/pg_rows.hpp"
 #include "core/postgres/postgres_store.hpp"
@@ -40,14 +38,6 @@ const char* key_column(question_sort s) {
                                         : nullptr;
 }
 
-// Whether an impact query can walk question_clusters_impact (migration 0009): only groups
-// with members in review are in that index, so the view must hold review states only.
-bool walks_impact_index(const question_query& q) {
-    if (q.sort != question_sort::impact || q.filter.statuses.empty()) return false;
-    return std::all_of(q.filter.statuses.begin(), q.filter.statuses.end(),
-                       [](question_status s) { return s == question_status::pending || s == question_status::held; });
-}
-
 // The WHERE and ORDER BY of a page after "WHERE q.event_id = $1", its values added to `p`.
 std::string page_tail(const question_query& q, const std::vector<std::string>& terms, pg_params& p) {
     const question_filter& f = q.filter;
@@ -83,7 +73,7 @@ std::string page_tail(const question_query& q, const std::vector<std::string>& t
         sql += " AND to_tsvector('simple', q.search_text) @@ to_tsquery('simple', " +
                (p.add(ts_query(terms)), param()) + ")";
     const char* key = key_column(q.sort);
-    if (walks_impact_index(q)) {
+    if (impact_over_review_states(q.sort, q.filter.statuses)) {
         // Every question has a group (its own id when it starts one): impact's columns as they are.
         if (q.after) {
             p.add(q.after->key).add(q.after->heat).add(q.after->group).add(q.after->id);
@@ -137,7 +127,7 @@ result<question_page> postgres_store::list_questions(const question_query& q) {
     pg_params p;
     p.add(ev->id);
     std::string sql;
-    if (walks_impact_index(q)) {
+    if (impact_over_review_states(q.sort, q.filter.statuses)) {
         // The leading groups in order, then each one's questions newest first.
         const std::string_view columns = question_columns.substr(0, question_columns.find("FROM "));
         sql = std::string(columns) +

@@ -1,8 +1,7 @@
 #include "core/sqlite/sqlite_question_query.hpp"
 
 #include "core/sqlite/sqlite_rows.hpp"
-
-#include <algorithm>
+#include "core/store/store_rules.hpp"
 
 namespace tribune::sqlite_rows {
 namespace {
@@ -50,18 +49,10 @@ std::string filter_sql(const question_filter& f, const std::vector<std::string>&
 constexpr const char* impact_columns =
     "(coalesce(c.review, 0), coalesce(c.heat, 0), coalesce(q.cluster_id, q.id), q.id)";
 
-// Whether an impact query can walk question_clusters_impact (migration 0019): only groups
-// with members in review are in that index, so the view must hold review states only.
-bool walks_impact_index(const question_query& q) {
-    if (q.sort != question_sort::impact || q.filter.statuses.empty()) return false;
-    return std::all_of(q.filter.statuses.begin(), q.filter.statuses.end(),
-                       [](question_status s) { return s == question_status::pending || s == question_status::held; });
-}
-
 std::string order_sql(const question_query& q) {
     const char* key = key_column(q.sort);
     std::string sql;
-    if (walks_impact_index(q)) {
+    if (impact_over_review_states(q.sort, q.filter.statuses)) {
         // Every question has a group (its own id when it starts one), so the walk's columns
         // are impact_columns without their coalesce.
         if (q.after) sql += " AND (c.review, c.heat, c.id, q.id) < (?, ?, ?, ?)";
@@ -86,7 +77,7 @@ std::string order_sql(const question_query& q) {
 }  // namespace
 
 std::string page_sql(const question_query& q, const std::vector<std::string>& terms) {
-    if (walks_impact_index(q)) {
+    if (impact_over_review_states(q.sort, q.filter.statuses)) {
         // The leading groups in order, then each one's questions newest first.
         const std::string_view columns = question_columns.substr(0, question_columns.find("FROM "));
         return std::string(columns) +

@@ -75,4 +75,15 @@ constexpr bool in_review(question_status s) {
     return s == question_status::pending || s == question_status::held;
 }
 
+// An impact listing of review states only (pending, held: the Review tab): the stores serve it
+// by walking their index of each event's groups with members in review, in impact order
+// (migrations 0019, PostgreSQL 0009), instead of sorting the event's questions. Only such
+// groups are in that index, hence the states.
+inline bool impact_over_review_states(question_sort sort, const std::vector<question_status>& statuses) {
+    if (sort != question_sort::impact || statuses.empty()) return false;
+    for (question_status s : statuses)
+        if (!in_review(s)) return false;
+    return true;
+}
+
 }  // namespace tribune

@@ -4,21 +4,11 @@
 #include <bit>
 #include <cstdint>
 
+#include "core/store/store_rules.hpp"
 #include "server/live/page_window.hpp"
 #include "server/wire/stream_codec.hpp"
 
 namespace tribune::server {
-namespace {
-
-// An impact page is read again at every tick: only over review states does that read walk the
-// groups' impact index (core/sqlite/sqlite_question_query.cpp) instead of sorting the event.
-bool review_states_only(const std::vector<question_status>& statuses) {
-    return !statuses.empty() && std::all_of(statuses.begin(), statuses.end(), [](question_status s) {
-        return s == question_status::pending || s == question_status::held;
-    });
-}
-
-}  // namespace
 
 view_spec::view_spec(stream_view view, std::int64_t id, bool shortlist, stream_lens lens,
                      bool page)
@@ -28,7 +18,7 @@ view_spec::view_spec(stream_view view, std::int64_t id, bool shortlist, stream_l
       shortlist_(shortlist),
       lens_(lens),
       pages_(page && (view_.sort == question_sort::newest || view_.sort == question_sort::oldest ||
-                      (view_.sort == question_sort::impact && review_states_only(view_.filter.statuses)))) {
+                      impact_over_review_states(view_.sort, view_.filter.statuses))) {
     other_than_state_.statuses.clear();
     // The view as the snapshot echoes it (every member of the filter, the order, the page
     // size), then what else shapes the frame's bytes.
