@@ -147,11 +147,11 @@ inline bool checksum_ok(std::string_view in) {
 }
 
 // Sequential reads from a buffer. A read past `end` sets failed() and yields zeros;
-// read_float() also records non-finite values in finite(). With a `keeper` (the mapping `in`
-// lies in), table() returns views into `in`; without one, copies.
+// read_float() also records non-finite values in finite(). table() returns views into `in`,
+// which `keeper` (the mapping `in` lies in) keeps alive.
 class reader {
 public:
-    reader(std::string_view in, std::size_t pos, std::size_t end, std::shared_ptr<const void> keeper = nullptr)
+    reader(std::string_view in, std::size_t pos, std::size_t end, std::shared_ptr<const void> keeper)
         : in_(in), pos_(pos), end_(end), keeper_(std::move(keeper)) {}
 
     template <typename T>
@@ -178,8 +178,7 @@ public:
         }
         const auto* p = reinterpret_cast<const std::int8_t*>(in_.data() + pos_);
         pos_ += n;
-        if (keeper_) return byte_table::view(keeper_, p, n);
-        return byte_table::owned(std::vector<std::int8_t>(p, p + n));
+        return byte_table::view(keeper_, p, n);
     }
     std::size_t pos() const { return pos_; }
     std::size_t left() const { return end_ - pos_; }
