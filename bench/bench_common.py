@@ -82,6 +82,13 @@ def process_sample(pid):
     return cpu, rss
 
 
+def review_subscription(sort):
+    """The dashboard's subscription of the Review tab (web/app.js, web/connection.js) in `sort`
+    order, as tribune_load --subscribe takes it."""
+    return json.dumps({"type": "subscribe", "id": 1, "view": {"sort": sort, "status": ["pending", "held"]},
+                       "limit": 50, "activity": True, "page": True, "ack": True}, separators=(",", ":"))
+
+
 def load_tool(load, url, token, *extra, timeout=600):
     """Runs tribune_load and returns its JSON report."""
     out = subprocess.run([load, "--url", url, "--token", token, *map(str, extra)], check=True,
