@@ -153,8 +153,9 @@ bool serve_lines(const classifier& clf, const question_detector* questions) {
         }
         in.resize(old_size + static_cast<std::size_t>(n));
         if (n == 0) break;
+        // `in` held no newline before this read: the search starts at what it brought.
         std::size_t start = 0;
-        for (std::size_t nl; (nl = in.find('\n', start)) != std::string::npos; start = nl + 1) {
+        for (std::size_t nl, from = old_size; (nl = in.find('\n', from)) != std::string::npos; start = from = nl + 1) {
             if (skipping) {
                 skipping = false;
                 continue;
