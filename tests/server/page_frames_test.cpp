@@ -320,9 +320,18 @@ TEST_F(page_frames_test, a_reader_that_stops_is_resynced_at_the_byte_cap_not_the
             });
         for (auto& t : pool) t.join();
     };
+    // A client reading along, to know when the server has handed every change to the
+    // sessions: on PostgreSQL they reach it after the 201s (pg_change_listener reads each one
+    // back), and a stalled client that started reading before they did would catch up frame
+    // by frame with nothing left to resync.
+    page_copy watched;
+    auto watcher = open_page(json::object(), 1, watched);
+    ASSERT_NE(watcher, nullptr);
     post_range(0, 300);
     std::this_thread::sleep_for(400ms);
     post_range(300, 1000);
+    read_to(*watcher, watched, 1000);
+    std::this_thread::sleep_for(200ms);  // the stalled session's strand takes the last ones
 
     int snapshots = 0;
     std::int64_t seq = -1;
