@@ -58,6 +58,7 @@
 #include "core/classify/question_detector.hpp"
 #include "core/text/prepared_text.hpp"
 #include "core/triage/event_learner.hpp"
+#include "core/triage/event_prior.hpp"
 #include "core/triage/triage_policy.hpp"
 #include "core/triage/unsure_decision.hpp"
 
@@ -84,6 +85,8 @@ struct settings {
     bool inherit = true;
     bool narrow = false;  // --narrow: the calibrated band (event_learner.hpp)
     unsure_rule unsure{0, 0.25f, 0.25f, 100, false};  // --unsure K --unsure-below F: auto-decided, unsure (off: K = 0)
+    bool prior = true;  // prior=0|1: the label-free prior shift (event_prior.hpp), as the server
+    event_prior_options prior_options;
     int own_rejections = -1;  // own_rej=0|1: whether the correction rejects on its own; -1: as the server, not with unsure
     bool strip_noise = true;
     std::string group = "original";
@@ -238,6 +241,7 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
     std::vector<group_state> groups(posts.size());
     std::vector<fate> fates(posts.size(), fate::review);
     event_learner learner(s.lo);
+    event_prior prior(s.prior_options);
     // As the server publishes at start: the fit of no labels (no shift; the escalation applies).
     auto correction = s.learn ? learner.fit(policy) : std::make_shared<const event_correction>();
     std::vector<wave_stats> waves;
@@ -251,7 +255,12 @@ int simulate(const settings& s, const std::vector<post>& posts, double load_s) {
             const post& p = posts[i];
             ++w.posted;
             const bool own = s.own_rejections >= 0 ? s.own_rejections == 1 : !(s.inherit && s.unsure.review_at > 0);
-            corrected_triage t = correction->apply(p.features, p.raw, policy, false, {}, s.narrow, own);
+            float prior_shift = 0.0f;
+            if (s.learn && s.prior) {
+                prior.observe(p.raw.values[attribute::toxicity]);
+                if (correction->counts().groups() < s.prior_options.until_labels) prior_shift = prior.shift();
+            }
+            corrected_triage t = correction->apply(p.features, p.raw, policy, false, {}, s.narrow, own, prior_shift);
             question_status st = t.final.status;
             group_state& g = groups[static_cast<std::size_t>(group_of[i])];
             // What ingest_pipeline does: the group's decision, else the correction's escalation.
@@ -421,6 +430,9 @@ bool apply_try(const std::string& spec, settings& s) {
         else if (k == "esc_lo") s.lo.escalation.approve_margin = std::stof(v);
         else if (k == "esc_hi") s.lo.escalation.reject_margin = std::stof(v);
         else if (k == "inherit") s.inherit = v == "1";
+        else if (k == "prior") s.prior = v == "1";
+        else if (k == "prior_max") s.prior_options.max_shift = std::stof(v);
+        else if (k == "prior_window") s.prior_options.window = static_cast<std::uint32_t>(std::stoul(v));
         else if (k == "unsure") s.unsure.review_at = static_cast<std::uint32_t>(std::stoul(v));
         else if (k == "unsure_below") s.unsure.approve_below = std::stof(v);
         else if (k == "unsure_reject") s.unsure.reject_from = std::stof(v);
@@ -462,6 +474,7 @@ int discrimination(const settings& s, const std::vector<post>& posts) {
     std::unordered_map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < posts.size(); ++i) first.try_emplace(posts[i].original, i);
     event_learner learner(s.lo);
+    event_prior prior(s.prior_options);
     std::vector<std::size_t> test;
     auto in_band = [&](std::size_t i) {
         const float m = event_correction::review_margin(posts[i].raw.values, policy);

@@ -67,6 +67,23 @@ std::shared_ptr<const event_correction> event_learning_service::correction_for(
     return it == snapshots_.end() ? nullptr : it->second;
 }
 
+float event_learning_service::observe_prior(std::int64_t event_id, float toxicity) const {
+    auto c = correction_for(event_id);
+    const bool in_force = !c || c->counts().groups() < options_.prior.until_labels;
+    std::lock_guard lock(prior_mutex_);
+    event_prior& p = priors_.try_emplace(event_id, options_.prior).first->second;
+    p.observe(toxicity);
+    return in_force ? p.shift() : 0.0f;
+}
+
+float event_learning_service::prior_shift(std::int64_t event_id) const {
+    auto c = correction_for(event_id);
+    if (c && c->counts().groups() >= options_.prior.until_labels) return 0.0f;
+    std::lock_guard lock(prior_mutex_);
+    auto it = priors_.find(event_id);
+    return it == priors_.end() ? 0.0f : it->second.shift();
+}
+
 void event_learning_service::decided(std::int64_t event_id) {
     {
         std::lock_guard lock(wake_mutex_);
@@ -231,6 +248,17 @@ result<learning_report> event_learning_service::report(const std::string& event_
         r.unsure_rule_in_force = calibrated_unsure_rule(options_.unsure, *c, r.narrowing);
         r.top_words = top_words(st, *c);
     }
+    r.prior_options = options_.prior;
+    r.prior_share = options_.prior.reference_prior;
+    {
+        std::lock_guard prior_lock(prior_mutex_);
+        if (auto it = priors_.find(ev->id); it != priors_.end()) {
+            r.prior_share = it->second.estimate();
+            r.prior_shift = it->second.shift();
+            r.prior_observed = it->second.observed();
+        }
+    }
+    r.prior_in_force = r.enabled && r.counts.groups() < options_.prior.until_labels;
     auto reset = labels_.get_learning_reset(ev->id);
     if (!reset) return reset.error();
     if (reset->at != 0) r.reset = *reset;

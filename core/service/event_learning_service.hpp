@@ -31,7 +31,8 @@
 // Thread safety: every method is safe from any thread. correction_for() takes one mutex only
 // long enough to copy a shared_ptr: scoring never waits for a fit. Refreshes (the trainer
 // thread, refresh(), reset()) run one at a time on a second mutex; a fit runs under that one
-// only. Lock order: refresh mutex, then the snapshot mutex.
+// only. Lock order: refresh mutex, then the snapshot mutex. The prior estimates' mutex is a
+// leaf: nothing else is locked while it is held.
 
 #include <chrono>
 #include <condition_variable>
@@ -52,6 +53,7 @@
 #include "core/store/event_store.hpp"
 #include "core/store/learning_store.hpp"
 #include "core/triage/event_learner.hpp"
+#include "core/triage/event_prior.hpp"
 #include "core/triage/unsure_decision.hpp"
 
 namespace tribune {
@@ -66,6 +68,14 @@ struct learning_report {
     bool unsure = true;     // the event's policy has auto_decide_unsure (and inheritance) on
     unsure_rule unsure_rule_in_force;  // its rule (core/triage/unsure_decision.hpp)
     learning_options options;
+    // The label-free prior shift (event_prior.hpp): the estimated share of hostile questions
+    // among the event's latest ones, the shift it gives, whether it is in force (learning on
+    // and fewer labelled groups than prior_options.until_labels), the scores it has read.
+    float prior_share = 0.0f;
+    float prior_shift = 0.0f;
+    bool prior_in_force = false;
+    std::uint64_t prior_observed = 0;
+    event_prior_options prior_options;
     std::optional<learning_reset> reset;        // the latest reset, when there was one
     std::int64_t last_decision = 0;             // the latest audit row read
     std::vector<std::pair<std::string, float>> top_words;  // words by the shift they give, largest |shift| first
@@ -78,6 +88,7 @@ public:
         unsure_rule unsure;  // reported only (ingest applies it)
         std::chrono::milliseconds poll_interval{5000};
         std::size_t read_batch = 5000;  // audit rows read per query
+        event_prior_options prior;
     };
 
     event_learning_service(event_store& events, learning_store& labels, const classifier& model,
@@ -93,6 +104,8 @@ public:
     void stop();
 
     std::shared_ptr<const event_correction> correction_for(std::int64_t event_id) const override;
+    float observe_prior(std::int64_t event_id, float toxicity) const override;
+    float prior_shift(std::int64_t event_id) const override;
 
     // A moderator decided on a question of the event: refresh it soon. Never blocks.
     void decided(std::int64_t event_id);
@@ -137,6 +150,11 @@ private:
 
     mutable std::mutex snapshot_mutex_;
     std::map<std::int64_t, std::shared_ptr<const event_correction>> snapshots_;  // GUARDED_BY(snapshot_mutex_)
+
+    // One estimate per event, fed by the scoring workers; its own mutex, held for an
+    // observe() (a histogram update; every prior.every scores an EM over its bins).
+    mutable std::mutex prior_mutex_;
+    mutable std::map<std::int64_t, event_prior> priors_;  // GUARDED_BY(prior_mutex_)
 
     std::mutex wake_mutex_;
     std::condition_variable wake_;

@@ -267,15 +267,24 @@ verdict ingest_pipeline::triage(question& q, const prepared_text* text, const co
                                 std::optional<verdict_rule>& raw_rule) const {
     const event_policy& p = pol.source;
     std::shared_ptr<const event_correction> correction;
-    if (corrections_ && p.learn_from_decisions && text) correction = corrections_->correction_for(q.event_id);
-    if (!correction || correction->empty()) return p.thresholds.evaluate(q.scored, p.premoderate, words);
+    float prior = 0.0f;
+    if (corrections_ && p.learn_from_decisions && text) {
+        correction = corrections_->correction_for(q.event_id);
+        prior = corrections_->observe_prior(q.event_id, q.scored.values[attribute::toxicity]);
+    }
+    const bool learned = correction && !correction->empty();
+    if (!learned && prior == 0.0f) return p.thresholds.evaluate(q.scored, p.premoderate, words);
     thread_local model_features features;
-    model_.features(*text, features);
+    if (learned)
+        model_.features(*text, features);
+    else
+        features.clear();  // an empty correction reads none: only the prior shift applies
+    static const event_correction none;
     // With "auto-decided, unsure" on, the correction does not reject on its own (OWN
     // REJECTIONS, event_correction.hpp): the unsure rule's checked guess decides instead.
-    corrected_triage t = correction->apply(features, q.scored, p.thresholds, p.premoderate, words,
-                                           p.narrow_review_band,
-                                           !(p.auto_decide_unsure && p.inherit_group_decisions));
+    corrected_triage t = (correction ? *correction : none)
+                             .apply(features, q.scored, p.thresholds, p.premoderate, words, p.narrow_review_band,
+                                    !(p.auto_decide_unsure && p.inherit_group_decisions), prior);
     if (t.delta != 0.0f) {
         q.correction = correction_note{t.delta, t.moved() ? std::optional(t.raw.status) : std::nullopt};
         if (options_.on_corrected) options_.on_corrected(t.moved() ? "moved" : "shifted");

@@ -136,7 +136,12 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
     if (!compiled) return compiled.error();
     const compiled_policy& cp = **compiled;
     std::shared_ptr<const event_correction> correction;
-    if (model_ && corrections_ && p.learn_from_decisions) correction = corrections_->correction_for(ev->id);
+    float prior = 0.0f;  // the event's label-free shift in force now (event_prior.hpp)
+    if (model_ && corrections_ && p.learn_from_decisions) {
+        correction = corrections_->correction_for(ev->id);
+        prior = corrections_->prior_shift(ev->id);
+    }
+    static const event_correction none;
     constexpr std::size_t max_samples = 20;
     dry_run_report report;
     model_features features;
@@ -151,11 +156,13 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
         if (!cp.words->empty())
             if (auto m = cp.words->match(q.text)) words = std::move(m.value());
         corrected_triage t;
-        if (correction && !correction->empty()) {
+        if ((correction && !correction->empty()) || prior != 0.0f) {
             features.clear();
-            if (auto text = prepare_text(q.text, p.canonical, ev->slug)) model_->features(*text, features);
-            t = correction->apply(features, q.scored, cp.source.thresholds, cp.source.premoderate, words,
-                                  cp.source.narrow_review_band);
+            if (correction && !correction->empty())
+                if (auto text = prepare_text(q.text, p.canonical, ev->slug)) model_->features(*text, features);
+            t = (correction ? *correction : none)
+                    .apply(features, q.scored, cp.source.thresholds, cp.source.premoderate, words,
+                           cp.source.narrow_review_band, true, prior);
         } else {
             t.raw = t.final = cp.source.thresholds.evaluate(q.scored, cp.source.premoderate, words);
         }

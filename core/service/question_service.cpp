@@ -1,6 +1,19 @@
 #include "core/service/question_service.hpp"
 
 namespace tribune {
+namespace {
+
+event_learning_service::options learning_options_of(const service_options& o) {
+    event_learning_service::options out;
+    out.learner = o.learning;
+    out.unsure = o.unsure;
+    out.poll_interval = o.learning_poll;
+    // The prior shift gives way where the unsure rule starts guessing from the labels.
+    out.prior.until_labels = o.unsure.min_labels;
+    return out;
+}
+
+}  // namespace
 
 question_service::question_service(question_stores db, const classifier& model, event_sink& sink,
                                    service_options options)
@@ -11,7 +24,7 @@ question_service::question_service(question_stores db, const classifier& model, 
       options_(std::move(options)),
       policies_(db.events, db.questions, &model, &learning_),
       learning_(db.events, db.learning, model, policies_,
-                event_learning_service::options{options_.learning, options_.unsure, options_.learning_poll}),
+                learning_options_of(options_)),
       ingest_(db.events, db.questions, model, sink, policies_, options_, &learning_),
       moderation_(db.events, db.questions, db.decisions, sink, options_, &ingest_.commit()) {}
 

@@ -147,14 +147,14 @@ float event_correction::delta(const model_features& features, const scores& raw,
 corrected_triage event_correction::apply(const model_features& features, const classification& raw,
                                          const triage_policy& policy, bool premoderate,
                                          const std::vector<word_match>& words, bool narrow,
-                                         bool own_rejections) const {
+                                         bool own_rejections, float prior_shift) const {
     corrected_triage out;
     out.raw = policy.evaluate(raw, premoderate, words);
     out.final = out.raw;
     out.corrected = raw;
     // What the shipped model and policy reject on their own stays rejected, untouched.
     if (out.raw.status == question_status::auto_rejected) return out;
-    out.delta = delta(features, raw.values, policy, narrow);
+    out.delta = delta(features, raw.values, policy, narrow) + prior_shift;
     if (out.delta == 0.0f) return out;
     out.corrected.values = shifted(raw.values, out.delta);
     out.final = policy.evaluate(out.corrected, premoderate, words);

@@ -148,10 +148,13 @@ public:
     // human, so held-out labels cannot check it, and on the seed-3 flood (16.6% French, 86%
     // of it hostile) it learned "French = hostile" and rejected 4.4% of the genuine
     // questions (docs/benchmarks.md).
+    // `prior_shift`: the event's label-free shift (event_prior.hpp), added to the learned
+    // delta, outside the bound; the caller passes it only while the event has too few labels
+    // for the correction to stand on its own, and the same rules apply to the sum.
     corrected_triage apply(const model_features& features, const classification& raw,
                            const triage_policy& policy, bool premoderate,
                            const std::vector<word_match>& words, bool narrow = false,
-                           bool own_rejections = true) const;
+                           bool own_rejections = true, float prior_shift = 0.0f) const;
 
     // Whether a new question, triaged (q.status, q.scored raw, q.correction) and joining a
     // group that has `members` members and no moderator's decision, goes to review instead

@@ -7,9 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <sstream>
+#include <string>
 
 #include "core/classify/linear_classifier.hpp"
+#include "core/triage/event_prior.hpp"
 #include "core/triage/triage_policy.hpp"
 
 namespace tribune {
@@ -52,6 +56,28 @@ TEST_F(TriageDefaults, FollowTheCommittedModelsCalibratedThresholds) {
         }
         EXPECT_LT(d.review_above, d.reject_above) << to_string(a);
     }
+}
+
+// The prior the label-free shift assumes (event_prior.hpp) is the one the committed model's
+// toxicity head is calibrated to, as the model card's thresholds table states it
+// ("| toxicity | 0.5 | ..." under "calibrated to a prior of").
+TEST_F(TriageDefaults, ThePriorShiftAssumesTheToxicityHeadsCalibrationPrior) {
+    std::ifstream card(std::string(TRIBUNE_SOURCE_DIR) + "/models/MODEL_CARD.md");
+    ASSERT_TRUE(card) << "models/MODEL_CARD.md";
+    std::string line;
+    bool in_table = false, found = false;
+    while (std::getline(card, line)) {
+        if (line.rfind("| attribute | calibrated to a prior of |", 0) == 0) in_table = true;
+        if (in_table && line.rfind("| toxicity |", 0) == 0) {
+            std::istringstream cells(line.substr(std::string("| toxicity |").size()));
+            float prior = -1.0f;
+            cells >> prior;
+            EXPECT_FLOAT_EQ(prior, toxicity_reference_prior) << line;
+            found = true;
+            break;
+        }
+    }
+    EXPECT_TRUE(found) << "no toxicity row in the card's calibration table";
 }
 
 // Short everyday texts, English and French: none may go to review under the defaults.

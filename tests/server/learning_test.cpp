@@ -140,6 +140,55 @@ TEST_F(learning_test, an_admin_reset_forgets_what_was_learned_and_moderators_may
     EXPECT_TRUE(after["event_correction"].is_null()) << after.dump();
 }
 
+// Before any label: a stream hostile in a large share raises every new question's scores by
+// the log-odds of the share the event's own scores show (event_prior.hpp), so a question the
+// shipped model would approve just below its review line goes to review.
+TEST_F(learning_test, a_hostile_stream_makes_the_lines_stricter_before_any_label) {
+    // toxicity 0.236 with the shipped model, every head below its review line: approved.
+    const std::string near_line = "Your bank is a joke, when will you fix the app?";
+    json before = post_text("askjpm", near_line);
+    ASSERT_EQ(before["status"], "approved") << before.dump();
+    json l = learning();
+    EXPECT_EQ(l["prior"]["in_force"], true) << l.dump();
+    EXPECT_EQ(l["prior"]["shift"], 0.0) << "nothing before 200 questions: " << l.dump();
+    EXPECT_EQ(l["prior"]["reference_share"], 0.5) << l.dump();
+
+    // 300 questions, two thirds of them insults.
+    for (int i = 0; i < 300; ++i) {
+        const std::string n = nouns[static_cast<std::size_t>(i) % nouns.size()];
+        const std::string p = places[static_cast<std::size_t>(i / 20) % places.size()];
+        post_text("askjpm", i % 3 == 2 ? "How will you protect " + n + " in " + p + " next year, question " + std::to_string(i) + "?"
+                                       : "You are disgusting clowns stealing our " + n + " in " + p + ", you idiots " + std::to_string(i));
+    }
+    l = learning();
+    EXPECT_EQ(l["prior"]["questions_read"], 301) << l.dump();
+    EXPECT_GT(l["prior"]["estimated_hostile_share"].get<double>(), 0.55) << l.dump();
+    const double shift = l["prior"]["shift"].get<double>();
+    EXPECT_GT(shift, 0.25) << l.dump();
+    EXPECT_LE(shift, 1.5) << l.dump();
+
+    json after = post_text("askjpm", near_line);
+    EXPECT_EQ(after["status"], "pending") << after.dump();
+    ASSERT_TRUE(after["event_correction"].is_object()) << after.dump();
+    EXPECT_NEAR(after["event_correction"]["delta"].get<double>(), shift, 0.011) << after.dump();
+    EXPECT_EQ(after["event_correction"]["moved_from"], "approved");
+
+    // The dry-run of the policy in force applies the same shift: the first probe would move.
+    auto dry = call(http::verb::post, "/api/v1/events/askjpm/policy/dry-run", "{}");
+    ASSERT_EQ(dry.status, 200u) << dry;
+    EXPECT_GE(dry.body["moved_by_correction"].get<int>(), 1) << dry;
+
+    // Learning off: the shipped model's lines again, and the report says the shift is not in force.
+    auto r = call(http::verb::put, "/api/v1/events/askjpm/policy", json{{"learn_from_decisions", false}}.dump());
+    ASSERT_EQ(r.status, 200u) << r;
+    json off = post_text("askjpm", near_line);
+    EXPECT_EQ(off["status"], "approved") << off.dump();
+    EXPECT_TRUE(off["event_correction"].is_null()) << off.dump();
+    l = learning();
+    EXPECT_EQ(l["prior"]["in_force"], false) << l.dump();
+    EXPECT_EQ(l["prior"]["shift"], 0.0) << l.dump();
+}
+
 TEST_F(learning_test, unknown_event_answers_404) {
     auto r = get("/api/v1/events/nope/learning");
     EXPECT_EQ(r.status, 404u) << r;
