@@ -478,6 +478,12 @@ export function renderLearning(box, report) {
   const unsure = report.unsure;
   box.dataset.unsure = String(Boolean(report.enabled && unsure && unsure.active));
   if (report.enabled && unsure && unsure.active) box.textContent += `, unsure texts auto-decided until ${unsure.review_from_members} ask`;
+  // Before enough decisions: the shift from the event's estimated share of hostile questions.
+  const prior = report.prior;
+  const raising = Boolean(report.enabled && prior && prior.in_force && prior.shift > 0);
+  box.dataset.prior = String(raising);
+  const share = raising ? Math.round(prior.estimated_hostile_share * 100) : 0;
+  if (raising) box.textContent += `, scores +${prior.shift} (${share}% hostile)`;
   box.title =
     `The event's correction of the model, learned from ${report.learned_from.groups} groups its moderators decided; ` +
     `it moves a score by at most ${report.bound.now} logits now` +
@@ -487,6 +493,11 @@ export function renderLearning(box, report) {
       ? `. Auto-decided, unsure: ${unsure.active ? 'on' : `from ${unsure.min_labelled_groups} decided groups`}; ` +
         `a text in the review band is decided on the correction's best guess until ${unsure.review_from_members} ` +
         'questions join its group, then a moderator decides the whole group'
+      : '') +
+    (raising
+      ? `. Until ${prior.until_labelled_groups} groups are decided: the event's latest ${Math.min(prior.questions_read, prior.window)} ` +
+        `questions look ${share}% hostile by the model's scores (it is calibrated for ${Math.round(prior.reference_share * 100)}%), ` +
+        `so every new question's scores are raised by ${prior.shift} logits`
       : '');
 }
 

@@ -456,6 +456,24 @@ describe('learning header', () => {
     }
   });
 
+  test('the prior shift is named while in force and raising, with its estimate in the title', () => {
+    const prior = { in_force: true, shift: 0.69, estimated_hostile_share: 0.667, reference_share: 0.5,
+      questions_read: 5400, window: 2000, until_labelled_groups: 100 };
+    const box = { dataset: {}, hidden: true, textContent: '', title: '' };
+    renderLearning(box, { ...report(undefined), prior });
+    assert.equal(box.textContent, 'Learned from 400 decisions, scores +0.69 (67% hostile)');
+    assert.equal(box.dataset.prior, 'true');
+    assert.match(box.title, /Until 100 groups are decided: the event's latest 2000 questions look 67% hostile .* calibrated for 50%.* raised by 0\.69 logits/);
+    for (const p of [{ ...prior, in_force: false }, { ...prior, shift: 0 }, undefined]) {
+      renderLearning(box, { ...report(undefined), prior: p });
+      assert.equal(box.textContent, 'Learned from 400 decisions');
+      assert.equal(box.dataset.prior, 'false');
+      assert.doesNotMatch(box.title, /hostile by the model/);
+    }
+    renderLearning(box, { ...report(undefined), enabled: false, prior });
+    assert.doesNotMatch(box.textContent, /scores \+/);
+  });
+
   test('auto-decided, unsure is named once active, and its rule explained in the title', () => {
     const unsure = { enabled: true, active: true, review_from_members: 3, min_labelled_groups: 100 };
     const box = { dataset: {}, hidden: true, textContent: '', title: '' };
