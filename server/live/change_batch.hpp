@@ -27,12 +27,23 @@ struct change_batch {
     std::vector<std::shared_ptr<const change_record>> records;  // never empty
 };
 
-// A question as a page shows it: by id and version.
+// A question as a page shows it: by id and version, and in a view whose entries show their
+// group's numbers (view_spec::reread_pages: impact), those numbers too, which the group's other
+// members move without a new version of this question. A client holding an equal item holds
+// what the page shows.
 struct page_item {
     std::int64_t id = 0;
     std::int64_t version = 0;
+    std::int64_t group_size = 0;
+    std::int64_t group_review = 0;
+    std::int64_t group_heat = 0;
     bool operator==(const page_item&) const = default;
 };
+
+inline page_item page_item_of(const question& q, bool with_group) {
+    if (!with_group) return {q.id, q.version};
+    return {q.id, q.version, q.cluster_size, q.cluster_review, q.cluster_heat};
+}
 
 // One change entry of a frame ({"op":...,"seq":...}), encoded for a view's lens.
 struct frame_entry {

@@ -13,11 +13,8 @@
 namespace tribune::server {
 
 bool page_window::same_shown(const question& a, const question& b) const {
-    if (a.version != b.version) return false;
-    // In an impact view a question's entry also shows its group's numbers, which its
-    // group's other members move without a new version of it.
-    return !spec_->reread_pages() || (a.cluster_size == b.cluster_size && a.cluster_review == b.cluster_review &&
-                                      a.cluster_heat == b.cluster_heat);
+    // In an impact view a question's entry also shows its group's numbers (page_item).
+    return page_item_of(a, spec_->reread_pages()) == page_item_of(b, spec_->reread_pages());
 }
 
 page_window::page_window(std::shared_ptr<const view_spec> spec, std::string event,
@@ -149,7 +146,7 @@ void page_window::advance(const change_batch& b, view_batch& out) {
         item& it = items_[i];
         ids.push_back(it.q.id);
         out.whole.push_back({whole_entry(it), false});
-        out.versions.push_back({it.q.id, it.q.version});
+        out.versions.push_back(page_item_of(it.q, spec_->reread_pages()));
         auto was = before.find(it.q.id);
         if (had_page && was != before.end() && same_shown(was->second, it.q)) continue;
         if (it.change)

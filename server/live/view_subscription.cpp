@@ -24,7 +24,7 @@ void view_subscription::reset(std::uint64_t seq, const state_counts& counts) {
 
 void view_subscription::took_snapshot(const std::vector<question>& items) {
     client_page_.clear();
-    for (const question& q : items) client_page_.push_back({q.id, q.version});
+    for (const question& q : items) client_page_.push_back(page_item_of(q, spec_->reread_pages()));
 }
 
 void view_subscription::keep(frame_entry e) {

@@ -243,6 +243,45 @@ TEST_F(page_frames_test, an_impact_page_follows_groups_that_grow_and_are_decided
     EXPECT_EQ(page.held[page.page[0]]["cluster"]["in_review"], 2) << "the taxes group leads now";
 }
 
+TEST_F(page_frames_test, a_client_behind_on_an_impact_page_gets_the_group_numbers_that_moved_without_a_new_version) {
+    const json view = {{"status", {"pending", "held"}}, {"sort", "impact"}};
+    auto text = [](const std::string& topic) { return "Why is the minister such an idiot about " + topic + "?"; };
+    json pensions = post_text("demo", text("pensions"));
+    ASSERT_EQ(pensions["status"], "pending") << pensions.dump();
+    post_text("demo", text("taxes"));
+    // A client that acks: after its snapshot nothing comes until it acks, so it is behind.
+    auto ws = open_stream("demo", "mode=view");
+    ASSERT_NE(ws, nullptr);
+    json sub = {{"type", "subscribe"}, {"id", 7}, {"view", view}, {"limit", 2}, {"page", true}, {"ack", true}};
+    ASSERT_TRUE(ws->send_text(sub.dump()));
+    page_copy page;
+    auto snap = ws->read_json(default_ws_timeout);
+    ASSERT_TRUE(snap && (*snap)["type"] == "snapshot");
+    page.apply(*snap);
+    ASSERT_EQ(page.held[id_of(pensions)]["cluster"]["in_review"], 1);
+
+    // The pensions group grows: it leads the page, and its first question, still on the page at
+    // the same version, now shows a group of two in review.
+    json rt = post_text("demo", "RT @a: " + text("pensions"));
+    ASSERT_EQ(rt["cluster"]["id"], pensions["cluster"]["id"]);
+    std::this_thread::sleep_for(300ms);  // the hub's page has moved on past the client's
+    ASSERT_TRUE(ws->send_text(json{{"type", "ack"}, {"seq", page.seq}}.dump()));
+    const std::int64_t target = page.seq + 1;
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (page.seq < target && std::chrono::steady_clock::now() < deadline) {
+        auto m = ws->read_json(5s);
+        if (!m) break;
+        page.apply(*m);
+        if ((*m)["type"] == "frame") {
+            ASSERT_TRUE(ws->send_text(json{{"type", "ack"}, {"seq", page.seq}}.dump()));
+        }
+    }
+    ASSERT_GE(page.seq, target) << "the stream stopped short";
+    EXPECT_EQ(page.page, (std::vector<std::int64_t>{id_of(rt), id_of(pensions)}));
+    EXPECT_EQ(page.held[id_of(pensions)]["version"], pensions["version"]);
+    EXPECT_EQ(page.held[id_of(pensions)]["cluster"]["in_review"], 2) << "the client was left with its group's old numbers";
+}
+
 TEST_F(page_frames_test, an_impact_view_beyond_review_states_gets_ordinary_frames) {
     // Its page would have to be sorted from the whole event at every tick: no page frames.
     auto ws = open_stream("demo", "mode=view");
