@@ -474,7 +474,6 @@ int discrimination(const settings& s, const std::vector<post>& posts) {
     std::unordered_map<std::string, std::size_t> first;
     for (std::size_t i = 0; i < posts.size(); ++i) first.try_emplace(posts[i].original, i);
     event_learner learner(s.lo);
-    event_prior prior(s.prior_options);
     std::vector<std::size_t> test;
     auto in_band = [&](std::size_t i) {
         const float m = event_correction::review_margin(posts[i].raw.values, policy);

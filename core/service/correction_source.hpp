@@ -19,12 +19,16 @@ public:
 
     // The event's label-free prior shift (event_prior.hpp) for a new question of the event whose
     // calibrated toxicity is `toxicity`: records the score, and returns the shift in force for
-    // the question (0 once the event's correction has enough labels to stand on its own). The
-    // default (a source with no estimate) records nothing and returns 0. Const: the record is
-    // the source's own cache of the event's latest scores, not its correction.
-    virtual float observe_prior(std::int64_t /*event_id*/, float /*toxicity*/) const { return 0.0f; }
+    // the question (0 once `in_force`, the correction_for() the caller holds, null for none,
+    // has enough labels to stand on its own). The default (a source with no estimate) records
+    // nothing and returns 0. Const: the record is the source's own cache of the event's latest
+    // scores, not its correction.
+    virtual float observe_prior(std::int64_t /*event_id*/, float /*toxicity*/,
+                                const event_correction* /*in_force*/) const {
+        return 0.0f;
+    }
     // The same shift in force now, recording nothing (the policy dry-run).
-    virtual float prior_shift(std::int64_t /*event_id*/) const { return 0.0f; }
+    virtual float prior_shift(std::int64_t /*event_id*/, const event_correction* /*in_force*/) const { return 0.0f; }
 };
 
 }  // namespace tribune

@@ -67,18 +67,20 @@ std::shared_ptr<const event_correction> event_learning_service::correction_for(
     return it == snapshots_.end() ? nullptr : it->second;
 }
 
-float event_learning_service::observe_prior(std::int64_t event_id, float toxicity) const {
-    auto c = correction_for(event_id);
-    const bool in_force = !c || c->counts().groups() < options_.prior.until_labels;
+bool event_learning_service::prior_applies(const event_correction* c) const {
+    return c == nullptr || c->counts().groups() < options_.prior.until_labels;
+}
+
+float event_learning_service::observe_prior(std::int64_t event_id, float toxicity,
+                                            const event_correction* in_force) const {
     std::lock_guard lock(prior_mutex_);
     event_prior& p = priors_.try_emplace(event_id, options_.prior).first->second;
     p.observe(toxicity);
-    return in_force ? p.shift() : 0.0f;
+    return prior_applies(in_force) ? p.shift() : 0.0f;
 }
 
-float event_learning_service::prior_shift(std::int64_t event_id) const {
-    auto c = correction_for(event_id);
-    if (c && c->counts().groups() >= options_.prior.until_labels) return 0.0f;
+float event_learning_service::prior_shift(std::int64_t event_id, const event_correction* in_force) const {
+    if (!prior_applies(in_force)) return 0.0f;
     std::lock_guard lock(prior_mutex_);
     auto it = priors_.find(event_id);
     return it == priors_.end() ? 0.0f : it->second.shift();
@@ -258,7 +260,7 @@ result<learning_report> event_learning_service::report(const std::string& event_
             r.prior_observed = it->second.observed();
         }
     }
-    r.prior_in_force = r.enabled && r.counts.groups() < options_.prior.until_labels;
+    r.prior_in_force = r.enabled && prior_applies(c.get());
     auto reset = labels_.get_learning_reset(ev->id);
     if (!reset) return reset.error();
     if (reset->at != 0) r.reset = *reset;

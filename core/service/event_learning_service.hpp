@@ -104,8 +104,8 @@ public:
     void stop();
 
     std::shared_ptr<const event_correction> correction_for(std::int64_t event_id) const override;
-    float observe_prior(std::int64_t event_id, float toxicity) const override;
-    float prior_shift(std::int64_t event_id) const override;
+    float observe_prior(std::int64_t event_id, float toxicity, const event_correction* in_force) const override;
+    float prior_shift(std::int64_t event_id, const event_correction* in_force) const override;
 
     // A moderator decided on a question of the event: refresh it soon. Never blocks.
     void decided(std::int64_t event_id);
@@ -136,6 +136,9 @@ private:
     // One decision into the learner: sets or removes its question's label.
     void apply(event_state& st, const label_decision& d, const canonical_options& canonical);
     void publish(std::int64_t event_id, std::shared_ptr<const event_correction> c);
+    // Whether the prior shift applies beside this correction (null: none): fewer labelled
+    // groups than options_.prior.until_labels.
+    bool prior_applies(const event_correction* c) const;
     std::vector<std::pair<std::string, float>> top_words(const event_state& st,
                                                          const event_correction& c) const;
 

@@ -270,7 +270,7 @@ verdict ingest_pipeline::triage(question& q, const prepared_text* text, const co
     float prior = 0.0f;
     if (corrections_ && p.learn_from_decisions && text) {
         correction = corrections_->correction_for(q.event_id);
-        prior = corrections_->observe_prior(q.event_id, q.scored.values[attribute::toxicity]);
+        prior = corrections_->observe_prior(q.event_id, q.scored.values[attribute::toxicity], correction.get());
     }
     const bool learned = correction && !correction->empty();
     if (!learned && prior == 0.0f) return p.thresholds.evaluate(q.scored, p.premoderate, words);

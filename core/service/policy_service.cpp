@@ -139,7 +139,7 @@ result<dry_run_report> policy_service::dry_run(const std::string& event_slug,
     float prior = 0.0f;  // the event's label-free shift in force now (event_prior.hpp)
     if (model_ && corrections_ && p.learn_from_decisions) {
         correction = corrections_->correction_for(ev->id);
-        prior = corrections_->prior_shift(ev->id);
+        prior = corrections_->prior_shift(ev->id, correction.get());
     }
     static const event_correction none;
     constexpr std::size_t max_samples = 20;
